@@ -1,0 +1,72 @@
+// Trace events: what happened at each step, as a discriminated union on `type`.
+// Views (timeline, state table, strace log) and the explanations are computed from these.
+
+/** Fields every event has. `step` counts scheduler steps from 0; several events may share a step. */
+export interface EventBase {
+  step: number;
+  pid: number;
+  tid: number;
+  /** Virtual time in nanoseconds when the event happened. */
+  time: number;
+}
+
+type E<T extends string, F = {}> = EventBase & { type: T } & F;
+
+/** A lock in a process's memory: user mutexes and glibc's internal locks alike. */
+export interface LockRef {
+  addr: number;
+  name: string;
+  /** 'normal' | 'errorcheck' | 'recursive' for user mutexes; 'lll' for glibc's low-level locks. */
+  kind: string;
+}
+
+export type TraceEvent =
+  | E<'thread.start', { fn: string; args: unknown[] }>
+  | E<'thread.create', { child: number }>
+  | E<'thread.exit', { value: unknown }>
+  | E<'thread.join', { target: number; value: unknown }>
+  | E<'mutex.lock', { lock: LockRef; word: number; count?: number }>
+  | E<'mutex.trylock', { lock: LockRef; result: number }>
+  | E<'mutex.unlock', { lock: LockRef; result: number; word: number }>
+  | E<'mutex.init', { lock: LockRef }>
+  | E<'futex.wait', { addr: number; val: number; lock?: string }>
+  | E<'futex.wake', { addr: number; count: number; woken: number[]; lock?: string }>
+  | E<'futex.resume', { addr: number; result: number }>
+  | E<'sem.wait', { name: string; value: number; blocked: boolean }>
+  | E<'sem.post', { name: string; value: number }>
+  | E<'cond.wait', { name: string; mutex: string }>
+  | E<'cond.signal', { name: string; woken: number[]; broadcast: boolean }>
+  | E<'cell.read', { name: string; value: unknown }>
+  | E<'cell.write', { name: string; value: unknown }>
+  | E<'atfork.register', { index: number }>
+  | E<'atfork.run', { phase: 'prepare' | 'parent' | 'child'; index: number; internal?: string }>
+  | E<'fork', { child: number; raw: boolean }>
+  | E<'fork.child', { parent: number; parentTid: number }>
+  | E<'libc.lock-reset', { lock: LockRef; how: 'reinit' | 'unlock' }>
+  | E<'libc.call', { fn: string; phase: 'enter' | 'leave'; detail?: string }>
+  | E<'proc.exit', { status: number; how: 'exit' | '_exit' | 'return' | 'exec-image' | 'signal' }>
+  | E<'proc.wait', { child: number; status: number | null; blocked: boolean }>
+  | E<'proc.exec', { path: string; closed: number[] }>
+  | E<'fd.open', { fd: number; path: string; flags: string[] }>
+  | E<'fd.close', { fd: number; result: number }>
+  | E<'fd.dup2', { from: number; to: number; result: number }>
+  | E<'fd.socketpair', { fds: [number, number]; flags: string[] }>
+  | E<'fd.inherit', { fds: number[] }>
+  | E<'fd.leak', { fd: number; owner: number; intoPid: number }>
+  | E<'sys.sendmsg', { fd: number; bytes: number; what: string }>
+  | E<'sys.recvmsg', { fd: number; bytes: number; what: string; fds?: number[] }>
+  | E<'io.write', { fd: number; text: string }>
+  | E<'signal.send', { sig: string; target: number; targetIsPid: boolean }>
+  | E<'signal.deliver', { sig: string }>
+  | E<'signal.return', { sig: string }>
+  | E<'time.sleep', { ns: number; until: number }>
+  | E<'unsafe-call', { fn: string; context: 'fork-child' | 'signal-handler' }>
+  | E<'assert.fail', { message: string }>
+  | E<'error', { message: string }>;
+
+export type TraceEventType = TraceEvent['type'];
+
+/** Exhaustiveness helper for switches over event types. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled event: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,169 @@
+// Public types of the simulator: program options, exploration options, reports and findings,
+// and the Run contract between the world (sim/world) and the strategies (sim/explore).
+import type { TraceEvent } from './events.ts';
+
+/** Which libc the program runs against. See sim/README.md. */
+export type LibcModel = 'none' | 'glibc-2.7' | 'glibc';
+
+/** Options a program module may export as `options`. */
+export interface ProgramOptions {
+  libc?: LibcModel;
+  /** Report non-async-signal-safe calls in the child of a multi-threaded process as findings. */
+  strict?: boolean;
+  /** Every process starts with a Plash server connection at fd 3. */
+  plash?: boolean;
+}
+
+export type Verdict = 'ok' | 'deadlock' | 'assertion' | 'fd-leak' | 'unsafe-call' | 'error';
+
+/** Worst first: the report's verdict is the most severe finding. */
+export const VERDICT_SEVERITY: readonly Verdict[] = [
+  'error',
+  'deadlock',
+  'assertion',
+  'fd-leak',
+  'unsafe-call',
+  'ok',
+];
+
+/** What an example module declares it must produce (checked by the test suite). */
+export interface Expected {
+  verdict: Verdict;
+  /** Other finding kinds that must also be reported (e.g. deadlock plus unsafe-call). */
+  also?: Verdict[];
+}
+
+/** A loaded program: what the world needs to run it. */
+export interface Program {
+  main: (...args: unknown[]) => Generator<unknown, unknown, unknown>;
+  options: ProgramOptions;
+  expected?: Expected;
+  /** Shown in reports and errors. */
+  name?: string;
+}
+
+export type StrategyName = 'dpor' | 'enumerate' | 'random' | 'pct' | 'replay';
+
+/** Every bound and strategy choice, in one object. */
+export interface ExploreOptions {
+  strategy?: StrategyName;
+  /** Steps in one execution before it is cut off (a runaway thread is named). */
+  maxSteps?: number;
+  /** Executions before the search stops. */
+  maxExecutions?: number;
+  /** Wall-clock budget in milliseconds. */
+  maxTimeMs?: number;
+  /** Optional preemption bound (undefined: unbounded). */
+  preemptionBound?: number;
+  /** random / pct: number of runs and the seed. */
+  runs?: number;
+  seed?: number;
+  /** pct: bug depth. */
+  depth?: number;
+  /** replay: the schedule string to follow. */
+  schedule?: string;
+  /** Stop at the first finding (default true for dpor/enumerate: the counterexample is what readers want). */
+  stopAtFirst?: boolean;
+  /** Called now and then with progress, for live views. Return false to cancel. */
+  onProgress?: (p: Progress) => boolean | void;
+}
+
+export interface Progress {
+  executions: number;
+  elapsedMs: number;
+  findings: number;
+}
+
+/** Why a search ended. */
+export type Completeness =
+  | { complete: true }
+  | { complete: false; stoppedBy: 'maxExecutions' | 'maxTime' | 'preemptionBound' | 'maxSteps' | 'cancelled' | 'sampling' };
+
+/** One thread that can never run again, explained. */
+export interface StuckThread {
+  pid: number;
+  tid: number;
+  /** What it waits for, e.g. { kind: 'mutex', name: 'libc_lock', addr } or { kind: 'waitpid', pid }. */
+  waitsFor: { kind: string; name?: string; addr?: number; pid?: number; tid?: number };
+  /** The tid recorded as the owner (for locks), if any. */
+  holder?: number;
+  /** True when the holder does not exist in this process: fork left the lock behind. */
+  holderLeftBehindByFork?: boolean;
+  /** One sentence in words. */
+  sentence: string;
+}
+
+export interface Finding {
+  kind: Exclude<Verdict, 'ok'>;
+  /** One or two sentences: what went wrong. */
+  message: string;
+  /** For deadlocks: every stuck thread. */
+  stuck?: StuckThread[];
+  /** The schedule that reproduces it, as a short string (see sim/render/schedule.ts). */
+  schedule: string;
+  /** The trace of the counterexample. */
+  trace: TraceEvent[];
+}
+
+export interface Stats {
+  executions: number;
+  /** Executions cut short by sleep sets or bounds (not counted as distinct outcomes). */
+  blocked?: number;
+  distinctOutcomes: number;
+  elapsedMs: number;
+  /** random / pct: how many of the runs went wrong. */
+  failedRuns?: number;
+  runs?: number;
+}
+
+export interface Report {
+  verdict: Verdict;
+  completeness: Completeness;
+  /** Most severe first; one per kind, each with its counterexample. */
+  findings: Finding[];
+  /** Things worth saying that are not bugs (e.g. printf in a child, which glibc makes work). */
+  notes: string[];
+  stats: Stats;
+  strategy: StrategyName;
+  /** For ok runs: the schedule and trace of one representative execution, so views can show it. */
+  sample?: { schedule: string; trace: TraceEvent[] };
+}
+
+/** A step the scheduler may choose: a thread's next operation, or a variant of it. */
+export interface Transition {
+  /** Stable across re-executions of the same prefix: e.g. "1001", "1001!SIGUSR1", "1003~spurious". */
+  id: string;
+  tid: number;
+  pid: number;
+}
+
+/** An object a step touched, for the dependency relation of partial-order reduction. */
+export interface Access {
+  /** A key naming one object in one process, e.g. "1000/m:libc_lock", "1000/fd", "1000/*" (whole process). */
+  obj: string;
+  write: boolean;
+}
+
+export interface StepResult {
+  accesses: Access[];
+  events: TraceEvent[];
+}
+
+/** One execution of a program, driven one transition at a time. The world implements it. */
+export interface Run {
+  /** Transitions enabled now. Empty when the run is over (finished, deadlocked or failed). */
+  enabled(): Transition[];
+  /** The access set the given enabled transition would have, without running it. */
+  peek(t: Transition): Access[];
+  /** Run one transition atomically. */
+  step(id: string): StepResult;
+  /** The findings of this execution so far (a finished or stuck run is final). */
+  findings(): Omit<Finding, 'schedule'>[];
+  notes(): string[];
+  /** A summary of the final state used to count distinct outcomes. */
+  outcome(): string;
+  /** The whole trace so far. */
+  trace(): TraceEvent[];
+  /** The current state, for views (threads, locks, fds, time). */
+  snapshot(): unknown;
+}
