@@ -1,0 +1,42 @@
+// Site configuration: Starlight shell, chapter-ordered sidebar, base path from BASE_PATH, 'forklore' alias.
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import { fileURLToPath } from 'node:url';
+import { normaliseBase } from './src/plugins/base-path.mjs';
+import { baseLinksIntegration } from './src/plugins/base-links.mjs';
+import { buildSidebar } from './src/plugins/sidebar.mjs';
+
+const base = normaliseBase(process.env.BASE_PATH);
+const contentDir = fileURLToPath(new URL('./content/', import.meta.url));
+
+export default defineConfig({
+  // SITE is optional: it only feeds canonical URLs and the sitemap of a deployed copy.
+  site: process.env.SITE || undefined,
+  base,
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  integrations: [
+    starlight({
+      title: 'Fork Lore',
+      description:
+        'Why fork() in a multi-threaded program can deadlock: a literate, interactive guide with a simulator and an exhaustive explorer.',
+      favicon: '/favicon.svg',
+      sidebar: buildSidebar(contentDir),
+      lastUpdated: false,
+      pagination: true,
+      tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
+      customCss: ['./src/styles/site.css'],
+    }),
+    baseLinksIntegration(base),
+  ],
+  vite: {
+    resolve: {
+      alias: [
+        {
+          find: /^forklore$/,
+          replacement: fileURLToPath(new URL('./sim/api/index.ts', import.meta.url)),
+        },
+      ],
+    },
+  },
+});
