@@ -1,0 +1,37 @@
+// Exercise: the child re-initialises the mutex, so it never hangs; but what does it find behind it?
+import { mutex, cell, load, store, pthread_create, pthread_join, pthread_mutex_lock,
+         pthread_mutex_unlock, pthread_mutex_init, pthread_atfork, fork, _exit, waitpid,
+         WEXITSTATUS, assert } from 'forklore';
+
+export const options = { libc: 'glibc' };
+export const expected = { verdict: 'assertion' };
+
+const m = mutex('account_lock');
+const debit = cell('debit', 0);               // invariant, under m: debit === credit
+const credit = cell('credit', 0);
+
+function* child() { yield* pthread_mutex_init(m); }
+
+function* transfer() {
+  yield* pthread_mutex_lock(m);
+  yield* store(debit, 100);
+  yield* store(credit, 100);
+  yield* pthread_mutex_unlock(m);
+}
+
+export default function* main() {
+  yield* pthread_atfork(null, null, child);
+  const t = yield* pthread_create(transfer);
+  const pid = yield* fork();
+  if (pid === 0) {
+    yield* pthread_mutex_lock(m);
+    const d = yield* load(debit);
+    const c = yield* load(credit);
+    yield* pthread_mutex_unlock(m);
+    assert(d === c, 'the books balance in the child');
+    yield* _exit(42);
+  }
+  const { status } = yield* waitpid(pid);
+  assert(WEXITSTATUS(status) === 42, 'the child checked the books');
+  yield* pthread_join(t);
+}

@@ -1,0 +1,23 @@
+// glibc bug 19431 under glibc 2.7's fork: fflush, getline and fork take three locks in a cycle.
+import { pthread_create, pthread_join, fflush, getline, fork, _exit, waitpid } from 'forklore';
+
+export const options = { libc: 'glibc-2.7' };
+export const expected = { verdict: 'deadlock' };
+
+function* flusher() { yield* fflush(null); }          // list lock, then each FILE's lock
+function* reader() { yield* getline('stdin'); }       // stdin's FILE lock, then malloc's arena lock
+
+function* forker() {
+  const pid = yield* fork();                          // malloc's atfork prepare, then the list lock
+  if (pid === 0) yield* _exit(0);
+  yield* waitpid(pid);
+}
+
+export default function* main() {
+  const a = yield* pthread_create(flusher);
+  const b = yield* pthread_create(reader);
+  const c = yield* pthread_create(forker);
+  yield* pthread_join(a);
+  yield* pthread_join(b);
+  yield* pthread_join(c);
+}
