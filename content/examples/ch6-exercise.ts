@@ -1,0 +1,38 @@
+// Chapter 6, exercise: a fork wrapper holds a recursive lock across _Fork() and unlocks it in both processes.
+import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
+         _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+
+export const options = { libc: 'glibc' };
+export const expected = { verdict: 'deadlock' };
+
+const libc_lock = mutex('libc_lock', { type: 'recursive' });
+
+function* server_call() {
+  const r = yield* pthread_mutex_lock(libc_lock);
+  assert(r === 0, 'the lock was granted');
+  yield* pthread_mutex_unlock(libc_lock);
+}
+
+function* my_fork() {
+  yield* pthread_mutex_lock(libc_lock);   // no other thread can hold it across the fork
+  const pid = yield* _Fork();
+  yield* pthread_mutex_unlock(libc_lock); // parent and child alike
+  return pid;
+}
+
+function* worker() {
+  yield* server_call();
+}
+
+export default function* main() {
+  const t = yield* pthread_create(worker);
+  const pid = yield* my_fork();
+  if (pid === 0) {
+    yield* server_call();
+    yield* _exit(5);
+  }
+  const { status } = yield* waitpid(pid);
+  assert(WEXITSTATUS(status) === 5, 'the child made its server call');
+  yield* pthread_join(t);
+  return 0;
+}
