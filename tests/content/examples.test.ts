@@ -1,0 +1,128 @@
+// Checks every example program against the outcome it declares, and every example a page names against the files that exist.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Expected, Program, Report } from '../../sim/types.ts';
+
+const contentDir = fileURLToPath(new URL('../../content/', import.meta.url));
+const examplesDir = `${contentDir}examples/`;
+
+const exampleNames = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -'.ts'.length))
+  .sort();
+
+const pages = readdirSync(contentDir)
+  .filter((f) => f.endsWith('.mdx') || f.endsWith('.md'))
+  .sort();
+
+type ExampleModule = {
+  default?: Program['main'];
+  options?: Program['options'];
+  expected?: Expected;
+};
+
+async function loadExample(name: string): Promise<{ mod: ExampleModule; program: Program }> {
+  const mod = (await import(`../../content/examples/${name}.ts`)) as ExampleModule;
+  if (typeof mod.default !== 'function') throw new Error(`${name}.ts has no default export (the main thread)`);
+  return { mod, program: { main: mod.default, options: mod.options ?? {}, expected: mod.expected, name } };
+}
+
+/** What went wrong, in words, so that a failing test says more than "expected ok, got deadlock". */
+function describeReport(report: Report): string {
+  const findings = report.findings.map((f) => `  ${f.kind}: ${f.message} [schedule ${f.schedule}]`).join('\n');
+  const bound = report.completeness.complete ? 'complete' : `stopped by ${report.completeness.stoppedBy}`;
+  return `verdict ${report.verdict} (${bound}, ${report.stats.executions} executions)\n${findings}`;
+}
+
+/** The example names a page uses: its frontmatter `examples` list and every example/fixed/solution attribute. */
+function examplesOfPage(source: string): { frontmatter: string[]; attributes: string[] } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(source);
+  const front = match?.[1] ?? '';
+  const frontmatter: string[] = [];
+  const inline = /^examples:\s*\[(.*)\]\s*$/m.exec(front);
+  if (inline) {
+    for (const item of inline[1]!.split(',')) {
+      const name = item.trim().replace(/^['"]|['"]$/g, '');
+      if (name) frontmatter.push(name);
+    }
+  } else {
+    const block = /^examples:\s*\r?\n((?:[ \t]+-.*\r?\n?)*)/m.exec(front);
+    for (const line of block?.[1]?.split(/\r?\n/) ?? []) {
+      const m = /^[ \t]+-\s*['"]?([^'"#\s]+)['"]?/.exec(line);
+      if (m) frontmatter.push(m[1]!);
+    }
+  }
+  // Code blocks and inline code may show component syntax as text; only live components count.
+  const body = source
+    .slice(match?.[0].length ?? 0)
+    .replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, '')
+    .replace(/`[^`\n]*`/g, '');
+  const attributes = [...body.matchAll(/\b(?:example|fixed|solution)=["']([^"']+)["']/g)].map((m) => m[1]!);
+  return { frontmatter, attributes };
+}
+
+describe('example programs', () => {
+  it('there are example programs to check', () => {
+    expect(exampleNames.length).toBeGreaterThan(0);
+  });
+
+  for (const name of exampleNames) {
+    it(`${name} produces the verdict it declares under exhaustive search`, async () => {
+      const { mod, program } = await loadExample(name);
+      expect(mod.expected, `${name}.ts must export const expected = { verdict: ... }`).toBeDefined();
+      const expected = mod.expected!;
+      // Every finding kind is needed only when the example declares more than one.
+      const { explore } = await import('../../sim/index.ts');
+      const report = await explore(program, { strategy: 'dpor', stopAtFirst: !expected.also?.length });
+      expect(report.verdict, `${name}: ${describeReport(report)}`).toBe(expected.verdict);
+      if (expected.verdict === 'ok') {
+        // "No bug found" is a claim about every schedule: a search cut short by a bound proves nothing.
+        expect(report.completeness, `${name}: ${describeReport(report)}`).toEqual({ complete: true });
+      }
+      for (const kind of expected.also ?? []) {
+        expect(report.findings.map((f) => f.kind), `${name} must also report ${kind}: ${describeReport(report)}`).toContain(kind);
+      }
+    }, 120_000);
+  }
+});
+
+describe('exercises', () => {
+  const exercises = exampleNames.filter((n) => /-exercise$/.test(n));
+
+  it('there are exercises to check', () => {
+    expect(exercises.length).toBeGreaterThan(0);
+  });
+
+  for (const name of exercises) {
+    it(`${name} has a solution, and the exercise declares a bug while the solution declares none`, async () => {
+      expect(exampleNames, `${name} needs ${name}-solution.ts`).toContain(`${name}-solution`);
+      const { mod: broken } = await loadExample(name);
+      const { mod: solution } = await loadExample(`${name}-solution`);
+      expect(broken.expected?.verdict, `${name} is the broken program: its verdict cannot be ok`).not.toBe('ok');
+      expect(solution.expected?.verdict, `${name}-solution must be ok`).toBe('ok');
+    });
+
+    it(`${name}-solution asserts that the work still gets done, so that an empty fix cannot pass`, () => {
+      const source = readFileSync(`${examplesDir}${name}-solution.ts`, 'utf8');
+      expect(source, `${name}-solution.ts must contain assert(...)`).toMatch(/\bassert\s*\(/);
+    });
+  }
+});
+
+describe('pages', () => {
+  it('the page scanner reads both frontmatter list styles and every kind of example attribute', () => {
+    const block = examplesOfPage('---\ntitle: t\nexamples:\n  - a-one\n  - "b-two"\norder: 1\n---\n<Playground example="c" fixed="d" />\n<Exercise example="e" solution=\'f\' />\n');
+    expect(block).toEqual({ frontmatter: ['a-one', 'b-two'], attributes: ['c', 'd', 'e', 'f'] });
+    expect(examplesOfPage('---\nexamples: [x, "y"]\n---\n').frontmatter).toEqual(['x', 'y']);
+    expect(examplesOfPage('---\ntitle: t\n---\n```mdx\n<Playground example="shown" />\n```\nUse `example="inline"`.\n').attributes).toEqual([]);
+  });
+
+  for (const page of pages) {
+    it(`${page} names only examples that exist in content/examples/`, () => {
+      const { frontmatter, attributes } = examplesOfPage(readFileSync(`${contentDir}${page}`, 'utf8'));
+      const missing = [...new Set([...frontmatter, ...attributes])].filter((n) => !existsSync(`${examplesDir}${n}.ts`));
+      expect(missing, `${page} names examples with no file in content/examples/`).toEqual([]);
+    });
+  }
+});
