@@ -118,7 +118,21 @@ describe('pages', () => {
     expect(examplesOfPage('---\ntitle: t\n---\n```mdx\n<Playground example="shown" />\n```\nUse `example="inline"`.\n').attributes).toEqual([]);
   });
 
+  // Starlight slugs headings with github-slugger: lower case, punctuation other than '-' and '_' dropped.
+  const glossaryPath = `${contentDir}glossary.mdx`;
+  const glossaryIds = existsSync(glossaryPath)
+    ? [...readFileSync(glossaryPath, 'utf8').matchAll(/^#{2,4}\s+(.+?)\s*$/gm)].map((m) =>
+        m[1]!.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-'),
+      )
+    : [];
+
   for (const page of pages) {
+    it(`${page} links only to glossary terms that have an entry`, () => {
+      const ids = [...readFileSync(`${contentDir}${page}`, 'utf8').matchAll(/<Term\s+id=["']([^"']+)["']/g)].map((m) => m[1]!);
+      const missing = [...new Set(ids)].filter((id) => !glossaryIds.includes(id));
+      expect(missing, `${page} links to glossary ids with no heading in glossary.mdx`).toEqual([]);
+    });
+
     it(`${page} names only examples that exist in content/examples/`, () => {
       const { frontmatter, attributes } = examplesOfPage(readFileSync(`${contentDir}${page}`, 'utf8'));
       const missing = [...new Set([...frontmatter, ...attributes])].filter((n) => !existsSync(`${examplesDir}${n}.ts`));
