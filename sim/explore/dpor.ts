@@ -1,0 +1,292 @@
+// Exhaustive stateless search with source-DPOR and sleep sets (Abdulla, Aronis, Jonsson, Sagonas,
+// POPL'14): every Mazurkiewicz trace of the program is explored, usually once, by re-executing it from
+// the start along a stack of choice points.
+import type { Access, Transition } from '../types.ts';
+import { conflicts } from './dependency.ts';
+import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
+
+/** A step of the current execution, with its happens-before vector clock. */
+interface Event {
+  id: string;
+  tid: number;
+  /** 1-based index of this event among its thread's events. */
+  seq: number;
+  accesses: readonly Access[];
+  /** vc[slot(t)] = the number of thread t's events that happen before (or are) this one. */
+  vc: number[];
+}
+
+/** A transition that need not be tried here: its traces are covered by a sibling already explored. */
+interface Asleep {
+  tid: number;
+  accesses: readonly Access[];
+}
+
+/** A choice point: the state before the step at the same depth. */
+interface Node {
+  enabled: readonly Transition[];
+  /** Ids that must be explored from here (a source set). */
+  backtrack: Set<string>;
+  /** Ids explored or being explored from here. */
+  done: Set<string>;
+  sleep: Map<string, Asleep>;
+  chosen: string;
+  /** The tid and accesses of the step chosen here in the latest execution (it joins `sleep` when done). */
+  chosenTid: number;
+  chosenAccesses: readonly Access[];
+  /** Preemptions in the schedule before this node, and the thread that ran last. */
+  preemptions: number;
+  lastTid: number | undefined;
+}
+
+export interface DporOptions {
+  preemptionBound?: number;
+}
+
+export function createDpor(options: DporOptions = {}): Scheduler {
+  const bound = options.preemptionBound;
+  const nodes: Node[] = [];
+  let started = false;
+  let prunedByBound = false;
+
+  // Per-execution state, rebuilt as the prefix is replayed.
+  let depth = 0;
+  let events: Event[] = [];
+  let slots = new Map<number, number>();
+  let threadClock = new Map<number, number[]>();
+  let threadSeq = new Map<number, number>();
+  /** Clocks of the steps that enabled a thread which could not run before them (a wake, a create, a fork). */
+  let enablers = new Map<number, number[]>();
+  /** The sleep set of the node about to be created. */
+  let nextSleep = new Map<string, Asleep>();
+  let preemptions = 0;
+  let lastTid: number | undefined;
+
+  const slot = (tid: number): number => {
+    let s = slots.get(tid);
+    if (s === undefined) {
+      s = slots.size;
+      slots.set(tid, s);
+    }
+    return s;
+  };
+  const at = (vc: number[], s: number): number => vc[s] ?? 0;
+  const join = (a: number[], b: number[]): void => {
+    for (let i = 0; i < b.length; i++) if ((b[i] ?? 0) > (a[i] ?? 0)) a[i] = b[i]!;
+  };
+  const happensBefore = (e: Event, later: Event): boolean => at(later.vc, slot(e.tid)) >= e.seq;
+
+  const isPreemption = (t: Transition, enabled: readonly Transition[], last: number | undefined): boolean =>
+    last !== undefined && t.tid !== last && enabled.some((u) => u.tid === last);
+
+  const withinBound = (t: Transition, node: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined }): boolean =>
+    bound === undefined || node.preemptions + (isPreemption(t, node.enabled, node.lastTid) ? 1 : 0) <= bound;
+
+  function resetExecution(): void {
+    depth = 0;
+    events = [];
+    slots = new Map();
+    threadClock = new Map();
+    threadSeq = new Map();
+    enablers = new Map();
+    nextSleep = new Map();
+    preemptions = 0;
+    lastTid = undefined;
+  }
+
+  /** Adds `tid`'s transitions enabled at `node` and not asleep there to its backtrack set; false if none. */
+  function addThread(node: Node, tid: number): boolean {
+    let added = false;
+    for (const t of node.enabled) {
+      if (t.tid === tid && !node.sleep.has(t.id)) {
+        node.backtrack.add(t.id);
+        added = true;
+      }
+    }
+    return added;
+  }
+
+  /**
+   * The initials of notdep(e).e' for e = events[j]: the first steps of v (the steps after e that do not
+   * happen after it, then e') that no other step of v happens before. `current` is e', whose clock is
+   * complete for every step after j.
+   */
+  function initialsAfter(j: number, current: Event): Event[] {
+    const e = events[j]!;
+    const eSlot = slot(e.tid);
+    const v: Event[] = [];
+    for (let k = j + 1; k < events.length; k++) {
+      const ek = events[k]!;
+      if (at(ek.vc, eSlot) < e.seq) v.push(ek);
+    }
+    v.push(current);
+    // first[s]: the seq of thread s's first step in v. A step's clock covers some step of v from
+    // thread s iff it covers that first one (a thread's steps are ordered).
+    const first: number[] = [];
+    const initials: Event[] = [];
+    for (const x of v) {
+      const s = slot(x.tid);
+      if (first[s] !== undefined) continue;
+      let initial = true;
+      for (let t = 0; t < first.length && initial; t++) {
+        if (t !== s && first[t] !== undefined && at(x.vc, t) >= first[t]!) initial = false;
+      }
+      first[s] = x.seq;
+      if (initial) initials.push(x);
+    }
+    return initials;
+  }
+
+  /** Source-DPOR's race reversal: make sure some initial of notdep(e).e' is explored before e. */
+  function reverseRace(node: Node, initials: readonly Event[]): void {
+    for (const id of node.backtrack) {
+      const t = node.enabled.find((u) => u.id === id);
+      if (t && initials.some((x) => x.tid === t.tid)) return;
+    }
+    // An initial asleep here has its traces covered by a sibling explored before: nothing to add.
+    if (initials.some((x) => node.sleep.has(x.id))) return;
+    for (const x of initials) if (addThread(node, x.tid)) return;
+    // Only initials whose thread runs here are passed in, so this is unreachable unless every one of
+    // their transitions is asleep; exploring everything awake is always sound.
+    for (const t of node.enabled) if (!node.sleep.has(t.id)) node.backtrack.add(t.id);
+  }
+
+  return {
+    name: 'dpor',
+
+    begin(): boolean {
+      if (!started) {
+        started = true;
+        resetExecution();
+        return true;
+      }
+      for (let i = nodes.length - 1; i >= 0; i--) {
+        const node = nodes[i]!;
+        let next: string | undefined;
+        for (const id of node.backtrack) {
+          if (node.done.has(id) || node.sleep.has(id)) continue;
+          const t = node.enabled.find((u) => u.id === id)!;
+          if (!withinBound(t, node)) {
+            node.done.add(id);
+            prunedByBound = true;
+            continue;
+          }
+          next = id;
+          break;
+        }
+        if (next === undefined) continue;
+        // The subtree below the previous choice is finished: it goes to sleep for the later siblings.
+        node.sleep.set(node.chosen, { tid: node.chosenTid, accesses: node.chosenAccesses });
+        node.done.add(next);
+        node.chosen = next;
+        nodes.length = i + 1;
+        resetExecution();
+        return true;
+      }
+      return false;
+    },
+
+    choose(enabled: readonly Transition[]): string | null {
+      if (depth < nodes.length) {
+        const node = nodes[depth]!;
+        if (!enabled.some((t) => t.id === node.chosen)) {
+          throw new Error(
+            `the program did not repeat itself: step ${depth} (${node.chosen}) is not enabled on re-execution; is the program deterministic?`,
+          );
+        }
+        return node.chosen;
+      }
+      const sleep = nextSleep;
+      const candidates = enabled.filter((t) => !sleep.has(t.id));
+      const node0 = { enabled, preemptions, lastTid };
+      const allowed = candidates.filter((t) => withinBound(t, node0));
+      if (allowed.length < candidates.length) prunedByBound = true;
+      if (allowed.length === 0) return null;
+      const p = preferred(allowed, lastTid);
+      const node: Node = {
+        enabled,
+        backtrack: new Set([p.id]),
+        done: new Set([p.id]),
+        sleep,
+        chosen: p.id,
+        chosenTid: p.tid,
+        chosenAccesses: [],
+        preemptions,
+        lastTid,
+      };
+      // Local choices of one thread (a signal delivered or not, a spurious wake-up) are all explored.
+      addThread(node, p.tid);
+      nodes.push(node);
+      return p.id;
+    },
+
+    stepped({ transition: t, accesses, enabledAfter }: StepInfo): void {
+      const d = depth++;
+      const node = nodes[d]!;
+      const tid = t.tid;
+      const mySlot = slot(tid);
+      const seq = (threadSeq.get(tid) ?? 0) + 1;
+      threadSeq.set(tid, seq);
+      const clock = [...(threadClock.get(tid) ?? [])];
+      // The race clock leaves out the step that enabled this one: the steps ordered before that
+      // enabler may still race with this step (a lock, then an unlock that wakes a waiter).
+      const raceClock = [...clock];
+      const enabler = enablers.get(tid);
+      if (enabler) {
+        join(clock, enabler);
+        enablers.delete(tid);
+      }
+      // Walk back over earlier steps. Every dependent one happens before this step (its clock joins
+      // `clock`). Those not already ordered before it by other means are its races; a race counts only
+      // if this step could have gone first (some initial of notdep(e).e' can run before e): a step
+      // enabled by e, like a thread woken by an unlock, is not a race with e, and the search looks past
+      // e to the earlier steps it did race with (the lock before that unlock).
+      const fresh = d === nodes.length - 1;
+      const current: Event = { id: t.id, tid, seq, accesses, vc: clock };
+      clock[mySlot] = seq;
+      raceClock[mySlot] = seq;
+      for (let j = d - 1; j >= 0; j--) {
+        const ej = events[j]!;
+        if (ej.tid === tid || !conflicts(ej.accesses, accesses)) continue;
+        join(clock, ej.vc);
+        if (!fresh) continue;
+        const s = slot(ej.tid);
+        if (at(raceClock, s) >= ej.seq) continue;
+        const initials = initialsAfter(j, current).filter((x) => nodes[j]!.enabled.some((u) => u.tid === x.tid));
+        if (initials.length === 0) continue;
+        reverseRace(nodes[j]!, initials);
+        join(raceClock, ej.vc);
+      }
+      const event = current;
+      threadClock.set(tid, clock);
+      events.push(event);
+
+      node.chosenTid = tid;
+      node.chosenAccesses = accesses;
+
+      // A thread with nothing enabled before this step and something enabled after it was enabled by it.
+      for (const u of enabledAfter) {
+        if (u.tid === tid) continue;
+        if (!node.enabled.some((w) => w.tid === u.tid)) {
+          const prev = enablers.get(u.tid);
+          if (prev) join(prev, clock);
+          else enablers.set(u.tid, [...clock]);
+        }
+      }
+
+      // The sleep set after this step: what stays independent of it.
+      const sleep = new Map<string, Asleep>();
+      for (const [id, q] of node.sleep) {
+        if (q.tid !== tid && !conflicts(q.accesses, accesses)) sleep.set(id, q);
+      }
+      nextSleep = sleep;
+
+      if (lastTid !== undefined && tid !== lastTid && node.enabled.some((u) => u.tid === lastTid)) preemptions++;
+      lastTid = tid;
+    },
+
+    incompleteBecause() {
+      return prunedByBound ? 'preemptionBound' : undefined;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The small interface every search strategy implements: begin an execution, choose among the enabled
+// transitions, learn what a step did, and say whether the search skipped anything.
+import type { Access, StrategyName, Transition } from '../types.ts';
+
+/** What a strategy learns after each step it chose. */
+export interface StepInfo {
+  transition: Transition;
+  accesses: readonly Access[];
+  /** The transitions enabled after the step. */
+  enabledAfter: readonly Transition[];
+}
+
+export interface Scheduler {
+  readonly name: StrategyName;
+  /** Starts a new execution from the initial state; false when there is nothing left to explore. */
+  begin(): boolean;
+  /** Picks the next transition's id among `enabled` (never empty), or null to abandon this execution. */
+  choose(enabled: readonly Transition[]): string | null;
+  /** Told what the chosen step did. */
+  stepped(info: StepInfo): void;
+  /**
+   * Why the search, once over, did not cover every execution within the other bounds:
+   * 'preemptionBound' when the bound cut a branch, 'sampling' for random and PCT; undefined when complete.
+   */
+  incompleteBecause(): 'preemptionBound' | 'sampling' | undefined;
+}
+
+/** The variant suffix of a transition id ("1001!SIGUSR1" -> "!SIGUSR1"); "" for a thread's plain step. */
+export function isPlainStep(t: Transition): boolean {
+  return t.id === String(t.tid);
+}
+
+/**
+ * The preferred step among candidates: the plain step of the thread that ran last, so that schedules
+ * read naturally and switch threads only when they must; else the first plain step; else the first.
+ */
+export function preferred(candidates: readonly Transition[], lastTid: number | undefined): Transition {
+  let firstPlain: Transition | undefined;
+  for (const t of candidates) {
+    if (isPlainStep(t)) {
+      if (t.tid === lastTid) return t;
+      firstPlain ??= t;
+    }
+  }
+  return firstPlain ?? candidates[0]!;
+}

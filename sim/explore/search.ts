@@ -1,0 +1,165 @@
+// The search loop shared by every strategy: drive fresh Runs with a Scheduler, enforce the bounds,
+// collect findings with their schedules, count distinct outcomes, and build the Report.
+import { encodeSchedule } from '../render/schedule.ts';
+import type {
+  Completeness,
+  ExploreOptions,
+  Finding,
+  Report,
+  Run,
+  StrategyName,
+  Transition,
+  Verdict,
+} from '../types.ts';
+import { VERDICT_SEVERITY } from '../types.ts';
+import { createDpor } from './dpor.ts';
+import { createEnumerate } from './enumerate.ts';
+import { createPct } from './pct.ts';
+import { createRandom } from './random.ts';
+import { createReplay } from './replay.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export const DEFAULTS = {
+  maxSteps: 5000,
+  maxExecutions: 100_000,
+  runs: 1000,
+  seed: 1,
+  depth: 3,
+} as const;
+
+/** Makes the scheduler that implements `options.strategy` (dpor by default). */
+export function createScheduler(options: ExploreOptions): Scheduler {
+  const strategy: StrategyName = options.strategy ?? 'dpor';
+  switch (strategy) {
+    case 'dpor':
+      return createDpor({ preemptionBound: options.preemptionBound });
+    case 'enumerate':
+      return createEnumerate({ preemptionBound: options.preemptionBound });
+    case 'random':
+      return createRandom({ runs: options.runs ?? DEFAULTS.runs, seed: options.seed ?? DEFAULTS.seed });
+    case 'pct':
+      return createPct({
+        runs: options.runs ?? DEFAULTS.runs,
+        seed: options.seed ?? DEFAULTS.seed,
+        depth: options.depth ?? DEFAULTS.depth,
+      });
+    case 'replay':
+      if (options.schedule === undefined) throw new Error('the replay strategy needs a schedule string');
+      return createReplay(options.schedule);
+  }
+}
+
+/** The outcome of driving one Run to its end (or to where the scheduler stopped it). */
+export interface Execution {
+  run: Run;
+  ids: string[];
+  /** 'finished': nothing enabled; 'abandoned': the scheduler declined to go on; 'cut': maxSteps. */
+  end: 'finished' | 'abandoned' | 'cut';
+}
+
+/** Runs one execution of `run` under `scheduler` (after its begin()). */
+export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execution {
+  const ids: string[] = [];
+  let enabled: Transition[] = run.enabled();
+  for (;;) {
+    if (enabled.length === 0) return { run, ids, end: 'finished' };
+    if (ids.length >= maxSteps) return { run, ids, end: 'cut' };
+    const id = scheduler.choose(enabled);
+    if (id === null) return { run, ids, end: 'abandoned' };
+    const transition = enabled.find((t) => t.id === id);
+    if (!transition) throw new Error(`the scheduler chose ${id}, which is not enabled`);
+    const { accesses } = run.step(id);
+    ids.push(id);
+    const enabledAfter = run.enabled();
+    scheduler.stepped({ transition, accesses, enabledAfter });
+    enabled = enabledAfter;
+  }
+}
+
+const severity = (v: Verdict): number => VERDICT_SEVERITY.indexOf(v);
+
+/** Explores with the strategy and bounds of `options`, making a fresh Run for every execution. */
+export function search(newRun: () => Run, options: ExploreOptions = {}): Report {
+  const scheduler = createScheduler(options);
+  const strategy = scheduler.name;
+  const maxSteps = options.maxSteps ?? DEFAULTS.maxSteps;
+  const maxExecutions = options.maxExecutions ?? DEFAULTS.maxExecutions;
+  const sampling = strategy === 'random' || strategy === 'pct';
+  const stopAtFirst = options.stopAtFirst ?? !sampling;
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+
+  const byKind = new Map<Verdict, Finding>();
+  const notes = new Set<string>();
+  const outcomes = new Set<string>();
+  let executions = 0;
+  let blocked = 0;
+  let failedRuns = 0;
+  let cut = false;
+  let sample: Report['sample'];
+  let stoppedBy: Exclude<Completeness, { complete: true }>['stoppedBy'] | undefined;
+  let lastProgress = started;
+
+  while (stoppedBy === undefined) {
+    if (executions + blocked >= maxExecutions) {
+      if (scheduler.begin()) stoppedBy = 'maxExecutions';
+      break;
+    }
+    if (options.maxTimeMs !== undefined && elapsed() >= options.maxTimeMs) {
+      if (scheduler.begin()) stoppedBy = 'maxTime';
+      break;
+    }
+    if (!scheduler.begin()) break;
+    const { run, ids, end } = execute(newRun(), scheduler, maxSteps);
+    if (end === 'abandoned') {
+      blocked++;
+    } else {
+      executions++;
+      if (end === 'cut') cut = true;
+      outcomes.add(run.outcome());
+      for (const note of run.notes()) notes.add(note);
+      const found = run.findings();
+      if (found.length > 0) failedRuns++;
+      for (const f of found) {
+        if (!byKind.has(f.kind)) byKind.set(f.kind, { ...f, schedule: encodeSchedule(ids) });
+      }
+      if (end === 'cut' && found.length === 0) {
+        const running = [...new Set(run.enabled().map((t) => t.tid))].join(', ');
+        notes.add(
+          `an execution was cut off after ${maxSteps} steps with thread${running.includes(',') ? 's' : ''} ${running} still running; a spin loop or an unfair schedule can cause this`,
+        );
+      }
+      sample ??= { schedule: encodeSchedule(ids), trace: run.trace() };
+      if (stopAtFirst && found.length > 0) break;
+    }
+    if (options.onProgress && performance.now() - lastProgress >= 50) {
+      lastProgress = performance.now();
+      const go = options.onProgress({ executions, elapsedMs: elapsed(), findings: byKind.size });
+      if (go === false) stoppedBy = 'cancelled';
+    }
+  }
+
+  const findings = [...byKind.values()].sort((a, b) => severity(a.kind) - severity(b.kind));
+  const foundBug = findings.length > 0;
+  // A search that stopped at its first finding counts as complete: the counterexample is definitive.
+  if (stoppedBy === undefined && !(stopAtFirst && foundBug)) {
+    stoppedBy = scheduler.incompleteBecause() ?? (cut ? 'maxSteps' : undefined);
+  }
+  const completeness: Completeness = stoppedBy === undefined ? { complete: true } : { complete: false, stoppedBy };
+  const report: Report = {
+    verdict: findings[0]?.kind ?? 'ok',
+    completeness,
+    findings,
+    notes: [...notes],
+    stats: {
+      executions,
+      blocked,
+      distinctOutcomes: outcomes.size,
+      elapsedMs: elapsed(),
+      ...(sampling ? { failedRuns, runs: executions } : {}),
+    },
+    strategy,
+  };
+  if (sample) report.sample = sample;
+  return report;
+}
