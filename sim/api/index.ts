@@ -1,0 +1,434 @@
+// The program library readers import as 'forklore': POSIX-named generator functions that yield
+// operations to the world. Every `yield*` into it is a step boundary; what lies between is atomic.
+import {
+  AssertionFailure,
+  type AtforkEntry,
+  type CellHandle,
+  type CondHandle,
+  type ForkPlan,
+  type HandlerFn,
+  type MutexHandle,
+  type MutexType,
+  type Op,
+  type SemHandle,
+  type ThreadFn,
+} from './ops.ts';
+import {
+  DL_LOAD_LOCK,
+  FILE_LOCKS,
+  IO_LIST_LOCK,
+  MAIN_ARENA,
+  MALLOC_LIST_LOCK,
+  STDIN_LOCK,
+  STDOUT_LOCK,
+} from './libc-locks.ts';
+
+export type { MutexHandle, CellHandle, SemHandle, CondHandle, MutexType, AtforkEntry } from './ops.ts';
+
+type G<T> = Generator<Op, T, unknown>;
+
+function* op<T>(o: Op): G<T> {
+  return (yield o) as T;
+}
+
+// ---- errno values and flags (Linux numbers) ----
+export const EPERM = 1;
+export const ENOENT = 2;
+export const ESRCH = 3;
+export const EINTR = 4;
+export const EBADF = 9;
+export const ECHILD = 10;
+export const EAGAIN = 11;
+export const EBUSY = 16;
+export const EINVAL = 22;
+export const EDEADLK = 35;
+
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CLOEXEC = 0o2000000;
+/** Not in Linux yet; the value is this simulator's. */
+export const O_CLOFORK = 0o4000000000;
+export const SOCK_CLOEXEC = O_CLOEXEC;
+export const SOCK_CLOFORK = O_CLOFORK;
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const FD_CLOEXEC = 1;
+export const FD_CLOFORK = 2;
+
+export const SIGUSR1 = 'SIGUSR1';
+export const SIGUSR2 = 'SIGUSR2';
+export const SIGALRM = 'SIGALRM';
+export const SIGCHLD = 'SIGCHLD';
+export const SIGTERM = 'SIGTERM';
+export const SIGKILL = 'SIGKILL';
+export const SIGABRT = 'SIGABRT';
+
+/** Linux signal numbers, for wait statuses. */
+export const SIGNUM: Readonly<Record<string, number>> = {
+  SIGUSR1: 10, SIGUSR2: 12, SIGALRM: 14, SIGCHLD: 17, SIGTERM: 15, SIGKILL: 9, SIGABRT: 6,
+};
+
+// ---- static objects ----
+
+/** A mutex with PTHREAD_MUTEX_INITIALIZER (or its recursive/errorcheck variant), declared at top level. */
+export function mutex(name: string, opts: { type?: MutexType } = {}): MutexHandle {
+  return { handle: 'mutex', name, type: opts.type ?? 'normal' };
+}
+/** A shared variable in process memory; load and store are separate steps. */
+export function cell<T>(name: string, initial: T): CellHandle<T> {
+  return { handle: 'cell', name, initial };
+}
+export function sem(name: string, initial = 0): SemHandle {
+  return { handle: 'sem', name, initial };
+}
+export function cond(name: string): CondHandle {
+  return { handle: 'cond', name };
+}
+
+// ---- checks ----
+
+/** A plain call: a failed assertion aborts the process and is reported. */
+export function assert(condition: unknown, message = 'assertion failed'): asserts condition {
+  if (!condition) throw new AssertionFailure(message);
+}
+
+// ---- bookkeeping helpers for libc calls (no steps of their own) ----
+
+function* enter(fn: string): G<void> {
+  yield { k: 'enter', fn };
+}
+function* leave(fn: string): G<void> {
+  yield { k: 'leave', fn };
+}
+
+// ---- memory ----
+
+export function* load<T>(c: CellHandle<T>): G<T> {
+  return yield* op<T>({ k: 'load', c });
+}
+export function* store<T>(c: CellHandle<T>, v: T): G<void> {
+  yield* op<void>({ k: 'store', c, v });
+}
+
+// ---- threads ----
+
+export function* pthread_create<A extends unknown[]>(
+  fn: (...args: A) => Generator<unknown, unknown, unknown>,
+  ...args: A
+): G<number> {
+  yield* enter('pthread_create');
+  const tid = yield* op<number>({ k: 'create', fn: fn as unknown as ThreadFn, args });
+  yield* leave('pthread_create');
+  return tid;
+}
+export function* pthread_join(tid: number): G<unknown> {
+  return yield* op<unknown>({ k: 'join', tid });
+}
+export function* pthread_exit(value: unknown = null): G<never> {
+  yield* op<void>({ k: 'texit', value });
+  throw new Error('pthread_exit returned');
+}
+export function* pthread_self(): G<number> {
+  return yield* op<number>({ k: 'self', what: 'tid' });
+}
+export function* gettid(): G<number> {
+  return yield* op<number>({ k: 'self', what: 'tid' });
+}
+export function* getpid(): G<number> {
+  return yield* op<number>({ k: 'self', what: 'pid' });
+}
+export function* getppid(): G<number> {
+  return yield* op<number>({ k: 'self', what: 'ppid' });
+}
+
+// ---- mutexes ----
+
+export function* pthread_mutex_init(m: MutexHandle, attr: { type?: MutexType } = {}): G<number> {
+  yield* enter('pthread_mutex_init');
+  const r = yield* op<number>({ k: 'minit', m, type: attr.type ?? (m.type === 'lll' ? 'normal' : m.type) });
+  yield* leave('pthread_mutex_init');
+  return r;
+}
+export function* pthread_mutex_lock(m: MutexHandle): G<number> {
+  yield* enter('pthread_mutex_lock');
+  const r = yield* op<number>({ k: 'lock', m });
+  yield* leave('pthread_mutex_lock');
+  return r;
+}
+export function* pthread_mutex_trylock(m: MutexHandle): G<number> {
+  yield* enter('pthread_mutex_trylock');
+  const r = yield* op<number>({ k: 'trylock', m });
+  yield* leave('pthread_mutex_trylock');
+  return r;
+}
+export function* pthread_mutex_unlock(m: MutexHandle): G<number> {
+  yield* enter('pthread_mutex_unlock');
+  const r = yield* op<number>({ k: 'unlock', m });
+  yield* leave('pthread_mutex_unlock');
+  return r;
+}
+
+// ---- semaphores and condition variables ----
+
+export function* sem_wait(s: SemHandle): G<number> {
+  yield* enter('sem_wait');
+  const r = yield* op<number>({ k: 'sem_wait', s, try: false });
+  yield* leave('sem_wait');
+  return r;
+}
+export function* sem_trywait(s: SemHandle): G<number> {
+  return yield* op<number>({ k: 'sem_wait', s, try: true });
+}
+/** The one unlocking call POSIX makes async-signal-safe. */
+export function* sem_post(s: SemHandle): G<number> {
+  return yield* op<number>({ k: 'sem_post', s });
+}
+export function* pthread_cond_wait(c: CondHandle, m: MutexHandle): G<number> {
+  yield* enter('pthread_cond_wait');
+  const r = yield* op<number>({ k: 'cond_wait', c, m });
+  yield* leave('pthread_cond_wait');
+  return r;
+}
+export function* pthread_cond_signal(c: CondHandle): G<number> {
+  yield* enter('pthread_cond_signal');
+  const r = yield* op<number>({ k: 'cond_signal', c, all: false });
+  yield* leave('pthread_cond_signal');
+  return r;
+}
+export function* pthread_cond_broadcast(c: CondHandle): G<number> {
+  yield* enter('pthread_cond_broadcast');
+  const r = yield* op<number>({ k: 'cond_signal', c, all: true });
+  yield* leave('pthread_cond_broadcast');
+  return r;
+}
+
+// ---- processes ----
+
+export function* pthread_atfork(prepare: HandlerFn, parent: HandlerFn, child: HandlerFn): G<number> {
+  yield* enter('pthread_atfork');
+  const r = yield* op<number>({ k: 'atfork_reg', entry: { prepare, parent, child } });
+  yield* leave('pthread_atfork');
+  return r;
+}
+
+function* runHandler(h: HandlerFn): G<void> {
+  if (h) yield* h() as G<unknown>;
+}
+
+/** glibc's fork(): atfork handlers and the libc model's internal locking around the raw fork. */
+export function* fork(): G<number> {
+  const plan = yield* op<ForkPlan>({ k: 'fork_begin' });
+  const { libc, handlers } = plan;
+  const locks = libc === 'glibc-2.7' || (libc === 'glibc' && plan.multiThreaded);
+  for (let i = handlers.length - 1; i >= 0; i--) {
+    const h = handlers[i]!;
+    if (!h.prepare) continue;
+    yield* op<void>(h.internal ? { k: 'atfork_run', phase: 'prepare', index: i, internal: h.internal } : { k: 'atfork_run', phase: 'prepare', index: i });
+    yield* runHandler(h.prepare);
+  }
+  if (locks) {
+    yield* op({ k: 'lock', m: IO_LIST_LOCK });
+    if (libc === 'glibc') {
+      // posix/fork.c: "This needs to come last because fork handlers may use malloc".
+      yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
+      yield* op({ k: 'lock', m: MAIN_ARENA });
+    }
+  }
+  const pid = yield* op<number>({ k: 'fork_raw', raw: false });
+  if (pid === 0) {
+    if (locks) {
+      if (libc === 'glibc') {
+        yield* op({ k: 'reset', m: MAIN_ARENA });
+        yield* op({ k: 'reset', m: MALLOC_LIST_LOCK });
+      }
+      for (const f of FILE_LOCKS) yield* op({ k: 'reset', m: f });
+      yield* op({ k: 'reset', m: IO_LIST_LOCK });
+    }
+    if (libc !== 'none') yield* op({ k: 'reset', m: DL_LOAD_LOCK });
+    for (let i = 0; i < handlers.length; i++) {
+      const h = handlers[i]!;
+      if (!h.child) continue;
+      yield* op<void>(h.internal ? { k: 'atfork_run', phase: 'child', index: i, internal: h.internal } : { k: 'atfork_run', phase: 'child', index: i });
+      yield* runHandler(h.child);
+    }
+  } else {
+    if (locks) {
+      if (libc === 'glibc') {
+        yield* op({ k: 'unlock', m: MAIN_ARENA });
+        yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
+      }
+      yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+    }
+    for (let i = 0; i < handlers.length; i++) {
+      const h = handlers[i]!;
+      if (!h.parent) continue;
+      yield* op<void>(h.internal ? { k: 'atfork_run', phase: 'parent', index: i, internal: h.internal } : { k: 'atfork_run', phase: 'parent', index: i });
+      yield* runHandler(h.parent);
+    }
+  }
+  return pid;
+}
+
+/** The raw fork (glibc 2.34's _Fork, Plash's kernel_fork): no handlers, no lock taken or reset. */
+export function* _Fork(): G<number> {
+  return yield* op<number>({ k: 'fork_raw', raw: true });
+}
+
+export function* waitpid(pid: number): G<{ pid: number; status: number }> {
+  return yield* op<{ pid: number; status: number }>({ k: 'waitpid', pid });
+}
+export const WIFEXITED = (status: number): boolean => (status & 0x7f) === 0;
+export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
+export const WIFSIGNALED = (status: number): boolean => (status & 0x7f) !== 0 && (status & 0x7f) !== 0x7f;
+export const WTERMSIG = (status: number): number => status & 0x7f;
+
+/** exit(): flushes stdio (list lock and every FILE lock), then exit_group. */
+export function* exit(status = 0): G<never> {
+  yield* enter('exit');
+  yield* fflushAll();
+  yield* op<void>({ k: 'exit_group', status, how: 'exit' });
+  throw new Error('exit returned');
+}
+/** _exit(): ends the process at once, taking no lock. */
+export function* _exit(status = 0): G<never> {
+  yield* op<void>({ k: 'exit_group', status, how: '_exit' });
+  throw new Error('_exit returned');
+}
+/** A new image: locks, handlers and memory gone, close-on-exec descriptors closed. */
+export function* execve(path: string, image: ThreadFn | null = null): G<number> {
+  return yield* op<number>({ k: 'execve', path, image });
+}
+
+// ---- file descriptors ----
+
+export function* open(path: string, flags = 0): G<number> {
+  return yield* op<number>({ k: 'open', path, flags });
+}
+export function* close(fd: number): G<number> {
+  return yield* op<number>({ k: 'close', fd });
+}
+export function* dup(fd: number): G<number> {
+  return yield* op<number>({ k: 'dup', fd });
+}
+export function* dup2(from: number, to: number): G<number> {
+  return yield* op<number>({ k: 'dup2', from, to });
+}
+export function* socketpair(flags = 0): G<[number, number]> {
+  return yield* op<[number, number]>({ k: 'socketpair', flags });
+}
+export function* fcntl(fd: number, cmd: number, arg = 0): G<number> {
+  return yield* op<number>({ k: 'fcntl', fd, cmd, arg });
+}
+export function* write(fd: number, text: string): G<number> {
+  return yield* op<number>({ k: 'write', fd, text });
+}
+/** Plash: ask the server over fd 3 for a new connection (sendmsg, then recvmsg carrying the fd). */
+export function* clone_connection(): G<number> {
+  yield* op<number>({ k: 'sendmsg', fd: 3, what: 'METHOD_FSOP_COPY' });
+  return yield* op<number>({ k: 'recvmsg_conn', fd: 3 });
+}
+
+// ---- libc (takes the internal locks real glibc takes under the chosen model) ----
+
+export function* malloc(n: number): G<number> {
+  yield* enter('malloc');
+  const locking = yield* op<boolean>({ k: 'malloc_locks' });
+  if (locking) yield* op({ k: 'lock', m: MAIN_ARENA });
+  const p = yield* op<number>({ k: 'heap', what: 'malloc', n });
+  if (locking) yield* op({ k: 'unlock', m: MAIN_ARENA });
+  yield* leave('malloc');
+  return p;
+}
+export function* free(ptr: number): G<void> {
+  yield* enter('free');
+  const locking = yield* op<boolean>({ k: 'malloc_locks' });
+  if (locking) yield* op({ k: 'lock', m: MAIN_ARENA });
+  yield* op<number>({ k: 'heap', what: 'free', n: ptr });
+  if (locking) yield* op({ k: 'unlock', m: MAIN_ARENA });
+  yield* leave('free');
+}
+export function* printf(text: string): G<number> {
+  yield* enter('printf');
+  const libc = yield* op<string>({ k: 'libc' });
+  if (libc !== 'none') yield* op({ k: 'lock', m: STDOUT_LOCK });
+  const r = yield* op<number>({ k: 'write', fd: 1, text });
+  if (libc !== 'none') yield* op({ k: 'unlock', m: STDOUT_LOCK });
+  yield* leave('printf');
+  return r;
+}
+function* fflushAll(): G<void> {
+  const libc = yield* op<string>({ k: 'libc' });
+  if (libc === 'none') return;
+  yield* op({ k: 'lock', m: IO_LIST_LOCK });
+  for (const f of FILE_LOCKS) {
+    yield* op({ k: 'lock', m: f });
+    yield* op({ k: 'unlock', m: f });
+  }
+  yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+}
+/** fflush(null) flushes every stream (list lock, then each FILE lock); fflush('stdout') one. */
+export function* fflush(stream: null | 'stdout' | 'stderr' = null): G<number> {
+  yield* enter('fflush');
+  if (stream === null) yield* fflushAll();
+  else {
+    const libc = yield* op<string>({ k: 'libc' });
+    if (libc !== 'none') {
+      const m = FILE_LOCKS[stream === 'stdout' ? 1 : 2]!;
+      yield* op({ k: 'lock', m });
+      yield* op({ k: 'unlock', m });
+    }
+  }
+  yield* leave('fflush');
+  return 0;
+}
+/** getline(&buf, &n, stdin): stdin's FILE lock held while the buffer grows with malloc. */
+export function* getline(_stream: 'stdin' = 'stdin'): G<string> {
+  yield* enter('getline');
+  const libc = yield* op<string>({ k: 'libc' });
+  if (libc !== 'none') yield* op({ k: 'lock', m: STDIN_LOCK });
+  yield* malloc(120);
+  const line = yield* op<string>({ k: 'read', fd: 0 });
+  if (libc !== 'none') yield* op({ k: 'unlock', m: STDIN_LOCK });
+  yield* leave('getline');
+  return line;
+}
+/** dlopen: the loader's recursive lock, with a malloc inside. */
+export function* dlopen(name: string): G<number> {
+  yield* enter('dlopen');
+  const libc = yield* op<string>({ k: 'libc' });
+  if (libc !== 'none') yield* op({ k: 'lock', m: DL_LOAD_LOCK });
+  yield* malloc(64);
+  const h = yield* op<number>({ k: 'dl', name });
+  if (libc !== 'none') yield* op({ k: 'unlock', m: DL_LOAD_LOCK });
+  yield* leave('dlopen');
+  return h;
+}
+
+// ---- signals ----
+
+export function* sigaction(sig: string, handler: HandlerFn): G<number> {
+  return yield* op<number>({ k: 'sigaction', sig, handler });
+}
+export function* kill(pid: number, sig: string): G<number> {
+  return yield* op<number>({ k: 'kill', pid, sig });
+}
+export function* pthread_kill(tid: number, sig: string): G<number> {
+  return yield* op<number>({ k: 'tkill', tid, sig });
+}
+export function* raise(sig: string): G<number> {
+  const tid = yield* op<number>({ k: 'self', what: 'tid' });
+  return yield* op<number>({ k: 'tkill', tid, sig });
+}
+
+// ---- time ----
+
+export function* nanosleep(ns: number): G<number> {
+  return yield* op<number>({ k: 'sleep', ns });
+}
+export function* usleep(us: number): G<number> {
+  return yield* op<number>({ k: 'sleep', ns: us * 1000 });
+}
+export function* sleep(s: number): G<number> {
+  return yield* op<number>({ k: 'sleep', ns: s * 1e9 });
+}

@@ -1,0 +1,95 @@
+// Names the world shows: stable fake addresses for locks, lock references for events, ops in words.
+import type { LockRef } from '../events.ts';
+import type { StepOp } from '../api/ops.ts';
+import type { MutexObj } from './state.ts';
+
+/** A stable address for an object name, shaped like x86-64 user addresses (heap data vs libc data). */
+export function addrOf(name: string, internal: boolean): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  const base = internal ? 0x7f3a_1b1e_0000 : 0x5555_5555_8000;
+  return base + (h % 0x4000) * 8;
+}
+
+export function lockRefOf(m: MutexObj): LockRef {
+  return { addr: m.addr, name: m.name, kind: m.type };
+}
+
+/** The pending operation in words, for state tables and explanations. */
+export function describeOp(o: StepOp): string {
+  switch (o.k) {
+    case 'lock':
+      return `pthread_mutex_lock(${o.m.name})`;
+    case 'trylock':
+      return `pthread_mutex_trylock(${o.m.name})`;
+    case 'unlock':
+      return `pthread_mutex_unlock(${o.m.name})`;
+    case 'minit':
+      return `pthread_mutex_init(${o.m.name})`;
+    case 'load':
+      return `load(${o.c.name})`;
+    case 'store':
+      return `store(${o.c.name}, ${JSON.stringify(o.v)})`;
+    case 'sem_wait':
+      return `${o.try ? 'sem_trywait' : 'sem_wait'}(${o.s.name})`;
+    case 'sem_post':
+      return `sem_post(${o.s.name})`;
+    case 'cond_wait':
+      return `pthread_cond_wait(${o.c.name}, ${o.m.name})`;
+    case 'cond_signal':
+      return `pthread_cond_${o.all ? 'broadcast' : 'signal'}(${o.c.name})`;
+    case 'create':
+      return `pthread_create(${o.fn.name || 'fn'})`;
+    case 'join':
+      return `pthread_join(${o.tid})`;
+    case 'texit':
+      return 'pthread_exit';
+    case 'atfork_reg':
+      return 'pthread_atfork';
+    case 'fork_begin':
+      return 'fork: prepare';
+    case 'fork_raw':
+      return o.raw ? '_Fork()' : 'fork: clone';
+    case 'waitpid':
+      return `waitpid(${o.pid})`;
+    case 'exit_group':
+      return `${o.how}(${o.status})`;
+    case 'execve':
+      return `execve(${o.path})`;
+    case 'open':
+      return `open(${o.path})`;
+    case 'close':
+      return `close(${o.fd})`;
+    case 'dup':
+      return `dup(${o.fd})`;
+    case 'dup2':
+      return `dup2(${o.from}, ${o.to})`;
+    case 'socketpair':
+      return 'socketpair';
+    case 'fcntl':
+      return `fcntl(${o.fd})`;
+    case 'write':
+      return `write(${o.fd})`;
+    case 'read':
+      return `read(${o.fd})`;
+    case 'sendmsg':
+      return `sendmsg(${o.fd})`;
+    case 'recvmsg_conn':
+      return `recvmsg(${o.fd})`;
+    case 'heap':
+      return o.what;
+    case 'dl':
+      return `dlopen(${o.name})`;
+    case 'sigaction':
+      return `sigaction(${o.sig})`;
+    case 'kill':
+      return `kill(${o.pid}, ${o.sig})`;
+    case 'tkill':
+      return `pthread_kill(${o.tid}, ${o.sig})`;
+    case 'sleep':
+      return `nanosleep(${o.ns})`;
+  }
+}

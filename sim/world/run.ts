@@ -1,0 +1,1207 @@
+// The world: one execution of a program, driven one transition at a time (the Run contract).
+// Threads are generators; fork builds the child's thread by replaying the forking thread's results.
+// The world never chooses: every source of nondeterminism is a transition the caller picks.
+import type { Access, Finding, Program, Run, StepResult, StuckThread, Transition, LibcModel } from '../types.ts';
+import type { LockRef, TraceEvent } from '../events.ts';
+import {
+  AssertionFailure,
+  INSTANT_OPS,
+  type AtforkEntry,
+  type HandlerFn,
+  type InstantOp,
+  type MutexHandle,
+  type Op,
+  type StepOp,
+  type ThreadFn,
+} from '../api/ops.ts';
+import { exit as libcExit, SIGNUM } from '../api/index.ts';
+import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
+import type { CondObj, FdEntry, Frame, MemObj, MutexObj, Proc, Rec, Thread } from './state.ts';
+import { addrOf, describeOp, lockRefOf } from './naming.ts';
+
+const EPERM = 1;
+const ESRCH = 3;
+const EBADF = 9;
+const ECHILD = 10;
+const EAGAIN = 11;
+const EBUSY = 16;
+const EINVAL = 22;
+const EDEADLK = 35;
+const O_CLOEXEC = 0o2000000;
+const O_CLOFORK = 0o4000000000;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
+const FD_CLOFORK = 2;
+
+export interface RunOptions {
+  /** Steps before the execution is cut off and the busiest live thread is named (default 10000). */
+  maxSteps?: number;
+  /** First pid (default 1000). */
+  firstPid?: number;
+}
+
+type EventBody = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'step' | 'pid' | 'tid' | 'time'> : never) : never;
+
+class NondeterminismError extends Error {}
+
+function cloneValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  try {
+    return structuredClone(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Creates one execution of `program`. Call enabled()/step() until enabled() is empty. */
+export function createRun(program: Program, opts: RunOptions = {}): Run {
+  return new World(program, opts);
+}
+
+class World implements Run {
+  private readonly libc: LibcModel;
+  private readonly strict: boolean;
+  private readonly maxSteps: number;
+  private nextId: number;
+  private nextOfd = 1;
+  private stepNo = 0;
+  private readonly procs = new Map<number, Proc>();
+  private readonly threads = new Map<number, Thread>();
+  /** Every thread ever created, in creation order (exited ones stay, for explanations). */
+  private readonly threadOrder: Thread[] = [];
+  private readonly traceLog: TraceEvent[] = [];
+  private stepEvents: TraceEvent[] = [];
+  private readonly found: Omit<Finding, 'schedule'>[] = [];
+  private readonly noteList: string[] = [];
+  private failed = false;
+  private finalized = false;
+  private enabledCache: Transition[] | null = null;
+  private readonly stdin: string[] = [];
+
+  constructor(
+    private readonly program: Program,
+    opts: RunOptions,
+  ) {
+    this.libc = program.options.libc ?? 'glibc';
+    this.strict = program.options.strict ?? false;
+    this.maxSteps = opts.maxSteps ?? 10_000;
+    this.nextId = opts.firstPid ?? 1000;
+    const pid = this.nextId++;
+    const proc = this.newProc(pid, 0);
+    const ofdTty: FdEntry['ofd'] = { id: this.nextOfd++, path: '/dev/tty' };
+    for (const fd of [0, 1, 2]) proc.fds.set(fd, { ofd: ofdTty, cloexec: false, clofork: false });
+    if (program.options.plash) {
+      proc.fds.set(3, { ofd: { id: this.nextOfd++, path: 'socket:[plash-server]' }, cloexec: false, clofork: false });
+    }
+    const main = wrapMain(program.main as ThreadFn);
+    const t = this.newThread(pid, pid, main, []);
+    this.emit(t, { type: 'thread.start', fn: program.main.name || 'main', args: [] });
+    this.drive(t, undefined);
+  }
+
+  // ---------------------------------------------------------------- construction
+
+  private newProc(pid: number, ppid: number): Proc {
+    const p: Proc = {
+      pid,
+      ppid,
+      mem: new Map(),
+      fds: new Map(),
+      atfork: this.libc === 'glibc-2.7' ? [MALLOC_ATFORK_2_7] : [],
+      handlers: new Map(),
+      pendingSigs: [],
+      threads: [],
+      multiThreaded: false,
+      childOfMultiThreaded: false,
+      exited: false,
+      status: 0,
+      exitTime: 0,
+      reaped: false,
+      heapNext: 0x5555_5555_9000,
+      children: [],
+    };
+    this.procs.set(pid, p);
+    return p;
+  }
+
+  private newThread(tid: number, pid: number, fn: ThreadFn, args: unknown[], clock = 0): Thread {
+    const t: Thread = {
+      tid,
+      pid,
+      fn,
+      args,
+      frames: [],
+      pending: null,
+      phase: 'run',
+      exited: false,
+      exitValue: undefined,
+      exitTime: 0,
+      joined: false,
+      clock,
+      record: [],
+      steps: 0,
+      pendingSigs: [],
+    };
+    this.threads.set(tid, t);
+    this.threadOrder.push(t);
+    this.procs.get(pid)!.threads.push(tid);
+    t.frames.push({ gen: fn(...(args as never[])), libcDepth: 0 });
+    return t;
+  }
+
+  // ---------------------------------------------------------------- events, findings
+
+  private emit(t: Thread | { tid: number; pid: number; clock: number }, body: EventBody): void {
+    const e = { step: this.stepNo, pid: t.pid, tid: t.tid, time: t.clock, ...body } as TraceEvent;
+    this.stepEvents.push(e);
+    this.traceLog.push(e);
+  }
+
+  private addFinding(kind: Finding['kind'], message: string, stuck?: StuckThread[]): void {
+    if (this.found.some((f) => f.kind === kind)) return;
+    const f: Omit<Finding, 'schedule'> = { kind, message, trace: this.traceLog };
+    if (stuck) f.stuck = stuck;
+    this.found.push(f);
+  }
+
+  private note(text: string): void {
+    if (!this.noteList.includes(text)) this.noteList.push(text);
+  }
+
+  private fail(kind: 'error', message: string, t?: Thread): void {
+    if (t) this.emit(t, { type: 'error', message });
+    this.addFinding(kind, message);
+    this.failed = true;
+    this.enabledCache = null;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  private mem(p: Proc, h: { handle: string; name: string }): MemObj {
+    const key = `${h.handle}:${h.name}`;
+    let o = p.mem.get(key);
+    if (o) return o;
+    const anyH = h as MutexHandle & { initial?: unknown };
+    switch (h.handle) {
+      case 'mutex': {
+        const m = anyH as MutexHandle;
+        o = { kind: 'mutex', name: m.name, type: m.type, internal: !!m.internal, addr: addrOf(m.name, !!m.internal), word: 0, owner: 0, count: 0, waiters: [] };
+        break;
+      }
+      case 'cell':
+        o = { kind: 'cell', name: h.name, value: cloneValue(anyH.initial) };
+        break;
+      case 'sem':
+        o = { kind: 'sem', name: h.name, value: Number(anyH.initial ?? 0) };
+        break;
+      case 'cond':
+        o = { kind: 'cond', name: h.name, waiters: [] };
+        break;
+      default:
+        throw new Error(`not a simulated object: ${JSON.stringify(h)}`);
+    }
+    p.mem.set(key, o);
+    return o;
+  }
+
+  private mutexObj(p: Proc, m: MutexHandle): MutexObj {
+    if (!m || m.handle !== 'mutex') throw new Error(`expected a mutex handle (from mutex('name')), got ${JSON.stringify(m)}`);
+    return this.mem(p, m) as MutexObj;
+  }
+
+  // ---------------------------------------------------------------- driving generators
+
+  /** Feeds `value` to the thread's top frame and runs it to its next step operation. */
+  private drive(t: Thread, value: unknown): void {
+    let v = value;
+    for (;;) {
+      const frame = t.frames[t.frames.length - 1]!;
+      let res: IteratorResult<unknown, unknown>;
+      try {
+        res = frame.gen.next(v);
+      } catch (err) {
+        this.threadThrew(t, err);
+        return;
+      }
+      if (res.done) {
+        if (frame.sig !== undefined) {
+          t.frames.pop();
+          t.pending = frame.saved!.pending;
+          t.phase = frame.saved!.phase;
+          if (t.phase === 'futex') t.phase = 'woken';
+          this.emit(t, { type: 'signal.return', sig: frame.sig });
+          return;
+        }
+        t.pending = { k: 'texit', value: res.value === undefined ? null : res.value };
+        t.phase = 'run';
+        return;
+      }
+      const o = res.value as Op;
+      if (!o || typeof o !== 'object' || typeof (o as { k?: unknown }).k !== 'string') {
+        this.fail('error', `thread ${t.tid} yielded ${String(o)}: library calls need yield* (not yield)`, t);
+        return;
+      }
+      if (INSTANT_OPS.has(o.k)) {
+        try {
+          v = this.instant(t, frame, o as InstantOp);
+        } catch (err) {
+          this.threadThrew(t, err);
+          return;
+        }
+        t.record.push({ k: o.k, r: v });
+        continue;
+      }
+      t.pending = o as StepOp;
+      t.phase = 'run';
+      return;
+    }
+  }
+
+  private threadThrew(t: Thread, err: unknown): void {
+    if (err instanceof AssertionFailure) {
+      this.emit(t, { type: 'assert.fail', message: err.message });
+      this.addFinding('assertion', `Assertion failed in thread ${t.tid} of process ${t.pid}: ${err.message}`);
+      this.killProc(this.procs.get(t.pid)!, SIGNUM.SIGABRT!, t, 'signal');
+      return;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    const where = lineOf(e);
+    this.fail('error', `${e instanceof NondeterminismError ? '' : 'An exception in thread ' + t.tid + ': '}${e.message}${where ? ` (${where})` : ''}`, t);
+  }
+
+  /** Completes the pending op of `t` with `result`, records it, and runs to the next one. */
+  private complete(t: Thread, result: unknown): void {
+    if (t.exited) return;
+    const k = t.pending!.k;
+    t.record.push({ k, r: result });
+    t.pending = null;
+    t.phase = 'run';
+    this.drive(t, result);
+  }
+
+  private instant(t: Thread, frame: Frame, o: InstantOp): unknown {
+    const p = this.procs.get(t.pid)!;
+    switch (o.k) {
+      case 'self':
+        return o.what === 'tid' ? t.tid : o.what === 'pid' ? t.pid : p.ppid;
+      case 'libc':
+        return this.libc;
+      case 'malloc_locks':
+        // glibc 2.26+ skips the arena lock until the process creates its first thread.
+        return this.libc === 'glibc-2.7' || (this.libc === 'glibc' && p.multiThreaded);
+      case 'enter':
+        if (frame.libcDepth++ === 0) this.checkSafety(t, p, frame, o.fn);
+        this.emit(t, { type: 'libc.call', fn: o.fn, phase: 'enter' });
+        return undefined;
+      case 'leave':
+        frame.libcDepth = Math.max(0, frame.libcDepth - 1);
+        this.emit(t, { type: 'libc.call', fn: o.fn, phase: 'leave' });
+        return undefined;
+      case 'reset': {
+        const m = this.mutexObj(p, o.m);
+        m.word = 0;
+        m.owner = 0;
+        m.count = 0;
+        this.emit(t, { type: 'libc.lock-reset', lock: lockRefOf(m), how: 'reinit' });
+        return undefined;
+      }
+      case 'atfork_run':
+        this.emit(t, o.internal ? { type: 'atfork.run', phase: o.phase, index: o.index, internal: o.internal } : { type: 'atfork.run', phase: o.phase, index: o.index });
+        return undefined;
+    }
+  }
+
+  private checkSafety(t: Thread, p: Proc, frame: Frame, fn: string): void {
+    if (frame.sig !== undefined) {
+      this.emit(t, { type: 'unsafe-call', fn, context: 'signal-handler' });
+      this.addFinding('unsafe-call', `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe.`);
+    } else if (p.childOfMultiThreaded) {
+      const text = `Process ${p.pid}, the child of a multi-threaded process, called ${fn}() before exec or _exit: POSIX allows only async-signal-safe calls there.`;
+      if (this.strict) {
+        this.emit(t, { type: 'unsafe-call', fn, context: 'fork-child' });
+        this.addFinding('unsafe-call', text);
+      } else this.note(text);
+    }
+  }
+
+  // ---------------------------------------------------------------- transitions
+
+  enabled(): Transition[] {
+    if (this.enabledCache) return this.enabledCache;
+    const out: Transition[] = [];
+    if (!this.failed) {
+      for (const t of this.threadOrder) {
+        if (t.exited || t.pending === null) continue;
+        const p = this.procs.get(t.pid)!;
+        if (this.canRun(t, p)) out.push({ id: String(t.tid), tid: t.tid, pid: t.pid });
+        if (t.phase === 'cond') out.push({ id: `${t.tid}~spurious`, tid: t.tid, pid: t.pid });
+        for (const sig of this.deliverable(t, p)) out.push({ id: `${t.tid}!${sig}`, tid: t.tid, pid: t.pid });
+      }
+      if (out.length === 0) this.finalize();
+    }
+    this.enabledCache = out;
+    return out;
+  }
+
+  private deliverable(t: Thread, p: Proc): string[] {
+    if (t.pendingSigs.length === 0 && p.pendingSigs.length === 0) return [];
+    const running = new Set(t.frames.filter((f) => f.sig !== undefined).map((f) => f.sig));
+    const out: string[] = [];
+    for (const s of [...t.pendingSigs, ...p.pendingSigs]) if (!running.has(s) && !out.includes(s)) out.push(s);
+    return out;
+  }
+
+  private canRun(t: Thread, p: Proc): boolean {
+    const o = t.pending!;
+    if (t.phase === 'futex' || t.phase === 'cond') return false;
+    switch (o.k) {
+      case 'sem_wait':
+        return o.try || (this.mem(p, o.s) as { value: number }).value > 0;
+      case 'join': {
+        const u = this.threads.get(o.tid);
+        return !u || u.pid !== t.pid || u.exited;
+      }
+      case 'waitpid':
+        return this.waitTarget(p, o.pid) !== 'blocked';
+      default:
+        return true;
+    }
+  }
+
+  /** The child waitpid(pid) would reap, null for ECHILD, 'blocked' when it must wait. */
+  private waitTarget(p: Proc, pid: number): Proc | null | 'blocked' {
+    const live = p.children.map((c) => this.procs.get(c)!).filter((c) => !c.reaped && (pid === -1 || c.pid === pid));
+    if (live.length === 0) return null;
+    return live.find((c) => c.exited) ?? 'blocked';
+  }
+
+  peek(tr: Transition): Access[] {
+    const t = this.threads.get(tr.tid)!;
+    const P = t.pid;
+    const w = (obj: string): Access => ({ obj: `${P}/${obj}`, write: true });
+    const r = (obj: string): Access => ({ obj: `${P}/${obj}`, write: false });
+    if (tr.id.includes('!')) {
+      const sig = tr.id.slice(tr.id.indexOf('!') + 1);
+      const acc: Access[] = [w('sig')];
+      const blockedOn = this.blockedMutex(t);
+      if (blockedOn) acc.push(w(`m:${blockedOn}`));
+      if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w('*'));
+      return acc;
+    }
+    if (tr.id.includes('~')) {
+      const o = t.pending as Extract<StepOp, { k: 'cond_wait' }>;
+      return [w(`cond:${o.c.name}`)];
+    }
+    const o = t.pending!;
+    switch (o.k) {
+      case 'lock':
+      case 'trylock':
+      case 'unlock':
+      case 'minit':
+        return [w(`m:${o.m.name}`)];
+      case 'cond_wait':
+        return t.phase === 'run' ? [w(`cond:${o.c.name}`), w(`m:${o.m.name}`)] : [w(`m:${o.m.name}`)];
+      case 'cond_signal':
+        return [w(`cond:${o.c.name}`)];
+      case 'load':
+        return [r(`cell:${o.c.name}`)];
+      case 'store':
+        return [w(`cell:${o.c.name}`)];
+      case 'sem_wait':
+      case 'sem_post':
+        return [w(`sem:${o.s.name}`)];
+      case 'create':
+        return [w('threads')];
+      case 'join':
+        return [w(`thread:${o.tid}`)];
+      case 'texit': {
+        const acc = [w(`thread:${t.tid}`), w('threads')];
+        if (this.procs.get(P)!.threads.length === 1) acc.push(w('exit'));
+        return acc;
+      }
+      case 'atfork_reg':
+        return [w('atfork')];
+      case 'fork_begin':
+        return [r('atfork')];
+      case 'fork_raw':
+        return [r('*')];
+      case 'waitpid':
+        return o.pid === -1 ? [w('children')] : [{ obj: `${o.pid}/exit`, write: true }];
+      case 'exit_group':
+      case 'execve':
+        return [w('*')];
+      case 'open':
+      case 'close':
+      case 'dup':
+      case 'dup2':
+      case 'socketpair':
+      case 'fcntl':
+      case 'recvmsg_conn':
+        return [w('fd')];
+      case 'write':
+      case 'read':
+      case 'sendmsg':
+        return [r('fd')];
+      case 'heap':
+        return [w('heap')];
+      case 'dl':
+        return [w('dl')];
+      case 'sigaction':
+        return [w('sig')];
+      case 'kill':
+        return [{ obj: `${o.pid}/sig`, write: true }];
+      case 'tkill': {
+        const u = this.threads.get(o.tid);
+        return [{ obj: `${u ? u.pid : o.tid}/sig`, write: true }];
+      }
+      case 'sleep':
+        return [];
+    }
+  }
+
+  private blockedMutex(t: Thread): string | null {
+    if (t.phase !== 'futex' || !t.pending) return null;
+    const o = t.pending;
+    return o.k === 'lock' || o.k === 'cond_wait' ? o.m.name : null;
+  }
+
+  step(id: string): StepResult {
+    const tr = this.enabled().find((x) => x.id === id);
+    if (!tr) throw new Error(`transition ${id} is not enabled (enabled: ${this.enabled().map((x) => x.id).join(', ') || 'none'})`);
+    const accesses = this.peek(tr);
+    this.stepEvents = [];
+    this.enabledCache = null;
+    const t = this.threads.get(tr.tid)!;
+    t.steps++;
+    const bang = id.indexOf('!');
+    if (bang >= 0) this.deliver(t, id.slice(bang + 1));
+    else if (id.includes('~')) this.spurious(t);
+    else this.exec(t);
+    const events = this.stepEvents;
+    this.stepNo++;
+    if (!this.failed && this.stepNo >= this.maxSteps && this.enabled().length > 0) {
+      const busiest = this.threadOrder.filter((x) => !x.exited).sort((a, b) => b.steps - a.steps)[0]!;
+      this.fail('error', `thread ${busiest.tid} ran ${busiest.steps} steps without finishing: a loop that never ends?`);
+    }
+    return { accesses, events };
+  }
+
+  // ---------------------------------------------------------------- signals
+
+  private deliver(t: Thread, sig: string): void {
+    const p = this.procs.get(t.pid)!;
+    const ti = t.pendingSigs.indexOf(sig);
+    if (ti >= 0) t.pendingSigs.splice(ti, 1);
+    else p.pendingSigs.splice(p.pendingSigs.indexOf(sig), 1);
+    const h = p.handlers.get(sig);
+    this.emit(t, { type: 'signal.deliver', sig });
+    if (!h) {
+      if (sig === 'SIGCHLD') return;
+      this.killProc(p, SIGNUM[sig] ?? 15, t, 'signal');
+      return;
+    }
+    // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
+    if (t.phase === 'futex') this.dequeueFutex(p, t);
+    t.record.push({ sig, h });
+    this.pushHandler(t, sig, h);
+  }
+
+  private pushHandler(t: Thread, sig: string, h: HandlerFn): void {
+    const frame: Frame = { gen: h!(), sig, saved: { pending: t.pending, phase: t.phase }, libcDepth: 0 };
+    t.frames.push(frame);
+    t.pending = null;
+    this.drive(t, undefined);
+  }
+
+  private dequeueFutex(p: Proc, t: Thread): void {
+    const name = this.blockedMutex(t);
+    if (!name) return;
+    const m = p.mem.get(`mutex:${name}`) as MutexObj | undefined;
+    if (m) m.waiters = m.waiters.filter((x) => x !== t.tid);
+  }
+
+  private spurious(t: Thread): void {
+    const p = this.procs.get(t.pid)!;
+    const o = t.pending as Extract<StepOp, { k: 'cond_wait' }>;
+    const c = this.mem(p, o.c) as CondObj;
+    c.waiters = c.waiters.filter((x) => x !== t.tid);
+    t.phase = 'relock';
+    this.emit(t, { type: 'cond.signal', name: c.name, woken: [t.tid], broadcast: false });
+  }
+
+  // ---------------------------------------------------------------- mutexes
+
+  /** One attempt to take `m` for `t`: returns true when acquired, false when it now waits. */
+  private lockAttempt(t: Thread, p: Proc, m: MutexObj): boolean {
+    const retry = t.phase === 'woken';
+    const old = retry || m.word !== 0 ? m.word : 0;
+    if (!retry && m.word === 0) {
+      m.word = 1;
+      m.owner = t.tid;
+      m.count = 1;
+      this.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: 1, count: 1 });
+      return true;
+    }
+    // __lll_lock_wait: exchange the word to 2; acquired if it was 0, else FUTEX_WAIT until woken.
+    m.word = 2;
+    if (old === 0) {
+      m.owner = t.tid;
+      m.count = 1;
+      this.emit(t, { type: 'futex.resume', addr: m.addr, result: 0 });
+      this.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: 2, count: 1 });
+      return true;
+    }
+    if (retry) this.emit(t, { type: 'futex.resume', addr: m.addr, result: 0 });
+    m.waiters.push(t.tid);
+    t.phase = 'futex';
+    this.emit(t, { type: 'futex.wait', addr: m.addr, val: 2, lock: m.name });
+    return false;
+  }
+
+  private doLock(t: Thread, p: Proc, m: MutexObj): number | null {
+    if (t.phase === 'run' && m.word !== 0 && m.owner === t.tid) {
+      if (m.type === 'recursive') {
+        m.count++;
+        this.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: m.word, count: m.count });
+        return 0;
+      }
+      if (m.type === 'errorcheck') return EDEADLK;
+    }
+    return this.lockAttempt(t, p, m) ? 0 : null;
+  }
+
+  private doUnlock(t: Thread, p: Proc, m: MutexObj): number {
+    if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) {
+      this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: EPERM, word: m.word });
+      return EPERM;
+    }
+    if (m.type === 'recursive' && m.count > 1 && m.owner === t.tid) {
+      m.count--;
+      this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: 0, word: m.word });
+      return 0;
+    }
+    const old = m.word;
+    m.word = 0;
+    m.owner = 0;
+    m.count = 0;
+    this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: 0, word: 0 });
+    if (old === 2) {
+      // FUTEX_WAKE_PRIVATE, 1: the longest waiter retries its exchange.
+      const woken = m.waiters.splice(0, 1);
+      for (const tid of woken) {
+        const u = this.threads.get(tid)!;
+        u.phase = 'woken';
+        u.clock = Math.max(u.clock, t.clock);
+      }
+      this.emit(t, { type: 'futex.wake', addr: m.addr, count: 1, woken, lock: m.name });
+    }
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- executing a step
+
+  private exec(t: Thread): void {
+    const p = this.procs.get(t.pid)!;
+    const o = t.pending!;
+    switch (o.k) {
+      case 'lock': {
+        const m = this.mutexObj(p, o.m);
+        const r = this.doLock(t, p, m);
+        if (r !== null) this.complete(t, r);
+        return;
+      }
+      case 'trylock': {
+        const m = this.mutexObj(p, o.m);
+        let r = 0;
+        if (m.word === 0) {
+          m.word = 1;
+          m.owner = t.tid;
+          m.count = 1;
+        } else if (m.type === 'recursive' && m.owner === t.tid) m.count++;
+        else r = EBUSY;
+        this.emit(t, { type: 'mutex.trylock', lock: lockRefOf(m), result: r });
+        this.complete(t, r);
+        return;
+      }
+      case 'unlock':
+        this.complete(t, this.doUnlock(t, p, this.mutexObj(p, o.m)));
+        return;
+      case 'minit': {
+        const m = this.mutexObj(p, o.m);
+        m.word = 0;
+        m.owner = 0;
+        m.count = 0;
+        m.type = o.type;
+        this.emit(t, { type: 'mutex.init', lock: lockRefOf(m) });
+        this.complete(t, 0);
+        return;
+      }
+      case 'load': {
+        const c = this.mem(p, o.c) as { value: unknown; name: string };
+        this.emit(t, { type: 'cell.read', name: c.name, value: c.value });
+        this.complete(t, c.value);
+        return;
+      }
+      case 'store': {
+        const c = this.mem(p, o.c) as { value: unknown; name: string };
+        c.value = o.v;
+        this.emit(t, { type: 'cell.write', name: c.name, value: o.v });
+        this.complete(t, undefined);
+        return;
+      }
+      case 'sem_wait': {
+        const s = this.mem(p, o.s) as { value: number; name: string };
+        if (s.value > 0) {
+          s.value--;
+          this.emit(t, { type: 'sem.wait', name: s.name, value: s.value, blocked: false });
+          this.complete(t, 0);
+        } else {
+          this.emit(t, { type: 'sem.wait', name: s.name, value: s.value, blocked: true });
+          this.complete(t, EAGAIN);
+        }
+        return;
+      }
+      case 'sem_post': {
+        const s = this.mem(p, o.s) as { value: number; name: string };
+        s.value++;
+        this.emit(t, { type: 'sem.post', name: s.name, value: s.value });
+        this.complete(t, 0);
+        return;
+      }
+      case 'cond_wait': {
+        const m = this.mutexObj(p, o.m);
+        if (t.phase === 'run') {
+          const c = this.mem(p, o.c) as CondObj;
+          this.doUnlock(t, p, m);
+          c.waiters.push(t.tid);
+          t.phase = 'cond';
+          this.emit(t, { type: 'cond.wait', name: c.name, mutex: m.name });
+          return;
+        }
+        // relock (after a signal) or woken (after the mutex's FUTEX_WAKE)
+        if (t.phase === 'relock') t.phase = 'run';
+        if (this.lockAttempt(t, p, m)) this.complete(t, 0);
+        return;
+      }
+      case 'cond_signal': {
+        const c = this.mem(p, o.c) as CondObj;
+        const woken = o.all ? c.waiters.splice(0) : c.waiters.splice(0, 1);
+        for (const tid of woken) {
+          const u = this.threads.get(tid)!;
+          u.phase = 'relock';
+          u.clock = Math.max(u.clock, t.clock);
+        }
+        this.emit(t, { type: 'cond.signal', name: c.name, woken, broadcast: o.all });
+        this.complete(t, 0);
+        return;
+      }
+      case 'create': {
+        const tid = this.nextId++;
+        p.multiThreaded = true;
+        this.emit(t, { type: 'thread.create', child: tid });
+        const u = this.newThread(tid, p.pid, o.fn, o.args, t.clock);
+        this.emit(u, { type: 'thread.start', fn: o.fn.name || 'thread', args: o.args });
+        this.drive(u, undefined);
+        this.complete(t, tid);
+        return;
+      }
+      case 'join': {
+        const u = this.threads.get(o.tid);
+        if (!u || u.pid !== t.pid || u.joined) {
+          this.complete(t, ESRCH);
+          return;
+        }
+        u.joined = true;
+        t.clock = Math.max(t.clock, u.exitTime);
+        this.emit(t, { type: 'thread.join', target: u.tid, value: u.exitValue });
+        this.complete(t, u.exitValue);
+        return;
+      }
+      case 'texit':
+        this.threadExit(t, p, o.value);
+        return;
+      case 'atfork_reg':
+        p.atfork.push(o.entry);
+        this.emit(t, { type: 'atfork.register', index: p.atfork.length - 1 });
+        this.complete(t, 0);
+        return;
+      case 'fork_begin':
+        this.emit(t, { type: 'libc.call', fn: 'fork', phase: 'enter' });
+        this.complete(t, { libc: this.libc, multiThreaded: p.multiThreaded, handlers: p.atfork.slice() });
+        return;
+      case 'fork_raw':
+        this.forkRaw(t, p, o.raw);
+        return;
+      case 'waitpid': {
+        const c = this.waitTarget(p, o.pid);
+        if (c === null || c === 'blocked') {
+          this.emit(t, { type: 'proc.wait', child: o.pid, status: null, blocked: false });
+          this.complete(t, { pid: -1, status: 0, errno: ECHILD });
+          return;
+        }
+        c.reaped = true;
+        t.clock = Math.max(t.clock, c.exitTime);
+        this.emit(t, { type: 'proc.wait', child: c.pid, status: c.status, blocked: false });
+        this.complete(t, { pid: c.pid, status: c.status });
+        return;
+      }
+      case 'exit_group':
+        this.exitProc(p, t, o.status, o.how);
+        return;
+      case 'execve':
+        this.execve(t, p, o.path, o.image);
+        return;
+      case 'open': {
+        const fd = this.lowestFd(p);
+        p.fds.set(fd, { ofd: { id: this.nextOfd++, path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
+        this.emit(t, { type: 'fd.open', fd, path: o.path, flags: flagNames(o.flags) });
+        this.complete(t, fd);
+        return;
+      }
+      case 'close': {
+        const ok = p.fds.delete(o.fd);
+        this.emit(t, { type: 'fd.close', fd: o.fd, result: ok ? 0 : -EBADF });
+        this.complete(t, ok ? 0 : -1);
+        return;
+      }
+      case 'dup': {
+        const e = p.fds.get(o.fd);
+        if (!e) {
+          this.complete(t, -1);
+          return;
+        }
+        const fd = this.lowestFd(p);
+        p.fds.set(fd, { ofd: e.ofd, cloexec: false, clofork: false });
+        this.emit(t, { type: 'fd.dup2', from: o.fd, to: fd, result: fd });
+        this.complete(t, fd);
+        return;
+      }
+      case 'dup2': {
+        const e = p.fds.get(o.from);
+        if (!e) {
+          this.emit(t, { type: 'fd.dup2', from: o.from, to: o.to, result: -EBADF });
+          this.complete(t, -1);
+          return;
+        }
+        if (o.from !== o.to) {
+          p.fds.set(o.to, { ofd: e.ofd, cloexec: false, clofork: false });
+          // The fresh connection has reached its place: it no longer belongs to a pending fork.
+          delete e.owner;
+        }
+        this.emit(t, { type: 'fd.dup2', from: o.from, to: o.to, result: o.to });
+        this.complete(t, o.to);
+        return;
+      }
+      case 'socketpair': {
+        const a = this.lowestFd(p);
+        const ofd = { id: this.nextOfd++, path: 'socket:[pair]' };
+        const flags = { cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) };
+        p.fds.set(a, { ofd, ...flags });
+        const b = this.lowestFd(p);
+        p.fds.set(b, { ofd: { id: this.nextOfd++, path: 'socket:[pair]' }, ...flags });
+        this.emit(t, { type: 'fd.socketpair', fds: [a, b], flags: flagNames(o.flags) });
+        this.complete(t, [a, b]);
+        return;
+      }
+      case 'fcntl': {
+        const e = p.fds.get(o.fd);
+        if (!e) {
+          this.complete(t, -1);
+          return;
+        }
+        if (o.cmd === F_SETFD) {
+          e.cloexec = !!(o.arg & FD_CLOEXEC);
+          e.clofork = !!(o.arg & FD_CLOFORK);
+          this.complete(t, 0);
+        } else if (o.cmd === F_GETFD) this.complete(t, (e.cloexec ? FD_CLOEXEC : 0) | (e.clofork ? FD_CLOFORK : 0));
+        else this.complete(t, -EINVAL);
+        return;
+      }
+      case 'write': {
+        if (!p.fds.has(o.fd)) {
+          this.complete(t, -1);
+          return;
+        }
+        this.emit(t, { type: 'io.write', fd: o.fd, text: o.text });
+        this.complete(t, o.text.length);
+        return;
+      }
+      case 'read': {
+        const line = this.stdin.shift() ?? '';
+        this.complete(t, line);
+        return;
+      }
+      case 'sendmsg':
+        this.emit(t, { type: 'sys.sendmsg', fd: o.fd, bytes: 36, what: o.what });
+        this.complete(t, p.fds.has(o.fd) ? 36 : -1);
+        return;
+      case 'recvmsg_conn': {
+        if (!p.fds.has(o.fd)) {
+          this.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: -1, what: 'connection' });
+          this.complete(t, -1);
+          return;
+        }
+        const fd = this.lowestFd(p);
+        p.fds.set(fd, { ofd: { id: this.nextOfd++, path: 'socket:[plash-server]' }, cloexec: false, clofork: false, owner: t.tid });
+        this.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: 28, what: 'connection', fds: [fd] });
+        this.complete(t, fd);
+        return;
+      }
+      case 'heap': {
+        if (o.what === 'malloc') {
+          const ptr = p.heapNext;
+          p.heapNext += Math.max(16, Math.ceil(o.n / 16) * 16 + 16);
+          this.complete(t, ptr);
+        } else this.complete(t, 0);
+        return;
+      }
+      case 'dl':
+        this.complete(t, addrOf(`dl:${o.name}`, true));
+        return;
+      case 'sigaction':
+        if (o.handler) p.handlers.set(o.sig, o.handler);
+        else p.handlers.delete(o.sig);
+        this.complete(t, 0);
+        return;
+      case 'kill': {
+        const q = this.procs.get(o.pid);
+        this.emit(t, { type: 'signal.send', sig: o.sig, target: o.pid, targetIsPid: true });
+        if (!q || q.exited) {
+          this.complete(t, -ESRCH);
+          return;
+        }
+        if (o.sig === 'SIGKILL') {
+          this.killProc(q, SIGNUM.SIGKILL!, t, 'signal');
+          if (q !== p) this.complete(t, 0);
+          return;
+        }
+        q.pendingSigs.push(o.sig);
+        this.complete(t, 0);
+        return;
+      }
+      case 'tkill': {
+        const u = this.threads.get(o.tid);
+        this.emit(t, { type: 'signal.send', sig: o.sig, target: o.tid, targetIsPid: false });
+        if (!u || u.exited || u.pid !== t.pid) {
+          this.complete(t, ESRCH);
+          return;
+        }
+        if (o.sig === 'SIGKILL') {
+          this.killProc(p, SIGNUM.SIGKILL!, t, 'signal');
+          return;
+        }
+        u.pendingSigs.push(o.sig);
+        this.complete(t, 0);
+        return;
+      }
+      case 'sleep': {
+        const until = t.clock + Math.max(0, o.ns);
+        this.emit(t, { type: 'time.sleep', ns: o.ns, until });
+        t.clock = until;
+        this.complete(t, 0);
+        return;
+      }
+    }
+  }
+
+  private lowestFd(p: Proc): number {
+    let fd = 0;
+    while (p.fds.has(fd)) fd++;
+    return fd;
+  }
+
+  // ---------------------------------------------------------------- threads and processes
+
+  private threadExit(t: Thread, p: Proc, value: unknown): void {
+    t.exited = true;
+    t.exitValue = value;
+    t.exitTime = t.clock;
+    t.pending = null;
+    p.threads = p.threads.filter((x) => x !== t.tid);
+    this.emit(t, { type: 'thread.exit', value });
+    // The last thread's pthread_exit ends the process with status 0, as exit(0) would.
+    if (p.threads.length === 0) this.finishProc(p, t, 0, 'exit');
+  }
+
+  private exitProc(p: Proc, t: Thread, status: number, how: 'exit' | '_exit'): void {
+    this.finishProc(p, t, (status & 0xff) << 8, how);
+  }
+
+  private killProc(p: Proc, signum: number, t: Thread, how: 'signal'): void {
+    this.finishProc(p, t, signum & 0x7f, how);
+  }
+
+  private finishProc(p: Proc, t: Thread, status: number, how: 'exit' | '_exit' | 'return' | 'exec-image' | 'signal'): void {
+    if (p.exited) return;
+    for (const tid of p.threads) {
+      const u = this.threads.get(tid)!;
+      u.exited = true;
+      u.exitTime = u.clock;
+      u.pending = null;
+    }
+    p.threads = [];
+    p.exited = true;
+    p.status = status;
+    p.exitTime = t.clock;
+    p.pendingSigs = [];
+    for (const o of p.mem.values()) if (o.kind === 'mutex' || o.kind === 'cond') o.waiters = [];
+    const code = how === 'signal' ? status : status >> 8;
+    this.emit({ pid: p.pid, tid: t.tid, clock: t.clock }, { type: 'proc.exit', status: code, how });
+  }
+
+  private forkRaw(t: Thread, p: Proc, raw: boolean): void {
+    const cpid = this.nextId++;
+    const c = this.newProc(cpid, p.pid);
+    p.children.push(cpid);
+    for (const [k, o] of p.mem) {
+      c.mem.set(k, o.kind === 'mutex' || o.kind === 'cond' ? { ...o, waiters: [] } : o.kind === 'cell' ? { ...o, value: cloneValue(o.value) } : { ...o });
+    }
+    c.atfork = p.atfork.slice();
+    c.handlers = new Map(p.handlers);
+    c.multiThreaded = p.multiThreaded;
+    c.childOfMultiThreaded = p.multiThreaded || p.childOfMultiThreaded;
+    c.heapNext = p.heapNext;
+    const inherited: number[] = [];
+    const leaks: { fd: number; owner: number }[] = [];
+    for (const [fd, e] of p.fds) {
+      if (e.clofork) continue;
+      const copy: FdEntry = { ofd: e.ofd, cloexec: e.cloexec, clofork: false };
+      if (e.owner !== undefined && e.owner !== t.tid) leaks.push({ fd, owner: e.owner });
+      c.fds.set(fd, copy);
+      inherited.push(fd);
+    }
+    this.emit(t, { type: 'fork', child: cpid, raw });
+    // The child's only thread: the forking thread's function replayed up to this fork.
+    const u = this.newThread(cpid, cpid, t.fn, t.args, t.clock);
+    this.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
+    this.emit(u, { type: 'fd.inherit', fds: inherited });
+    for (const l of leaks) {
+      this.emit(u, { type: 'fd.leak', fd: l.fd, owner: l.owner, intoPid: cpid });
+      this.addFinding(
+        'fd-leak',
+        `pid ${cpid} got fd ${l.fd}, thread ${l.owner}'s fresh connection: thread ${t.tid} forked between thread ${l.owner}'s clone_connection() and its own fork, so the descriptor leaked into the wrong child.`,
+      );
+    }
+    try {
+      this.replay(u, t.record);
+    } catch (err) {
+      this.threadThrew(u, err instanceof NondeterminismError ? err : new NondeterminismError(`nondeterministic program: replaying thread ${t.tid} to build process ${cpid} failed: ${(err as Error).message}`));
+      return;
+    }
+    u.record = t.record.slice();
+    // The parent's result is the child's pid; the child's fork answers 0.
+    this.complete(u, 0);
+    this.complete(t, cpid);
+  }
+
+  /** Rebuilds `u`'s generator stack by feeding it `records` without touching the world. */
+  private replay(u: Thread, records: readonly Rec[]): void {
+    const nd = (msg: string) =>
+      new NondeterminismError(`nondeterministic program: process ${u.pid}'s copy of thread ${u.tid} ${msg} (code between yield* must not depend on Math.random, Date or outside state)`);
+    const next = (value: unknown): StepOp | 'returned' => {
+      for (;;) {
+        const frame = u.frames[u.frames.length - 1]!;
+        const res = frame.gen.next(value);
+        if (res.done) {
+          if (frame.sig === undefined) return 'returned';
+          u.frames.pop();
+          return frame.saved!.pending!;
+        }
+        return res.value as StepOp;
+      }
+    };
+    let cur = next(undefined);
+    for (const rec of records) {
+      if (cur === 'returned') throw nd('finished early');
+      if ('sig' in rec) {
+        u.frames.push({ gen: rec.h!(), sig: rec.sig, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
+        cur = next(undefined);
+        continue;
+      }
+      if (cur.k !== rec.k) throw nd(`asked for '${cur.k}' where the original asked for '${rec.k}'`);
+      cur = next(rec.r);
+    }
+    if (cur === 'returned' || cur.k !== 'fork_raw') throw nd(`did not reach the same fork`);
+    u.pending = cur;
+    u.phase = 'run';
+  }
+
+  private execve(t: Thread, p: Proc, path: string, image: ThreadFn | null): void {
+    const closed: number[] = [];
+    for (const [fd, e] of p.fds) if (e.cloexec) closed.push(fd);
+    for (const fd of closed) p.fds.delete(fd);
+    this.emit(t, { type: 'proc.exec', path, closed });
+    for (const tid of p.threads) {
+      if (tid === t.tid) continue;
+      const u = this.threads.get(tid)!;
+      u.exited = true;
+      u.pending = null;
+    }
+    p.threads = [t.tid];
+    p.mem = new Map();
+    p.atfork = this.libc === 'glibc-2.7' ? [MALLOC_ATFORK_2_7] : [];
+    p.handlers = new Map();
+    p.multiThreaded = false;
+    p.childOfMultiThreaded = false;
+    if (!image) {
+      this.finishProc(p, t, 0, 'exec-image');
+      return;
+    }
+    t.fn = wrapMain(image);
+    t.args = [];
+    t.record = [];
+    t.frames = [{ gen: t.fn(), libcDepth: 0 }];
+    t.pending = null;
+    t.phase = 'run';
+    this.emit(t, { type: 'thread.start', fn: image.name || path, args: [] });
+    this.drive(t, undefined);
+  }
+
+  // ---------------------------------------------------------------- the end of a run
+
+  private finalize(): void {
+    if (this.finalized) return;
+    this.finalized = true;
+    const hung = [...this.procs.values()].filter((p) => !p.exited);
+    if (hung.length === 0 || this.failed) return;
+    const stuck: StuckThread[] = [];
+    for (const t of this.threadOrder) if (!t.exited && t.pending) stuck.push(this.explainStuck(t));
+    const first = stuck.find((s) => s.holderLeftBehindByFork) ?? stuck[0];
+    const procs = hung.map((p) => p.pid).join(', ');
+    this.addFinding(
+      'deadlock',
+      `Deadlock: no thread can make progress and process${hung.length > 1 ? 'es' : ''} ${procs} never exit${hung.length > 1 ? '' : 's'}.${first ? ' ' + first.sentence : ''}`,
+      stuck,
+    );
+  }
+
+  private explainStuck(t: Thread): StuckThread {
+    const p = this.procs.get(t.pid)!;
+    const o = t.pending!;
+    const who = `Thread ${t.tid} of process ${t.pid}`;
+    const base = { pid: t.pid, tid: t.tid };
+    if ((o.k === 'lock' || o.k === 'cond_wait') && t.phase !== 'cond') {
+      const m = this.mutexObj(p, o.m);
+      const holder = m.owner;
+      const h = this.threads.get(holder);
+      const label = `${m.internal ? "glibc's internal lock" : 'mutex'} ${m.name}`;
+      let sentence = `${who} waits in futex(FUTEX_WAIT_PRIVATE) for ${label}`;
+      let leftBehind = false;
+      if (holder === 0) sentence += ', which no thread holds (its word was left locked)';
+      else if (holder === t.tid) sentence += `, which it already holds itself`;
+      else if (!h || h.pid !== t.pid) {
+        leftBehind = true;
+        sentence += `, held by thread ${holder}, which does not exist in process ${t.pid}: fork copied the lock while thread ${holder}${h ? ` of process ${h.pid}` : ''} held it`;
+      } else if (h.exited) sentence += `, held by thread ${holder}, which exited without unlocking it`;
+      else sentence += `, held by thread ${holder}, which is stuck too`;
+      const s: StuckThread = { ...base, waitsFor: { kind: 'mutex', name: m.name, addr: m.addr }, sentence: sentence + '.' };
+      if (holder) s.holder = holder;
+      if (leftBehind) s.holderLeftBehindByFork = true;
+      return s;
+    }
+    switch (o.k) {
+      case 'cond_wait':
+        return { ...base, waitsFor: { kind: 'cond', name: o.c.name }, sentence: `${who} waits on condition variable ${o.c.name}, which no thread will signal.` };
+      case 'sem_wait':
+        return { ...base, waitsFor: { kind: 'sem', name: o.s.name }, sentence: `${who} waits in sem_wait on ${o.s.name}, whose value stays 0.` };
+      case 'join':
+        return { ...base, waitsFor: { kind: 'join', tid: o.tid }, sentence: `${who} waits in pthread_join for thread ${o.tid}, which never finishes.` };
+      case 'waitpid':
+        return { ...base, waitsFor: { kind: 'waitpid', pid: o.pid }, sentence: `${who} waits in waitpid for process ${o.pid}, which never exits.` };
+      default:
+        return { ...base, waitsFor: { kind: o.k }, sentence: `${who} cannot continue (${describeOp(o)}).` };
+    }
+  }
+
+  findings(): Omit<Finding, 'schedule'>[] {
+    if (this.enabled().length === 0) this.finalize();
+    return this.found;
+  }
+
+  notes(): string[] {
+    return this.noteList;
+  }
+
+  outcome(): string {
+    this.findings();
+    const procs = [...this.procs.values()].map((p) => (p.exited ? `x${p.status}` : 'hung')).sort();
+    const kinds = this.found.map((f) => f.kind).sort();
+    return `${procs.join(',')}|${kinds.join(',')}`;
+  }
+
+  trace(): TraceEvent[] {
+    return this.traceLog;
+  }
+
+  snapshot(): WorldSnapshot {
+    return {
+      step: this.stepNo,
+      processes: [...this.procs.values()].map((p) => ({
+        pid: p.pid,
+        ppid: p.ppid,
+        exited: p.exited,
+        status: p.status,
+        threads: this.threadOrder
+          .filter((t) => t.pid === p.pid)
+          .map((t) => ({
+            tid: t.tid,
+            state: t.exited ? 'exited' : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !this.canRun(t, p)) ? 'blocked' : 'runnable',
+            next: t.pending ? describeOp(t.pending) : null,
+            clock: t.clock,
+          })),
+        locks: [...p.mem.values()]
+          .filter((o): o is MutexObj => o.kind === 'mutex')
+          .map((m) => ({ ...lockRefOf(m), word: m.word, owner: m.owner, count: m.count, waiters: m.waiters.slice() })),
+        cells: [...p.mem.values()].filter((o) => o.kind === 'cell').map((o) => ({ name: o.name, value: (o as { value: unknown }).value })),
+        fds: [...p.fds.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([fd, e]) => ({ fd, path: e.ofd.path, ofd: e.ofd.id, cloexec: e.cloexec, clofork: e.clofork, owner: e.owner ?? null })),
+      })),
+    };
+  }
+}
+
+/** What snapshot() returns: plain data for the state table. */
+export interface WorldSnapshot {
+  step: number;
+  processes: {
+    pid: number;
+    ppid: number;
+    exited: boolean;
+    status: number;
+    threads: { tid: number; state: 'runnable' | 'blocked' | 'exited'; next: string | null; clock: number }[];
+    locks: (LockRef & { word: number; owner: number; count: number; waiters: number[] })[];
+    cells: { name: string; value: unknown }[];
+    fds: { fd: number; path: string; ofd: number; cloexec: boolean; clofork: boolean; owner: number | null }[];
+  }[];
+}
+
+/** Returning from main is exit(value): stdio is flushed under its locks. */
+function wrapMain(main: ThreadFn): ThreadFn {
+  const wrapped = function* (...args: never[]): Generator<unknown, unknown, unknown> {
+    const v = yield* main(...args);
+    yield* libcExit(typeof v === 'number' ? v : 0);
+    return v;
+  };
+  Object.defineProperty(wrapped, 'name', { value: main.name || 'main' });
+  return wrapped;
+}
+
+function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & O_CLOEXEC) out.push('O_CLOEXEC');
+  if (flags & O_CLOFORK) out.push('O_CLOFORK');
+  return out;
+}
+
+/** "file.ts:12:5" from an exception's stack, if it names a program file. */
+function lineOf(e: Error): string | null {
+  const stack = e.stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    if (line.includes('/sim/world/') || line.includes('/sim/api/') || line.includes('node:')) continue;
+    const m = /([^/\\ (]+\.(?:[cm]?[jt]s)):(\d+):(\d+)/.exec(line);
+    if (m) return `${m[1]}:${m[2]}:${m[3]}`;
+  }
+  return null;
+}

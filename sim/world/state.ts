@@ -1,0 +1,108 @@
+// The world's internal state: processes, threads, per-process memory objects and descriptors.
+// Nothing here is public; views get a plain snapshot (see snapshot() in run.ts).
+import type { AtforkEntry, HandlerFn, MutexType, StepOp, ThreadFn } from '../api/ops.ts';
+
+export interface MutexObj {
+  kind: 'mutex';
+  name: string;
+  type: MutexType | 'lll';
+  internal: boolean;
+  addr: number;
+  /** glibc's futex word: 0 free, 1 locked, 2 locked with (possible) waiters. */
+  word: number;
+  /** The owner's tid (0 when free). Kept for every kind so that explanations can name the holder. */
+  owner: number;
+  /** Recursion count (recursive kinds). */
+  count: number;
+  /** Threads in FUTEX_WAIT on this word, in arrival order. */
+  waiters: number[];
+}
+export interface CellObj {
+  kind: 'cell';
+  name: string;
+  value: unknown;
+}
+export interface SemObj {
+  kind: 'sem';
+  name: string;
+  value: number;
+}
+export interface CondObj {
+  kind: 'cond';
+  name: string;
+  waiters: number[];
+}
+export type MemObj = MutexObj | CellObj | SemObj | CondObj;
+
+/** An open file description: shared by every descriptor that dup or fork made from it. */
+export interface Ofd {
+  id: number;
+  path: string;
+}
+export interface FdEntry {
+  ofd: Ofd;
+  cloexec: boolean;
+  clofork: boolean;
+  /** Plash: the thread whose pending fork this fresh connection is for, until closed or moved. */
+  owner?: number;
+}
+
+export interface Proc {
+  pid: number;
+  ppid: number;
+  mem: Map<string, MemObj>;
+  fds: Map<number, FdEntry>;
+  atfork: AtforkEntry[];
+  handlers: Map<string, HandlerFn>;
+  /** Process-directed signals not yet delivered. */
+  pendingSigs: string[];
+  /** Live threads, in creation order. */
+  threads: number[];
+  /** Set once the process has created a thread (glibc's multiple_threads / malloc's fast path). */
+  multiThreaded: boolean;
+  /** Forked from a multi-threaded process and not exec'd since: only async-signal-safe calls allowed. */
+  childOfMultiThreaded: boolean;
+  exited: boolean;
+  /** wait status (exit code << 8, or the signal number). */
+  status: number;
+  exitTime: number;
+  reaped: boolean;
+  heapNext: number;
+  children: number[];
+}
+
+export type Rec = { k: string; r: unknown } | { sig: string; h: HandlerFn };
+
+export interface Frame {
+  gen: Generator<unknown, unknown, unknown>;
+  /** For a signal handler frame: the signal and what the interrupted code was doing. */
+  sig?: string;
+  saved?: { pending: StepOp | null; phase: Phase };
+  /** Depth of libc calls in this frame (an unsafe call is reported at the outermost one). */
+  libcDepth: number;
+}
+
+/**
+ * run: the pending op runs next when chosen. futex: queued in FUTEX_WAIT. woken: a FUTEX_WAKE took
+ * it off the queue, the next step retries the exchange. cond: waiting on a condition variable.
+ * relock: signalled, the next step re-takes the mutex.
+ */
+export type Phase = 'run' | 'futex' | 'woken' | 'cond' | 'relock';
+
+export interface Thread {
+  tid: number;
+  pid: number;
+  fn: ThreadFn;
+  args: unknown[];
+  frames: Frame[];
+  pending: StepOp | null;
+  phase: Phase;
+  exited: boolean;
+  exitValue: unknown;
+  exitTime: number;
+  joined: boolean;
+  clock: number;
+  record: Rec[];
+  steps: number;
+  pendingSigs: string[];
+}

@@ -1,0 +1,14 @@
+// Vitest configuration for unit and property tests: 'forklore' resolves to the program library.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: { forklore: fileURLToPath(new URL('./sim/api/index.ts', import.meta.url)) },
+  },
+  test: {
+    include: ['tests/**/*.test.ts', 'sim/**/*.test.ts'],
+    exclude: ['tests/e2e/**', 'node_modules/**'],
+    environment: 'node',
+  },
+});
