@@ -1,0 +1,58 @@
+// Compiles edited programs in the browser with esbuild-wasm, fetched from this site (never a CDN)
+// the first time it is needed, with download progress; errors come back with their line numbers.
+import wasmUrl from 'esbuild-wasm/esbuild.wasm?url';
+
+type Esbuild = typeof import('esbuild-wasm');
+
+export interface CompileError {
+  line: number;
+  column: number;
+  message: string;
+}
+export type CompileResult = { ok: true; code: string } | { ok: false; errors: CompileError[] };
+
+let loading: Promise<Esbuild> | null = null;
+
+/** Start (or join) loading the compiler; `onProgress` gets bytes loaded and the total when known. */
+export function loadCompiler(onProgress?: (loaded: number, total: number) => void): Promise<Esbuild> {
+  loading ??= (async () => {
+    const [esbuild, res] = await Promise.all([import('esbuild-wasm'), fetch(wasmUrl)]);
+    if (!res.ok || !res.body) throw new Error(`could not download the compiler (${res.status})`);
+    const total = Number(res.headers.get('content-length')) || 14_000_000;
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let loaded = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.length;
+      onProgress?.(loaded, total);
+    }
+    const bytes = new Uint8Array(loaded);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    const wasmModule = await WebAssembly.compile(bytes);
+    await esbuild.initialize({ wasmModule, worker: true });
+    return esbuild;
+  })();
+  loading.catch(() => (loading = null));
+  return loading;
+}
+
+export function compilerLoaded(): boolean {
+  return loading !== null;
+}
+
+/** TypeScript to CommonJS, as the build does for unedited examples. */
+export async function compile(source: string, name: string, onProgress?: (loaded: number, total: number) => void): Promise<CompileResult> {
+  const esbuild = await loadCompiler(onProgress);
+  try {
+    const r = await esbuild.transform(source, { loader: 'ts', format: 'cjs', sourcefile: `${name || 'program'}.ts`, target: 'es2022' });
+    return { ok: true, code: r.code };
+  } catch (e) {
+    const errors = (e as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors ?? [];
+    if (!errors.length) return { ok: false, errors: [{ line: 1, column: 0, message: String(e) }] };
+    return { ok: false, errors: errors.map((x) => ({ line: x.location?.line ?? 1, column: x.location?.column ?? 0, message: x.text })) };
+  }
+}

@@ -1,0 +1,443 @@
+// The Playground's controller, loaded on the reader's first interaction: compiles (build-time output
+// for unedited code, esbuild-wasm for edits), runs in the sandbox, shows results, edits, saves, shares.
+import { request, warm as warmHost, Stopped, type Reply } from './host.ts';
+import type { RunRequest, SchedState, LogLine } from './protocol.ts';
+import { sandboxHint } from './protocol.ts';
+import type { Report } from '../../sim/types.ts';
+import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
+import { loadEdit, saveEdit, clearEdit, markSolved } from './storage.ts';
+import { encodeShare, decodeShare } from './share.ts';
+import { esc } from '../timeline-svg.ts';
+import type { Editor } from './editor.ts';
+import type { CompileError } from './compile.ts';
+
+interface Pane {
+  index: number;
+  name: string;
+  original: string;
+  hash: string;
+  compiledOriginal: string;
+  code: string;
+  editor: Editor | null;
+  section: HTMLElement;
+  compiled: Map<string, string>;
+}
+
+interface Island {
+  el: HTMLElement;
+  id: string;
+  panes: Pane[];
+  exercise: boolean;
+  sched: { path: string[]; pane: number } | null;
+  cancel: (() => void) | null;
+  sharedSchedule?: string;
+  lastSchedule?: string;
+  blocked: string[];
+}
+
+const islands = new WeakMap<HTMLElement, Island>();
+
+function json<T>(el: Element | null): T {
+  return JSON.parse(el?.textContent ?? 'null') as T;
+}
+
+function island(el: HTMLElement): Island {
+  let isl = islands.get(el);
+  if (isl) return isl;
+  const panes = [...el.querySelectorAll<HTMLElement>('section[data-pane]')].map((section, index): Pane => {
+    const original = json<string>(section.querySelector('[data-source]'));
+    return {
+      index,
+      name: section.dataset.name ?? '',
+      original,
+      hash: section.dataset.hash ?? '',
+      compiledOriginal: json<string>(section.querySelector('[data-compiled]')),
+      code: original,
+      editor: null,
+      section,
+      compiled: new Map(),
+    };
+  });
+  isl = { el, id: el.dataset.id ?? '', panes, exercise: el.dataset.exercise !== undefined, sched: null, cancel: null, blocked: [] };
+  islands.set(el, isl);
+  return isl;
+}
+
+const q = <T extends HTMLElement>(isl: Island, sel: string) => isl.el.querySelector<T>(sel)!;
+
+export function warm(): void {
+  warmHost();
+}
+
+/** Handle a control of the Playground. */
+export async function act(el: HTMLElement, action: string, btn?: HTMLElement): Promise<void> {
+  const isl = island(el);
+  const pane = btn?.dataset.pane !== undefined ? isl.panes[Number(btn.dataset.pane)] : undefined;
+  switch (action) {
+    case 'run': return run(isl);
+    case 'edit': if (pane) await edit(isl, pane, pane.code, true); return;
+    case 'reset': if (pane) reset(isl, pane); return;
+    case 'share': return share(isl);
+    case 'cancel': isl.cancel?.(); return;
+    case 'mode': isl.sched = null; q(isl, '[data-results]').innerHTML = ''; setVerdict(isl, '', ''); return;
+    case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); await schedStep(isl); } return;
+    case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); await schedStep(isl); } return;
+    case 'sched-restart': if (isl.sched) { isl.sched.path = []; await schedStep(isl); } return;
+    case 'stale-keep': for (const p of isl.panes) if (p.code !== p.original) saveEdit(isl.id, p.index, p.code, p.hash); hideStale(isl); return;
+    case 'stale-site': for (const p of isl.panes) reset(isl, p); hideStale(isl); return;
+    default: return;
+  }
+}
+
+/** On load: a shared link's code (not run until the reader presses Run), else the reader's saved edits. */
+export async function restore(el: HTMLElement, hash: string): Promise<void> {
+  const isl = island(el);
+  const shared = decodeShare(hash);
+  const all = [...document.querySelectorAll<HTMLElement>('fl-playground')];
+  const target = shared && (all.find((x) => x.dataset.id === shared.id) ?? all[0]);
+  if (shared && target === el) {
+    for (const p of isl.panes) {
+      const code = shared.codes[p.index];
+      if (code !== undefined && code !== p.original) await edit(isl, p, code, false, false);
+    }
+    isl.sharedSchedule = shared.schedule;
+    note(isl, `This code came from a shared link${shared.schedule ? ' with a schedule' : ''}. It has not run: press Run to check it.`);
+    el.scrollIntoView({ block: 'start' });
+    return;
+  }
+  const stale: string[] = [];
+  for (const p of isl.panes) {
+    const saved = loadEdit(isl.id, p.index);
+    if (!saved) continue;
+    await edit(isl, p, saved.code, false, false);
+    if (saved.base !== p.hash) stale.push(p.name || 'this program');
+  }
+  if (stale.length) {
+    const box = q(isl, '[data-stale]');
+    box.hidden = false;
+    box.innerHTML = `The site's version of ${esc(stale.join(' and '))} changed since you edited it. <button type="button" data-action="stale-keep">Keep my edit</button> <button type="button" data-action="stale-site">Use the site's version</button>`;
+  }
+}
+
+function hideStale(isl: Island) {
+  const box = q(isl, '[data-stale]');
+  box.hidden = true;
+  box.innerHTML = '';
+}
+
+function note(isl: Island, text: string) {
+  q(isl, '[data-note]').textContent = text;
+}
+
+function setVerdict(isl: Island, html: string, kind: string) {
+  const v = q(isl, '[data-verdict]');
+  v.dataset.kind = kind;
+  v.innerHTML = html;
+}
+
+function running(isl: Island, text: string | null) {
+  const r = q(isl, '[data-running]');
+  r.hidden = text === null;
+  if (text !== null) q(isl, '[data-running-text]').textContent = text;
+  const runBtn = q<HTMLButtonElement>(isl, '[data-action="run"]');
+  if (text === null) runBtn.removeAttribute('aria-busy');
+  else runBtn.setAttribute('aria-busy', 'true');
+}
+
+async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save = true): Promise<void> {
+  pane.code = text;
+  if (!pane.editor) {
+    const host = pane.section.querySelector<HTMLElement>('[data-editor]')!;
+    const { createEditor } = await import('./editor.ts');
+    let t: ReturnType<typeof setTimeout> | null = null;
+    pane.editor = createEditor(host, text, `Code of ${pane.name || 'your program'}`, (code) => {
+      pane.code = code;
+      if (t) clearTimeout(t);
+      t = setTimeout(() => (code === pane.original ? clearEdit(isl.id, pane.index) : saveEdit(isl.id, pane.index, code, pane.hash)), 250);
+    });
+    host.hidden = false;
+    pane.section.querySelector<HTMLElement>('[data-code]')!.hidden = true;
+    pane.section.querySelector<HTMLElement>('[data-action="edit"]')!.hidden = true;
+  } else if (pane.editor.text() !== text) {
+    pane.editor.setText(text);
+  }
+  pane.section.querySelector<HTMLElement>('[data-action="reset"]')!.hidden = false;
+  if (save && text !== pane.original) saveEdit(isl.id, pane.index, text, pane.hash);
+  if (focus) pane.editor.focus();
+}
+
+function reset(isl: Island, pane: Pane) {
+  clearEdit(isl.id, pane.index);
+  pane.code = pane.original;
+  pane.editor?.destroy();
+  pane.editor = null;
+  const host = pane.section.querySelector<HTMLElement>('[data-editor]')!;
+  host.hidden = true;
+  host.innerHTML = '';
+  pane.section.querySelector<HTMLElement>('[data-code]')!.hidden = false;
+  const editBtn = pane.section.querySelector<HTMLElement>('[data-action="edit"]')!;
+  editBtn.hidden = false;
+  pane.section.querySelector<HTMLElement>('[data-action="reset"]')!.hidden = true;
+  editBtn.focus();
+  note(isl, `Reset ${pane.name || 'the program'} to the site's version.`);
+}
+
+/** The program's CommonJS text: built with the site when unedited, else compiled here. */
+async function compiled(isl: Island, pane: Pane): Promise<string | null> {
+  if (pane.code === pane.original) return pane.compiledOriginal;
+  const hit = pane.compiled.get(pane.code);
+  if (hit) return hit;
+  const { compile, compilerLoaded } = await import('./compile.ts');
+  if (!compilerLoaded()) running(isl, 'Downloading the compiler…');
+  const r = await compile(pane.code, pane.name, (loaded, total) =>
+    running(isl, `Downloading the compiler: ${Math.min(100, Math.round((100 * loaded) / total))}% of ${(total / 1e6).toFixed(1)} MB`),
+  );
+  if (!r.ok) {
+    showCompileErrors(isl, pane, r.errors);
+    return null;
+  }
+  pane.editor?.markErrors([]);
+  pane.compiled.set(pane.code, r.code);
+  return r.code;
+}
+
+function showCompileErrors(isl: Island, pane: Pane, errors: CompileError[]) {
+  pane.editor?.markErrors(errors);
+  running(isl, null);
+  setVerdict(
+    isl,
+    `<h4>The program does not compile.</h4><ul>${errors.map((e) => `<li>Line ${e.line}: ${esc(e.message)}</li>`).join('')}</ul>`,
+    'bad',
+  );
+  pane.section.dataset.errorLines = errors.map((e) => e.line).join(' ');
+}
+
+type RunArgs = Omit<RunRequest, 'type' | 'id' | 'code' | 'name'>;
+
+/** One request to the sandbox, with progress shown and the Cancel button wired. */
+async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: string): Promise<Reply> {
+  running(isl, `${what}…`);
+  const p = request(
+    { type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>,
+    {
+      onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
+      onBlocked: (w) => isl.blocked.push(w),
+    },
+  );
+  isl.cancel = p.cancel;
+  try {
+    return await p.promise;
+  } finally {
+    isl.cancel = null;
+  }
+}
+
+function failureHtml(reply: Reply & { type: 'error' }): string {
+  const hint = sandboxHint(reply.message);
+  return `<h4>${reply.phase === 'load' ? 'The program could not start.' : 'The checker failed.'}</h4><p>${esc(reply.message)}</p>${hint ? `<p>${esc(hint)}</p>` : ''}`;
+}
+
+function stoppedHtml(e: Stopped): string {
+  if (e.reason === 'watchdog')
+    return '<h4>Stopped: the program ran too long.</h4><p>A thread kept running without reaching a <code>yield*</code>, so the watchdog stopped the worker and started a fresh one. Every loop in a thread needs a step boundary.</p>';
+  if (e.reason === 'cancelled') return '<h4>Cancelled.</h4><p>The search was stopped before it finished.</p>';
+  return '';
+}
+
+function reportWithBlocked(isl: Island, report: Report): string {
+  let html = verdictHtml(report);
+  if (report.verdict === 'error') {
+    const hint = sandboxHint(report.findings[0]?.message ?? '');
+    if (hint) html += `<p>${esc(hint)}</p>`;
+  }
+  if (isl.blocked.length) html += `<p>The sandbox refused: ${esc(isl.blocked.join('; '))}. Programs run with no network and no storage.</p>`;
+  return html;
+}
+
+async function run(isl: Island): Promise<void> {
+  const mode = isl.el.querySelector<HTMLSelectElement>('[data-mode]')?.value ?? 'check';
+  isl.blocked = [];
+  const codes: string[] = [];
+  for (const p of isl.panes) {
+    const c = await compiled(isl, p);
+    if (c === null) return;
+    codes.push(c);
+  }
+  const results = q(isl, '[data-results]');
+  const announce = q(isl, '[data-step-announce]');
+  try {
+    if (mode === 'sched') {
+      isl.sched = { path: [], pane: 0 };
+      await schedStep(isl);
+      return;
+    }
+    if (mode === 'random') {
+      const pane = isl.panes[0]!;
+      const rr = await ask(isl, pane, codes[0]!, { mode: 'random', runs: 200, seed: (Date.now() % 100000) + 1 }, 'Running 200 random schedules');
+      if (rr.type !== 'result') return errorOut(isl, rr);
+      const rc = await ask(isl, pane, codes[0]!, { mode: 'check' }, 'Checking every schedule');
+      if (rc.type !== 'result') return errorOut(isl, rc);
+      running(isl, null);
+      const s = rr.report.stats;
+      setVerdict(
+        isl,
+        `<h4>Random: ${s.failedRuns ?? 0} of ${s.runs ?? 200} schedules went wrong. Exhaustive: ${rc.report.verdict === 'ok' ? 'no schedule goes wrong' : esc(rc.report.verdict)}.</h4>` +
+          reportWithBlocked(isl, rc.report),
+        verdictKind(rc.report.verdict),
+      );
+      showTrace(isl, results, rc.report, rc.log, announce, 'The exhaustive answer');
+      return;
+    }
+    if (isl.panes.length === 2) return await runPair(isl, codes, results, announce);
+    const pane = isl.panes[0]!;
+    const r = await ask(isl, pane, codes[0]!, { mode: 'check' }, 'Checking every schedule');
+    if (r.type !== 'result') return errorOut(isl, r);
+    let shown = r;
+    if (isl.sharedSchedule) {
+      const rp = await ask(isl, pane, codes[0]!, { mode: 'replay', schedule: isl.sharedSchedule }, 'Replaying the shared schedule');
+      if (rp.type === 'result') shown = rp;
+    }
+    running(isl, null);
+    let html = reportWithBlocked(isl, r.report);
+    if (isl.exercise) {
+      const solved = r.report.verdict === 'ok';
+      html = `<h4>${solved ? 'Solved: no schedule goes wrong, and the child still does its work.' : 'Not solved yet.'}</h4>` + html;
+      if (solved) {
+        markSolved(isl.id);
+        isl.el.dataset.solved = 'true';
+        const badge = isl.el.querySelector('[data-progress-badge]');
+        if (badge) badge.textContent = 'Solved in this browser. ✓';
+      }
+    }
+    setVerdict(isl, html, verdictKind(r.report.verdict));
+    showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule');
+  } catch (e) {
+    running(isl, null);
+    if (e instanceof Stopped) {
+      if (e.reason !== 'superseded') setVerdict(isl, stoppedHtml(e), 'bad');
+      return;
+    }
+    setVerdict(isl, `<h4>Something went wrong.</h4><p>${esc(String(e))}</p>`, 'bad');
+  }
+}
+
+function errorOut(isl: Island, r: Reply) {
+  running(isl, null);
+  if (r.type === 'error') setVerdict(isl, failureHtml(r), 'bad');
+}
+
+function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[], announce: HTMLElement, caption?: string) {
+  const f = report.findings[0];
+  const trace = f?.trace ?? report.sample?.trace ?? [];
+  isl.lastSchedule = f?.schedule ?? report.sample?.schedule;
+  host.innerHTML = '';
+  if (!trace.length) return;
+  const box = document.createElement('div');
+  host.append(box);
+  traceView(box, trace, log, {
+    stuck: f?.stuck,
+    idPrefix: `pg-${isl.id.replace(/[^a-z0-9]/gi, '-')}`,
+    announce,
+    caption: caption ?? (f ? 'The schedule that goes wrong' : 'One schedule'),
+    schedule: isl.lastSchedule,
+  });
+}
+
+async function runPair(isl: Island, codes: string[], results: HTMLElement, announce: HTMLElement) {
+  const [a, b] = isl.panes as [Pane, Pane];
+  const ra = await ask(isl, a, codes[0]!, { mode: 'check' }, `Checking ${a.name || 'the first program'}`);
+  if (ra.type !== 'result') return errorOut(isl, ra);
+  const rb = await ask(isl, b, codes[1]!, { mode: 'check' }, `Checking ${b.name || 'the second program'}`);
+  if (rb.type !== 'result') return errorOut(isl, rb);
+  // The same schedule for both: replay the buggy program's counterexample on the fixed one.
+  const schedule = ra.report.findings[0]?.schedule;
+  let same: Extract<Reply, { type: 'result' }> | null = null;
+  if (schedule) {
+    const rp = await ask(isl, b, codes[1]!, { mode: 'replay', schedule }, 'Replaying the same schedule on the fixed program');
+    if (rp.type === 'result' && (rp.report.findings[0]?.trace.length || rp.report.sample?.trace.length)) same = rp;
+  }
+  running(isl, null);
+  setVerdict(
+    isl,
+    `<div class="fl-pg-pair-results"><div>${verdictHtml(ra.report, a.name)}</div><div>${verdictHtml(rb.report, b.name)}</div></div>`,
+    verdictKind(ra.report.verdict === 'ok' ? rb.report.verdict : ra.report.verdict),
+  );
+  results.innerHTML = '<div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
+  const left = results.querySelector<HTMLElement>('[data-left]')!;
+  const right = results.querySelector<HTMLElement>('[data-right]')!;
+  showTrace(isl, left, ra.report, ra.log, announce, `${a.name}: the schedule that goes wrong`);
+  const r2 = same ?? rb;
+  showTrace(isl, right, r2.report, r2.log, announce, same ? `${b.name}: the same schedule` : `${b.name}: one schedule (the same one does not apply)`);
+  isl.lastSchedule = schedule;
+}
+
+async function schedStep(isl: Island): Promise<void> {
+  const s = isl.sched!;
+  const pane = isl.panes[s.pane]!;
+  const code = await compiled(isl, pane);
+  if (code === null) return;
+  running(isl, 'Taking the step…');
+  let reply: Reply;
+  try {
+    const p = request({ type: 'sched', code, name: pane.name || 'program', path: s.path });
+    isl.cancel = p.cancel;
+    reply = await p.promise;
+  } catch (e) {
+    running(isl, null);
+    if (e instanceof Stopped && e.reason !== 'superseded') setVerdict(isl, stoppedHtml(e), 'bad');
+    return;
+  } finally {
+    isl.cancel = null;
+  }
+  running(isl, null);
+  if (reply.type === 'error') return errorOut(isl, reply);
+  if (reply.type !== 'sched-state') return;
+  renderSched(isl, reply.state);
+}
+
+function renderSched(isl: Island, st: SchedState) {
+  const results = q(isl, '[data-results]');
+  const enabledTids = new Set(st.enabled.map((c) => c.tid));
+  const f = st.findings[0];
+  isl.lastSchedule = st.schedule;
+  if (st.over) {
+    setVerdict(
+      isl,
+      f
+        ? `<h4>You scheduled your way to ${f.kind === 'deadlock' ? 'a deadlock' : `a failure (${esc(f.kind)})`} in ${isl.sched!.path.length} steps.</h4><p>${esc(f.message)}</p>${f.stuck?.length ? `<ul>${f.stuck.map((t) => `<li>${esc(t.sentence)}</li>`).join('')}</ul>` : ''}`
+        : `<h4>Every process finished after ${isl.sched!.path.length} steps.</h4><p>This schedule is fine. Undo and try another order.</p>`,
+      f ? 'bad' : 'ok',
+    );
+  } else {
+    setVerdict(isl, `<p>Step ${isl.sched!.path.length}: ${st.enabled.length} thread${st.enabled.length === 1 ? ' can' : 's can'} run. Pick one.</p>`, '');
+  }
+  const why = whyNot(st.trace, enabledTids);
+  results.innerHTML = `
+    <h5>You are the scheduler: pick the thread that takes the next step</h5>
+    <div class="fl-pg-choices" role="group" aria-label="Threads that can run">
+      ${st.enabled.map((c) => `<button type="button" data-action="sched-pick" data-choice="${esc(c.id)}">Run thread ${c.tid} <small>(process ${c.pid}${c.label.startsWith('deliver') || c.label.includes(':') ? `; ${esc(c.label)}` : ''})</small></button>`).join('')}
+      <button type="button" data-action="sched-undo" ${isl.sched!.path.length ? '' : 'disabled'}>Undo</button>
+      <button type="button" data-action="sched-restart">Start over</button>
+    </div>
+    ${why.map((w) => `<p class="fl-pg-cant">${esc(w)}</p>`).join('')}
+    <div data-sched-trace></div>`;
+  const box = results.querySelector<HTMLElement>('[data-sched-trace]')!;
+  if (st.trace.length)
+    traceView(box, st.trace, st.log, { stuck: f?.stuck, idPrefix: `pgs-${isl.id.replace(/[^a-z0-9]/gi, '-')}`, announce: q(isl, '[data-step-announce]'), schedule: st.schedule });
+  const first = results.querySelector<HTMLButtonElement>('[data-action="sched-pick"]');
+  if (first && isl.el.contains(document.activeElement) && document.activeElement?.closest('[data-results]')) first.focus();
+}
+
+async function share(isl: Island): Promise<void> {
+  const hash = encodeShare({ id: isl.id, codes: isl.panes.map((p) => p.code), schedule: isl.lastSchedule });
+  const url = `${location.origin}${location.pathname}${hash}`;
+  isl.el.dataset.shareUrl = url;
+  try {
+    await navigator.clipboard.writeText(url);
+    note(isl, 'Link copied: it holds the code and the schedule shown.');
+  } catch {
+    const n = q(isl, '[data-note]');
+    n.innerHTML = `<label>Copy this link: <input type="text" readonly value="${esc(url)}" size="30"></label>`;
+    n.querySelector('input')?.select();
+  }
+}

@@ -1,0 +1,49 @@
+// The code editor (CodeMirror 6, TypeScript mode), loaded only when the reader presses Edit.
+import { EditorView, basicSetup } from 'codemirror';
+import { javascript } from '@codemirror/lang-javascript';
+import { keymap } from '@codemirror/view';
+import { Prec } from '@codemirror/state';
+import { setDiagnostics, lintGutter, type Diagnostic } from '@codemirror/lint';
+import type { CompileError } from './compile.ts';
+
+export interface Editor {
+  text(): string;
+  setText(s: string): void;
+  markErrors(errors: CompileError[]): void;
+  focus(): void;
+  destroy(): void;
+}
+
+export function createEditor(parent: HTMLElement, doc: string, label: string, onChange: (text: string) => void): Editor {
+  const view = new EditorView({
+    doc,
+    parent,
+    extensions: [
+      basicSetup,
+      javascript({ typescript: true }),
+      lintGutter(),
+      // Ctrl/Cmd+Enter runs the program (the Playground listens for it); keep CodeMirror from inserting a line.
+      Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => true }])),
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) onChange(u.state.doc.toString());
+      }),
+    ],
+  });
+  return {
+    text: () => view.state.doc.toString(),
+    setText(s) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: s } });
+    },
+    markErrors(errors) {
+      const d: Diagnostic[] = errors.map((e) => {
+        const line = view.state.doc.line(Math.min(Math.max(1, e.line), view.state.doc.lines));
+        const from = Math.min(line.from + e.column, line.to);
+        return { from, to: Math.max(from, line.to), severity: 'error', message: e.message };
+      });
+      view.dispatch(setDiagnostics(view.state, d));
+    },
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
+  };
+}

@@ -1,0 +1,85 @@
+// The typed messages between the page, the sandbox frame and the worker that runs reader code.
+import type { Report, Progress } from '../../sim/types.ts';
+import type { TraceEvent } from '../../sim/events.ts';
+
+/** How a program is checked. */
+export type RunMode = 'check' | 'random' | 'replay';
+
+/** Ask the worker to check a compiled program (CommonJS text whose 'forklore' import is provided). */
+export interface RunRequest {
+  type: 'run';
+  id: number;
+  code: string;
+  name: string;
+  mode: RunMode;
+  runs?: number;
+  seed?: number;
+  schedule?: string;
+  maxTimeMs?: number;
+}
+
+/** Be the scheduler: build the run that follows `path` (transition ids) and describe where it stands. */
+export interface ScheduleRequest {
+  type: 'sched';
+  id: number;
+  code: string;
+  name: string;
+  path: string[];
+}
+
+export type WorkerRequest = RunRequest | ScheduleRequest;
+
+/** One line of the strace-style log and the step it belongs to. */
+export interface LogLine {
+  step: number;
+  text: string;
+}
+
+/** A choice the reader may make in Be the scheduler. */
+export interface Choice {
+  id: string;
+  tid: number;
+  pid: number;
+  /** What taking it does, in words, when the world can say. */
+  label: string;
+}
+
+export interface SchedState {
+  enabled: Choice[];
+  trace: TraceEvent[];
+  log: LogLine[];
+  /** Findings so far; non-empty when the run went wrong. */
+  findings: Report['findings'];
+  /** True when no thread can take a step any more. */
+  over: boolean;
+  /** The schedule string of the path taken, for replays and share links. */
+  schedule: string;
+}
+
+export type WorkerResponse =
+  | { type: 'ready' }
+  | { type: 'progress'; id: number; progress: Progress }
+  | { type: 'result'; id: number; report: Report; log: LogLine[] }
+  | { type: 'sched-state'; id: number; state: SchedState }
+  | { type: 'error'; id: number; phase: 'load' | 'run'; message: string; line?: number }
+  | { type: 'blocked'; id: number; what: string };
+
+/** From the page to the sandbox frame. */
+export type FrameRequest =
+  | { type: 'boot'; workerSource: string }
+  | { type: 'reset' }
+  | { type: 'post'; message: WorkerRequest };
+
+/** From the sandbox frame to the page: the worker's replies, plus the frame's own notices. */
+export type FrameResponse = WorkerResponse | { type: 'frame-ready' } | { type: 'worker-restarted' };
+
+/** A short explanation added to errors that come from the sandbox's limits. */
+export function sandboxHint(message: string): string | undefined {
+  if (/\b(fetch|XMLHttpRequest|WebSocket|importScripts|NetworkError|Content Security Policy|Failed to fetch)\b/i.test(message))
+    return 'Programs run in a sandbox with no network access: the request was refused.';
+  if (/\b(localStorage|sessionStorage|indexedDB|Indexed Database|caches|cookie|SecurityError)\b/i.test(message))
+    return 'Programs run in a sandboxed frame with an opaque origin: there is no storage to read, and your saved edits are out of reach.';
+  if (/\b(document|window|parent|top|alert)\b.*\b(not defined|undefined)\b/i.test(message))
+    return 'Programs run in a Web Worker inside a sandboxed frame: there is no page to touch.';
+  return undefined;
+}

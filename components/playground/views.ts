@@ -1,0 +1,137 @@
+// The result views: the verdict in words, the timeline, the state at a step, the strace-style log,
+// and a step slider (keyboard: arrows, Home/End, PageUp/PageDown) that walks the trace both ways.
+import type { Report, StuckThread, Verdict } from '../../sim/types.ts';
+import type { TraceEvent } from '../../sim/events.ts';
+import type { LogLine } from './protocol.ts';
+import { timelineSvg, describeEvent, esc } from '../timeline-svg.ts';
+import { stateAt } from './state-at.ts';
+
+const VERDICT_WORDS: Record<Verdict, string> = {
+  ok: 'No schedule goes wrong',
+  deadlock: 'Deadlock',
+  assertion: 'An assertion fails',
+  'fd-leak': 'A file descriptor leaks',
+  'unsafe-call': 'An unsafe call after fork',
+  error: 'The program failed',
+};
+
+/** The verdict as HTML: the words a screen reader announces first, then stuck threads and statistics. */
+export function verdictHtml(report: Report, heading?: string): string {
+  const f = report.findings[0];
+  const s = report.stats;
+  const complete = report.completeness.complete
+    ? 'every schedule was explored'
+    : `the search stopped early (${report.completeness.stoppedBy}), so this is not a proof`;
+  const parts: string[] = [];
+  parts.push(`<h4>${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</h4>`);
+  if (f) parts.push(`<p>${esc(f.message)}</p>`);
+  if (f?.stuck?.length) {
+    parts.push('<ul>' + f.stuck.map((t) => `<li>${esc(t.sentence)}${t.holderLeftBehindByFork ? ' <strong class="fl-pg-orphan">(left behind by fork)</strong>' : ''}</li>`).join('') + '</ul>');
+  }
+  for (const other of report.findings.slice(1)) parts.push(`<p>Also: ${esc(other.message)}</p>`);
+  if (report.strategy === 'random' || report.strategy === 'pct') {
+    parts.push(`<p>${s.failedRuns ?? 0} of ${s.runs ?? s.executions} random schedules went wrong (${Math.round(s.elapsedMs)} ms).</p>`);
+  } else {
+    parts.push(`<p>${s.executions} execution${s.executions === 1 ? '' : 's'} explored, ${s.distinctOutcomes} distinct outcome${s.distinctOutcomes === 1 ? '' : 's'}, ${Math.round(s.elapsedMs)} ms; ${complete}.</p>`);
+  }
+  for (const n of report.notes.slice(0, 3)) parts.push(`<p class="fl-pg-noteline">Note: ${esc(n)}</p>`);
+  return parts.join('');
+}
+
+export function verdictKind(v: Verdict): 'ok' | 'bad' {
+  return v === 'ok' ? 'ok' : 'bad';
+}
+
+/** A trace view with its own slider; returns a handle to move the cursor. */
+export function traceView(
+  host: HTMLElement,
+  trace: TraceEvent[],
+  log: LogLine[],
+  opts: { stuck?: StuckThread[]; idPrefix: string; announce?: HTMLElement; caption?: string; schedule?: string },
+) {
+  const last = trace.length ? trace[trace.length - 1]!.step : 0;
+  host.innerHTML = `
+    ${opts.caption ? `<h5>${esc(opts.caption)}</h5>` : ''}
+    <div class="fl-pg-steps">
+      <button type="button" data-step-prev aria-label="Previous step">◀</button>
+      <label>Step <input type="range" min="0" max="${last}" value="${last}" data-step-range></label>
+      <button type="button" data-step-next aria-label="Next step">▶</button>
+      <output data-step-out></output>
+    </div>
+    <div class="fl-pg-timeline" data-timeline tabindex="0" role="group" aria-label="Timeline (scrolls sideways)"></div>
+    <h5>State after this step</h5>
+    <div class="fl-pg-state" data-state></div>
+    <h5>Log${opts.schedule ? ` <small>(schedule <code>${esc(opts.schedule)}</code>)</small>` : ''}</h5>
+    <ol class="fl-pg-log" data-log tabindex="0" aria-label="strace-style log">${log.map((l, i) => `<li data-i="${i}" data-s="${l.step}">${esc(l.text)}</li>`).join('')}</ol>`;
+  const range = host.querySelector<HTMLInputElement>('[data-step-range]')!;
+  const out = host.querySelector<HTMLOutputElement>('[data-step-out]')!;
+  const tl = host.querySelector<HTMLElement>('[data-timeline]')!;
+  const st = host.querySelector<HTMLElement>('[data-state]')!;
+  const logEl = host.querySelector<HTMLElement>('[data-log]')!;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const set = (step: number, announce: boolean) => {
+    step = Math.max(0, Math.min(last, step));
+    range.value = String(step);
+    const evs = trace.filter((e) => e.step === step);
+    const words = evs.length ? evs.map(describeEvent).join('; ') : 'nothing happens';
+    out.textContent = `${step} of ${last}: ${words}`;
+    range.setAttribute('aria-valuetext', `step ${step} of ${last}: ${words}`);
+    tl.innerHTML = timelineSvg(trace, { stuck: step === last ? opts.stuck : undefined, step, idPrefix: opts.idPrefix });
+    st.innerHTML = stateHtml(trace, step);
+    let current: HTMLElement | null = null;
+    for (const li of logEl.children as HTMLCollectionOf<HTMLElement>) {
+      const s = Number(li.dataset.s);
+      li.classList.toggle('fl-future', s > step);
+      if (s === step) { li.setAttribute('aria-current', 'step'); current ??= li; } else li.removeAttribute('aria-current');
+    }
+    if (current) {
+      const top = current.offsetTop - logEl.offsetTop;
+      if (top < logEl.scrollTop || top > logEl.scrollTop + logEl.clientHeight - 20) logEl.scrollTop = Math.max(0, top - 40);
+    }
+    if (announce && opts.announce) {
+      if (timer) clearTimeout(timer);
+      const a = opts.announce;
+      timer = setTimeout(() => (a.textContent = `Step ${step} of ${last}: ${words}`), 250);
+    }
+  };
+  range.addEventListener('input', () => set(Number(range.value), true));
+  host.querySelector('[data-step-prev]')!.addEventListener('click', () => set(Number(range.value) - 1, true));
+  host.querySelector('[data-step-next]')!.addEventListener('click', () => set(Number(range.value) + 1, true));
+  set(last, false);
+  return { set: (s: number) => set(s, true), last };
+}
+
+function stateHtml(trace: TraceEvent[], step: number): string {
+  const w = stateAt(trace, step);
+  const rows = (xs: string[]) => xs.join('') || '<tr><td colspan="3">none</td></tr>';
+  const threads = rows(
+    w.threads.map((t) => `<tr><td>${t.tid}</td><td>${t.pid}</td><td>${t.status === 'blocked' ? `waits for ${esc(t.waits ?? '?')}` : t.status}</td></tr>`),
+  );
+  const locks = rows(
+    w.locks.map((l) => `<tr${l.orphan ? ' class="fl-pg-orphan"' : ''}><td>${esc(l.name)}</td><td>${l.pid}</td><td>${l.owner}${l.orphan ? ' — not in this process (left behind by fork)' : ''}</td></tr>`),
+  );
+  const fds = rows(
+    w.procs.map((p) => `<tr><td>${p.pid}</td><td>${[...p.fds.entries()].filter(([fd]) => fd > 2).map(([fd, what]) => `${fd}: ${esc(what)}`).join(', ') || '0, 1, 2'}</td><td>${p.exited === undefined ? 'running' : `exited ${p.exited}`}</td></tr>`),
+  );
+  return `
+    <table><caption>Threads</caption><thead><tr><th scope="col">tid</th><th scope="col">pid</th><th scope="col">doing</th></tr></thead><tbody>${threads}</tbody></table>
+    <table><caption>Locks held</caption><thead><tr><th scope="col">lock</th><th scope="col">in pid</th><th scope="col">owner</th></tr></thead><tbody>${locks}</tbody></table>
+    <table><caption>Processes and descriptors (time ${(w.time / 1e9).toFixed(3)} s)</caption><thead><tr><th scope="col">pid</th><th scope="col">fds</th><th scope="col">state</th></tr></thead><tbody>${fds}</tbody></table>`;
+}
+
+/** Why a thread that is not offered as a choice cannot run now, from the state after the last step. */
+export function whyNot(trace: TraceEvent[], enabledTids: Set<number>): string[] {
+  const last = trace.length ? trace[trace.length - 1]!.step : 0;
+  const w = stateAt(trace, last);
+  return w.threads
+    .filter((t) => t.status !== 'exited' && !enabledTids.has(t.tid))
+    .map((t) => {
+      if (t.status === 'blocked') {
+        const lock = w.locks.find((l) => l.pid === t.pid && t.waits?.includes(l.name));
+        const who = lock ? `, held by thread ${lock.owner}${lock.orphan ? ', which does not exist in this process: only a lock reset could free it' : ''}` : '';
+        return `Thread ${t.tid} (process ${t.pid}) cannot run: it waits for ${t.waits}${who}.`;
+      }
+      return `Thread ${t.tid} (process ${t.pid}) cannot run now.`;
+    });
+}
