@@ -12,6 +12,8 @@ function* on_alarm() {
 }
 
 function* alarm_clock(target: number) {
+  const p = yield* malloc(8);
+  yield* free(p);
   yield* pthread_kill(target, SIGALRM);
 }
 

@@ -14,7 +14,9 @@ function* on_alarm() {
 }
 
 function* alarm_clock(target: number) {
-  yield* pthread_kill(target, SIGALRM); // a second thread: malloc now really locks
+  const p = yield* malloc(8);           // a second thread: malloc now really locks
+  yield* free(p);
+  yield* pthread_kill(target, SIGALRM);
 }
 
 export default function* main() {
