@@ -1,0 +1,260 @@
+// End-to-end harness: serves a built site on 127.0.0.1 and drives the system Chromium, recording what went wrong per page.
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// A plain .mjs module, shared with `npm start`.
+import { normaliseBase, startStaticServer } from '../../scripts/static-server.mjs';
+
+/** The flags that make the system Chromium quiet, offline-friendly and sandbox-free in CI. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** One visit to one page, with everything that went wrong while it loaded and ran. */
+export interface Visit {
+  page: Page;
+  context: BrowserContext;
+  /** The response to the navigation itself (null for same-document navigations). */
+  response: Response | null;
+  /** console.error messages and uncaught exceptions, in order. */
+  consoleErrors: string[];
+  /** Requests that failed at the network level or were answered with status >= 400. */
+  failedRequests: string[];
+  /** Closes the page and its context. */
+  close(): Promise<void>;
+}
+
+export interface VisitOptions {
+  /** Options for the fresh browser context (viewport, colorScheme, javaScriptEnabled, …). */
+  context?: BrowserContextOptions;
+  /** Navigation wait condition; 'load' by default. */
+  waitUntil?: 'load' | 'domcontentloaded' | 'networkidle';
+  /** URLs (full) whose status >= 400 is expected, e.g. the page itself when testing the 404 page. */
+  allowStatus?: (url: string, status: number) => boolean;
+}
+
+export interface Site {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** The base path the site is mounted under: '/' or '/sub/'. */
+  base: string;
+  /** The absolute URL of a site path given without the base ('the-bug/' or '/the-bug/'). */
+  url(path?: string): string;
+  browser: Browser;
+  /** Every built page as a site path without the base ('', 'the-bug/', …), 404 excluded. */
+  pages(): string[];
+  /** Opens a page in a fresh context and records console errors and failed requests. */
+  visit(path: string, options?: VisitOptions): Promise<Visit>;
+  /** Stops the browser and the server. */
+  close(): Promise<void>;
+}
+
+/** Lists the built pages of `root` as site paths without the base. */
+export function listPages(root: string = DIST): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '_astro' && entry.name !== 'pagefind') walk(full);
+      } else if (entry.name === 'index.html') {
+        const rel = relative(root, dir).split(sep).join('/');
+        out.push(rel === '' ? '' : `${rel}/`);
+      }
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+/**
+ * Fails early, with the fix in the message, when `root` holds no build or a build made for another
+ * base path (every asset would 404 and every test would fail for a reason that is not theirs).
+ */
+function assertBuilt(root: string, base: string) {
+  const landing = join(root, 'index.html');
+  if (!existsSync(landing)) {
+    throw new Error(`${landing} does not exist: build the site first (npm run build).`);
+  }
+  const html = readFileSync(landing, 'utf8');
+  const favicon = /<link[^>]*rel="shortcut icon"[^>]*href="([^"]*)"/.exec(html) ?? /<link[^>]*href="([^"]*)"[^>]*rel="shortcut icon"/.exec(html);
+  if (favicon && !favicon[1].startsWith(base)) {
+    throw new Error(
+      `${root} was built for another base path (its favicon is at ${favicon[1]}, the tests expect ${base}). ` +
+        `Rebuild with BASE_PATH=${base} npm run build, or run the tests with the BASE_PATH the site was built with.`,
+    );
+  }
+}
+
+/** Records console errors, page errors and failed requests of a page into `visit`. */
+export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {}) {
+  const consoleErrors: string[] = [];
+  const failedRequests: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // Chromium also logs every >= 400 response as a console error; an expected one is not an error.
+    const status = /status of (\d{3})/.exec(msg.text());
+    if (status && msg.text().startsWith('Failed to load resource') && options.allowStatus?.(msg.location().url, Number(status[1]))) return;
+    consoleErrors.push(`${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (response) => {
+    const status = response.status();
+    if (status >= 400 && !options.allowStatus?.(response.url(), status)) {
+      failedRequests.push(`${response.url()}: HTTP ${status}`);
+    }
+  });
+  return { consoleErrors, failedRequests };
+}
+
+/**
+ * Serves `root` (dist/ by default) under `base` (BASE_PATH by default) on an ephemeral port of
+ * 127.0.0.1 and launches Chromium. Call close() in afterAll.
+ */
+export async function openSite(options: { root?: string; base?: string } = {}): Promise<Site> {
+  const root = options.root ?? DIST;
+  assertBuilt(root, normaliseBase(options.base ?? process.env.BASE_PATH));
+  const server = await startStaticServer({ root, base: options.base ?? process.env.BASE_PATH, host: '127.0.0.1', port: 0 });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const base: string = server.base;
+  const url = (path = '') => server.origin + base + path.replace(/^\/+/, '');
+  return {
+    origin: server.origin,
+    base,
+    url,
+    browser,
+    pages: () => listPages(root),
+    async visit(path, visitOptions = {}) {
+      const context = await browser.newContext(visitOptions.context);
+      const page = await context.newPage();
+      const { consoleErrors, failedRequests } = track(page, visitOptions);
+      const response = await page.goto(url(path), { waitUntil: visitOptions.waitUntil ?? 'load' });
+      return { page, context, response, consoleErrors, failedRequests, close: () => context.close() };
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+    },
+  };
+}
+
+export { normaliseBase };
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+/** A violation reported by axe-core, reduced to what a failing test should print. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe-core on the page as it is now and returns its violations (all rules axe enables by default). */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    // @ts-expect-error: axe is the global that axe.min.js defines in the page.
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return (result.violations as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>).map(
+      (v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }),
+    );
+  });
+}
+
+/** A link or asset reference that did not resolve, with the page it was found on. */
+export interface BrokenLink {
+  from: string;
+  to: string;
+  problem: string;
+}
+
+const REFERENCE = /<(a|link|script|img|source|iframe)\b[^>]*?\s(href|src)="([^"]*)"/gi;
+
+function decodeEntities(value: string): string {
+  return value
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+}
+
+/**
+ * Crawls the served site from the given start paths (every built page by default) over HTTP and
+ * checks every internal href/src: it must answer 200, stay under the base path, and a #fragment
+ * must name an id on the target page. External links are not fetched (there is no network).
+ */
+export async function crawlLinks(site: Site, start: string[] = site.pages()): Promise<{ checked: number; broken: BrokenLink[] }> {
+  const broken: BrokenLink[] = [];
+  const html = new Map<string, Promise<{ status: number; body: string; type: string }>>();
+  const fetchOnce = (url: string) => {
+    let got = html.get(url);
+    if (!got) {
+      got = fetch(url, { redirect: 'follow' }).then(async (r) => ({
+        status: r.status,
+        type: r.headers.get('content-type') ?? '',
+        body: (r.headers.get('content-type') ?? '').startsWith('text/html') ? await r.text() : (await r.arrayBuffer(), ''),
+      }));
+      html.set(url, got);
+    }
+    return got;
+  };
+  const queue = start.map((p) => site.url(p));
+  const seen = new Set<string>(queue);
+  while (queue.length > 0) {
+    const pageUrl = queue.shift()!;
+    const page = await fetchOnce(pageUrl);
+    if (page.status !== 200) {
+      broken.push({ from: '(start)', to: pageUrl, problem: `HTTP ${page.status}` });
+      continue;
+    }
+    for (const match of page.body.matchAll(REFERENCE)) {
+      const raw = decodeEntities(match[3]);
+      if (raw === '' || /^(mailto|tel|javascript|data):/i.test(raw)) continue;
+      const target = new URL(raw, pageUrl);
+      if (target.origin !== site.origin) continue;
+      const from = pageUrl.slice(site.origin.length);
+      if (!target.pathname.startsWith(site.base)) {
+        broken.push({ from, to: raw, problem: `outside the base path ${site.base}` });
+        continue;
+      }
+      const doc = target.origin + target.pathname + target.search;
+      const result = await fetchOnce(doc);
+      if (result.status !== 200) {
+        broken.push({ from, to: raw, problem: `HTTP ${result.status}` });
+        continue;
+      }
+      if (target.hash && result.type.startsWith('text/html')) {
+        const id = decodeURIComponent(target.hash.slice(1));
+        if (!result.body.includes(`id="${id}"`)) broken.push({ from, to: raw, problem: `no element with id "${id}"` });
+      }
+      if (result.type.startsWith('text/html') && !seen.has(doc)) {
+        seen.add(doc);
+        queue.push(doc);
+      }
+    }
+  }
+  return { checked: html.size, broken };
+}

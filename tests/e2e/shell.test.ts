@@ -1,0 +1,175 @@
+// The site shell a documentation reader expects: islands, code without JS, search, themes, mobile nav, skip link, 404.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openSite, type Site } from './harness.ts';
+
+/** A page the site foundation owns: an MDX page importing an island and a highlighted code block. */
+const PIPELINE = 'pipeline-check/';
+/** The first chapter: search must find a word from it. */
+const CHAPTER = 'the-bug/';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+describe('the MDX pipeline', () => {
+  test('an island imported by an MDX page hydrates and responds to clicks', async () => {
+    const visit = await site.visit(PIPELINE);
+    const island = visit.page.getByTestId('hello-island');
+    await expectAttribute(island, 'data-hydrated', 'true');
+    await island.getByRole('button').click();
+    await island.getByRole('button').click();
+    expect(await island.locator('output').textContent()).toBe('2');
+    expect(visit.consoleErrors).toEqual([]);
+    await visit.close();
+  });
+
+  test('highlighted code and the island text read fine with JavaScript off', async () => {
+    const visit = await site.visit(PIPELINE, { context: { javaScriptEnabled: false } });
+    const code = visit.page.locator('pre code').first();
+    expect(await code.innerText()).toContain('yield* fork()');
+    // Shiki colours tokens with inline styles: more than one distinct colour means it highlighted.
+    const colours = await code.evaluate((el) => new Set([...el.querySelectorAll('span')].map((s) => getComputedStyle(s).color)).size);
+    expect(colours).toBeGreaterThan(1);
+    const island = visit.page.getByTestId('hello-island');
+    expect(await island.innerText()).toContain('Checks run');
+    expect(await island.getByRole('button').isVisible()).toBe(false);
+    expect(await island.getAttribute('data-hydrated')).toBeNull();
+    await visit.close();
+  });
+});
+
+describe('navigation', () => {
+  test('the sidebar lists the chapters in order before the reference pages, and marks the current page', async () => {
+    const visit = await site.visit(CHAPTER);
+    const links = await visit.page.locator('nav[aria-label="Main"] a').evaluateAll((as) =>
+      as.map((a) => ({ href: a.getAttribute('href'), current: a.getAttribute('aria-current') })),
+    );
+    const hrefs = links.map((l) => l.href);
+    expect(hrefs[0]).toBe(`${site.base}the-bug/`);
+    expect(hrefs.slice(-3)).toEqual([`${site.base}reference/`, `${site.base}glossary/`, `${site.base}playground/`]);
+    expect(hrefs).not.toContain(`${site.base}pipeline-check/`);
+    expect(links.find((l) => l.href === `${site.base}the-bug/`)?.current).toBe('page');
+    await visit.close();
+  });
+
+  test('a chapter has an on-page table of contents and a next link', async () => {
+    const visit = await site.visit(CHAPTER, { context: { viewport: { width: 1440, height: 900 } } });
+    const toc = visit.page.locator('starlight-toc nav');
+    expect(await toc.locator('a').count()).toBeGreaterThan(1);
+    const next = visit.page.locator('.pagination-links a[rel="next"]');
+    expect(await next.getAttribute('href')).toMatch(new RegExp(`^${site.base}`));
+    await visit.close();
+  });
+
+  test('the skip link is the first thing the keyboard reaches and jumps to the content', async () => {
+    const visit = await site.visit(CHAPTER);
+    await visit.page.keyboard.press('Tab');
+    const focused = await visit.page.evaluate(() => {
+      const el = document.activeElement as HTMLAnchorElement | null;
+      return { text: el?.textContent?.trim(), href: el?.getAttribute('href') };
+    });
+    expect(focused.text).toMatch(/skip to content/i);
+    expect(await visit.page.locator(focused.href ?? '#missing').count()).toBe(1);
+    await visit.close();
+  });
+
+  test('on a phone the menu button opens the sidebar and its links work', async () => {
+    const visit = await site.visit(CHAPTER, { context: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true } });
+    const sidebarLink = visit.page.locator(`nav[aria-label="Main"] a[href="${site.base}reference/"]`);
+    expect(await sidebarLink.isVisible()).toBe(false);
+    await visit.page.locator('button[popovertarget="starlight__sidebar"]').click();
+    await sidebarLink.waitFor({ state: 'visible' });
+    await sidebarLink.click();
+    await visit.page.waitForURL(site.url('reference/'));
+    expect(visit.failedRequests).toEqual([]);
+    await visit.close();
+  });
+});
+
+describe('search', () => {
+  test('finds a word from the first chapter and links to it', async () => {
+    const visit = await site.visit('');
+    await visit.page.locator('button[data-open-modal]').click();
+    const input = visit.page.locator('#starlight__search input[type="search"], #starlight__search input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Plash');
+    const result = visit.page.locator(`#starlight__search a[href^="${site.base}the-bug/"]`).first();
+    await result.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(visit.consoleErrors).toEqual([]);
+    expect(visit.failedRequests).toEqual([]);
+    await visit.close();
+  });
+
+  test('finds nothing for a word that is on no page', async () => {
+    const visit = await site.visit('');
+    await visit.page.locator('button[data-open-modal]').click();
+    const input = visit.page.locator('#starlight__search input').first();
+    await input.fill('xylophonequartz');
+    await visit.page.locator('#starlight__search .pagefind-ui__message').filter({ hasText: /no results/i }).waitFor({ timeout: 15_000 });
+    expect(await visit.page.locator('#starlight__search .pagefind-ui__result').count()).toBe(0);
+    await visit.close();
+  });
+});
+
+describe('themes', () => {
+  test('the theme follows the system colour scheme until the reader chooses one', async () => {
+    for (const colorScheme of ['dark', 'light'] as const) {
+      const visit = await site.visit(CHAPTER, { context: { colorScheme } });
+      expect(await visit.page.getAttribute('html', 'data-theme')).toBe(colorScheme);
+      await visit.close();
+    }
+  });
+
+  test('choosing dark mode applies at once and persists across pages and reloads', async () => {
+    const visit = await site.visit(CHAPTER, { context: { colorScheme: 'light', viewport: { width: 1280, height: 800 } } });
+    const { page } = visit;
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const lightBackground = await background();
+    await page.locator('starlight-theme-select select').first().selectOption('dark');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    expect(await background()).not.toBe(lightBackground);
+    await page.reload();
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    await page.goto(site.url(''));
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    expect(await page.locator('starlight-theme-select select').first().inputValue()).toBe('dark');
+    await visit.close();
+  });
+});
+
+describe('the edges', () => {
+  test('an unknown address gets the 404 page, styled and with a way home', async () => {
+    const missing = site.url('no-such-page/');
+    const visit = await site.visit('no-such-page/', { allowStatus: (url, status) => url === missing && status === 404 });
+    expect(visit.response?.status()).toBe(404);
+    expect(await visit.page.locator('h1').innerText()).toMatch(/404|not found/i);
+    expect(await visit.page.locator(`a[href="${site.base}"]`).count()).toBeGreaterThan(0);
+    expect(visit.failedRequests).toEqual([]);
+    expect(visit.consoleErrors).toEqual([]);
+    await visit.close();
+  });
+
+  test('the favicon is an SVG served under the base path', async () => {
+    const visit = await site.visit('');
+    const href = await visit.page.locator('link[rel~="icon"]').first().getAttribute('href');
+    expect(href).toBe(`${site.base}favicon.svg`);
+    const response = await fetch(site.origin + href);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await response.text()).toMatch(/^<svg/);
+    await visit.close();
+  });
+});
+
+/** Waits (briefly) until a locator's attribute has the value; hydration happens after load. */
+async function expectAttribute(locator: import('playwright-core').Locator, name: string, value: string) {
+  await locator.page().waitForFunction(
+    ([el, n, v]) => (el as Element).getAttribute(n as string) === v,
+    [await locator.elementHandle(), name, value] as const,
+    { timeout: 10_000 },
+  );
+}
