@@ -1,0 +1,92 @@
+// The site built for a sub-path (BASE_PATH) works there: every link, asset, search and the 404 page stay under it.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { crawlLinks, openSite, type Site } from './harness.ts';
+
+const BASE = '/fork-lore-sub/';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ASTRO = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
+
+/**
+ * The environment without what Vitest adds to it: Vite reads BASE_URL, MODE and NODE_ENV from the
+ * process environment, and Vitest's values ('/', 'test') would override the base path being tested.
+ */
+function buildEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(VITEST|VITE_)/.test(key) || ['TEST', 'NODE_ENV', 'MODE', 'BASE_URL', 'DEV', 'PROD', 'SSR'].includes(key)) delete env[key];
+  }
+  return env;
+}
+
+let outDir: string;
+let site: Site;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'forklore-base-'));
+  // A second build, into a temporary folder, so that dist/ (built for '/') is left as it is.
+  await promisify(execFile)(process.execPath, [ASTRO, 'build', '--outDir', outDir], {
+    cwd: ROOT,
+    env: { ...buildEnv(), BASE_PATH: BASE, ASTRO_TELEMETRY_DISABLED: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  site = await openSite({ root: outDir, base: BASE });
+});
+
+afterAll(async () => {
+  await site?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe(`the site built with BASE_PATH=${BASE}`, () => {
+  test('links only to pages, assets and fragments that exist under the base path', async () => {
+    const { checked, broken } = await crawlLinks(site);
+    expect(broken).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(site.pages().length);
+  });
+
+  test('every page loads with no console errors and no failed requests', async () => {
+    const problems: Record<string, string[]> = {};
+    for (const path of site.pages()) {
+      const visit = await site.visit(path, { waitUntil: 'networkidle' });
+      const found = [...visit.consoleErrors, ...visit.failedRequests];
+      if (visit.response?.status() !== 200) found.push(`HTTP ${visit.response?.status()}`);
+      if (found.length > 0) problems[path || '(landing)'] = found;
+      await visit.close();
+    }
+    expect(problems).toEqual({});
+  });
+
+  test('a root-relative link written in MDX gets the base path', async () => {
+    const visit = await site.visit('pipeline-check/');
+    const hrefs = await visit.page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs).toContain(`${BASE}the-bug/`);
+    expect(hrefs).not.toContain('/the-bug/');
+    await visit.close();
+  });
+
+  test('search loads its index from under the base path and links results there', async () => {
+    const visit = await site.visit('');
+    await visit.page.locator('button[data-open-modal]').click();
+    const input = visit.page.locator('#starlight__search input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Plash');
+    await visit.page.locator(`#starlight__search a[href^="${BASE}the-bug/"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+    expect(visit.failedRequests).toEqual([]);
+    await visit.close();
+  });
+
+  test('the 404 page links home to the base path with working assets', async () => {
+    const missing = site.url('nowhere/');
+    const visit = await site.visit('nowhere/', { allowStatus: (url, status) => url === missing && status === 404 });
+    expect(visit.response?.status()).toBe(404);
+    expect(await visit.page.locator(`a[href="${BASE}"]`).count()).toBeGreaterThan(0);
+    expect(visit.failedRequests).toEqual([]);
+    await visit.close();
+  });
+});
