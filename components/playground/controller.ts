@@ -221,7 +221,16 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
     { type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>,
     {
       onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
-      onBlocked: (w) => isl.blocked.push(w),
+      onBlocked: (w) => {
+        isl.blocked.push(w);
+        // A refusal that arrives after the verdict is added to it, so the reader still sees why.
+        const v = q(isl, '[data-verdict]');
+        if (q(isl, '[data-running]').hidden && v.textContent) {
+          const p = document.createElement('p');
+          p.textContent = `The sandbox refused: ${w}. Programs run with no network and no storage.`;
+          v.append(p);
+        }
+      },
     },
   );
   isl.cancel = p.cancel;
@@ -411,11 +420,11 @@ function renderSched(isl: Island, st: SchedState) {
   } else {
     setVerdict(isl, `<p>Step ${isl.sched!.path.length}: ${st.enabled.length} thread${st.enabled.length === 1 ? ' can' : 's can'} run. Pick one.</p>`, '');
   }
-  const why = whyNot(st.trace, enabledTids);
+  const why = whyNot(st.trace, enabledTids, st.threads);
   results.innerHTML = `
     <h5>You are the scheduler: pick the thread that takes the next step</h5>
     <div class="fl-pg-choices" role="group" aria-label="Threads that can run">
-      ${st.enabled.map((c) => `<button type="button" data-action="sched-pick" data-choice="${esc(c.id)}">Run thread ${c.tid} <small>(process ${c.pid}${c.label.startsWith('deliver') || c.label.includes(':') ? `; ${esc(c.label)}` : ''})</small></button>`).join('')}
+      ${st.enabled.map((c) => `<button type="button" data-action="sched-pick" data-choice="${esc(c.id)}">Run thread ${c.tid} <small>(process ${c.pid}: ${esc(c.label)})</small></button>`).join('')}
       <button type="button" data-action="sched-undo" ${isl.sched!.path.length ? '' : 'disabled'}>Undo</button>
       <button type="button" data-action="sched-restart">Start over</button>
     </div>

@@ -39,6 +39,7 @@ let active: {
 } | null = null;
 let workerReady: (() => void) | null = null;
 let latest = 0;
+let lastBlocked: ((what: string) => void) | undefined;
 
 function send(m: FrameRequest) {
   frame?.contentWindow?.postMessage(m, '*');
@@ -77,15 +78,16 @@ function onFrame(m: FrameResponse, source: string) {
     return;
   }
   if (m.type === 'worker-restarted') return;
+  // The sandbox may refuse a request after the program's result came back (fetch fails later).
+  if (m.type === 'blocked') {
+    lastBlocked?.(m.what);
+    return;
+  }
   if (!active) return;
   if (m.type === 'progress') {
     if (m.id !== active.id) return;
     arm();
     active.onProgress?.(m.progress);
-    return;
-  }
-  if (m.type === 'blocked') {
-    active.onBlocked?.(m.what);
     return;
   }
   if (m.id !== active.id && m.id !== -1) return;
@@ -126,6 +128,7 @@ export function request(
 ): Pending {
   const id = nextId++;
   latest = id;
+  lastBlocked = opts.onBlocked;
   if (active) {
     const old = active;
     finish();

@@ -54,6 +54,8 @@ export interface SchedState {
   over: boolean;
   /** The schedule string of the path taken, for replays and share links. */
   schedule: string;
+  /** Every thread that has not exited, with its state and next operation as the world describes it. */
+  threads: { tid: number; pid: number; state: string; next: string | null }[];
 }
 
 export type WorkerResponse =

@@ -121,11 +121,23 @@ function stateHtml(trace: TraceEvent[], step: number): string {
 }
 
 /** Why a thread that is not offered as a choice cannot run now, from the state after the last step. */
-export function whyNot(trace: TraceEvent[], enabledTids: Set<number>): string[] {
+export function whyNot(
+  trace: TraceEvent[],
+  enabledTids: Set<number>,
+  live: { tid: number; pid: number; state: string; next: string | null }[] = [],
+): string[] {
   const last = trace.length ? trace[trace.length - 1]!.step : 0;
   const w = stateAt(trace, last);
-  return w.threads
-    .filter((t) => t.status !== 'exited' && !enabledTids.has(t.tid))
+  const fromWorld = live
+    .filter((t) => !enabledTids.has(t.tid))
+    .map((t) => {
+      const mine = w.threads.find((x) => x.tid === t.tid);
+      if (mine?.status === 'blocked') return null;
+      return `Thread ${t.tid} (process ${t.pid}) cannot run: it is ${t.state}${t.next ? `, waiting to ${t.next}` : ''}.`;
+    })
+    .filter((x): x is string => x !== null);
+  return fromWorld.concat(w.threads
+    .filter((t) => t.status === 'blocked' && !enabledTids.has(t.tid))
     .map((t) => {
       if (t.status === 'blocked') {
         const lock = w.locks.find((l) => l.pid === t.pid && t.waits?.includes(l.name));
@@ -133,5 +145,5 @@ export function whyNot(trace: TraceEvent[], enabledTids: Set<number>): string[] 
         return `Thread ${t.tid} (process ${t.pid}) cannot run: it waits for ${t.waits}${who}.`;
       }
       return `Thread ${t.tid} (process ${t.pid}) cannot run now.`;
-    });
+    }));
 }

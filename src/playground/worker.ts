@@ -62,7 +62,7 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
       ? { strategy: 'random' as const, runs: req.runs ?? 100, seed: req.seed ?? 1, stopAtFirst: false, maxTimeMs: req.maxTimeMs, onProgress }
       : req.mode === 'replay'
         ? { strategy: 'replay' as const, schedule: req.schedule, maxTimeMs: req.maxTimeMs, onProgress }
-        : { maxTimeMs: req.maxTimeMs ?? 8000, onProgress };
+        : { stopAtFirst: false, maxTimeMs: req.maxTimeMs ?? 8000, onProgress };
   try {
     const report: Report = sim.explore(program, opts);
     const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
@@ -97,12 +97,16 @@ function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
     const r = create(program, {});
     for (const id of req.path) r.step(id);
     const trace = r.trace();
-    const enabled: Choice[] = r.enabled().map((t) => ({ id: t.id, tid: t.tid, pid: t.pid, label: describeChoice(t.id, t.tid, r.snapshot()) }));
+    const snap = r.snapshot() as Snapshot;
+    const threads = (snap?.processes ?? []).flatMap((p) =>
+      p.threads.filter((t) => t.state !== 'exited').map((t) => ({ tid: t.tid, pid: p.pid, state: t.state, next: t.next })),
+    );
+    const enabled: Choice[] = r.enabled().map((t) => ({ id: t.id, tid: t.tid, pid: t.pid, label: describeChoice(t.id, t.tid, threads) }));
     const findings = r.findings().map((f) => ({ ...f, schedule: encodeSchedule(req.path) }));
     post({
       type: 'sched-state',
       id: req.id,
-      state: plain({ enabled, trace, log: logLines(trace, sim), findings, over: enabled.length === 0, schedule: encodeSchedule(req.path) }),
+      state: plain({ enabled, trace, log: logLines(trace, sim), findings, over: enabled.length === 0, schedule: encodeSchedule(req.path), threads }),
     });
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) });
@@ -114,12 +118,16 @@ function encodeSchedule(path: string[]): string {
   return enc ? enc(path) : path.join(',');
 }
 
-/** Words for a choice: the variant after the tid ("!SIGUSR1", "~spurious") says what kind of step it is. */
-function describeChoice(id: string, tid: number, _snapshot: unknown): string {
+interface Snapshot {
+  processes?: { pid: number; threads: { tid: number; state: string; next: string | null }[] }[];
+}
+
+/** Words for a choice: the thread's next operation, or the variant after the tid ("!SIGUSR1", "~spurious"). */
+function describeChoice(id: string, tid: number, threads: { tid: number; next: string | null }[]): string {
   const sig = id.match(/!(\w+)/);
-  if (sig) return `deliver ${sig[1]} to thread ${tid}`;
-  if (id.includes('~')) return `thread ${tid}: ${id.slice(id.indexOf('~') + 1).replace(/-/g, ' ')}`;
-  return `thread ${tid} takes its next step`;
+  if (sig) return `deliver ${sig[1]}`;
+  if (id.includes('~')) return id.slice(id.indexOf('~') + 1).replace(/-/g, ' ');
+  return threads.find((t) => t.tid === tid)?.next ?? 'its next step';
 }
 
 // Reader code may try what the sandbox forbids: say so instead of failing silently.
