@@ -1,8 +1,9 @@
 // A small static file server for dist/, mounted under the site's base path; used by `npm start` and the e2e tests.
 import { createServer } from 'node:http';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -26,6 +27,27 @@ const TYPES = {
   '.pf_fragment': 'application/octet-stream',
   '.pagefind': 'application/octet-stream',
 };
+
+/** Content types worth compressing, as any real static host does. */
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg)/;
+
+/** Lists the built pages under `root` as site paths without the base ('', 'the-bug/', …). */
+export function listPages(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '_astro' && entry.name !== 'pagefind') walk(full);
+      } else if (entry.name === 'index.html') {
+        const rel = relative(root, dir).split(sep).join('/');
+        out.push(rel === '' ? '' : `${rel}/`);
+      }
+    }
+  };
+  walk(resolve(root));
+  return out.sort();
+}
 
 /** Turns BASE_PATH ('', 'x', '/x', '/x/') into '/' or '/x/'. */
 export function normaliseBase(raw) {
@@ -93,12 +115,16 @@ export async function startStaticServer({ root, base = '/', host = '127.0.0.1', 
         s = await fileAt(file);
       }
       if (!s?.isFile()) return notFound(res, req.method);
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const gzip = COMPRESSIBLE.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-length': s.size,
+        'content-type': type,
         'cache-control': 'no-cache',
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : { 'content-length': s.size }),
       });
       if (req.method === 'HEAD') res.end();
+      else if (gzip) createReadStream(file).pipe(createGzip()).pipe(res);
       else createReadStream(file).pipe(res);
     } catch (error) {
       res.writeHead(500).end(String(error));

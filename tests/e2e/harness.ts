@@ -1,11 +1,11 @@
 // End-to-end harness: serves a built site on 127.0.0.1 and drives the system Chromium, recording what went wrong per page.
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // A plain .mjs module, shared with `npm start`.
-import { normaliseBase, startStaticServer } from '../../scripts/static-server.mjs';
+import { listPages as listBuiltPages, normaliseBase, startStaticServer } from '../../scripts/static-server.mjs';
 
 /** The flags that make the system Chromium quiet, offline-friendly and sandbox-free in CI. */
 export const CHROMIUM_ARGS = [
@@ -60,22 +60,9 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** Lists the built pages of `root` as site paths without the base. */
+/** Lists the built pages of `root` as site paths without the base ('', 'the-bug/', …), 404 excluded. */
 export function listPages(root: string = DIST): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== '_astro' && entry.name !== 'pagefind') walk(full);
-      } else if (entry.name === 'index.html') {
-        const rel = relative(root, dir).split(sep).join('/');
-        out.push(rel === '' ? '' : `${rel}/`);
-      }
-    }
-  };
-  walk(root);
-  return out.sort();
+  return listBuiltPages(root);
 }
 
 /**

@@ -33,7 +33,7 @@ async function syncWith(pages: Record<string, string>): Promise<{ ok: boolean; o
   copyFileSync(join(ROOT, 'src', 'content.config.ts'), join(dir, 'src', 'content.config.ts'));
   writeFileSync(join(dir, 'content', 'examples', 'real-example.ts'), 'export default function* main() {}\n');
   for (const [name, text] of Object.entries(pages)) writeFileSync(join(dir, 'content', name), text);
-  const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
   for (const key of ['NODE_ENV', 'MODE', 'BASE_URL', 'TEST', 'VITEST']) delete env[key];
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [ASTRO, 'sync'], { cwd: dir, env, maxBuffer: 16 << 20 });

@@ -67,3 +67,16 @@ describe('the static server', () => {
     }
   });
 });
+
+describe('listPages', () => {
+  test('lists every built page as a path without the base, and not the 404 page', async () => {
+    const { listPages } = await import('../../scripts/static-server.mjs');
+    expect(listPages(root)).toEqual(['', 'the-bug/']);
+  });
+});
+
+test('compresses text with gzip when the client accepts it, as static hosts do', async () => {
+  const res = await fetch(`${server.origin}/sub/the-bug/`, { headers: { 'accept-encoding': 'gzip' } });
+  expect(res.headers.get('content-encoding')).toBe('gzip');
+  expect(await res.text()).toBe('<h1>bug</h1>');
+});
