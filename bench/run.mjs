@@ -1,0 +1,48 @@
+// `npm run bench`: the site's size and quality report, then the simulator's benchmark when it exists.
+//
+// The simulator benchmark is TypeScript; it is bundled with esbuild into bench/out/ (beside the
+// repository's node_modules, so its package imports resolve; 'forklore' maps to sim/api/index.ts)
+// and run with the current Node, so no TypeScript runner is needed. Extra arguments go to the site
+// report (e.g. --no-lighthouse).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+let failed = false;
+
+function run(label, file, args = []) {
+  console.log(`\n=== ${label} ===\n`);
+  const result = spawnSync(process.execPath, [file, ...args], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`${label} exited with ${result.status ?? result.signal}`);
+    failed = true;
+  }
+}
+
+run('site report', join(ROOT, 'bench', 'site-report.mjs'), process.argv.slice(2));
+
+const simBench = join(ROOT, 'bench', 'sim-bench.ts');
+if (existsSync(simBench)) {
+  const { build } = await import('esbuild');
+  const outDir = join(ROOT, 'bench', 'out');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, 'sim-bench.mjs');
+  await build({
+    entryPoints: [simBench],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    alias: { forklore: join(ROOT, 'sim', 'api', 'index.ts') },
+    logLevel: 'warning',
+  });
+  run('simulator benchmark', outfile);
+} else {
+  console.log('\n(bench/sim-bench.ts does not exist yet: no simulator benchmark to run)');
+}
+
+process.exitCode = failed ? 1 : 0;
