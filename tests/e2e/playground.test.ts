@@ -1,0 +1,284 @@
+// The reader's journey through a Playground on a chapter page, in the real Chromium: run, edit, a
+// compile error, a runaway program, reload, Reset, Share, Be the scheduler, hostile programs, axe.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { openSite, runAxe, type Site, type Visit } from './harness.ts';
+import { decodeSchedule } from '../../sim/render/schedule.ts';
+
+const CHAPTER = 'the-bug/';
+const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
+const EXERCISE = 'fl-playground[data-id="exercise:ch1-exercise"]';
+const FIXED_SOURCE = readFileSync(new URL('../../content/examples/ch1-wrapper-fixed.ts', import.meta.url), 'utf8');
+
+let site: Site;
+beforeAll(async () => {
+  // PLAYGROUND_DIST lets the Playground's tests run against another build of the site.
+  site = await openSite(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {});
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
+async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      const v = el?.querySelector('[data-verdict]');
+      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
+    },
+    island,
+    { timeout },
+  );
+  return page.locator(`${island} [data-verdict]`).innerText();
+}
+
+/** Replaces a pane's code in its editor (opening the editor first) as a reader pasting would. */
+async function setCode(page: Page, island: string, pane: number, code: string) {
+  const section = page.locator(`${island} section[data-pane="${pane}"]`);
+  const edit = section.locator('[data-action="edit"]');
+  if (await edit.isVisible()) await edit.click();
+  const content = section.locator('.cm-content');
+  await content.waitFor();
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+async function editorText(page: Page, island: string, pane: number): Promise<string> {
+  return page.locator(`${island} section[data-pane="${pane}"] .cm-content`).innerText();
+}
+
+async function open(path = CHAPTER, hash = ''): Promise<Visit> {
+  const v = await site.visit(path + hash);
+  await v.page.waitForSelector(`${PAIR}[data-ready]`);
+  return v;
+}
+
+const program = (body: string) => `import { getpid } from 'forklore';\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
+
+describe('the Playground on a chapter page', () => {
+  test('an unedited buggy example deadlocks, with the stuck thread explained and the orphaned lock drawn', async () => {
+    const v = await open();
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toBe(''); // nothing runs before the reader asks
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    const text = await verdict(v.page, PAIR);
+    expect(text).toMatch(/ch1-wrapper-buggy: Deadlock/);
+    expect(text).toMatch(/does not exist in process/);
+    expect(text).toMatch(/ch1-wrapper-fixed: No schedule goes wrong/);
+    expect(await v.page.locator(`${PAIR} [data-results] .fl-ghost`).count()).toBeGreaterThan(0);
+    expect(await v.page.locator(`${PAIR} [data-results] .fl-stuck`).count()).toBeGreaterThan(0);
+    // The first Run needed no compiler: the build compiled the example.
+    expect(await v.page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')))).toBe(false);
+    expect(v.consoleErrors).toEqual([]);
+    await v.close();
+  });
+
+  test('the step slider walks the counterexample with the keyboard and highlights the log line', async () => {
+    const v = await open();
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    await verdict(v.page, PAIR);
+    const range = v.page.locator(`${PAIR} [data-results] [data-step-range]`).first();
+    const max = Number(await range.getAttribute('max'));
+    await range.focus();
+    await v.page.keyboard.press('Home');
+    expect(await range.inputValue()).toBe('0');
+    await v.page.keyboard.press('ArrowRight');
+    expect(await range.inputValue()).toBe('1');
+    expect(await range.getAttribute('aria-valuetext')).toMatch(new RegExp(`^step 1 of ${max}: `));
+    await v.page.keyboard.press('End');
+    expect(await range.inputValue()).toBe(String(max));
+    const current = v.page.locator(`${PAIR} [data-results] [data-log] li[aria-current="step"]`).first();
+    expect(await current.getAttribute('data-s')).toBe(String(max));
+    await v.close();
+  });
+
+  test('editing the buggy program into the fix makes it pass, compiled in the browser with visible progress', async () => {
+    const v = await open();
+    await setCode(v.page, PAIR, 0, FIXED_SOURCE);
+    await v.page.keyboard.press('ControlOrMeta+Enter');
+    await v.page.waitForFunction((sel) => /compiler|Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), PAIR);
+    const text = await verdict(v.page, PAIR);
+    expect(text).toMatch(/ch1-wrapper-buggy: No schedule goes wrong/);
+    await v.close();
+  });
+
+  test('a syntax error is marked on its line with the message', async () => {
+    const v = await open();
+    const broken = FIXED_SOURCE.split('\n');
+    broken.splice(4, 0, 'const = ;');
+    await setCode(v.page, PAIR, 0, broken.join('\n'));
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    const text = await verdict(v.page, PAIR);
+    expect(text).toMatch(/does not compile/);
+    expect(text).toMatch(/Line 5:/);
+    const marked = v.page.locator(`${PAIR} section[data-pane="0"] .cm-lintRange-error`);
+    await marked.first().waitFor();
+    expect(await v.page.locator(`${PAIR} section[data-pane="0"]`).getAttribute('data-error-lines')).toBe('5');
+    await v.close();
+  });
+
+  test('a runaway program is stopped by the watchdog while the page keeps answering clicks', async () => {
+    const v = await open();
+    await setCode(v.page, EXERCISE, 0, program('  for (;;) { /* never yields */ }'));
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await v.page.waitForFunction((sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), EXERCISE, { timeout: 60_000 });
+    await v.page.waitForTimeout(300);
+    // The page answers: a click opens the hint at once (input delay measured in the page).
+    const t0 = Date.now();
+    const measured = v.page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const summary = document.querySelector<HTMLElement>('fl-playground[data-id="exercise:ch1-exercise"] details summary')!;
+          summary.addEventListener('click', (e) => resolve(performance.now() - e.timeStamp), { once: true });
+        }),
+    );
+    await v.page.click(`${EXERCISE} details summary`);
+    const inputDelay = await measured;
+    const roundTrip = Date.now() - t0;
+    expect(inputDelay).toBeLessThan(100);
+    expect(roundTrip).toBeLessThan(1000);
+    expect(await v.page.locator(`${EXERCISE} details`).first().getAttribute('open')).not.toBeNull();
+    const text = await verdict(v.page, EXERCISE);
+    expect(text).toMatch(/Stopped: the program ran too long/);
+    // A fresh worker answers the next Run.
+    await setCode(v.page, EXERCISE, 0, program(''));
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/Solved|No schedule goes wrong/);
+    await v.close();
+  });
+
+  test('an edit survives a reload, and Reset restores the site version', async () => {
+    const v = await open();
+    const marked = FIXED_SOURCE.replace('// ', '// EDITED BY THE READER ');
+    await setCode(v.page, PAIR, 0, marked);
+    await v.page.waitForTimeout(500);
+    await v.page.reload();
+    await v.page.waitForSelector(`${PAIR} section[data-pane="0"] .cm-content`);
+    expect(await editorText(v.page, PAIR, 0)).toContain('EDITED BY THE READER');
+    await v.page.click(`${PAIR} section[data-pane="0"] [data-action="reset"]`);
+    expect(await v.page.locator(`${PAIR} section[data-pane="0"] .cm-content`).count()).toBe(0);
+    expect(await v.page.locator(`${PAIR} section[data-pane="0"] [data-code]`).isVisible()).toBe(true);
+    await v.page.reload();
+    await v.page.waitForSelector(`${PAIR}[data-ready]`);
+    await v.page.waitForTimeout(300);
+    expect(await v.page.locator(`${PAIR} section[data-pane="0"] .cm-content`).count()).toBe(0);
+    await v.close();
+  });
+
+  test('Share gives a link that opens the code in a fresh browser and runs it only on Run', async () => {
+    const v = await open();
+    const code = program('  // SHARED PROGRAM');
+    await setCode(v.page, EXERCISE, 0, code);
+    await v.page.click(`${EXERCISE} [data-action="share"]`);
+    await v.page.waitForFunction((sel) => !!document.querySelector<HTMLElement>(sel)?.dataset.shareUrl, EXERCISE);
+    const url = (await v.page.locator(EXERCISE).getAttribute('data-share-url'))!;
+    await v.close();
+    const hash = url.slice(url.indexOf('#'));
+    const fresh = await open(CHAPTER, hash);
+    await fresh.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
+    expect(await editorText(fresh.page, EXERCISE, 0)).toContain('SHARED PROGRAM');
+    expect(await fresh.page.locator(`${EXERCISE} [data-note]`).innerText()).toMatch(/shared link.*has not run/);
+    expect(await fresh.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toBe('');
+    // The shared code is not saved over the reader's own edits.
+    expect(await fresh.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('forklore:v1:edit:')))).toEqual([]);
+    await fresh.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(fresh.page, EXERCISE)).toMatch(/No schedule goes wrong/);
+    await fresh.close();
+  });
+
+  test('Be the scheduler reaches the deadlock by hand, following the counterexample one choice at a time', async () => {
+    const v = await open();
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    await verdict(v.page, PAIR);
+    const schedule = await v.page.locator(`${PAIR} [data-results] [data-left] h5 code`).first().innerText();
+    const ids = decodeSchedule(schedule);
+    expect(ids.length).toBeGreaterThan(3);
+    await v.page.selectOption(`${PAIR} [data-mode]`, 'sched');
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
+    expect(await v.page.locator(`${PAIR} [data-action="sched-undo"]`).isDisabled()).toBe(true);
+    for (const [i, id] of ids.entries()) {
+      const choice = v.page.locator(`${PAIR} [data-action="sched-pick"][data-choice="${id}"]`);
+      await choice.waitFor({ timeout: 10_000 });
+      await choice.click();
+      await v.page.waitForFunction(
+        ([sel, n]) => new RegExp(`^Step ${n}:|in ${n} steps`).test(document.querySelector(`${sel} [data-verdict]`)?.textContent?.trim() ?? ''),
+        [PAIR, i + 1] as const,
+      );
+    }
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toMatch(/You scheduled your way to a deadlock/);
+    // Undo steps back one choice and offers threads again.
+    await v.page.click(`${PAIR} [data-action="sched-undo"]`);
+    await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toMatch(new RegExp(`^Step ${ids.length - 1}:`));
+    await v.close();
+  });
+
+  test('random mode reports how many random schedules went wrong beside the exhaustive answer', async () => {
+    const v = await open();
+    await v.page.selectOption(`${PAIR} [data-mode]`, 'random');
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    const text = await verdict(v.page, PAIR);
+    expect(text).toMatch(/Random: \d+ of 200 schedules went wrong\. Exhaustive: deadlock/);
+    await v.close();
+  });
+});
+
+describe('hostile programs from a shared link', () => {
+  const hostile: [string, string, RegExp][] = [
+    ['fetch', "  fetch('/secret-from-sandbox?leak=1');", /no network/],
+    ['localStorage', "  const saved = localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:0');", /no storage|localStorage is not defined/],
+    ['indexedDB', "  indexedDB.open('forklore');", /storage|SecurityError|denied/],
+    ['importScripts', "  importScripts('/secret-from-sandbox.js');", /no network|refused|importScripts/],
+    ['the DOM', "  document.body.setAttribute('data-owned', '');", /no page to touch|document is not defined/],
+    ['the parent page', "  parent.document.body.setAttribute('data-owned', '');", /no page to touch|not defined/],
+  ];
+  for (const [what, body, expected] of hostile) {
+    test(`a program that tries ${what} fails harmlessly and the reader sees why`, async () => {
+      const v = await open();
+      const requests: string[] = [];
+      v.context.on('request', (r) => requests.push(r.url()));
+      await v.page.evaluate(() => localStorage.setItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:9', JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 })));
+      const title = await v.page.title();
+      await setCode(v.page, EXERCISE, 0, program(body));
+      await v.page.click(`${EXERCISE} [data-action="run"]`);
+      await verdict(v.page, EXERCISE);
+      await v.page.waitForFunction(
+        ([sel, re]) => new RegExp(re).test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''),
+        [EXERCISE, expected.source] as const,
+        { timeout: 5000 },
+      );
+      expect(await v.page.title()).toBe(title);
+      expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
+      // The page's own storage still holds what it held: the program could not reach it.
+      expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:9'))).toContain('secret');
+      expect(requests.filter((u) => u.includes('secret-from-sandbox'))).toEqual([]);
+      await v.close();
+    });
+  }
+});
+
+describe('accessibility', () => {
+  test('a chapter page with Playgrounds has no axe-core violations, before and after a run', async () => {
+    const v = await open();
+    const show = (vs: Awaited<ReturnType<typeof runAxe>>) => vs.map((x) => `${x.id}: ${x.help} at ${x.targets.slice(0, 3).join(', ')}`);
+    expect(show(await runAxe(v.page))).toEqual([]);
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    await verdict(v.page, PAIR);
+    expect(show(await runAxe(v.page))).toEqual([]);
+    await v.close();
+  });
+
+  test('Run works from the keyboard alone and the verdict lands in a live region', async () => {
+    const v = await open();
+    await v.page.focus(`${PAIR} [data-action="run"]`);
+    await v.page.keyboard.press('Enter');
+    await verdict(v.page, PAIR);
+    const live = v.page.locator(`${PAIR} [data-verdict]`);
+    expect(await live.getAttribute('role')).toBe('status');
+    expect(await live.getAttribute('aria-live')).toBe('polite');
+    await v.close();
+  });
+});
