@@ -166,4 +166,18 @@ export interface Run {
   trace(): TraceEvent[];
   /** The current state, for views (threads, locks, fds, time). */
   snapshot(): unknown;
+  /**
+   * Optional: the threads that have a next operation but cannot take it now (waiting on a semaphore,
+   * a join, a waitpid...), with the accesses that operation would make. Partial-order reduction
+   * needs them: a thread blocked until the end never runs, so without this no race would show that
+   * it should have gone first. A blocking operation that always runs as a step (a futex lock
+   * attempt that then waits) needs no entry.
+   */
+  blocked?(): BlockedStep[];
+}
+
+/** A thread's next operation that is not enabled now, and what it would access. */
+export interface BlockedStep {
+  transition: Transition;
+  accesses: Access[];
 }

@@ -1,7 +1,7 @@
 // Exhaustive stateless search with source-DPOR and sleep sets (Abdulla, Aronis, Jonsson, Sagonas,
 // POPL'14): every Mazurkiewicz trace of the program is explored, usually once, by re-executing it from
 // the start along a stack of choice points.
-import type { Access, Transition } from '../types.ts';
+import type { Access, BlockedStep, Transition } from '../types.ts';
 import { conflicts } from './dependency.ts';
 import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
 
@@ -34,6 +34,8 @@ interface Node {
   /** The tid and accesses of the step chosen here in the latest execution (it joins `sleep` when done). */
   chosenTid: number;
   chosenAccesses: readonly Access[];
+  /** The chosen step disabled another thread (a failure that ends the run, an exit, a lock taken). */
+  chosenDisables: boolean;
   /** Preemptions in the schedule before this node, and the thread that ran last. */
   preemptions: number;
   lastTid: number | undefined;
@@ -175,8 +177,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           break;
         }
         if (next === undefined) continue;
-        // The subtree below the previous choice is finished: it goes to sleep for the later siblings.
-        node.sleep.set(node.chosen, { tid: node.chosenTid, accesses: node.chosenAccesses });
+        // The subtree below the previous choice is finished: it goes to sleep for the later siblings,
+        // unless it disabled a thread, which makes it dependent with that thread whatever it accessed.
+        if (!node.chosenDisables) node.sleep.set(node.chosen, { tid: node.chosenTid, accesses: node.chosenAccesses });
         node.done.add(next);
         node.chosen = next;
         nodes.length = i + 1;
@@ -211,6 +214,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         chosen: p.id,
         chosenTid: p.tid,
         chosenAccesses: [],
+        chosenDisables: false,
         preemptions,
         lastTid,
       };
@@ -220,7 +224,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       return p.id;
     },
 
-    stepped({ transition: t, accesses, enabledAfter }: StepInfo): void {
+    stepped({ transition: t, accesses, enabledAfter, halted }: StepInfo): void {
       const d = depth++;
       const node = nodes[d]!;
       const tid = t.tid;
@@ -242,12 +246,23 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // enabled by e, like a thread woken by an unlock, is not a race with e, and the search looks past
       // e to the earlier steps it did race with (the lock before that unlock).
       const fresh = d === nodes.length - 1;
+      // A thread that could run before this step and cannot after it was disabled by it (an
+      // assertion that ends the run, an exit, a blocking lock), whatever the accesses say: the step
+      // depends on that thread's steps. It never runs in this execution, so no race shows that it
+      // should go first: it is tried first here, as the classic algorithm does. A step after which
+      // nothing can run while others could ends the run: it depends on every step.
+      const disabled = new Set<number>();
+      for (const u of node.enabled) {
+        if (u.tid !== tid && !enabledAfter.some((w) => w.tid === u.tid)) disabled.add(u.tid);
+      }
+      const endsRun = halted || (disabled.size > 0 && enabledAfter.length === 0);
+      const dependsOn = (ej: Event): boolean => endsRun || disabled.has(ej.tid) || conflicts(ej.accesses, accesses);
       const current: Event = { id: t.id, tid, seq, accesses, vc: clock };
       clock[mySlot] = seq;
       raceClock[mySlot] = seq;
       for (let j = d - 1; j >= 0; j--) {
         const ej = events[j]!;
-        if (ej.tid === tid || !conflicts(ej.accesses, accesses)) continue;
+        if (ej.tid === tid || !dependsOn(ej)) continue;
         join(clock, ej.vc);
         if (!fresh) continue;
         const s = slot(ej.tid);
@@ -274,15 +289,42 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         }
       }
 
-      // The sleep set after this step: what stays independent of it.
+      if (fresh) for (const u of disabled) addThread(node, u);
+      node.chosenDisables = disabled.size > 0 || endsRun;
+
+      // The sleep set after this step: what stays independent of it and enabled.
       const sleep = new Map<string, Asleep>();
       for (const [id, q] of node.sleep) {
-        if (q.tid !== tid && !conflicts(q.accesses, accesses)) sleep.set(id, q);
+        if (q.tid !== tid && !disabled.has(q.tid) && !conflicts(q.accesses, accesses)) sleep.set(id, q);
       }
       nextSleep = sleep;
 
       if (lastTid !== undefined && tid !== lastTid && node.enabled.some((u) => u.tid === lastTid)) preemptions++;
       lastTid = tid;
+    },
+
+    ended(blocked: readonly BlockedStep[]): void {
+      // A thread blocked to the end never took its step, so the races of that step were never seen:
+      // look for them now against the whole execution, as Flanagan and Godefroid do for every
+      // thread's next transition, enabled or not.
+      for (const { transition: t, accesses } of blocked) {
+        const clock = [...(threadClock.get(t.tid) ?? [])];
+        const raceClock = [...clock];
+        const seq = (threadSeq.get(t.tid) ?? 0) + 1;
+        const current: Event = { id: t.id, tid: t.tid, seq, accesses, vc: clock };
+        clock[slot(t.tid)] = seq;
+        raceClock[slot(t.tid)] = seq;
+        for (let j = events.length - 1; j >= 0; j--) {
+          const ej = events[j]!;
+          if (ej.tid === t.tid || !conflicts(ej.accesses, accesses)) continue;
+          join(clock, ej.vc);
+          if (at(raceClock, slot(ej.tid)) >= ej.seq) continue;
+          const initials = initialsAfter(j, current).filter((x) => nodes[j]!.enabled.some((u) => u.tid === x.tid));
+          if (initials.length === 0) continue;
+          reverseRace(nodes[j]!, initials);
+          join(raceClock, ej.vc);
+        }
+      }
     },
 
     incompleteBecause() {

@@ -1,6 +1,6 @@
 // The small interface every search strategy implements: begin an execution, choose among the enabled
 // transitions, learn what a step did, and say whether the search skipped anything.
-import type { Access, StrategyName, Transition } from '../types.ts';
+import type { Access, BlockedStep, StrategyName, Transition } from '../types.ts';
 
 /** What a strategy learns after each step it chose. */
 export interface StepInfo {
@@ -8,6 +8,11 @@ export interface StepInfo {
   accesses: readonly Access[];
   /** The transitions enabled after the step. */
   enabledAfter: readonly Transition[];
+  /**
+   * The step failed in a way that stopped the whole run (an exception, an assertion with nothing
+   * left to run): every other thread's steps depend on it, since after it none of them can happen.
+   */
+  halted: boolean;
 }
 
 export interface Scheduler {
@@ -18,6 +23,8 @@ export interface Scheduler {
   choose(enabled: readonly Transition[]): string | null;
   /** Told what the chosen step did. */
   stepped(info: StepInfo): void;
+  /** Told the execution is over, with the operations of the threads left blocked (see Run.blocked). */
+  ended?(blocked: readonly BlockedStep[]): void;
   /**
    * Why the search, once over, did not cover every execution within the other bounds:
    * 'preemptionBound' when the bound cut a branch, 'sampling' for random and PCT; undefined when complete.

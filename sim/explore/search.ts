@@ -61,17 +61,23 @@ export interface Execution {
 export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execution {
   const ids: string[] = [];
   let enabled: Transition[] = run.enabled();
+  const end = (how: Execution['end']): Execution => {
+    scheduler.ended?.(run.blocked?.() ?? []);
+    return { run, ids, end: how };
+  };
   for (;;) {
-    if (enabled.length === 0) return { run, ids, end: 'finished' };
-    if (ids.length >= maxSteps) return { run, ids, end: 'cut' };
+    if (enabled.length === 0) return end('finished');
+    if (ids.length >= maxSteps) return end('cut');
     const id = scheduler.choose(enabled);
-    if (id === null) return { run, ids, end: 'abandoned' };
+    if (id === null) return end('abandoned');
     const transition = enabled.find((t) => t.id === id);
     if (!transition) throw new Error(`the scheduler chose ${id}, which is not enabled`);
+    const findingsBefore = run.findings().length;
     const { accesses } = run.step(id);
     ids.push(id);
     const enabledAfter = run.enabled();
-    scheduler.stepped({ transition, accesses, enabledAfter });
+    const halted = enabledAfter.length === 0 && run.findings().slice(findingsBefore).some((f) => f.kind !== 'deadlock');
+    scheduler.stepped({ transition, accesses, enabledAfter, halted });
     enabled = enabledAfter;
   }
 }
@@ -132,7 +138,9 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
       sample ??= { schedule: encodeSchedule(ids), trace: run.trace() };
       if (stopAtFirst && found.length > 0) break;
     }
-    if (options.onProgress && performance.now() - lastProgress >= 50) {
+    // Progress goes out after the first execution and then every 50 ms, so a view updates promptly
+    // and a cancel takes effect within one execution.
+    if (options.onProgress && (executions + blocked === 1 || performance.now() - lastProgress >= 50)) {
       lastProgress = performance.now();
       const go = options.onProgress({ executions, elapsedMs: elapsed(), findings: byKind.size });
       if (go === false) stoppedBy = 'cancelled';

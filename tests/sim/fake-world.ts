@@ -164,6 +164,12 @@ export function createFakeRun(program: FakeProgram): Run {
       for (const f of found) f.trace = [...trace];
       return { accesses, events };
     },
+    blocked() {
+      if (found.some((f) => f.kind !== 'deadlock')) return [];
+      return threads
+        .filter((t) => t.pc < t.ops.length && !runnable(t))
+        .map((t) => ({ transition: { id: String(t.tid), tid: t.tid, pid: t.pid }, accesses: accessesOf(t) }));
+    },
     findings: () => found,
     notes: () => [],
     outcome(): string {
