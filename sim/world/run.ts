@@ -79,10 +79,10 @@ class World implements Run {
   private enabledCache: Transition[] | null = null;
   private readonly stdin: string[] = [];
 
-  constructor(
-    private readonly program: Program,
-    opts: RunOptions,
-  ) {
+  private readonly program: Program;
+
+  constructor(program: Program, opts: RunOptions) {
+    this.program = program;
     this.libc = program.options.libc ?? 'glibc';
     this.strict = program.options.strict ?? false;
     this.maxSteps = opts.maxSteps ?? 10_000;
@@ -259,7 +259,8 @@ class World implements Run {
   }
 
   private threadThrew(t: Thread, err: unknown): void {
-    if (err instanceof AssertionFailure) {
+    // By name, not instanceof: a bundled program may carry its own copy of the library.
+    if (err instanceof AssertionFailure || (err instanceof Error && err.name === 'AssertionFailure')) {
       this.emit(t, { type: 'assert.fail', message: err.message });
       this.addFinding('assertion', `Assertion failed in thread ${t.tid} of process ${t.pid}: ${err.message}`);
       this.killProc(this.procs.get(t.pid)!, SIGNUM.SIGABRT!, t, 'signal');
@@ -385,7 +386,7 @@ class World implements Run {
       const sig = tr.id.slice(tr.id.indexOf('!') + 1);
       const acc: Access[] = [w('sig')];
       const blockedOn = this.blockedMutex(t);
-      if (blockedOn) acc.push(w(`m:${blockedOn}`));
+      if (blockedOn) acc.push({ obj: `${P}:futex:${blockedOn}`, write: true });
       if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w('*'));
       return acc;
     }
@@ -396,12 +397,21 @@ class World implements Run {
     const o = t.pending!;
     switch (o.k) {
       case 'lock':
-      case 'trylock':
-      case 'unlock':
+        return this.lockAccesses(t, o.m);
+      case 'trylock': {
+        const m = this.mutexObj(this.procs.get(P)!, o.m);
+        const takes = m.word === 0 || (m.type === 'recursive' && m.owner === t.tid);
+        return [takes ? w(`m:${o.m.name}`) : r(`m:${o.m.name}`)];
+      }
+      case 'unlock': {
+        const m = this.mutexObj(this.procs.get(P)!, o.m);
+        if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) return [r(`m:${o.m.name}`)];
+        return m.waiters.length > 0 ? [w(`m:${o.m.name}`), { obj: `${P}:futex:${m.name}`, write: true }] : [w(`m:${o.m.name}`)];
+      }
       case 'minit':
         return [w(`m:${o.m.name}`)];
       case 'cond_wait':
-        return t.phase === 'run' ? [w(`cond:${o.c.name}`), w(`m:${o.m.name}`)] : [w(`m:${o.m.name}`)];
+        return t.phase === 'run' ? [w(`cond:${o.c.name}`), w(`m:${o.m.name}`)] : this.lockAccesses(t, o.m);
       case 'cond_signal':
         return [w(`cond:${o.c.name}`)];
       case 'load':
@@ -411,13 +421,16 @@ class World implements Run {
       case 'sem_wait':
       case 'sem_post':
         return [w(`sem:${o.s.name}`)];
+      // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
+      // threads, so creating or ending a thread commutes with a fork.
       case 'create':
-        return [w('threads')];
+        return [{ obj: `${P}:threads`, write: true }];
       case 'join':
-        return [w(`thread:${o.tid}`)];
+        return [{ obj: `${P}:thread:${o.tid}`, write: true }];
       case 'texit': {
-        const acc = [w(`thread:${t.tid}`), w('threads')];
-        if (this.procs.get(P)!.threads.length === 1) acc.push(w('exit'));
+        // Only the last thread's exit touches the table as a whole: it ends the process.
+        const acc: Access[] = [{ obj: `${P}:thread:${t.tid}`, write: true }];
+        if (this.procs.get(P)!.threads.length === 1) acc.push({ obj: `${P}:threads`, write: true }, w('exit'));
         return acc;
       }
       case 'atfork_reg':
@@ -458,6 +471,27 @@ class World implements Run {
       case 'sleep':
         return [];
     }
+  }
+
+  /**
+   * A lock attempt that finds the mutex taken only reads who holds it and queues in the kernel (the
+   * futex queue is not process memory: fork does not copy it), so it commutes with a fork and with
+   * other readers. It also sets the word's waiters value (1 -> 2); that change is left out of the
+   * relation on purpose: in a copy made by fork it decides only whether an unlock makes a FUTEX_WAKE
+   * call that wakes nobody, never whether a thread can go on, and counting it would multiply the
+   * schedules of every fork by each thread that waited during it.
+   */
+  private lockAccesses(t: Thread, h: MutexHandle): Access[] {
+    const P = t.pid;
+    const m = this.mutexObj(this.procs.get(P)!, h);
+    const key = `${P}/m:${m.name}`;
+    const queue = { obj: `${P}:futex:${m.name}`, write: true };
+    const retry = t.phase === 'woken';
+    if (!retry && m.word !== 0 && m.owner === t.tid && m.type !== 'normal' && m.type !== 'lll') {
+      return [{ obj: key, write: m.type === 'recursive' }];
+    }
+    if (m.word === 0) return [{ obj: key, write: true }];
+    return [{ obj: key, write: false }, queue];
   }
 
   private blockedMutex(t: Thread): string | null {
