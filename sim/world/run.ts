@@ -1,7 +1,7 @@
 // The world: one execution of a program, driven one transition at a time (the Run contract).
 // Threads are generators; fork builds the child's thread by replaying the forking thread's results.
 // The world never chooses: every source of nondeterminism is a transition the caller picks.
-import type { Access, Finding, Program, Run, StepResult, StuckThread, Transition, LibcModel } from '../types.ts';
+import type { Access, BlockedStep, Finding, Program, Run, StepResult, StuckThread, Transition, LibcModel } from '../types.ts';
 import type { LockRef, TraceEvent } from '../events.ts';
 import {
   AssertionFailure,
@@ -342,6 +342,22 @@ class World implements Run {
       if (out.length === 0) this.finalize();
     }
     this.enabledCache = out;
+    return out;
+  }
+
+  /** Threads whose next operation waits for another thread (join, waitpid, sem_wait at 0), with its accesses. */
+  blocked(): BlockedStep[] {
+    const out: BlockedStep[] = [];
+    if (this.failed) return out;
+    for (const t of this.threadOrder) {
+      if (t.exited || t.pending === null || t.phase !== 'run') continue;
+      const k = t.pending.k;
+      if (k !== 'join' && k !== 'waitpid' && k !== 'sem_wait') continue;
+      const p = this.procs.get(t.pid)!;
+      if (this.canRun(t, p)) continue;
+      const transition = { id: String(t.tid), tid: t.tid, pid: t.pid };
+      out.push({ transition, accesses: this.peek(transition) });
+    }
     return out;
   }
 
