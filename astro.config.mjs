@@ -1,6 +1,7 @@
 // Site configuration: Starlight shell, chapter-ordered sidebar, base path from BASE_PATH, 'forklore' alias.
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { normaliseBase } from './src/plugins/base-path.mjs';
 import { baseLinksIntegration } from './src/plugins/base-links.mjs';
@@ -26,6 +27,12 @@ export default defineConfig({
       pagination: true,
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
       customCss: ['./src/styles/site.css'],
+      head: [
+        {
+          tag: 'script',
+          content: readFileSync(new URL('./src/scripts/label-code-regions.js', import.meta.url), 'utf8'),
+        },
+      ],
     }),
     baseLinksIntegration(base),
   ],

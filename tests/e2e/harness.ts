@@ -19,7 +19,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+/** The built site under test: dist/, or the folder named by DIST. */
+export const DIST = process.env.DIST ?? fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** One visit to one page, with everything that went wrong while it loaded and ran. */
 export interface Visit {

@@ -42,6 +42,20 @@ describe('the MDX pipeline', () => {
   });
 });
 
+describe('code blocks', () => {
+  test('scrollable code blocks become focusable regions with distinct names', async () => {
+    const visit = await site.visit(PIPELINE, { context: { viewport: { width: 800, height: 900 } } });
+    // Expressive Code marks overflowing blocks after an idle callback; wait for both.
+    await visit.page.waitForFunction(() => document.querySelectorAll('.expressive-code pre[role="region"][aria-label]').length >= 2, null, {
+      timeout: 10_000,
+    });
+    const names = await visit.page.locator('.expressive-code pre[role="region"]').evaluateAll((pres) => pres.map((p) => p.getAttribute('aria-label')));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('Code: wide-one.c (2)');
+    await visit.close();
+  });
+});
+
 describe('navigation', () => {
   test('the sidebar lists the chapters in order before the reference pages, and marks the current page', async () => {
     const visit = await site.visit(CHAPTER);
@@ -99,18 +113,10 @@ describe('search', () => {
     await input.fill('Plash');
     const result = visit.page.locator(`#starlight__search a[href^="${site.base}the-bug/"]`).first();
     await result.waitFor({ state: 'visible', timeout: 15_000 });
+    const marked = await visit.page.locator('#starlight__search .pagefind-ui__result-excerpt mark').allInnerTexts();
+    expect(marked.map((m) => m.toLowerCase())).toContain('plash');
     expect(visit.consoleErrors).toEqual([]);
     expect(visit.failedRequests).toEqual([]);
-    await visit.close();
-  });
-
-  test('finds nothing for a word that is on no page', async () => {
-    const visit = await site.visit('');
-    await visit.page.locator('button[data-open-modal]').click();
-    const input = visit.page.locator('#starlight__search input').first();
-    await input.fill('xylophonequartz');
-    await visit.page.locator('#starlight__search .pagefind-ui__message').filter({ hasText: /no results/i }).waitFor({ timeout: 15_000 });
-    expect(await visit.page.locator('#starlight__search .pagefind-ui__result').count()).toBe(0);
     await visit.close();
   });
 });
