@@ -318,10 +318,10 @@ class World implements Run {
       this.emit(t, { type: 'unsafe-call', fn, context: 'signal-handler' });
       this.addFinding('unsafe-call', `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe.`);
     } else if (p.childOfMultiThreaded) {
-      const text = `Process ${p.pid}, the child of a multi-threaded process, called ${fn}() before exec or _exit: POSIX allows only async-signal-safe calls there.`;
+      const text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : ''}.`;
       if (this.strict) {
         this.emit(t, { type: 'unsafe-call', fn, context: 'fork-child' });
-        this.addFinding('unsafe-call', text);
+        this.addFinding('unsafe-call', `Process ${p.pid}: ${text}`);
       } else this.note(text);
     }
   }
@@ -971,7 +971,7 @@ class World implements Run {
     p.threads = p.threads.filter((x) => x !== t.tid);
     this.emit(t, { type: 'thread.exit', value });
     // The last thread's pthread_exit ends the process with status 0, as exit(0) would.
-    if (p.threads.length === 0) this.finishProc(p, t, 0, 'exit');
+    if (p.threads.length === 0) this.finishProc(p, t, 0, 'return');
   }
 
   private exitProc(p: Proc, t: Thread, status: number, how: 'exit' | '_exit'): void {
@@ -1116,7 +1116,12 @@ class World implements Run {
     const hung = [...this.procs.values()].filter((p) => !p.exited);
     if (hung.length === 0 || this.failed) return;
     const stuck: StuckThread[] = [];
-    for (const t of this.threadOrder) if (!t.exited && t.pending) stuck.push(this.explainStuck(t));
+    for (const t of this.threadOrder) {
+      if (t.exited || !t.pending) continue;
+      stuck.push(this.explainStuck(t));
+      // A waitpid that never returns shows in the log as strace shows it: unfinished.
+      if (t.pending.k === 'waitpid' && t.phase === 'run') this.emit(t, { type: 'proc.wait', child: t.pending.pid, status: null, blocked: true });
+    }
     const first = stuck.find((s) => s.holderLeftBehindByFork) ?? stuck[0];
     const procs = hung.map((p) => p.pid).join(', ');
     this.addFinding(
