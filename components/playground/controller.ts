@@ -33,6 +33,7 @@ interface Island {
   sharedSchedule?: string;
   lastSchedule?: string;
   blocked: string[];
+  compiling?: boolean;
 }
 
 const islands = new WeakMap<HTMLElement, Island>();
@@ -152,6 +153,8 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
     let t: ReturnType<typeof setTimeout> | null = null;
     pane.editor = createEditor(host, text, `Code of ${pane.name || 'your program'}`, (code) => {
       pane.code = code;
+      // The reader is changing the program: start fetching the compiler now, so Run finds it ready.
+      void import('./compile.ts').then((c) => c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined));
       if (t) clearTimeout(t);
       t = setTimeout(() => (code === pane.original ? clearEdit(isl.id, pane.index) : saveEdit(isl.id, pane.index, code, pane.hash)), 250);
     });
@@ -187,11 +190,10 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   if (pane.code === pane.original) return pane.compiledOriginal;
   const hit = pane.compiled.get(pane.code);
   if (hit) return hit;
-  const { compile, compilerLoaded } = await import('./compile.ts');
-  if (!compilerLoaded()) running(isl, 'Downloading the compiler…');
-  const r = await compile(pane.code, pane.name, (loaded, total) =>
-    running(isl, `Downloading the compiler: ${Math.min(100, Math.round((100 * loaded) / total))}% of ${(total / 1e6).toFixed(1)} MB`),
-  );
+  const { compile } = await import('./compile.ts');
+  isl.compiling = true;
+  running(isl, 'Compiling…');
+  const r = await compile(pane.code, pane.name, (loaded, total) => compilerProgress(isl, loaded, total)).finally(() => (isl.compiling = false));
   if (!r.ok) {
     showCompileErrors(isl, pane, r.errors);
     return null;
@@ -199,6 +201,14 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   pane.editor?.markErrors([]);
   pane.compiled.set(pane.code, r.code);
   return r.code;
+}
+
+/** Download progress of the compiler, shown while a Run waits for it. */
+function compilerProgress(isl: Island, loaded: number, total: number) {
+  const pct = Math.min(100, Math.round((100 * loaded) / total));
+  const text = pct < 100 ? `Downloading the compiler: ${pct}% of ${(total / 1e6).toFixed(1)} MB` : 'Starting the compiler…';
+  if (isl.compiling) running(isl, text);
+  else note(isl, pct < 100 ? `${text} (for your edits)` : 'The compiler is ready for your edits.');
 }
 
 function showCompileErrors(isl: Island, pane: Pane, errors: CompileError[]) {
@@ -237,6 +247,7 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
   try {
     return await p.promise;
   } finally {
+    performance.mark(`fl-answered: ${what}`);
     isl.cancel = null;
   }
 }
@@ -265,6 +276,7 @@ function reportWithBlocked(isl: Island, report: Report): string {
 
 async function run(isl: Island): Promise<void> {
   const mode = isl.el.querySelector<HTMLSelectElement>('[data-mode]')?.value ?? 'check';
+  performance.mark('fl-run');
   isl.blocked = [];
   const codes: string[] = [];
   for (const p of isl.panes) {
@@ -272,6 +284,7 @@ async function run(isl: Island): Promise<void> {
     if (c === null) return;
     codes.push(c);
   }
+  performance.mark('fl-compiled');
   const results = q(isl, '[data-results]');
   const announce = q(isl, '[data-step-announce]');
   try {
@@ -378,6 +391,7 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
   const r2 = same ?? rb;
   showTrace(isl, right, r2.report, r2.log, announce, same ? `${b.name}: the same schedule` : `${b.name}: one schedule (the same one does not apply)`);
   isl.lastSchedule = schedule;
+  performance.mark('fl-shown');
 }
 
 async function schedStep(isl: Island): Promise<void> {

@@ -85,9 +85,13 @@ export function traceView(
       li.classList.toggle('fl-future', s > step);
       if (s === step) { li.setAttribute('aria-current', 'step'); current ??= li; } else li.removeAttribute('aria-current');
     }
+    // Scroll the log (not the page) to the current line after layout, never forcing one here.
     if (current) {
-      const top = current.offsetTop - logEl.offsetTop;
-      if (top < logEl.scrollTop || top > logEl.scrollTop + logEl.clientHeight - 20) logEl.scrollTop = Math.max(0, top - 40);
+      const line = current;
+      requestAnimationFrame(() => {
+        const top = line.offsetTop - logEl.offsetTop;
+        if (top < logEl.scrollTop || top > logEl.scrollTop + logEl.clientHeight - 20) logEl.scrollTop = Math.max(0, top - 40);
+      });
     }
     if (announce && opts.announce) {
       if (timer) clearTimeout(timer);

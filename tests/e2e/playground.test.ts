@@ -98,7 +98,7 @@ describe('the Playground on a chapter page', () => {
     const v = await open();
     await setCode(v.page, PAIR, 0, FIXED_SOURCE);
     await v.page.keyboard.press('ControlOrMeta+Enter');
-    await v.page.waitForFunction((sel) => /compiler|Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), PAIR);
+    await v.page.waitForFunction((sel) => /compil|Checking/i.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), PAIR);
     const text = await verdict(v.page, PAIR);
     expect(text).toMatch(/ch1-wrapper-buggy: No schedule goes wrong/);
     await v.close();

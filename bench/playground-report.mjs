@@ -1,0 +1,152 @@
+// The Playground's budgets, measured in the system Chromium on the built site: JavaScript before
+// interaction on a chapter page, click to verdict (unedited; edited with a cold compiler), and how
+// fast the page answers a click while a runaway program spins in the sandbox.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startStaticServer, normaliseBase } from '../scripts/static-server.mjs';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DIST = process.env.PLAYGROUND_DIST ?? `${ROOT}dist/`;
+const CHAPTER = process.env.PLAYGROUND_PAGE ?? 'the-bug/';
+const ISLAND = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
+const RUNAWAY = `import { getpid } from 'forklore';\nexport default function* main() {\n  for (;;) {}\n  yield* getpid();\n}\n`;
+const FIXED = readFileSync(`${ROOT}content/examples/ch1-wrapper-fixed.ts`, 'utf8');
+const BUDGET = { jsKb: 60, uneditedMs: 500, editedColdMs: 3000, clickMs: 100 };
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const server = await startStaticServer({ root: DIST, base: normaliseBase(process.env.BASE_PATH), host: '127.0.0.1', port: 0 });
+const url = server.origin + server.base + CHAPTER;
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, headless: true });
+
+async function fresh() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.waitForSelector(`${ISLAND}[data-ready]`);
+  return { context, page };
+}
+
+/** Milliseconds from the click on Run to the verdict, measured inside the page. */
+async function clickToVerdict(page) {
+  return page.evaluate(
+    (sel) =>
+      new Promise((resolve) => {
+        const el = document.querySelector(sel);
+        const verdict = el.querySelector('[data-verdict]');
+        verdict.innerHTML = '';
+        const t0 = performance.now();
+        const obs = new MutationObserver(() => {
+          if (verdict.textContent && el.querySelector('[data-running]').hidden) {
+            obs.disconnect();
+            resolve(performance.now() - t0);
+          }
+        });
+        obs.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+        el.querySelector('[data-action="run"]').click();
+      }),
+    ISLAND,
+  );
+}
+
+async function setCode(page, code) {
+  await page.click(`${ISLAND} section[data-pane="0"] [data-action="edit"]`);
+  const content = page.locator(`${ISLAND} section[data-pane="0"] .cm-content`);
+  await content.waitFor();
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+const failures = [];
+try {
+  // 1. JavaScript before interaction: every script the page loaded, as transferred (gzip).
+  const { context, page } = await fresh();
+  const js = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
+    const inline = [...document.querySelectorAll('script:not([src])')].filter((s) => !s.type || s.type === 'module' || s.type === 'text/javascript');
+    return { transferred: entries.reduce((n, r) => n + (r.encodedBodySize || r.transferSize), 0), files: entries.map((r) => r.name.split('/').pop()), inlineRaw: inline.reduce((n, s) => n + s.textContent.length, 0) };
+  });
+  const islandJs = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((r) => /PlaygroundBody|playground/i.test(r.name)).reduce((n, r) => n + r.encodedBodySize, 0),
+  );
+  await context.close();
+  const jsKb = (js.transferred + js.inlineRaw) / 1024;
+  console.log(`JavaScript before interaction on /${CHAPTER}: ${jsKb.toFixed(1)} KB gzip (${js.files.length} files + ${(js.inlineRaw / 1024).toFixed(1)} KB inline; the Playground's own: ${(islandJs / 1024).toFixed(1)} KB) — budget <= ${BUDGET.jsKb} KB`);
+  if (jsKb > BUDGET.jsKb) failures.push('JavaScript before interaction');
+
+  // 2. Click to verdict, unedited example: a fresh page each time (sandbox and worker cold), then warm.
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < 5; i++) {
+    const { context: c, page: p } = await fresh();
+    cold.push(await clickToVerdict(p));
+    warm.push(await clickToVerdict(p));
+    await c.close();
+  }
+  console.log(`click to verdict, unedited pair (first Run on a fresh page): median ${median(cold).toFixed(0)} ms [${cold.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.uneditedMs} ms`);
+  console.log(`click to verdict, unedited pair (second Run): median ${median(warm).toFixed(0)} ms [${warm.map((x) => x.toFixed(0)).join(', ')}]`);
+  if (median(cold) > BUDGET.uneditedMs) failures.push('click to verdict (unedited)');
+
+  // 3. Edited example, cold compiler. The compiler starts loading at the reader's first change, so
+  // the clock starts there (the edit lands and Run is pressed at once): download, start-up,
+  // compile and check all fall inside the measurement.
+  const edited = [];
+  for (let i = 0; i < 3; i++) {
+    const { context: c, page: p } = await fresh();
+    await p.click(`${ISLAND} section[data-pane="0"] [data-action="edit"]`);
+    const content = p.locator(`${ISLAND} section[data-pane="0"] .cm-content`);
+    await content.waitFor();
+    await content.click();
+    await p.keyboard.press('ControlOrMeta+a');
+    const t0 = await p.evaluate(() => performance.now());
+    await p.keyboard.insertText(FIXED);
+    const clicked = await clickToVerdict(p);
+    const t1 = await p.evaluate(() => performance.now());
+    edited.push(Math.max(clicked, t1 - t0 - 0));
+    await c.close();
+  }
+  console.log(`first change to verdict, edited with a cold compiler: median ${median(edited).toFixed(0)} ms [${edited.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.editedColdMs} ms`);
+  if (median(edited) > BUDGET.editedColdMs) failures.push('click to verdict (edited, cold compiler)');
+
+  // 4. A runaway program: how long a click waits for the page while the worker spins.
+  {
+    const { context: c, page: p } = await fresh();
+    await setCode(p, RUNAWAY);
+    await p.click(`${ISLAND} [data-action="run"]`);
+    await p.waitForFunction((sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), ISLAND, { timeout: 30000 });
+    const delays = [];
+    for (let i = 0; i < 5; i++) {
+      await p.waitForTimeout(150);
+      const measured = p.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const b = document.querySelector('button[data-action="share"]');
+            b.addEventListener('click', (e) => resolve(performance.now() - e.timeStamp), { once: true });
+          }),
+      );
+      const t0 = Date.now();
+      await p.click(`${ISLAND} [data-action="share"]`, { noWaitAfter: true });
+      const inPage = await measured;
+      delays.push({ inPage, roundTrip: Date.now() - t0 });
+    }
+    const stopped = await p
+      .waitForFunction((sel) => /Stopped/.test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''), ISLAND, { timeout: 20000 })
+      .then(() => true, () => false);
+    await c.close();
+    const worst = Math.max(...delays.map((d) => d.inPage));
+    console.log(`during a runaway program: click answered after ${worst.toFixed(1)} ms at worst in the page (round trips from the test driver ${delays.map((d) => d.roundTrip).join(', ')} ms); watchdog stopped it: ${stopped} — budget <= ${BUDGET.clickMs} ms`);
+    if (worst > BUDGET.clickMs || !stopped) failures.push('responsiveness during a runaway program');
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+if (failures.length) {
+  console.log(`\nOver budget: ${failures.join('; ')}`);
+  process.exitCode = 1;
+} else {
+  console.log('\nAll Playground budgets met.');
+}
