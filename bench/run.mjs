@@ -22,6 +22,7 @@ function run(label, file, args = []) {
 }
 
 run('site report', join(ROOT, 'bench', 'site-report.mjs'), process.argv.slice(2));
+run('playground report', join(ROOT, 'bench', 'playground-report.mjs'));
 
 const simBench = join(ROOT, 'bench', 'sim-bench.ts');
 if (existsSync(simBench)) {
