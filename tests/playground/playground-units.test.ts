@@ -1,0 +1,167 @@
+// The Playground's pure parts: the timeline drawing, the state at a step, share links, the line diff,
+// saved edits and the sandbox's explanations, checked in Node against real simulator traces.
+import { describe, expect, test } from 'vitest';
+import { explore } from '../../sim/index.ts';
+import type { Program } from '../../sim/types.ts';
+import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
+import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
+import { timelineSvg, layoutTimeline } from '../../components/timeline-svg.ts';
+import { stateAt } from '../../components/playground/state-at.ts';
+import { encodeShare, decodeShare } from '../../components/playground/share.ts';
+import { changedLines, textHash } from '../../components/playground/diff.ts';
+import { loadEdit, saveEdit, clearEdit } from '../../components/playground/storage.ts';
+import { sandboxHint } from '../../components/playground/protocol.ts';
+import { logLines } from '../../components/playground/log-lines.ts';
+
+const program = (m: Record<string, unknown>, name: string): Program => ({
+  main: m.default as Program['main'],
+  options: (m.options as Program['options']) ?? {},
+  name,
+});
+
+const deadlock = explore(program(buggy, 'buggy'), { stopAtFirst: false }).findings.find((f) => f.kind === 'deadlock')!;
+
+describe('the timeline', () => {
+  test('a lock left behind by fork gets its own lane in the child, naming the owner that is not there', () => {
+    const stuck = deadlock.stuck!;
+    const orphanHolder = stuck.find((s) => s.holderLeftBehindByFork)!.holder!;
+    const layout = layoutTimeline(deadlock.trace, stuck);
+    const ghosts = [...layout.lanes.values()].filter((l) => l.ghost);
+    expect(ghosts.map((g) => g.ghost!.owner)).toContain(orphanHolder);
+    const childPid = stuck.find((s) => s.holderLeftBehindByFork)!.pid;
+    expect(ghosts.some((g) => g.pid === childPid && g.ghost!.lock === 'libc_lock')).toBe(true);
+  });
+
+  test('every stuck thread ends in a stuck mark and the drawing is one standalone SVG', () => {
+    const svg = timelineSvg(deadlock.trace, { stuck: deadlock.stuck, idPrefix: 't1' });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    for (const s of deadlock.stuck!) expect(svg).toContain(`class="fl-stuck" data-tid="${s.tid}"`);
+    expect(svg).toContain('fl-orphan');
+    expect(svg).toMatch(/<title id="t1-title">[^<]*does not exist there/);
+  });
+
+  test('a fork is drawn as the birth of a process from the forking thread', () => {
+    const forks = deadlock.trace.filter((e) => e.type === 'fork');
+    const svg = timelineSvg(deadlock.trace, {});
+    expect(forks.length).toBeGreaterThan(0);
+    expect(svg.match(/class="fl-fork"/g)?.length).toBe(forks.length);
+    const layout = layoutTimeline(deadlock.trace);
+    for (const f of forks) if (f.type === 'fork') expect(layout.groups.find((g) => g.pid === f.child)?.label).toMatch(new RegExp(`fork of ${f.pid} by thread ${f.tid}`));
+  });
+
+  test('text from the program is escaped', () => {
+    const svg = timelineSvg([{ type: 'thread.start', step: 0, pid: 1, tid: 1, time: 0, fn: '<script>', args: [] }]);
+    expect(svg).not.toContain('<script>');
+  });
+
+  test('the cursor is drawn only when a step is given', () => {
+    expect(timelineSvg(deadlock.trace, {})).not.toContain('fl-cursor');
+    expect(timelineSvg(deadlock.trace, { step: 3 })).toContain('fl-cursor');
+  });
+});
+
+describe('the state at a step', () => {
+  test('at the end of the deadlock the child holds a lock whose owner is not one of its threads', () => {
+    const last = deadlock.trace[deadlock.trace.length - 1]!.step;
+    const w = stateAt(deadlock.trace, last);
+    const orphan = w.locks.find((l) => l.orphan);
+    expect(orphan?.name).toBe('libc_lock');
+    expect(w.threads.filter((t) => t.pid === orphan!.pid).map((t) => t.tid)).not.toContain(orphan!.owner);
+    expect(w.threads.some((t) => t.status === 'blocked' && t.pid === orphan!.pid)).toBe(true);
+  });
+
+  test('before the first step nothing is held', () => {
+    expect(stateAt(deadlock.trace, -1).locks).toEqual([]);
+  });
+});
+
+describe('share links', () => {
+  test('a link holds the programs and the schedule, and reads back the same', () => {
+    const p = { id: 'ch1-wrapper-buggy+ch1-wrapper-fixed', codes: [String(buggy.default), 'ünïcode ✓'], schedule: deadlock.schedule };
+    const hash = encodeShare(p);
+    expect(hash.startsWith('#pg=')).toBe(true);
+    expect(hash).toMatch(/^#pg=[A-Za-z0-9_-]+$/);
+    expect(decodeShare(hash)).toEqual(p);
+  });
+
+  test('a damaged or foreign hash is ignored rather than trusted', () => {
+    expect(decodeShare('#pg=not-deflate')).toBeNull();
+    expect(decodeShare('#section-2')).toBeNull();
+    expect(decodeShare('')).toBeNull();
+  });
+});
+
+describe('the buggy/fixed diff', () => {
+  test('only the lines that differ are marked, on each side', () => {
+    const d = changedLines('a\nb\nc\nd', 'a\nB\nc\nd\ne');
+    expect([...d.a]).toEqual([2]);
+    expect([...d.b].sort()).toEqual([2, 5]);
+  });
+
+  test('identical programs have no marked lines, and their hashes agree', () => {
+    const d = changedLines('x\ny', 'x\ny');
+    expect(d.a.size + d.b.size).toBe(0);
+    expect(textHash('x\ny')).toBe(textHash('x\ny'));
+    expect(textHash('x\ny')).not.toBe(textHash('x\nz'));
+  });
+});
+
+describe('saved edits', () => {
+  const memory = (): Storage => {
+    const m = new Map<string, string>();
+    return {
+      get length() { return m.size; },
+      clear: () => m.clear(),
+      getItem: (k) => m.get(k) ?? null,
+      key: (i) => [...m.keys()][i] ?? null,
+      removeItem: (k) => void m.delete(k),
+      setItem: (k, v) => void m.set(k, v),
+    };
+  };
+
+  test('an edit is kept per program pane with the version it started from, until cleared', () => {
+    const s = memory();
+    saveEdit('ex', 0, 'mine', 'h1', s);
+    expect(loadEdit('ex', 0, s)).toMatchObject({ code: 'mine', base: 'h1' });
+    expect(loadEdit('ex', 1, s)).toBeNull();
+    clearEdit('ex', 0, s);
+    expect(loadEdit('ex', 0, s)).toBeNull();
+  });
+
+  test('a corrupted entry reads as no edit', () => {
+    const s = memory();
+    s.setItem('forklore:v1:edit:ex:0', '{not json');
+    expect(loadEdit('ex', 0, s)).toBeNull();
+  });
+});
+
+describe('the sandbox explains refusals', () => {
+  test.each([
+    ['Failed to fetch', /network/],
+    ['localStorage is not defined', /storage/],
+    ["Failed to execute 'importScripts' on 'WorkerGlobalScope'", /network/],
+    ['document is not defined', /no page/],
+  ])('%s', (message, re) => {
+    expect(sandboxHint(message)).toMatch(re);
+  });
+
+  test('an ordinary error gets no sandbox explanation', () => {
+    expect(sandboxHint('x is not a function')).toBeUndefined();
+  });
+});
+
+describe('the log', () => {
+  test('every line belongs to a step of the trace, in order', () => {
+    const lines = logLines(deadlock.trace, {});
+    expect(lines.length).toBe(deadlock.trace.length);
+    const steps = lines.map((l) => l.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+  });
+
+  test('the fixed program is clean under exhaustive search, so its views show a sample run', () => {
+    const r = explore(program(fixed, 'fixed'), { stopAtFirst: false });
+    expect(r.verdict).toBe('ok');
+    expect(r.sample?.trace.length).toBeGreaterThan(0);
+  });
+});
