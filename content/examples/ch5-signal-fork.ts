@@ -1,0 +1,27 @@
+// Chapter 5, buggy: fork() in a signal handler, while the interrupted thread is inside malloc (glibc bug 838).
+import { pthread_create, pthread_join, pthread_self, pthread_kill, sigaction, SIGALRM,
+         malloc, free, fork, _exit } from 'forklore';
+
+export const options = { libc: 'glibc' };
+export const expected = { verdict: 'deadlock' };
+
+function* on_alarm() {
+  const pid = yield* fork(); // glibc's fork first takes malloc's locks: one may be ours already
+  if (pid === 0) yield* _exit(0);
+}
+
+function* alarm_clock(target: number) {
+  const p = yield* malloc(8);  // a second thread: malloc and fork really lock
+  yield* free(p);
+  yield* pthread_kill(target, SIGALRM);
+}
+
+export default function* main() {
+  yield* sigaction(SIGALRM, on_alarm);
+  const me = yield* pthread_self();
+  const t = yield* pthread_create(alarm_clock, me);
+  const p = yield* malloc(100); // the signal may arrive between lock and unlock
+  yield* free(p);
+  yield* pthread_join(t);
+  return 0;
+}
