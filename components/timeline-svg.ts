@@ -298,7 +298,7 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
     const cy = lane.y + LANE_H / 2;
     if (lane.ghost) {
       out.push(`<g class="fl-ghost" data-lock="${esc(lane.ghost.lock)}" data-owner="${lane.ghost.owner}">`);
-      out.push(`<text x="14" y="${cy + 4}" fill="#B34700" font-weight="600">⚠ ${esc(lane.ghost.lock)}</text>`);
+      out.push(`<text x="14" y="${cy + 4}" fill="currentColor" font-weight="700">⚠ ${esc(lane.ghost.lock)}</text>`);
       out.push(`<text x="${LABEL_W - 6}" y="${cy + 4}" text-anchor="end" fill="currentColor" font-size="10">owner ${lane.ghost.owner}: gone</text>`);
       out.push(`</g>`);
       continue;
@@ -339,7 +339,7 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
     out.push(`<g class="fl-fork"><title>${esc(`thread ${f.from.tid} calls ${f.raw ? '_Fork' : 'fork'}: process ${f.child} is born with one thread`)}</title>`);
     out.push(`<path d="M${x(f.step)} ${cy0} C ${x(f.step) + 10} ${cy0}, ${x(f.step) + 4} ${cy1}, ${x(f.step) + 14} ${cy1}" fill="none" stroke="#009E73" stroke-width="2.5"/>`);
     out.push(`<circle cx="${x(f.step)}" cy="${cy0}" r="5" fill="#009E73"/>`);
-    out.push(`<text x="${x(f.step) + 8}" y="${cy0 - 6}" font-size="10" font-weight="600" fill="#007A5A">${f.raw ? '_Fork' : 'fork'}</text>`);
+    out.push(`<text x="${x(f.step) + 8}" y="${cy0 - 6}" font-size="10" font-weight="600" fill="currentColor">${f.raw ? '_Fork' : 'fork'}</text>`);
     out.push(`</g>`);
   }
   for (const c of L.creates) {
@@ -372,7 +372,7 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
     const cx = endX;
     out.push(`<g class="fl-stuck" data-tid="${s.tid}"><title>${esc(s.sentence)}</title>`);
     out.push(`<path d="M${cx - 6} ${cy - 6} L${cx + 6} ${cy + 6} M${cx + 6} ${cy - 6} L${cx - 6} ${cy + 6}" stroke="#D55E00" stroke-width="3"/>`);
-    out.push(`<text x="${cx + 10}" y="${cy + 4}" font-weight="700" fill="#B34700">stuck forever</text>`);
+    out.push(`<text x="${cx + 10}" y="${cy + 4}" font-weight="700" fill="currentColor">stuck forever</text>`);
     out.push(`</g>`);
   }
 

@@ -216,7 +216,7 @@ function showCompileErrors(isl: Island, pane: Pane, errors: CompileError[]) {
   running(isl, null);
   setVerdict(
     isl,
-    `<h4>The program does not compile.</h4><ul>${errors.map((e) => `<li>Line ${e.line}: ${esc(e.message)}</li>`).join('')}</ul>`,
+    `<p class="fl-pg-head">The program does not compile.</p><ul>${errors.map((e) => `<li>Line ${e.line}: ${esc(e.message)}</li>`).join('')}</ul>`,
     'bad',
   );
   pane.section.dataset.errorLines = errors.map((e) => e.line).join(' ');
@@ -254,13 +254,13 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
 
 function failureHtml(reply: Reply & { type: 'error' }): string {
   const hint = sandboxHint(reply.message);
-  return `<h4>${reply.phase === 'load' ? 'The program could not start.' : 'The checker failed.'}</h4><p>${esc(reply.message)}</p>${hint ? `<p>${esc(hint)}</p>` : ''}`;
+  return `<p class="fl-pg-head">${reply.phase === 'load' ? 'The program could not start.' : 'The checker failed.'}</p><p>${esc(reply.message)}</p>${hint ? `<p>${esc(hint)}</p>` : ''}`;
 }
 
 function stoppedHtml(e: Stopped): string {
   if (e.reason === 'watchdog')
-    return '<h4>Stopped: the program ran too long.</h4><p>A thread kept running without reaching a <code>yield*</code>, so the watchdog stopped the worker and started a fresh one. Every loop in a thread needs a step boundary.</p>';
-  if (e.reason === 'cancelled') return '<h4>Cancelled.</h4><p>The search was stopped before it finished.</p>';
+    return '<p class="fl-pg-head">Stopped: the program ran too long.</p><p>A thread kept running without reaching a <code>yield*</code>, so the watchdog stopped the worker and started a fresh one. Every loop in a thread needs a step boundary.</p>';
+  if (e.reason === 'cancelled') return '<p class="fl-pg-head">Cancelled.</p><p>The search was stopped before it finished.</p>';
   return '';
 }
 
@@ -303,7 +303,7 @@ async function run(isl: Island): Promise<void> {
       const s = rr.report.stats;
       setVerdict(
         isl,
-        `<h4>Random: ${s.failedRuns ?? 0} of ${s.runs ?? 200} schedules went wrong. Exhaustive: ${rc.report.verdict === 'ok' ? 'no schedule goes wrong' : esc(rc.report.verdict)}.</h4>` +
+        `<p class="fl-pg-head">Random: ${s.failedRuns ?? 0} of ${s.runs ?? 200} schedules went wrong. Exhaustive: ${rc.report.verdict === 'ok' ? 'no schedule goes wrong' : esc(rc.report.verdict)}.</p>` +
           reportWithBlocked(isl, rc.report),
         verdictKind(rc.report.verdict),
       );
@@ -323,7 +323,7 @@ async function run(isl: Island): Promise<void> {
     let html = reportWithBlocked(isl, r.report);
     if (isl.exercise) {
       const solved = r.report.verdict === 'ok';
-      html = `<h4>${solved ? 'Solved: no schedule goes wrong, and the child still does its work.' : 'Not solved yet.'}</h4>` + html;
+      html = `<p class="fl-pg-head">${solved ? 'Solved: no schedule goes wrong, and the child still does its work.' : 'Not solved yet.'}</p>` + html;
       if (solved) {
         markSolved(isl.id);
         isl.el.dataset.solved = 'true';
@@ -339,7 +339,7 @@ async function run(isl: Island): Promise<void> {
       if (e.reason !== 'superseded') setVerdict(isl, stoppedHtml(e), 'bad');
       return;
     }
-    setVerdict(isl, `<h4>Something went wrong.</h4><p>${esc(String(e))}</p>`, 'bad');
+    setVerdict(isl, `<p class="fl-pg-head">Something went wrong.</p><p>${esc(String(e))}</p>`, 'bad');
   }
 }
 
@@ -427,8 +427,8 @@ function renderSched(isl: Island, st: SchedState) {
     setVerdict(
       isl,
       f
-        ? `<h4>You scheduled your way to ${f.kind === 'deadlock' ? 'a deadlock' : `a failure (${esc(f.kind)})`} in ${isl.sched!.path.length} steps.</h4><p>${esc(f.message)}</p>${f.stuck?.length ? `<ul>${f.stuck.map((t) => `<li>${esc(t.sentence)}</li>`).join('')}</ul>` : ''}`
-        : `<h4>Every process finished after ${isl.sched!.path.length} steps.</h4><p>This schedule is fine. Undo and try another order.</p>`,
+        ? `<p class="fl-pg-head">You scheduled your way to ${f.kind === 'deadlock' ? 'a deadlock' : `a failure (${esc(f.kind)})`} in ${isl.sched!.path.length} steps.</p><p>${esc(f.message)}</p>${f.stuck?.length ? `<ul>${f.stuck.map((t) => `<li>${esc(t.sentence)}</li>`).join('')}</ul>` : ''}`
+        : `<p class="fl-pg-head">Every process finished after ${isl.sched!.path.length} steps.</p><p>This schedule is fine. Undo and try another order.</p>`,
       f ? 'bad' : 'ok',
     );
   } else {
@@ -436,7 +436,7 @@ function renderSched(isl: Island, st: SchedState) {
   }
   const why = whyNot(st.trace, enabledTids, st.threads);
   results.innerHTML = `
-    <h5>You are the scheduler: pick the thread that takes the next step</h5>
+    <p class="fl-pg-sub">You are the scheduler: pick the thread that takes the next step</p>
     <div class="fl-pg-choices" role="group" aria-label="Threads that can run">
       ${st.enabled.map((c) => `<button type="button" data-action="sched-pick" data-choice="${esc(c.id)}">Run thread ${c.tid} <small>(process ${c.pid}: ${esc(c.label)})</small></button>`).join('')}
       <button type="button" data-action="sched-undo" ${isl.sched!.path.length ? '' : 'disabled'}>Undo</button>

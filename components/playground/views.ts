@@ -23,7 +23,7 @@ export function verdictHtml(report: Report, heading?: string): string {
     ? 'every schedule was explored'
     : `the search stopped early (${report.completeness.stoppedBy}), so this is not a proof`;
   const parts: string[] = [];
-  parts.push(`<h4>${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</h4>`);
+  parts.push(`<p class="fl-pg-head">${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</p>`);
   if (f) parts.push(`<p>${esc(f.message)}</p>`);
   if (f?.stuck?.length) {
     parts.push('<ul>' + f.stuck.map((t) => `<li>${esc(t.sentence)}${t.holderLeftBehindByFork ? ' <strong class="fl-pg-orphan">(left behind by fork)</strong>' : ''}</li>`).join('') + '</ul>');
@@ -51,7 +51,7 @@ export function traceView(
 ) {
   const last = trace.length ? trace[trace.length - 1]!.step : 0;
   host.innerHTML = `
-    ${opts.caption ? `<h5>${esc(opts.caption)}</h5>` : ''}
+    ${opts.caption ? `<p class="fl-pg-sub">${esc(opts.caption)}</p>` : ''}
     <div class="fl-pg-steps">
       <button type="button" data-step-prev aria-label="Previous step">◀</button>
       <label>Step <input type="range" min="0" max="${last}" value="${last}" data-step-range></label>
@@ -59,9 +59,9 @@ export function traceView(
       <output data-step-out></output>
     </div>
     <div class="fl-pg-timeline" data-timeline tabindex="0" role="group" aria-label="Timeline (scrolls sideways)"></div>
-    <h5>State after this step</h5>
+    <p class="fl-pg-sub">State after this step</p>
     <div class="fl-pg-state" data-state></div>
-    <h5>Log${opts.schedule ? ` <small>(schedule <code>${esc(opts.schedule)}</code>)</small>` : ''}</h5>
+    <p class="fl-pg-sub">Log${opts.schedule ? ` <small>(schedule <code>${esc(opts.schedule)}</code>)</small>` : ''}</p>
     <ol class="fl-pg-log" data-log tabindex="0" aria-label="strace-style log">${log.map((l, i) => `<li data-i="${i}" data-s="${l.step}">${esc(l.text)}</li>`).join('')}</ol>`;
   const range = host.querySelector<HTMLInputElement>('[data-step-range]')!;
   const out = host.querySelector<HTMLOutputElement>('[data-step-out]')!;

@@ -3,13 +3,28 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { openSite, runAxe, type Site, type Visit } from './harness.ts';
+import { createRequire } from 'node:module';
+import { openSite, type Site, type Visit } from './harness.ts';
 import { decodeSchedule } from '../../sim/render/schedule.ts';
 
 const CHAPTER = 'the-bug/';
 const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
 const EXERCISE = 'fl-playground[data-id="exercise:ch1-exercise"]';
 const FIXED_SOURCE = readFileSync(new URL('../../content/examples/ch1-wrapper-fixed.ts', import.meta.url), 'utf8');
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core on the Playgrounds and BugPictures of the page (the page's other parts have their own tests). */
+async function axeOnPlaygrounds(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    // @ts-expect-error: axe is the global that axe.min.js defines in the page.
+    const result = await window.axe.run({ include: [['fl-playground'], ['.bug-picture']] }, { resultTypes: ['violations'] });
+    return (result.violations as { id: string; help: string; nodes: { target: string[] }[] }[]).map(
+      (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`,
+    );
+  });
+}
 
 let site: Site;
 beforeAll(async () => {
@@ -192,7 +207,7 @@ describe('the Playground on a chapter page', () => {
     const v = await open();
     await v.page.click(`${PAIR} [data-action="run"]`);
     await verdict(v.page, PAIR);
-    const schedule = await v.page.locator(`${PAIR} [data-results] [data-left] h5 code`).first().innerText();
+    const schedule = await v.page.locator(`${PAIR} [data-results] [data-left] .fl-pg-sub code`).first().innerText();
     const ids = decodeSchedule(schedule);
     expect(ids.length).toBeGreaterThan(3);
     await v.page.selectOption(`${PAIR} [data-mode]`, 'sched');
@@ -222,6 +237,51 @@ describe('the Playground on a chapter page', () => {
     await v.page.click(`${PAIR} [data-action="run"]`);
     const text = await verdict(v.page, PAIR);
     expect(text).toMatch(/Random: \d+ of 200 schedules went wrong\. Exhaustive: deadlock/);
+    await v.close();
+  });
+});
+
+describe('long searches and pages without JavaScript', () => {
+  const BUSY = `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock } from 'forklore';
+const m = mutex('m');
+const n = mutex('n');
+function* w() {
+  for (let i = 0; i < 4; i++) {
+    yield* pthread_mutex_lock(m);
+    yield* pthread_mutex_unlock(m);
+    yield* pthread_mutex_lock(n);
+    yield* pthread_mutex_unlock(n);
+  }
+}
+export default function* main() {
+  const ts: number[] = [];
+  for (let i = 0; i < 6; i++) ts.push(yield* pthread_create(w));
+  for (const t of ts) yield* pthread_join(t);
+}
+`;
+
+  test('a long search shows live progress and can be cancelled', async () => {
+    const v = await open();
+    await setCode(v.page, EXERCISE, 0, BUSY);
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await v.page.waitForFunction((sel) => /\d+ executions/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), EXERCISE, { timeout: 60_000 });
+    const first = await v.page.locator(`${EXERCISE} [data-running-text]`).innerText();
+    await v.page.waitForFunction(
+      ([sel, was]) => (document.querySelector(`${sel} [data-running-text]`)?.textContent ?? was) !== was,
+      [EXERCISE, first] as const,
+      { timeout: 10_000 },
+    );
+    await v.page.click(`${EXERCISE} [data-action="cancel"]`);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/Cancelled/);
+    await v.close();
+  });
+
+  test('without JavaScript the code reads in full and no dead control shows', async () => {
+    const v = await site.visit(CHAPTER, { context: { javaScriptEnabled: false } });
+    const code = v.page.locator(`${PAIR} section[data-pane="0"] [data-code] pre`);
+    expect(await code.isVisible()).toBe(true);
+    expect(await code.innerText()).toContain('export default function* main()');
+    expect(await v.page.locator(`${PAIR} button:visible`).count()).toBe(0);
     await v.close();
   });
 });
@@ -261,13 +321,14 @@ describe('hostile programs from a shared link', () => {
 });
 
 describe('accessibility', () => {
-  test('a chapter page with Playgrounds has no axe-core violations, before and after a run', async () => {
-    const v = await open();
-    const show = (vs: Awaited<ReturnType<typeof runAxe>>) => vs.map((x) => `${x.id}: ${x.help} at ${x.targets.slice(0, 3).join(', ')}`);
-    expect(show(await runAxe(v.page))).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const)
+  test(`a chapter page with Playgrounds has no axe-core violations, before and after a run (${colorScheme})`, async () => {
+    const v = await site.visit(CHAPTER, { context: { colorScheme } });
+    await v.page.waitForSelector(`${PAIR}[data-ready]`);
+    expect(await axeOnPlaygrounds(v.page)).toEqual([]);
     await v.page.click(`${PAIR} [data-action="run"]`);
     await verdict(v.page, PAIR);
-    expect(show(await runAxe(v.page))).toEqual([]);
+    expect(await axeOnPlaygrounds(v.page)).toEqual([]);
     await v.close();
   });
 
