@@ -20,7 +20,7 @@ export default function* main() {
   yield* sigaction(SIGALRM, on_alarm);
   const me = yield* pthread_self();
   const t = yield* pthread_create(alarm_clock, me);
-  const p = yield* malloc(100); // the signal may arrive between lock and unlock
+  const p = yield* malloc(100); // the signal may arrive while malloc or free holds the lock
   yield* free(p);
   yield* pthread_join(t);
   return 0;
