@@ -335,9 +335,12 @@ class World implements Run {
       for (const t of this.threadOrder) {
         if (t.exited || t.pending === null) continue;
         const p = this.procs.get(t.pid)!;
-        if (this.canRun(t, p)) out.push({ id: String(t.tid), tid: t.tid, pid: t.pid });
+        // A pending signal is delivered before the thread's next step, as Linux does on the way back to
+        // user mode: when it arrives is decided by when it was sent, a race between two threads.
+        const sigs = this.deliverable(t, p);
+        if (sigs.length === 0 && this.canRun(t, p)) out.push({ id: String(t.tid), tid: t.tid, pid: t.pid });
         if (t.phase === 'cond') out.push({ id: `${t.tid}~spurious`, tid: t.tid, pid: t.pid });
-        for (const sig of this.deliverable(t, p)) out.push({ id: `${t.tid}!${sig}`, tid: t.tid, pid: t.pid });
+        for (const sig of sigs) out.push({ id: `${t.tid}!${sig}`, tid: t.tid, pid: t.pid });
       }
       if (out.length === 0) this.finalize();
     }
@@ -394,13 +397,26 @@ class World implements Run {
   }
 
   peek(tr: Transition): Access[] {
+    const acc = this.accessesOf(tr);
+    // Every step reads its thread's pending signals (a signal sent before it is delivered first).
+    if (!tr.id.includes('!')) acc.push({ obj: `${tr.pid}:sig:${tr.tid}`, write: false });
+    return acc;
+  }
+
+  /** Keys of the signal state of the threads a signal sent to process `pid` may go to. */
+  private sigKeys(pid: number): Access[] {
+    const p = this.procs.get(pid);
+    return p ? p.threads.map((tid) => ({ obj: `${pid}:sig:${tid}`, write: true })) : [];
+  }
+
+  private accessesOf(tr: Transition): Access[] {
     const t = this.threads.get(tr.tid)!;
     const P = t.pid;
     const w = (obj: string): Access => ({ obj: `${P}/${obj}`, write: true });
     const r = (obj: string): Access => ({ obj: `${P}/${obj}`, write: false });
     if (tr.id.includes('!')) {
       const sig = tr.id.slice(tr.id.indexOf('!') + 1);
-      const acc: Access[] = [w('sig')];
+      const acc: Access[] = [r('sig'), ...(t.pendingSigs.includes(sig) ? [{ obj: `${P}:sig:${t.tid}`, write: true }] : this.sigKeys(P))];
       const blockedOn = this.blockedMutex(t);
       if (blockedOn) acc.push({ obj: `${P}:futex:${blockedOn}`, write: true });
       if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w('*'));
@@ -479,10 +495,10 @@ class World implements Run {
       case 'sigaction':
         return [w('sig')];
       case 'kill':
-        return [{ obj: `${o.pid}/sig`, write: true }];
+        return this.sigKeys(o.pid);
       case 'tkill': {
         const u = this.threads.get(o.tid);
-        return [{ obj: `${u ? u.pid : o.tid}/sig`, write: true }];
+        return u && !u.exited ? [{ obj: `${u.pid}:sig:${u.tid}`, write: true }] : [];
       }
       case 'sleep':
         return [];
