@@ -84,8 +84,8 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
     case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); await schedStep(isl); } return;
     case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); await schedStep(isl); } return;
     case 'sched-restart': if (isl.sched) { isl.sched.path = []; await schedStep(isl); } return;
-    case 'stale-keep': for (const p of isl.panes) if (p.code !== p.original) saveEdit(isl.id, p.index, p.code, p.hash); hideStale(isl); return;
-    case 'stale-site': for (const p of isl.panes) reset(isl, p); hideStale(isl); return;
+    case 'stale-keep': if (pane) { saveEdit(isl.id, pane.index, pane.code, pane.hash); hideStale(pane); } return;
+    case 'stale-site': if (pane) { reset(isl, pane); hideStale(pane); } return;
     default: return;
   }
 }
@@ -106,22 +106,20 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
     el.scrollIntoView({ block: 'start' });
     return;
   }
-  const stale: string[] = [];
   for (const p of isl.panes) {
     const saved = loadEdit(isl.id, p.index);
     if (!saved) continue;
     await edit(isl, p, saved.code, false, false);
-    if (saved.base !== p.hash) stale.push(p.name || 'this program');
-  }
-  if (stale.length) {
-    const box = q(isl, '[data-stale]');
-    box.hidden = false;
-    box.innerHTML = `The site's version of ${esc(stale.join(' and '))} changed since you edited it. <button type="button" data-action="stale-keep">Keep my edit</button> <button type="button" data-action="stale-site">Use the site's version</button>`;
+    if (saved.base !== p.hash) {
+      const box = p.section.querySelector<HTMLElement>('[data-stale]')!;
+      box.hidden = false;
+      box.innerHTML = `The site's version of ${esc(p.name || 'this program')} changed since you edited it. <button type="button" data-action="stale-keep" data-pane="${p.index}">Keep my edit</button> <button type="button" data-action="stale-site" data-pane="${p.index}">Use the site's version</button>`;
+    }
   }
 }
 
-function hideStale(isl: Island) {
-  const box = q(isl, '[data-stale]');
+function hideStale(pane: Pane) {
+  const box = pane.section.querySelector<HTMLElement>('[data-stale]')!;
   box.hidden = true;
   box.innerHTML = '';
 }

@@ -182,6 +182,37 @@ describe('the Playground on a chapter page', () => {
     await v.close();
   });
 
+  test('an edit made against an older version of the example says so and offers both versions', async () => {
+    const v = await open();
+    await v.page.evaluate(() =>
+      localStorage.setItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:0', JSON.stringify({ code: '// MY OLD EDIT\n', base: 'an-older-version', savedAt: 0 })),
+    );
+    await v.page.reload();
+    const stale = v.page.locator(`${PAIR} section[data-pane="0"] [data-stale]`);
+    await stale.waitFor();
+    expect(await stale.innerText()).toMatch(/changed since you edited it/);
+    expect(await editorText(v.page, PAIR, 0)).toContain('MY OLD EDIT');
+    await v.page.click(`${PAIR} [data-action="stale-site"]`);
+    expect(await stale.isVisible()).toBe(false);
+    expect(await v.page.locator(`${PAIR} section[data-pane="0"] [data-code]`).isVisible()).toBe(true);
+    await v.close();
+  });
+
+  test('a solved exercise is remembered in this browser', async () => {
+    const v = await open();
+    const badge = v.page.locator(`${EXERCISE} [data-progress-badge]`);
+    expect(await badge.innerText()).toMatch(/Not solved/);
+    const solution = readFileSync(new URL('../../content/examples/ch1-exercise-solution.ts', import.meta.url), 'utf8');
+    await setCode(v.page, EXERCISE, 0, solution);
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/^Solved/);
+    expect(await badge.innerText()).toMatch(/Solved in this browser/);
+    await v.page.reload();
+    await v.page.waitForSelector(`${EXERCISE}[data-ready]`);
+    expect(await v.page.locator(`${EXERCISE} [data-progress-badge]`).innerText()).toMatch(/Solved in this browser/);
+    await v.close();
+  });
+
   test('Share gives a link that opens the code in a fresh browser and runs it only on Run', async () => {
     const v = await open();
     const code = program('  // SHARED PROGRAM');
@@ -224,6 +255,8 @@ describe('the Playground on a chapter page', () => {
       );
     }
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toMatch(/You scheduled your way to a deadlock/);
+    // Why the threads cannot run: the child waits for a lock whose owner is not in its process.
+    expect((await v.page.locator(`${PAIR} .fl-pg-cant`).allInnerTexts()).join('\n')).toMatch(/cannot run: it waits for .*libc_lock.*does not exist in this process/);
     // Undo steps back one choice and offers threads again.
     await v.page.click(`${PAIR} [data-action="sched-undo"]`);
     await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
