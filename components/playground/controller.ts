@@ -128,9 +128,12 @@ function note(isl: Island, text: string) {
   q(isl, '[data-note]').textContent = text;
 }
 
-function setVerdict(isl: Island, html: string, kind: string) {
+function setVerdict(isl: Island, html: string, kind: string, verdicts: string[] = []) {
   const v = q(isl, '[data-verdict]');
   v.dataset.kind = kind;
+  // The verdict of each program, machine-readable, for tests and tools.
+  if (verdicts.length) v.dataset.verdicts = verdicts.join(' ');
+  else delete v.dataset.verdicts;
   v.innerHTML = html;
 }
 
@@ -329,7 +332,7 @@ async function run(isl: Island): Promise<void> {
         if (badge) badge.textContent = 'Solved in this browser. ✓';
       }
     }
-    setVerdict(isl, html, verdictKind(r.report.verdict));
+    setVerdict(isl, html, verdictKind(r.report.verdict), [r.report.verdict]);
     showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule');
   } catch (e) {
     running(isl, null);
@@ -381,6 +384,7 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
     isl,
     `<div class="fl-pg-pair-results"><div>${verdictHtml(ra.report, a.name)}</div><div>${verdictHtml(rb.report, b.name)}</div></div>`,
     verdictKind(ra.report.verdict === 'ok' ? rb.report.verdict : ra.report.verdict),
+    [ra.report.verdict, rb.report.verdict],
   );
   results.innerHTML = '<div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
   const left = results.querySelector<HTMLElement>('[data-left]')!;

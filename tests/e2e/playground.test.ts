@@ -274,6 +274,34 @@ describe('the Playground on a chapter page', () => {
   });
 });
 
+describe('every Playground in the guide', () => {
+  test('runs its example and reaches the verdict the example file expects, with no console errors', async () => {
+    const expectedOf = (name: string) => /export const expected\s*=\s*\{\s*verdict:\s*'([a-z-]+)'/.exec(readFileSync(new URL(`../../content/examples/${name}.ts`, import.meta.url), 'utf8'))?.[1];
+    const problems: string[] = [];
+    let checked = 0;
+    for (const path of site.pages()) {
+      const v = await site.visit(path);
+      const ids = await v.page.$$eval('fl-playground', (els) => els.map((e) => (e as HTMLElement).dataset.id!));
+      for (const id of ids) {
+        const sel = `fl-playground[data-id="${id}"]`;
+        const names = await v.page.$$eval(`${sel} section[data-pane]`, (els) => els.map((e) => (e as HTMLElement).dataset.name ?? ''));
+        await v.page.click(`${sel} [data-action="run"]`);
+        await verdict(v.page, sel, 60_000);
+        const got = ((await v.page.locator(`${sel} [data-verdict]`).getAttribute('data-verdicts')) ?? '').split(' ');
+        names.forEach((name, i) => {
+          const want = name ? expectedOf(name) : undefined;
+          if (want && got[i] !== want) problems.push(`/${path} ${name}: expected ${want}, the Playground says ${got[i] || '(nothing)'}`);
+        });
+        checked++;
+      }
+      if (v.consoleErrors.length) problems.push(`/${path}: ${v.consoleErrors.join('; ')}`);
+      await v.close();
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  }, 600_000);
+});
+
 describe('long searches and pages without JavaScript', () => {
   const BUSY = `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock } from 'forklore';
 const m = mutex('m');
