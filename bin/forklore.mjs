@@ -22,6 +22,9 @@ try {
     format: 'esm',
     target: 'node22',
     packages: 'external',
+    // The bundle lives in a cache directory, but the modules in it find their neighbours (the program
+    // library that 'forklore' imports resolve to) relative to sim/, where they were written.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(root, 'sim', 'cli.ts')).href) },
     logLevel: 'silent',
   });
   cli = await import(pathToFileURL(outfile).href);

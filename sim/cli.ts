@@ -141,7 +141,7 @@ const VERDICT_WORDS: Record<string, string> = {
 };
 
 /** The report in words, as the terminal shows it. */
-export function formatReport(name: string, report: Report): string {
+export function formatReport(name: string, report: Report, file = 'FILE'): string {
   const lines: string[] = [];
   const { stats, completeness } = report;
   const sampled = stats.runs !== undefined ? `${stats.failedRuns ?? 0} of ${plural(stats.runs, 'run')} went wrong, ` : '';
@@ -164,7 +164,7 @@ export function formatReport(name: string, report: Report): string {
       lines.push(`${VERDICT_WORDS[f.kind] ?? f.kind}:`);
       for (const sentence of explain(f)) lines.push(`  ${sentence}`);
       lines.push(`  Schedule: ${f.schedule}`);
-      lines.push(`  Replay it: forklore check FILE --schedule ${f.schedule}`);
+      lines.push(`  Replay it: forklore check ${file} --schedule ${f.schedule}`);
     }
     lines.push('');
     lines.push(`Statistics: ${statLine}.${stop && report.strategy !== 'replay' ? ` ${stop}` : ''}`);
@@ -218,6 +218,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     throw e;
   }
-  io.out(json ? JSON.stringify(report, null, 2) : formatReport(loaded.program.name ?? file, report));
+  io.out(json ? JSON.stringify(report, null, 2) : formatReport(loaded.program.name ?? file, report, file));
   return report.verdict === 'ok' ? 0 : 1;
 }
