@@ -44,7 +44,7 @@ export function baseLinksIntegration(base) {
   return {
     name: 'forklore-base-links',
     hooks: {
-      'astro:config:setup': ({ config, logger }) => {
+      'astro:config:setup': ({ config }) => {
         if (base === '/') return;
         const processor = config.markdown?.processor;
         if (processor?.name === 'satteri' && Array.isArray(processor.options?.mdastPlugins)) {
