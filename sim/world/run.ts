@@ -1271,6 +1271,9 @@ function lineOf(e: Error): string | null {
   const stack = e.stack ?? '';
   for (const line of stack.split('\n').slice(1)) {
     if (line.includes('/sim/world/') || line.includes('/sim/api/') || line.includes('node:')) continue;
+    // Code evaluated from a string (the browser's worker) has no file name, only a position.
+    const anon = /<anonymous>:(\d+):(\d+)\)?$/.exec(line);
+    if (anon) return `line ${anon[1]}, column ${anon[2]}`;
     const m = /([^/\\ (]+\.(?:[cm]?[jt]s)):(\d+):(\d+)/.exec(line);
     if (m) return `${m[1]}:${m[2]}:${m[3]}`;
   }

@@ -156,6 +156,7 @@ describe('failures', () => {
     }));
     expect(run.findings()).toMatchObject([{ kind: 'error' }]);
     expect(run.findings()[0]!.message).toContain('boom');
+    expect(run.findings()[0]!.message).toMatch(/\(world-process\.test\.ts:\d+:\d+\)$/);
     expect(run.enabled()).toEqual([]);
   });
 
