@@ -1,6 +1,8 @@
-// Solution: the child cannot unlock a recursive mutex its thread does not own; it re-initialises it.
-import { mutex, pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init, _Fork, _exit,
-         waitpid, WEXITSTATUS, assert } from 'forklore';
+// Solution: the child's thread does not own the recursive lock,
+// so it cannot unlock it; it re-initialises it instead.
+import { mutex, pthread_mutex_lock, pthread_mutex_unlock,
+  pthread_mutex_init, _Fork, _exit, waitpid, WEXITSTATUS,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
@@ -11,9 +13,11 @@ function* my_fork() {
   yield* pthread_mutex_lock(libc_lock);
   const pid = yield* _Fork();
   if (pid === 0) {
-    yield* pthread_mutex_init(libc_lock, { type: 'recursive' });  // a fresh, unlocked mutex
+    // a fresh, unlocked mutex
+    yield* pthread_mutex_init(libc_lock, { type: 'recursive' });
   } else {
-    yield* pthread_mutex_unlock(libc_lock);   // the parent's thread is the owner: this works
+    // the parent's thread is the owner: this works
+    yield* pthread_mutex_unlock(libc_lock);
   }
   return pid;
 }
@@ -27,5 +31,5 @@ export default function* main() {
     yield* _exit(7);
   }
   const { status } = yield* waitpid(pid);
-  assert(WEXITSTATUS(status) === 7, 'the child used the library and exited with 7');
+  assert(WEXITSTATUS(status) === 7, 'the child used the lock');
 }

@@ -1,17 +1,20 @@
-// Close-on-fork instead of the lock: no other child inherits the fd, but neither does our own.
-import { pthread_create, pthread_join, clone_connection, fcntl, F_SETFD, FD_CLOFORK,
-         _Fork, close, dup2, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// Close-on-fork instead of a lock: no other child inherits the
+// connection, but neither does the child it was made for.
+import { pthread_create, pthread_join, clone_connection, fcntl,
+  F_SETFD, FD_CLOFORK, _Fork, close, dup2, _exit, waitpid,
+  WEXITSTATUS, assert } from 'forklore';
 
 export const options = { libc: 'glibc', plash: true };
 export const expected = { verdict: 'assertion' };
 
 function* new_fork() {
   const fd = yield* clone_connection();
-  yield* fcntl(fd, F_SETFD, FD_CLOFORK);      // every child loses fd: including the one it was for
+  // closed in every child from now on
+  yield* fcntl(fd, F_SETFD, FD_CLOFORK);
   const pid = yield* _Fork();
   if (pid === 0) {
     const r = yield* dup2(fd, 3);
-    if (r !== 3) yield* _exit(99);            // the child has no connection to the server
+    if (r !== 3) yield* _exit(99);   // no server connection
     yield* close(fd);
     return 0;
   }
@@ -23,7 +26,7 @@ function* thread() {
   const pid = yield* new_fork();
   if (pid === 0) yield* _exit(0);
   const { status } = yield* waitpid(pid);
-  assert(WEXITSTATUS(status) === 0, 'the child kept its connection to the server');
+  assert(WEXITSTATUS(status) === 0, 'the child has its fd');
 }
 
 export default function* main() {

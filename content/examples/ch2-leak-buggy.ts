@@ -1,6 +1,9 @@
-// Revision 743's wrapper again, with children that never take the lock: no hang, but a leak.
-import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
-         clone_connection, _Fork, close, dup2, _exit, waitpid } from 'forklore';
+// Revision 743's wrapper with two forking threads whose
+// children never take the lock: no hang, but a leak.
+import { mutex, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  clone_connection, _Fork, close, dup2, _exit,
+  waitpid } from 'forklore';
 
 export const options = { libc: 'glibc', plash: true };
 export const expected = { verdict: 'fd-leak' };
@@ -9,9 +12,10 @@ const libc_lock = mutex('libc_lock', { type: 'recursive' });
 
 function* new_fork() {
   yield* pthread_mutex_lock(libc_lock);
-  const fd = yield* clone_connection();       // this thread's child will need fd
+  const fd = yield* clone_connection();  // for this child only
   yield* pthread_mutex_unlock(libc_lock);
-  const pid = yield* _Fork();                 // any fd another thread has just made is copied too
+  // any fd another thread has just made is copied too
+  const pid = yield* _Fork();
   if (pid === 0) {
     yield* dup2(fd, 3);
   }

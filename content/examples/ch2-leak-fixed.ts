@@ -1,6 +1,9 @@
-// Revision 815's wrapper: while one thread's new connection is open, no other thread can fork.
-import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
-         pthread_mutex_init, clone_connection, _Fork, close, dup2, _exit, waitpid } from 'forklore';
+// Revision 815's wrapper: while one thread's new connection is
+// open, no other thread can fork.
+import { mutex, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  clone_connection, _Fork, close, dup2, _exit,
+  waitpid } from 'forklore';
 
 export const options = { libc: 'glibc', plash: true };
 export const expected = { verdict: 'ok' };
@@ -8,8 +11,8 @@ export const expected = { verdict: 'ok' };
 const libc_lock = mutex('libc_lock', { type: 'recursive' });
 
 function* new_fork() {
-  yield* pthread_mutex_lock(libc_lock);       // from before the fd exists...
-  const fd = yield* clone_connection();
+  yield* pthread_mutex_lock(libc_lock);   // before the fd...
+  const fd = yield* clone_connection();  // for this child only
   const pid = yield* _Fork();
   if (pid === 0) {
     yield* dup2(fd, 3);
@@ -18,7 +21,7 @@ function* new_fork() {
     return 0;
   }
   yield* close(fd);
-  yield* pthread_mutex_unlock(libc_lock);     // ...until the parent has closed it
+  yield* pthread_mutex_unlock(libc_lock); // ...after it
   return pid;
 }
 

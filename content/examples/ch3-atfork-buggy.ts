@@ -1,6 +1,9 @@
-// A program's own mutex, held by a worker thread at the moment main forks: the child hangs.
-import { mutex, cell, load, store, pthread_create, pthread_join, pthread_mutex_lock,
-         pthread_mutex_unlock, fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// A program's own mutex, held by a worker thread at the moment
+// main forks: the child hangs.
+import { mutex, cell, load, store, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  pthread_atfork, fork, _exit, waitpid, WEXITSTATUS,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'deadlock' };
@@ -18,7 +21,7 @@ export default function* main() {
   const t = yield* pthread_create(worker);
   const pid = yield* fork();
   if (pid === 0) {
-    yield* pthread_mutex_lock(m);             // the worker may have held it when fork copied memory
+    yield* pthread_mutex_lock(m);  // held at the fork?
     const n = yield* load(entries);
     yield* pthread_mutex_unlock(m);
     yield* _exit(10 + n);

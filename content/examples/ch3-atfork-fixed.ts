@@ -1,7 +1,9 @@
-// The lock-in-prepare pattern: no thread holds the mutex while fork copies memory.
-import { mutex, cell, load, store, pthread_create, pthread_join, pthread_mutex_lock,
-         pthread_mutex_unlock, pthread_mutex_init, pthread_atfork, fork, _exit, waitpid,
-         WEXITSTATUS, assert } from 'forklore';
+// The lock-in-prepare pattern: no thread holds the mutex while
+// fork copies memory.
+import { mutex, cell, load, store, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  pthread_atfork, fork, _exit, waitpid, WEXITSTATUS,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
@@ -9,9 +11,12 @@ export const expected = { verdict: 'ok' };
 const m = mutex('table_lock');
 const entries = cell('entries', 0);
 
-function* prepare() { yield* pthread_mutex_lock(m); }     // wait until no other thread is inside
-function* parent() { yield* pthread_mutex_unlock(m); }    // the owner unlocks
-function* child() { yield* pthread_mutex_init(m); }       // the owner is gone: start afresh
+// wait until no other thread is inside
+function* prepare() { yield* pthread_mutex_lock(m); }
+// the owner unlocks
+function* parent() { yield* pthread_mutex_unlock(m); }
+// the owner is not here: start afresh
+function* child() { yield* pthread_mutex_init(m); }
 
 function* worker() {
   yield* pthread_mutex_lock(m);
@@ -24,7 +29,7 @@ export default function* main() {
   const t = yield* pthread_create(worker);
   const pid = yield* fork();
   if (pid === 0) {
-    yield* pthread_mutex_lock(m);
+    yield* pthread_mutex_lock(m);  // held at the fork?
     const n = yield* load(entries);
     yield* pthread_mutex_unlock(m);
     yield* _exit(10 + n);

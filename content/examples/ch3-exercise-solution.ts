@@ -1,13 +1,15 @@
-// Solution: lock in prepare, so fork copies memory only between whole transfers.
-import { mutex, cell, load, store, pthread_create, pthread_join, pthread_mutex_lock,
-         pthread_mutex_unlock, pthread_mutex_init, pthread_atfork, fork, _exit, waitpid,
-         WEXITSTATUS, assert } from 'forklore';
+// Solution: lock in prepare, so that fork copies memory only
+// between whole transfers.
+import { mutex, cell, load, store, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  pthread_atfork, fork, _exit, waitpid, WEXITSTATUS,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
 
 const m = mutex('account_lock');
-const debit = cell('debit', 0);               // invariant, under m: debit === credit
+const debit = cell('debit', 0);    // under m: debit === credit
 const credit = cell('credit', 0);
 
 function* prepare() { yield* pthread_mutex_lock(m); }
@@ -34,6 +36,6 @@ export default function* main() {
     yield* _exit(42);
   }
   const { status } = yield* waitpid(pid);
-  assert(WEXITSTATUS(status) === 42, 'the child checked the books');
+  assert(WEXITSTATUS(status) === 42, 'the child checked');
   yield* pthread_join(t);
 }

@@ -1,14 +1,20 @@
-// glibc bug 19431 under glibc 2.7's fork: fflush, getline and fork take three locks in a cycle.
-import { pthread_create, pthread_join, fflush, getline, fork, _exit, waitpid } from 'forklore';
+// glibc bug 19431 under glibc 2.7's fork: fflush, getline and
+// fork take three locks in a cycle.
+import { pthread_create, pthread_join, fflush, getline, fork,
+  _exit, waitpid } from 'forklore';
 
 export const options = { libc: 'glibc-2.7' };
 export const expected = { verdict: 'deadlock' };
 
-function* flusher() { yield* fflush(null); }          // list lock, then each FILE's lock
-function* reader() { yield* getline('stdin'); }       // stdin's FILE lock, then malloc's arena lock
+// the list lock, then each FILE's lock
+function* flusher() { yield* fflush(null); }
+// stdin's FILE lock, then malloc's arena lock
+function* reader() { yield* getline('stdin'); }
 
 function* forker() {
-  const pid = yield* fork();                          // malloc's atfork prepare, then the list lock
+  // glibc 2.7: malloc's prepare handler, then the list lock
+  // today: the list lock, then malloc's locks
+  const pid = yield* fork();
   if (pid === 0) yield* _exit(0);
   yield* waitpid(pid);
 }
