@@ -37,6 +37,16 @@ interface Island {
 }
 
 const islands = new WeakMap<HTMLElement, Island>();
+/** The island whose request the sandbox serves now (one worker per page; the newest request wins). */
+let owner: Island | null = null;
+
+/** Whether a superseded island should stand down quietly (its own newer run continues). */
+function replacedByItself(isl: Island): boolean {
+  if (owner === isl) return true;
+  running(isl, null);
+  setVerdict(isl, '<p class="fl-pg-head">Stopped: another Playground on this page started a run.</p><p>Press Run again to check this one.</p>', '');
+  return false;
+}
 
 function json<T>(el: Element | null): T {
   return JSON.parse(el?.textContent ?? 'null') as T;
@@ -228,6 +238,7 @@ type RunArgs = Omit<RunRequest, 'type' | 'id' | 'code' | 'name'>;
 /** One request to the sandbox, with progress shown and the Cancel button wired. */
 async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: string): Promise<Reply> {
   running(isl, `${what}…`);
+  owner = isl;
   const p = request(
     { type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>,
     {
@@ -335,9 +346,11 @@ async function run(isl: Island): Promise<void> {
     setVerdict(isl, html, verdictKind(r.report.verdict), [r.report.verdict]);
     showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule');
   } catch (e) {
+    // A newer run replaced this one: it owns the progress line and the verdict now.
+    if (e instanceof Stopped && e.reason === 'superseded' && (replacedByItself(isl) || true)) return;
     running(isl, null);
     if (e instanceof Stopped) {
-      if (e.reason !== 'superseded') setVerdict(isl, stoppedHtml(e), 'bad');
+      setVerdict(isl, stoppedHtml(e), 'bad');
       return;
     }
     setVerdict(isl, `<p class="fl-pg-head">Something went wrong.</p><p>${esc(String(e))}</p>`, 'bad');
@@ -404,12 +417,14 @@ async function schedStep(isl: Island): Promise<void> {
   running(isl, 'Taking the step…');
   let reply: Reply;
   try {
+    owner = isl;
     const p = request({ type: 'sched', code, name: pane.name || 'program', path: s.path });
     isl.cancel = p.cancel;
     reply = await p.promise;
   } catch (e) {
+    if (e instanceof Stopped && e.reason === 'superseded' && (replacedByItself(isl) || true)) return;
     running(isl, null);
-    if (e instanceof Stopped && e.reason !== 'superseded') setVerdict(isl, stoppedHtml(e), 'bad');
+    if (e instanceof Stopped) setVerdict(isl, stoppedHtml(e), 'bad');
     return;
   } finally {
     isl.cancel = null;

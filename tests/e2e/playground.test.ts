@@ -90,6 +90,21 @@ describe('the Playground on a chapter page', () => {
     await v.close();
   });
 
+  test('the newest run wins: a second Run replaces the first, and a run in another Playground stops this one visibly', async () => {
+    const v = await open();
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    expect(await verdict(v.page, PAIR)).toMatch(/ch1-wrapper-buggy: Deadlock/);
+    await v.page.evaluate(([a, b]) => {
+      document.querySelector<HTMLElement>(`${a} [data-action="run"]`)!.click();
+      setTimeout(() => document.querySelector<HTMLElement>(`${b} [data-action="run"]`)!.click(), 0);
+    }, [PAIR, EXERCISE] as const);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/Not solved yet/);
+    const pair = await verdict(v.page, PAIR);
+    expect(pair).toMatch(/another Playground on this page started a run|Deadlock/);
+    await v.close();
+  });
+
   test('the step slider walks the counterexample with the keyboard and highlights the log line', async () => {
     const v = await open();
     await v.page.click(`${PAIR} [data-action="run"]`);
