@@ -26,7 +26,7 @@ describe('glossaryHref', () => {
 
 describe('the glossary page', () => {
   const glossary = readFileSync(new URL('../../content/glossary.mdx', import.meta.url), 'utf8');
-  const headings = [...glossary.matchAll(/^###\s+(.+?)\s*$/gm)].map((m) => m[1]!.replace(/`/g, ''));
+  const headings = [...glossary.matchAll(/^##\s+(.+?)\s*$/gm)].map((m) => m[1]!.replace(/`/g, ''));
 
   it('has its entries in alphabetical order, ignoring case and a leading underscore', () => {
     const key = (h: string) => h.replace(/^_/, '').toLowerCase();
