@@ -62,7 +62,11 @@ export interface ExploreOptions {
   depth?: number;
   /** replay: the schedule string to follow. */
   schedule?: string;
-  /** Stop at the first finding (default true for dpor/enumerate: the counterexample is what readers want). */
+  /**
+   * Stop at the first deadlock or exception (default true for dpor/enumerate: the counterexample is
+   * what readers want). Lesser findings do not stop the search, since another schedule may deadlock.
+   * A search stopped this way counts as complete: its counterexample is definitive.
+   */
   stopAtFirst?: boolean;
   /** Called now and then with progress, for live views. Return false to cancel. */
   onProgress?: (p: Progress) => boolean | void;

@@ -105,6 +105,7 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
   let sample: Report['sample'];
   let stoppedBy: Exclude<Completeness, { complete: true }>['stoppedBy'] | undefined;
   let lastProgress = started;
+  let stoppedAtFinding = false;
 
   while (stoppedBy === undefined) {
     if (executions + blocked >= maxExecutions) {
@@ -136,7 +137,12 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
         );
       }
       sample ??= { schedule: encodeSchedule(ids), trace: run.trace() };
-      if (stopAtFirst && found.length > 0) break;
+      // A deadlock or an exception ends the search; a lesser finding (a leaked descriptor, an unsafe
+      // call, a failed assertion) may hide a deadlock in another schedule, so the search goes on.
+      if (stopAtFirst && found.some((f) => severity(f.kind) <= severity('deadlock'))) {
+        stoppedAtFinding = true;
+        break;
+      }
     }
     // Progress goes out after the first execution and then every 50 ms, so a view updates promptly
     // and a cancel takes effect within one execution.
@@ -148,9 +154,8 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
   }
 
   const findings = [...byKind.values()].sort((a, b) => severity(a.kind) - severity(b.kind));
-  const foundBug = findings.length > 0;
   // A search that stopped at its first finding counts as complete: the counterexample is definitive.
-  if (stoppedBy === undefined && !(stopAtFirst && foundBug)) {
+  if (stoppedBy === undefined && !stoppedAtFinding) {
     stoppedBy = scheduler.incompleteBecause() ?? (cut ? 'maxSteps' : undefined);
   }
   const completeness: Completeness = stoppedBy === undefined ? { complete: true } : { complete: false, stoppedBy };
