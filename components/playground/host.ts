@@ -3,6 +3,7 @@
 import type { FrameRequest, FrameResponse, WorkerRequest, WorkerResponse } from './protocol.ts';
 import type { Progress } from '../../sim/types.ts';
 import { sandboxDocument } from '../../src/playground/sandbox.ts';
+import { sanitizeReply } from './sanitize.ts';
 import workerUrl from '../../src/playground/worker.ts?worker&url';
 
 export type Reply = Exclude<WorkerResponse, { type: 'progress' } | { type: 'ready' } | { type: 'blocked' }>;
@@ -58,7 +59,7 @@ function boot(): Promise<void> {
     const ready = new Promise<void>((resolve) => (workerReady = resolve));
     window.addEventListener('message', (e) => {
       if (!frame || e.source !== frame.contentWindow) return;
-      onFrame(e.data as FrameResponse, source);
+      onFrame(sanitizeReply(e.data) as FrameResponse, source);
     });
     frame.srcdoc = sandboxDocument();
     document.body.append(frame);

@@ -396,6 +396,25 @@ describe('hostile programs from a shared link', () => {
   }
 });
 
+describe('forged replies', () => {
+  test('a program that posts its own results with markup in them cannot run script in the page', async () => {
+    const v = await open();
+    const forge = `  const evil = '<img src=x onerror="document.body.setAttribute(\\'data-owned\\', \\'\\')">';
+  for (let id = 1; id < 200; id++) (self as any).postMessage({ type: 'result', id, log: [{ step: evil, text: evil }], report: {
+    verdict: 'deadlock', completeness: { complete: false, stoppedBy: evil }, notes: [evil], strategy: 'dpor',
+    stats: { executions: evil, distinctOutcomes: evil, elapsedMs: 1 },
+    findings: [{ kind: 'deadlock', message: evil, schedule: evil, stuck: [{ pid: evil, tid: evil, waitsFor: { kind: evil }, sentence: evil }],
+      trace: [{ type: 'mutex.lock', step: 0, pid: evil, tid: evil, time: 0, lock: { addr: evil, name: evil, kind: evil }, word: 1 }] }] } });`;
+    await setCode(v.page, EXERCISE, 0, program(forge));
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    await v.page.waitForTimeout(500);
+    expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
+    expect(await v.page.locator(`${EXERCISE} img`).count()).toBe(0);
+    await v.close();
+  });
+});
+
 describe('accessibility', () => {
   for (const colorScheme of ['light', 'dark'] as const)
   test(`a chapter page with Playgrounds has no axe-core violations, before and after a run (${colorScheme})`, async () => {

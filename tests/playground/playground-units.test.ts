@@ -165,3 +165,36 @@ describe('the log', () => {
     expect(r.sample?.trace.length).toBeGreaterThan(0);
   });
 });
+
+describe('replies from the sandbox', () => {
+  test('a forged report cannot smuggle markup through identifier or number fields', async () => {
+    const { sanitizeReply } = await import('../../components/playground/sanitize.ts');
+    const { verdictHtml } = await import('../../components/playground/views.ts');
+    const forged = {
+      type: 'result',
+      id: 3,
+      report: {
+        verdict: 'deadlock',
+        completeness: { complete: false, stoppedBy: '<img src=x onerror=alert(1)>' },
+        findings: [{ kind: 'deadlock', message: '<b>hi</b>', schedule: '1"><script>', trace: [], stuck: [{ pid: '<svg onload=x>', tid: 1, waitsFor: { kind: 'mutex' }, sentence: '<i>s</i>' }] }],
+        notes: ['<u>n</u>'],
+        stats: { executions: '<script>', distinctOutcomes: 1, elapsedMs: 2 },
+        strategy: 'dpor',
+      },
+      log: [{ step: '1<x>', text: '<pre>' }],
+    };
+    const safe = sanitizeReply(forged);
+    expect(safe.report.findings[0]!.stuck[0]!.pid).toBe(0);
+    expect(safe.report.stats.executions).toBe(0);
+    expect(safe.log[0]!.step).toBe(0);
+    expect(safe.report.findings[0]!.schedule).not.toMatch(/[<>"]/);
+    const html = verdictHtml(safe.report as never);
+    expect(html).not.toMatch(/<(img|script|svg|b|i|u)\b/);
+  });
+
+  test('a transition id with a signal or a variant survives', async () => {
+    const { sanitizeReply } = await import('../../components/playground/sanitize.ts');
+    const s = sanitizeReply({ state: { enabled: [{ id: '1001!SIGUSR1', tid: 1001, pid: 1000, label: 'write(1, "x")' }] } });
+    expect(s.state.enabled[0]).toEqual({ id: '1001!SIGUSR1', tid: 1001, pid: 1000, label: 'write(1, "x")' });
+  });
+});
