@@ -100,6 +100,11 @@ export function traceView(
     }
   };
   range.addEventListener('input', () => set(Number(range.value), true));
+  // Clicking an event on the timeline moves the cursor to its step (the slider stays the keyboard way).
+  tl.addEventListener('click', (e) => {
+    const dot = (e.target as Element).closest('[data-step]');
+    if (dot) set(Number(dot.getAttribute('data-step')), true);
+  });
   host.querySelector('[data-step-prev]')!.addEventListener('click', () => set(Number(range.value) - 1, true));
   host.querySelector('[data-step-next]')!.addEventListener('click', () => set(Number(range.value) + 1, true));
   set(last, false);
