@@ -62,6 +62,11 @@ function examplesOfPage(source: string): { frontmatter: string[]; attributes: st
   return { frontmatter, attributes };
 }
 
+/** The messages of a program's assert(condition, 'message') calls, as written in the source. */
+function assertMessages(source: string): string[] {
+  return [...source.matchAll(/\bassert\s*\([^;]*?,\s*(['"`])(.*?)\1\s*\)/g)].map((m) => m[2]!);
+}
+
 describe('example programs', () => {
   it('there are example programs to check', () => {
     expect(exampleNames.length).toBeGreaterThan(0);
@@ -114,10 +119,20 @@ describe('exercises', () => {
       const source = readFileSync(`${examplesDir}${name}-solution.ts`, 'utf8');
       expect(source, `${name}-solution.ts must contain assert(...)`).toMatch(/\bassert\s*\(/);
     });
+
+    it(`${name}-solution keeps every check the exercise makes`, () => {
+      const broken = assertMessages(readFileSync(`${examplesDir}${name}.ts`, 'utf8'));
+      const fixed = assertMessages(readFileSync(`${examplesDir}${name}-solution.ts`, 'utf8'));
+      expect(broken.filter((m) => !fixed.includes(m)), `${name}-solution.ts drops asserts of ${name}.ts`).toEqual([]);
+    });
   }
 });
 
 describe('pages', () => {
+  it('assert messages are read from single, double and template quotes', () => {
+    expect(assertMessages("assert(a === b, 'one');\nassert(WEXITSTATUS(s) === 3, \"two\");\nassert(v, `three ${v}`);")).toEqual(['one', 'two', 'three ${v}']);
+  });
+
   it('the page scanner reads both frontmatter list styles and every kind of example attribute', () => {
     const block = examplesOfPage('---\ntitle: t\nexamples:\n  - a-one\n  - "b-two"\norder: 1\n---\n<Playground example="c" fixed="d" />\n<Exercise example="e" solution=\'f\' />\n');
     expect(block).toEqual({ frontmatter: ['a-one', 'b-two'], attributes: ['c', 'd', 'e', 'f'] });
