@@ -38,13 +38,17 @@ export interface TraceCount {
   complete: boolean;
 }
 
-/** Enumerates every interleaving (up to maxExecutions) and counts the distinct traces. */
-export function countTraces(newRun: () => Run, options: { maxExecutions?: number; maxSteps?: number } = {}): TraceCount {
+/** Enumerates every interleaving (up to maxExecutions or maxTimeMs) and counts the distinct traces. */
+export function countTraces(
+  newRun: () => Run,
+  options: { maxExecutions?: number; maxSteps?: number; maxTimeMs?: number } = {},
+): TraceCount {
   const maxExecutions = options.maxExecutions ?? 100_000;
+  const deadline = performance.now() + (options.maxTimeMs ?? Number.POSITIVE_INFINITY);
   const scheduler = createEnumerate();
   const forms = new Set<string>();
   let executions = 0;
-  while (executions < maxExecutions) {
+  while (executions < maxExecutions && performance.now() < deadline) {
     if (!scheduler.begin()) return { executions, traces: forms.size, complete: true };
     const run = newRun();
     const steps: Step[] = [];
