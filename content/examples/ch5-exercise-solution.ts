@@ -1,12 +1,15 @@
-// Chapter 5, exercise solution: the handler writes its line with write(), a plain system call.
-import { pthread_create, pthread_join, pthread_self, pthread_kill, sigaction, SIGUSR1,
-         printf, write, assert } from 'forklore';
+// Chapter 5, exercise solution: the handler writes its line
+// with write(), a plain system call.
+import { pthread_create, pthread_join, pthread_self,
+  pthread_kill, sigaction, SIGUSR1, printf, write,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
 
 function* on_usr1() {
-  const n = yield* write(1, 'got SIGUSR1\n'); // straight to fd 1: no buffer, no lock
+  // Straight to fd 1: no buffer, no lock.
+  const n = yield* write(1, 'got SIGUSR1\n');
   assert(n === 12, 'the handler wrote its whole line');
 }
 

@@ -1,12 +1,15 @@
-// Chapter 5, exercise: a signal handler prints with printf, which is not async-signal-safe.
-import { pthread_create, pthread_join, pthread_self, pthread_kill, sigaction, SIGUSR1,
-         printf } from 'forklore';
+// Chapter 5, exercise: a signal handler prints with printf,
+// which is not async-signal-safe.
+import { pthread_create, pthread_join, pthread_self,
+  pthread_kill, sigaction, SIGUSR1, printf, write,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'unsafe-call' };
 
 function* on_usr1() {
-  yield* printf('got SIGUSR1\n'); // the interrupted thread may be inside printf, holding stdout
+  // The thread it interrupts may be inside printf.
+  yield* printf('got SIGUSR1\n');
 }
 
 function* notifier(target: number) {

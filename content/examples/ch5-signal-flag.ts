@@ -1,18 +1,20 @@
-// Chapter 5, fixed: the handler only sets a flag; the work it wanted to do happens outside it.
-import { pthread_create, pthread_join, pthread_self, pthread_kill, sigaction, SIGALRM,
-         malloc, free, cell, load, store, assert } from 'forklore';
+// Chapter 5: a safe handler only sets a flag; the work it
+// stands for happens outside it, in ordinary context.
+import { pthread_create, pthread_join, pthread_self,
+  pthread_kill, sigaction, SIGALRM, malloc, free, cell, load,
+  store, assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
 
-const handled = cell('handled', 0); // volatile sig_atomic_t in C
+const handled = cell('handled', 0); // volatile sig_atomic_t
 
 function* on_alarm() {
   yield* store(handled, 1); // one store: async-signal-safe
 }
 
 function* alarm_clock(target: number) {
-  const p = yield* malloc(8);
+  const p = yield* malloc(8); // a second thread: malloc locks
   yield* free(p);
   yield* pthread_kill(target, SIGALRM);
 }
@@ -25,7 +27,7 @@ export default function* main() {
   yield* free(p);
   yield* pthread_join(t);
   if ((yield* load(handled)) === 1) {
-    const q = yield* malloc(16); // the handler's work, done in ordinary context
+    const q = yield* malloc(16); // the handler's work, here
     assert(q !== 0, 'the deferred work got its memory');
     yield* free(q);
   }

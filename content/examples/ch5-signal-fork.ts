@@ -1,17 +1,19 @@
-// Chapter 5, buggy: fork() in a signal handler, while the interrupted thread is inside malloc (glibc bug 838).
-import { pthread_create, pthread_join, pthread_self, pthread_kill, sigaction, SIGALRM,
-         malloc, free, fork, _exit } from 'forklore';
+// Chapter 5, buggy: fork() in a signal handler while the
+// interrupted thread holds malloc's lock (glibc bug 838).
+import { pthread_create, pthread_join, pthread_self,
+  pthread_kill, sigaction, SIGALRM, malloc, free, fork, _Fork,
+  _exit } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'deadlock' };
 
 function* on_alarm() {
-  const pid = yield* fork(); // glibc's fork first takes malloc's locks: one may be ours already
+  const pid = yield* fork(); // takes malloc's locks first
   if (pid === 0) yield* _exit(0);
 }
 
 function* alarm_clock(target: number) {
-  const p = yield* malloc(8);  // a second thread: malloc and fork really lock
+  const p = yield* malloc(8); // a second thread: malloc locks
   yield* free(p);
   yield* pthread_kill(target, SIGALRM);
 }
@@ -20,8 +22,8 @@ export default function* main() {
   yield* sigaction(SIGALRM, on_alarm);
   const me = yield* pthread_self();
   const t = yield* pthread_create(alarm_clock, me);
-  const p = yield* malloc(100); // the signal may arrive while malloc or free holds the lock
-  yield* free(p);
+  const p = yield* malloc(100); // the signal may come now
+  yield* free(p);               // or now
   yield* pthread_join(t);
   return 0;
 }

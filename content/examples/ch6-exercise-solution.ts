@@ -1,6 +1,8 @@
-// Chapter 6, exercise solution: the parent unlocks; the child, which owns nothing, re-initialises.
-import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
-         pthread_mutex_init, _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// Chapter 6, exercise solution: the parent unlocks; the child,
+// which owns nothing, re-initialises.
+import { mutex, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
@@ -14,12 +16,13 @@ function* server_call() {
 }
 
 function* my_fork() {
-  yield* pthread_mutex_lock(libc_lock);
+  yield* pthread_mutex_lock(libc_lock); // nobody else holds it
   const pid = yield* _Fork();
   if (pid === 0) {
-    yield* pthread_mutex_init(libc_lock, { type: 'recursive' }); // what Plash r815 does
+    // What Plash's revision 815 does.
+    yield* pthread_mutex_init(libc_lock, { type: 'recursive' });
   } else {
-    yield* pthread_mutex_unlock(libc_lock);                      // the owner unlocks
+    yield* pthread_mutex_unlock(libc_lock); // the owner unlocks
   }
   return pid;
 }
@@ -36,7 +39,7 @@ export default function* main() {
     yield* _exit(5);
   }
   const { status } = yield* waitpid(pid);
-  assert(WEXITSTATUS(status) === 5, 'the child made its server call');
+  assert(WEXITSTATUS(status) === 5, 'the child made its call');
   yield* pthread_join(t);
   return 0;
 }

@@ -1,6 +1,8 @@
-// Chapter 6, exercise: a fork wrapper holds a recursive lock across _Fork() and unlocks it in both processes.
-import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
-         _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// Chapter 6, exercise: a fork wrapper holds a recursive lock
+// across _Fork() and unlocks it in both processes.
+import { mutex, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'deadlock' };
@@ -14,9 +16,9 @@ function* server_call() {
 }
 
 function* my_fork() {
-  yield* pthread_mutex_lock(libc_lock);   // no other thread can hold it across the fork
+  yield* pthread_mutex_lock(libc_lock); // nobody else holds it
   const pid = yield* _Fork();
-  yield* pthread_mutex_unlock(libc_lock); // parent and child alike
+  yield* pthread_mutex_unlock(libc_lock); // in both processes
   return pid;
 }
 
@@ -32,7 +34,7 @@ export default function* main() {
     yield* _exit(5);
   }
   const { status } = yield* waitpid(pid);
-  assert(WEXITSTATUS(status) === 5, 'the child made its server call');
+  assert(WEXITSTATUS(status) === 5, 'the child made its call');
   yield* pthread_join(t);
   return 0;
 }

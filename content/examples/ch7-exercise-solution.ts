@@ -1,14 +1,16 @@
-// Chapter 7, exercise solution: lock in prepare, unlock in the parent, re-initialise in the child.
-import { mutex, cell, load, store, pthread_create, pthread_join, pthread_atfork,
-         pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init, fork, _exit, waitpid,
-         WEXITSTATUS, assert } from 'forklore';
+// Chapter 7, exercise solution: lock in prepare, unlock in the
+// parent, re-initialise in the child.
+import { mutex, cell, load, store, pthread_create, pthread_join,
+  pthread_atfork, pthread_mutex_lock, pthread_mutex_unlock,
+  pthread_mutex_init, fork, _exit, waitpid, WEXITSTATUS,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
 
 const stats_lock = mutex('stats_lock');
 const requests = cell('requests', 0);
-const bytes = cell('bytes', 0); // invariant under the lock: bytes === 100 * requests
+const bytes = cell('bytes', 0); // always 100 * requests
 
 function* serve() {
   for (let i = 0; i < 3; i++) {
@@ -27,7 +29,9 @@ function* report() {
   assert(b === 100 * r, 'the statistics are consistent');
 }
 
-function* prepare() { yield* pthread_mutex_lock(stats_lock); } // waits for any update to finish
+function* prepare() {
+  yield* pthread_mutex_lock(stats_lock); // no update half done
+}
 function* parent() { yield* pthread_mutex_unlock(stats_lock); }
 function* child() { yield* pthread_mutex_init(stats_lock); }
 

@@ -1,13 +1,16 @@
-// Chapter 7, exercise: the child reads statistics that another thread updates in two steps under a lock.
-import { mutex, cell, load, store, pthread_create, pthread_join, pthread_mutex_lock,
-         pthread_mutex_unlock, fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// Chapter 7, exercise: the child reads statistics that another
+// thread updates in two steps under a lock.
+import { mutex, cell, load, store, pthread_create, pthread_join,
+  pthread_atfork, pthread_mutex_lock, pthread_mutex_unlock,
+  pthread_mutex_init, fork, _exit, waitpid, WEXITSTATUS,
+  assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'deadlock' };
 
 const stats_lock = mutex('stats_lock');
 const requests = cell('requests', 0);
-const bytes = cell('bytes', 0); // invariant under the lock: bytes === 100 * requests
+const bytes = cell('bytes', 0); // always 100 * requests
 
 function* serve() {
   for (let i = 0; i < 3; i++) {

@@ -1,6 +1,8 @@
-// Chapter 8, buggy: the child of a multi-threaded server does real work before it ever calls exec.
-import { mutex, cell, load, store, pthread_create, pthread_join, pthread_mutex_lock,
-         pthread_mutex_unlock, fork, printf, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// Chapter 8, buggy: the child of a threaded server does real
+// work before it ever calls exec.
+import { mutex, cell, load, store, pthread_create, pthread_join,
+  pthread_mutex_lock, pthread_mutex_unlock, fork, execve,
+  printf, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'deadlock' };
@@ -8,8 +10,8 @@ export const expected = { verdict: 'deadlock' };
 const config_lock = mutex('config_lock');
 const level = cell('level', 1);
 
-function* reloader() {
-  yield* pthread_mutex_lock(config_lock);  // another thread re-reads the configuration
+function* reloader() { // re-reads the configuration
+  yield* pthread_mutex_lock(config_lock);
   yield* store(level, 2);
   yield* pthread_mutex_unlock(config_lock);
 }
@@ -18,7 +20,7 @@ export default function* main() {
   const t = yield* pthread_create(reloader);
   const pid = yield* fork();
   if (pid === 0) {
-    yield* pthread_mutex_lock(config_lock); // may be held by the reloader, which is not here
+    yield* pthread_mutex_lock(config_lock); // held at the fork?
     const l = yield* load(level);
     yield* pthread_mutex_unlock(config_lock);
     yield* printf(`job at level ${l}\n`);

@@ -1,8 +1,11 @@
-// The landing page's program, repaired: atfork handlers make sure nobody holds the lock while fork copies it.
-import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
-         pthread_mutex_init, pthread_atfork, fork, _exit, waitpid } from 'forklore';
+// The landing page's program, repaired: atfork handlers make
+// sure nobody holds the lock while fork copies memory.
+import { mutex, pthread_create, pthread_join, pthread_atfork,
+  pthread_mutex_lock, pthread_mutex_unlock, pthread_mutex_init,
+  fork, _exit, waitpid } from 'forklore';
 
-export const options = { libc: 'none' }; // no C library locks: only the program's own
+// No C library locks: only the program's own.
+export const options = { libc: 'none' };
 export const expected = { verdict: 'ok' };
 
 const lock = mutex('lock');
@@ -12,16 +15,16 @@ function* worker() {
   yield* pthread_mutex_unlock(lock);
 }
 
-function* prepare() { yield* pthread_mutex_lock(lock); }   // wait until the worker is out
+function* prepare() { yield* pthread_mutex_lock(lock); }
 function* parent() { yield* pthread_mutex_unlock(lock); }
-function* child() { yield* pthread_mutex_init(lock); }     // the child owns nothing: start afresh
+function* child() { yield* pthread_mutex_init(lock); }
 
 export default function* main() {
   yield* pthread_atfork(prepare, parent, child);
   const t = yield* pthread_create(worker);
-  const pid = yield* fork();
+  const pid = yield* fork(); // all memory, but one thread
   if (pid === 0) {
-    yield* pthread_mutex_lock(lock);
+    yield* pthread_mutex_lock(lock); // held by the worker?
     yield* _exit(0);
   }
   yield* waitpid(pid);
