@@ -307,7 +307,8 @@ async function run(isl: Island): Promise<void> {
     }
     if (mode === 'random') {
       const pane = isl.panes[0]!;
-      const rr = await ask(isl, pane, codes[0]!, { mode: 'random', runs: 200, seed: (Date.now() % 100000) + 1 }, 'Running 200 random schedules');
+      const seed = (Date.now() % 100000) + 1;
+      const rr = await ask(isl, pane, codes[0]!, { mode: 'random', runs: 200, seed }, 'Running 200 random schedules');
       if (rr.type !== 'result') return errorOut(isl, rr);
       const rc = await ask(isl, pane, codes[0]!, { mode: 'check' }, 'Checking every schedule');
       if (rc.type !== 'result') return errorOut(isl, rc);
@@ -316,6 +317,7 @@ async function run(isl: Island): Promise<void> {
       setVerdict(
         isl,
         `<p class="fl-pg-head">Random: ${s.failedRuns ?? 0} of ${s.runs ?? 200} schedules went wrong. Exhaustive: ${rc.report.verdict === 'ok' ? 'no schedule goes wrong' : esc(rc.report.verdict)}.</p>` +
+          `<p>The random runs used seed ${seed}; run again for another sample. The exhaustive search is the same every time.</p>` +
           reportWithBlocked(isl, rc.report),
         verdictKind(rc.report.verdict),
       );
@@ -474,7 +476,7 @@ async function share(isl: Island): Promise<void> {
   isl.el.dataset.shareUrl = url;
   try {
     await navigator.clipboard.writeText(url);
-    note(isl, 'Link copied: it holds the code and the schedule shown.');
+    note(isl, `Link copied: it holds the code${isl.lastSchedule ? ' and the schedule shown' : ''}.`);
   } catch {
     const n = q(isl, '[data-note]');
     n.innerHTML = `<label>Copy this link: <input type="text" readonly value="${esc(url)}" size="30"></label>`;
