@@ -336,8 +336,14 @@ async function run(isl: Island): Promise<void> {
     running(isl, null);
     let html = reportWithBlocked(isl, r.report);
     if (isl.exercise) {
-      const solved = r.report.verdict === 'ok';
-      html = `<p class="fl-pg-head">${solved ? 'Solved: no schedule goes wrong, and the child still does its work.' : 'Not solved yet.'}</p>` + html;
+      // Solved means proved: every schedule explored, none wrong (the program's asserts included).
+      const solved = r.report.verdict === 'ok' && r.report.completeness.complete;
+      const head = solved
+        ? 'Solved: no schedule goes wrong, and the child still does its work.'
+        : r.report.verdict === 'ok'
+          ? 'Not proved yet: no schedule went wrong, but the search stopped before it saw them all.'
+          : 'Not solved yet.';
+      html = `<p class="fl-pg-head">${head}</p>` + html;
       if (solved) {
         markSolved(isl.id);
         isl.el.dataset.solved = 'true';
