@@ -2,7 +2,6 @@
 // operations to the world. Every `yield*` into it is a step boundary; what lies between is atomic.
 import {
   AssertionFailure,
-  type AtforkEntry,
   type CellHandle,
   type CondHandle,
   type ForkPlan,

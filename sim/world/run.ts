@@ -6,7 +6,6 @@ import type { LockRef, TraceEvent } from '../events.ts';
 import {
   AssertionFailure,
   INSTANT_OPS,
-  type AtforkEntry,
   type HandlerFn,
   type InstantOp,
   type MutexHandle,
@@ -79,10 +78,7 @@ class World implements Run {
   private enabledCache: Transition[] | null = null;
   private readonly stdin: string[] = [];
 
-  private readonly program: Program;
-
   constructor(program: Program, opts: RunOptions) {
-    this.program = program;
     this.libc = program.options.libc ?? 'glibc';
     this.strict = program.options.strict ?? false;
     this.maxSteps = opts.maxSteps ?? 10_000;
@@ -599,7 +595,7 @@ class World implements Run {
   // ---------------------------------------------------------------- mutexes
 
   /** One attempt to take `m` for `t`: returns true when acquired, false when it now waits. */
-  private lockAttempt(t: Thread, p: Proc, m: MutexObj): boolean {
+  private lockAttempt(t: Thread, m: MutexObj): boolean {
     const retry = t.phase === 'woken';
     const old = retry || m.word !== 0 ? m.word : 0;
     if (!retry && m.word === 0) {
@@ -625,7 +621,7 @@ class World implements Run {
     return false;
   }
 
-  private doLock(t: Thread, p: Proc, m: MutexObj): number | null {
+  private doLock(t: Thread, m: MutexObj): number | null {
     if (t.phase === 'run' && m.word !== 0 && m.owner === t.tid) {
       if (m.type === 'recursive') {
         m.count++;
@@ -634,10 +630,10 @@ class World implements Run {
       }
       if (m.type === 'errorcheck') return EDEADLK;
     }
-    return this.lockAttempt(t, p, m) ? 0 : null;
+    return this.lockAttempt(t, m) ? 0 : null;
   }
 
-  private doUnlock(t: Thread, p: Proc, m: MutexObj): number {
+  private doUnlock(t: Thread, m: MutexObj): number {
     if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) {
       this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: EPERM, word: m.word });
       return EPERM;
@@ -673,7 +669,7 @@ class World implements Run {
     switch (o.k) {
       case 'lock': {
         const m = this.mutexObj(p, o.m);
-        const r = this.doLock(t, p, m);
+        const r = this.doLock(t, m);
         if (r !== null) this.complete(t, r);
         return;
       }
@@ -691,7 +687,7 @@ class World implements Run {
         return;
       }
       case 'unlock':
-        this.complete(t, this.doUnlock(t, p, this.mutexObj(p, o.m)));
+        this.complete(t, this.doUnlock(t, this.mutexObj(p, o.m)));
         return;
       case 'minit': {
         const m = this.mutexObj(p, o.m);
@@ -739,7 +735,7 @@ class World implements Run {
         const m = this.mutexObj(p, o.m);
         if (t.phase === 'run') {
           const c = this.mem(p, o.c) as CondObj;
-          this.doUnlock(t, p, m);
+          this.doUnlock(t, m);
           c.waiters.push(t.tid);
           t.phase = 'cond';
           this.emit(t, { type: 'cond.wait', name: c.name, mutex: m.name });
@@ -747,7 +743,7 @@ class World implements Run {
         }
         // relock (after a signal) or woken (after the mutex's FUTEX_WAKE)
         if (t.phase === 'relock') t.phase = 'run';
-        if (this.lockAttempt(t, p, m)) this.complete(t, 0);
+        if (this.lockAttempt(t, m)) this.complete(t, 0);
         return;
       }
       case 'cond_signal': {
