@@ -24,7 +24,12 @@ export function verdictHtml(report: Report, heading?: string): string {
     : `the search stopped early (${report.completeness.stoppedBy}), so this is not a proof`;
   const parts: string[] = [];
   parts.push(`<p class="fl-pg-head">${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</p>`);
-  if (f) parts.push(`<p>${esc(f.message)}</p>`);
+  if (f) {
+    // The stuck threads are listed below; keep the message's summary without repeating them.
+    let message = f.message;
+    for (const t of f.stuck ?? []) message = message.replace(t.sentence, '').trim();
+    if (message) parts.push(`<p>${esc(message)}</p>`);
+  }
   if (f?.stuck?.length) {
     parts.push('<ul>' + f.stuck.map((t) => `<li>${esc(t.sentence)}${t.holderLeftBehindByFork ? ' <strong class="fl-pg-orphan">(left behind by fork)</strong>' : ''}</li>`).join('') + '</ul>');
   }
