@@ -1,7 +1,7 @@
 // fork and _Fork: the child's one thread built by replay, atfork order, libc models, ids and accesses.
 import { describe, expect, it } from 'vitest';
 import {
-  EPERM, _Fork, _exit, assert, cell, fork, getpid, gettid, load, malloc, mutex, printf, pthread_atfork,
+  EPERM, _Fork, _exit, assert, cell, fflush, fork, getline, getpid, gettid, load, malloc, mutex, printf, pthread_atfork,
   pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock, store, waitpid, WEXITSTATUS,
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
@@ -201,5 +201,37 @@ describe('fork', () => {
     const [f] = run.findings();
     expect(f?.kind).toBe('error');
     expect(f?.message).toContain('nondeterministic program');
+  });
+});
+
+describe('glibc bug 19431: fflush(NULL), getline and fork', () => {
+  function* flusher() { yield* fflush(null); }
+  function* reader() { yield* getline('stdin'); }
+  function* forker() {
+    const pid = yield* fork();
+    if (pid === 0) yield* _exit(0);
+    yield* waitpid(pid);
+  }
+  const program = (libc: 'glibc' | 'glibc-2.7') => prog(function* main() {
+    const a = yield* pthread_create(flusher);
+    const b = yield* pthread_create(reader);
+    const c = yield* pthread_create(forker);
+    yield* pthread_join(a);
+    yield* pthread_join(b);
+    yield* pthread_join(c);
+    yield* _exit(0);
+  }, { libc });
+
+  it('closes a three-lock cycle under glibc 2.7\'s fork (arena, then the list lock)', () => {
+    const report = explore(program('glibc-2.7'));
+    expect(report.verdict).toBe('deadlock');
+    const held = report.findings[0]!.stuck!.filter((s) => s.waitsFor.kind === 'mutex').map((s) => s.waitsFor.name).sort();
+    expect(held).toEqual(['_IO_list_all_lock', 'main_arena', 'stdin_lock']);
+  });
+
+  it('has no cycle under modern glibc, which takes malloc\'s locks last', () => {
+    const report = explore(program('glibc'), { stopAtFirst: false });
+    expect(report.verdict).toBe('ok');
+    expect(report.completeness).toEqual({ complete: true });
   });
 });
