@@ -1,6 +1,6 @@
-// Exhaustive stateless search with source-DPOR and sleep sets (Abdulla, Aronis, Jonsson, Sagonas,
-// POPL'14): every Mazurkiewicz trace of the program is explored, usually once, by re-executing it from
-// the start along a stack of choice points.
+// Exhaustive stateless search with optimal DPOR: sleep sets and wakeup trees (Abdulla, Aronis, Jonsson,
+// Sagonas, POPL'14). Every Mazurkiewicz trace of the program is explored once, by re-executing it from
+// the start along a stack of choice points; a reversed race plants the whole sequence that reverses it.
 import type { Access, BlockedStep, Transition } from '../types.ts';
 import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
 
@@ -24,6 +24,8 @@ interface Event {
   acc: readonly Acc[];
   /** vc[slot(t)] = the number of thread t's events that happen before (or are) this one. */
   vc: number[];
+  /** The step disabled another thread or ended the run: it commutes with nothing. */
+  wild?: boolean;
 }
 
 /** A transition that need not be tried here: its traces are covered by a sibling already explored. */
@@ -39,14 +41,26 @@ interface Saved {
   enablers: Map<number, number[]>;
 }
 
+/** A branch still to explore: a step, then (a wakeup tree of) what must follow it. */
+interface Wakeup {
+  id: string;
+  tid: number;
+  /** The step's accesses, or null when it was planted without running it (they are not known). */
+  acc: readonly Acc[] | null;
+  then: Wakeup[];
+}
+
 /** A choice point: the state before the step at the same depth. */
 interface Node {
   enabled: readonly Transition[];
-  /** Ids that must be explored from here (a source set). */
-  backtrack: Set<string>;
-  /** Ids explored or being explored from here. */
-  done: Set<string>;
+  /** Branches planted here by reversed races, leftmost first (the wakeup tree minus the branch taken). */
+  pending: Wakeup[];
   sleep: Map<string, Asleep>;
+  /**
+   * Branches fully explored from here, with their accesses (null for a step that disabled another
+   * thread: it depends on that thread whatever the accesses say).
+   */
+  done: Map<string, { tid: number; acc: readonly Acc[] | null }>;
   chosen: string;
   /** The tid and accesses of the step chosen here in the latest execution (it joins `sleep` when done). */
   chosenTid: number;
@@ -118,8 +132,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   let threadSeq = new Map<number, number>();
   /** Clocks of the steps that enabled a thread which could not run before them (a wake, a create, a fork). */
   let enablers = new Map<number, number[]>();
-  /** The sleep set of the node about to be created. */
+  /** The sleep set and the wakeup subtree of the node about to be created. */
   let nextSleep = new Map<string, Asleep>();
+  let nextWakeup: Wakeup[] = [];
   let preemptions = 0;
   let lastTid: number | undefined;
 
@@ -129,16 +144,67 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   const withinBound = (t: Transition, node: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined }): boolean =>
     bound === undefined || node.preemptions + (isPreemption(t, node.enabled, node.lastTid) ? 1 : 0) <= bound;
 
-  /** Adds `tid`'s transitions enabled at `node` and not asleep there to its backtrack set; false if none. */
+  /** True when `id` is already taken, explored, asleep or pending at `node`. */
+  const known = (node: Node, id: string): boolean =>
+    node.chosen === id || node.sleep.has(id) || node.done.has(id) || node.pending.some((w) => w.id === id);
+
+  /** Plants single steps: every transition of `tid` at `node` not known there yet; false if none. */
   function addThread(node: Node, tid: number): boolean {
     let added = false;
     for (const t of node.enabled) {
-      if (t.tid === tid && !node.sleep.has(t.id)) {
-        node.backtrack.add(t.id);
+      if (t.tid === tid && !known(node, t.id)) {
+        node.pending.push({ id: t.id, tid: t.tid, acc: null, then: [] });
         added = true;
       }
     }
     return added;
+  }
+
+  /** Is the step `c` a weak initial of the sequence `v`: can v be reordered to start with it? */
+  function weakInitial(c: { id: string; tid: number; acc: readonly Acc[] | null }, v: readonly Event[]): boolean {
+    let clash = false;
+    for (let k = 0; k < v.length; k++) {
+      const x = v[k]!;
+      if (x.tid === c.tid) {
+        if (x.id !== c.id) return false;
+        for (let l = 0; l < k; l++) if (at(x.vc, v[l]!.slot) >= v[l]!.seq) return false;
+        return true;
+      }
+      if (!clash && (c.acc === null || x.wild || conflicts(c.acc, x.acc))) clash = true;
+    }
+    return !clash;
+  }
+
+  /** v without the first step of `tid`. */
+  const without = (v: readonly Event[], tid: number): Event[] => {
+    const k = v.findIndex((x) => x.tid === tid);
+    return k < 0 ? [...v] : [...v.slice(0, k), ...v.slice(k + 1)];
+  };
+
+  /**
+   * Plants the sequence v at `node` unless an explored branch (asleep) or a planted one already covers
+   * it: walk down the wakeup tree while some branch's step is a weak initial of what is left of v.
+   */
+  function plant(node: Node, v: readonly Event[]): void {
+    for (const [id, q] of node.sleep) if (weakInitial({ id, tid: q.tid, acc: q.acc }, v)) return;
+    for (const [id, q] of node.done) if (weakInitial({ id, tid: q.tid, acc: q.acc }, v)) return;
+    let level = node.pending;
+    let rest: Event[] = [...v];
+    for (;;) {
+      if (rest.length === 0) return;
+      const match = level.find((w) => weakInitial(w, rest));
+      if (!match) break;
+      // A leaf that starts v (up to reordering) covers it: the search from there finds the rest.
+      if (match.then.length === 0) return;
+      rest = without(rest, match.tid);
+      level = match.then;
+    }
+    let chain: Wakeup[] = level;
+    for (const x of rest) {
+      const w: Wakeup = { id: x.id, tid: x.tid, acc: x.wild ? null : x.acc, then: [] };
+      chain.push(w);
+      chain = w.then;
+    }
   }
 
   /**
@@ -175,17 +241,22 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     return initials;
   }
 
-  /** Source-DPOR's race reversal: make sure some initial of notdep(e).e' is explored before e. */
-  function reverseRace(node: Node, initials: readonly Event[]): void {
-    for (const id of node.backtrack) {
-      const t = node.enabled.find((u) => u.id === id);
-      if (t && initials.some((x) => x.tid === t.tid)) return;
+  /**
+   * The race reversal of optimal DPOR: plant notdep(e).e' at the node before e, and with its first step
+   * every other choice of that thread there (a signal delivered or not, a spurious wake-up).
+   */
+  function reverseRace(j: number, current: Event): void {
+    const e = events[j]!;
+    const node = nodes[j]!;
+    const v: Event[] = [];
+    for (let k = j + 1; k < events.length; k++) {
+      const ek = events[k]!;
+      if (at(ek.vc, e.slot) < e.seq) v.push(ek);
     }
-    // An initial asleep here has its traces covered by a sibling explored before: nothing to add.
-    if (initials.some((x) => node.sleep.has(x.id))) return;
-    for (const x of initials) if (addThread(node, x.tid)) return;
-    // Every transition of every initial is asleep: exploring everything awake is always sound.
-    for (const t of node.enabled) if (!node.sleep.has(t.id)) node.backtrack.add(t.id);
+    // e' itself will run in another state once it goes before e, so what it touches there is unknown:
+    // it counts as touching everything (only its thread and place are known).
+    v.push({ ...current, wild: true });
+    plant(node, v);
   }
 
   /**
@@ -204,7 +275,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       if (!reverse || at(raceClock, ej.slot) >= ej.seq) continue;
       const initials = runnableInitialsAfter(j, current);
       if (initials.length === 0) continue;
-      reverseRace(nodes[j]!, initials);
+      reverseRace(j, current);
       join(raceClock, ej.vc);
     }
   }
@@ -219,24 +290,26 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       }
       for (let i = nodes.length - 1; i >= 0; i--) {
         const node = nodes[i]!;
-        let next: string | undefined;
-        for (const id of node.backtrack) {
-          if (node.done.has(id) || node.sleep.has(id)) continue;
-          const t = node.enabled.find((u) => u.id === id)!;
+        let next: Wakeup | undefined;
+        while (node.pending.length > 0) {
+          const w = node.pending.shift()!;
+          const t = node.enabled.find((u) => u.id === w.id);
+          // A planted step that cannot run here (it named a blocked thread) or is covered is dropped.
+          if (!t || node.sleep.has(w.id) || node.done.has(w.id) || w.id === node.chosen) continue;
           if (!withinBound(t, node)) {
-            node.done.add(id);
             prunedByBound = true;
             continue;
           }
-          next = id;
+          next = w;
           break;
         }
         if (next === undefined) continue;
         // The subtree below the previous choice is finished: it goes to sleep for the later siblings,
         // unless it disabled a thread, which makes it dependent with that thread whatever it accessed.
         if (!node.chosenDisables) node.sleep.set(node.chosen, { tid: node.chosenTid, acc: node.chosenAcc });
-        node.done.add(next);
-        node.chosen = next;
+        node.done.set(node.chosen, { tid: node.chosenTid, acc: node.chosenDisables ? null : node.chosenAcc });
+        node.chosen = next.id;
+        nextWakeup = next.then;
         nodes.length = i + 1;
         events.length = i;
         const saved = node.saved!;
@@ -262,17 +335,28 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         return node.chosen;
       }
       const sleep = nextSleep;
+      const wakeup = nextWakeup;
+      nextWakeup = [];
       const candidates = sleep.size === 0 ? enabled : enabled.filter((t) => !sleep.has(t.id));
       const node0 = { enabled, preemptions, lastTid };
       const allowed = bound === undefined ? candidates : candidates.filter((t) => withinBound(t, node0));
       if (allowed.length < candidates.length) prunedByBound = true;
       if (allowed.length === 0) return null;
-      const p = preferred(allowed, lastTid);
+      // Follow the wakeup tree planted for this node if there is one, else take any awake step.
+      let pending = [...wakeup];
+      let p: Transition | undefined;
+      while (pending.length > 0 && !p) {
+        const w = pending.shift()!;
+        p = allowed.find((t) => t.id === w.id);
+        if (p) nextWakeup = w.then;
+      }
+      p ??= preferred(allowed, lastTid);
+      pending = pending.filter((w) => w.id !== p.id);
       const node: Node = {
         enabled,
-        backtrack: new Set([p.id]),
-        done: new Set([p.id]),
+        pending,
         sleep,
+        done: new Map(),
         chosen: p.id,
         chosenTid: p.tid,
         chosenAcc: [],
@@ -325,7 +409,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           ? (ej: Event) => disabled.has(ej.tid) || conflicts(ej.acc, acc)
           : (ej: Event) => conflicts(ej.acc, acc);
 
-      const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock };
+      const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock, wild: endsRun || disabled.size > 0 };
       analyse(current, clock, raceClock, dependsOn, true);
       threadClock.set(tid, clock);
       events.push(current);
