@@ -1214,7 +1214,7 @@ class World implements Run {
           .map((t) => ({
             tid: t.tid,
             state: t.exited ? 'exited' : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !this.canRun(t, p)) ? 'blocked' : 'runnable',
-            next: t.pending ? describeOp(t.pending) : null,
+            next: t.pending ? describeOp(t.pending) + (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '') : null,
             clock: t.clock,
           })),
         locks: [...p.mem.values()]
