@@ -6,7 +6,7 @@ const sim = (simModules['../../sim/index.ts'] ?? {}) as Record<string, unknown> 
 const api = simModules['../../sim/api/index.ts'] ?? {};
 import type { Program, ProgramOptions, Expected, Report } from '../../sim/types.ts';
 import type { TraceEvent } from '../../sim/events.ts';
-import type { WorkerRequest, WorkerResponse, LogLine, Choice } from '../../components/playground/protocol.ts';
+import type { WorkerRequest, WorkerResponse, Choice } from '../../components/playground/protocol.ts';
 import { logLines } from '../../components/playground/log-lines.ts';
 
 const post = (m: WorkerResponse) => (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
