@@ -84,12 +84,16 @@ export function traceView(
     range.setAttribute('aria-valuetext', `step ${step} of ${last}: ${words}`);
     tl.innerHTML = timelineSvg(trace, { stuck: step === last ? opts.stuck : undefined, step, idPrefix: opts.idPrefix });
     st.innerHTML = stateHtml(trace, step);
+    // The current line is the last one at or before this step: a step without a system call (an
+    // uncontended lock) leaves the cursor on the call before it, as strace would.
     let current: HTMLElement | null = null;
     for (const li of logEl.children as HTMLCollectionOf<HTMLElement>) {
       const s = Number(li.dataset.s);
       li.classList.toggle('fl-future', s > step);
-      if (s === step) { li.setAttribute('aria-current', 'step'); current ??= li; } else li.removeAttribute('aria-current');
+      li.removeAttribute('aria-current');
+      if (s <= step) current = li;
     }
+    current?.setAttribute('aria-current', 'step');
     // Scroll the log (not the page) to the current line after layout, never forcing one here.
     if (current) {
       const line = current;

@@ -119,8 +119,13 @@ describe('the Playground on a chapter page', () => {
     expect(await range.getAttribute('aria-valuetext')).toMatch(new RegExp(`^step 1 of ${max}: `));
     await v.page.keyboard.press('End');
     expect(await range.inputValue()).toBe(String(max));
-    const current = v.page.locator(`${PAIR} [data-results] [data-log] li[aria-current="step"]`).first();
-    expect(await current.getAttribute('data-s')).toBe(String(max));
+    const log = v.page.locator(`${PAIR} [data-results] [data-log]`).first();
+    const lastLine = log.locator('li').last();
+    expect(await log.locator('li[aria-current="step"]').count()).toBe(1);
+    expect(await lastLine.getAttribute('aria-current')).toBe('step');
+    await v.page.keyboard.press('Home');
+    expect(await log.locator('li.fl-future').count()).toBeGreaterThan(0);
+    expect(await lastLine.getAttribute('aria-current')).toBeNull();
     await v.close();
   });
 
