@@ -1,6 +1,6 @@
 // The site shell a documentation reader expects: islands, code without JS, search, themes, mobile nav, skip link, 404.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openSite, type Site } from './harness.ts';
+import { openSite, runAxe, type Site } from './harness.ts';
 
 /** A page the site foundation owns: an MDX page importing an island and a highlighted code block. */
 const PIPELINE = 'pipeline-check/';
@@ -153,7 +153,9 @@ describe('the edges', () => {
     const visit = await site.visit('no-such-page/', { allowStatus: (url, status) => url === missing && status === 404 });
     expect(visit.response?.status()).toBe(404);
     expect(await visit.page.locator('h1').innerText()).toMatch(/404|not found/i);
-    expect(await visit.page.locator(`a[href="${site.base}"]`).count()).toBeGreaterThan(0);
+    expect(await visit.page.locator(`main a[href="${site.base}"]`).count()).toBeGreaterThan(0);
+    expect(await visit.page.locator(`main a[href="${site.base}the-bug/"]`).count()).toBeGreaterThan(0);
+    expect(await runAxe(visit.page)).toEqual([]);
     expect(visit.failedRequests).toEqual([]);
     expect(visit.consoleErrors).toEqual([]);
     await visit.close();
