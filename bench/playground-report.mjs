@@ -41,7 +41,7 @@ async function clickToVerdict(page) {
         const obs = new MutationObserver(() => {
           if (verdict.textContent && el.querySelector('[data-running]').hidden) {
             obs.disconnect();
-            resolve(performance.now() - t0);
+            resolve({ ms: performance.now() - t0, at: performance.now() });
           }
         });
         obs.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -82,8 +82,8 @@ try {
   const warm = [];
   for (let i = 0; i < 5; i++) {
     const { context: c, page: p } = await fresh();
-    cold.push(await clickToVerdict(p));
-    warm.push(await clickToVerdict(p));
+    cold.push((await clickToVerdict(p)).ms);
+    warm.push((await clickToVerdict(p)).ms);
     await c.close();
   }
   console.log(`click to verdict, unedited pair (first Run on a fresh page): median ${median(cold).toFixed(0)} ms [${cold.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.uneditedMs} ms`);
@@ -103,9 +103,8 @@ try {
     await p.keyboard.press('ControlOrMeta+a');
     const t0 = await p.evaluate(() => performance.now());
     await p.keyboard.insertText(FIXED);
-    const clicked = await clickToVerdict(p);
-    const t1 = await p.evaluate(() => performance.now());
-    edited.push(Math.max(clicked, t1 - t0 - 0));
+    const { at } = await clickToVerdict(p);
+    edited.push(at - t0);
     await c.close();
   }
   console.log(`first change to verdict, edited with a cold compiler: median ${median(edited).toFixed(0)} ms [${edited.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.editedColdMs} ms`);
