@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { crawlLinks, openSite, type Site } from './harness.ts';
+import { crawlLinks, openSite, runAxe, type Site } from './harness.ts';
 
 const BASE = '/fork-lore-sub/';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,13 +50,14 @@ describe(`the site built with BASE_PATH=${BASE}`, () => {
     expect(checked).toBeGreaterThanOrEqual(site.pages().length);
   });
 
-  test('the landing page, a chapter and the playground page load with no console errors and no failed requests', async () => {
+  test('the landing page, a chapter and the playground page load with no console errors, no failed requests and no axe-core violations', async () => {
     // The crawl above already fetched every page and asset; these pages add what only a browser
     // fetches (scripts' own imports, the search index), without repeating every page's load.
     const problems: Record<string, string[]> = {};
     for (const path of ['', 'the-bug/', 'playground/']) {
       const visit = await site.visit(path, { waitUntil: 'networkidle' });
-      const found = [...visit.consoleErrors, ...visit.failedRequests];
+      const violations = (await runAxe(visit.page)).map((v) => `${v.id}: ${v.targets.slice(0, 3).join(', ')}`);
+      const found = [...visit.consoleErrors, ...visit.failedRequests, ...violations];
       if (visit.response?.status() !== 200) found.push(`HTTP ${visit.response?.status()}`);
       if (found.length > 0) problems[path || '(landing)'] = found;
       await visit.close();
