@@ -259,20 +259,54 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     plant(node, v);
   }
 
+  // Indexes of the events of this execution by object key and by process, so that a step's
+  // dependent predecessors are found without scanning the whole execution.
+  const byKey = new Map<number, number[]>();
+  const byProcess = new Map<number, number[]>();
+  const byProcessAll = new Map<number, number[]>();
+  const push = (index: Map<number, number[]>, k: number, j: number) => {
+    const list = index.get(k);
+    if (!list) index.set(k, [j]);
+    else if (list[list.length - 1] !== j) list.push(j);
+  };
+  function indexEvent(e: Event, j: number): void {
+    for (const a of e.acc) {
+      push(byKey, a.key, j);
+      push(byProcess, a.pid, j);
+      if (a.all) push(byProcessAll, a.pid, j);
+    }
+  }
+  function truncateIndexes(length: number): void {
+    for (const index of [byKey, byProcess, byProcessAll]) {
+      for (const list of index.values()) while (list.length > 0 && list[list.length - 1]! >= length) list.pop();
+    }
+  }
+  /** The earlier events that may conflict with `acc`, latest first. */
+  function candidatesFor(acc: readonly Acc[]): number[] {
+    const seen = new Set<number>();
+    for (const a of acc) {
+      for (const j of (a.all ? byProcess.get(a.pid) : byKey.get(a.key)) ?? []) seen.add(j);
+      for (const j of byProcessAll.get(a.pid) ?? []) seen.add(j);
+    }
+    return [...seen].sort((x, y) => y - x);
+  }
+
   /**
-   * Walks back over the steps before `current`: every dependent one happens before it (its clock joins
-   * `clock`). Those not already ordered before it by other means are its races; a race counts only if
-   * `current` could have gone first (some initial of notdep(e).e' can run before e): a step enabled by
-   * e, like a thread woken by an unlock, is not a race with e, and the walk goes on past e to the
-   * earlier steps it did race with (the lock before that unlock). `raceClock` starts as the thread's own
-   * history, without the step that enabled it.
+   * Walks back over the steps before `current` (all of them, or the given candidates, latest first):
+   * every dependent one happens before it (its clock joins `clock`). Those not already ordered before
+   * it by other means are its races; a race counts only if `current` could have gone first (some
+   * initial of notdep(e).e' can run before e): a step enabled by e, like a thread woken by an unlock,
+   * is not a race with e, and the walk goes on past e to the earlier steps it did race with (the lock
+   * before that unlock). `raceClock` starts as the thread's own history, without its enabler.
    */
-  function analyse(current: Event, clock: number[], raceClock: number[], dependsOn: (e: Event) => boolean, reverse: boolean): void {
-    for (let j = events.length - 1; j >= 0; j--) {
+  function analyse(current: Event, clock: number[], raceClock: number[], dependsOn: (e: Event) => boolean, candidates: number[] | null): void {
+    const n = candidates ? candidates.length : events.length;
+    for (let k = 0; k < n; k++) {
+      const j = candidates ? candidates[k]! : events.length - 1 - k;
       const ej = events[j]!;
       if (ej.tid === current.tid || !dependsOn(ej)) continue;
       join(clock, ej.vc);
-      if (!reverse || at(raceClock, ej.slot) >= ej.seq) continue;
+      if (at(raceClock, ej.slot) >= ej.seq) continue;
       const initials = runnableInitialsAfter(j, current);
       if (initials.length === 0) continue;
       reverseRace(j, current);
@@ -312,6 +346,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         nextWakeup = next.then;
         nodes.length = i + 1;
         events.length = i;
+        truncateIndexes(i);
         const saved = node.saved!;
         threadClock = new Map(saved.threadClock);
         threadSeq = new Map(saved.threadSeq);
@@ -410,8 +445,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           : (ej: Event) => conflicts(ej.acc, acc);
 
       const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock, wild: endsRun || disabled.size > 0 };
-      analyse(current, clock, raceClock, dependsOn, true);
+      analyse(current, clock, raceClock, dependsOn, endsRun || disabled.size > 0 ? null : candidatesFor(acc));
       threadClock.set(tid, clock);
+      indexEvent(current, events.length);
       events.push(current);
       for (const u of disabled) addThread(node, u);
 
@@ -452,7 +488,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         raceClock[s] = seq;
         const acc = internAll(accesses);
         const current: Event = { id: t.id, tid: t.tid, slot: s, seq, acc, vc: clock };
-        analyse(current, clock, raceClock, (ej) => conflicts(ej.acc, acc), true);
+        analyse(current, clock, raceClock, (ej) => conflicts(ej.acc, acc), candidatesFor(acc));
       }
     },
 
