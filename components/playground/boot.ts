@@ -45,7 +45,7 @@ class FlPlayground extends HTMLElement {
       this.dataset.solved = 'true';
     }
     const panes = this.querySelectorAll<HTMLElement>('[data-pane]');
-    const edited = [...panes].some((p) => p.tagName === 'SECTION' && storageGet(`${EDIT_PREFIX}${id}:${p.dataset.pane}`));
+    const edited = [...panes].some((p) => p.tagName === 'SECTION' && storageGet(EDIT_PREFIX + (p.dataset.name || 'blank')));
     if (edited || /^#(?:pg|share)=/.test(location.hash)) void load().then((c) => c.restore(this, location.hash));
   }
 }

@@ -14,6 +14,8 @@ import type { CompileError } from './compile.ts';
 interface Pane {
   index: number;
   name: string;
+  /** Where the reader's edit of this program is kept: the example's name, or 'blank'. */
+  key: string;
   original: string;
   hash: string;
   compiledOriginal: string;
@@ -60,6 +62,7 @@ function island(el: HTMLElement): Island {
     return {
       index,
       name: section.dataset.name ?? '',
+      key: section.dataset.name || 'blank',
       original,
       hash: section.dataset.hash ?? '',
       compiledOriginal: json<string>(section.querySelector('[data-compiled]')),
@@ -94,7 +97,7 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
     case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); await schedStep(isl); } return;
     case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); await schedStep(isl); } return;
     case 'sched-restart': if (isl.sched) { isl.sched.path = []; await schedStep(isl); } return;
-    case 'stale-keep': if (pane) { saveEdit(isl.id, pane.index, pane.code, pane.hash); hideStale(pane); } return;
+    case 'stale-keep': if (pane) { saveEdit(pane.key, pane.code, pane.hash); hideStale(pane); } return;
     case 'stale-site': if (pane) { reset(isl, pane); hideStale(pane); } return;
     default: return;
   }
@@ -117,7 +120,7 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
     return;
   }
   for (const p of isl.panes) {
-    const saved = loadEdit(isl.id, p.index);
+    const saved = loadEdit(p.key);
     if (!saved) continue;
     await edit(isl, p, saved.code, false, false);
     if (saved.base !== p.hash) {
@@ -167,7 +170,7 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
       // The reader is changing the program: start fetching the compiler now, so Run finds it ready.
       void import('./compile.ts').then((c) => c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined));
       if (t) clearTimeout(t);
-      t = setTimeout(() => (code === pane.original ? clearEdit(isl.id, pane.index) : saveEdit(isl.id, pane.index, code, pane.hash)), 250);
+      t = setTimeout(() => (code === pane.original ? clearEdit(pane.key) : saveEdit(pane.key, code, pane.hash)), 250);
     });
     host.hidden = false;
     pane.section.querySelector<HTMLElement>('[data-code]')!.hidden = true;
@@ -176,12 +179,12 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
     pane.editor.setText(text);
   }
   pane.section.querySelector<HTMLElement>('[data-action="reset"]')!.hidden = false;
-  if (save && text !== pane.original) saveEdit(isl.id, pane.index, text, pane.hash);
+  if (save && text !== pane.original) saveEdit(pane.key, text, pane.hash);
   if (focus) pane.editor.focus();
 }
 
 function reset(isl: Island, pane: Pane) {
-  clearEdit(isl.id, pane.index);
+  clearEdit(pane.key);
   pane.code = pane.original;
   pane.editor?.destroy();
   pane.editor = null;

@@ -1,4 +1,5 @@
-// The reader's edits and exercise progress in this browser's localStorage, one key per program pane.
+// The reader's edits and exercise progress in this browser's localStorage: one key per example
+// (so every Playground showing an example shows the reader's version of it), 'blank' for their own.
 export interface SavedEdit {
   code: string;
   /** Hash of the site's version the edit started from, to notice when the example changed since. */
@@ -17,8 +18,8 @@ function store(): Storage | null {
   }
 }
 
-export function loadEdit(id: string, pane: number, s: Storage | null = store()): SavedEdit | null {
-  const raw = s?.getItem(`${EDIT}${id}:${pane}`);
+export function loadEdit(example: string, s: Storage | null = store()): SavedEdit | null {
+  const raw = s?.getItem(EDIT + example);
   if (!raw) return null;
   try {
     const v = JSON.parse(raw) as SavedEdit;
@@ -28,16 +29,16 @@ export function loadEdit(id: string, pane: number, s: Storage | null = store()):
   }
 }
 
-export function saveEdit(id: string, pane: number, code: string, base: string, s: Storage | null = store()): void {
+export function saveEdit(example: string, code: string, base: string, s: Storage | null = store()): void {
   try {
-    s?.setItem(`${EDIT}${id}:${pane}`, JSON.stringify({ code, base, savedAt: Date.now() } satisfies SavedEdit));
+    s?.setItem(EDIT + example, JSON.stringify({ code, base, savedAt: Date.now() } satisfies SavedEdit));
   } catch {
     /* full or forbidden: the edit lives until the page closes */
   }
 }
 
-export function clearEdit(id: string, pane: number, s: Storage | null = store()): void {
-  s?.removeItem(`${EDIT}${id}:${pane}`);
+export function clearEdit(example: string, s: Storage | null = store()): void {
+  s?.removeItem(EDIT + example);
 }
 
 export function markSolved(id: string, s: Storage | null = store()): void {

@@ -47,6 +47,8 @@ export function verdictKind(v: Verdict): 'ok' | 'bad' {
   return v === 'ok' ? 'ok' : 'bad';
 }
 
+let views = 0;
+
 /** A trace view with its own slider; returns a handle to move the cursor. */
 export function traceView(
   host: HTMLElement,
@@ -55,6 +57,8 @@ export function traceView(
   opts: { stuck?: StuckThread[]; idPrefix: string; announce?: HTMLElement; caption?: string; schedule?: string },
 ) {
   const last = trace.length ? trace[trace.length - 1]!.step : 0;
+  // SVG ids (patterns, title) must be unique on the page: two views of one island are common.
+  const idPrefix = `${opts.idPrefix}-${++views}`;
   host.innerHTML = `
     ${opts.caption ? `<p class="fl-pg-sub">${esc(opts.caption)}</p>` : ''}
     <div class="fl-pg-steps">
@@ -82,7 +86,7 @@ export function traceView(
     const words = evs.length ? evs.map(describeEvent).join('; ') : 'nothing happens';
     out.textContent = `${step} of ${last}: ${words}`;
     range.setAttribute('aria-valuetext', `step ${step} of ${last}: ${words}`);
-    tl.innerHTML = timelineSvg(trace, { stuck: step === last ? opts.stuck : undefined, step, idPrefix: opts.idPrefix });
+    tl.innerHTML = timelineSvg(trace, { stuck: step === last ? opts.stuck : undefined, step, idPrefix });
     st.innerHTML = stateHtml(trace, step);
     // The current line is the last one at or before this step: a step without a system call (an
     // uncontended lock) leaves the cursor on the call before it, as strace would.

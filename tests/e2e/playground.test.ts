@@ -205,7 +205,7 @@ describe('the Playground on a chapter page', () => {
   test('an edit made against an older version of the example says so and offers both versions', async () => {
     const v = await open();
     await v.page.evaluate(() =>
-      localStorage.setItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:0', JSON.stringify({ code: '// MY OLD EDIT\n', base: 'an-older-version', savedAt: 0 })),
+      localStorage.setItem('forklore:v1:edit:ch1-wrapper-buggy', JSON.stringify({ code: '// MY OLD EDIT\n', base: 'an-older-version', savedAt: 0 })),
     );
     await v.page.reload();
     const stale = v.page.locator(`${PAIR} section[data-pane="0"] [data-stale]`);
@@ -370,7 +370,7 @@ export default function* main() {
 describe('hostile programs from a shared link', () => {
   const hostile: [string, string, RegExp][] = [
     ['fetch', "  fetch('/secret-from-sandbox?leak=1');", /no network/],
-    ['localStorage', "  const saved = localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:0');", /no storage|localStorage is not defined/],
+    ['localStorage', "  const saved = localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy');", /no storage|localStorage is not defined/],
     ['indexedDB', "  indexedDB.open('forklore');", /storage|SecurityError|denied/],
     ['importScripts', "  importScripts('/secret-from-sandbox.js');", /no network|refused|importScripts/],
     ['the DOM', "  document.body.setAttribute('data-owned', '');", /no page to touch|document is not defined/],
@@ -381,7 +381,7 @@ describe('hostile programs from a shared link', () => {
       const v = await open();
       const requests: string[] = [];
       v.context.on('request', (r) => requests.push(r.url()));
-      await v.page.evaluate(() => localStorage.setItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:9', JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 })));
+      await v.page.evaluate(() => localStorage.setItem('forklore:v1:edit:some-other-example', JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 })));
       const title = await v.page.title();
       await setCode(v.page, EXERCISE, 0, program(body));
       await v.page.click(`${EXERCISE} [data-action="run"]`);
@@ -394,7 +394,7 @@ describe('hostile programs from a shared link', () => {
       expect(await v.page.title()).toBe(title);
       expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
       // The page's own storage still holds what it held: the program could not reach it.
-      expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy+ch1-wrapper-fixed:9'))).toContain('secret');
+      expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain('secret');
       expect(requests.filter((u) => u.includes('secret-from-sandbox'))).toEqual([]);
       await v.close();
     });

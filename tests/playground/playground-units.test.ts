@@ -120,19 +120,19 @@ describe('saved edits', () => {
     };
   };
 
-  test('an edit is kept per program pane with the version it started from, until cleared', () => {
+  test('an edit is kept per example with the version it started from, until cleared', () => {
     const s = memory();
-    saveEdit('ex', 0, 'mine', 'h1', s);
-    expect(loadEdit('ex', 0, s)).toMatchObject({ code: 'mine', base: 'h1' });
-    expect(loadEdit('ex', 1, s)).toBeNull();
-    clearEdit('ex', 0, s);
-    expect(loadEdit('ex', 0, s)).toBeNull();
+    saveEdit('ex', 'mine', 'h1', s);
+    expect(loadEdit('ex', s)).toMatchObject({ code: 'mine', base: 'h1' });
+    expect(loadEdit('other', s)).toBeNull();
+    clearEdit('ex', s);
+    expect(loadEdit('ex', s)).toBeNull();
   });
 
   test('a corrupted entry reads as no edit', () => {
     const s = memory();
-    s.setItem('forklore:v1:edit:ex:0', '{not json');
-    expect(loadEdit('ex', 0, s)).toBeNull();
+    s.setItem('forklore:v1:edit:ex', '{not json');
+    expect(loadEdit('ex', s)).toBeNull();
   });
 });
 
