@@ -65,6 +65,8 @@ export type StepOp =
   | { k: 'fork_raw'; raw: boolean }
   | { k: 'waitpid'; pid: number }
   | { k: 'exit_group'; status: number; how: 'exit' | '_exit' }
+  /** Set by the world after a failed assert(): the process dies of SIGABRT in a step of its own. */
+  | { k: 'abort'; message: string }
   | { k: 'execve'; path: string; image: ThreadFn | null }
   | { k: 'open'; path: string; flags: number }
   | { k: 'close'; fd: number }

@@ -58,6 +58,8 @@ export function describeOp(o: StepOp): string {
       return `waitpid(${o.pid})`;
     case 'exit_group':
       return `${o.how}(${o.status})`;
+    case 'abort':
+      return 'abort()';
     case 'execve':
       return `execve(${o.path})`;
     case 'open':

@@ -259,7 +259,9 @@ class World implements Run {
     if (err instanceof AssertionFailure || (err instanceof Error && err.name === 'AssertionFailure')) {
       this.emit(t, { type: 'assert.fail', message: err.message });
       this.addFinding('assertion', `Assertion failed in thread ${t.tid} of process ${t.pid}: ${err.message}`);
-      this.killProc(this.procs.get(t.pid)!, SIGNUM.SIGABRT!, t, 'signal');
+      // abort() kills every thread of the process: a step of its own, so its accesses are declared.
+      t.pending = { k: 'abort', message: err.message };
+      t.phase = 'run';
       return;
     }
     const e = err instanceof Error ? err : new Error(String(err));
@@ -471,6 +473,7 @@ class World implements Run {
         return o.pid === -1 ? [w('children')] : [{ obj: `${o.pid}/exit`, write: true }];
       case 'exit_group':
       case 'execve':
+      case 'abort':
         return [w('*')];
       case 'open':
       case 'close':
@@ -490,11 +493,13 @@ class World implements Run {
         return [w('dl')];
       case 'sigaction':
         return [w('sig')];
+      // SIGKILL ends the target process at once.
       case 'kill':
-        return this.sigKeys(o.pid);
+        return o.sig === 'SIGKILL' ? [{ obj: `${o.pid}/*`, write: true }] : this.sigKeys(o.pid);
       case 'tkill': {
         const u = this.threads.get(o.tid);
-        return u && !u.exited ? [{ obj: `${u.pid}:sig:${u.tid}`, write: true }] : [];
+        if (!u || u.exited) return [];
+        return o.sig === 'SIGKILL' ? [{ obj: `${u.pid}/*`, write: true }] : [{ obj: `${u.pid}:sig:${u.tid}`, write: true }];
       }
       case 'sleep':
         return [];
@@ -810,6 +815,9 @@ class World implements Run {
       }
       case 'exit_group':
         this.exitProc(p, t, o.status, o.how);
+        return;
+      case 'abort':
+        this.killProc(p, SIGNUM.SIGABRT!, t, 'signal');
         return;
       case 'execve':
         this.execve(t, p, o.path, o.image);

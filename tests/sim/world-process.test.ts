@@ -170,6 +170,17 @@ describe('failures', () => {
     expect(run.findings().map((f) => [f.kind, f.message])).toEqual([['assertion', 'Assertion failed in thread 1001 of process 1001: the child is unhappy']]);
   });
 
+  it('a failed assertion aborts its process in a step of its own that writes the whole process', () => {
+    const run = createRun(prog(function* main() {
+      yield* write(1, 'x');
+      assert(false, 'no');
+    }));
+    run.step('1000');
+    const abort = run.enabled()[0]!;
+    expect(run.peek(abort)).toContainEqual({ obj: '1000/*', write: true });
+    expect(run.step(abort.id).events.map((e) => e.type)).toEqual(['proc.exit']);
+  });
+
   it('a thread that never finishes is named when the step bound is reached', () => {
     const c = cell('c', 0);
     const run = createRun(prog(function* main() {
