@@ -146,6 +146,12 @@ export interface Access {
   /** A key naming one object in one process, e.g. "1000/m:libc_lock", "1000/fd", "1000/*" (whole process). */
   obj: string;
   write: boolean;
+  /**
+   * Optional: the step could only run once a write to this object happened, and that condition never
+   * reverts (pthread_join of a thread that exited, waitpid of a process that exited). Partial-order
+   * reduction then knows the step cannot be moved before that write and does not try.
+   */
+  await?: boolean;
 }
 
 export interface StepResult {

@@ -12,6 +12,8 @@ interface Acc {
   /** A whole-process key "PID/*": overlaps every key of its process. */
   all: boolean;
   write: boolean;
+  /** The step waited for a (lasting) write to this object: see Access.await. */
+  await: boolean;
 }
 
 /** A step of the current execution, with its happens-before vector clock. */
@@ -88,6 +90,15 @@ function conflicts(a: readonly Acc[], b: readonly Acc[]): boolean {
   return false;
 }
 
+/** Does a step with accesses `a` wait for a lasting write that `b` made (so it cannot go before b)? */
+function awaits(a: readonly Acc[], b: readonly Acc[]): boolean {
+  for (const x of a) {
+    if (!x.await) continue;
+    for (const y of b) if (y.write && (x.key === y.key || ((x.all || y.all) && x.pid === y.pid))) return true;
+  }
+  return false;
+}
+
 const at = (vc: readonly number[], s: number): number => vc[s] ?? 0;
 const join = (a: number[], b: readonly number[]): void => {
   for (let i = 0; i < b.length; i++) if ((b[i] ?? 0) > (a[i] ?? 0)) a[i] = b[i]!;
@@ -113,6 +124,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         pid: intern(slash < 0 ? a.obj : a.obj.slice(0, slash + 1)),
         all: a.obj.endsWith('/*'),
         write: a.write,
+        await: a.await === true,
       };
     });
 
@@ -307,6 +319,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       if (ej.tid === current.tid || !dependsOn(ej)) continue;
       join(clock, ej.vc);
       if (at(raceClock, ej.slot) >= ej.seq) continue;
+      if (awaits(current.acc, ej.acc)) continue;
       const initials = runnableInitialsAfter(j, current);
       if (initials.length === 0) continue;
       reverseRace(j, current);

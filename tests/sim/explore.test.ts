@@ -92,6 +92,19 @@ describe('dpor', () => {
     expect(report.stats.distinctOutcomes).toBe(4);
   });
 
+  it('never tries a step that waits for a lasting write before that write, when the access says so', () => {
+    const program = (lasting: boolean): FakeProgram => ({
+      threads: [
+        [{ op: 'spawn', thread: 1 }, { op: 'write', cell: 'y', value: 1 }, { op: 'await', cell: 'done', value: 1, lasting }],
+        [{ op: 'write', cell: 'y', value: 2 }, { op: 'write', cell: 'done', value: 1 }],
+      ],
+    });
+    const plain = check(program(false), { stopAtFirst: false });
+    const marked = check(program(true), { stopAtFirst: false });
+    expect(marked.stats.distinctOutcomes).toBe(plain.stats.distinctOutcomes);
+    expect(marked.stats.executions + marked.stats.blocked!).toBeLessThan(plain.stats.executions + plain.stats.blocked!);
+  });
+
   it('stays within 1.2 times the number of traces on every sample program', () => {
     for (const p of [forkWhileLocked, forkHoldingLock, racyIncrement, independent, threeLockers, withChoice]) {
       const traces = countTraces(() => createFakeRun(p)).traces;

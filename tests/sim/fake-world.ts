@@ -17,7 +17,9 @@ export type Op =
   | { op: 'fork'; child: Op[] }
   /** A local nondeterministic choice: the plain step records 0, the "~alt" variant records 1. */
   | { op: 'choose' }
-  | { op: 'assert'; cell: string; not: number };
+  | { op: 'assert'; cell: string; not: number }
+  /** Waits until `cell` holds `value` (like pthread_join); `lasting` marks the access as Access.await. */
+  | { op: 'await'; cell: string; value: number; lasting?: boolean };
 
 export interface FakeProgram {
   /** Thread 0 starts running; the others start when spawned. */
@@ -62,6 +64,7 @@ export function createFakeRun(program: FakeProgram): Run {
     const op = t.ops[t.pc];
     if (!op || found.length > 0) return false;
     if (op.op === 'lock') return !processes.get(t.pid)!.owners.has(op.mutex);
+    if (op.op === 'await') return (processes.get(t.pid)!.cells.get(op.cell) ?? 0) === op.value;
     return true;
   }
 
@@ -86,6 +89,8 @@ export function createFakeRun(program: FakeProgram): Run {
         ];
       case 'choose':
         return [];
+      case 'await':
+        return [{ obj: key(t, 'c', op.cell), write: false, ...(op.lasting ? { await: true } : {}) }];
     }
   }
 
@@ -148,6 +153,9 @@ export function createFakeRun(program: FakeProgram): Run {
         }
         case 'choose':
           t.log.push(id.endsWith('~alt') ? 1 : 0);
+          break;
+        case 'await':
+          events.push(ev(t, { type: 'cell.read', name: op.cell, value: op.value }));
           break;
         case 'assert':
           if ((proc.cells.get(op.cell) ?? 0) === op.not) {
