@@ -90,6 +90,14 @@ class World implements Run {
     if (program.options.plash) {
       proc.fds.set(3, { ofd: { id: this.nextOfd++, path: 'socket:[plash-server]' }, cloexec: false, clofork: false });
     }
+    if (!['none', 'glibc-2.7', 'glibc'].includes(this.libc)) {
+      this.fail('error', `options.libc must be 'none', 'glibc-2.7' or 'glibc', not ${JSON.stringify(this.libc)}`);
+      return;
+    }
+    if (typeof program.main !== 'function') {
+      this.fail('error', 'the program has no main thread: export default function* main() { ... }');
+      return;
+    }
     const main = wrapMain(program.main as ThreadFn);
     const t = this.newThread(pid, pid, main, []);
     this.emit(t, { type: 'thread.start', fn: program.main.name || 'main', args: [] });

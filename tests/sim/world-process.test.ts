@@ -190,6 +190,12 @@ describe('failures', () => {
     expect(run.findings()[0]!.message).toBe('thread 1000 ran 50 steps without finishing: a loop that never ends?');
   });
 
+  it('an unknown libc model is an error finding, not an exception', () => {
+    const run = createRun(prog(function* main() {}, { libc: 'glibc2.7' as never }));
+    expect(run.enabled()).toEqual([]);
+    expect(run.findings()[0]?.message).toContain("options.libc must be 'none', 'glibc-2.7' or 'glibc'");
+  });
+
   it('yield without a star is explained', () => {
     const run = runFirst(prog(function* main() {
       yield write(1, 'x') as unknown as never;
