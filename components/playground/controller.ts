@@ -97,6 +97,11 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
     case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); await schedStep(isl); } return;
     case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); await schedStep(isl); } return;
     case 'sched-restart': if (isl.sched) { isl.sched.path = []; await schedStep(isl); } return;
+    case 'use-solution': {
+      const solution = json<string>(isl.el.querySelector('[data-solution-source]'));
+      if (pane && solution) await edit(isl, pane, solution, true);
+      return;
+    }
     case 'stale-keep': if (pane) { saveEdit(pane.key, pane.code, pane.hash); hideStale(pane); } return;
     case 'stale-site': if (pane) { reset(isl, pane); hideStale(pane); } return;
     default: return;

@@ -222,8 +222,10 @@ describe('the Playground on a chapter page', () => {
     const v = await open();
     const badge = v.page.locator(`${EXERCISE} [data-progress-badge]`);
     expect(await badge.innerText()).toMatch(/Not solved/);
-    const solution = readFileSync(new URL('../../content/examples/ch1-exercise-solution.ts', import.meta.url), 'utf8');
-    await setCode(v.page, EXERCISE, 0, solution);
+    await v.page.click(`${EXERCISE} [data-solution] summary`);
+    await v.page.click(`${EXERCISE} [data-action="use-solution"]`);
+    await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
+    expect(await editorText(v.page, EXERCISE, 0)).toContain('pthread_mutex_init');
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     expect(await verdict(v.page, EXERCISE)).toMatch(/^Solved/);
     expect(await badge.innerText()).toMatch(/Solved in this browser/);
