@@ -37,6 +37,16 @@ export default defineConfig({
     baseLinksIntegration(base),
   ],
   vite: {
+    build: {
+      rolldownOptions: {
+        // MDX modules carry Astro's "use astro:head-inject" directive, which Astro itself handles;
+        // the bundler's note that it "may not be preserved" comes once per page and hides real warnings.
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && String(warning.message).includes('astro:head-inject')) return;
+          warn(warning);
+        },
+      },
+    },
     resolve: {
       alias: [
         {
