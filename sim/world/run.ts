@@ -463,8 +463,10 @@ class World implements Run {
       // threads, so creating or ending a thread commutes with a fork.
       case 'create':
         return [{ obj: `${P}:threads`, write: true }];
+      // A join or waitpid waits for an exit that never reverts: `await` tells the explorer it cannot
+      // be moved before that exit (sim/README.md, the explorer).
       case 'join':
-        return [{ obj: `${P}:thread:${o.tid}`, write: true }];
+        return [{ obj: `${P}:thread:${o.tid}`, write: true, await: true }];
       case 'texit': {
         // Only the last thread's exit touches the table as a whole: it ends the process.
         const acc: Access[] = [{ obj: `${P}:thread:${t.tid}`, write: true }];
@@ -478,7 +480,7 @@ class World implements Run {
       case 'fork_raw':
         return [r('*')];
       case 'waitpid':
-        return o.pid === -1 ? [w('children')] : [{ obj: `${o.pid}/exit`, write: true }];
+        return o.pid === -1 ? [w('children')] : [{ obj: `${o.pid}/exit`, write: true, await: true }];
       case 'exit_group':
       case 'execve':
       case 'abort':
