@@ -42,12 +42,11 @@ const islands = new WeakMap<HTMLElement, Island>();
 /** The island whose request the sandbox serves now (one worker per page; the newest request wins). */
 let owner: Island | null = null;
 
-/** Whether a superseded island should stand down quietly (its own newer run continues). */
-function replacedByItself(isl: Island): boolean {
-  if (owner === isl) return true;
+/** A superseded island stands down: quietly when its own newer run continues, visibly otherwise. */
+function standDown(isl: Island): void {
+  if (owner === isl) return;
   running(isl, null);
   setVerdict(isl, '<p class="fl-pg-head">Stopped: another Playground on this page started a run.</p><p>Press Run again to check this one.</p>', '');
-  return false;
 }
 
 function json<T>(el: Element | null): T {
@@ -363,7 +362,7 @@ async function run(isl: Island): Promise<void> {
     showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule');
   } catch (e) {
     // A newer run replaced this one: it owns the progress line and the verdict now.
-    if (e instanceof Stopped && e.reason === 'superseded' && (replacedByItself(isl) || true)) return;
+    if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
     running(isl, null);
     if (e instanceof Stopped) {
       setVerdict(isl, stoppedHtml(e), 'bad');
@@ -438,7 +437,7 @@ async function schedStep(isl: Island): Promise<void> {
     isl.cancel = p.cancel;
     reply = await p.promise;
   } catch (e) {
-    if (e instanceof Stopped && e.reason === 'superseded' && (replacedByItself(isl) || true)) return;
+    if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
     running(isl, null);
     if (e instanceof Stopped) setVerdict(isl, stoppedHtml(e), 'bad');
     return;
