@@ -75,7 +75,9 @@ describe('navigation', () => {
     const toc = visit.page.locator('starlight-toc nav');
     expect(await toc.locator('a').count()).toBeGreaterThan(1);
     const next = visit.page.locator('.pagination-links a[rel="next"]');
-    expect(await next.getAttribute('href')).toMatch(new RegExp(`^${site.base}`));
+    const secondInSidebar = await visit.page.locator('nav[aria-label="Main"] a').nth(1).getAttribute('href');
+    expect(await next.getAttribute('href')).toBe(secondInSidebar);
+    expect(secondInSidebar).toMatch(new RegExp(`^${site.base}[a-z0-9-]+/$`));
     await visit.close();
   });
 
@@ -117,6 +119,15 @@ describe('search', () => {
     expect(marked.map((m) => m.toLowerCase())).toContain('plash');
     expect(visit.consoleErrors).toEqual([]);
     expect(visit.failedRequests).toEqual([]);
+    await visit.close();
+  });
+
+  test('Ctrl+K opens the search dialog with its input focused', async () => {
+    const visit = await site.visit(CHAPTER);
+    await visit.page.locator('button[data-open-modal]:not([disabled])').waitFor();
+    await visit.page.keyboard.press('Control+k');
+    await visit.page.locator('site-search dialog[open]').waitFor({ timeout: 5_000 });
+    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, { timeout: 5_000 });
     await visit.close();
   });
 });
