@@ -74,6 +74,14 @@ describe('dpor', () => {
     expect(check(racyIncrement).verdict).toBe('assertion');
   });
 
+  it('with a preemption bound misses the deadlock that needs two preemptions, says the bound cut it, and finds it with a bound of 2', () => {
+    const bounded = check(forkWhileLocked, { preemptionBound: 1 });
+    expect(bounded.verdict).toBe('ok');
+    expect(bounded.completeness).toEqual({ complete: false, stoppedBy: 'preemptionBound' });
+    expect(check(forkWhileLocked, { preemptionBound: 2 }).verdict).toBe('deadlock');
+    expect(check(forkWhileLocked, { strategy: 'enumerate', preemptionBound: 1 }).verdict).toBe('ok');
+  });
+
   it('runs threads that share nothing exactly once', () => {
     const report = check(independent);
     expect(report.stats.executions).toBe(1);
