@@ -61,6 +61,7 @@ export function createRun(program: Program, opts: RunOptions = {}): Run {
 class World implements Run {
   private readonly libc: LibcModel;
   private readonly strict: boolean;
+  private readonly blockingLocks: boolean;
   private readonly maxSteps: number;
   private nextId: number;
   private nextOfd = 1;
@@ -81,6 +82,7 @@ class World implements Run {
   constructor(program: Program, opts: RunOptions) {
     this.libc = program.options.libc ?? 'glibc';
     this.strict = program.options.strict ?? false;
+    this.blockingLocks = program.options.futex === 'blocking';
     this.maxSteps = opts.maxSteps ?? 10_000;
     this.nextId = opts.firstPid ?? 1000;
     const pid = this.nextId++;
@@ -359,13 +361,16 @@ class World implements Run {
     const out: BlockedStep[] = [];
     if (this.failed) return out;
     for (const t of this.threadOrder) {
-      if (t.exited || t.pending === null || t.phase !== 'run') continue;
+      if (t.exited || t.pending === null || (t.phase !== 'run' && t.phase !== 'relock')) continue;
       const k = t.pending.k;
-      if (k !== 'join' && k !== 'waitpid' && k !== 'sem_wait') continue;
+      if (k !== 'join' && k !== 'waitpid' && k !== 'sem_wait' && k !== 'lock' && k !== 'cond_wait') continue;
       const p = this.procs.get(t.pid)!;
       if (this.canRun(t, p)) continue;
       const transition = { id: String(t.tid), tid: t.tid, pid: t.pid };
-      out.push({ transition, accesses: this.peek(transition) });
+      const accesses = this.peek(transition);
+      // A lock waited for in 'blocking' mode would take the mutex when it runs: a write.
+      if (k === 'lock' || k === 'cond_wait') for (const a of accesses) if (a.obj.includes('/m:')) a.write = true;
+      out.push({ transition, accesses });
     }
     return out;
   }
@@ -390,9 +395,21 @@ class World implements Run {
       }
       case 'waitpid':
         return this.waitTarget(p, o.pid) !== 'blocked';
+      case 'lock':
+        return !(this.blockingLocks && t.phase === 'run' && this.heldByLiveOther(t, p, o.m));
+      case 'cond_wait':
+        return !(this.blockingLocks && t.phase === 'relock' && this.heldByLiveOther(t, p, o.m));
       default:
         return true;
     }
+  }
+
+  /** futex 'blocking': the lock is held by another thread that exists in this process (it may unlock). */
+  private heldByLiveOther(t: Thread, p: Proc, h: MutexHandle): boolean {
+    const m = this.mutexObj(p, h);
+    if (m.word === 0 || m.owner === t.tid || m.owner === 0) return false;
+    const u = this.threads.get(m.owner);
+    return !!u && !u.exited && u.pid === t.pid;
   }
 
   /** The child waitpid(pid) would reap, null for ECHILD, 'blocked' when it must wait. */

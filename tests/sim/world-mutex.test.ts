@@ -1,8 +1,8 @@
 // The world's mutexes: glibc's futex protocol, owners, and the errors of the three POSIX kinds.
 import { describe, expect, it } from 'vitest';
 import {
-  EBUSY, EDEADLK, EPERM, assert, cell, mutex, pthread_create, pthread_join, pthread_mutex_lock,
-  pthread_mutex_trylock, pthread_mutex_unlock, store,
+  EBUSY, EDEADLK, EPERM, _Fork, _exit, assert, cell, mutex, pthread_create, pthread_join, pthread_mutex_lock,
+  pthread_mutex_trylock, pthread_mutex_unlock, store, waitpid,
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import type { TraceEvent } from '../../sim/events.ts';
@@ -169,5 +169,44 @@ describe('mutexes on a futex word', () => {
     const [f] = run.findings();
     expect(f?.kind).toBe('deadlock');
     expect(f?.stuck?.[0]?.sentence).toContain('already holds itself');
+  });
+});
+
+describe("futex: 'blocking'", () => {
+  const m = mutex('m');
+  function* worker() {
+    yield* pthread_mutex_lock(m);
+    yield* pthread_mutex_unlock(m);
+  }
+
+  it('a thread whose lock is held by a live thread of its process waits without a futex call', () => {
+    const program = prog(function* main() {
+      yield* pthread_mutex_lock(m);
+      const t = yield* pthread_create(worker);
+      yield* pthread_mutex_unlock(m);
+      yield* pthread_join(t);
+    }, { futex: 'blocking' });
+    const run = drive(program, ['1000', '1000']);
+    expect(ids(run)).toEqual(['1000']);
+    expect(run.blocked?.().map((b) => [b.transition.id, b.accesses.find((a) => a.obj === '1000/m:m')?.write])).toEqual([['1001', true]]);
+    run.step('1000'); // unlock: nobody waits on the futex
+    expect(ids(run)).toContain('1001');
+    const all = runFirst(program).trace().map((e) => e.type);
+    expect(all.filter((x) => x.startsWith('futex.'))).toEqual([]);
+  });
+
+  it('a child still waits in FUTEX_WAIT for a lock that fork left behind', () => {
+    const program = prog(function* main() {
+      const t = yield* pthread_create(worker);
+      const pid = yield* _Fork();
+      if (pid === 0) {
+        yield* pthread_mutex_lock(m);
+        yield* _exit(0);
+      }
+      yield* waitpid(pid);
+      yield* pthread_join(t);
+    }, { futex: 'blocking' });
+    const run = drive(program, ['1000', '1001', '1000', '1002']);
+    expect(run.trace().at(-1)).toMatchObject({ type: 'futex.wait', pid: 1002 });
   });
 });
