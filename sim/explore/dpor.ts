@@ -116,16 +116,23 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     if (id === undefined) keyIds.set(s, (id = keyIds.size));
     return id;
   };
+  const interned = new Map<string, Acc>();
   const internAll = (accesses: readonly Access[]): Acc[] =>
     accesses.map((a) => {
-      const slash = a.obj.indexOf('/');
-      return {
-        key: intern(a.obj),
-        pid: intern(slash < 0 ? a.obj : a.obj.slice(0, slash + 1)),
-        all: a.obj.endsWith('/*'),
-        write: a.write,
-        await: a.await === true,
-      };
+      const cacheKey = `${a.write ? 'w' : 'r'}${a.await ? 'a' : ''} ${a.obj}`;
+      let acc = interned.get(cacheKey);
+      if (!acc) {
+        const slash = a.obj.indexOf('/');
+        acc = {
+          key: intern(a.obj),
+          pid: intern(slash < 0 ? a.obj : a.obj.slice(0, slash + 1)),
+          all: a.obj.endsWith('/*'),
+          write: a.write,
+          await: a.await === true,
+        };
+        interned.set(cacheKey, acc);
+      }
+      return acc;
     });
 
   // Slots index vector clocks by thread id; kept for the whole search (a tid always gets the same slot).
@@ -271,36 +278,58 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     plant(node, v);
   }
 
-  // Indexes of the events of this execution by object key and by process, so that a step's
-  // dependent predecessors are found without scanning the whole execution.
-  const byKey = new Map<number, number[]>();
-  const byProcess = new Map<number, number[]>();
-  const byProcessAll = new Map<number, number[]>();
-  const push = (index: Map<number, number[]>, k: number, j: number) => {
+  // Indexes of the events of this execution, so that a step's possibly dependent predecessors are
+  // found without scanning the whole execution: by key, by process, and the whole-process accesses,
+  // each for any access and for writes only (a read conflicts only with writes).
+  type Index = Map<number, number[]>;
+  const keyAny: Index = new Map();
+  const keyWrite: Index = new Map();
+  const procAny: Index = new Map();
+  const procWrite: Index = new Map();
+  const starAny: Index = new Map();
+  const starWrite: Index = new Map();
+  const indexes = [keyAny, keyWrite, procAny, procWrite, starAny, starWrite];
+  const push = (index: Index, k: number, j: number) => {
     const list = index.get(k);
     if (!list) index.set(k, [j]);
     else if (list[list.length - 1] !== j) list.push(j);
   };
   function indexEvent(e: Event, j: number): void {
     for (const a of e.acc) {
-      push(byKey, a.key, j);
-      push(byProcess, a.pid, j);
-      if (a.all) push(byProcessAll, a.pid, j);
+      push(keyAny, a.key, j);
+      push(procAny, a.pid, j);
+      if (a.all) push(starAny, a.pid, j);
+      if (a.write) {
+        push(keyWrite, a.key, j);
+        push(procWrite, a.pid, j);
+        if (a.all) push(starWrite, a.pid, j);
+      }
     }
   }
   function truncateIndexes(length: number): void {
-    for (const index of [byKey, byProcess, byProcessAll]) {
+    for (const index of indexes) {
       for (const list of index.values()) while (list.length > 0 && list[list.length - 1]! >= length) list.pop();
     }
   }
   /** The earlier events that may conflict with `acc`, latest first. */
   function candidatesFor(acc: readonly Acc[]): number[] {
-    const seen = new Set<number>();
+    const out: number[] = [];
+    const add = (list: number[] | undefined) => {
+      if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
+    };
     for (const a of acc) {
-      for (const j of (a.all ? byProcess.get(a.pid) : byKey.get(a.key)) ?? []) seen.add(j);
-      for (const j of byProcessAll.get(a.pid) ?? []) seen.add(j);
+      if (a.all) add((a.write ? procAny : procWrite).get(a.pid));
+      else {
+        add((a.write ? keyAny : keyWrite).get(a.key));
+        add((a.write ? starAny : starWrite).get(a.pid));
+      }
     }
-    return [...seen].sort((x, y) => y - x);
+    if (out.length < 2) return out;
+    out.sort((x, y) => y - x);
+    let n = 1;
+    for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i]!;
+    out.length = n;
+    return out;
   }
 
   /**
