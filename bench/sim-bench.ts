@@ -100,15 +100,20 @@ const files = readdirSync(examplesDir)
 const rows: Row[] = [];
 let tstFork1: { ms: number; complete: boolean; verdict: string } | undefined;
 
+// First every check (so their memory is measured before the enumeration baseline grows the heap),
+// then the baseline.
+const programs: Program[] = [];
 for (const file of files) {
   const program = await loadExample(file, scratch);
-  if (typeof program.main !== 'function') continue;
-  const heavy = file === 'tst-fork1-r815.ts';
+  if (typeof program.main === 'function') programs.push(program);
+}
+for (const program of programs) {
+  const heavy = program.name === 'tst-fork1-r815';
   const budget: ExploreOptions = heavy ? { maxTimeMs: 30_000, maxExecutions: 10_000_000 } : { maxTimeMs: 10_000 };
   // The exhaustive check as the CLI runs it (it stops at a deadlock), timed over several runs.
   const times: number[] = [];
   let report: Report | undefined;
-  for (let i = 0; i < (heavy ? 1 : REPEATS); i++) {
+  for (let i = 0; i < REPEATS; i++) {
     const t0 = performance.now();
     report = check(program, budget);
     times.push(performance.now() - t0);
@@ -117,12 +122,6 @@ for (const file of files) {
   // The whole search, past every finding, for the comparison with enumeration.
   const full = check(program, { ...budget, stopAtFirst: false });
   sampleMemory();
-  phase = 'baseline';
-  const traces = heavy
-    ? { executions: 0, traces: 0, complete: false }
-    : countTraces(() => createRun(program, { maxSteps: 5000 }), { maxExecutions: ENUMERATION_CAP.maxExecutions, maxTimeMs: ENUMERATION_CAP.maxTimeMs });
-  sampleMemory();
-  phase = 'check';
   const row: Row = {
     name: program.name!,
     expected: program.expected?.verdict ?? '-',
@@ -133,12 +132,22 @@ for (const file of files) {
     dporExecutions: full.stats.executions,
     dporBlocked: full.stats.blocked ?? 0,
     dporComplete: full.completeness.complete,
-    enumExecutions: traces.executions,
-    enumComplete: traces.complete,
-    traces: traces.complete ? traces.traces : undefined,
+    enumExecutions: 0,
+    enumComplete: false,
+    traces: undefined,
   };
   rows.push(row);
   if (heavy) tstFork1 = { ms: row.checkMs, complete: row.complete, verdict: row.verdict };
+}
+phase = 'baseline';
+for (const [i, program] of programs.entries()) {
+  if (program.name === 'tst-fork1-r815') continue;
+  const traces = countTraces(() => createRun(program, { maxSteps: 5000 }), ENUMERATION_CAP);
+  sampleMemory();
+  const row = rows[i]!;
+  row.enumExecutions = traces.executions;
+  row.enumComplete = traces.complete;
+  row.traces = traces.complete ? traces.traces : undefined;
 }
 clearInterval(timer);
 sampleMemory();
