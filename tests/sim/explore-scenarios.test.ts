@@ -23,17 +23,13 @@ async function load(name: string): Promise<Program | undefined> {
   return { main: mod.default, options: mod.options ?? {}, expected: mod.expected, name };
 }
 
-/** Programs whose exhaustive proof takes long: checked by the benchmark, not on every test run. */
-const SLOW_PROOFS = new Set(['tst-fork1-r815']);
-
 describe.each(names)('%s', (name) => {
   it('gives its expected verdict under DPOR', async () => {
     const program = await load(name);
     if (!program) return;
-    const slow = SLOW_PROOFS.has(name) && program.expected!.verdict === 'ok';
-    const report = explore(program, slow ? { maxExecutions: 500 } : {});
+    const report = explore(program);
     expect(report.verdict).toBe(program.expected!.verdict);
-    if (!slow) expect(report.completeness).toEqual({ complete: true });
+    expect(report.completeness).toEqual({ complete: true });
   });
 
   it('gives its expected verdict under random search (300 runs, seed 1) and PCT (300 runs, depth 4, seed 1)', async () => {
