@@ -98,6 +98,9 @@ export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
   page.on('requestfailed', (request) => {
+    // A blob: or data: URL never reaches the server: its "failure" is a worker script read after
+    // the page revoked it or replaced the worker, not a missing file.
+    if (/^(blob|data):/.test(request.url())) return;
     failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
   });
   page.on('response', (response) => {

@@ -127,7 +127,8 @@ describe('search', () => {
     await visit.page.locator('button[data-open-modal]:not([disabled])').waitFor();
     await visit.page.keyboard.press('Control+k');
     await visit.page.locator('site-search dialog[open]').waitFor({ timeout: 5_000 });
-    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, { timeout: 5_000 });
+    // Pagefind's UI is loaded on first open, so its input can take a moment to exist and take focus.
+    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, { timeout: 20_000 });
     await visit.close();
   });
 });
