@@ -93,7 +93,7 @@ describe(`the site built with BASE_PATH=${BASE}`, () => {
     const input = visit.page.locator('#starlight__search input').first();
     await input.waitFor({ state: 'visible' });
     await input.fill('Plash');
-    await visit.page.locator(`#starlight__search a[href^="${BASE}the-bug/"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await visit.page.locator(`#starlight__search a[href^="${BASE}the-bug/"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
     expect(visit.failedRequests).toEqual([]);
     await visit.close();
   });

@@ -114,7 +114,7 @@ describe('search', () => {
     await input.waitFor({ state: 'visible' });
     await input.fill('Plash');
     const result = visit.page.locator(`#starlight__search a[href^="${site.base}the-bug/"]`).first();
-    await result.waitFor({ state: 'visible', timeout: 15_000 });
+    await result.waitFor({ state: 'visible', timeout: 30_000 });
     const marked = await visit.page.locator('#starlight__search .pagefind-ui__result-excerpt mark').allInnerTexts();
     expect(marked.map((m) => m.toLowerCase())).toContain('plash');
     expect(visit.consoleErrors).toEqual([]);
