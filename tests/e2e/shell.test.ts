@@ -124,11 +124,11 @@ describe('search', () => {
 
   test('Ctrl+K opens the search dialog with its input focused', async () => {
     const visit = await site.visit(CHAPTER);
-    await visit.page.locator('button[data-open-modal]:not([disabled])').waitFor();
+    // Starlight builds Pagefind's UI when the page is idle; a reader pressing Ctrl+K comes later.
+    await visit.page.locator('#starlight__search input').waitFor({ state: 'attached', timeout: 20_000 });
     await visit.page.keyboard.press('Control+k');
     await visit.page.locator('site-search dialog[open]').waitFor({ timeout: 5_000 });
-    // Pagefind's UI is loaded on first open, so its input can take a moment to exist and take focus.
-    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, { timeout: 20_000 });
+    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, { timeout: 5_000 });
     await visit.close();
   });
 });
