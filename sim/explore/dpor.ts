@@ -479,6 +479,15 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       for (const u of node.enabled) {
         if (u.tid !== tid && !enabledAfter.some((w) => w.tid === u.tid)) disabled.add(u.tid);
       }
+      // A transition of another thread that was enabled before this step and is not after it, while
+      // its thread still has something to do (a signal sent to it replaces its plain step by the
+      // delivery; a condition signal ends its spurious wake-up): it never runs in this execution, so
+      // no race shows that it should go first. The accesses already make the two dependent, so only
+      // the alternative is planted: it is tried here.
+      const replaced: Transition[] = [];
+      for (const u of node.enabled) {
+        if (u.tid !== tid && !disabled.has(u.tid) && !enabledAfter.some((w) => w.id === u.id)) replaced.push(u);
+      }
       const endsRun = halted || (disabled.size > 0 && enabledAfter.length === 0);
       const dependsOn = endsRun
         ? () => true
@@ -492,6 +501,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       indexEvent(current, events.length);
       events.push(current);
       for (const u of disabled) addThread(node, u);
+      for (const u of replaced) {
+        if (!known(node, u.id)) node.pending.push({ id: u.id, tid: u.tid, acc: null, then: [] });
+      }
 
       node.chosenTid = tid;
       node.chosenAcc = acc;

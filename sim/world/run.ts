@@ -521,11 +521,17 @@ class World implements Run {
       case 'sigaction':
         return [w('sig')];
       // SIGKILL ends the target process at once.
-      case 'kill':
+      case 'kill': {
+        // ESRCH for a process that has exited reads its exit status's existence (its exit writes it).
+        const q = this.procs.get(o.pid);
+        if (q?.exited) return [{ obj: `${o.pid}/exit`, write: false }];
         return o.sig === 'SIGKILL' ? [{ obj: `${o.pid}/*`, write: true }] : this.sigKeys(o.pid);
+      }
       case 'tkill': {
         const u = this.threads.get(o.tid);
-        if (!u || u.exited) return [];
+        // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
+        // ordered both ways (the signal caught before the exit is another outcome).
+        if (!u || u.exited) return u ? [{ obj: `${u.pid}:thread:${u.tid}`, write: false }] : [];
         return o.sig === 'SIGKILL' ? [{ obj: `${u.pid}/*`, write: true }] : [{ obj: `${u.pid}:sig:${u.tid}`, write: true }];
       }
       case 'sleep':
