@@ -153,6 +153,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   let enablers = new Map<number, number[]>();
   /** The sleep set and the wakeup subtree of the node about to be created. */
   let nextSleep = new Map<string, Asleep>();
+  /** Steps of blocked threads that a step of this execution ended (see StepInfo.killed), with that step. */
+  let killedSteps: { step: BlockedStep; by: Event; at: number }[] = [];
   let nextWakeup: Wakeup[] = [];
   let preemptions = 0;
   let lastTid: number | undefined;
@@ -447,7 +449,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       return p.id;
     },
 
-    stepped({ transition: t, accesses, enabledAfter, halted }: StepInfo): void {
+    stepped({ transition: t, accesses, enabledAfter, halted, killed }: StepInfo): void {
       const d = depth++;
       // A step replayed from the prefix: everything about it is known from the execution that took it.
       if (d < nodes.length - 1) return;
@@ -501,6 +503,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       indexEvent(current, events.length);
       events.push(current);
       for (const u of disabled) addThread(node, u);
+      // Blocked threads this step ended race with it like threads blocked to the end; their races are
+      // looked for once the execution is over, when the steps that could have unblocked them are known.
+      if (killed) for (const b of killed) killedSteps.push({ step: b, by: current, at: events.length - 1 });
       for (const u of replaced) {
         if (!known(node, u.id)) node.pending.push({ id: u.id, tid: u.tid, acc: null, then: [] });
       }
@@ -533,7 +538,13 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // A thread blocked to the end never took its step, so the races of that step were never seen:
       // look for them now against the whole execution, as Flanagan and Godefroid do for every
       // thread's next transition, enabled or not.
-      for (const { transition: t, accesses } of blocked) {
+      // Those ended by a step of a prefix replayed since are kept; those of a discarded suffix go.
+      killedSteps = killedSteps.filter((k) => events[k.at] === k.by);
+      const all = [
+        ...blocked.map((b) => ({ step: b, by: undefined as Event | undefined })),
+        ...killedSteps,
+      ];
+      for (const { step: { transition: t, accesses }, by } of all) {
         const clock = [...(threadClock.get(t.tid) ?? [])];
         const raceClock = [...clock];
         const seq = (threadSeq.get(t.tid) ?? 0) + 1;
@@ -542,7 +553,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         raceClock[s] = seq;
         const acc = internAll(accesses);
         const current: Event = { id: t.id, tid: t.tid, slot: s, seq, acc, vc: clock };
-        analyse(current, clock, raceClock, (ej) => conflicts(ej.acc, acc), candidatesFor(acc));
+        analyse(current, clock, raceClock, (ej) => ej === by || conflicts(ej.acc, acc), by ? null : candidatesFor(acc));
       }
     },
 

@@ -13,6 +13,11 @@ export interface StepInfo {
    * left to run): every other thread's steps depend on it, since after it none of them can happen.
    */
   halted: boolean;
+  /**
+   * Steps of threads that were blocked before this step and that the step ended (it ended their
+   * process: exit, a fatal signal): they never run, so DPOR looks for their races at the end.
+   */
+  killed?: readonly BlockedStep[];
 }
 
 export interface Scheduler {

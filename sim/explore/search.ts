@@ -2,6 +2,7 @@
 // collect findings with their schedules, count distinct outcomes, and build the Report.
 import { encodeSchedule } from '../render/schedule.ts';
 import type {
+  BlockedStep,
   Completeness,
   ExploreOptions,
   Finding,
@@ -73,11 +74,19 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
     const transition = enabled.find((t) => t.id === id);
     if (!transition) throw new Error(`the scheduler chose ${id}, which is not enabled`);
     const findingsBefore = run.findings().length;
+    // Threads blocked now that the step ends (an exit of their process) never take their step: the
+    // scheduler hears of them so it can still find their races (only DPOR listens, so only it pays).
+    const blockedBefore = scheduler.ended && run.blocked ? run.blocked() : [];
     const { accesses } = run.step(id);
     ids.push(id);
     const enabledAfter = run.enabled();
     const halted = enabledAfter.length === 0 && run.findings().slice(findingsBefore).some((f) => f.kind !== 'deadlock');
-    scheduler.stepped({ transition, accesses, enabledAfter, halted });
+    let killed: BlockedStep[] | undefined;
+    if (blockedBefore.length > 0 && accesses.some((a) => a.write && a.obj.endsWith('/*'))) {
+      const still = new Set([...enabledAfter, ...run.blocked!().map((b) => b.transition)].map((t) => t.tid));
+      killed = blockedBefore.filter((b) => !still.has(b.transition.tid));
+    }
+    scheduler.stepped({ transition, accesses, enabledAfter, halted, killed });
     enabled = enabledAfter;
   }
 }

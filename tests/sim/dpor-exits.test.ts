@@ -1,0 +1,48 @@
+// DPOR against plain enumeration when a step ends a whole process while one of its threads is blocked:
+// the blocked thread never runs in that execution, yet what it would have done next races with the exit.
+import { describe, expect, it } from 'vitest';
+import { search } from '../../sim/explore/search.ts';
+import { createRun } from '../../sim/world/index.ts';
+import { SIGUSR1, _exit, exit, fork, pthread_create, pthread_kill, pthread_self, waitpid } from '../../sim/api/index.ts';
+import type { Program, Run } from '../../sim/types.ts';
+import { prog } from './world-helpers.ts';
+
+/**
+ * Main waits for a child, then kills its own process with SIGUSR1 (no handler); a worker exits the
+ * process. When the worker exits while main is still in waitpid, the search must still try main
+ * going on first (the child exiting, main reaped it and the signal ending the process, status SIGUSR1).
+ */
+const exitWhileWaiting = prog(
+  function* main() {
+    const me = yield* pthread_self();
+    yield* pthread_create(function* worker() {
+      yield* exit(5);
+    });
+    const pid = yield* fork();
+    if (pid === 0) yield* _exit(3);
+    yield* waitpid(pid);
+    yield* pthread_kill(me, SIGUSR1);
+    return 0;
+  },
+  { libc: 'none' },
+);
+
+function finals(p: Program, strategy: 'dpor' | 'enumerate') {
+  const runs: Run[] = [];
+  const report = search(() => {
+    const run = createRun(p);
+    runs.push(run);
+    return run;
+  }, { strategy, stopAtFirst: false });
+  return { report, outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort() };
+}
+
+describe('dpor with exits', () => {
+  it('explores what a thread blocked in waitpid would do next when another thread exits its process first', () => {
+    const all = finals(exitWhileWaiting, 'enumerate');
+    const reduced = finals(exitWhileWaiting, 'dpor');
+    expect(all.outcomes).toContain('x10,x768|');
+    expect(reduced.outcomes).toEqual(all.outcomes);
+    expect(reduced.report.stats.executions).toBeLessThan(all.report.stats.executions);
+  });
+});
