@@ -154,7 +154,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   /** The sleep set and the wakeup subtree of the node about to be created. */
   let nextSleep = new Map<string, Asleep>();
   /** Steps of blocked threads that a step of this execution ended (see StepInfo.killed), with that step. */
-  let killedSteps: { step: BlockedStep; by: Event; at: number }[] = [];
+  let killedSteps: { step: BlockedStep; by: Event; at: number; vc: number[]; seq: number }[] = [];
   let nextWakeup: Wakeup[] = [];
   let preemptions = 0;
   let lastTid: number | undefined;
@@ -505,7 +505,15 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       for (const u of disabled) addThread(node, u);
       // Blocked threads this step ended race with it like threads blocked to the end; their races are
       // looked for once the execution is over, when the steps that could have unblocked them are known.
-      if (killed) for (const b of killed) killedSteps.push({ step: b, by: current, at: events.length - 1 });
+      // Their clocks are taken from before this step: the step itself may be their own thread's (a fatal
+      // signal delivered to a thread blocked in waitpid), and what they would have done precedes it.
+      if (killed) {
+        for (const b of killed) {
+          const u = b.transition.tid;
+          const vc = [...(node.saved.threadClock.get(u) ?? [])];
+          killedSteps.push({ step: b, by: current, at: events.length - 1, vc, seq: (node.saved.threadSeq.get(u) ?? 0) + 1 });
+        }
+      }
       for (const u of replaced) {
         if (!known(node, u.id)) node.pending.push({ id: u.id, tid: u.tid, acc: null, then: [] });
       }
@@ -541,13 +549,13 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // Those ended by a step of a prefix replayed since are kept; those of a discarded suffix go.
       killedSteps = killedSteps.filter((k) => events[k.at] === k.by);
       const all = [
-        ...blocked.map((b) => ({ step: b, by: undefined as Event | undefined })),
+        ...blocked.map((b) => ({ step: b, by: undefined as Event | undefined, vc: undefined as number[] | undefined, seq: 0 })),
         ...killedSteps,
       ];
-      for (const { step: { transition: t, accesses }, by } of all) {
-        const clock = [...(threadClock.get(t.tid) ?? [])];
+      for (const { step: { transition: t, accesses }, by, vc, seq: killedSeq } of all) {
+        const clock = vc ? [...vc] : [...(threadClock.get(t.tid) ?? [])];
         const raceClock = [...clock];
-        const seq = (threadSeq.get(t.tid) ?? 0) + 1;
+        const seq = vc ? killedSeq : (threadSeq.get(t.tid) ?? 0) + 1;
         const s = slot(t.tid);
         clock[s] = seq;
         raceClock[s] = seq;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { search } from '../../sim/explore/search.ts';
 import { createRun } from '../../sim/world/index.ts';
-import { SIGUSR1, _exit, exit, fork, pthread_create, pthread_kill, pthread_self, waitpid } from '../../sim/api/index.ts';
+import { SIGUSR1, _exit, exit, fork, pthread_create, pthread_join, pthread_kill, pthread_self, waitpid } from '../../sim/api/index.ts';
 import type { Program, Run } from '../../sim/types.ts';
 import { prog } from './world-helpers.ts';
 
@@ -27,6 +27,31 @@ const exitWhileWaiting = prog(
   { libc: 'none' },
 );
 
+/**
+ * A worker signals main (no handler: the signal ends the process) while main may still be in waitpid
+ * for its first child. The delivery ends main there, yet main reaping that child and forking again
+ * before the signal is sent must still be tried: three children, whichever of the two ends the process.
+ */
+const signalWhileWaiting = prog(
+  function* main() {
+    const me = yield* pthread_self();
+    const t = yield* pthread_create(function* worker(target: number) {
+      yield* pthread_kill(target, SIGUSR1);
+      if ((yield* fork()) === 0) yield* exit(3);
+      yield* exit(5);
+    }, me);
+    const first = yield* fork();
+    if (first === 0) yield* exit(3);
+    yield* waitpid(first);
+    const second = yield* fork();
+    if (second === 0) yield* exit(3);
+    yield* pthread_join(t);
+    yield* waitpid(second);
+    return 0;
+  },
+  { libc: 'none' },
+);
+
 function finals(p: Program, strategy: 'dpor' | 'enumerate') {
   const runs: Run[] = [];
   const report = search(() => {
@@ -42,6 +67,14 @@ describe('dpor with exits', () => {
     const all = finals(exitWhileWaiting, 'enumerate');
     const reduced = finals(exitWhileWaiting, 'dpor');
     expect(all.outcomes).toContain('x10,x768|');
+    expect(reduced.outcomes).toEqual(all.outcomes);
+    expect(reduced.report.stats.executions).toBeLessThan(all.report.stats.executions);
+  });
+
+  it('explores a thread going on past waitpid before a signal that, sent while it waited, would end its process there', () => {
+    const all = finals(signalWhileWaiting, 'enumerate');
+    const reduced = finals(signalWhileWaiting, 'dpor');
+    expect(all.outcomes).toContain('x10,x768,x768,x768|');
     expect(reduced.outcomes).toEqual(all.outcomes);
     expect(reduced.report.stats.executions).toBeLessThan(all.report.stats.executions);
   });
