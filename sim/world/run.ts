@@ -1102,12 +1102,14 @@ class World implements Run {
   private replay(u: Thread, records: readonly Rec[]): void {
     const nd = (msg: string) =>
       new NondeterminismError(`nondeterministic program: process ${u.pid}'s copy of thread ${u.tid} ${msg} (code between yield* must not depend on Math.random, Date or outside state)`);
-    const next = (value: unknown): StepOp | 'returned' => {
+    // Mirrors drive(): a thread whose function returned still has its exit step to take, and a
+    // signal may be delivered before it, so a returned base frame becomes the same 'texit' step.
+    const next = (value: unknown): StepOp => {
       for (;;) {
         const frame = u.frames[u.frames.length - 1]!;
         const res = frame.gen.next(value);
         if (res.done) {
-          if (frame.sig === undefined) return 'returned';
+          if (frame.sig === undefined) return { k: 'texit', value: res.value === undefined ? null : res.value } as StepOp;
           u.frames.pop();
           return frame.saved!.pending!;
         }
@@ -1116,16 +1118,16 @@ class World implements Run {
     };
     let cur = next(undefined);
     for (const rec of records) {
-      if (cur === 'returned') throw nd('finished early');
       if ('sig' in rec) {
         u.frames.push({ gen: rec.h!(), sig: rec.sig, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
         cur = next(undefined);
         continue;
       }
+      if (cur.k === 'texit' && rec.k !== 'texit') throw nd('finished early');
       if (cur.k !== rec.k) throw nd(`asked for '${cur.k}' where the original asked for '${rec.k}'`);
       cur = next(rec.r);
     }
-    if (cur === 'returned' || cur.k !== 'fork_raw') throw nd(`did not reach the same fork`);
+    if (cur.k !== 'fork_raw') throw nd(`did not reach the same fork`);
     u.pending = cur;
     u.phase = 'run';
   }

@@ -4,7 +4,7 @@ import {
   FD_CLOEXEC, FD_CLOFORK, F_SETFD, O_CLOEXEC, SIGUSR1, _Fork, _exit, assert, cell, clone_connection,
   close, cond, dup2, execve, fcntl, load, malloc, mutex, nanosleep, open, pthread_cond_signal,
   pthread_cond_wait, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock, pthread_mutex_unlock,
-  sem, sem_post, sem_wait, sigaction, store, waitpid, write,
+  sem, sem_post, sem_wait, sigaction, store, waitpid, write, fork, kill, getpid,
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import { drive, prog, runFirst } from './world-helpers.ts';
@@ -201,5 +201,27 @@ describe('failures', () => {
       yield write(1, 'x') as unknown as never;
     }));
     expect(run.findings()[0]!.message).toContain('yield*');
+  });
+});
+
+describe('signals after a thread function returns', () => {
+  it('a thread whose function has returned can still take a signal whose handler forks, and its child is rebuilt', () => {
+    function* handler() {
+      const pid = yield* fork();
+      if (pid === 0) yield* _exit(3);
+    }
+    function* worker() {
+      yield* sigaction(SIGUSR1, handler);
+    }
+    const p = prog(function* main() {
+      yield* pthread_create(worker);
+      yield* kill(yield* getpid(), SIGUSR1);
+      return 0;
+    }, { libc: 'none' });
+    // main creates the worker; the worker installs the handler and returns (its exit step still to
+    // come); main sends; the worker takes the signal and forks inside the handler.
+    const run = drive(p, ['1000', '1001', '1000', '1001!SIGUSR1', '1001', '1001']);
+    expect(run.findings().filter((f) => f.kind === 'error')).toEqual([]);
+    expect(run.trace().some((e) => e.type === 'fork' && e.tid === 1001)).toBe(true);
   });
 });
