@@ -426,10 +426,15 @@ class World implements Run {
     return acc;
   }
 
-  /** Keys of the signal state of the threads a signal sent to process `pid` may go to. */
+  /**
+   * Keys of the signal state of the threads a signal sent to process `pid` may go to, and of the set of
+   * those threads: a thread created or ended changes which threads may take it, so those steps read the
+   * set ("PID:sigtargets") and do not commute with a process-directed signal sent or delivered.
+   */
   private sigKeys(pid: number): Access[] {
     const p = this.procs.get(pid);
-    return p ? p.threads.map((tid) => ({ obj: `${pid}:sig:${tid}`, write: true })) : [];
+    if (!p) return [];
+    return [...p.threads.map((tid) => ({ obj: `${pid}:sig:${tid}`, write: true })), { obj: `${pid}:sigtargets`, write: true }];
   }
 
   private accessesOf(tr: Transition): Access[] {
@@ -479,14 +484,14 @@ class World implements Run {
       // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
       // threads, so creating or ending a thread commutes with a fork.
       case 'create':
-        return [{ obj: `${P}:threads`, write: true }];
+        return [{ obj: `${P}:threads`, write: true }, { obj: `${P}:sigtargets`, write: false }];
       // A join or waitpid waits for an exit that never reverts: `await` tells the explorer it cannot
       // be moved before that exit (sim/README.md, the explorer).
       case 'join':
         return [{ obj: `${P}:thread:${o.tid}`, write: true, await: true }];
       case 'texit': {
         // Only the last thread's exit touches the table as a whole: it ends the process.
-        const acc: Access[] = [{ obj: `${P}:thread:${t.tid}`, write: true }];
+        const acc: Access[] = [{ obj: `${P}:thread:${t.tid}`, write: true }, { obj: `${P}:sigtargets`, write: false }];
         if (this.procs.get(P)!.threads.length === 1) acc.push({ obj: `${P}:threads`, write: true }, w('exit'));
         return acc;
       }

@@ -5,7 +5,7 @@ import { search } from '../../sim/explore/search.ts';
 import { countTraces } from '../../sim/explore/traces.ts';
 import { createRun } from '../../sim/world/index.ts';
 import {
-  SIGUSR1, cell, load, mutex, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock,
+  SIGUSR1, _exit, cell, fork, getpid, kill, load, mutex, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock,
   pthread_mutex_unlock, pthread_self, sigaction, store,
 } from '../../sim/api/index.ts';
 import type { Program, Run } from '../../sim/types.ts';
@@ -55,6 +55,24 @@ const signalBetweenStores = prog(
   { libc: 'none' },
 );
 
+/**
+ * A signal sent to the whole process may go to the worker while it is still alive: its handler starts
+ * forking, and main's exit ends the process first. Whether the worker can take it depends on whether
+ * its exit came before the kill.
+ */
+const processSignalToExitingWorker = prog(
+  function* main() {
+    yield* pthread_create(function* worker() {
+      yield* sigaction(SIGUSR1, function* handler() {
+        if ((yield* fork()) === 0) yield* _exit(3);
+      });
+    });
+    yield* kill(yield* getpid(), SIGUSR1);
+    return 0;
+  },
+  { libc: 'none' },
+);
+
 function finals(p: Program, strategy: 'dpor' | 'enumerate') {
   const runs: Run[] = [];
   const report = search(() => {
@@ -78,5 +96,12 @@ describe('dpor with signals', () => {
       expect(reduced.outcomes).toEqual(all.outcomes);
       expect(reduced.report.stats.executions).toBe(countTraces(() => createRun(p)).traces);
     }
+  });
+
+  it('reaches the outcome where a worker takes a signal sent to its process and the exit of main ends the process during the handler', () => {
+    const all = finals(processSignalToExitingWorker, 'enumerate');
+    const reduced = finals(processSignalToExitingWorker, 'dpor');
+    expect(all.outcomes).toContain('x0|');
+    expect(reduced.outcomes).toEqual(all.outcomes);
   });
 });
