@@ -41,14 +41,19 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? `${e.name === 'Error' ? '' : e.name + ': '}${e.message}` : String(e);
 }
 
-function run(req: Extract<WorkerRequest, { type: 'run' }>) {
-  let program: Program;
+/** Loads the request's program, or reports why it cannot be loaded and returns null. */
+function loadOrReport(req: { id: number; code: string; name: string }): Program | null {
   try {
-    program = load(req.code, req.name);
+    return load(req.code, req.name);
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'load', message: errorMessage(e) });
-    return;
+    return null;
   }
+}
+
+function run(req: Extract<WorkerRequest, { type: 'run' }>) {
+  const program = loadOrReport(req);
+  if (!program) return;
   let lastPost = 0;
   const onProgress = (p: { executions: number; elapsedMs: number; findings: number }) => {
     const now = Date.now();
@@ -81,13 +86,8 @@ interface RunLike {
 }
 
 function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
-  let program: Program;
-  try {
-    program = load(req.code, req.name);
-  } catch (e) {
-    post({ type: 'error', id: req.id, phase: 'load', message: errorMessage(e) });
-    return;
-  }
+  const program = loadOrReport(req);
+  if (!program) return;
   const create = (sim as unknown as { createRun?: (p: Program, o?: object) => RunLike }).createRun;
   if (!create) {
     post({ type: 'error', id: req.id, phase: 'run', message: 'this build of the simulator cannot be stepped by hand' });
