@@ -297,6 +297,9 @@ async function run(isl: Island): Promise<void> {
   const mode = isl.el.querySelector<HTMLSelectElement>('[data-mode]')?.value ?? 'check';
   performance.mark('fl-run');
   isl.blocked = [];
+  // Mark the previous verdict as superseded at once: loading the compiler module takes a moment, and
+  // until then the page would still show the last answer as if it were this Run's.
+  running(isl, 'Preparing…');
   const codes: string[] = [];
   for (const p of isl.panes) {
     const c = await compiled(isl, p);
