@@ -31,6 +31,8 @@ interface Bar {
   to: number | null;
   kind: 'held' | 'blocked' | 'orphan';
   label: string;
+  /** An orphan that glibc's fork itself re-initialised in the child: not a lock left behind. */
+  resetByFork?: boolean;
 }
 
 const STEP_W = 18;
@@ -189,9 +191,16 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
         break;
       }
       case 'mutex.init':
-      case 'libc.lock-reset':
         release(e.pid, e.lock.addr, e.step);
         break;
+      case 'libc.lock-reset': {
+        // glibc's fork takes its internal locks in the parent and resets them in the child before
+        // any code of the reader's runs there: drawing those as left behind would cry wolf.
+        const h = held.get(`${e.pid}/${e.lock.addr}`);
+        if (h && bars[h.barIndex]?.kind === 'orphan') bars[h.barIndex]!.resetByFork = true;
+        release(e.pid, e.lock.addr, e.step);
+        break;
+      }
       case 'futex.wait': openBlocked(e.tid, e.step, `waits for ${e.lock ?? 'a futex'}`); break;
       case 'futex.resume': closeBlocked(e.tid, e.step); break;
       case 'sem.wait': if (e.blocked) openBlocked(e.tid, e.step, `waits for ${e.name}`); else closeBlocked(e.tid, e.step); break;
@@ -224,7 +233,7 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
   const lanes = new Map<string, Lane>();
   const groups: { pid: number; label: string; y: number; h: number }[] = [];
   let y = TOP;
-  const ghostBars = bars.filter((b) => b.kind === 'orphan');
+  const ghostBars = bars.filter((b) => b.kind === 'orphan' && !b.resetByFork);
   for (const p of procs.values()) {
     const gy = y;
     y += 18;

@@ -5,6 +5,8 @@ import { explore } from '../../sim/index.ts';
 import type { Program } from '../../sim/types.ts';
 import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
+import * as atforkBuggy from '../../content/examples/ch3-atfork-buggy.ts';
+import * as mallocRaw from '../../content/examples/malloc-child-raw.ts';
 import { timelineSvg, layoutTimeline } from '../../components/timeline-svg.ts';
 import { stateAt } from '../../components/playground/state-at.ts';
 import { encodeShare, decodeShare } from '../../components/playground/share.ts';
@@ -30,6 +32,19 @@ describe('the timeline', () => {
     expect(ghosts.map((g) => g.ghost!.owner)).toContain(orphanHolder);
     const childPid = stuck.find((s) => s.holderLeftBehindByFork)!.pid;
     expect(ghosts.some((g) => g.pid === childPid && g.ghost!.lock === 'libc_lock')).toBe(true);
+  });
+
+  test("glibc's internal locks that its fork resets in the child get no left-behind lane; a raw _Fork's do", () => {
+    // Under glibc's fork the child is born holding the list and arena locks the parent took for the
+    // fork, and glibc re-initialises them before any code of the program runs there.
+    const viaFork = explore(program(atforkBuggy, 'atfork'), { stopAtFirst: false }).findings.find((f) => f.kind === 'deadlock')!;
+    expect(viaFork.trace.some((e) => e.type === 'libc.lock-reset')).toBe(true);
+    const forkGhosts = [...layoutTimeline(viaFork.trace, viaFork.stuck).lanes.values()].filter((l) => l.ghost).map((l) => l.ghost!.lock);
+    expect(forkGhosts).toEqual(['table_lock']);
+    // _Fork resets nothing: the arena lock copied held by the allocating thread stays left behind.
+    const raw = explore(program(mallocRaw, 'raw'), { stopAtFirst: false }).findings.find((f) => f.kind === 'deadlock')!;
+    const rawGhosts = [...layoutTimeline(raw.trace, raw.stuck).lanes.values()].filter((l) => l.ghost).map((l) => l.ghost!.lock);
+    expect(rawGhosts).toContain('main_arena');
   });
 
   test('every stuck thread ends in a stuck mark and the drawing is one standalone SVG', () => {
