@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer, normaliseBase } from '../scripts/static-server.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = process.env.PLAYGROUND_DIST ?? `${ROOT}dist/`;
@@ -13,13 +14,12 @@ const ISLAND = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
 const RUNAWAY = `import { getpid } from 'forklore';\nexport default function* main() {\n  for (;;) {}\n  yield* getpid();\n}\n`;
 const FIXED = readFileSync(`${ROOT}content/examples/ch1-wrapper-fixed.ts`, 'utf8');
 const BUDGET = { jsKb: 60, uneditedMs: 500, editedColdMs: 3000, clickMs: 100 };
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = await startStaticServer({ root: DIST, base: normaliseBase(process.env.BASE_PATH), host: '127.0.0.1', port: 0 });
 const url = server.origin + server.base + CHAPTER;
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, headless: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 
 async function fresh() {
   const context = await browser.newContext();

@@ -14,21 +14,11 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { listPages, startStaticServer } from '../scripts/static-server.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = process.env.DIST ?? join(ROOT, 'dist');
 const OUT = join(ROOT, 'bench', 'out');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROME_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The bars from the project's issue. */
 const BARS = { jsGzipPerPage: 60 * 1024, performance: 0.95, accessibility: 1, bestPractices: 1 };
 
@@ -93,14 +83,14 @@ async function runLighthouse(url, name) {
     [
       bin,
       url,
-      `--chrome-path=${CHROMIUM}`,
-      `--chrome-flags=${CHROME_FLAGS.join(' ')}`,
+      `--chrome-path=${CHROMIUM_PATH}`,
+      `--chrome-flags=${CHROMIUM_ARGS.join(' ')}`,
       '--only-categories=performance,accessibility,best-practices,seo',
       '--output=json',
       `--output-path=${output}`,
       '--quiet',
     ],
-    { maxBuffer: 64 << 20, env: { ...process.env, CHROME_PATH: CHROMIUM } },
+    { maxBuffer: 64 << 20, env: { ...process.env, CHROME_PATH: CHROMIUM_PATH } },
   );
   const report = JSON.parse(readFileSync(output, 'utf8'));
   const score = (id) => report.categories[id]?.score ?? null;
@@ -130,7 +120,7 @@ async function main() {
   }
   mkdirSync(OUT, { recursive: true });
   const server = await startStaticServer({ root: DIST, base: process.env.BASE_PATH });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROME_FLAGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const failures = [];
   const result = { base: server.base, pages: {}, lighthouse: {} };
   try {

@@ -6,19 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // A plain .mjs module, shared with `npm start`.
 import { listPages as listBuiltPages, normaliseBase, startStaticServer } from '../../scripts/static-server.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
-/** The flags that make the system Chromium quiet, offline-friendly and sandbox-free in CI. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
+
 /** The built site under test: dist/, or the folder named by DIST. */
 export const DIST = process.env.DIST ?? fileURLToPath(new URL('../../dist/', import.meta.url));
 
