@@ -1,11 +1,8 @@
 // DPOR against plain enumeration when a step ends a whole process while one of its threads is blocked:
 // the blocked thread never runs in that execution, yet what it would have done next races with the exit.
 import { describe, expect, it } from 'vitest';
-import { search } from '../../sim/explore/search.ts';
-import { createRun } from '../../sim/world/index.ts';
 import { SIGUSR1, _exit, exit, fork, pthread_create, pthread_join, pthread_kill, pthread_self, waitpid } from '../../sim/api/index.ts';
-import type { Program, Run } from '../../sim/types.ts';
-import { prog } from './world-helpers.ts';
+import { prog, searchOutcomes as finals } from './world-helpers.ts';
 
 /**
  * Main waits for a child, then kills its own process with SIGUSR1 (no handler); a worker exits the
@@ -51,16 +48,6 @@ const signalWhileWaiting = prog(
   },
   { libc: 'none' },
 );
-
-function finals(p: Program, strategy: 'dpor' | 'enumerate') {
-  const runs: Run[] = [];
-  const report = search(() => {
-    const run = createRun(p);
-    runs.push(run);
-    return run;
-  }, { strategy, stopAtFirst: false });
-  return { report, outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort() };
-}
 
 describe('dpor with exits', () => {
   it('explores what a thread blocked in waitpid would do next when another thread exits its process first', () => {

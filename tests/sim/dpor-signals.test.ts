@@ -1,15 +1,13 @@
 // DPOR against plain enumeration on programs with signals, in the real world: a signal sent to a
 // thread replaces its next step by the delivery, so that step never races with the send.
 import { describe, expect, it } from 'vitest';
-import { search } from '../../sim/explore/search.ts';
 import { countTraces } from '../../sim/explore/traces.ts';
 import { createRun } from '../../sim/world/index.ts';
 import {
   SIGUSR1, _exit, cell, fork, getpid, kill, load, mutex, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock,
   pthread_mutex_unlock, pthread_self, sigaction, store,
 } from '../../sim/api/index.ts';
-import type { Program, Run } from '../../sim/types.ts';
-import { prog } from './world-helpers.ts';
+import { prog, searchOutcomes as finals } from './world-helpers.ts';
 
 const m = mutex('m');
 
@@ -72,16 +70,6 @@ const processSignalToExitingWorker = prog(
   },
   { libc: 'none' },
 );
-
-function finals(p: Program, strategy: 'dpor' | 'enumerate') {
-  const runs: Run[] = [];
-  const report = search(() => {
-    const run = createRun(p);
-    runs.push(run);
-    return run;
-  }, { strategy, stopAtFirst: false });
-  return { report, outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort() };
-}
 
 describe('dpor with signals', () => {
   it('finds the handler that relocks a mutex its thread holds when the sender is ordered after that thread by a lock', () => {

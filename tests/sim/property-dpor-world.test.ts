@@ -4,9 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as F from '../../sim/api/index.ts';
-import { search } from '../../sim/explore/search.ts';
-import { createRun } from '../../sim/world/index.ts';
-import type { LibcModel, Program, Run } from '../../sim/types.ts';
+import type { LibcModel, Program } from '../../sim/types.ts';
+import { searchOutcomes } from './world-helpers.ts';
 
 type Cell = 'a' | 'b';
 type Mx = 'm1' | 'm2';
@@ -221,17 +220,8 @@ export function build(sp: Spec): Program {
 
 /** Searches and returns the final outcomes of every execution that ran to its end. */
 export function outcomes(p: Program, strategy: 'dpor' | 'enumerate', maxExecutions: number) {
-  const runs: Run[] = [];
-  const report = search(
-    () => {
-      const run = createRun(p);
-      runs.push(run);
-      return run;
-    },
-    { strategy, stopAtFirst: false, maxExecutions },
-  );
-  const finals = new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()));
-  return { report, finals, kinds: new Set(report.findings.map((f) => f.kind)) };
+  const { report, outcomes: finals } = searchOutcomes(p, strategy, maxExecutions);
+  return { report, finals: new Set(finals), kinds: new Set(report.findings.map((f) => f.kind)) };
 }
 
 export const specArb = spec;

@@ -1,5 +1,6 @@
 // Test helpers for the world: build a Program, drive a Run by hand, and a tiny exhaustive DFS.
 import { createRun } from '../../sim/world/index.ts';
+import { search } from '../../sim/explore/search.ts';
 import type { Finding, Program, ProgramOptions, Run } from '../../sim/types.ts';
 
 export function prog(main: () => Generator<unknown, unknown, unknown>, options: ProgramOptions = {}): Program {
@@ -56,4 +57,18 @@ export function dfs(p: Program, limit = 20_000): DfsResult {
     for (const n of run.notes()) res.notes.add(n);
   }
   return res;
+}
+
+/** Searches past every finding and returns the report with the sorted outcomes of the executions that ran to their end. */
+export function searchOutcomes(p: Program, strategy: 'dpor' | 'enumerate', maxExecutions?: number) {
+  const runs: Run[] = [];
+  const report = search(
+    () => {
+      const run = createRun(p);
+      runs.push(run);
+      return run;
+    },
+    { strategy, stopAtFirst: false, ...(maxExecutions === undefined ? {} : { maxExecutions }) },
+  );
+  return { report, outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort() };
 }
