@@ -1,0 +1,34 @@
+// forklore: libc=glibc expect=ok
+// The same program through glibc's fork(), which takes malloc's
+// locks before the fork and re-initialises them in the child.
+#define _GNU_SOURCE
+#include <assert.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void *allocator(void *arg)
+{
+  (void) arg;
+  void *p = malloc(64);          // takes the arena's lock
+  free(p);
+  return NULL;
+}
+
+int main(void)
+{
+  pthread_t t;
+  pthread_create(&t, NULL, allocator, NULL);
+  pid_t pid = fork();   // takes it, then resets it
+  if (pid == 0) {
+    void *p = malloc(32);
+    free(p);
+    _exit(5);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  assert(WEXITSTATUS(status) == 5 && "the child allocated");
+  pthread_join(t, NULL);
+  return 0;
+}

@@ -1,0 +1,31 @@
+// forklore: libc=glibc expect=deadlock
+// malloc in the child of a multi-threaded process while another thread allocates, libc 'glibc':
+// raw _Fork() resets no lock: malloc's arena lock may be copied held by the other thread.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void *allocator(void *arg)
+{
+  (void) arg;
+  void *p = malloc(64);
+  free(p);
+  return NULL;
+}
+
+int main(void)
+{
+  pthread_t t;
+  pthread_create(&t, NULL, allocator, NULL);
+  pid_t pid = _Fork();
+  if (pid == 0) {
+    void *p = malloc(32);
+    (void) p;                    // the child exits without freeing it
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+  pthread_join(t, NULL);
+  return 0;
+}

@@ -1,0 +1,29 @@
+// forklore: libc=glibc expect=deadlock
+// printf in the child of a multi-threaded process while another thread prints, libc 'glibc':
+// raw _Fork() resets no lock: stdout's FILE lock may be copied held by the other thread.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void *chatter(void *arg)
+{
+  (void) arg;
+  printf("working\n");
+  return NULL;
+}
+
+int main(void)
+{
+  pthread_t t;
+  pthread_create(&t, NULL, chatter, NULL);
+  pid_t pid = _Fork();
+  if (pid == 0) {
+    printf("hello from the child\n");
+    _exit(0);
+  }
+  waitpid(pid, NULL, 0);
+  pthread_join(t, NULL);
+  return 0;
+}
