@@ -2,9 +2,10 @@
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
 import { keymap } from '@codemirror/view';
-import { Prec } from '@codemirror/state';
+import { Prec, Compartment } from '@codemirror/state';
 import { setDiagnostics, lintGutter, type Diagnostic } from '@codemirror/lint';
 import type { CompileError } from './compile.ts';
+import { editorThemes, siteTheme, onSiteTheme } from './editor-theme.ts';
 
 export interface Editor {
   text(): string;
@@ -15,11 +16,14 @@ export interface Editor {
 }
 
 export function createEditor(parent: HTMLElement, doc: string, label: string, onChange: (text: string) => void): Editor {
+  const theme = new Compartment();
   const view = new EditorView({
     doc,
     parent,
     extensions: [
       basicSetup,
+      // The site's theme, and the reader's switch of it while the editor is open.
+      theme.of(editorThemes[siteTheme()]),
       javascript({ typescript: true }),
       lintGutter(),
       // Ctrl/Cmd+Enter runs the program (the Playground listens for it); keep CodeMirror from inserting a line.
@@ -29,6 +33,12 @@ export function createEditor(parent: HTMLElement, doc: string, label: string, on
         if (u.docChanged) onChange(u.state.doc.toString());
       }),
     ],
+  });
+  // data-theme on the host says which look is on, for tests and styles.
+  parent.dataset.theme = siteTheme();
+  const unwatch = onSiteTheme((t) => {
+    parent.dataset.theme = t;
+    view.dispatch({ effects: theme.reconfigure(editorThemes[t]) });
   });
   return {
     text: () => view.state.doc.toString(),
@@ -44,6 +54,9 @@ export function createEditor(parent: HTMLElement, doc: string, label: string, on
       view.dispatch(setDiagnostics(view.state, d));
     },
     focus: () => view.focus(),
-    destroy: () => view.destroy(),
+    destroy: () => {
+      unwatch();
+      view.destroy();
+    },
   };
 }

@@ -1,0 +1,162 @@
+// The Playground as a reader uses it, in the real Chromium: the editor edits where you click and follows
+// the site's theme, the trace can be followed line by line, the pair comparison lines the two programs
+// up, results never outlive the run they describe, and Be the scheduler keeps the keyboard's place.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { openSite, type Site, type Visit } from './harness.ts';
+
+const CHAPTER = 'the-bug/';
+const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {});
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+async function open(path = CHAPTER, options: Parameters<Site['visit']>[1] = {}, island = PAIR): Promise<Visit> {
+  const v = await site.visit(path, options);
+  await v.page.waitForSelector(`${island}[data-ready]`);
+  return v;
+}
+
+/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
+async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      const v = el?.querySelector('[data-verdict]');
+      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
+    },
+    island,
+    { timeout },
+  );
+  return page.locator(`${island} [data-verdict]`).innerText();
+}
+
+/** The whole document of a pane's editor, read from CodeMirror itself (not the rendered lines). */
+async function editorDoc(page: Page, island: string, pane: number): Promise<string> {
+  return page.evaluate(
+    ([sel, i]) => {
+      const content = document.querySelector(`${sel} section[data-pane="${i}"] .cm-content`) as (HTMLElement & { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } }) | null;
+      const view = content?.cmTile?.root?.view;
+      if (!view) throw new Error('no CodeMirror view on .cm-content');
+      return view.state.doc.toString();
+    },
+    [island, pane] as const,
+  );
+}
+
+async function openEditor(page: Page, island: string, pane: number) {
+  const section = page.locator(`${island} section[data-pane="${pane}"]`);
+  await section.locator('[data-action="edit"]').click();
+  await section.locator('.cm-content').waitFor();
+}
+
+/** Contrast violations of axe-core inside the Playgrounds. */
+async function contrastViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    // @ts-expect-error: axe is the global that axe.min.js defines in the page.
+    const result = await window.axe.run({ include: [['fl-playground']] }, { runOnly: ['color-contrast'], resultTypes: ['violations'] });
+    return (result.violations as { nodes: { target: string[]; failureSummary?: string }[] }[]).flatMap((v) =>
+      v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('')}`),
+    );
+  });
+}
+
+describe('editing', () => {
+  test('a click on any of five lines puts the cursor on that line, and ArrowDown moves one line at a time', async () => {
+    const v = await open();
+    const { page } = v;
+    await openEditor(page, PAIR, 0);
+    const before = (await editorDoc(page, PAIR, 0)).split('\n');
+    // Five lines spread over the visible part of the listing, clicked just right of their indentation.
+    const lines = page.locator(`${PAIR} section[data-pane="0"] .cm-line`);
+    const count = await lines.count();
+    expect(count).toBeGreaterThan(15);
+    const targets = [2, 5, 9, 12, 15];
+    for (const n of targets) {
+      const box = (await lines.nth(n - 1).boundingBox())!;
+      await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+      await page.keyboard.press('End');
+      await page.keyboard.type(`/*@${n}*/`);
+    }
+    const after = (await editorDoc(page, PAIR, 0)).split('\n');
+    expect(after.length).toBe(before.length);
+    for (let i = 0; i < after.length; i++) {
+      const n = i + 1;
+      expect(after[i], `line ${n}`).toBe(targets.includes(n) ? `${before[i]}/*@${n}*/` : before[i]);
+    }
+    // From the first line, each ArrowDown moves exactly one line.
+    await lines.first().click();
+    await page.keyboard.press('ControlOrMeta+Home');
+    for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    await page.keyboard.type('@7@');
+    expect((await editorDoc(page, PAIR, 0)).split('\n')[6]!.startsWith('@7@')).toBe(true);
+    // Rendered lines sit one line-height apart: no margin between them.
+    const tops = await page.$$eval(`${PAIR} section[data-pane="0"] .cm-line`, (els) => els.slice(0, 6).map((e) => e.getBoundingClientRect().top));
+    const gaps = tops.slice(1).map((t, i) => t - tops[i]!);
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(1);
+    expect(Math.max(...gaps)).toBeLessThan(24);
+    await v.close();
+  });
+
+  test('the toolbar controls and the two panes of a pair line up', async () => {
+    const v = await open();
+    const { page } = v;
+    const mid = async (sel: string) => {
+      const b = (await page.locator(sel).first().boundingBox())!;
+      return b.y + b.height / 2;
+    };
+    const run = await mid(`${PAIR} [data-action="run"]`);
+    expect(Math.abs((await mid(`${PAIR} [data-mode]`)) - run)).toBeLessThan(2);
+    expect(Math.abs((await mid(`${PAIR} [data-action="share"]`)) - run)).toBeLessThan(2);
+    await page.selectOption(`${PAIR} [data-mode]`, 'sched');
+    await page.click(`${PAIR} [data-action="run"]`);
+    await page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
+    const pick = await mid(`${PAIR} [data-action="sched-pick"]`);
+    expect(Math.abs((await mid(`${PAIR} [data-action="sched-undo"]`)) - pick)).toBeLessThan(2);
+    expect(Math.abs((await mid(`${PAIR} [data-action="sched-restart"]`)) - pick)).toBeLessThan(2);
+    await v.close();
+  });
+
+  test('on the landing page the two panes of a pair sit side by side, their first lines level', async () => {
+    const v = await site.visit('', { context: { viewport: { width: 1280, height: 800 } } });
+    const { page } = v;
+    await page.waitForSelector('fl-playground.fl-pg-pair[data-ready]');
+    const codes = await page.$$eval('fl-playground.fl-pg-pair section[data-pane] .astro-code', (els) => els.slice(0, 2).map((e) => e.getBoundingClientRect()));
+    expect(codes[1]!.left).toBeGreaterThan(codes[0]!.right - 1);
+    expect(Math.abs(codes[0]!.top - codes[1]!.top)).toBeLessThan(1);
+    await v.close();
+  });
+});
+
+describe('themes', () => {
+  for (const colorScheme of ['dark', 'light'] as const)
+    test(`the editor takes the site's ${colorScheme} theme, has no contrast violations, and switches with the site`, async () => {
+      const v = await open(CHAPTER, { context: { colorScheme } });
+      const { page } = v;
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+      await openEditor(page, PAIR, 0);
+      const bg = () => page.$eval(`${PAIR} section[data-pane="0"] .cm-editor`, (e) => getComputedStyle(e).backgroundColor);
+      const listingBg = await page.$eval(`${PAIR} section[data-pane="1"] .astro-code`, (e) => getComputedStyle(e).backgroundColor);
+      // Pressing Edit keeps the listing's background: the editor looks like the code it replaced.
+      expect(await bg()).toBe(listingBg);
+      expect(await bg()).toBe(colorScheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
+      expect(await contrastViolations(page)).toEqual([]);
+      // The reader switches the theme with the editor open: the editor follows at once.
+      const other = colorScheme === 'dark' ? 'light' : 'dark';
+      const select = page.locator('starlight-theme-select select').filter({ visible: true }).first();
+      await select.selectOption(other);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(other);
+      await page.waitForFunction(([sel, want]) => getComputedStyle(document.querySelector(`${sel} section[data-pane="0"] .cm-editor`)!).backgroundColor === want, [PAIR, other === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)'] as const);
+      expect(await contrastViolations(page)).toEqual([]);
+      await v.close();
+    });
+});
