@@ -7,7 +7,8 @@ export type * from './types.ts';
 export { VERDICT_SEVERITY } from './types.ts';
 export type { TraceEvent, TraceEventType, LockRef } from './events.ts';
 export { createRun, type RunOptions, type WorldSnapshot } from './world/index.ts';
-export { encodeSchedule, decodeSchedule, renderStrace, straceLine, explain } from './render/index.ts';
+export { renderStrace, straceLine, explain } from './render/index.ts';
+export { encodeSchedule, decodeSchedule } from './explore/schedule.ts';
 export { search } from './explore/search.ts';
 export { explore, replay, ReplayDivergedError, DEFAULTS } from './explore/index.ts';
 

@@ -1,6 +1,8 @@
 // Public types of the simulator: program options, exploration options, reports and findings,
 // and the Run contract between the world (sim/world) and the strategies (sim/explore).
 import type { TraceEvent } from './events.ts';
+import type { ObjectKey } from './access.ts';
+import type { TransitionId } from './transition.ts';
 
 /** Which libc the program runs against. See sim/README.md. */
 export type LibcModel = 'none' | 'glibc-2.7' | 'glibc';
@@ -111,7 +113,7 @@ export interface Finding {
   message: string;
   /** For deadlocks: every stuck thread. */
   stuck?: StuckThread[];
-  /** The schedule that reproduces it, as a short string (see sim/render/schedule.ts). */
+  /** The schedule that reproduces it, as a short string (see sim/explore/schedule.ts). */
   schedule: string;
   /** The trace of the counterexample. */
   trace: TraceEvent[];
@@ -143,16 +145,16 @@ export interface Report {
 
 /** A step the scheduler may choose: a thread's next operation, or a variant of it. */
 export interface Transition {
-  /** Stable across re-executions of the same prefix: e.g. "1001", "1001!SIGUSR1", "1003~spurious". */
-  id: string;
+  /** Stable across re-executions of the same prefix: e.g. "1001", "1001!SIGUSR1", "1003~spurious" (sim/transition.ts). */
+  id: TransitionId;
   tid: number;
   pid: number;
 }
 
 /** An object a step touched, for the dependency relation of partial-order reduction. */
 export interface Access {
-  /** A key naming one object in one process, e.g. "1000/m:libc_lock", "1000/fd", "1000/*" (whole process). */
-  obj: string;
+  /** A key naming one object, e.g. "1000/m:libc_lock", "1000/fd", "1000/*" (whole process): see sim/access.ts. */
+  obj: ObjectKey;
   write: boolean;
   /**
    * Optional: the step could only run once a write to this object happened, and that condition never

@@ -3,6 +3,7 @@
 // the start along a stack of choice points; a reversed race plants the whole sequence that reverses it.
 import type { Access, BlockedStep, Transition } from '../types.ts';
 import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
+import { isWholeProcess, scopeOf } from '../access.ts';
 
 /** An access with its object key and process interned as numbers, so the hot loop compares integers. */
 interface Acc {
@@ -122,11 +123,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       const cacheKey = `${a.write ? 'w' : 'r'}${a.await ? 'a' : ''} ${a.obj}`;
       let acc = interned.get(cacheKey);
       if (!acc) {
-        const slash = a.obj.indexOf('/');
         acc = {
           key: intern(a.obj),
-          pid: intern(slash < 0 ? a.obj : a.obj.slice(0, slash + 1)),
-          all: a.obj.endsWith('/*'),
+          pid: intern(scopeOf(a.obj)),
+          all: isWholeProcess(a.obj),
           write: a.write,
           await: a.await === true,
         };

@@ -1,14 +1,16 @@
 // Replay: follows a schedule string step by step, and says plainly where a run stops matching it.
-import { decodeSchedule } from '../render/schedule.ts';
+import { decodeSchedule } from './schedule.ts';
 import type { Scheduler } from './scheduler.ts';
+import { parseId } from '../transition.ts';
 
 /** Thrown when a schedule names a step the program cannot take at that point. */
 export class ReplayDivergedError extends Error {
   readonly step: number;
   readonly id: string;
   constructor(step: number, id: string) {
-    const tid = id.match(/^\d+/)?.[0] ?? id;
-    const variant = id.length > tid.length ? ` (${id})` : '';
+    const parsed = parseId(id);
+    const tid = parsed ? String(parsed.tid) : id;
+    const variant = parsed && parsed.kind !== 'plain' ? ` (${id})` : '';
     super(`the replay diverged at step ${step}: thread ${tid} cannot run${variant}; is the program deterministic?`);
     this.name = 'ReplayDivergedError';
     this.step = step;

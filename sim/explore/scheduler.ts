@@ -1,6 +1,7 @@
 // The small interface every search strategy implements: begin an execution, choose among the enabled
 // transitions, learn what a step did, and say whether the search skipped anything.
 import type { Access, BlockedStep, StrategyName, Transition } from '../types.ts';
+import { isPlainId } from '../transition.ts';
 
 /** What a strategy learns after each step it chose. */
 export interface StepInfo {
@@ -37,9 +38,9 @@ export interface Scheduler {
   incompleteBecause(): 'preemptionBound' | 'sampling' | undefined;
 }
 
-/** The variant suffix of a transition id ("1001!SIGUSR1" -> "!SIGUSR1"); "" for a thread's plain step. */
+/** True for a thread's plain step ("1001"), false for a variant of it ("1001!SIGUSR1", "1003~spurious"). */
 export function isPlainStep(t: Transition): boolean {
-  return t.id === String(t.tid);
+  return isPlainId(t.id);
 }
 
 /**

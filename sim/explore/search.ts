@@ -1,6 +1,6 @@
 // The search loop shared by every strategy: drive fresh Runs with a Scheduler, enforce the bounds,
 // collect findings with their schedules, count distinct outcomes, and build the Report.
-import { encodeSchedule } from '../render/schedule.ts';
+import { encodeSchedule } from './schedule.ts';
 import type {
   BlockedStep,
   Completeness,
@@ -13,6 +13,7 @@ import type {
   Verdict,
 } from '../types.ts';
 import { VERDICT_SEVERITY } from '../types.ts';
+import { isWholeProcess } from '../access.ts';
 import { createDpor } from './dpor.ts';
 import { createEnumerate } from './enumerate.ts';
 import { createPct } from './pct.ts';
@@ -82,7 +83,7 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
     const enabledAfter = run.enabled();
     const halted = enabledAfter.length === 0 && run.findings().slice(findingsBefore).some((f) => f.kind !== 'deadlock');
     let killed: BlockedStep[] | undefined;
-    if (blockedBefore.length > 0 && accesses.some((a) => a.write && a.obj.endsWith('/*'))) {
+    if (blockedBefore.length > 0 && accesses.some((a) => a.write && isWholeProcess(a.obj))) {
       const still = new Set([...enabledAfter, ...run.blocked!().map((b) => b.transition)].map((t) => t.tid));
       killed = blockedBefore.filter((b) => !still.has(b.transition.tid));
     }

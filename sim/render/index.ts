@@ -1,4 +1,3 @@
-// Rendering for views and tools: strace-style logs, explanations in words, schedule strings.
+// Rendering for views and tools: strace-style logs and explanations in words.
 export { renderStrace, straceLine } from './strace.ts';
 export { explain } from './explain.ts';
-export { encodeSchedule, decodeSchedule } from './schedule.ts';

@@ -17,6 +17,8 @@ import { exit as libcExit, SIGNUM } from '../api/index.ts';
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import type { CondObj, FdEntry, Frame, MemObj, MutexObj, Proc, Rec, Thread } from './state.ts';
 import { addrOf, describeOp, lockRefOf } from './naming.ts';
+import { isLock, key, type ObjectKey } from '../access.ts';
+import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
 const EPERM = 1;
 const ESRCH = 3;
@@ -346,9 +348,9 @@ class World implements Run {
         // A pending signal is delivered before the thread's next step, as Linux does on the way back to
         // user mode: when it arrives is decided by when it was sent, a race between two threads.
         const sigs = this.deliverable(t, p);
-        if (sigs.length === 0 && this.canRun(t, p)) out.push({ id: String(t.tid), tid: t.tid, pid: t.pid });
-        if (t.phase === 'cond') out.push({ id: `${t.tid}~spurious`, tid: t.tid, pid: t.pid });
-        for (const sig of sigs) out.push({ id: `${t.tid}!${sig}`, tid: t.tid, pid: t.pid });
+        if (sigs.length === 0 && this.canRun(t, p)) out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
+        if (t.phase === 'cond') out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
+        for (const sig of sigs) out.push({ id: signalId(t.tid, sig), tid: t.tid, pid: t.pid });
       }
       if (out.length === 0) this.finalize();
     }
@@ -366,10 +368,10 @@ class World implements Run {
       if (k !== 'join' && k !== 'waitpid' && k !== 'sem_wait' && k !== 'lock' && k !== 'cond_wait') continue;
       const p = this.procs.get(t.pid)!;
       if (this.canRun(t, p)) continue;
-      const transition = { id: String(t.tid), tid: t.tid, pid: t.pid };
+      const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
       const accesses = this.peek(transition);
       // A lock waited for in 'blocking' mode would take the mutex when it runs: a write.
-      if (k === 'lock' || k === 'cond_wait') for (const a of accesses) if (a.obj.includes('/m:')) a.write = true;
+      if (k === 'lock' || k === 'cond_wait') for (const a of accesses) if (isLock(a.obj)) a.write = true;
       out.push({ transition, accesses });
     }
     return out;
@@ -422,7 +424,7 @@ class World implements Run {
   peek(tr: Transition): Access[] {
     const acc = this.accessesOf(tr);
     // Every step reads its thread's pending signals (a signal sent before it is delivered first).
-    if (!tr.id.includes('!')) acc.push({ obj: `${tr.pid}:sig:${tr.tid}`, write: false });
+    if (parseId(tr.id)?.kind !== 'signal') acc.push({ obj: key.signalState(tr.pid, tr.tid), write: false });
     return acc;
   }
 
@@ -434,25 +436,26 @@ class World implements Run {
   private sigKeys(pid: number): Access[] {
     const p = this.procs.get(pid);
     if (!p) return [];
-    return [...p.threads.map((tid) => ({ obj: `${pid}:sig:${tid}`, write: true })), { obj: `${pid}:sigtargets`, write: true }];
+    return [...p.threads.map((tid) => ({ obj: key.signalState(pid, tid), write: true })), { obj: key.signalTargets(pid), write: true }];
   }
 
   private accessesOf(tr: Transition): Access[] {
     const t = this.threads.get(tr.tid)!;
     const P = t.pid;
-    const w = (obj: string): Access => ({ obj: `${P}/${obj}`, write: true });
-    const r = (obj: string): Access => ({ obj: `${P}/${obj}`, write: false });
-    if (tr.id.includes('!')) {
-      const sig = tr.id.slice(tr.id.indexOf('!') + 1);
-      const acc: Access[] = [r('sig'), ...(t.pendingSigs.includes(sig) ? [{ obj: `${P}:sig:${t.tid}`, write: true }] : this.sigKeys(P))];
+    const w = (obj: ObjectKey): Access => ({ obj, write: true });
+    const r = (obj: ObjectKey): Access => ({ obj, write: false });
+    const parsed = parseId(tr.id)!;
+    if (parsed.kind === 'signal') {
+      const sig = parsed.sig;
+      const acc: Access[] = [r(key.sig(P)), ...(t.pendingSigs.includes(sig) ? [w(key.signalState(P, t.tid))] : this.sigKeys(P))];
       const blockedOn = this.blockedMutex(t);
-      if (blockedOn) acc.push({ obj: `${P}:futex:${blockedOn}`, write: true });
-      if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w('*'));
+      if (blockedOn) acc.push(w(key.futexQueue(P, blockedOn)));
+      if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w(key.wholeProcess(P)));
       return acc;
     }
-    if (tr.id.includes('~')) {
+    if (parsed.kind === 'variant') {
       const o = t.pending as Extract<StepOp, { k: 'cond_wait' }>;
-      return [w(`cond:${o.c.name}`)];
+      return [w(key.cond(P, o.c.name))];
     }
     const o = t.pending!;
     switch (o.k) {
@@ -461,52 +464,52 @@ class World implements Run {
       case 'trylock': {
         const m = this.mutexObj(this.procs.get(P)!, o.m);
         const takes = m.word === 0 || (m.type === 'recursive' && m.owner === t.tid);
-        return [takes ? w(`m:${o.m.name}`) : r(`m:${o.m.name}`)];
+        return [takes ? w(key.mutex(P, o.m.name)) : r(key.mutex(P, o.m.name))];
       }
       case 'unlock': {
         const m = this.mutexObj(this.procs.get(P)!, o.m);
-        if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) return [r(`m:${o.m.name}`)];
-        return m.waiters.length > 0 ? [w(`m:${o.m.name}`), { obj: `${P}:futex:${m.name}`, write: true }] : [w(`m:${o.m.name}`)];
+        if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) return [r(key.mutex(P, o.m.name))];
+        return m.waiters.length > 0 ? [w(key.mutex(P, o.m.name)), w(key.futexQueue(P, m.name))] : [w(key.mutex(P, o.m.name))];
       }
       case 'minit':
-        return [w(`m:${o.m.name}`)];
+        return [w(key.mutex(P, o.m.name))];
       case 'cond_wait':
-        return t.phase === 'run' ? [w(`cond:${o.c.name}`), w(`m:${o.m.name}`)] : this.lockAccesses(t, o.m);
+        return t.phase === 'run' ? [w(key.cond(P, o.c.name)), w(key.mutex(P, o.m.name))] : this.lockAccesses(t, o.m);
       case 'cond_signal':
-        return [w(`cond:${o.c.name}`)];
+        return [w(key.cond(P, o.c.name))];
       case 'load':
-        return [r(`cell:${o.c.name}`)];
+        return [r(key.cell(P, o.c.name))];
       case 'store':
-        return [w(`cell:${o.c.name}`)];
+        return [w(key.cell(P, o.c.name))];
       case 'sem_wait':
       case 'sem_post':
-        return [w(`sem:${o.s.name}`)];
+        return [w(key.sem(P, o.s.name))];
       // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
       // threads, so creating or ending a thread commutes with a fork.
       case 'create':
-        return [{ obj: `${P}:threads`, write: true }, { obj: `${P}:sigtargets`, write: false }];
+        return [w(key.threads(P)), r(key.signalTargets(P))];
       // A join or waitpid waits for an exit that never reverts: `await` tells the explorer it cannot
       // be moved before that exit (sim/README.md, the explorer).
       case 'join':
-        return [{ obj: `${P}:thread:${o.tid}`, write: true, await: true }];
+        return [{ obj: key.thread(P, o.tid), write: true, await: true }];
       case 'texit': {
         // Only the last thread's exit touches the table as a whole: it ends the process.
-        const acc: Access[] = [{ obj: `${P}:thread:${t.tid}`, write: true }, { obj: `${P}:sigtargets`, write: false }];
-        if (this.procs.get(P)!.threads.length === 1) acc.push({ obj: `${P}:threads`, write: true }, w('exit'));
+        const acc: Access[] = [w(key.thread(P, t.tid)), r(key.signalTargets(P))];
+        if (this.procs.get(P)!.threads.length === 1) acc.push(w(key.threads(P)), w(key.exit(P)));
         return acc;
       }
       case 'atfork_reg':
-        return [w('atfork')];
+        return [w(key.atfork(P))];
       case 'fork_begin':
-        return [r('atfork')];
+        return [r(key.atfork(P))];
       case 'fork_raw':
-        return [r('*')];
+        return [r(key.wholeProcess(P))];
       case 'waitpid':
-        return o.pid === -1 ? [w('children')] : [{ obj: `${o.pid}/exit`, write: true, await: true }];
+        return o.pid === -1 ? [w(key.children(P))] : [{ obj: key.exit(o.pid), write: true, await: true }];
       case 'exit_group':
       case 'execve':
       case 'abort':
-        return [w('*')];
+        return [w(key.wholeProcess(P))];
       case 'open':
       case 'close':
       case 'dup':
@@ -514,30 +517,30 @@ class World implements Run {
       case 'socketpair':
       case 'fcntl':
       case 'recvmsg_conn':
-        return [w('fd')];
+        return [w(key.fd(P))];
       case 'write':
       case 'read':
       case 'sendmsg':
-        return [r('fd')];
+        return [r(key.fd(P))];
       case 'heap':
-        return [w('heap')];
+        return [w(key.heap(P))];
       case 'dl':
-        return [w('dl')];
+        return [w(key.dl(P))];
       case 'sigaction':
-        return [w('sig')];
+        return [w(key.sig(P))];
       // SIGKILL ends the target process at once.
       case 'kill': {
         // ESRCH for a process that has exited reads its exit status's existence (its exit writes it).
         const q = this.procs.get(o.pid);
-        if (q?.exited) return [{ obj: `${o.pid}/exit`, write: false }];
-        return o.sig === 'SIGKILL' ? [{ obj: `${o.pid}/*`, write: true }] : this.sigKeys(o.pid);
+        if (q?.exited) return [r(key.exit(o.pid))];
+        return o.sig === 'SIGKILL' ? [w(key.wholeProcess(o.pid))] : this.sigKeys(o.pid);
       }
       case 'tkill': {
         const u = this.threads.get(o.tid);
         // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
         // ordered both ways (the signal caught before the exit is another outcome).
-        if (!u || u.exited) return u ? [{ obj: `${u.pid}:thread:${u.tid}`, write: false }] : [];
-        return o.sig === 'SIGKILL' ? [{ obj: `${u.pid}/*`, write: true }] : [{ obj: `${u.pid}:sig:${u.tid}`, write: true }];
+        if (!u || u.exited) return u ? [r(key.thread(u.pid, u.tid))] : [];
+        return o.sig === 'SIGKILL' ? [w(key.wholeProcess(u.pid))] : [w(key.signalState(u.pid, u.tid))];
       }
       case 'sleep':
         return [];
@@ -555,14 +558,14 @@ class World implements Run {
   private lockAccesses(t: Thread, h: MutexHandle): Access[] {
     const P = t.pid;
     const m = this.mutexObj(this.procs.get(P)!, h);
-    const key = `${P}/m:${m.name}`;
-    const queue = { obj: `${P}:futex:${m.name}`, write: true };
+    const obj = key.mutex(P, m.name);
+    const queue = { obj: key.futexQueue(P, m.name), write: true };
     const retry = t.phase === 'woken';
     if (!retry && m.word !== 0 && m.owner === t.tid && m.type !== 'normal' && m.type !== 'lll') {
-      return [{ obj: key, write: m.type === 'recursive' }];
+      return [{ obj, write: m.type === 'recursive' }];
     }
-    if (m.word === 0) return [{ obj: key, write: true }];
-    return [{ obj: key, write: false }, queue];
+    if (m.word === 0) return [{ obj, write: true }];
+    return [{ obj, write: false }, queue];
   }
 
   private blockedMutex(t: Thread): string | null {
@@ -579,9 +582,9 @@ class World implements Run {
     this.enabledCache = null;
     const t = this.threads.get(tr.tid)!;
     t.steps++;
-    const bang = id.indexOf('!');
-    if (bang >= 0) this.deliver(t, id.slice(bang + 1));
-    else if (id.includes('~')) this.spurious(t);
+    const parsed = parseId(tr.id)!;
+    if (parsed.kind === 'signal') this.deliver(t, parsed.sig);
+    else if (parsed.kind === 'variant') this.spurious(t);
     else this.exec(t);
     const events = this.stepEvents;
     this.stepNo++;

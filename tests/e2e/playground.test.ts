@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { openSite, type Site, type Visit } from './harness.ts';
-import { decodeSchedule } from '../../sim/render/schedule.ts';
+import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
 const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';

@@ -5,7 +5,9 @@ import { countTraces, foataNormalForm } from '../../sim/explore/traces.ts';
 import { createReplay, ReplayDivergedError } from '../../sim/explore/replay.ts';
 import { execute } from '../../sim/explore/search.ts';
 import { conflicts, overlaps } from '../../sim/explore/dependency.ts';
-import { decodeSchedule, encodeSchedule } from '../../sim/render/schedule.ts';
+import { decodeSchedule, encodeSchedule } from '../../sim/explore/schedule.ts';
+import { isLock, isWholeProcess, key } from '../../sim/access.ts';
+import { isPlainId, parseId, plainId, signalId, spuriousId } from '../../sim/transition.ts';
 import { createFakeRun, type FakeProgram, type Op } from './fake-world.ts';
 
 const lockUnlock = (m: string): Op[] => [
@@ -214,23 +216,56 @@ describe('bounds', () => {
 
 describe('dependency', () => {
   it('a whole-process key overlaps every object of that process and nothing in another', () => {
-    expect(overlaps('1000/*', '1000/m:libc_lock')).toBe(true);
-    expect(overlaps('1000/fd', '1000/*')).toBe(true);
-    expect(overlaps('1000/*', '1001/m:libc_lock')).toBe(false);
-    expect(overlaps('1000/m:a', '1000/m:b')).toBe(false);
+    expect(overlaps(key.wholeProcess(1000), key.mutex(1000, 'libc_lock'))).toBe(true);
+    expect(overlaps(key.fd(1000), key.wholeProcess(1000))).toBe(true);
+    expect(overlaps(key.wholeProcess(1000), key.mutex(1001, 'libc_lock'))).toBe(false);
+    expect(overlaps(key.mutex(1000, 'a'), key.mutex(1000, 'b'))).toBe(false);
+    // Fork does not copy the thread table or the futex queues: a whole-process key does not cover them.
+    expect(overlaps(key.wholeProcess(1000), key.threads(1000))).toBe(false);
+    expect(overlaps(key.wholeProcess(1000), key.futexQueue(1000, 'm'))).toBe(false);
   });
 
   it('two reads never conflict; a read and a write of the same object do', () => {
-    expect(conflicts([{ obj: '1000/*', write: false }], [{ obj: '1000/c:x', write: false }])).toBe(false);
-    expect(conflicts([{ obj: '1000/*', write: false }], [{ obj: '1000/c:x', write: true }])).toBe(true);
+    expect(conflicts([{ obj: key.wholeProcess(1000), write: false }], [{ obj: key.cell(1000, 'x'), write: false }])).toBe(false);
+    expect(conflicts([{ obj: key.wholeProcess(1000), write: false }], [{ obj: key.cell(1000, 'x'), write: true }])).toBe(true);
   });
 
   it('the Foata normal form is the same for two orders of independent steps and differs for dependent ones', () => {
-    const a = { tid: 1, label: 'a', accesses: [{ obj: '1/x', write: true }] };
-    const b = { tid: 2, label: 'b', accesses: [{ obj: '1/y', write: true }] };
-    const c = { tid: 2, label: 'c', accesses: [{ obj: '1/x', write: true }] };
+    const a = { tid: 1, label: 'a', accesses: [{ obj: key.cell(1, 'x'), write: true }] };
+    const b = { tid: 2, label: 'b', accesses: [{ obj: key.cell(1, 'y'), write: true }] };
+    const c = { tid: 2, label: 'c', accesses: [{ obj: key.cell(1, 'x'), write: true }] };
     expect(foataNormalForm([a, b])).toBe(foataNormalForm([b, a]));
     expect(foataNormalForm([a, c])).not.toBe(foataNormalForm([c, a]));
+  });
+});
+
+describe('the key and id grammars', () => {
+  it('spells keys exactly as schedules, tests and the README do', () => {
+    expect([
+      key.mutex(1000, 'libc_lock'), key.cell(1000, 'x'), key.sem(1000, 's'), key.cond(1000, 'c'), key.fd(1000),
+      key.atfork(1000), key.sig(1000), key.heap(1000), key.dl(1000), key.exit(1001), key.children(1000),
+      key.wholeProcess(1000), key.threads(1000), key.thread(1000, 1001), key.futexQueue(1000, 'm'),
+      key.signalState(1000, 1001), key.signalTargets(1000),
+    ]).toEqual([
+      '1000/m:libc_lock', '1000/cell:x', '1000/sem:s', '1000/cond:c', '1000/fd',
+      '1000/atfork', '1000/sig', '1000/heap', '1000/dl', '1001/exit', '1000/children',
+      '1000/*', '1000:threads', '1000:thread:1001', '1000:futex:m',
+      '1000:sig:1001', '1000:sigtargets',
+    ]);
+    expect(isLock(key.mutex(1000, 'm'))).toBe(true);
+    expect(isLock(key.futexQueue(1000, 'm'))).toBe(false);
+    expect(isWholeProcess(key.wholeProcess(1000))).toBe(true);
+  });
+
+  it('builds and parses transition ids', () => {
+    expect([plainId(1001), signalId(1001, 'SIGUSR1'), spuriousId(1003)]).toEqual(['1001', '1001!SIGUSR1', '1003~spurious']);
+    expect(parseId('1001')).toEqual({ tid: 1001, kind: 'plain' });
+    expect(parseId('1001!SIGUSR1')).toEqual({ tid: 1001, kind: 'signal', sig: 'SIGUSR1' });
+    expect(parseId('1003~spurious')).toEqual({ tid: 1003, kind: 'variant', variant: 'spurious' });
+    expect(parseId('x1001')).toBeNull();
+    expect(parseId('1001!')).toBeNull();
+    expect(isPlainId(plainId(7))).toBe(true);
+    expect(isPlainId(signalId(7, 'SIGTERM'))).toBe(false);
   });
 });
 

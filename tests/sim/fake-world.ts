@@ -3,6 +3,8 @@
 // the process with one thread, and a local two-way choice. Small enough to be obviously right.
 import type { Access, Finding, Run, StepResult, Transition } from '../../sim/types.ts';
 import type { TraceEvent } from '../../sim/events.ts';
+import { key } from '../../sim/access.ts';
+import { plainId, tidOf, variantId } from '../../sim/transition.ts';
 
 export type Op =
   | { op: 'read'; cell: string }
@@ -56,7 +58,6 @@ export function createFakeRun(program: FakeProgram): Run {
   processes.set(1000, first);
   threads.push({ tid: 1000, pid: 1000, ops: program.threads[0] ?? [], pc: 0, last: 0, log: [] });
 
-  const key = (t: Thread, kind: string, name: string) => `${t.pid}/${kind}:${name}`;
   const ev = (t: Thread, e: Record<string, unknown>): TraceEvent =>
     ({ step: steps, pid: t.pid, tid: t.tid, time: 0, ...e }) as TraceEvent;
 
@@ -73,24 +74,24 @@ export function createFakeRun(program: FakeProgram): Run {
     switch (op.op) {
       case 'read':
       case 'assert':
-        return [{ obj: key(t, 'c', op.cell), write: false }];
+        return [{ obj: key.cell(t.pid, op.cell), write: false }];
       case 'write':
       case 'inc':
-        return [{ obj: key(t, 'c', op.cell), write: true }];
+        return [{ obj: key.cell(t.pid, op.cell), write: true }];
       case 'lock':
       case 'unlock':
-        return [{ obj: key(t, 'm', op.mutex), write: true }];
+        return [{ obj: key.mutex(t.pid, op.mutex), write: true }];
       case 'spawn':
-        return [{ obj: 'sys/ids', write: true }];
+        return [{ obj: key.system('ids'), write: true }];
       case 'fork':
         return [
-          { obj: `${t.pid}/*`, write: false },
-          { obj: 'sys/ids', write: true },
+          { obj: key.wholeProcess(t.pid), write: false },
+          { obj: key.system('ids'), write: true },
         ];
       case 'choose':
         return [];
       case 'await':
-        return [{ obj: key(t, 'c', op.cell), write: false, ...(op.lasting ? { await: true } : {}) }];
+        return [{ obj: key.cell(t.pid, op.cell), write: false, ...(op.lasting ? { await: true } : {}) }];
     }
   }
 
@@ -99,8 +100,8 @@ export function createFakeRun(program: FakeProgram): Run {
       const out: Transition[] = [];
       for (const t of threads) {
         if (!runnable(t)) continue;
-        out.push({ id: String(t.tid), tid: t.tid, pid: t.pid });
-        if (t.ops[t.pc]!.op === 'choose') out.push({ id: `${t.tid}~alt`, tid: t.tid, pid: t.pid });
+        out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
+        if (t.ops[t.pc]!.op === 'choose') out.push({ id: variantId(t.tid, 'alt'), tid: t.tid, pid: t.pid });
       }
       return out;
     },
@@ -108,7 +109,7 @@ export function createFakeRun(program: FakeProgram): Run {
       return accessesOf(threads.find((t) => t.tid === tr.tid)!);
     },
     step(id: string): StepResult {
-      const tid = Number(id.split('~')[0]);
+      const tid = tidOf(id);
       const t = threads.find((x) => x.tid === tid && runnable(x));
       if (!t) throw new Error(`thread ${tid} cannot run`);
       const accesses = accessesOf(t);
@@ -176,7 +177,7 @@ export function createFakeRun(program: FakeProgram): Run {
       if (found.some((f) => f.kind !== 'deadlock')) return [];
       return threads
         .filter((t) => t.pc < t.ops.length && !runnable(t))
-        .map((t) => ({ transition: { id: String(t.tid), tid: t.tid, pid: t.pid }, accesses: accessesOf(t) }));
+        .map((t) => ({ transition: { id: plainId(t.tid), tid: t.tid, pid: t.pid }, accesses: accessesOf(t) }));
     },
     findings: () => found,
     notes: () => [],

@@ -1,7 +1,8 @@
-// Test helpers for the world: build a Program, drive a Run by hand, and a tiny exhaustive DFS.
+// Test helpers for the world: build a Program, drive a Run by hand, compare search outcomes.
 import { createRun } from '../../sim/world/index.ts';
 import { search } from '../../sim/explore/search.ts';
-import type { Finding, Program, ProgramOptions, Run } from '../../sim/types.ts';
+import type { Program, ProgramOptions, Run } from '../../sim/types.ts';
+import { isPlainId } from '../../sim/transition.ts';
 
 export function prog(main: () => Generator<unknown, unknown, unknown>, options: ProgramOptions = {}): Program {
   return { main, options: { libc: 'glibc', ...options }, name: main.name };
@@ -20,43 +21,10 @@ export function runFirst(p: Program, prefer: number[] = []): Run {
   for (let n = 0; n < 100_000; n++) {
     const en = run.enabled();
     if (en.length === 0) break;
-    const pick = prefer.map((tid) => en.find((t) => t.tid === tid && !t.id.includes('!') && !t.id.includes('~'))).find(Boolean) ?? en[0]!;
+    const pick = prefer.map((tid) => en.find((t) => t.tid === tid && isPlainId(t.id))).find(Boolean) ?? en[0]!;
     run.step(pick.id);
   }
   return run;
-}
-
-export interface DfsResult {
-  executions: number;
-  kinds: Set<string>;
-  first: Map<string, { ids: string[]; finding: Omit<Finding, 'schedule'> }>;
-  notes: Set<string>;
-}
-
-/** Every interleaving, no reduction: only for tiny programs. */
-export function dfs(p: Program, limit = 20_000): DfsResult {
-  const res: DfsResult = { executions: 0, kinds: new Set(), first: new Map(), notes: new Set() };
-  const stack: string[][] = [[]];
-  while (stack.length > 0 && res.executions < limit) {
-    const prefix = stack.pop()!;
-    const run = createRun(p);
-    for (const id of prefix) run.step(id);
-    const ids = prefix.slice();
-    for (;;) {
-      const en = run.enabled();
-      if (en.length === 0) break;
-      for (let i = en.length - 1; i >= 1; i--) stack.push([...ids, en[i]!.id]);
-      run.step(en[0]!.id);
-      ids.push(en[0]!.id);
-    }
-    res.executions++;
-    for (const f of run.findings()) {
-      res.kinds.add(f.kind);
-      if (!res.first.has(f.kind)) res.first.set(f.kind, { ids, finding: f });
-    }
-    for (const n of run.notes()) res.notes.add(n);
-  }
-  return res;
 }
 
 /** Searches past every finding and returns the report with the sorted outcomes of the executions that ran to their end. */
