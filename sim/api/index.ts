@@ -21,52 +21,42 @@ import {
   STDIN_LOCK,
   STDOUT_LOCK,
 } from './libc-locks.ts';
+import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
 
 export type { MutexHandle, CellHandle, SemHandle, CondHandle, MutexType, AtforkEntry } from './ops.ts';
 
-type G<T> = Generator<Op, T, unknown>;
-
-function* op<T>(o: Op): G<T> {
-  return (yield o) as T;
-}
-
-// ---- errno values and flags (Linux numbers) ----
-export const EPERM = 1;
-export const ENOENT = 2;
-export const ESRCH = 3;
-export const EINTR = 4;
-export const EBADF = 9;
-export const ECHILD = 10;
-export const EAGAIN = 11;
-export const EBUSY = 16;
-export const EINVAL = 22;
-export const EDEADLK = 35;
-
-export const O_RDONLY = 0;
-export const O_WRONLY = 1;
-export const O_RDWR = 2;
-export const O_CLOEXEC = 0o2000000;
-/** Not in Linux yet; the value is this simulator's. */
-export const O_CLOFORK = 0o4000000000;
-export const SOCK_CLOEXEC = O_CLOEXEC;
-export const SOCK_CLOFORK = O_CLOFORK;
-export const F_GETFD = 1;
-export const F_SETFD = 2;
-export const FD_CLOEXEC = 1;
-export const FD_CLOFORK = 2;
-
-export const SIGUSR1 = 'SIGUSR1';
-export const SIGUSR2 = 'SIGUSR2';
-export const SIGALRM = 'SIGALRM';
-export const SIGCHLD = 'SIGCHLD';
-export const SIGTERM = 'SIGTERM';
-export const SIGKILL = 'SIGKILL';
-export const SIGABRT = 'SIGABRT';
-
-/** Linux signal numbers, for wait statuses. */
-export const SIGNUM: Readonly<Record<string, number>> = {
-  SIGUSR1: 10, SIGUSR2: 12, SIGALRM: 14, SIGCHLD: 17, SIGTERM: 15, SIGKILL: 9, SIGABRT: 6,
-};
+// ---- errno values, flags and signals (Linux numbers): sim/api/posix.ts ----
+export {
+  EPERM,
+  ENOENT,
+  ESRCH,
+  EINTR,
+  EBADF,
+  ECHILD,
+  EAGAIN,
+  EBUSY,
+  EINVAL,
+  EDEADLK,
+  O_RDONLY,
+  O_WRONLY,
+  O_RDWR,
+  O_CLOEXEC,
+  O_CLOFORK,
+  SOCK_CLOEXEC,
+  SOCK_CLOFORK,
+  F_GETFD,
+  F_SETFD,
+  FD_CLOEXEC,
+  FD_CLOFORK,
+  SIGUSR1,
+  SIGUSR2,
+  SIGALRM,
+  SIGCHLD,
+  SIGTERM,
+  SIGKILL,
+  SIGABRT,
+  SIGNUM,
+} from './posix.ts';
 
 // ---- static objects ----
 
@@ -90,15 +80,6 @@ export function cond(name: string): CondHandle {
 /** A plain call: a failed assertion aborts the process and is reported. */
 export function assert(condition: unknown, message = 'assertion failed'): asserts condition {
   if (!condition) throw new AssertionFailure(message);
-}
-
-// ---- bookkeeping helpers for libc calls (no steps of their own) ----
-
-function* enter(fn: string): G<void> {
-  yield { k: 'enter', fn };
-}
-function* leave(fn: string): G<void> {
-  yield { k: 'leave', fn };
 }
 
 // ---- memory ----
@@ -282,13 +263,8 @@ export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
 export const WIFSIGNALED = (status: number): boolean => (status & 0x7f) !== 0 && (status & 0x7f) !== 0x7f;
 export const WTERMSIG = (status: number): number => status & 0x7f;
 
-/** exit(): flushes stdio (list lock and every FILE lock), then exit_group. */
-export function* exit(status = 0): G<never> {
-  yield* enter('exit');
-  yield* fflushAll();
-  yield* op<void>({ k: 'exit_group', status, how: 'exit' });
-  throw new Error('exit returned');
-}
+export { exit };
+
 /** _exit(): ends the process at once, taking no lock. */
 export function* _exit(status = 0): G<never> {
   yield* op<void>({ k: 'exit_group', status, how: '_exit' });
@@ -355,16 +331,6 @@ export function* printf(text: string): G<number> {
   if (libc !== 'none') yield* op({ k: 'unlock', m: STDOUT_LOCK });
   yield* leave('printf');
   return r;
-}
-function* fflushAll(): G<void> {
-  const libc = yield* op<string>({ k: 'libc' });
-  if (libc === 'none') return;
-  yield* op({ k: 'lock', m: IO_LIST_LOCK });
-  for (const f of FILE_LOCKS) {
-    yield* op({ k: 'lock', m: f });
-    yield* op({ k: 'unlock', m: f });
-  }
-  yield* op({ k: 'unlock', m: IO_LIST_LOCK });
 }
 /** fflush(null) flushes every stream (list lock, then each FILE lock); fflush('stdout') one. */
 export function* fflush(stream: null | 'stdout' | 'stderr' = null): G<number> {

@@ -13,27 +13,29 @@ import {
   type StepOp,
   type ThreadFn,
 } from '../api/ops.ts';
-import { exit as libcExit, SIGNUM } from '../api/index.ts';
+import { exit as libcExit } from '../api/exit.ts';
+import {
+  EAGAIN,
+  EBADF,
+  EBUSY,
+  ECHILD,
+  EDEADLK,
+  EINVAL,
+  EPERM,
+  ESRCH,
+  F_GETFD,
+  F_SETFD,
+  FD_CLOEXEC,
+  FD_CLOFORK,
+  O_CLOEXEC,
+  O_CLOFORK,
+  SIGNUM,
+} from '../api/posix.ts';
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import type { CondObj, FdEntry, Frame, MemObj, MutexObj, Proc, Rec, Thread } from './state.ts';
 import { addrOf, describeOp, lockRefOf } from './naming.ts';
 import { isLock, key, type ObjectKey } from '../access.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
-
-const EPERM = 1;
-const ESRCH = 3;
-const EBADF = 9;
-const ECHILD = 10;
-const EAGAIN = 11;
-const EBUSY = 16;
-const EINVAL = 22;
-const EDEADLK = 35;
-const O_CLOEXEC = 0o2000000;
-const O_CLOFORK = 0o4000000000;
-const F_GETFD = 1;
-const F_SETFD = 2;
-const FD_CLOEXEC = 1;
-const FD_CLOFORK = 2;
 
 export interface RunOptions {
   /** Steps before the execution is cut off and the busiest live thread is named (default 10000). */

@@ -1,0 +1,40 @@
+// POSIX constants with their Linux values: errno numbers, open/fcntl flags, signal names and numbers.
+// Shared by the program library (sim/api/index.ts re-exports every one) and the world, which must not
+// import the reader-facing library itself.
+
+export const EPERM = 1;
+export const ENOENT = 2;
+export const ESRCH = 3;
+export const EINTR = 4;
+export const EBADF = 9;
+export const ECHILD = 10;
+export const EAGAIN = 11;
+export const EBUSY = 16;
+export const EINVAL = 22;
+export const EDEADLK = 35;
+
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CLOEXEC = 0o2000000;
+/** Not in Linux yet; the value is this simulator's. */
+export const O_CLOFORK = 0o4000000000;
+export const SOCK_CLOEXEC = O_CLOEXEC;
+export const SOCK_CLOFORK = O_CLOFORK;
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const FD_CLOEXEC = 1;
+export const FD_CLOFORK = 2;
+
+export const SIGUSR1 = 'SIGUSR1';
+export const SIGUSR2 = 'SIGUSR2';
+export const SIGALRM = 'SIGALRM';
+export const SIGCHLD = 'SIGCHLD';
+export const SIGTERM = 'SIGTERM';
+export const SIGKILL = 'SIGKILL';
+export const SIGABRT = 'SIGABRT';
+
+/** Linux signal numbers, for wait statuses. */
+export const SIGNUM: Readonly<Record<string, number>> = {
+  SIGUSR1: 10, SIGUSR2: 12, SIGALRM: 14, SIGCHLD: 17, SIGTERM: 15, SIGKILL: 9, SIGABRT: 6,
+};
