@@ -1,8 +1,9 @@
-// Checks every example program against the outcome it declares, and every example a page names against the files that exist.
+// Checks exercises against their solutions, and every example a page names against the files that exist
+// (each example's verdict is checked in tests/sim/explore-scenarios.test.ts).
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Expected, Program, Report } from '../../sim/types.ts';
+import type { Expected, Program } from '../../sim/types.ts';
 
 const contentDir = fileURLToPath(new URL('../../content/', import.meta.url));
 const examplesDir = `${contentDir}examples/`;
@@ -26,13 +27,6 @@ async function loadExample(name: string): Promise<{ mod: ExampleModule; program:
   const mod = (await import(`../../content/examples/${name}.ts`)) as ExampleModule;
   if (typeof mod.default !== 'function') throw new Error(`${name}.ts has no default export (the main thread)`);
   return { mod, program: { main: mod.default, options: mod.options ?? {}, expected: mod.expected, name } };
-}
-
-/** What went wrong, in words, so that a failing test says more than "expected ok, got deadlock". */
-function describeReport(report: Report): string {
-  const findings = report.findings.map((f) => `  ${f.kind}: ${f.message} [schedule ${f.schedule}]`).join('\n');
-  const bound = report.completeness.complete ? 'complete' : `stopped by ${report.completeness.stoppedBy}`;
-  return `verdict ${report.verdict} (${bound}, ${report.stats.executions} executions)\n${findings}`;
 }
 
 /** The example names a page uses: its frontmatter `examples` list and every example/fixed/solution attribute. */
@@ -71,32 +65,7 @@ describe('example programs', () => {
   it('there are example programs to check', () => {
     expect(exampleNames.length).toBeGreaterThan(0);
   });
-
-  for (const name of exampleNames) {
-    it(`${name} produces the verdict it declares under exhaustive search`, async () => {
-      const { mod, program } = await loadExample(name);
-      expect(mod.expected, `${name}.ts must export const expected = { verdict: ... }`).toBeDefined();
-      const expected = mod.expected!;
-      // The verdict is the most severe finding over all schedules, so the search may not stop at the first one.
-      const { explore } = await import('../../sim/index.ts');
-      // A minute per example keeps the suite usable; an ok verdict must still come from a complete search.
-      const report = await explore(program, { strategy: 'dpor', stopAtFirst: false, maxTimeMs: 60_000 });
-      expect(report.verdict, `${name}: ${describeReport(report)}`).toBe(expected.verdict);
-      if (expected.verdict === 'ok') {
-        // "No bug found" is a claim about every schedule: a search cut short by a bound proves nothing.
-        expect(report.completeness, `${name}: ${describeReport(report)}`).toEqual({ complete: true });
-      }
-      // Run, the bug pictures and the logs stop at the first finding: what readers see there must be declared too.
-      const first = await explore(program, { maxTimeMs: 60_000 });
-      expect(
-        [expected.verdict, ...(expected.also ?? [])],
-        `${name} with default options (stop at the first finding) reports ${first.verdict}: declare it in expected.also, or change the example so that the declared bug is met first\n${describeReport(first)}`,
-      ).toContain(first.verdict);
-      for (const kind of expected.also ?? []) {
-        expect(report.findings.map((f) => f.kind), `${name} must also report ${kind}: ${describeReport(report)}`).toContain(kind);
-      }
-    }, 180_000);
-  }
+  // Each one's verdict under every strategy is checked in tests/sim/explore-scenarios.test.ts.
 });
 
 describe('exercises', () => {
