@@ -1,4 +1,5 @@
-// `npm run bench`: the site's size and quality report, then the simulator's benchmark when it exists.
+// `npm run bench`: the site's size and quality report, then the simulator's benchmark when it exists,
+// then the reality twin's table (every C example on real Linux beside the simulator's verdict).
 //
 // The simulator benchmark is TypeScript; it is bundled with esbuild into bench/out/ (beside the
 // repository's node_modules, so its package imports resolve; 'forklore' maps to sim/api/index.ts)
@@ -24,14 +25,14 @@ function run(label, file, args = []) {
 run('site report', join(ROOT, 'bench', 'site-report.mjs'), process.argv.slice(2));
 run('playground report', join(ROOT, 'bench', 'playground-report.mjs'));
 
-const simBench = join(ROOT, 'bench', 'sim-bench.ts');
-if (existsSync(simBench)) {
+/** Bundles bench/NAME.ts into bench/out/NAME.mjs and runs it. */
+async function runTs(label, name) {
   const { build } = await import('esbuild');
   const outDir = join(ROOT, 'bench', 'out');
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'sim-bench.mjs');
+  const outfile = join(outDir, `${name}.mjs`);
   await build({
-    entryPoints: [simBench],
+    entryPoints: [join(ROOT, 'bench', `${name}.ts`)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -41,9 +42,17 @@ if (existsSync(simBench)) {
     alias: { forklore: join(ROOT, 'sim', 'api', 'index.ts') },
     logLevel: 'warning',
   });
-  run('simulator benchmark', outfile);
+  run(label, outfile);
+}
+
+const simBench = join(ROOT, 'bench', 'sim-bench.ts');
+if (existsSync(simBench)) {
+  await runTs('simulator benchmark', 'sim-bench');
 } else {
   console.log('\n(bench/sim-bench.ts does not exist yet: no simulator benchmark to run)');
 }
+
+// Every C example on this machine's Linux beside the simulator's verdict (needs gcc).
+await runTs('reality twin', 'reality-bench');
 
 process.exitCode = failed ? 1 : 0;
