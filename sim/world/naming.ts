@@ -21,15 +21,6 @@ export function lockRefOf(m: MutexObj): LockRef {
 /** The pending operation in words, for state tables and explanations. */
 export function describeOp(o: StepOp): string {
   switch (o.k) {
-    // glibc's internal locks are taken with its own low-level lock calls, not pthread_mutex_*.
-    case 'lock':
-      return o.m.internal ? `__libc_lock_lock(${o.m.name})` : `pthread_mutex_lock(${o.m.name})`;
-    case 'trylock':
-      return `pthread_mutex_trylock(${o.m.name})`;
-    case 'unlock':
-      return o.m.internal ? `__libc_lock_unlock(${o.m.name})` : `pthread_mutex_unlock(${o.m.name})`;
-    case 'minit':
-      return `pthread_mutex_init(${o.m.name})`;
     case 'load':
       return `load(${o.c.name})`;
     case 'store':
@@ -94,5 +85,7 @@ export function describeOp(o: StepOp): string {
       return `pthread_kill(${o.tid}, ${o.sig})`;
     case 'sleep':
       return `nanosleep(${o.ns})`;
+    default:
+      return o.k;
   }
 }

@@ -13,7 +13,6 @@ import {
   type StepOp,
   type ThreadFn,
 } from '../api/ops.ts';
-import { exit as libcExit } from '../api/exit.ts';
 import {
   EAGAIN,
   EBADF,
@@ -35,6 +34,9 @@ import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import type { CondObj, FdEntry, Frame, MemObj, MutexObj, Proc, Rec, Thread } from './state.ts';
 import { addrOf, describeOp, lockRefOf } from './naming.ts';
 import { isLock, key, type ObjectKey } from '../access.ts';
+import { cloneValue, NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
+import { modelOf } from './ops/index.ts';
+import { blockedMutex, dequeueFutex, doUnlock, heldByLiveOther, lockAccesses, lockAttempt, stuckOnMutex } from './ops/mutex.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
 export interface RunOptions {
@@ -44,31 +46,18 @@ export interface RunOptions {
   firstPid?: number;
 }
 
-type EventBody = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'step' | 'pid' | 'tid' | 'time'> : never) : never;
-
-class NondeterminismError extends Error {}
-
-function cloneValue(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  try {
-    return structuredClone(v);
-  } catch {
-    return v;
-  }
-}
-
 /** Creates one execution of `program`. Call enabled()/step() until enabled() is empty. */
 export function createRun(program: Program, opts: RunOptions = {}): Run {
   return new World(program, opts);
 }
 
-class World implements Run {
-  private readonly libc: LibcModel;
-  private readonly strict: boolean;
-  private readonly blockingLocks: boolean;
+class World implements Run, Kernel {
+  readonly libc: LibcModel;
+  readonly strict: boolean;
+  readonly blockingLocks: boolean;
   private readonly maxSteps: number;
-  private nextId: number;
-  private nextOfd = 1;
+  private idCounter: number;
+  private ofdCounter = 1;
   private stepNo = 0;
   private readonly procs = new Map<number, Proc>();
   private readonly threads = new Map<number, Thread>();
@@ -88,13 +77,13 @@ class World implements Run {
     this.strict = program.options.strict ?? false;
     this.blockingLocks = program.options.futex === 'blocking';
     this.maxSteps = opts.maxSteps ?? 10_000;
-    this.nextId = opts.firstPid ?? 1000;
-    const pid = this.nextId++;
+    this.idCounter = opts.firstPid ?? 1000;
+    const pid = this.nextId();
     const proc = this.newProc(pid, 0);
-    const ofdTty: FdEntry['ofd'] = { id: this.nextOfd++, path: '/dev/tty' };
+    const ofdTty: FdEntry['ofd'] = { id: this.nextOfd(), path: '/dev/tty' };
     for (const fd of [0, 1, 2]) proc.fds.set(fd, { ofd: ofdTty, cloexec: false, clofork: false });
     if (program.options.plash) {
-      proc.fds.set(3, { ofd: { id: this.nextOfd++, path: 'socket:[plash-server]' }, cloexec: false, clofork: false });
+      proc.fds.set(3, { ofd: { id: this.nextOfd(), path: 'socket:[plash-server]' }, cloexec: false, clofork: false });
     }
     if (!['none', 'glibc-2.7', 'glibc'].includes(this.libc)) {
       this.fail('error', `options.libc must be 'none', 'glibc-2.7' or 'glibc', not ${JSON.stringify(this.libc)}`);
@@ -110,9 +99,35 @@ class World implements Run {
     this.drive(t, undefined);
   }
 
+  // ---------------------------------------------------------------- the kernel interface (kernel.ts)
+
+  nextId(): number {
+    return this.idCounter++;
+  }
+
+  nextOfd(): number {
+    return this.ofdCounter++;
+  }
+
+  proc(pid: number): Proc | undefined {
+    return this.procs.get(pid);
+  }
+
+  procOf(t: Thread): Proc {
+    return this.procs.get(t.pid)!;
+  }
+
+  thread(tid: number): Thread | undefined {
+    return this.threads.get(tid);
+  }
+
+  readStdin(): string {
+    return this.stdin.shift() ?? '';
+  }
+
   // ---------------------------------------------------------------- construction
 
-  private newProc(pid: number, ppid: number): Proc {
+  newProc(pid: number, ppid: number): Proc {
     const p: Proc = {
       pid,
       ppid,
@@ -135,7 +150,7 @@ class World implements Run {
     return p;
   }
 
-  private newThread(tid: number, pid: number, fn: ThreadFn, args: unknown[], clock = 0): Thread {
+  newThread(tid: number, pid: number, fn: ThreadFn, args: unknown[], clock = 0): Thread {
     const t: Thread = {
       tid,
       pid,
@@ -162,20 +177,20 @@ class World implements Run {
 
   // ---------------------------------------------------------------- events, findings
 
-  private emit(t: Thread | { tid: number; pid: number; clock: number }, body: EventBody): void {
+  emit(t: Actor, body: EventBody): void {
     const e = { step: this.stepNo, pid: t.pid, tid: t.tid, time: t.clock, ...body } as TraceEvent;
     this.stepEvents.push(e);
     this.traceLog.push(e);
   }
 
-  private addFinding(kind: Finding['kind'], message: string, stuck?: StuckThread[]): void {
+  addFinding(kind: Finding['kind'], message: string, stuck?: StuckThread[]): void {
     if (this.found.some((f) => f.kind === kind)) return;
     const f: Omit<Finding, 'schedule'> = { kind, message, trace: this.traceLog };
     if (stuck) f.stuck = stuck;
     this.found.push(f);
   }
 
-  private note(text: string): void {
+  note(text: string): void {
     if (!this.noteList.includes(text)) this.noteList.push(text);
   }
 
@@ -188,7 +203,7 @@ class World implements Run {
 
   // ---------------------------------------------------------------- memory
 
-  private mem(p: Proc, h: { handle: string; name: string }): MemObj {
+  mem(p: Proc, h: { handle: string; name: string }): MemObj {
     const key = `${h.handle}:${h.name}`;
     let o = p.mem.get(key);
     if (o) return o;
@@ -215,7 +230,7 @@ class World implements Run {
     return o;
   }
 
-  private mutexObj(p: Proc, m: MutexHandle): MutexObj {
+  mutexObj(p: Proc, m: MutexHandle): MutexObj {
     if (!m || m.handle !== 'mutex') throw new Error(`expected a mutex handle (from mutex('name')), got ${JSON.stringify(m)}`);
     return this.mem(p, m) as MutexObj;
   }
@@ -223,7 +238,7 @@ class World implements Run {
   // ---------------------------------------------------------------- driving generators
 
   /** Feeds `value` to the thread's top frame and runs it to its next step operation. */
-  private drive(t: Thread, value: unknown): void {
+  drive(t: Thread, value: unknown): void {
     let v = value;
     for (;;) {
       const frame = t.frames[t.frames.length - 1]!;
@@ -268,7 +283,7 @@ class World implements Run {
     }
   }
 
-  private threadThrew(t: Thread, err: unknown): void {
+  threadThrew(t: Thread, err: unknown): void {
     // By name, not instanceof: a bundled program may carry its own copy of the library.
     if (err instanceof AssertionFailure || (err instanceof Error && err.name === 'AssertionFailure')) {
       this.emit(t, { type: 'assert.fail', message: err.message });
@@ -284,7 +299,7 @@ class World implements Run {
   }
 
   /** Completes the pending op of `t` with `result`, records it, and runs to the next one. */
-  private complete(t: Thread, result: unknown): void {
+  complete(t: Thread, result: unknown): void {
     if (t.exited) return;
     const k = t.pending!.k;
     t.record.push({ k, r: result });
@@ -366,14 +381,20 @@ class World implements Run {
     if (this.failed) return out;
     for (const t of this.threadOrder) {
       if (t.exited || t.pending === null || (t.phase !== 'run' && t.phase !== 'relock')) continue;
-      const k = t.pending.k;
-      if (k !== 'join' && k !== 'waitpid' && k !== 'sem_wait' && k !== 'lock' && k !== 'cond_wait') continue;
+      const o = t.pending;
+      const k = o.k;
+      const model = modelOf(o);
+      if (model ? !model.canRun : k !== 'join' && k !== 'waitpid' && k !== 'sem_wait' && k !== 'cond_wait') continue;
       const p = this.procs.get(t.pid)!;
       if (this.canRun(t, p)) continue;
       const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
-      const accesses = this.peek(transition);
-      // A lock waited for in 'blocking' mode would take the mutex when it runs: a write.
-      if (k === 'lock' || k === 'cond_wait') for (const a of accesses) if (isLock(a.obj)) a.write = true;
+      let accesses: Access[];
+      if (model?.blockedAccesses) accesses = [...model.blockedAccesses(this, t, o), { obj: key.signalState(t.pid, t.tid), write: false }];
+      else {
+        accesses = this.peek(transition);
+        // A lock waited for in 'blocking' mode would take the mutex when it runs: a write.
+        if (k === 'cond_wait') for (const a of accesses) if (isLock(a.obj)) a.write = true;
+      }
       out.push({ transition, accesses });
     }
     return out;
@@ -390,6 +411,8 @@ class World implements Run {
   private canRun(t: Thread, p: Proc): boolean {
     const o = t.pending!;
     if (t.phase === 'futex' || t.phase === 'cond') return false;
+    const model = modelOf(o);
+    if (model) return model.canRun?.(this, t, o) ?? true;
     switch (o.k) {
       case 'sem_wait':
         return o.try || (this.mem(p, o.s) as { value: number }).value > 0;
@@ -399,21 +422,11 @@ class World implements Run {
       }
       case 'waitpid':
         return this.waitTarget(p, o.pid) !== 'blocked';
-      case 'lock':
-        return !(this.blockingLocks && t.phase === 'run' && this.heldByLiveOther(t, p, o.m));
       case 'cond_wait':
-        return !(this.blockingLocks && t.phase === 'relock' && this.heldByLiveOther(t, p, o.m));
+        return !(this.blockingLocks && t.phase === 'relock' && heldByLiveOther(this, t, p, o.m));
       default:
         return true;
     }
-  }
-
-  /** futex 'blocking': the lock is held by another thread that exists in this process (it may unlock). */
-  private heldByLiveOther(t: Thread, p: Proc, h: MutexHandle): boolean {
-    const m = this.mutexObj(p, h);
-    if (m.word === 0 || m.owner === t.tid || m.owner === 0) return false;
-    const u = this.threads.get(m.owner);
-    return !!u && !u.exited && u.pid === t.pid;
   }
 
   /** The child waitpid(pid) would reap, null for ECHILD, 'blocked' when it must wait. */
@@ -450,8 +463,8 @@ class World implements Run {
     if (parsed.kind === 'signal') {
       const sig = parsed.sig;
       const acc: Access[] = [r(key.sig(P)), ...(t.pendingSigs.includes(sig) ? [w(key.signalState(P, t.tid))] : this.sigKeys(P))];
-      const blockedOn = this.blockedMutex(t);
-      if (blockedOn) acc.push(w(key.futexQueue(P, blockedOn)));
+      const blockedOn = blockedMutex(t);
+      if (blockedOn) acc.push(w(key.futexQueue(P, blockedOn.name)));
       if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w(key.wholeProcess(P)));
       return acc;
     }
@@ -460,23 +473,11 @@ class World implements Run {
       return [w(key.cond(P, o.c.name))];
     }
     const o = t.pending!;
+    const model = modelOf(o);
+    if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      case 'lock':
-        return this.lockAccesses(t, o.m);
-      case 'trylock': {
-        const m = this.mutexObj(this.procs.get(P)!, o.m);
-        const takes = m.word === 0 || (m.type === 'recursive' && m.owner === t.tid);
-        return [takes ? w(key.mutex(P, o.m.name)) : r(key.mutex(P, o.m.name))];
-      }
-      case 'unlock': {
-        const m = this.mutexObj(this.procs.get(P)!, o.m);
-        if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) return [r(key.mutex(P, o.m.name))];
-        return m.waiters.length > 0 ? [w(key.mutex(P, o.m.name)), w(key.futexQueue(P, m.name))] : [w(key.mutex(P, o.m.name))];
-      }
-      case 'minit':
-        return [w(key.mutex(P, o.m.name))];
       case 'cond_wait':
-        return t.phase === 'run' ? [w(key.cond(P, o.c.name)), w(key.mutex(P, o.m.name))] : this.lockAccesses(t, o.m);
+        return t.phase === 'run' ? [w(key.cond(P, o.c.name)), w(key.mutex(P, o.m.name))] : lockAccesses(this, t, o.m);
       case 'cond_signal':
         return [w(key.cond(P, o.c.name))];
       case 'load':
@@ -546,34 +547,9 @@ class World implements Run {
       }
       case 'sleep':
         return [];
+      default:
+        throw new Error(`no accesses for ${o.k}`);
     }
-  }
-
-  /**
-   * A lock attempt that finds the mutex taken only reads who holds it and queues in the kernel (the
-   * futex queue is not process memory: fork does not copy it), so it commutes with a fork and with
-   * other readers. It also sets the word's waiters value (1 -> 2); that change is left out of the
-   * relation on purpose: in a copy made by fork it decides only whether an unlock makes a FUTEX_WAKE
-   * call that wakes nobody, never whether a thread can go on, and counting it would multiply the
-   * schedules of every fork by each thread that waited during it.
-   */
-  private lockAccesses(t: Thread, h: MutexHandle): Access[] {
-    const P = t.pid;
-    const m = this.mutexObj(this.procs.get(P)!, h);
-    const obj = key.mutex(P, m.name);
-    const queue = { obj: key.futexQueue(P, m.name), write: true };
-    const retry = t.phase === 'woken';
-    if (!retry && m.word !== 0 && m.owner === t.tid && m.type !== 'normal' && m.type !== 'lll') {
-      return [{ obj, write: m.type === 'recursive' }];
-    }
-    if (m.word === 0) return [{ obj, write: true }];
-    return [{ obj, write: false }, queue];
-  }
-
-  private blockedMutex(t: Thread): string | null {
-    if (t.phase !== 'futex' || !t.pending) return null;
-    const o = t.pending;
-    return o.k === 'lock' || o.k === 'cond_wait' ? o.m.name : null;
   }
 
   step(id: string): StepResult {
@@ -612,7 +588,7 @@ class World implements Run {
       return;
     }
     // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
-    if (t.phase === 'futex') this.dequeueFutex(p, t);
+    if (t.phase === 'futex') dequeueFutex(this, p, t);
     t.record.push({ sig, h });
     this.pushHandler(t, sig, h);
   }
@@ -624,13 +600,6 @@ class World implements Run {
     this.drive(t, undefined);
   }
 
-  private dequeueFutex(p: Proc, t: Thread): void {
-    const name = this.blockedMutex(t);
-    if (!name) return;
-    const m = p.mem.get(`mutex:${name}`) as MutexObj | undefined;
-    if (m) m.waiters = m.waiters.filter((x) => x !== t.tid);
-  }
-
   private spurious(t: Thread): void {
     const p = this.procs.get(t.pid)!;
     const o = t.pending as Extract<StepOp, { k: 'cond_wait' }>;
@@ -640,113 +609,17 @@ class World implements Run {
     this.emit(t, { type: 'cond.signal', name: c.name, woken: [t.tid], broadcast: false });
   }
 
-  // ---------------------------------------------------------------- mutexes
-
-  /** One attempt to take `m` for `t`: returns true when acquired, false when it now waits. */
-  private lockAttempt(t: Thread, m: MutexObj): boolean {
-    const retry = t.phase === 'woken';
-    const old = retry || m.word !== 0 ? m.word : 0;
-    if (!retry && m.word === 0) {
-      m.word = 1;
-      m.owner = t.tid;
-      m.count = 1;
-      this.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: 1, count: 1 });
-      return true;
-    }
-    // __lll_lock_wait: exchange the word to 2; acquired if it was 0, else FUTEX_WAIT until woken.
-    m.word = 2;
-    if (old === 0) {
-      m.owner = t.tid;
-      m.count = 1;
-      this.emit(t, { type: 'futex.resume', addr: m.addr, result: 0 });
-      this.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: 2, count: 1 });
-      return true;
-    }
-    if (retry) this.emit(t, { type: 'futex.resume', addr: m.addr, result: 0 });
-    m.waiters.push(t.tid);
-    t.phase = 'futex';
-    this.emit(t, { type: 'futex.wait', addr: m.addr, val: 2, lock: m.name });
-    return false;
-  }
-
-  private doLock(t: Thread, m: MutexObj): number | null {
-    if (t.phase === 'run' && m.word !== 0 && m.owner === t.tid) {
-      if (m.type === 'recursive') {
-        m.count++;
-        this.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: m.word, count: m.count });
-        return 0;
-      }
-      if (m.type === 'errorcheck') return EDEADLK;
-    }
-    return this.lockAttempt(t, m) ? 0 : null;
-  }
-
-  private doUnlock(t: Thread, m: MutexObj): number {
-    if ((m.type === 'recursive' || m.type === 'errorcheck') && !m.internal && (m.owner !== t.tid || m.word === 0)) {
-      this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: EPERM, word: m.word });
-      return EPERM;
-    }
-    if (m.type === 'recursive' && m.count > 1 && m.owner === t.tid) {
-      m.count--;
-      this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: 0, word: m.word });
-      return 0;
-    }
-    const old = m.word;
-    m.word = 0;
-    m.owner = 0;
-    m.count = 0;
-    this.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: 0, word: 0 });
-    if (old === 2) {
-      // FUTEX_WAKE_PRIVATE, 1: the longest waiter retries its exchange.
-      const woken = m.waiters.splice(0, 1);
-      for (const tid of woken) {
-        const u = this.threads.get(tid)!;
-        u.phase = 'woken';
-        u.clock = Math.max(u.clock, t.clock);
-      }
-      this.emit(t, { type: 'futex.wake', addr: m.addr, count: 1, woken, lock: m.name });
-    }
-    return 0;
-  }
-
   // ---------------------------------------------------------------- executing a step
 
   private exec(t: Thread): void {
     const p = this.procs.get(t.pid)!;
     const o = t.pending!;
+    const model = modelOf(o);
+    if (model) {
+      model.exec(this, t, o);
+      return;
+    }
     switch (o.k) {
-      case 'lock': {
-        const m = this.mutexObj(p, o.m);
-        const r = this.doLock(t, m);
-        if (r !== null) this.complete(t, r);
-        return;
-      }
-      case 'trylock': {
-        const m = this.mutexObj(p, o.m);
-        let r = 0;
-        if (m.word === 0) {
-          m.word = 1;
-          m.owner = t.tid;
-          m.count = 1;
-        } else if (m.type === 'recursive' && m.owner === t.tid) m.count++;
-        else r = EBUSY;
-        this.emit(t, { type: 'mutex.trylock', lock: lockRefOf(m), result: r });
-        this.complete(t, r);
-        return;
-      }
-      case 'unlock':
-        this.complete(t, this.doUnlock(t, this.mutexObj(p, o.m)));
-        return;
-      case 'minit': {
-        const m = this.mutexObj(p, o.m);
-        m.word = 0;
-        m.owner = 0;
-        m.count = 0;
-        m.type = o.type;
-        this.emit(t, { type: 'mutex.init', lock: lockRefOf(m) });
-        this.complete(t, 0);
-        return;
-      }
       case 'load': {
         const c = this.mem(p, o.c) as { value: unknown; name: string };
         this.emit(t, { type: 'cell.read', name: c.name, value: c.value });
@@ -783,7 +656,7 @@ class World implements Run {
         const m = this.mutexObj(p, o.m);
         if (t.phase === 'run') {
           const c = this.mem(p, o.c) as CondObj;
-          this.doUnlock(t, m);
+          doUnlock(this, t, m);
           c.waiters.push(t.tid);
           t.phase = 'cond';
           this.emit(t, { type: 'cond.wait', name: c.name, mutex: m.name });
@@ -791,7 +664,7 @@ class World implements Run {
         }
         // relock (after a signal) or woken (after the mutex's FUTEX_WAKE)
         if (t.phase === 'relock') t.phase = 'run';
-        if (this.lockAttempt(t, m)) this.complete(t, 0);
+        if (lockAttempt(this, t, m)) this.complete(t, 0);
         return;
       }
       case 'cond_signal': {
@@ -807,7 +680,7 @@ class World implements Run {
         return;
       }
       case 'create': {
-        const tid = this.nextId++;
+        const tid = this.nextId();
         p.multiThreaded = true;
         this.emit(t, { type: 'thread.create', child: tid });
         const u = this.newThread(tid, p.pid, o.fn, o.args, t.clock);
@@ -867,7 +740,7 @@ class World implements Run {
         return;
       case 'open': {
         const fd = this.lowestFd(p);
-        p.fds.set(fd, { ofd: { id: this.nextOfd++, path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
+        p.fds.set(fd, { ofd: { id: this.nextOfd(), path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
         this.emit(t, { type: 'fd.open', fd, path: o.path, flags: flagNames(o.flags) });
         this.complete(t, fd);
         return;
@@ -908,11 +781,11 @@ class World implements Run {
       }
       case 'socketpair': {
         const a = this.lowestFd(p);
-        const ofd = { id: this.nextOfd++, path: 'socket:[pair]' };
+        const ofd = { id: this.nextOfd(), path: 'socket:[pair]' };
         const flags = { cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) };
         p.fds.set(a, { ofd, ...flags });
         const b = this.lowestFd(p);
-        p.fds.set(b, { ofd: { id: this.nextOfd++, path: 'socket:[pair]' }, ...flags });
+        p.fds.set(b, { ofd: { id: this.nextOfd(), path: 'socket:[pair]' }, ...flags });
         this.emit(t, { type: 'fd.socketpair', fds: [a, b], flags: flagNames(o.flags) });
         this.complete(t, [a, b]);
         return;
@@ -956,7 +829,7 @@ class World implements Run {
           return;
         }
         const fd = this.lowestFd(p);
-        p.fds.set(fd, { ofd: { id: this.nextOfd++, path: 'socket:[plash-server]' }, cloexec: false, clofork: false, owner: t.tid });
+        p.fds.set(fd, { ofd: { id: this.nextOfd(), path: 'socket:[plash-server]' }, cloexec: false, clofork: false, owner: t.tid });
         this.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: 28, what: 'connection', fds: [fd] });
         this.complete(t, fd);
         return;
@@ -1064,7 +937,7 @@ class World implements Run {
   }
 
   private forkRaw(t: Thread, p: Proc, raw: boolean): void {
-    const cpid = this.nextId++;
+    const cpid = this.nextId();
     const c = this.newProc(cpid, p.pid);
     p.children.push(cpid);
     for (const [k, o] of p.mem) {
@@ -1201,25 +1074,9 @@ class World implements Run {
     const o = t.pending!;
     const who = `Thread ${t.tid} of process ${t.pid}`;
     const base = { pid: t.pid, tid: t.tid };
-    if ((o.k === 'lock' || o.k === 'cond_wait') && t.phase !== 'cond') {
-      const m = this.mutexObj(p, o.m);
-      const holder = m.owner;
-      const h = this.threads.get(holder);
-      const label = `${m.internal ? "glibc's internal lock" : 'mutex'} ${m.name}`;
-      let sentence = `${who} waits in futex(FUTEX_WAIT_PRIVATE) for ${label}`;
-      let leftBehind = false;
-      if (holder === 0) sentence += ', which no thread holds (its word was left locked)';
-      else if (holder === t.tid) sentence += `, which it already holds itself`;
-      else if (!h || h.pid !== t.pid) {
-        leftBehind = true;
-        sentence += `, held by thread ${holder}, which does not exist in process ${t.pid}: fork copied the lock while thread ${holder}${h ? ` of process ${h.pid}` : ''} held it`;
-      } else if (h.exited) sentence += `, held by thread ${holder}, which exited without unlocking it`;
-      else sentence += `, held by thread ${holder}, which is stuck too`;
-      const s: StuckThread = { ...base, waitsFor: { kind: 'mutex', name: m.name, addr: m.addr }, sentence: sentence + '.' };
-      if (holder) s.holder = holder;
-      if (leftBehind) s.holderLeftBehindByFork = true;
-      return s;
-    }
+    const model = modelOf(o);
+    if (model?.stuck) return model.stuck(this, t, o);
+    if (o.k === 'cond_wait' && t.phase !== 'cond') return stuckOnMutex(this, t, o.m);
     switch (o.k) {
       case 'cond_wait':
         return { ...base, waitsFor: { kind: 'cond', name: o.c.name }, sentence: `${who} waits on condition variable ${o.c.name}, which no thread will signal.` };
@@ -1230,8 +1087,12 @@ class World implements Run {
       case 'waitpid':
         return { ...base, waitsFor: { kind: 'waitpid', pid: o.pid }, sentence: `${who} waits in waitpid for process ${o.pid}, which never exits.` };
       default:
-        return { ...base, waitsFor: { kind: o.k }, sentence: `${who} cannot continue (${describeOp(o)}).` };
+        return { ...base, waitsFor: { kind: o.k }, sentence: `${who} cannot continue (${this.describe(o)}).` };
     }
+  }
+
+  private describe(o: StepOp): string {
+    return modelOf(o)?.describe(o) ?? describeOp(o);
   }
 
   findings(): Omit<Finding, 'schedule'>[] {
@@ -1267,7 +1128,7 @@ class World implements Run {
           .map((t) => ({
             tid: t.tid,
             state: t.exited ? 'exited' : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !this.canRun(t, p)) ? 'blocked' : 'runnable',
-            next: t.pending ? describeOp(t.pending) + (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '') : null,
+            next: t.pending ? this.describe(t.pending) + (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '') : null,
             clock: t.clock,
           })),
         locks: [...p.mem.values()]
@@ -1295,17 +1156,6 @@ export interface WorldSnapshot {
     cells: { name: string; value: unknown }[];
     fds: { fd: number; path: string; ofd: number; cloexec: boolean; clofork: boolean; owner: number | null }[];
   }[];
-}
-
-/** Returning from main is exit(value): stdio is flushed under its locks. */
-function wrapMain(main: ThreadFn): ThreadFn {
-  const wrapped = function* (...args: never[]): Generator<unknown, unknown, unknown> {
-    const v = yield* main(...args);
-    yield* libcExit(typeof v === 'number' ? v : 0);
-    return v;
-  };
-  Object.defineProperty(wrapped, 'name', { value: main.name || 'main' });
-  return wrapped;
 }
 
 function flagNames(flags: number): string[] {

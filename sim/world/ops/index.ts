@@ -1,0 +1,16 @@
+// The table of op models, one per kind of step: the world asks it for every step's accesses, effects,
+// blocking rule, words and stuck sentence. (Partial while the families move out of run.ts.)
+import type { StepOp } from '../../api/ops.ts';
+import type { OpKind, OpModel, OpOf } from '../op-model.ts';
+import { mutexOps } from './mutex.ts';
+
+type Table = { [K in OpKind]: OpModel<OpOf<K>> };
+
+const OPS: Partial<Table> = {
+  ...mutexOps,
+};
+
+/** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */
+export function modelOf(o: StepOp): OpModel<StepOp> | undefined {
+  return OPS[o.k] as OpModel<StepOp> | undefined;
+}
