@@ -29,10 +29,6 @@ export function describeOp(o: StepOp): string {
       return `${o.try ? 'sem_trywait' : 'sem_wait'}(${o.s.name})`;
     case 'sem_post':
       return `sem_post(${o.s.name})`;
-    case 'cond_wait':
-      return `pthread_cond_wait(${o.c.name}, ${o.m.name})`;
-    case 'cond_signal':
-      return `pthread_cond_${o.all ? 'broadcast' : 'signal'}(${o.c.name})`;
     case 'create':
       return `pthread_create(${o.fn.name || 'fn'})`;
     case 'join':

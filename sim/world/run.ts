@@ -36,7 +36,8 @@ import { addrOf, describeOp, lockRefOf } from './naming.ts';
 import { isLock, key, type ObjectKey } from '../access.ts';
 import { cloneValue, NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
 import { modelOf } from './ops/index.ts';
-import { blockedMutex, dequeueFutex, doUnlock, heldByLiveOther, lockAccesses, lockAttempt, stuckOnMutex } from './ops/mutex.ts';
+import { spurious, spuriousAccesses } from './ops/cond.ts';
+import { blockedMutex, dequeueFutex } from './ops/mutex.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
 export interface RunOptions {
@@ -384,17 +385,13 @@ class World implements Run, Kernel {
       const o = t.pending;
       const k = o.k;
       const model = modelOf(o);
-      if (model ? !model.canRun : k !== 'join' && k !== 'waitpid' && k !== 'sem_wait' && k !== 'cond_wait') continue;
+      if (model ? !model.canRun : k !== 'join' && k !== 'waitpid' && k !== 'sem_wait') continue;
       const p = this.procs.get(t.pid)!;
       if (this.canRun(t, p)) continue;
       const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
       let accesses: Access[];
       if (model?.blockedAccesses) accesses = [...model.blockedAccesses(this, t, o), { obj: key.signalState(t.pid, t.tid), write: false }];
-      else {
-        accesses = this.peek(transition);
-        // A lock waited for in 'blocking' mode would take the mutex when it runs: a write.
-        if (k === 'cond_wait') for (const a of accesses) if (isLock(a.obj)) a.write = true;
-      }
+      else accesses = this.peek(transition);
       out.push({ transition, accesses });
     }
     return out;
@@ -422,8 +419,6 @@ class World implements Run, Kernel {
       }
       case 'waitpid':
         return this.waitTarget(p, o.pid) !== 'blocked';
-      case 'cond_wait':
-        return !(this.blockingLocks && t.phase === 'relock' && heldByLiveOther(this, t, p, o.m));
       default:
         return true;
     }
@@ -468,18 +463,11 @@ class World implements Run, Kernel {
       if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w(key.wholeProcess(P)));
       return acc;
     }
-    if (parsed.kind === 'variant') {
-      const o = t.pending as Extract<StepOp, { k: 'cond_wait' }>;
-      return [w(key.cond(P, o.c.name))];
-    }
+    if (parsed.kind === 'variant') return spuriousAccesses(t);
     const o = t.pending!;
     const model = modelOf(o);
     if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      case 'cond_wait':
-        return t.phase === 'run' ? [w(key.cond(P, o.c.name)), w(key.mutex(P, o.m.name))] : lockAccesses(this, t, o.m);
-      case 'cond_signal':
-        return [w(key.cond(P, o.c.name))];
       case 'load':
         return [r(key.cell(P, o.c.name))];
       case 'store':
@@ -562,7 +550,7 @@ class World implements Run, Kernel {
     t.steps++;
     const parsed = parseId(tr.id)!;
     if (parsed.kind === 'signal') this.deliver(t, parsed.sig);
-    else if (parsed.kind === 'variant') this.spurious(t);
+    else if (parsed.kind === 'variant') spurious(this, t);
     else this.exec(t);
     const events = this.stepEvents;
     this.stepNo++;
@@ -598,15 +586,6 @@ class World implements Run, Kernel {
     t.frames.push(frame);
     t.pending = null;
     this.drive(t, undefined);
-  }
-
-  private spurious(t: Thread): void {
-    const p = this.procs.get(t.pid)!;
-    const o = t.pending as Extract<StepOp, { k: 'cond_wait' }>;
-    const c = this.mem(p, o.c) as CondObj;
-    c.waiters = c.waiters.filter((x) => x !== t.tid);
-    t.phase = 'relock';
-    this.emit(t, { type: 'cond.signal', name: c.name, woken: [t.tid], broadcast: false });
   }
 
   // ---------------------------------------------------------------- executing a step
@@ -649,33 +628,6 @@ class World implements Run, Kernel {
         const s = this.mem(p, o.s) as { value: number; name: string };
         s.value++;
         this.emit(t, { type: 'sem.post', name: s.name, value: s.value });
-        this.complete(t, 0);
-        return;
-      }
-      case 'cond_wait': {
-        const m = this.mutexObj(p, o.m);
-        if (t.phase === 'run') {
-          const c = this.mem(p, o.c) as CondObj;
-          doUnlock(this, t, m);
-          c.waiters.push(t.tid);
-          t.phase = 'cond';
-          this.emit(t, { type: 'cond.wait', name: c.name, mutex: m.name });
-          return;
-        }
-        // relock (after a signal) or woken (after the mutex's FUTEX_WAKE)
-        if (t.phase === 'relock') t.phase = 'run';
-        if (lockAttempt(this, t, m)) this.complete(t, 0);
-        return;
-      }
-      case 'cond_signal': {
-        const c = this.mem(p, o.c) as CondObj;
-        const woken = o.all ? c.waiters.splice(0) : c.waiters.splice(0, 1);
-        for (const tid of woken) {
-          const u = this.threads.get(tid)!;
-          u.phase = 'relock';
-          u.clock = Math.max(u.clock, t.clock);
-        }
-        this.emit(t, { type: 'cond.signal', name: c.name, woken, broadcast: o.all });
         this.complete(t, 0);
         return;
       }
@@ -1076,10 +1028,7 @@ class World implements Run, Kernel {
     const base = { pid: t.pid, tid: t.tid };
     const model = modelOf(o);
     if (model?.stuck) return model.stuck(this, t, o);
-    if (o.k === 'cond_wait' && t.phase !== 'cond') return stuckOnMutex(this, t, o.m);
     switch (o.k) {
-      case 'cond_wait':
-        return { ...base, waitsFor: { kind: 'cond', name: o.c.name }, sentence: `${who} waits on condition variable ${o.c.name}, which no thread will signal.` };
       case 'sem_wait':
         return { ...base, waitsFor: { kind: 'sem', name: o.s.name }, sentence: `${who} waits in sem_wait on ${o.s.name}, whose value stays 0.` };
       case 'join':

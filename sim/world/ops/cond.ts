@@ -1,0 +1,76 @@
+// Condition variables: pthread_cond_wait (unlock and wait, then re-take the mutex), signal and
+// broadcast, and the spurious wake-up a waiting thread may take ("TID~spurious").
+import type { Access } from '../../types.ts';
+import type { StepOp } from '../../api/ops.ts';
+import { key } from '../../access.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Models } from '../op-model.ts';
+import { writes } from '../op-model.ts';
+import type { CondObj, Thread } from '../state.ts';
+import { doUnlock, heldByLiveOther, lockAccesses, lockAccessesWhileBlocked, lockAttempt, stuckOnMutex } from './mutex.ts';
+
+type CondWait = Extract<StepOp, { k: 'cond_wait' }>;
+
+/** A spurious wake-up touches only the condition variable it leaves. */
+export function spuriousAccesses(t: Thread): Access[] {
+  const o = t.pending as CondWait;
+  return [writes(key.cond(t.pid, o.c.name))];
+}
+
+/** The waiter leaves the condition variable without a signal; its next step re-takes the mutex. */
+export function spurious(k: Kernel, t: Thread): void {
+  const o = t.pending as CondWait;
+  const c = k.mem(k.procOf(t), o.c) as CondObj;
+  c.waiters = c.waiters.filter((x) => x !== t.tid);
+  t.phase = 'relock';
+  k.emit(t, { type: 'cond.signal', name: c.name, woken: [t.tid], broadcast: false });
+}
+
+export const condOps: Models<'cond_wait' | 'cond_signal'> = {
+  cond_wait: {
+    accesses: (k, t, o) => (t.phase === 'run' ? [writes(key.cond(t.pid, o.c.name)), writes(key.mutex(t.pid, o.m.name))] : lockAccesses(k, t, o.m)),
+    blockedAccesses: (k, t, o) => lockAccessesWhileBlocked(k, t, o.m),
+    // Only the re-take can wait for another thread ('blocking' mode); the wait itself is the 'cond' phase.
+    canRun: (k, t, o) => !(k.blockingLocks && t.phase === 'relock' && heldByLiveOther(k, t, k.procOf(t), o.m)),
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      const m = k.mutexObj(p, o.m);
+      if (t.phase === 'run') {
+        const c = k.mem(p, o.c) as CondObj;
+        doUnlock(k, t, m);
+        c.waiters.push(t.tid);
+        t.phase = 'cond';
+        k.emit(t, { type: 'cond.wait', name: c.name, mutex: m.name });
+        return;
+      }
+      // relock (after a signal) or woken (after the mutex's FUTEX_WAKE)
+      if (t.phase === 'relock') t.phase = 'run';
+      if (lockAttempt(k, t, m)) k.complete(t, 0);
+    },
+    describe: (o) => `pthread_cond_wait(${o.c.name}, ${o.m.name})`,
+    stuck: (k, t, o) =>
+      t.phase === 'cond'
+        ? {
+            pid: t.pid,
+            tid: t.tid,
+            waitsFor: { kind: 'cond', name: o.c.name },
+            sentence: `Thread ${t.tid} of process ${t.pid} waits on condition variable ${o.c.name}, which no thread will signal.`,
+          }
+        : stuckOnMutex(k, t, o.m),
+  },
+  cond_signal: {
+    accesses: (_k, t, o) => [writes(key.cond(t.pid, o.c.name))],
+    exec(k, t, o) {
+      const c = k.mem(k.procOf(t), o.c) as CondObj;
+      const woken = o.all ? c.waiters.splice(0) : c.waiters.splice(0, 1);
+      for (const tid of woken) {
+        const u = k.thread(tid)!;
+        u.phase = 'relock';
+        u.clock = Math.max(u.clock, t.clock);
+      }
+      k.emit(t, { type: 'cond.signal', name: c.name, woken, broadcast: o.all });
+      k.complete(t, 0);
+    },
+    describe: (o) => `pthread_cond_${o.all ? 'broadcast' : 'signal'}(${o.c.name})`,
+  },
+};
