@@ -21,14 +21,6 @@ export function lockRefOf(m: MutexObj): LockRef {
 /** The pending operation in words, for state tables and explanations. */
 export function describeOp(o: StepOp): string {
   switch (o.k) {
-    case 'load':
-      return `load(${o.c.name})`;
-    case 'store':
-      return `store(${o.c.name}, ${JSON.stringify(o.v)})`;
-    case 'sem_wait':
-      return `${o.try ? 'sem_trywait' : 'sem_wait'}(${o.s.name})`;
-    case 'sem_post':
-      return `sem_post(${o.s.name})`;
     case 'create':
       return `pthread_create(${o.fn.name || 'fn'})`;
     case 'join':

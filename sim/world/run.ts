@@ -385,7 +385,7 @@ class World implements Run, Kernel {
       const o = t.pending;
       const k = o.k;
       const model = modelOf(o);
-      if (model ? !model.canRun : k !== 'join' && k !== 'waitpid' && k !== 'sem_wait') continue;
+      if (model ? !model.canRun : k !== 'join' && k !== 'waitpid') continue;
       const p = this.procs.get(t.pid)!;
       if (this.canRun(t, p)) continue;
       const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
@@ -411,8 +411,6 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model) return model.canRun?.(this, t, o) ?? true;
     switch (o.k) {
-      case 'sem_wait':
-        return o.try || (this.mem(p, o.s) as { value: number }).value > 0;
       case 'join': {
         const u = this.threads.get(o.tid);
         return !u || u.pid !== t.pid || u.exited;
@@ -468,13 +466,6 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      case 'load':
-        return [r(key.cell(P, o.c.name))];
-      case 'store':
-        return [w(key.cell(P, o.c.name))];
-      case 'sem_wait':
-      case 'sem_post':
-        return [w(key.sem(P, o.s.name))];
       // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
       // threads, so creating or ending a thread commutes with a fork.
       case 'create':
@@ -599,38 +590,6 @@ class World implements Run, Kernel {
       return;
     }
     switch (o.k) {
-      case 'load': {
-        const c = this.mem(p, o.c) as { value: unknown; name: string };
-        this.emit(t, { type: 'cell.read', name: c.name, value: c.value });
-        this.complete(t, c.value);
-        return;
-      }
-      case 'store': {
-        const c = this.mem(p, o.c) as { value: unknown; name: string };
-        c.value = o.v;
-        this.emit(t, { type: 'cell.write', name: c.name, value: o.v });
-        this.complete(t, undefined);
-        return;
-      }
-      case 'sem_wait': {
-        const s = this.mem(p, o.s) as { value: number; name: string };
-        if (s.value > 0) {
-          s.value--;
-          this.emit(t, { type: 'sem.wait', name: s.name, value: s.value, blocked: false });
-          this.complete(t, 0);
-        } else {
-          this.emit(t, { type: 'sem.wait', name: s.name, value: s.value, blocked: true });
-          this.complete(t, EAGAIN);
-        }
-        return;
-      }
-      case 'sem_post': {
-        const s = this.mem(p, o.s) as { value: number; name: string };
-        s.value++;
-        this.emit(t, { type: 'sem.post', name: s.name, value: s.value });
-        this.complete(t, 0);
-        return;
-      }
       case 'create': {
         const tid = this.nextId();
         p.multiThreaded = true;
@@ -1029,8 +988,6 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model?.stuck) return model.stuck(this, t, o);
     switch (o.k) {
-      case 'sem_wait':
-        return { ...base, waitsFor: { kind: 'sem', name: o.s.name }, sentence: `${who} waits in sem_wait on ${o.s.name}, whose value stays 0.` };
       case 'join':
         return { ...base, waitsFor: { kind: 'join', tid: o.tid }, sentence: `${who} waits in pthread_join for thread ${o.tid}, which never finishes.` };
       case 'waitpid':

@@ -2,14 +2,18 @@
 // blocking rule, words and stuck sentence. (Partial while the families move out of run.ts.)
 import type { StepOp } from '../../api/ops.ts';
 import type { OpKind, OpModel, OpOf } from '../op-model.ts';
+import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
 import { mutexOps } from './mutex.ts';
+import { semOps } from './sem.ts';
 
 type Table = { [K in OpKind]: OpModel<OpOf<K>> };
 
 const OPS: Partial<Table> = {
   ...mutexOps,
   ...condOps,
+  ...semOps,
+  ...cellOps,
 };
 
 /** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */
