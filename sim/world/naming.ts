@@ -21,24 +21,12 @@ export function lockRefOf(m: MutexObj): LockRef {
 /** The pending operation in words, for state tables and explanations. */
 export function describeOp(o: StepOp): string {
   switch (o.k) {
-    case 'create':
-      return `pthread_create(${o.fn.name || 'fn'})`;
-    case 'join':
-      return `pthread_join(${o.tid})`;
-    case 'texit':
-      return 'pthread_exit';
     case 'atfork_reg':
       return 'pthread_atfork';
     case 'fork_begin':
       return 'fork: prepare';
     case 'fork_raw':
       return o.raw ? '_Fork()' : 'fork: clone';
-    case 'waitpid':
-      return `waitpid(${o.pid})`;
-    case 'exit_group':
-      return `${o.how}(${o.status})`;
-    case 'abort':
-      return 'abort()';
     case 'execve':
       return `execve(${o.path})`;
     case 'open':

@@ -37,6 +37,7 @@ import { isLock, key, type ObjectKey } from '../access.ts';
 import { cloneValue, NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
 import { modelOf } from './ops/index.ts';
 import { spurious, spuriousAccesses } from './ops/cond.ts';
+import { finishProc, killProc } from './ops/process.ts';
 import { blockedMutex, dequeueFutex } from './ops/mutex.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
@@ -385,7 +386,7 @@ class World implements Run, Kernel {
       const o = t.pending;
       const k = o.k;
       const model = modelOf(o);
-      if (model ? !model.canRun : k !== 'join' && k !== 'waitpid') continue;
+      if (!model?.canRun) continue;
       const p = this.procs.get(t.pid)!;
       if (this.canRun(t, p)) continue;
       const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
@@ -411,22 +412,9 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model) return model.canRun?.(this, t, o) ?? true;
     switch (o.k) {
-      case 'join': {
-        const u = this.threads.get(o.tid);
-        return !u || u.pid !== t.pid || u.exited;
-      }
-      case 'waitpid':
-        return this.waitTarget(p, o.pid) !== 'blocked';
       default:
         return true;
     }
-  }
-
-  /** The child waitpid(pid) would reap, null for ECHILD, 'blocked' when it must wait. */
-  private waitTarget(p: Proc, pid: number): Proc | null | 'blocked' {
-    const live = p.children.map((c) => this.procs.get(c)!).filter((c) => !c.reaped && (pid === -1 || c.pid === pid));
-    if (live.length === 0) return null;
-    return live.find((c) => c.exited) ?? 'blocked';
   }
 
   peek(tr: Transition): Access[] {
@@ -466,31 +454,13 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
-      // threads, so creating or ending a thread commutes with a fork.
-      case 'create':
-        return [w(key.threads(P)), r(key.signalTargets(P))];
-      // A join or waitpid waits for an exit that never reverts: `await` tells the explorer it cannot
-      // be moved before that exit (sim/README.md, the explorer).
-      case 'join':
-        return [{ obj: key.thread(P, o.tid), write: true, await: true }];
-      case 'texit': {
-        // Only the last thread's exit touches the table as a whole: it ends the process.
-        const acc: Access[] = [w(key.thread(P, t.tid)), r(key.signalTargets(P))];
-        if (this.procs.get(P)!.threads.length === 1) acc.push(w(key.threads(P)), w(key.exit(P)));
-        return acc;
-      }
       case 'atfork_reg':
         return [w(key.atfork(P))];
       case 'fork_begin':
         return [r(key.atfork(P))];
       case 'fork_raw':
         return [r(key.wholeProcess(P))];
-      case 'waitpid':
-        return o.pid === -1 ? [w(key.children(P))] : [{ obj: key.exit(o.pid), write: true, await: true }];
-      case 'exit_group':
       case 'execve':
-      case 'abort':
         return [w(key.wholeProcess(P))];
       case 'open':
       case 'close':
@@ -563,7 +533,7 @@ class World implements Run, Kernel {
     this.emit(t, { type: 'signal.deliver', sig });
     if (!h) {
       if (sig === 'SIGCHLD') return;
-      this.killProc(p, SIGNUM[sig] ?? 15, t, 'signal');
+      killProc(this, p, SIGNUM[sig] ?? 15, t);
       return;
     }
     // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
@@ -590,31 +560,6 @@ class World implements Run, Kernel {
       return;
     }
     switch (o.k) {
-      case 'create': {
-        const tid = this.nextId();
-        p.multiThreaded = true;
-        this.emit(t, { type: 'thread.create', child: tid });
-        const u = this.newThread(tid, p.pid, o.fn, o.args, t.clock);
-        this.emit(u, { type: 'thread.start', fn: o.fn.name || 'thread', args: o.args });
-        this.drive(u, undefined);
-        this.complete(t, tid);
-        return;
-      }
-      case 'join': {
-        const u = this.threads.get(o.tid);
-        if (!u || u.pid !== t.pid || u.joined) {
-          this.complete(t, ESRCH);
-          return;
-        }
-        u.joined = true;
-        t.clock = Math.max(t.clock, u.exitTime);
-        this.emit(t, { type: 'thread.join', target: u.tid, value: u.exitValue });
-        this.complete(t, u.exitValue);
-        return;
-      }
-      case 'texit':
-        this.threadExit(t, p, o.value);
-        return;
       case 'atfork_reg':
         p.atfork.push(o.entry);
         this.emit(t, { type: 'atfork.register', index: p.atfork.length - 1 });
@@ -626,25 +571,6 @@ class World implements Run, Kernel {
         return;
       case 'fork_raw':
         this.forkRaw(t, p, o.raw);
-        return;
-      case 'waitpid': {
-        const c = this.waitTarget(p, o.pid);
-        if (c === null || c === 'blocked') {
-          this.emit(t, { type: 'proc.wait', child: o.pid, status: null, blocked: false });
-          this.complete(t, { pid: -1, status: 0, errno: ECHILD });
-          return;
-        }
-        c.reaped = true;
-        t.clock = Math.max(t.clock, c.exitTime);
-        this.emit(t, { type: 'proc.wait', child: c.pid, status: c.status, blocked: false });
-        this.complete(t, { pid: c.pid, status: c.status });
-        return;
-      }
-      case 'exit_group':
-        this.exitProc(p, t, o.status, o.how);
-        return;
-      case 'abort':
-        this.killProc(p, SIGNUM.SIGABRT!, t, 'signal');
         return;
       case 'execve':
         this.execve(t, p, o.path, o.image);
@@ -769,7 +695,7 @@ class World implements Run, Kernel {
           return;
         }
         if (o.sig === 'SIGKILL') {
-          this.killProc(q, SIGNUM.SIGKILL!, t, 'signal');
+          killProc(this, q, SIGNUM.SIGKILL!, t);
           if (q !== p) this.complete(t, 0);
           return;
         }
@@ -785,7 +711,7 @@ class World implements Run, Kernel {
           return;
         }
         if (o.sig === 'SIGKILL') {
-          this.killProc(p, SIGNUM.SIGKILL!, t, 'signal');
+          killProc(this, p, SIGNUM.SIGKILL!, t);
           return;
         }
         u.pendingSigs.push(o.sig);
@@ -809,43 +735,6 @@ class World implements Run, Kernel {
   }
 
   // ---------------------------------------------------------------- threads and processes
-
-  private threadExit(t: Thread, p: Proc, value: unknown): void {
-    t.exited = true;
-    t.exitValue = value;
-    t.exitTime = t.clock;
-    t.pending = null;
-    p.threads = p.threads.filter((x) => x !== t.tid);
-    this.emit(t, { type: 'thread.exit', value });
-    // The last thread's pthread_exit ends the process with status 0, as exit(0) would.
-    if (p.threads.length === 0) this.finishProc(p, t, 0, 'return');
-  }
-
-  private exitProc(p: Proc, t: Thread, status: number, how: 'exit' | '_exit'): void {
-    this.finishProc(p, t, (status & 0xff) << 8, how);
-  }
-
-  private killProc(p: Proc, signum: number, t: Thread, how: 'signal'): void {
-    this.finishProc(p, t, signum & 0x7f, how);
-  }
-
-  private finishProc(p: Proc, t: Thread, status: number, how: 'exit' | '_exit' | 'return' | 'exec-image' | 'signal'): void {
-    if (p.exited) return;
-    for (const tid of p.threads) {
-      const u = this.threads.get(tid)!;
-      u.exited = true;
-      u.exitTime = u.clock;
-      u.pending = null;
-    }
-    p.threads = [];
-    p.exited = true;
-    p.status = status;
-    p.exitTime = t.clock;
-    p.pendingSigs = [];
-    for (const o of p.mem.values()) if (o.kind === 'mutex' || o.kind === 'cond') o.waiters = [];
-    const code = how === 'signal' ? status : status >> 8;
-    this.emit({ pid: p.pid, tid: t.tid, clock: t.clock }, { type: 'proc.exit', status: code, how });
-  }
 
   private forkRaw(t: Thread, p: Proc, raw: boolean): void {
     const cpid = this.nextId();
@@ -944,7 +833,7 @@ class World implements Run, Kernel {
     p.multiThreaded = false;
     p.childOfMultiThreaded = false;
     if (!image) {
-      this.finishProc(p, t, 0, 'exec-image');
+      finishProc(this, p, t, 0, 'exec-image');
       return;
     }
     t.fn = wrapMain(image);
@@ -968,8 +857,7 @@ class World implements Run, Kernel {
     for (const t of this.threadOrder) {
       if (t.exited || !t.pending) continue;
       stuck.push(this.explainStuck(t));
-      // A waitpid that never returns shows in the log as strace shows it: unfinished.
-      if (t.pending.k === 'waitpid' && t.phase === 'run') this.emit(t, { type: 'proc.wait', child: t.pending.pid, status: null, blocked: true });
+      modelOf(t.pending)?.unfinished?.(this, t, t.pending);
     }
     const first = stuck.find((s) => s.holderLeftBehindByFork) ?? stuck[0];
     const procs = hung.map((p) => p.pid).join(', ');
@@ -988,10 +876,6 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model?.stuck) return model.stuck(this, t, o);
     switch (o.k) {
-      case 'join':
-        return { ...base, waitsFor: { kind: 'join', tid: o.tid }, sentence: `${who} waits in pthread_join for thread ${o.tid}, which never finishes.` };
-      case 'waitpid':
-        return { ...base, waitsFor: { kind: 'waitpid', pid: o.pid }, sentence: `${who} waits in waitpid for process ${o.pid}, which never exits.` };
       default:
         return { ...base, waitsFor: { kind: o.k }, sentence: `${who} cannot continue (${this.describe(o)}).` };
     }

@@ -5,7 +5,9 @@ import type { OpKind, OpModel, OpOf } from '../op-model.ts';
 import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
 import { mutexOps } from './mutex.ts';
+import { processOps } from './process.ts';
 import { semOps } from './sem.ts';
+import { threadOps } from './thread.ts';
 
 type Table = { [K in OpKind]: OpModel<OpOf<K>> };
 
@@ -14,6 +16,8 @@ const OPS: Partial<Table> = {
   ...condOps,
   ...semOps,
   ...cellOps,
+  ...threadOps,
+  ...processOps,
 };
 
 /** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */
