@@ -49,10 +49,6 @@ export function describeOp(o: StepOp): string {
       return `sendmsg(${o.fd})`;
     case 'recvmsg_conn':
       return `recvmsg(${o.fd})`;
-    case 'heap':
-      return o.what;
-    case 'dl':
-      return `dlopen(${o.name})`;
     case 'sigaction':
       return `sigaction(${o.sig})`;
     case 'kill':

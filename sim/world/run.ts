@@ -38,6 +38,7 @@ import { cloneValue, NondeterminismError, wrapMain, type Actor, type EventBody, 
 import { modelOf } from './ops/index.ts';
 import { spurious, spuriousAccesses } from './ops/cond.ts';
 import { finishProc, killProc } from './ops/process.ts';
+import { instant } from './ops/libc.ts';
 import { blockedMutex, dequeueFutex } from './ops/mutex.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
@@ -271,7 +272,7 @@ class World implements Run, Kernel {
       }
       if (INSTANT_OPS.has(o.k)) {
         try {
-          v = this.instant(t, frame, o as InstantOp);
+          v = instant(this, t, frame, o as InstantOp);
         } catch (err) {
           this.threadThrew(t, err);
           return;
@@ -308,51 +309,6 @@ class World implements Run, Kernel {
     t.pending = null;
     t.phase = 'run';
     this.drive(t, result);
-  }
-
-  private instant(t: Thread, frame: Frame, o: InstantOp): unknown {
-    const p = this.procs.get(t.pid)!;
-    switch (o.k) {
-      case 'self':
-        return o.what === 'tid' ? t.tid : o.what === 'pid' ? t.pid : p.ppid;
-      case 'libc':
-        return this.libc;
-      case 'malloc_locks':
-        // glibc 2.26+ skips the arena lock until the process creates its first thread.
-        return this.libc === 'glibc-2.7' || (this.libc === 'glibc' && p.multiThreaded);
-      case 'enter':
-        if (frame.libcDepth++ === 0) this.checkSafety(t, p, frame, o.fn);
-        this.emit(t, { type: 'libc.call', fn: o.fn, phase: 'enter' });
-        return undefined;
-      case 'leave':
-        frame.libcDepth = Math.max(0, frame.libcDepth - 1);
-        this.emit(t, { type: 'libc.call', fn: o.fn, phase: 'leave' });
-        return undefined;
-      case 'reset': {
-        const m = this.mutexObj(p, o.m);
-        m.word = 0;
-        m.owner = 0;
-        m.count = 0;
-        this.emit(t, { type: 'libc.lock-reset', lock: lockRefOf(m), how: 'reinit' });
-        return undefined;
-      }
-      case 'atfork_run':
-        this.emit(t, o.internal ? { type: 'atfork.run', phase: o.phase, index: o.index, internal: o.internal } : { type: 'atfork.run', phase: o.phase, index: o.index });
-        return undefined;
-    }
-  }
-
-  private checkSafety(t: Thread, p: Proc, frame: Frame, fn: string): void {
-    if (frame.sig !== undefined) {
-      this.emit(t, { type: 'unsafe-call', fn, context: 'signal-handler' });
-      this.addFinding('unsafe-call', `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe.`);
-    } else if (p.childOfMultiThreaded) {
-      const text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : ''}.`;
-      if (this.strict) {
-        this.emit(t, { type: 'unsafe-call', fn, context: 'fork-child' });
-        this.addFinding('unsafe-call', `Process ${p.pid}: ${text}`);
-      } else this.note(text);
-    }
   }
 
   // ---------------------------------------------------------------- transitions
@@ -474,10 +430,6 @@ class World implements Run, Kernel {
       case 'read':
       case 'sendmsg':
         return [r(key.fd(P))];
-      case 'heap':
-        return [w(key.heap(P))];
-      case 'dl':
-        return [w(key.dl(P))];
       case 'sigaction':
         return [w(key.sig(P))];
       // SIGKILL ends the target process at once.
@@ -671,17 +623,6 @@ class World implements Run, Kernel {
         this.complete(t, fd);
         return;
       }
-      case 'heap': {
-        if (o.what === 'malloc') {
-          const ptr = p.heapNext;
-          p.heapNext += Math.max(16, Math.ceil(o.n / 16) * 16 + 16);
-          this.complete(t, ptr);
-        } else this.complete(t, 0);
-        return;
-      }
-      case 'dl':
-        this.complete(t, addrOf(`dl:${o.name}`, true));
-        return;
       case 'sigaction':
         if (o.handler) p.handlers.set(o.sig, o.handler);
         else p.handlers.delete(o.sig);

@@ -4,6 +4,7 @@ import type { StepOp } from '../../api/ops.ts';
 import type { OpKind, OpModel, OpOf } from '../op-model.ts';
 import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
+import { libcOps } from './libc.ts';
 import { mutexOps } from './mutex.ts';
 import { processOps } from './process.ts';
 import { semOps } from './sem.ts';
@@ -18,6 +19,7 @@ const OPS: Partial<Table> = {
   ...cellOps,
   ...threadOps,
   ...processOps,
+  ...libcOps,
 };
 
 /** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */
