@@ -28,6 +28,13 @@ const TYPES = {
   '.pagefind': 'application/octet-stream',
 };
 
+/**
+ * Sent with every response: no page on another origin may frame the site (a framing page could
+ * otherwise navigate the Playground's sandbox frame to its own document). Any host serving dist/
+ * should send the same header; the README's deployment section says so.
+ */
+export const SECURITY_HEADERS = { 'content-security-policy': "frame-ancestors 'self'" };
+
 /** Content types worth compressing, as any real static host does. */
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg)/;
 
@@ -77,7 +84,7 @@ export async function startStaticServer({ root, base = '/', host = '127.0.0.1', 
   const notFound = async (res, method) => {
     const page = join(rootDir, '404.html');
     const s = await fileAt(page);
-    res.writeHead(404, { 'content-type': TYPES['.html'] });
+    res.writeHead(404, { 'content-type': TYPES['.html'], ...SECURITY_HEADERS });
     if (s && method !== 'HEAD') createReadStream(page).pipe(res);
     else res.end(s ? undefined : 'Not found');
   };
@@ -118,6 +125,7 @@ export async function startStaticServer({ root, base = '/', host = '127.0.0.1', 
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
       const gzip = COMPRESSIBLE.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       res.writeHead(200, {
+        ...SECURITY_HEADERS,
         'content-type': type,
         'cache-control': 'no-cache',
         vary: 'accept-encoding',

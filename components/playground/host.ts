@@ -1,10 +1,19 @@
-// The page's side of the sandbox: one hidden frame per page hosting the worker, requests by id where
-// the newest wins, progress callbacks, cancellation and a watchdog that restarts a runaway worker.
-import type { FrameRequest, FrameResponse, WorkerRequest, WorkerResponse } from './protocol.ts';
+// The page's side of the sandbox: one hidden frame per page, which starts one fresh worker per request;
+// requests by id where the newest wins, progress callbacks, cancellation and a watchdog that stops a
+// runaway worker.
+//
+// The page and its frame talk only through the MessagePort the page hands over at boot, to the frame
+// whose first message carried the token written into its document; a frame that loads a second
+// document (a framing page navigated it) is thrown away. Every reply is read by validate.ts (bounded
+// text, then JSON, then shape and sizes) and made safe to render by sanitize.ts before it is used, and
+// only a reply to the request now waiting is used at all.
+import type { FrameHello, FrameRequest, WorkerRequest, WorkerResponse } from './protocol.ts';
 import type { Progress } from '../../sim/types.ts';
-import { sandboxDocument } from '../../src/playground/sandbox.ts';
+import { sandboxDocument } from './sandbox.ts';
 import { sanitizeReply } from './sanitize.ts';
-import workerUrl from '../../src/playground/worker.ts?worker&url';
+import { readReply } from './validate.ts';
+import { LIMITS } from './limits.ts';
+import workerUrl from './worker.ts?worker&url';
 
 export type Reply = Exclude<WorkerResponse, { type: 'progress' } | { type: 'ready' } | { type: 'blocked' }>;
 
@@ -18,95 +27,132 @@ export type Unsent = WorkerRequest extends infer R ? (R extends WorkerRequest ? 
 
 /** Why a request ended without a reply. */
 export class Stopped extends Error {
-  constructor(public reason: 'superseded' | 'cancelled' | 'watchdog', message: string) {
+  constructor(
+    public reason: 'superseded' | 'cancelled' | 'watchdog',
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** How long the worker may stay silent before it is presumed stuck in a loop that never yields. */
-export const STALL_MS = 3000;
+export const STALL_MS = LIMITS.stallMs;
 
-let frame: HTMLIFrameElement | null = null;
-let booted: Promise<void> | null = null;
-let nextId = 1;
-let active: {
+interface Active {
   id: number;
   resolve(r: Reply): void;
   reject(e: Error): void;
-  onProgress?: (p: Progress) => void;
-  onBlocked?: (what: string) => void;
+  onProgress: ((p: Progress) => void) | undefined;
+  onBlocked: ((what: string) => void) | undefined;
   timer: ReturnType<typeof setTimeout> | null;
   deadline: number;
-} | null = null;
-let workerReady: (() => void) | null = null;
+}
+
+let frame: HTMLIFrameElement | null = null;
+let port: MessagePort | null = null;
+let booted: Promise<void> | null = null;
+let nextId = 1;
+let active: Active | null = null;
 let latest = 0;
-let lastBlocked: ((what: string) => void) | undefined;
+/** The last request that got its answer: its late refusal notices are still shown, a few of them. */
+let answered: { id: number; onBlocked: ((what: string) => void) | undefined; notices: number } | null = null;
 
 function send(m: FrameRequest) {
-  frame?.contentWindow?.postMessage(m, '*');
+  port?.postMessage(m);
+}
+
+function token(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function isHello(x: unknown, expected: string): x is FrameHello {
+  return typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'frame-ready' && (x as { token?: unknown }).token === expected;
+}
+
+/** Throw the frame away (it loaded a document that is not ours); the next request builds a new one. */
+function discard(why: string) {
+  port?.close();
+  port = null;
+  frame?.remove();
+  frame = null;
+  booted = null;
+  const a = active;
+  if (a) {
+    finish();
+    a.resolve({ type: 'error', id: a.id, phase: 'run', message: why });
+  }
 }
 
 function boot(): Promise<void> {
   if (booted) return booted;
   booted = (async () => {
     const source = await (await fetch(workerUrl)).text();
-    frame = document.createElement('iframe');
-    frame.setAttribute('sandbox', 'allow-scripts');
-    frame.setAttribute('title', 'Playground sandbox');
-    frame.setAttribute('aria-hidden', 'true');
-    frame.tabIndex = -1;
-    frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-    const ready = new Promise<void>((resolve) => (workerReady = resolve));
-    window.addEventListener('message', (e) => {
-      if (!frame || e.source !== frame.contentWindow) return;
-      onFrame(sanitizeReply(e.data) as FrameResponse, source);
+    const expected = token();
+    const f = document.createElement('iframe');
+    f.setAttribute('sandbox', 'allow-scripts');
+    f.setAttribute('title', 'Playground sandbox');
+    f.setAttribute('aria-hidden', 'true');
+    f.tabIndex = -1;
+    f.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
+    const ready = new Promise<void>((resolve) => {
+      const onHello = (e: MessageEvent) => {
+        const win = f.contentWindow;
+        if (frame !== f || !win || e.source !== win || !isHello(e.data, expected)) return;
+        window.removeEventListener('message', onHello);
+        const channel = new MessageChannel();
+        port = channel.port1;
+        port.onmessage = (ev: MessageEvent) => onPort(ev.data, resolve);
+        win.postMessage({ type: 'boot', workerSource: source }, '*', [channel.port2]);
+      };
+      window.addEventListener('message', onHello);
     });
-    frame.srcdoc = sandboxDocument();
-    document.body.append(frame);
+    let loads = 0;
+    f.addEventListener('load', () => {
+      if (++loads > 1 && frame === f) discard('The sandbox frame was navigated to another document, so the Playground threw it away. Press Run again.');
+    });
+    frame = f;
+    f.srcdoc = sandboxDocument(expected);
+    document.body.append(f);
     await ready;
   })();
   return booted;
 }
 
-function onFrame(m: FrameResponse, source: string) {
-  if (m.type === 'frame-ready') {
-    send({ type: 'boot', workerSource: source });
+function onPort(data: unknown, ready: () => void) {
+  const read = readReply(data);
+  if (!read.ok) {
+    // Only the checker answers on this port, so a reply it cannot have sent is a fault: say so.
+    const a = active;
+    if (a) {
+      finish();
+      send({ type: 'stop' });
+      a.resolve({ type: 'error', id: a.id, phase: 'run', message: `The page refused the sandbox's reply: ${read.reason}.` });
+    }
     return;
   }
-  if (m.type === 'ready') {
-    workerReady?.();
-    workerReady = null;
-    return;
-  }
-  if (m.type === 'worker-restarted') return;
-  // The sandbox may refuse a request after the program's result came back (fetch fails later).
+  const m = sanitizeReply(read.reply);
+  if (m.type === 'ready') return ready();
   if (m.type === 'blocked') {
-    lastBlocked?.(m.what);
+    if (active?.id === m.id) active.onBlocked?.(m.what);
+    else if (answered?.id === m.id && answered.notices++ < LIMITS.notices) answered.onBlocked?.(m.what);
     return;
   }
-  if (!active) return;
+  if (!active || m.id !== active.id) return;
   if (m.type === 'progress') {
-    if (m.id !== active.id) return;
     arm();
     active.onProgress?.(m.progress);
     return;
   }
-  if (m.id !== active.id && m.id !== -1) return;
   const a = active;
   finish();
+  answered = { id: a.id, onBlocked: a.onBlocked, notices: 0 };
   a.resolve(m);
 }
 
 function finish() {
   if (active?.timer) clearTimeout(active.timer);
   active = null;
-}
-
-/** Terminate the worker and start a fresh one (it loses nothing: each request carries its program). */
-function restart() {
-  const ready = new Promise<void>((resolve) => (workerReady = resolve));
-  send({ type: 'reset' });
-  booted = (booted ?? Promise.resolve()).then(() => ready);
 }
 
 function arm() {
@@ -117,7 +163,7 @@ function arm() {
     const a = active;
     if (!a) return;
     finish();
-    restart();
+    send({ type: 'stop' });
     a.reject(new Stopped('watchdog', 'The program ran too long without yielding and was stopped.'));
   }, wait);
 }
@@ -129,11 +175,11 @@ export function request(
 ): Pending {
   const id = nextId++;
   latest = id;
-  lastBlocked = opts.onBlocked;
+  answered = null;
   if (active) {
     const old = active;
     finish();
-    restart();
+    send({ type: 'stop' });
     old.reject(new Stopped('superseded', 'A newer run replaced this one.'));
   }
   let cancel = () => {};
@@ -141,20 +187,21 @@ export function request(
     cancel = () => {
       if (active?.id !== id) return;
       finish();
-      restart();
+      send({ type: 'stop' });
       reject(new Stopped('cancelled', 'Cancelled.'));
     };
     void boot().then(() => {
       if (id !== latest) return reject(new Stopped('superseded', 'A newer run replaced this one.'));
-      active = { id, resolve, reject, onProgress: opts.onProgress, onBlocked: opts.onBlocked, timer: null, deadline: Date.now() + (opts.limitMs ?? 12000) };
+      active = { id, resolve, reject, onProgress: opts.onProgress, onBlocked: opts.onBlocked, timer: null, deadline: Date.now() + (opts.limitMs ?? LIMITS.requestMs) };
       arm();
-      send({ type: 'post', message: { ...msg, id } as WorkerRequest });
+      const message: WorkerRequest = { ...msg, id };
+      send({ type: 'post', message });
     }, reject);
   });
   return { promise, cancel: () => cancel() };
 }
 
-/** Start the frame and worker ahead of the first Run (on hover or focus), so that Run answers fast. */
+/** Start the frame ahead of the first Run (on hover or focus), so that Run answers fast. */
 export function warm(): void {
   void boot();
 }

