@@ -5,8 +5,8 @@ import type { RunRequest, SchedState, LogLine } from './protocol.ts';
 import { sandboxHint } from './protocol.ts';
 import type { Report } from '../../sim/types.ts';
 import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
-import { loadEdit, saveEdit, clearEdit, markSolved } from './storage.ts';
-import { encodeShare, decodeShare } from './share.ts';
+import { loadEdit, saveEdit, clearEdit, markSolved, loadKept, clearKept, saveKept, saveSoon, type Seen, type SaveOutcome } from './storage.ts';
+import { encodeShare, readShare } from './share.ts';
 import { esc } from '../timeline-svg.ts';
 import type { Editor } from './editor.ts';
 import type { CompileError } from './compile.ts';
@@ -23,6 +23,8 @@ interface Pane {
   editor: Editor | null;
   section: HTMLElement;
   compiled: Map<string, string>;
+  /** The version of this example this tab last read from or wrote to storage. */
+  seen: Seen;
 }
 
 interface Island {
@@ -69,6 +71,7 @@ function island(el: HTMLElement): Island {
       editor: null,
       section,
       compiled: new Map(),
+      seen: { code: null },
     };
   });
   isl = { el, id: el.dataset.id ?? '', panes, exercise: el.dataset.exercise !== undefined, sched: null, cancel: null, blocked: [] };
@@ -101,7 +104,9 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
       if (pane && solution) await edit(isl, pane, solution, true);
       return;
     }
-    case 'stale-keep': if (pane) { saveEdit(pane.key, pane.code, pane.hash); hideStale(pane); } return;
+    case 'stale-keep': if (pane) { hideStale(pane); saved(isl, pane, saveEdit(pane.key, pane.code, pane.hash, undefined, pane.seen)); } return;
+    case 'kept-open': if (pane) await openKept(isl, pane); return;
+    case 'kept-discard': if (pane) { clearKept(pane.key); hideStale(pane); } return;
     case 'stale-site': if (pane) { reset(isl, pane); hideStale(pane); } return;
     default: return;
   }
@@ -110,8 +115,10 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
 /** On load: a shared link's code (not run until the reader presses Run), else the reader's saved edits. */
 export async function restore(el: HTMLElement, hash: string): Promise<void> {
   const isl = island(el);
-  const shared = decodeShare(hash);
+  const read = readShare(hash);
+  const shared = read && 'payload' in read ? read.payload : null;
   const all = [...document.querySelectorAll<HTMLElement>('fl-playground')];
+  if (read && 'refused' in read && all[0] === el) note(isl, read.refused);
   const target = shared && (all.find((x) => x.dataset.id === shared.id) ?? all[0]);
   if (shared && target === el) {
     for (const p of isl.panes) {
@@ -119,13 +126,18 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
       if (code !== undefined && code !== p.original) await edit(isl, p, code, false, false);
     }
     isl.sharedSchedule = shared.schedule;
-    note(isl, `This code came from a shared link${shared.schedule ? ' with a schedule' : ''}. It has not run: press Run to check it.`);
+    note(isl, `This code came from a shared link${shared.schedule ? ' with a schedule' : ''}. It has not run: press Run to check it.${read && 'warning' in read && read.warning ? ` ${read.warning}` : ''}`);
+    // The reader's own saved edit of a program the link replaced stays in storage; a save of the
+    // shared code keeps it (storage.ts), and the offer to open it stays on screen.
+    for (const p of isl.panes) if (loadKept(p.key)) showKept(p);
     el.scrollIntoView({ block: 'start' });
     return;
   }
   for (const p of isl.panes) {
+    if (loadKept(p.key)) showKept(p);
     const saved = loadEdit(p.key);
     if (!saved) continue;
+    p.seen.code = saved.code;
     await edit(isl, p, saved.code, false, false);
     if (saved.base !== p.hash) {
       const box = p.section.querySelector<HTMLElement>('[data-stale]')!;
@@ -138,6 +150,7 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
 function hideStale(pane: Pane) {
   const box = pane.section.querySelector<HTMLElement>('[data-stale]')!;
   box.hidden = true;
+  delete box.dataset.kept;
   box.innerHTML = '';
 }
 
@@ -168,13 +181,14 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
   if (!pane.editor) {
     const host = pane.section.querySelector<HTMLElement>('[data-editor]')!;
     const { createEditor } = await import('./editor.ts');
-    let t: ReturnType<typeof setTimeout> | null = null;
     pane.editor = createEditor(host, text, `Code of ${pane.name || 'your program'}`, (code) => {
       pane.code = code;
+      // A shared schedule belongs to the shared code only.
+      isl.sharedSchedule = undefined;
       // The reader is changing the program: start fetching the compiler now, so Run finds it ready.
       void import('./compile.ts').then((c) => c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined));
-      if (t) clearTimeout(t);
-      t = setTimeout(() => (code === pane.original ? clearEdit(pane.key) : saveEdit(pane.key, code, pane.hash)), 250);
+      // Saved once typing pauses, or at once when the page goes away (storage.ts flushes on pagehide).
+      saveSoon(pane.key, () => saved(isl, pane, code === pane.original ? clearEdit(pane.key, undefined, pane.seen) : saveEdit(pane.key, code, pane.hash, undefined, pane.seen)));
     });
     host.hidden = false;
     pane.section.querySelector<HTMLElement>('[data-code]')!.hidden = true;
@@ -183,12 +197,12 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
     pane.editor.setText(text);
   }
   pane.section.querySelector<HTMLElement>('[data-action="reset"]')!.hidden = false;
-  if (save && text !== pane.original) saveEdit(pane.key, text, pane.hash);
+  if (save && text !== pane.original) saved(isl, pane, saveEdit(pane.key, text, pane.hash, undefined, pane.seen));
   if (focus) pane.editor.focus();
 }
 
 function reset(isl: Island, pane: Pane) {
-  clearEdit(pane.key);
+  const out = clearEdit(pane.key, undefined, pane.seen);
   pane.code = pane.original;
   pane.editor?.destroy();
   pane.editor = null;
@@ -201,6 +215,40 @@ function reset(isl: Island, pane: Pane) {
   pane.section.querySelector<HTMLElement>('[data-action="reset"]')!.hidden = true;
   editBtn.focus();
   note(isl, `Reset ${pane.name || 'the program'} to the site's version.`);
+  saved(isl, pane, out);
+}
+
+/** Tell the reader what a save did when it did not simply save: nothing is lost without a word. */
+function saved(isl: Island, pane: Pane, out: SaveOutcome) {
+  const what = pane.name || 'your program';
+  if (out.displaced) showKept(pane);
+  if (out.status === 'full') note(isl, `Your edit of ${what} could not be saved: this browser's storage for the site is full. It stays in this tab until you close it; copy it somewhere safe, or free space and type again.`);
+  else if (out.status === 'unavailable') note(isl, `Your edit of ${what} is not saved: this browser does not let the site store data. It stays in this tab until you close it.`);
+}
+
+/** Offer the version a save kept (another tab's, or the reader's own from before a shared link). */
+function showKept(pane: Pane) {
+  const kept = loadKept(pane.key);
+  if (!kept) return;
+  const box = pane.section.querySelector<HTMLElement>('[data-stale]')!;
+  box.hidden = false;
+  box.dataset.kept = '';
+  const when = kept.savedAt ? ` (saved ${new Date(kept.savedAt).toLocaleString()})` : '';
+  box.innerHTML = `Another version of ${esc(pane.name || 'this program')} is kept in this browser${esc(when)}: it was stored when this tab saved over it, from another tab or from before you opened a shared link. <button type="button" data-action="kept-open" data-pane="${pane.index}">Open the kept version</button> <button type="button" data-action="kept-discard" data-pane="${pane.index}">Discard it</button>`;
+}
+
+/** Swap: the kept version comes into the editor, and the one shown until now is kept in its place. */
+async function openKept(isl: Island, pane: Pane) {
+  const kept = loadKept(pane.key);
+  hideStale(pane);
+  if (!kept) return;
+  const mine = pane.code;
+  clearKept(pane.key);
+  await edit(isl, pane, kept.code, true);
+  if (mine !== pane.original && mine !== kept.code) {
+    saveKept(pane.key, mine, pane.hash);
+    showKept(pane);
+  }
 }
 
 /** The program's CommonJS text: built with the site when unedited, else compiled here. */

@@ -372,3 +372,140 @@ export default function* main() {
     await v.close();
   });
 });
+
+describe('no silent loss of the reader\'s work', () => {
+  const KEY = 'forklore:v1:edit:ch1-exercise';
+  const KEPT = 'forklore:v1:kept:ch1-exercise';
+  const editorText = (page: Page) => page.locator(`${EXERCISE} section[data-pane="0"] .cm-content`).innerText();
+  const stored = (page: Page, key: string) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null')?.code ?? null, key);
+  const keptBox = (page: Page) => page.locator(`${EXERCISE} section[data-pane="0"] [data-stale][data-kept]`);
+
+  test('storage full: the reader is told the edit was not saved', async () => {
+    const v = await open();
+    await v.page.evaluate((k) => {
+      localStorage.setItem(k, JSON.stringify({ code: '// OLD VERSION OF MY WORK\n', base: 'x', savedAt: 1 }));
+      const chunk = 'x'.repeat(100_000);
+      for (let i = 0; ; i++) {
+        try {
+          localStorage.setItem(`filler:${i}`, chunk);
+        } catch {
+          break;
+        }
+      }
+      for (let i = 0; ; i++) {
+        try {
+          localStorage.setItem(`filler-small:${i}`, 'x'.repeat(100));
+        } catch {
+          break;
+        }
+      }
+    }, KEY);
+    await v.page.reload();
+    await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
+    await setCode(v.page, EXERCISE, 0, '// NEW WORK THAT DOES NOT FIT\n'.repeat(50));
+    await v.page.waitForFunction((sel) => /could not be saved.*full/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 5000 });
+    await v.close();
+  });
+
+  test("typing into a shared link's code keeps the reader's own edit, and offers it back", async () => {
+    const { encodeShare } = await import('../../components/playground/share.ts');
+    const hash = encodeShare({ id: 'exercise:ch1-exercise', codes: ['// CODE FROM SOMEONE ELSE\n'] });
+    const page = await (await site.browser.newContext()).newPage();
+    await page.goto(site.url('reference/'));
+    await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })), KEY);
+    await page.goto(site.url(CHAPTER) + hash);
+    await page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
+    expect(await editorText(page)).toContain('CODE FROM SOMEONE ELSE');
+    await page.locator(`${EXERCISE} section[data-pane="0"] .cm-content`).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('x');
+    await keptBox(page).waitFor({ timeout: 5000 });
+    expect(await stored(page, KEPT)).toBe('// MY OWN EXERCISE WORK\n');
+    await page.click(`${EXERCISE} [data-action="kept-open"]`);
+    await page.waitForFunction((sel) => /MY OWN EXERCISE WORK/.test(document.querySelector(`${sel} section[data-pane="0"] .cm-content`)?.textContent ?? ''), EXERCISE);
+    // The shared code, as the reader changed it, is kept in its place.
+    expect(await stored(page, KEPT)).toMatch(/CODE FROM SOMEONE ELSE/);
+    await page.context().close();
+  });
+
+  test("Reset of a shared link's code keeps the reader's own edit", async () => {
+    const { encodeShare } = await import('../../components/playground/share.ts');
+    const page = await (await site.browser.newContext()).newPage();
+    await page.goto(site.url('reference/'));
+    await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })), KEY);
+    await page.goto(site.url(CHAPTER) + encodeShare({ id: 'exercise:ch1-exercise', codes: ['// CODE FROM SOMEONE ELSE\n'] }));
+    await page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
+    await page.click(`${EXERCISE} section[data-pane="0"] [data-action="reset"]`);
+    await keptBox(page).waitFor({ timeout: 5000 });
+    expect(await stored(page, KEPT)).toBe('// MY OWN EXERCISE WORK\n');
+    await page.context().close();
+  });
+
+  test('two tabs editing the same example: both versions are kept and the second tab says so', async () => {
+    const context = await site.browser.newContext();
+    const a = await context.newPage();
+    const b = await context.newPage();
+    for (const p of [a, b]) {
+      await p.goto(site.url(CHAPTER));
+      await p.waitForSelector(`${EXERCISE}[data-ready]`);
+    }
+    await setCode(a, EXERCISE, 0, '// TAB A: AN HOUR OF WORK\n');
+    await a.waitForFunction((k) => (localStorage.getItem(k) ?? '').includes('TAB A'), KEY);
+    await setCode(b, EXERCISE, 0, '// TAB B: A QUICK TRY\n');
+    await keptBox(b).waitFor({ timeout: 5000 });
+    expect(await stored(b, KEY)).toBe('// TAB B: A QUICK TRY\n');
+    expect(await stored(b, KEPT)).toBe('// TAB A: AN HOUR OF WORK\n');
+    await context.close();
+  });
+
+  test('closing the tab right after typing still saves the edit (pagehide)', async () => {
+    const context = await site.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(site.url(CHAPTER));
+    await page.waitForSelector(`${EXERCISE}[data-ready]`);
+    await setCode(page, EXERCISE, 0, '// TYPED JUST BEFORE CLOSING\n');
+    await page.close({ runBeforeUnload: true });
+    const again = await context.newPage();
+    await again.goto(site.url('reference/'));
+    expect(await stored(again, KEY)).toBe('// TYPED JUST BEFORE CLOSING\n');
+    await context.close();
+  });
+});
+
+describe('share links and schedules as bombs', () => {
+  test('a link that inflates to a 100-million-character program is refused with a message', async () => {
+    const { deflateSync, strToU8 } = await import('fflate');
+    const json = JSON.stringify({ v: 1, i: 'exercise:ch1-exercise', c: ['a\n'.repeat(50_000_000)] });
+    const hash = '#pg=' + Buffer.from(deflateSync(strToU8(json), { level: 9 })).toString('base64url');
+    const v = await open(CHAPTER, hash);
+    await v.page.waitForFunction(() => /larger than the Playground accepts/.test(document.querySelector('fl-playground [data-note]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    expect(await v.page.locator(`${EXERCISE} .cm-content`).count()).toBe(0);
+    await answers(v.page);
+    await v.close();
+  });
+
+  test("a link's schedule that asks for a trillion steps is left out, and Run gives the exhaustive verdict", async () => {
+    const { encodeShare } = await import('../../components/playground/share.ts');
+    const hash = encodeShare({ id: 'exercise:ch1-exercise', codes: [failing('')], schedule: '1000*999999999999' });
+    const v = await open(CHAPTER, hash);
+    await v.page.waitForFunction((sel) => /left out/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 10_000 });
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
+    await v.close();
+  });
+
+  test('a shared program runs only when Run is pressed', async () => {
+    const { encodeShare } = await import('../../components/playground/share.ts');
+    const hash = encodeShare({ id: 'exercise:ch1-exercise', codes: [failing(`fetch('${'http://127.0.0.1:1'}/ran-on-load').catch(() => {});`)] });
+    const v = await open(CHAPTER, hash);
+    await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
+    await v.page.waitForTimeout(1000);
+    expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toBe('');
+    expect(await v.page.locator('iframe[title="Playground sandbox"]').count()).toBe(0);
+    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
+    await v.close();
+  });
+});

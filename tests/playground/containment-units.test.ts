@@ -1,0 +1,122 @@
+// The bounds and the bookkeeping behind the Playground's containment, in Node: what a reply from the
+// sandbox must look like before the page uses it, what a share link may inflate to and a schedule may
+// ask, and how saved edits survive a competing version, a full storage and a reset.
+import { describe, expect, test } from 'vitest';
+import { deflateSync, strToU8 } from 'fflate';
+import { explore } from '../../sim/index.ts';
+import type { Program } from '../../sim/types.ts';
+import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
+import { readReply } from '../../components/playground/validate.ts';
+import { readShare, encodeShare, SHARE_PREFIX } from '../../components/playground/share.ts';
+import { LIMITS, scheduleSteps } from '../../components/playground/limits.ts';
+import { logLines } from '../../components/playground/log-lines.ts';
+import { saveEdit, clearEdit, loadEdit, loadKept, type Seen } from '../../components/playground/storage.ts';
+
+const program: Program = { main: buggy.default as Program['main'], options: buggy.options as Program['options'], name: 'buggy' };
+const report = explore(program, { stopAtFirst: false });
+const honest = () => ({ type: 'result', id: 7, report: JSON.parse(JSON.stringify(report)), log: logLines(report.findings[0]!.trace) });
+
+describe('a reply from the sandbox', () => {
+  test("the checker's own result for a real example passes", () => {
+    const r = readReply(JSON.stringify(honest()));
+    expect(r.ok).toBe(true);
+    if (r.ok && r.reply.type === 'result') expect(r.reply.report.verdict).toBe('deadlock');
+  });
+
+  test('anything but bounded JSON text is refused before it is parsed', () => {
+    expect(readReply(honest())).toMatchObject({ ok: false, reason: expect.stringMatching(/other than text/) });
+    expect(readReply('x'.repeat(LIMITS.replyChars + 1))).toMatchObject({ ok: false, reason: expect.stringMatching(/too large/) });
+    expect(readReply('{not json')).toMatchObject({ ok: false });
+  });
+
+  test('a step beyond the bound, a giant trace, an unknown verdict or a verdict without its finding are refused', () => {
+    const far = honest();
+    far.report.findings[0].trace[0].step = 1e12;
+    expect(readReply(JSON.stringify(far))).toMatchObject({ ok: false, reason: expect.stringMatching(/step/) });
+    const giant = honest();
+    giant.report.findings[0].trace = Array.from({ length: LIMITS.traceEvents + 1 }, (_, i) => ({ type: 'thread.start', step: 0, pid: 1000, tid: 1000 + (i % 5) }));
+    expect(readReply(JSON.stringify(giant))).toMatchObject({ ok: false, reason: expect.stringMatching(/events/) });
+    const odd = honest();
+    odd.report.verdict = 'solved';
+    expect(readReply(JSON.stringify(odd))).toMatchObject({ ok: false });
+    const lie = honest();
+    lie.report.verdict = 'ok';
+    expect(readReply(JSON.stringify(lie))).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
+  });
+});
+
+describe('share links', () => {
+  const link = (json: string) => SHARE_PREFIX + Buffer.from(deflateSync(strToU8(json), { level: 9 })).toString('base64url');
+
+  test('a link round-trips its code and schedule', () => {
+    const r = readShare(encodeShare({ id: 'blank', codes: ['// mine'], schedule: '1000*3.1001' }));
+    expect(r).toEqual({ payload: { id: 'blank', codes: ['// mine'], schedule: '1000*3.1001' } });
+  });
+
+  test('a link that inflates past the bound is refused with a reason, without inflating it all', () => {
+    const bomb = link(JSON.stringify({ v: 1, i: 'blank', c: ['a\n'.repeat(2_000_000)] }));
+    expect(bomb.length).toBeLessThan(100_000);
+    const r = readShare(bomb);
+    expect(r).toMatchObject({ refused: expect.stringMatching(/larger than the Playground accepts/) });
+  });
+
+  test('a schedule that asks for a trillion steps is dropped with a warning; the code still loads', () => {
+    expect(scheduleSteps('1000*999999999999')).toBe(999999999999);
+    expect(scheduleSteps('1000*3.1001.1000!SIGUSR1')).toBe(5);
+    const r = readShare(link(JSON.stringify({ v: 1, i: 'blank', c: ['// code'], s: '1000*999999999999' })));
+    expect(r).toMatchObject({ payload: { id: 'blank', codes: ['// code'] }, warning: expect.stringMatching(/more than/) });
+    expect(r && 'payload' in r && r.payload.schedule).toBeFalsy();
+  });
+});
+
+describe('saved edits', () => {
+  const memory = (limit = Infinity): Storage => {
+    const m = new Map<string, string>();
+    return {
+      get length() {
+        return m.size;
+      },
+      clear: () => m.clear(),
+      getItem: (k) => m.get(k) ?? null,
+      key: (i) => [...m.keys()][i] ?? null,
+      removeItem: (k) => void m.delete(k),
+      setItem: (k, v) => {
+        const used = [...m].reduce((n, [a, b]) => n + a.length + b.length, 0) - (m.get(k)?.length ?? 0);
+        if (used + k.length + v.length > limit) throw new DOMException('full', 'QuotaExceededError');
+        m.set(k, v);
+      },
+    };
+  };
+
+  test("a save over a version this tab never saw (another tab's, or the reader's own under a shared link) keeps that version", () => {
+    const s = memory();
+    const tabA: Seen = { code: null };
+    const tabB: Seen = { code: null };
+    expect(saveEdit('ex', 'A: an hour of work', 'h', s, tabA)).toEqual({ status: 'saved' });
+    const b = saveEdit('ex', 'B: a quick try', 'h', s, tabB);
+    expect(b.status).toBe('saved');
+    expect(b.displaced?.code).toBe('A: an hour of work');
+    expect(loadKept('ex', s)?.code).toBe('A: an hour of work');
+    expect(loadEdit('ex', s)?.code).toBe('B: a quick try');
+    // B's next save is over its own version: nothing more to keep.
+    expect(saveEdit('ex', 'B: a quick try, 2', 'h', s, tabB).displaced).toBeUndefined();
+  });
+
+  test("a reset over a version this tab never saw keeps it; a reset of the tab's own edit does not", () => {
+    const s = memory();
+    saveEdit('ex', 'my own edit', 'h', s, { code: null });
+    const sharedPane: Seen = { code: null };
+    expect(clearEdit('ex', s, sharedPane).displaced?.code).toBe('my own edit');
+    expect(loadKept('ex', s)?.code).toBe('my own edit');
+    const own: Seen = { code: null };
+    saveEdit('other', 'mine', 'h', s, own);
+    expect(clearEdit('other', s, own).displaced).toBeUndefined();
+  });
+
+  test('a full storage says so, and the version stored before stays as it was', () => {
+    const s = memory(200);
+    expect(saveEdit('ex', 'old version', 'h', s).status).toBe('saved');
+    expect(saveEdit('ex', 'x'.repeat(500), 'h', s, { code: 'old version' }).status).toBe('full');
+    expect(loadEdit('ex', s)?.code).toBe('old version');
+  });
+});
