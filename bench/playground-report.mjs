@@ -15,6 +15,18 @@ const RUNAWAY = `import { getpid } from 'forklore';\nexport default function* ma
 const FIXED = readFileSync(`${ROOT}content/examples/ch1-wrapper-fixed.ts`, 'utf8');
 const BUDGET = { jsKb: 60, uneditedMs: 500, editedColdMs: 3000, clickMs: 100 };
 
+/** The attacks of the security review that once froze or crashed the page, each as a program (pane 0). */
+const attack = (top) => `import { getpid } from 'forklore';\ndeclare const self: any;\n${top}\nexport default function* main() { yield* getpid(); }\n`;
+const FORGED = `{ verdict: 'ok', completeness: { complete: true }, notes: [], strategy: 'dpor', findings: [], stats: { executions: 1, distinctOutcomes: 1, elapsedMs: 1 } }`;
+const ATTACKS = {
+  'forged results (A7)': attack(`for (let id = 1; id < 200; id++) self.postMessage({ type: 'result', id, report: ${FORGED}, log: [] });`),
+  'notice flood after the verdict (D14)': attack(`setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`),
+  'loop left spinning after the verdict (D16)': attack(`setTimeout(() => { for (;;) {} }, 50);`),
+  'forged step 1e12 (D17)': attack(`const report = { ...${FORGED}, sample: { schedule: '1000', trace: [{ type: 'thread.start', step: 1e12, pid: 1000, tid: 1000, time: 0, fn: 'main' }] } };\nfor (let id = 1; id < 200; id++) self.postMessage({ type: 'result', id, report, log: [] });`),
+  'forged 20,000-event trace (D18)': attack(`const trace: unknown[] = []; for (let i = 0; i < 20_000; i++) trace.push({ type: 'thread.start', step: i, pid: 1000, tid: 1000 + (i % 50), time: 0, fn: 'f' });\nfor (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report: { ...${FORGED}, sample: { schedule: '1000', trace } }, log: [] });`),
+  'printf of 50 MB (D12)': `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`,
+};
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = await startStaticServer({ root: DIST, base: normaliseBase(process.env.BASE_PATH), host: '127.0.0.1', port: 0 });
@@ -138,6 +150,38 @@ try {
     const worst = Math.max(...delays.map((d) => d.inPage));
     console.log(`during a runaway program: click answered after ${worst.toFixed(1)} ms at worst in the page (round trips from the test driver ${delays.map((d) => d.roundTrip).join(', ')} ms); watchdog stopped it: ${stopped} — budget <= ${BUDGET.clickMs} ms`);
     if (worst > BUDGET.clickMs || !stopped) failures.push('responsiveness during a runaway program');
+  }
+
+  // 5. Each attack of the security review: the worst click delay in the page from Run until 2 s after
+  //    the verdict, and whether the tab still answers script at the end.
+  for (const [name, code] of Object.entries(ATTACKS)) {
+    const { context: c, page: p } = await fresh();
+    await setCode(p, code);
+    const measure = () =>
+      p.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const b = document.querySelector('button[data-action="share"]');
+            b.addEventListener('click', (e) => resolve(performance.now() - e.timeStamp), { once: true });
+          }),
+      );
+    await p.click(`${ISLAND} [data-action="run"]`);
+    const delays = [];
+    let doneAt = 0;
+    for (let i = 0; i < 60; i++) {
+      await p.waitForTimeout(200);
+      const m = measure();
+      await p.click(`${ISLAND} [data-action="share"]`, { noWaitAfter: true, timeout: 10_000 }).catch(() => delays.push(Infinity));
+      delays.push(await Promise.race([m, new Promise((r) => setTimeout(() => r(Infinity), 10_000))]));
+      const finished = await p.evaluate((sel) => !!document.querySelector(`${sel} [data-verdict]`)?.textContent && document.querySelector(`${sel} [data-running]`).hidden, ISLAND);
+      if (finished && !doneAt) doneAt = Date.now();
+      if (doneAt && Date.now() - doneAt > 2000) break;
+    }
+    const alive = await Promise.race([p.evaluate(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+    await c.close();
+    const worst = Math.max(...delays);
+    console.log(`during ${name}: click answered after ${worst.toFixed(1)} ms at worst (${delays.length} clicks); verdict shown: ${doneAt > 0}; tab answers: ${alive} — budget <= ${BUDGET.clickMs} ms`);
+    if (worst > BUDGET.clickMs || !alive || !doneAt) failures.push(`responsiveness during ${name}`);
   }
 } finally {
   await browser.close();
