@@ -117,6 +117,8 @@ export interface Finding {
   schedule: string;
   /** The trace of the counterexample. */
   trace: TraceEvent[];
+  /** Set when the finding is that an execution reached the step bound: the search is not complete. */
+  cut?: 'maxSteps';
 }
 
 export interface Stats {

@@ -137,6 +137,8 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
       for (const note of run.notes()) notes.add(note);
       const found = run.findings();
       if (found.length > 0) failedRuns++;
+      // An execution the world stopped at the step bound was cut, like one the search cut itself.
+      if (found.some((f) => f.cut === 'maxSteps')) cut = true;
       for (const f of found) {
         if (!byKind.has(f.kind)) byKind.set(f.kind, { ...f, schedule: encodeSchedule(ids) });
       }
@@ -164,9 +166,11 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
   }
 
   const findings = [...byKind.values()].sort((a, b) => severity(a.kind) - severity(b.kind));
-  // A search that stopped at its first finding counts as complete: the counterexample is definitive.
-  if (stoppedBy === undefined && !stoppedAtFinding) {
-    stoppedBy = scheduler.incompleteBecause() ?? (cut ? 'maxSteps' : undefined);
+  // A search that stopped at its first finding counts as complete: the counterexample is definitive,
+  // unless that finding is only that an execution ran into the step bound (a loop, or a long run).
+  const cutFinding = findings.some((f) => f.cut === 'maxSteps');
+  if (stoppedBy === undefined && (!stoppedAtFinding || cutFinding)) {
+    stoppedBy = (stoppedAtFinding ? undefined : scheduler.incompleteBecause()) ?? (cut ? 'maxSteps' : undefined);
   }
   const completeness: Completeness = stoppedBy === undefined ? { complete: true } : { complete: false, stoppedBy };
   const report: Report = {

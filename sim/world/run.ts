@@ -42,6 +42,22 @@ import { instant } from './ops/libc.ts';
 import { blockedMutex, dequeueFutex } from './ops/mutex.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
+/**
+ * Spurious wake-ups a thread may be given per execution. POSIX allows them (pthread_cond_wait: "spurious
+ * wakeups from the pthread_cond_timedwait() or pthread_cond_wait() functions may occur") but not
+ * infinitely many; glibc's __pthread_cond_wait_common (nptl/pthread_cond_wait.c) sleeps in futex_wait
+ * on __g_signals until a signal or broadcast makes one available, so a waiter nobody signals is stuck.
+ * The explorer tries the wake-up as a choice the waiting thread makes when it calls pthread_cond_wait
+ * ("TID~spurious": it releases the mutex and comes back without being signalled, re-taking the mutex
+ * in a later step, as late as any schedule likes). That keeps the choice local to the thread, as
+ * partial-order reduction needs, and once a thread sleeps in the wait, only a signal wakes it.
+ * One per thread lets the explorer try a wait that returns with its predicate false and keeps a
+ * predicate loop finite.
+ */
+const SPURIOUS_PER_THREAD = 1;
+/** Steps looked back on to name the thread that loops when an execution hits maxSteps. */
+const LOOP_WINDOW = 512;
+
 export interface RunOptions {
   /** Steps before the execution is cut off and the busiest live thread is named (default 10000). */
   maxSteps?: number;
@@ -74,6 +90,8 @@ class World implements Run, Kernel {
   private finalized = false;
   private enabledCache: Transition[] | null = null;
   private readonly stdin: string[] = [];
+  /** The tids of the latest steps (a ring of LOOP_WINDOW), to name the thread that loops. */
+  private readonly recent: number[] = [];
 
   constructor(program: Program, opts: RunOptions) {
     this.libc = program.options.libc ?? 'glibc';
@@ -170,6 +188,7 @@ class World implements Run, Kernel {
       record: [],
       steps: 0,
       pendingSigs: [],
+      spuriousLeft: SPURIOUS_PER_THREAD,
     };
     this.threads.set(tid, t);
     this.threadOrder.push(t);
@@ -323,8 +342,10 @@ class World implements Run, Kernel {
         // A pending signal is delivered before the thread's next step, as Linux does on the way back to
         // user mode: when it arrives is decided by when it was sent, a race between two threads.
         const sigs = this.deliverable(t, p);
-        if (sigs.length === 0 && this.canRun(t, p)) out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
-        if (t.phase === 'cond') out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
+        if (sigs.length === 0 && this.canRun(t, p)) {
+          out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
+          if (t.pending.k === 'cond_wait' && t.phase === 'run' && t.spuriousLeft > 0) out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
+        }
         for (const sig of sigs) out.push({ id: signalId(t.tid, sig), tid: t.tid, pid: t.pid });
       }
       if (out.length === 0) this.finalize();
@@ -467,9 +488,18 @@ class World implements Run, Kernel {
     else this.exec(t);
     const events = this.stepEvents;
     this.stepNo++;
+    this.recent[this.stepNo % LOOP_WINDOW] = t.tid;
     if (!this.failed && this.stepNo >= this.maxSteps && this.enabled().length > 0) {
-      const busiest = this.threadOrder.filter((x) => !x.exited).sort((a, b) => b.steps - a.steps)[0]!;
-      this.fail('error', `thread ${busiest.tid} ran ${busiest.steps} steps without finishing: a loop that never ends?`);
+      // The thread that loops is the one that took most of the latest steps (not the one that took
+      // most steps overall: a thread that worked long and then waited is not the loop).
+      const share = new Map<number, number>();
+      for (const tid of this.recent) share.set(tid, (share.get(tid) ?? 0) + 1);
+      const live = this.threadOrder.filter((x) => !x.exited);
+      const looping = live.sort((a, b) => (share.get(b.tid) ?? 0) - (share.get(a.tid) ?? 0) || b.steps - a.steps)[0]!;
+      const n = share.get(looping.tid) ?? 0;
+      const message = `Thread ${looping.tid} of process ${looping.pid} took ${n} of the last ${Math.min(LOOP_WINDOW, this.stepNo)} steps and was still running when this execution reached its bound of ${this.maxSteps} steps: a loop that never ends? (it ran ${looping.steps} steps in all)`;
+      this.fail('error', message);
+      this.found[this.found.length - 1]!.cut = 'maxSteps';
     }
     return { accesses, events };
   }
@@ -800,13 +830,59 @@ class World implements Run, Kernel {
       stuck.push(this.explainStuck(t));
       modelOf(t.pending)?.unfinished?.(this, t, t.pending);
     }
-    const first = stuck.find((s) => s.holderLeftBehindByFork) ?? stuck[0];
+    const lead = this.leadSentence(stuck);
     const procs = hung.map((p) => p.pid).join(', ');
     this.addFinding(
       'deadlock',
-      `Deadlock: no thread can make progress and process${hung.length > 1 ? 'es' : ''} ${procs} never exit${hung.length > 1 ? '' : 's'}.${first ? ' ' + first.sentence : ''}`,
+      `Deadlock: no thread can make progress and process${hung.length > 1 ? 'es' : ''} ${procs} never exit${hung.length > 1 ? '' : 's'}.${lead ? ' ' + lead : ''}`,
       stuck,
     );
+  }
+
+  /**
+   * What the deadlock message leads with: a cycle of threads each waiting for a lock the next one
+   * holds; else a lock left behind by fork; else the wait that matters (a lock, a condition variable,
+   * a semaphore) before the waits that only wait for other threads (pthread_join, waitpid).
+   */
+  private leadSentence(stuck: StuckThread[]): string | undefined {
+    const byTid = new Map(stuck.map((s) => [s.tid, s]));
+    for (const start of stuck) {
+      const path: StuckThread[] = [];
+      let cur: StuckThread | undefined = start;
+      while (cur && cur.waitsFor.kind === 'mutex' && cur.holder !== undefined && cur.holder !== cur.tid && !path.includes(cur)) {
+        path.push(cur);
+        const next = byTid.get(cur.holder);
+        if (next && next.pid !== cur.pid) break;
+        cur = next;
+      }
+      if (cur && path.length > 1 && cur === path[0]) {
+        // Each thread in the cycle holds the lock the one before it waits for.
+        const parts = path.map((s, i) => {
+          const prev = path[(i + path.length - 1) % path.length]!;
+          return `thread ${s.tid} holds ${prev.waitsFor.name} and waits for ${s.waitsFor.name}`;
+        });
+        return `Threads ${path.map((s) => s.tid).join(' and ')} of process ${start.pid} wait for each other (the locks are taken in opposite orders): ${parts.join('; ')}.`;
+      }
+    }
+    const rank = (s: StuckThread): number => {
+      if (s.holderLeftBehindByFork) return 0;
+      switch (s.waitsFor.kind) {
+        case 'mutex':
+          return s.holder === undefined || !byTid.has(s.holder) ? 1 : 2;
+        case 'cond':
+        case 'sem':
+          return 3;
+        case 'join':
+          return 6;
+        case 'waitpid':
+          return 7;
+        default:
+          return 4;
+      }
+    };
+    let best: StuckThread | undefined;
+    for (const s of stuck) if (!best || rank(s) < rank(best)) best = s;
+    return best?.sentence;
   }
 
   private explainStuck(t: Thread): StuckThread {

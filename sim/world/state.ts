@@ -105,4 +105,6 @@ export interface Thread {
   record: Rec[];
   steps: number;
   pendingSigs: string[];
+  /** Spurious condition-variable wake-ups this thread may still be given in this execution. */
+  spuriousLeft: number;
 }

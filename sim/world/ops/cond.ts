@@ -1,5 +1,5 @@
 // Condition variables: pthread_cond_wait (unlock and wait, then re-take the mutex), signal and
-// broadcast, and the spurious wake-up a waiting thread may take ("TID~spurious").
+// broadcast, and the spurious wake-up a thread may take as it calls pthread_cond_wait ("TID~spurious").
 import type { Access } from '../../types.ts';
 import type { StepOp } from '../../api/ops.ts';
 import { key } from '../../access.ts';
@@ -11,19 +11,26 @@ import { doUnlock, heldByLiveOther, lockAccesses, lockAccessesWhileBlocked, lock
 
 type CondWait = Extract<StepOp, { k: 'cond_wait' }>;
 
-/** A spurious wake-up touches only the condition variable it leaves. */
+/** A spurious wake-up releases the mutex, like the wait it replaces. */
 export function spuriousAccesses(t: Thread): Access[] {
   const o = t.pending as CondWait;
-  return [writes(key.cond(t.pid, o.c.name))];
+  return [writes(key.cond(t.pid, o.c.name)), writes(key.mutex(t.pid, o.m.name))];
 }
 
-/** The waiter leaves the condition variable without a signal; its next step re-takes the mutex. */
+/**
+ * pthread_cond_wait that returns without a signal: the waiter releases the mutex and never sleeps on
+ * the condition variable; its next step re-takes the mutex (as late as any schedule likes).
+ */
 export function spurious(k: Kernel, t: Thread): void {
+  t.spuriousLeft--;
   const o = t.pending as CondWait;
-  const c = k.mem(k.procOf(t), o.c) as CondObj;
-  c.waiters = c.waiters.filter((x) => x !== t.tid);
-  t.phase = 'relock';
+  const p = k.procOf(t);
+  const m = k.mutexObj(p, o.m);
+  const c = k.mem(p, o.c) as CondObj;
+  doUnlock(k, t, m);
+  k.emit(t, { type: 'cond.wait', name: c.name, mutex: m.name });
   k.emit(t, { type: 'cond.signal', name: c.name, woken: [t.tid], broadcast: false });
+  t.phase = 'relock';
 }
 
 export const condOps: Models<'cond_wait' | 'cond_signal'> = {
