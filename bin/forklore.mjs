@@ -1,39 +1,31 @@
 #!/usr/bin/env node
-// The forklore command: bundles sim/cli.ts with esbuild on the fly (TypeScript in, one ES module out),
-// imports it and runs it. Needs Node 22.12 or later (npx runs the project's pinned Node 24).
-import { build } from 'esbuild';
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Inside the project, so that the bundle's bare imports (esbuild) resolve from its node_modules.
-const cacheDir = join(root, 'node_modules', '.cache', 'forklore');
-mkdirSync(cacheDir, { recursive: true });
-const outfile = join(cacheDir, `cli-${process.pid}-${Date.now()}.mjs`);
-
-let cli;
-try {
-  await build({
-    entryPoints: [join(root, 'sim', 'cli.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    // The bundle lives in a cache directory, but the modules in it find their neighbours (the program
-    // library that 'forklore' imports resolve to) relative to sim/, where they were written.
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(root, 'sim', 'cli.ts')).href) },
-    logLevel: 'silent',
-  });
-  cli = await import(pathToFileURL(outfile).href);
-} catch (e) {
-  console.error(`forklore: could not build the command line tool: ${e instanceof Error ? e.message : e}`);
+// The forklore command. It starts the CLI built once into build/cli/ (by `npm ci` through the prepare
+// script, or `npm run build:cli`); only when a source file is newer than that build, or there is
+// none, does it build it first (and says so on stderr). Needs Node 22.12 or later: npx and npm run
+// use the project's pinned Node 24.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(
+    `\nFork Lore needs Node >= 22.12, but forklore runs on Node ${process.versions.node}.\n` +
+      `The pinned 'node' package provides it: run 'npm ci' (without --ignore-scripts),\n` +
+      `or 'npm rebuild node', then 'npx forklore ...' so that node_modules/.bin/node (Node 24) runs it.\n`,
+  );
   process.exit(2);
-} finally {
-  rmSync(outfile, { force: true });
 }
+
+const { cliIsFresh, buildCli, BUILD_DIR } = await import('../scripts/build-cli.mjs');
+if (!cliIsFresh()) {
+  process.stderr.write('forklore: building the command line tool into build/cli/ (once, until a source file changes)\n');
+  try {
+    await buildCli();
+  } catch (e) {
+    console.error(`forklore: could not build the command line tool: ${e instanceof Error ? e.message : e}`);
+    process.exit(2);
+  }
+}
+const { pathToFileURL } = await import('node:url');
+const { join } = await import('node:path');
+const cli = await import(pathToFileURL(join(BUILD_DIR, 'forklore.mjs')).href);
 
 const status = await cli.main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text + '\n'),

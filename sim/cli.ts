@@ -1,37 +1,75 @@
-// `forklore check FILE.ts`: the simulator in a terminal. Parses options, loads the program, explores it
-// and prints the verdict in words, the stuck threads, statistics and the counterexample's strace log.
-// Exit status: 0 no bug found, 1 a bug found, 2 bad input.
-import { existsSync, statSync } from 'node:fs';
-import { loadProgram } from './load-node.ts';
-import { explore, ReplayDivergedError } from './explore/index.ts';
+// `forklore check FILE...`: the simulator in a terminal. Parses options, checks each file in a sandbox
+// (sim/node/check.ts: the program runs where no Node API exists, under a time and memory limit, and
+// only a validated JSON report comes back) and prints the verdict in words, the stuck threads,
+// statistics, the model used and the counterexample's strace log. The verdict, the report and the exit
+// status are made here, by the checker; nothing a program prints or does reaches the terminal raw.
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { decodeSchedule } from './render/schedule.ts';
 import { explain, renderStrace } from './render/index.ts';
 import type { ExploreOptions, Report, StrategyName } from './types.ts';
+import { checkFile, DEFAULT_LIMITS, MAX_SOURCE_BYTES, type Limits, type Outcome } from './node/check.ts';
+import { FUTEXES, LIBCS, type Model, type ModelSource } from './node/model.ts';
+import { escapeDeep, escapeText, safeJson } from './node/escape.ts';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
 }
 
-const USAGE = `usage: forklore check FILE.ts [options]
+/** Exit statuses; a batch exits with the worst of its files' (see WORST_FIRST). */
+export const EXIT = {
+  ok: 0,
+  bug: 1,
+  badInput: 2,
+  incomplete: 3,
+  stopped: 4,
+  failed: 5,
+} as const;
 
-Explores every schedule of the program (or samples them) and reports deadlocks, failed assertions,
-leaked descriptors and unsafe calls after fork.
+/** The order in which a batch's statuses are compared: the first one present is the batch's. */
+export const WORST_FIRST: readonly number[] = [EXIT.failed, EXIT.badInput, EXIT.stopped, EXIT.bug, EXIT.incomplete, EXIT.ok];
 
-options:
-  --json                  print the whole report as JSON
+const USAGE = `usage: forklore check FILE... [options]
+
+Checks each program (.ts, or .c when C support is built in) in a sandbox and reports deadlocks,
+failed assertions, leaked descriptors and unsafe calls after fork. The program runs where no Node
+API exists (a QuickJS WebAssembly engine), under a time and a memory limit; it cannot read files,
+the environment or the network, and it cannot change the verdict or the exit status.
+
+search:
   --strategy NAME         dpor (default, exhaustive), enumerate, random, pct, replay
   --runs N                random/pct: number of runs (default 1000)
   --seed S                random/pct: seed (default 1)
   --depth D               pct: bug depth (default 3)
   --schedule S            replay this schedule string (implies --strategy replay)
-  --max-steps N           steps in one execution before it is cut off
-  --max-executions N      executions before the search stops
-  --max-time MS           wall-clock budget in milliseconds
+  --max-steps N           steps in one execution before it is cut off (default 5000)
+  --max-executions N      executions before the search stops (default 100000)
+  --max-time MS           the search's own time budget in milliseconds
   --preemption-bound N    explore only schedules with at most N preemptions
   --all                   keep searching after the first finding (report the worst)
 
-exit status: 0 no bug found, 1 a bug found, 2 bad input`;
+model (these override what the file exports as options; the report says which was used):
+  --libc NAME             none, glibc-2.7 or glibc (default glibc)
+  --futex MODE            exact (default) or blocking
+  --strict, --no-strict   report non-async-signal-safe calls after fork as findings
+  --plash, --no-plash     every process starts with a Plash server connection at fd 3
+
+limits (per file; they always hold, whatever the program does):
+  --time-limit S          wall-clock seconds for loading and checking one file (default ${DEFAULT_LIMITS.timeMs / 1000})
+  --memory-limit MB       memory for the program and the simulator, in MiB (default ${DEFAULT_LIMITS.memoryMb})
+
+output:
+  --json                  one JSON object per file, one per line
+
+exit status (a batch exits with its worst file's, in the order 5, 2, 4, 1, 3, 0):
+  0  no bug: every schedule was explored
+  1  a bug was found
+  2  bad input: usage, a missing file, a program that does not compile or load
+  3  no bug found, but a bound (--max-executions, --max-time, --preemption-bound, --max-steps,
+     or sampling with random/pct) cut the search short: not a proof
+  4  stopped: the file ran past --time-limit or --memory-limit, no verdict
+  5  the checker failed (its sandbox gave no valid report)`;
 
 const STRATEGIES: readonly StrategyName[] = ['dpor', 'enumerate', 'random', 'pct', 'replay'];
 
@@ -50,21 +88,30 @@ const NUMERIC: Record<string, { key: NumberOption; min: number }> = {
   '--preemption-bound': { key: 'preemptionBound', min: 0 },
 };
 
-interface Parsed {
-  file: string;
+export interface Parsed {
+  files: string[];
   json: boolean;
   options: ExploreOptions;
+  model: Partial<Model>;
+  limits: Limits;
 }
 
-/** Parses `check FILE [options]`; throws BadInput with a message fit for stderr. */
+const LIMITS: Record<string, { key: keyof Limits; scale: number; min: number; max: number; unit: string }> = {
+  '--time-limit': { key: 'timeMs', scale: 1000, min: 1, max: 86_400, unit: 'seconds' },
+  '--memory-limit': { key: 'memoryMb', scale: 1, min: 16, max: 1536, unit: 'MiB' },
+};
+
+/** Parses `check FILE... [options]`; throws BadInput with a message fit for stderr. */
 export function parseArgs(argv: readonly string[]): Parsed | 'help' {
   const args = [...argv];
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return 'help';
   const command = args.shift()!;
-  if (command !== 'check') throw new BadInput(`unknown command "${command}" (the command is: forklore check FILE.ts)`);
-  let file: string | undefined;
+  if (command !== 'check') throw new BadInput(`unknown command "${escapeText(command)}" (the command is: forklore check FILE.ts)`);
+  const files: string[] = [];
   let json = false;
   const options: ExploreOptions = {};
+  const model: Partial<Model> = {};
+  const limits: Limits = { ...DEFAULT_LIMITS };
   while (args.length > 0) {
     let arg = args.shift()!;
     let inline: string | undefined;
@@ -77,20 +124,36 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new BadInput(`${arg} needs a value`);
       return v;
     };
-    if (arg === '--json' || arg === '--all') {
+    if (['--json', '--all', '--strict', '--no-strict', '--plash', '--no-plash'].includes(arg)) {
       if (inline !== undefined) throw new BadInput(`${arg} takes no value`);
       if (arg === '--json') json = true;
-      else options.stopAtFirst = false;
+      else if (arg === '--all') options.stopAtFirst = false;
+      else if (arg.endsWith('strict')) model.strict = arg === '--strict';
+      else model.plash = arg === '--plash';
+    } else if (arg === '--libc') {
+      const v = value();
+      if (!(LIBCS as readonly string[]).includes(v)) throw new BadInput(`--libc must be one of ${LIBCS.join(', ')} (got "${escapeText(v)}")`);
+      model.libc = v as Model['libc'];
+    } else if (arg === '--futex') {
+      const v = value();
+      if (!(FUTEXES as readonly string[]).includes(v)) throw new BadInput(`--futex must be one of ${FUTEXES.join(', ')} (got "${escapeText(v)}")`);
+      model.futex = v as Model['futex'];
+    } else if (arg in LIMITS) {
+      const { key, scale, min, max, unit } = LIMITS[arg]!;
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) throw new BadInput(`${arg} must be a whole number of ${unit} from ${min} to ${max} (got "${escapeText(v)}")`);
+      limits[key] = n * scale;
     } else if (arg === '--strategy') {
       const v = value();
-      if (!STRATEGIES.includes(v as StrategyName)) throw new BadInput(`--strategy must be one of ${STRATEGIES.join(', ')} (got "${v}")`);
+      if (!STRATEGIES.includes(v as StrategyName)) throw new BadInput(`--strategy must be one of ${STRATEGIES.join(', ')} (got "${escapeText(v)}")`);
       options.strategy = v as StrategyName;
     } else if (arg === '--schedule') {
       const v = value();
       try {
         decodeSchedule(v);
       } catch (e) {
-        throw new BadInput(`--schedule: ${(e as Error).message}`);
+        throw new BadInput(`--schedule: ${escapeText((e as Error).message)}`);
       }
       options.schedule = v;
     } else if (arg in NUMERIC) {
@@ -98,18 +161,16 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       const v = value();
       const n = Number(v);
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) {
-        throw new BadInput(`${arg} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got "${v}")`);
+        throw new BadInput(`${arg} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got "${escapeText(v)}")`);
       }
       options[key] = n;
     } else if (arg.startsWith('-')) {
-      throw new BadInput(`unknown option ${arg} (see forklore --help)`);
-    } else if (file === undefined) {
-      file = arg;
+      throw new BadInput(`unknown option ${escapeText(arg)} (see forklore --help)`);
     } else {
-      throw new BadInput(`one program at a time (got "${file}" and "${arg}")`);
+      files.push(arg);
     }
   }
-  if (file === undefined) throw new BadInput('which program? usage: forklore check FILE.ts');
+  if (files.length === 0) throw new BadInput('which program? usage: forklore check FILE.ts');
   if (options.schedule !== undefined) {
     if (options.strategy !== undefined && options.strategy !== 'replay') {
       throw new BadInput(`--schedule goes with --strategy replay, not ${options.strategy}`);
@@ -118,7 +179,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
   } else if (options.strategy === 'replay') {
     throw new BadInput('--strategy replay needs --schedule S');
   }
-  return { file, json, options };
+  return { files, json, options, model, limits };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -181,6 +242,106 @@ export function formatReport(name: string, report: Report, file = 'FILE'): strin
   return lines.join('\n');
 }
 
+const SOURCE_WORDS: Record<ModelSource, string> = { 'command line': 'command line', file: 'the file', default: 'default' };
+
+/** One line: the model the program was checked under, and where each part came from. */
+export function formatModel(model: Model, source: Record<keyof Model, ModelSource>): string {
+  const part = (key: keyof Model, text: string) => `${text} (${SOURCE_WORDS[source[key]]})`;
+  return `Model: ${[
+    part('libc', `libc ${model.libc}`),
+    part('futex', `futex ${model.futex}`),
+    part('strict', `strict ${model.strict ? 'on' : 'off'}`),
+    part('plash', `plash ${model.plash ? 'on' : 'off'}`),
+  ].join(', ')}.`;
+}
+
+/** The exit status a report earns. */
+export function reportStatus(report: Report): number {
+  if (report.verdict !== 'ok') return EXIT.bug;
+  return report.completeness.complete ? EXIT.ok : EXIT.incomplete;
+}
+
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+const shellWord = (s: string) => (SHELL_SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+function limitText(what: 'time' | 'memory' | 'stack', limits: Limits): string {
+  if (what === 'time') return `the time limit (${limits.timeMs / 1000} s, --time-limit)`;
+  if (what === 'memory') return `the memory limit (${limits.memoryMb} MiB, --memory-limit)`;
+  return 'the stack limit';
+}
+
+function stoppedText(o: Extract<Outcome, { kind: 'stopped' }>, limits: Limits): string {
+  const limit = limitText(o.what, limits);
+  if (o.phase === 'load') return `stopped: its top-level code (before main) reached ${limit}; no verdict`;
+  if (o.phase === 'search') {
+    return `stopped: the search reached ${limit}; no verdict. A thread that loops without calling the library does this, and so does a search too large for the limit (--max-time and --max-executions end one with a partial report)`;
+  }
+  return `stopped before the program started: ${limit}`;
+}
+
+interface FileResult {
+  status: number;
+  /** What --json prints for this file. */
+  json: Record<string, unknown>;
+}
+
+async function checkOne(file: string, parsed: Parsed, io: Io): Promise<FileResult> {
+  const shown = escapeText(file);
+  const fail = (status: number, message: string, extra: Record<string, unknown> = {}): FileResult => {
+    if (!parsed.json) io.err(message);
+    return { status, json: { file, status, error: { message, ...extra } } };
+  };
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return fail(EXIT.badInput, `forklore: not a file: ${shown}`);
+    size = st.size;
+  } catch {
+    return fail(EXIT.badInput, `forklore: no such file: ${shown}`);
+  }
+  if (size > MAX_SOURCE_BYTES) return fail(EXIT.badInput, `forklore: ${shown}: larger than ${MAX_SOURCE_BYTES >> 20} MiB`);
+  const name = basename(file).replace(/\.([cm]?[jt]s|c)$/, '');
+  let outcome: Outcome;
+  try {
+    outcome = await checkFile(file, { options: parsed.options, model: parsed.model, name }, parsed.limits);
+  } catch (e) {
+    outcome = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+  }
+  switch (outcome.kind) {
+    case 'load-error':
+      return fail(EXIT.badInput, `${shown}:${outcome.line}:${outcome.column}: error: ${escapeText(outcome.message)}`, { line: outcome.line, column: outcome.column });
+    case 'bad-input':
+      return fail(EXIT.badInput, `forklore: ${shown}: ${escapeText(outcome.message)}`);
+    case 'stopped':
+      return fail(EXIT.stopped, `forklore: ${shown}: ${stoppedText(outcome, parsed.limits)}`, { stopped: outcome.what, phase: outcome.phase });
+    case 'crash':
+    case 'failed':
+      return fail(EXIT.failed, `forklore: ${shown}: the checker failed: ${escapeText(outcome.message)}`);
+    case 'report': {
+      const status = reportStatus(outcome.report);
+      if (!parsed.json) {
+        let text: string;
+        try {
+          const report = escapeDeep(outcome.report);
+          text = formatReport(escapeText(name), report, shellWord(shown));
+          text += `\n${formatModel(outcome.model, outcome.source)}`;
+          for (const key of outcome.ignored) text += `\nThe file's options.${escapeText(key)} is not a valid value; it was not used.`;
+        } catch (e) {
+          return fail(EXIT.failed, `forklore: ${shown}: the checker failed: the report could not be shown (${escapeText(String(e))})`);
+        }
+        io.out(text);
+      }
+      return { status, json: { file, status, model: outcome.model, modelSource: outcome.source, ...outcome.report } };
+    }
+  }
+}
+
+/** The batch's status: the worst of its files'. */
+export function worstStatus(statuses: readonly number[]): number {
+  for (const s of WORST_FIRST) if (statuses.includes(s)) return s;
+  return EXIT.ok;
+}
+
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let parsed: Parsed | 'help';
@@ -189,35 +350,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof BadInput) {
       io.err(`forklore: ${e.message}`);
-      return 2;
+      return EXIT.badInput;
     }
     throw e;
   }
   if (parsed === 'help') {
     io.out(USAGE);
-    return argv.length === 0 ? 2 : 0;
+    return argv.length === 0 ? EXIT.badInput : EXIT.ok;
   }
-  const { file, json, options } = parsed;
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    io.err(`forklore: no such file: ${file}`);
-    return 2;
+  const statuses: number[] = [];
+  for (const [i, file] of parsed.files.entries()) {
+    const r = await checkOne(file, parsed, io);
+    statuses.push(r.status);
+    if (parsed.json) io.out(safeJson(r.json));
+    else if (i < parsed.files.length - 1) io.out('');
   }
-  const loaded = await loadProgram(file);
-  if (!loaded.ok) {
-    const { error } = loaded;
-    io.err(`${error.file}:${error.line}:${error.column}: error: ${error.message}`);
-    return 2;
-  }
-  let report: Report;
-  try {
-    report = explore(loaded.program, options);
-  } catch (e) {
-    if (e instanceof ReplayDivergedError) {
-      io.err(`forklore: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  io.out(json ? JSON.stringify(report, null, 2) : formatReport(loaded.program.name ?? file, report, file));
-  return report.verdict === 'ok' ? 0 : 1;
+  return worstStatus(statuses);
 }

@@ -1,0 +1,152 @@
+// Checks one program file for the command: compiles it on this side (esbuild's transform, which only
+// reads the text it is given and runs none of it), then runs it in a worker thread that holds the
+// sandbox, under a wall-clock deadline and a memory cap that always hold (the worker is terminated
+// when they are passed). Only a JSON string comes back, and it is validated before it is believed.
+import { transform, type Message } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { ExploreOptions } from '../types.ts';
+import type { Model } from './model.ts';
+import type { Phase, WorkerJob, WorkerReply } from './protocol.ts';
+import { decodeMappings, originalPosition } from './source-map.ts';
+import { parseAnswer, type Answer } from './validate.ts';
+
+export interface Limits {
+  /** Wall-clock limit for the whole check of one file (loading and searching), in milliseconds. */
+  timeMs: number;
+  /** Memory for the program and the simulator, in MiB. */
+  memoryMb: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { timeMs: 60_000, memoryMb: 512 };
+
+export interface CheckRequest {
+  options: Omit<ExploreOptions, 'onProgress'>;
+  model: Partial<Model>;
+  name: string;
+}
+
+export type Outcome =
+  | Extract<Answer, { kind: 'report' | 'bad-input' | 'crash' }>
+  | { kind: 'load-error'; line: number; column: number; message: string }
+  | { kind: 'stopped'; what: 'time' | 'memory' | 'stack'; phase: Phase | 'start' }
+  | { kind: 'failed'; message: string };
+
+/** Files larger than this are refused unread. */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+
+const here = new URL('.', import.meta.url);
+/** build/cli/, whether this module runs from there (the built command) or from sim/node/ (tests). */
+const BUILD_DIR = here.pathname.endsWith('/build/cli/') ? here : new URL('../../build/cli/', import.meta.url);
+
+let sandboxScript: string | undefined;
+let wasm: Promise<WebAssembly.Module> | undefined;
+
+function quickjsWasm(): Promise<WebAssembly.Module> {
+  wasm ??= (async () => {
+    const { createRequire } = await import('node:module');
+    const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+    return WebAssembly.compile(readFileSync(path));
+  })();
+  return wasm;
+}
+
+/** Compiles TypeScript to CommonJS with a source map; a syntax error comes back as a position. */
+async function compileTs(source: string, file: string): Promise<{ code: string; map: number[][][] } | { line: number; column: number; message: string }> {
+  try {
+    const out = await transform(source, {
+      loader: 'ts',
+      format: 'cjs',
+      target: 'es2022',
+      sourcemap: 'external',
+      sourcefile: file,
+      tsconfigRaw: {},
+      logLevel: 'silent',
+    });
+    const map = JSON.parse(out.map) as { mappings: string };
+    return { code: out.code, map: decodeMappings(map.mappings) };
+  } catch (e) {
+    const m = (e as { errors?: Message[] }).errors?.[0];
+    return { line: m?.location?.line ?? 1, column: (m?.location?.column ?? 0) + 1, message: m?.text ?? (e instanceof Error ? e.message : String(e)) };
+  }
+}
+
+/** Where in the student's file a load error was thrown: the first program.js frame of its stack. */
+function loadPosition(stack: string, map: number[][][] | null): { line: number; column: number } {
+  const m = /program\.js:(\d+)(?::(\d+))?/.exec(stack);
+  if (!m || !map) return { line: 1, column: 1 };
+  // The program's code starts on line 2 of program.js, after the wrapper's first line.
+  return originalPosition(map, Number(m[1]) - 1, Number(m[2] ?? 1)) ?? { line: 1, column: 1 };
+}
+
+function runWorker(job: WorkerJob, limits: Limits): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error }> {
+  return new Promise((done) => {
+    const worker = new Worker(new URL('worker.mjs', BUILD_DIR), {
+      workerData: job,
+      // The worker's own heap (the C interpreter; the answer's text) is capped; QuickJS's heap is
+      // WebAssembly memory, capped by its own limit. A large native stack keeps QuickJS's limit the
+      // one that is reached.
+      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb + 64, stackSizeMb: 32 },
+      stdout: true,
+      stderr: true,
+    });
+    let phase: Phase | 'start' = 'start';
+    let finished = false;
+    const finish = (reply: WorkerReply | null, timedOut: boolean, error?: Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      done({ reply, phase, timedOut, error });
+    };
+    // The backstop: the sandbox interrupts itself at the deadline; this holds even if it does not.
+    const timer = setTimeout(() => finish(null, true), Math.max(0, job.deadline - Date.now()) + 2000);
+    worker.on('message', (m: WorkerReply) => {
+      if (m.type === 'phase') phase = m.phase;
+      else finish(m, false);
+    });
+    worker.on('error', (e: unknown) => finish(null, false, e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', () => finish(null, false, new Error('the worker exited without an answer')));
+  });
+}
+
+/** Checks one file. Never throws for anything the file contains. */
+export async function checkFile(file: string, request: CheckRequest, limits: Limits): Promise<Outcome> {
+  const source = readFileSync(file, 'utf8');
+  const deadline = Date.now() + limits.timeMs;
+  const isC = /\.c$/i.test(file);
+  let map: number[][][] | null = null;
+  let job: WorkerJob;
+  if (isC) {
+    job = { kind: 'c', source, file, request: JSON.stringify(request), deadline };
+  } else {
+    const compiled = await compileTs(source, file);
+    if (!('code' in compiled)) return { kind: 'load-error', ...compiled };
+    map = compiled.map;
+    sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
+    job = { kind: 'ts', sandboxScript, code: compiled.code, request: JSON.stringify(request), memoryMb: limits.memoryMb, deadline, wasm: await quickjsWasm() };
+  }
+  const { reply, phase, timedOut, error } = await runWorker(job, limits);
+  if (timedOut) return { kind: 'stopped', what: 'time', phase };
+  if (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') return { kind: 'stopped', what: 'memory', phase };
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return { kind: 'stopped', what: 'stack', phase };
+    return { kind: 'failed', message: error.message };
+  }
+  if (!reply || reply.type === 'phase') return { kind: 'failed', message: 'no answer' };
+  if (reply.type === 'stopped') return { kind: 'stopped', what: reply.what, phase: reply.phase };
+  if (reply.type === 'failed') return { kind: 'failed', message: reply.message };
+  let answer: Answer;
+  try {
+    answer = parseAnswer(reply.json);
+  } catch (e) {
+    return { kind: 'failed', message: (e as Error).message };
+  }
+  if (answer.kind === 'load-error') {
+    const pos = answer.line !== undefined ? { line: answer.line, column: answer.column ?? 1 } : loadPosition(answer.stack, map);
+    return { kind: 'load-error', ...pos, message: answer.message };
+  }
+  return answer;
+}

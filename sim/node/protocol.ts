@@ -1,0 +1,13 @@
+// Messages between the command (sim/node/check.ts) and its worker thread (sim/node/worker.ts).
+export type Phase = 'load' | 'search';
+
+export type WorkerJob =
+  | { kind: 'ts'; sandboxScript: string; code: string; request: string; memoryMb: number; deadline: number; wasm: WebAssembly.Module }
+  | { kind: 'c'; source: string; file: string; request: string; deadline: number };
+
+export type WorkerReply =
+  | { type: 'phase'; phase: Phase }
+  /** The sandbox's answer, a JSON string the command validates before it believes any of it. */
+  | { type: 'answer'; json: string }
+  | { type: 'stopped'; what: 'time' | 'memory' | 'stack'; phase: Phase }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,110 @@
+// The worker thread that checks one program file and exits. A TypeScript program runs in a fresh
+// QuickJS runtime (WebAssembly: no Node API, no file, no network, no process; its own heap with a
+// memory limit and an interrupt at the deadline). A C program is data: sim/c interprets it here, in
+// this worker, which the command terminates at the deadline and whose heap is capped. Either way the
+// only thing sent back is a JSON string (or why there is none).
+import { parentPort, workerData } from 'node:worker_threads';
+import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import { compileC } from 'forklore:c';
+import { explore } from '../explore/index.ts';
+import type { ExploreOptions, ProgramOptions } from '../types.ts';
+import { resolveModel, type Model } from './model.ts';
+import type { Phase, WorkerJob, WorkerReply } from './protocol.ts';
+
+const post = (m: WorkerReply) => parentPort!.postMessage(m);
+
+/** QuickJS's own stack limit: far below both the worker's native stack and emscripten's 5 MB stack. */
+const QUICKJS_STACK = 1 << 20;
+
+async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
+  const variant = newVariant(releaseSync, { wasmModule: job.wasm });
+  const quickjs = await newQuickJSWASMModuleFromVariant(variant);
+  const rt = quickjs.newRuntime();
+  rt.setMemoryLimit(job.memoryMb * 1024 * 1024);
+  rt.setMaxStackSize(QUICKJS_STACK);
+  rt.setInterruptHandler(() => Date.now() > job.deadline);
+  const vm = rt.newContext();
+  let phase: Phase = 'load';
+  const stopped = (e: unknown): WorkerReply | null => {
+    const text = JSON.stringify(e) ?? '';
+    if (Date.now() > job.deadline || /interrupted/.test(text)) return { type: 'stopped', what: 'time', phase };
+    if (/out of memory/i.test(text)) return { type: 'stopped', what: 'memory', phase };
+    if (/stack overflow/i.test(text) && phase === 'load') return null; // the program's own recursion: a load error
+    return null;
+  };
+  // The checker: freezes the realm, returns { load, run }.
+  const checker = vm.evalCode(job.sandboxScript, 'forklore-sandbox.js');
+  if (checker.error) {
+    const e = vm.dump(checker.error);
+    post(stopped(e) ?? { type: 'failed', message: `the sandbox did not start: ${JSON.stringify(e)}` });
+    return;
+  }
+  // The program: compiling a function expression runs none of its code.
+  const fn = vm.evalCode(`(function (require, module, exports) {\n${job.code}\n})`, 'program.js');
+  if (fn.error) {
+    const e = vm.dump(fn.error);
+    post(stopped(e) ?? { type: 'answer', json: JSON.stringify({ kind: 'load-error', message: String(e?.message ?? e), stack: String(e?.stack ?? '') }) });
+    return;
+  }
+  const load = vm.getProp(checker.value, 'load');
+  const run = vm.getProp(checker.value, 'run');
+  const request = vm.newString(job.request);
+  const loaded = vm.callFunction(load, vm.undefined, fn.value, request);
+  if (loaded.error) {
+    const e = vm.dump(loaded.error);
+    post(stopped(e) ?? { type: 'failed', message: `loading the program failed: ${JSON.stringify(e)}` });
+    return;
+  }
+  if (vm.typeof(loaded.value) === 'string') {
+    post({ type: 'answer', json: vm.getString(loaded.value) });
+    return;
+  }
+  phase = 'search';
+  post({ type: 'phase', phase });
+  const result = vm.callFunction(run, vm.undefined);
+  if (result.error) {
+    const e = vm.dump(result.error);
+    post(stopped(e) ?? { type: 'failed', message: `the search failed: ${JSON.stringify(e)}` });
+    return;
+  }
+  if (vm.typeof(result.value) !== 'string') {
+    post({ type: 'failed', message: 'the sandbox answered with something other than a string' });
+    return;
+  }
+  post({ type: 'answer', json: vm.getString(result.value) });
+  // No dispose: the worker exits now and takes the whole WebAssembly memory with it.
+}
+
+interface Request {
+  options: Omit<ExploreOptions, 'onProgress'>;
+  model: Partial<Model>;
+  name: string;
+}
+
+/** A C program: compiled and explored here (it is interpreted: data, never code). */
+async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
+  const req = JSON.parse(job.request) as Request;
+  const loaded = await compileC(job.source, job.file);
+  if (!loaded.ok) {
+    post({ type: 'answer', json: JSON.stringify({ kind: 'load-error', message: loaded.error.message, line: loaded.error.line, column: loaded.error.column, stack: '' }) });
+    return;
+  }
+  const fileOptions = loaded.program.options as ProgramOptions & Record<string, unknown>;
+  const { model, source, ignored } = resolveModel(fileOptions, req.model);
+  const program = { ...loaded.program, options: { ...model }, name: req.name };
+  post({ type: 'phase', phase: 'search' });
+  try {
+    // The command terminates this worker at the deadline; the search needs no clock of its own.
+    const report = explore(program, { ...req.options });
+    post({ type: 'answer', json: JSON.stringify({ kind: 'report', report, model, source, ignored }, (_k, v: unknown) => (typeof v === 'function' ? `[function ${(v as { name?: string }).name || 'anonymous'}]` : v)) });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'answer', json: JSON.stringify(e instanceof Error && e.name === 'ReplayDivergedError' ? { kind: 'bad-input', message } : { kind: 'crash', message }) });
+  }
+}
+
+const job = workerData as WorkerJob;
+(job.kind === 'ts' ? checkTs(job) : checkC(job)).catch((e: unknown) => {
+  post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+});
