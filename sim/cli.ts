@@ -71,6 +71,9 @@ exit status (a batch exits with its worst file's, in the order 5, 2, 4, 1, 3, 0)
   4  stopped: the file ran past --time-limit or --memory-limit, no verdict
   5  the checker failed (its sandbox gave no valid report)`;
 
+/** The longest schedule --schedule takes. */
+const MAX_SCHEDULE_STEPS = 1_000_000;
+
 const STRATEGIES: readonly StrategyName[] = ['dpor', 'enumerate', 'random', 'pct', 'replay'];
 
 /** A usage error: reported on stderr with exit status 2. */
@@ -150,6 +153,10 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       options.strategy = v as StrategyName;
     } else if (arg === '--schedule') {
       const v = value();
+      // Counted before it is expanded: "1000*999999999999" would otherwise fill the memory.
+      let steps = 0;
+      for (const token of v.split('.')) steps += Number(/\*(\d+)$/.exec(token)?.[1] ?? 1);
+      if (!(steps <= MAX_SCHEDULE_STEPS)) throw new BadInput(`--schedule asks for ${steps} steps, more than ${MAX_SCHEDULE_STEPS} (an execution is cut off at --max-steps anyway)`);
       try {
         decodeSchedule(v);
       } catch (e) {
@@ -224,8 +231,12 @@ export function formatReport(name: string, report: Report, file = 'FILE'): strin
       lines.push('');
       lines.push(`${VERDICT_WORDS[f.kind] ?? f.kind}:`);
       for (const sentence of explain(f)) lines.push(`  ${sentence}`);
-      lines.push(`  Schedule: ${f.schedule}`);
-      lines.push(`  Replay it: forklore check ${file} --schedule ${f.schedule}`);
+      if (f.schedule === '') {
+        lines.push('  Schedule: none (it went wrong before the first choice of thread).');
+      } else {
+        lines.push(`  Schedule: ${f.schedule}`);
+        lines.push(`  Replay it: forklore check ${file} --schedule ${f.schedule}`);
+      }
     }
     lines.push('');
     lines.push(`Statistics: ${statLine}.${stop && report.strategy !== 'replay' ? ` ${stop}` : ''}`);
@@ -274,7 +285,11 @@ function stoppedText(o: Extract<Outcome, { kind: 'stopped' }>, limits: Limits): 
   const limit = limitText(o.what, limits);
   if (o.phase === 'load') return `stopped: its top-level code (before main) reached ${limit}; no verdict`;
   if (o.phase === 'search') {
-    return `stopped: the search reached ${limit}; no verdict. A thread that loops without calling the library does this, and so does a search too large for the limit (--max-time and --max-executions end one with a partial report)`;
+    const why =
+      o.what === 'time'
+        ? 'A thread that loops without calling the library does this, and so does a search too large for the limit'
+        : 'A thread that allocates without end does this, and so does a search too large for the limit';
+    return `stopped: the search reached ${limit}; no verdict. ${why} (--max-time and --max-executions end a search with a partial report)`;
   }
   return `stopped before the program started: ${limit}`;
 }

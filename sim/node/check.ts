@@ -33,6 +33,11 @@ export type Outcome =
   | { kind: 'stopped'; what: 'time' | 'memory' | 'stack'; phase: Phase | 'start' }
   | { kind: 'failed'; message: string };
 
+/** How long the worker may take to start before the program's clock starts. */
+const STARTUP_MS = 30_000;
+/** How long after its deadline a sandbox that has not stopped itself is terminated. */
+const GRACE_MS = 2_000;
+
 /** Files larger than this are refused unread. */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
@@ -100,11 +105,16 @@ function runWorker(job: WorkerJob, limits: Limits): Promise<{ reply: WorkerReply
       void worker.terminate();
       done({ reply, phase, timedOut, error });
     };
-    // The backstop: the sandbox interrupts itself at the deadline; this holds even if it does not.
-    const timer = setTimeout(() => finish(null, true), Math.max(0, job.deadline - Date.now()) + 2000);
+    // The backstop: the sandbox interrupts itself at its deadline; this holds even if it does not.
+    // Until the program starts, the worker's start-up gets a generous allowance of its own.
+    let timer = setTimeout(() => finish(null, true), job.timeMs + STARTUP_MS);
     worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'phase') phase = m.phase;
-      else finish(m, false);
+      if (m.type !== 'phase') return finish(m, false);
+      if (phase === 'start') {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(null, true), job.timeMs + GRACE_MS);
+      }
+      phase = m.phase;
     });
     worker.on('error', (e: unknown) => finish(null, false, e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', () => finish(null, false, new Error('the worker exited without an answer')));
@@ -114,18 +124,17 @@ function runWorker(job: WorkerJob, limits: Limits): Promise<{ reply: WorkerReply
 /** Checks one file. Never throws for anything the file contains. */
 export async function checkFile(file: string, request: CheckRequest, limits: Limits): Promise<Outcome> {
   const source = readFileSync(file, 'utf8');
-  const deadline = Date.now() + limits.timeMs;
   const isC = /\.c$/i.test(file);
   let map: number[][][] | null = null;
   let job: WorkerJob;
   if (isC) {
-    job = { kind: 'c', source, file, request: JSON.stringify(request), deadline };
+    job = { kind: 'c', source, file, request: JSON.stringify(request), timeMs: limits.timeMs };
   } else {
     const compiled = await compileTs(source, file);
     if (!('code' in compiled)) return { kind: 'load-error', ...compiled };
     map = compiled.map;
     sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
-    job = { kind: 'ts', sandboxScript, code: compiled.code, request: JSON.stringify(request), memoryMb: limits.memoryMb, deadline, wasm: await quickjsWasm() };
+    job = { kind: 'ts', sandboxScript, code: compiled.code, request: JSON.stringify(request), memoryMb: limits.memoryMb, timeMs: limits.timeMs, wasm: await quickjsWasm() };
   }
   const { reply, phase, timedOut, error } = await runWorker(job, limits);
   if (timedOut) return { kind: 'stopped', what: 'time', phase };
@@ -147,6 +156,17 @@ export async function checkFile(file: string, request: CheckRequest, limits: Lim
   if (answer.kind === 'load-error') {
     const pos = answer.line !== undefined ? { line: answer.line, column: answer.column ?? 1 } : loadPosition(answer.stack, map);
     return { kind: 'load-error', ...pos, message: answer.message };
+  }
+  if (answer.kind === 'report' && map) {
+    // Positions in the compiled program (program.js:LINE:COL) are shown as positions in the file.
+    const m = map;
+    const where = (text: string) =>
+      text.replace(/\bprogram\.js:(\d+)(?::(\d+))?/g, (_all, l: string, c: string | undefined) => {
+        const pos = originalPosition(m, Number(l) - 1, Number(c ?? 1));
+        return pos ? `${file}:${pos.line}:${pos.column}` : _all;
+      });
+    for (const f of answer.report.findings) f.message = where(f.message);
+    answer.report.notes = answer.report.notes.map(where);
   }
   return answer;
 }

@@ -2,10 +2,11 @@
 export type Phase = 'load' | 'search';
 
 export type WorkerJob =
-  | { kind: 'ts'; sandboxScript: string; code: string; request: string; memoryMb: number; deadline: number; wasm: WebAssembly.Module }
-  | { kind: 'c'; source: string; file: string; request: string; deadline: number };
+  | { kind: 'ts'; sandboxScript: string; code: string; request: string; memoryMb: number; timeMs: number; wasm: WebAssembly.Module }
+  | { kind: 'c'; source: string; file: string; request: string; timeMs: number };
 
 export type WorkerReply =
+  /** 'load' is sent once the sandbox is ready, just before the program's first line: the clock starts. */
   | { type: 'phase'; phase: Phase }
   /** The sandbox's answer, a JSON string the command validates before it believes any of it. */
   | { type: 'answer'; json: string }

@@ -18,17 +18,22 @@ const post = (m: WorkerReply) => parentPort!.postMessage(m);
 const QUICKJS_STACK = 1 << 20;
 
 async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
-  const variant = newVariant(releaseSync, { wasmModule: job.wasm });
+  // The WebAssembly memory itself cannot grow past the limit (plus room for QuickJS's own data and
+  // its 5 MB stack), so the cap holds even for allocations QuickJS's accounting does not see.
+  const pages = (mb: number) => mb * 16;
+  const wasmMemory = new WebAssembly.Memory({ initial: pages(16), maximum: pages(job.memoryMb + 32) });
+  const variant = newVariant(releaseSync, { wasmModule: job.wasm, wasmMemory });
   const quickjs = await newQuickJSWASMModuleFromVariant(variant);
   const rt = quickjs.newRuntime();
   rt.setMemoryLimit(job.memoryMb * 1024 * 1024);
   rt.setMaxStackSize(QUICKJS_STACK);
-  rt.setInterruptHandler(() => Date.now() > job.deadline);
+  let deadline = Number.POSITIVE_INFINITY;
+  rt.setInterruptHandler(() => Date.now() > deadline);
   const vm = rt.newContext();
   let phase: Phase = 'load';
   const stopped = (e: unknown): WorkerReply | null => {
     const text = JSON.stringify(e) ?? '';
-    if (Date.now() > job.deadline || /interrupted/.test(text)) return { type: 'stopped', what: 'time', phase };
+    if (Date.now() > deadline || /interrupted/.test(text)) return { type: 'stopped', what: 'time', phase };
     if (/out of memory/i.test(text)) return { type: 'stopped', what: 'memory', phase };
     if (/stack overflow/i.test(text) && phase === 'load') return null; // the program's own recursion: a load error
     return null;
@@ -40,6 +45,9 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
     post(stopped(e) ?? { type: 'failed', message: `the sandbox did not start: ${JSON.stringify(e)}` });
     return;
   }
+  // The clock starts now, with the program's first line: the command's own start-up does not count.
+  deadline = Date.now() + job.timeMs;
+  post({ type: 'phase', phase: 'load' });
   // The program: compiling a function expression runs none of its code.
   const fn = vm.evalCode(`(function (require, module, exports) {\n${job.code}\n})`, 'program.js');
   if (fn.error) {
@@ -57,7 +65,8 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
     return;
   }
   if (vm.typeof(loaded.value) === 'string') {
-    post({ type: 'answer', json: vm.getString(loaded.value) });
+    const json = vm.getString(loaded.value);
+    post(limitReached(json, 'load') ?? { type: 'answer', json });
     return;
   }
   phase = 'search';
@@ -72,8 +81,32 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
     post({ type: 'failed', message: 'the sandbox answered with something other than a string' });
     return;
   }
-  post({ type: 'answer', json: vm.getString(result.value) });
+  const json = vm.getString(result.value);
+  post(limitReached(json, 'search') ?? { type: 'answer', json });
   // No dispose: the worker exits now and takes the whole WebAssembly memory with it.
+}
+
+/**
+ * QuickJS's memory limit and deadline surface as InternalErrors ("out of memory", "interrupted")
+ * thrown wherever the program was, and the program's code or the world may catch them and carry on:
+ * as a load error, or as an exception in a thread that the world reports as an 'error' finding.
+ * Either means the limit was reached, and the file gets no verdict.
+ */
+function limitReached(json: string, phase: Phase): WorkerReply | null {
+  let a: { kind?: unknown; message?: unknown; report?: { findings?: { kind?: unknown; message?: unknown }[] } };
+  try {
+    a = JSON.parse(json) as typeof a;
+  } catch {
+    return null;
+  }
+  const messages: unknown[] = [a.message, ...(a.report?.findings ?? []).filter((f) => f.kind === 'error').map((f) => f.message)];
+  for (const m of messages) {
+    if (typeof m !== 'string') continue;
+    if (/(^|: )(InternalError: )?out of memory( \(|$)/.test(m)) return { type: 'stopped', what: 'memory', phase };
+    if (/(^|: )(InternalError: )?interrupted( \(|$)/.test(m)) return { type: 'stopped', what: 'time', phase };
+    if (/(^|: )(InternalError: )?stack overflow( \(|$)/.test(m) && phase === 'search' && a.kind !== 'report') return { type: 'stopped', what: 'stack', phase };
+  }
+  return null;
 }
 
 interface Request {
@@ -85,6 +118,7 @@ interface Request {
 /** A C program: compiled and explored here (it is interpreted: data, never code). */
 async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   const req = JSON.parse(job.request) as Request;
+  post({ type: 'phase', phase: 'load' });
   const loaded = await compileC(job.source, job.file);
   if (!loaded.ok) {
     post({ type: 'answer', json: JSON.stringify({ kind: 'load-error', message: loaded.error.message, line: loaded.error.line, column: loaded.error.column, stack: '' }) });
