@@ -11,6 +11,8 @@ import { search } from '../../sim/explore/search.ts';
 import { createRun } from '../../sim/world/index.ts';
 import { DEFAULTS } from '../../sim/explore/index.ts';
 import type { Program, Run, Verdict } from '../../sim/types.ts';
+import { explore } from '../../sim/explore/index.ts';
+import { reproduce } from './reproduce.ts';
 
 function findRoot(): string {
   // tests/reality/lib.ts in the tree, or bench/out/*.mjs once bundled: walk up to package.json.
@@ -240,6 +242,35 @@ export async function modelFacts(name: string, maxTimeMs = 10_000): Promise<Mode
   return { verdict, everySchedule: complete && !clean, executions: report.stats.executions, complete };
 }
 
+/** The forced replay of one deadlock example (tests/reality/reproduce.ts). */
+export interface Forced {
+  schedule: string;
+  /** Empty when every decisive step is forced: then every real run must hang. */
+  notForceable: string[];
+  compile?: string;
+  real?: RealResult;
+}
+
+export const FORCED_RUNS = 3;
+
+/**
+ * Makes the reproducer of NAME's first deadlock counterexample (the simulator's default search),
+ * compiles it and runs it FORCED_RUNS times under the watchdog.
+ */
+export async function forcedReplay(name: string, watchdog: string, dir: string): Promise<Forced> {
+  const program = await loadExample(name);
+  const report = explore(program, { maxTimeMs: 20_000 });
+  const finding = report.findings.find((f) => f.kind === 'deadlock');
+  if (!finding) return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'] };
+  const rep = reproduce(program, finding.schedule, readFileSync(join(EXAMPLES, `${name}.c`), 'utf8'), `content/examples/${name}`);
+  const src = join(dir, `${name}-repro.c`);
+  writeFileSync(src, rep.source);
+  const compiled = await compileFile(src, join(dir, `${name}-repro`));
+  if (!compiled.ok) return { schedule: rep.schedule, notForceable: rep.notForceable, compile: compiled.message };
+  const real = await runReal(watchdog, compiled.binary, { forklore: {}, real: { runs: FORCED_RUNS, timeoutMs: 2000 } }, dir);
+  return { schedule: rep.schedule, notForceable: rep.notForceable, real };
+}
+
 /** One example's row: the model's side, the real side, and whether they agree. */
 export interface Row {
   name: string;
@@ -248,6 +279,7 @@ export interface Row {
   compile?: string;
   model?: ModelFacts;
   real?: RealResult;
+  forced?: Forced;
   /** 'agree', 'consistent' (a schedule-dependent bug not met), 'disagree', or 'skipped'. */
   agreement: 'agree' | 'consistent' | 'disagree' | 'skipped' | 'not compiled';
   why: string;
@@ -261,8 +293,17 @@ export interface Row {
  * - a schedule-dependent bug: seen or not seen is both consistent; the counts are reported.
  * fd-leak and unsafe-call are not observed on real runs (nothing there checks for them).
  */
-export function judge(name: string, expected: string, model: ModelFacts, real: RealResult): Row {
-  const row = (agreement: Row['agreement'], why: string): Row => ({ name, expected, model, real, agreement, why });
+export function judge(name: string, expected: string, model: ModelFacts, real: RealResult, forced?: Forced): Row {
+  const row = (agreement: Row['agreement'], why: string): Row => ({ name, expected, model, real, agreement, why, ...(forced ? { forced } : {}) });
+  if (forced && forced.notForceable.length === 0) {
+    // A forced replay that leaves no decisive step to chance must hang in every run.
+    const f = forced.real;
+    if (forced.compile || !f) return row('disagree', `the forced replay does not compile: ${forced.compile}`);
+    if (f.hangs !== f.runs.length) {
+      const other = f.runs.find((r) => r.outcome !== 'hang');
+      return row('disagree', `the forced replay of ${forced.schedule} hung in ${f.hangs} of ${f.runs.length} runs; run ${other?.run}: ${other?.outcome} ${other?.status ?? other?.signal ?? ''} ${other?.stderr ?? ''}`);
+    }
+  }
   const n = real.runs.length;
   const first = real.runs.find((r) => !(r.outcome === 'exit' && r.status === 0 && !r.stderr?.includes('Assertion `')));
   const describe = (r: RealRun | undefined) =>
@@ -285,8 +326,10 @@ export function judge(name: string, expected: string, model: ModelFacts, real: R
     return row('disagree', `every schedule has the ${expected} in the simulator, but only ${seen} of ${n} runs showed it; first other ${describe(real.runs.find((r) => (expected === 'deadlock' ? r.outcome !== 'hang' : !(r.stderr ?? '').includes('Assertion `') && r.signal !== SIGABRT)))}`);
   }
   if (expected === 'deadlock') {
+    const f = forced?.real && forced.notForceable.length === 0 ? `; forced replay: ${forced.real.hangs} of ${forced.real.runs.length} hung` : '';
+    if (f) return row('agree', `${real.hangs} of ${n} free runs hung (the hang depends on the schedule)${f}`);
     if (real.hangs > 0) return row('agree', `${real.hangs} of ${n} runs hung for real (the hang depends on the schedule)`);
-    return row('consistent', `0 of ${n} runs hung: the deadlock depends on the schedule and was not met`);
+    return row('consistent', `0 of ${n} runs hung: the deadlock depends on the schedule and was not met${forced ? '; not forced: ' + forced.notForceable[0] : ''}`);
   }
   if (expected === 'assertion') {
     if (real.assertions > 0) return row('agree', `${real.assertions} of ${n} runs failed the assert for real`);
@@ -325,7 +368,8 @@ export async function examineAll(names: string[], opts: { concurrency?: number }
       if (header.real.skip !== undefined) return { name, expected, skip: header.real.skip, agreement: 'skipped', why: header.real.skip };
       const model = await modelFacts(name);
       const real = await runReal(watchdog, compiled.binary, header, dir);
-      return judge(name, expected, model, real);
+      const forced = expected === 'deadlock' && !model.everySchedule ? await forcedReplay(name, watchdog, dir) : undefined;
+      return judge(name, expected, model, real, forced);
     });
     return { rows, elapsedMs: performance.now() - started };
   } finally {

@@ -17,6 +17,7 @@ import {
   type RealResult,
   type Row,
 } from './lib.ts';
+import type { Program } from '../../sim/types.ts';
 
 const tsNames = readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 const cNames = cExamples();
@@ -148,7 +149,7 @@ describe('every C example on real Linux', () => {
 
   afterAll(() => {
     // The counts, for the log: real hangs of a schedule-dependent deadlock are not asserted.
-    const lines = rows.map((r) => `  ${r.name.padEnd(26)} ${r.expected.padEnd(11)} ${String(r.real?.runs.length ?? '-').padStart(3)} runs ${String(r.real?.hangs ?? '-').padStart(3)} hangs  ${r.agreement}: ${r.why}`);
+    const lines = rows.map((r) => `  ${r.name.padEnd(26)} ${r.expected.padEnd(11)} ${String(r.real?.runs.length ?? '-').padStart(3)} runs ${String(r.real?.hangs ?? '-').padStart(3)} hangs  forced ${r.forced?.real && !r.forced.notForceable.length ? `${r.forced.real.hangs}/${r.forced.real.runs.length}` : r.forced ? 'n/f' : '-'}  ${r.agreement}: ${r.why}`);
     console.log(`reality twin (${Math.round(elapsedMs)} ms):\n${lines.join('\n')}`);
   });
 
@@ -169,6 +170,22 @@ describe('every C example on real Linux', () => {
     });
   }
 
+  it('the forced replay makes the schedule-dependent hangs of the first chapters happen in every run', () => {
+    // The reproducer of these leaves nothing to chance (no signal, no lock inside malloc): each
+    // forced run must hang, where free runs hang rarely or never.
+    for (const name of ['intro-held-lock', 'ch1-wrapper-buggy', 'ch3-atfork-buggy', 'tst-fork1-r743-2']) {
+      const row = rows.find((r) => r.name === name)!;
+      expect(row.forced, `${name} has a forced replay`).toBeDefined();
+      expect(row.forced!.notForceable, `${name}: ${row.forced!.notForceable.join('; ')}`).toEqual([]);
+      expect(row.forced!.real!.hangs, `${name}: ${JSON.stringify(row.forced!.real!.runs)}`).toBe(row.forced!.real!.runs.length);
+    }
+  });
+
+  it('a forced replay that cannot force a step says which and why', () => {
+    const row = rows.find((r) => r.name === 'malloc-child-raw')!;
+    expect(row.forced!.notForceable.join('\n')).toMatch(/free of thread 1001 .*nothing outside glibc can hold it open/);
+  });
+
   it("a C file gcc rejects is reported with gcc's message, naming its file and line", async () => {
     const dir = scratch();
     try {
@@ -179,5 +196,14 @@ describe('every C example on real Linux', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('forced replay input', () => {
+  it('a schedule that does not fit the program is refused with the step where it diverges', async () => {
+    const { modelSteps } = await import('./reproduce.ts');
+    const mod = await import('../../content/examples/intro-held-lock.ts');
+    const program: Program = { main: mod.default, options: mod.options as Program['options'], name: 'intro-held-lock' };
+    expect(() => modelSteps(program, '1000.1005')).toThrow(/does not fit the program at step 2: 1005 cannot run/);
   });
 });

@@ -1,0 +1,433 @@
+/* forklore-replay.h -- force a simulator schedule on real threads (Fork Lore's forced replay).
+
+   A reproducer made by tests/reality/reproduce.ts is three parts in one file:
+     1. #include "forklore-replay.h" (this file; FL_PLASH defined first when the program uses
+        forklore.h);
+     2. the schedule, as two tables given to FL_SCHEDULE: the blocks (for each model thread, its
+        real calls in order, each with the model steps it spans) and the owed steps (model steps
+        no wrapped call stands for: memory reads and writes, calls that are not wrapped);
+     3. the example's C source, unchanged.
+   This header includes the system headers first, then redefines the library calls that matter
+   (pthread_create, pthread_mutex_lock, fork, _Fork, waitpid, printf, ...) as macros for wrappers,
+   so the unchanged source calls the wrappers.  (The source's own #includes are then no-ops.)
+
+   The turn.  Model steps are numbered 0, 1, 2, ... in schedule order.  One counter, `turn`, lives
+   in MAP_SHARED memory made before main, so every process the program forks shares it, and
+   threads wait for it with futex(2) on that shared word (not FUTEX_PRIVATE: waiters are in
+   several processes).  A wrapped call of model thread T whose model steps are first..last waits
+   until turn == first, makes the real call, then sets turn = last + 1 and wakes every waiter.
+   So real calls happen one at a time, in the model's order, each finished before the next starts.
+   A call that the model splits (other threads' steps happen inside it) is handled by its kind:
+     - pthread_mutex_lock that waits (attempt, then a retry after the holder's unlock): the turn
+       is passed on before the real lock, which then blocks until the holder's unlock, forced at
+       its own turn; the thread then waits for its retry step's turn.
+     - printf held open across another thread's step: flockfile(stdout) at the first step takes
+       the same FILE lock the model's printf holds, the printf itself runs at the last.
+     - any other split call cannot be held open from outside glibc: the reproducer says so when it
+       is made (`not forceable`), and the call runs at its first step.
+   A call that never returns in the schedule (a lock that blocks for good, _exit) passes the turn
+   on first.  Threads get the model's ids (main 1000, then one counter for threads and
+   processes) because pthread_create and fork take the next id at their own turn.
+
+   Model ids beyond the tables, and calls past the end of a thread's table, run free: the schedule
+   has ended (the deadlock is reached) and nothing is forced any more.
+
+   Not forced yet (the reproducer lists each such step in its leading comment): when a signal
+   arrives, the steps of atfork handlers, and memory reads and writes, which happen when their
+   thread gets there (the reproducer first moves independent steps next to each other, which keeps
+   the outcome, so that most of them need no forcing).
+
+   Use: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -I include -o repro repro.c
+        timeout 10 ./repro; echo $?     (124 when it hung; tests/reality/watchdog.c tells a real
+                                         deadlock from a slow run by reading /proc)
+
+   Failure is loud, never a silent "no hang": a thread that waits FL_TURN_TIMEOUT_MS for its turn,
+   or whose next call is not the one the table expects, prints "forklore-replay: ..." on stderr
+   and exits the process with status 3 (FL_DIVERGED).  The turn waits themselves have a timeout,
+   so a watchdog never mistakes them for the real deadlock (a FUTEX_WAIT with no timeout).  */
+
+#ifndef FORKLORE_REPLAY_H
+#define FORKLORE_REPLAY_H 1
+
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE
+#endif
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef FL_PLASH
+# include "forklore.h"
+#endif
+
+#ifndef FL_TURN_TIMEOUT_MS
+# define FL_TURN_TIMEOUT_MS 5000
+#endif
+#define FL_DIVERGED 3
+
+/* Block flags (set by the generator).  */
+#define FL_SPLIT 1      /* other threads' steps happen inside this call */
+#define FL_NORETURN 2   /* the call does not return within the schedule */
+
+struct fl_block {
+  int tid;              /* the model thread */
+  const char *call;     /* the real call, e.g. "pthread_mutex_lock" */
+  int first;            /* its first model step */
+  int release;          /* for FL_SPLIT: the turn to hand on after its first run of own steps */
+  int resume;           /* for FL_SPLIT: the first step of its last run of own steps */
+  int last;             /* its last model step */
+  int flags;
+};
+struct fl_owed {
+  int tid, step;
+};
+
+/* The schedule's tables, set before main by FL_SCHEDULE (below), which the reproducer expands
+   right after including this file.  */
+static const struct fl_block *fl_blocks;
+static int fl_nblocks;
+static const struct fl_owed *fl_owed;
+static int fl_nowed;
+#define FL_SCHEDULE(blocks, owed)                                        \
+  __attribute__((constructor)) static void fl_set_schedule(void)        \
+  {                                                                      \
+    fl_blocks = (blocks);                                                \
+    fl_nblocks = (int) (sizeof (blocks) / sizeof (blocks)[0]);           \
+    fl_owed = (owed);                                                    \
+    fl_nowed = (int) (sizeof (owed) / sizeof (owed)[0]);                 \
+  }
+
+struct fl_shared {
+  _Atomic int turn;
+  _Atomic int next_id;
+};
+static struct fl_shared *fl_s;
+static __thread int fl_self = 1000;  /* this thread's model id */
+static __thread int fl_cursor;       /* how many of this thread's blocks it has made */
+static __thread int fl_owed_done;    /* how many of its owed steps it has passed */
+
+static __attribute__((unused)) void fl_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static __attribute__((unused)) void
+fl_fail(const char *fmt, ...)
+{
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+  va_end(ap);
+  if (n < 0 || n > (int) sizeof buf - 2)
+    n = (int) sizeof buf - 2;
+  buf[n++] = '\n';
+  ssize_t w = write(2, "forklore-replay: ", 17);
+  w = write(2, buf, (size_t) n);
+  (void) w;
+  _exit(FL_DIVERGED);
+}
+
+static __attribute__((unused)) long
+fl_futex(_Atomic int *addr, int op, int val, const struct timespec *ts)
+{
+  return syscall(SYS_futex, (int *) addr, op, val, ts, NULL, 0);
+}
+
+static __attribute__((unused)) void
+fl_set_turn(int k)
+{
+  atomic_store(&fl_s->turn, k);
+  fl_futex(&fl_s->turn, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+static __attribute__((unused)) void
+fl_wait_turn(int k, const char *what)
+{
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    int t = atomic_load(&fl_s->turn);
+    if (t == k)
+      return;
+    if (t > k)
+      fl_fail("thread %d: step %d (%s) was passed over: the turn is already %d", fl_self, k, what, t);
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = 50 * 1000 * 1000 };
+    fl_futex(&fl_s->turn, FUTEX_WAIT, t, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (ms > FL_TURN_TIMEOUT_MS)
+      fl_fail("thread %d waited %ld ms for step %d (%s); the turn is %d: the real run went another way",
+              fl_self, ms, k, what, atomic_load(&fl_s->turn));
+  }
+}
+
+/* Pass the owed steps of this thread that come before step `before` (they already happened).  */
+static __attribute__((unused)) void
+fl_pass_owed(int before)
+{
+  int seen = 0;
+  for (int i = 0; i < fl_nowed; i++) {
+    if (fl_owed[i].tid != fl_self)
+      continue;
+    if (seen++ < fl_owed_done)
+      continue;
+    if (fl_owed[i].step >= before)
+      return;
+    fl_wait_turn(fl_owed[i].step, "a step without a wrapped call");
+    fl_set_turn(fl_owed[i].step + 1);
+    fl_owed_done++;
+  }
+}
+
+/* This thread's next block, checked against the call it makes; NULL past the schedule.  */
+static const struct fl_block *
+fl_next_block(const char *call)
+{
+  int seen = 0;
+  for (int i = 0; i < fl_nblocks; i++) {
+    if (fl_blocks[i].tid != fl_self)
+      continue;
+    if (seen++ < fl_cursor)
+      continue;
+    if (strcmp(fl_blocks[i].call, call) != 0)
+      fl_fail("thread %d's call %d is %s, but the schedule has %s there (step %d)",
+              fl_self, fl_cursor + 1, call, fl_blocks[i].call, fl_blocks[i].first);
+    fl_cursor++;
+    return &fl_blocks[i];
+  }
+  fl_pass_owed(INT_MAX);
+  return NULL;
+}
+
+static const struct fl_block *
+fl_begin(const char *call)
+{
+  const struct fl_block *b = fl_next_block(call);
+  if (b == NULL)
+    return NULL;
+  fl_pass_owed(b->first);
+  fl_wait_turn(b->first, call);
+  return b;
+}
+
+static __attribute__((unused)) void
+fl_end(const struct fl_block *b)
+{
+  if (b == NULL || (b->flags & FL_NORETURN))
+    return;
+  if (b->flags & FL_SPLIT)
+    fl_wait_turn(b->resume, b->call);
+  fl_set_turn(b->last + 1);
+}
+
+/* Before a call that the model splits or that does not return: let the next step go now.  */
+static __attribute__((unused)) void
+fl_release(const struct fl_block *b)
+{
+  if (b == NULL)
+    return;
+  if (b->flags & FL_NORETURN)
+    fl_set_turn(b->last + 1);
+  else if (b->flags & FL_SPLIT)
+    fl_set_turn(b->release);
+}
+
+/* exit() (or returning from main): its model steps (flushing stdio under its locks) are owed
+   steps of the exiting thread; pass them in order.  */
+static __attribute__((unused)) void
+fl_at_exit(void)
+{
+  fl_pass_owed(INT_MAX);
+}
+
+__attribute__((constructor)) static void
+fl_init(void)
+{
+  fl_s = mmap(NULL, sizeof *fl_s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (fl_s == MAP_FAILED) {
+    perror("forklore-replay: mmap");
+    _exit(FL_DIVERGED);
+  }
+  atomic_store(&fl_s->turn, 0);
+  atomic_store(&fl_s->next_id, 1001);
+  atexit(fl_at_exit);
+}
+
+/* ---- the wrappers ---- */
+
+struct fl_start {
+  void *(*fn)(void *);
+  void *arg;
+  int id;
+};
+
+static __attribute__((unused)) void *
+fl_trampoline(void *p)
+{
+  struct fl_start s = *(struct fl_start *) p;
+  free(p);
+  fl_self = s.id;
+  void *r = s.fn(s.arg);
+  const struct fl_block *b = fl_begin("pthread_exit");
+  fl_end(b);
+  return r;
+}
+
+static __attribute__((unused)) int
+fl_pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+  const struct fl_block *b = fl_begin("pthread_create");
+  struct fl_start *s = malloc(sizeof *s);
+  if (s == NULL)
+    return EAGAIN;
+  *s = (struct fl_start) { .fn = fn, .arg = arg, .id = atomic_fetch_add(&fl_s->next_id, 1) };
+  int r = pthread_create(t, attr, fl_trampoline, s);
+  fl_end(b);
+  return r;
+}
+
+static __attribute__((unused)) int
+fl_pthread_join(pthread_t t, void **ret)
+{
+  const struct fl_block *b = fl_begin("pthread_join");
+  fl_release(b);
+  int r = pthread_join(t, ret);
+  fl_end(b);
+  return r;
+}
+
+static __attribute__((unused)) int
+fl_pthread_mutex_lock(pthread_mutex_t *m)
+{
+  const struct fl_block *b = fl_begin("pthread_mutex_lock");
+  fl_release(b);
+  int r = pthread_mutex_lock(m);
+  fl_end(b);
+  return r;
+}
+
+#define FL_SIMPLE(name, type, params, args)         \
+  static __attribute__((unused)) type fl_##name params \
+  {                                                 \
+    const struct fl_block *b = fl_begin(#name);     \
+    fl_release(b);                                  \
+    type r = name args;                             \
+    fl_end(b);                                      \
+    return r;                                       \
+  }
+FL_SIMPLE(pthread_mutex_unlock, int, (pthread_mutex_t *m), (m))
+FL_SIMPLE(pthread_mutex_trylock, int, (pthread_mutex_t *m), (m))
+FL_SIMPLE(pthread_mutex_init, int, (pthread_mutex_t *m, const pthread_mutexattr_t *a), (m, a))
+FL_SIMPLE(close, int, (int fd), (fd))
+FL_SIMPLE(dup2, int, (int a, int b2), (a, b2))
+FL_SIMPLE(write, ssize_t, (int fd, const void *p, size_t n), (fd, p, n))
+FL_SIMPLE(waitpid, pid_t, (pid_t pid, int *st, int opt), (pid, st, opt))
+FL_SIMPLE(malloc, void *, (size_t n), (n))
+#ifdef FL_PLASH
+FL_SIMPLE(clone_connection, int, (void), ())
+#endif
+
+static __attribute__((unused)) void
+fl_free(void *p)
+{
+  const struct fl_block *b = fl_begin("free");
+  fl_release(b);
+  free(p);
+  fl_end(b);
+}
+
+static __attribute__((unused)) pid_t
+fl_forked(const struct fl_block *b, pid_t pid, int child_id)
+{
+  if (pid == 0) {
+    fl_self = child_id;
+    fl_cursor = 0;
+    fl_owed_done = 0;
+    return 0;
+  }
+  fl_end(b);
+  return pid;
+}
+
+static __attribute__((unused)) pid_t
+fl_fork(void)
+{
+  const struct fl_block *b = fl_begin("fork");
+  int id = atomic_fetch_add(&fl_s->next_id, 1);
+  return fl_forked(b, fork(), id);
+}
+
+static __attribute__((unused)) pid_t
+fl__Fork(void)
+{
+  const struct fl_block *b = fl_begin("_Fork");
+  int id = atomic_fetch_add(&fl_s->next_id, 1);
+  return fl_forked(b, _Fork(), id);
+}
+
+static __attribute__((unused)) void fl__exit(int status) __attribute__((noreturn));
+static __attribute__((unused)) void
+fl__exit(int status)
+{
+  const struct fl_block *b = fl_begin("_exit");
+  if (b != NULL)
+    fl_set_turn(b->last + 1);
+  _exit(status);
+}
+
+/* printf: held open across other threads' steps with flockfile(stdout), the lock it takes.  */
+static __attribute__((unused)) int
+fl_printf(const char *fmt, ...)
+{
+  const struct fl_block *b = fl_begin("printf");
+  if (b != NULL && (b->flags & FL_NORETURN))
+    fl_set_turn(b->last + 1);
+  else if (b != NULL && (b->flags & FL_SPLIT)) {
+    flockfile(stdout);
+    fl_set_turn(b->release);
+    fl_wait_turn(b->resume, "printf");
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  int r = vprintf(fmt, ap);
+  va_end(ap);
+  if (b != NULL && (b->flags & FL_SPLIT) && !(b->flags & FL_NORETURN))
+    funlockfile(stdout);
+  if (b != NULL && !(b->flags & FL_NORETURN))
+    fl_set_turn(b->last + 1);
+  return r;
+}
+
+#define pthread_create fl_pthread_create
+#define pthread_join fl_pthread_join
+#define pthread_mutex_lock fl_pthread_mutex_lock
+#define pthread_mutex_unlock fl_pthread_mutex_unlock
+#define pthread_mutex_trylock fl_pthread_mutex_trylock
+#define pthread_mutex_init fl_pthread_mutex_init
+#define close fl_close
+#define dup2 fl_dup2
+#define write fl_write
+#define waitpid fl_waitpid
+#define malloc fl_malloc
+#define free fl_free
+#define fork fl_fork
+#define _Fork fl__Fork
+#define _exit fl__exit
+#define printf fl_printf
+#ifdef FL_PLASH
+# define clone_connection fl_clone_connection
+#endif
+
+#endif /* forklore-replay.h */
