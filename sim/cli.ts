@@ -4,6 +4,7 @@
 // statistics, the model used and the counterexample's strace log. The verdict, the report and the exit
 // status are made here, by the checker; nothing a program prints or does reaches the terminal raw.
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { decodeSchedule } from './render/schedule.ts';
 import { explain, renderStrace } from './render/index.ts';
@@ -61,6 +62,8 @@ limits (per file; they always hold, whatever the program does):
 
 output:
   --json                  one JSON object per file, one per line
+  --jobs N                check N files at a time (default: the number of CPUs, at most 4);
+                          the reports come out in the order the files were given
 
 exit status (a batch exits with its worst file's, in the order 5, 2, 4, 1, 3, 0):
   0  no bug: every schedule was explored
@@ -93,6 +96,8 @@ const NUMERIC: Record<string, { key: NumberOption; min: number }> = {
 
 export interface Parsed {
   files: string[];
+  /** How many files are checked at the same time. */
+  jobs: number;
   json: boolean;
   options: ExploreOptions;
   model: Partial<Model>;
@@ -115,6 +120,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
   const options: ExploreOptions = {};
   const model: Partial<Model> = {};
   const limits: Limits = { ...DEFAULT_LIMITS };
+  let jobs = Math.max(1, Math.min(4, availableParallelism()));
   while (args.length > 0) {
     let arg = args.shift()!;
     let inline: string | undefined;
@@ -141,6 +147,11 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       const v = value();
       if (!(FUTEXES as readonly string[]).includes(v)) throw new BadInput(`--futex must be one of ${FUTEXES.join(', ')} (got "${escapeText(v)}")`);
       model.futex = v as Model['futex'];
+    } else if (arg === '--jobs') {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > 64) throw new BadInput(`--jobs must be a whole number from 1 to 64 (got "${escapeText(v)}")`);
+      jobs = n;
     } else if (arg in LIMITS) {
       const { key, scale, min, max, unit } = LIMITS[arg]!;
       const v = value();
@@ -186,7 +197,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
   } else if (options.strategy === 'replay') {
     throw new BadInput('--strategy replay needs --schedule S');
   }
-  return { files, json, options, model, limits };
+  return { files, jobs, json, options, model, limits };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -298,13 +309,15 @@ interface FileResult {
   status: number;
   /** What --json prints for this file. */
   json: Record<string, unknown>;
+  /** The report in words (stdout) or the error (stderr), printed in the order the files were given. */
+  out?: string;
+  err?: string;
 }
 
-async function checkOne(file: string, parsed: Parsed, io: Io): Promise<FileResult> {
+async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
   const shown = escapeText(file);
   const fail = (status: number, message: string, extra: Record<string, unknown> = {}): FileResult => {
-    if (!parsed.json) io.err(message);
-    return { status, json: { file, status, error: { message, ...extra } } };
+    return { status, json: { file, status, error: { message, ...extra } }, err: message };
   };
   let size: number;
   try {
@@ -334,8 +347,8 @@ async function checkOne(file: string, parsed: Parsed, io: Io): Promise<FileResul
       return fail(EXIT.failed, `forklore: ${shown}: the checker failed: ${escapeText(outcome.message)}`);
     case 'report': {
       const status = reportStatus(outcome.report);
+      let text: string | undefined;
       if (!parsed.json) {
-        let text: string;
         try {
           const report = escapeDeep(outcome.report);
           text = formatReport(escapeText(name), report, shellWord(shown));
@@ -344,9 +357,8 @@ async function checkOne(file: string, parsed: Parsed, io: Io): Promise<FileResul
         } catch (e) {
           return fail(EXIT.failed, `forklore: ${shown}: the checker failed: the report could not be shown (${escapeText(String(e))})`);
         }
-        io.out(text);
       }
-      return { status, json: { file, status, model: outcome.model, modelSource: outcome.source, ...outcome.report } };
+      return { status, json: { file, status, model: outcome.model, modelSource: outcome.source, ...outcome.report }, out: text };
     }
   }
 }
@@ -373,12 +385,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(USAGE);
     return argv.length === 0 ? EXIT.badInput : EXIT.ok;
   }
+  // Up to --jobs files at a time, each in its own worker; printed in the order they were given.
+  const { files, jobs } = parsed;
+  const pending: Promise<FileResult>[] = [];
+  let started = 0;
+  const startNext = () => {
+    if (started < files.length) pending.push(checkOne(files[started++]!, parsed));
+  };
+  while (started < Math.min(jobs, files.length)) startNext();
   const statuses: number[] = [];
-  for (const [i, file] of parsed.files.entries()) {
-    const r = await checkOne(file, parsed, io);
+  for (let i = 0; i < files.length; i++) {
+    const r = await pending[i]!;
+    startNext();
     statuses.push(r.status);
-    if (parsed.json) io.out(safeJson(r.json));
-    else if (i < parsed.files.length - 1) io.out('');
+    if (parsed.json) {
+      io.out(safeJson(r.json));
+    } else {
+      if (r.err !== undefined) io.err(r.err);
+      if (r.out !== undefined) io.out(r.out);
+      if (i < files.length - 1 && r.out !== undefined) io.out('');
+    }
   }
   return worstStatus(statuses);
 }

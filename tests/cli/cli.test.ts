@@ -12,9 +12,10 @@ const forklore = (...args: string[]) => run(args);
 describe('parseArgs', { timeout: 180_000 }, () => {
   it('reads every option into one options object', () => {
     const p = parseArgs(['check', 'x.ts', '--strategy', 'pct', '--runs', '50', '--seed=3', '--depth', '2', '--max-steps', '100', '--max-executions', '9', '--max-time', '0', '--preemption-bound', '1', '--json',
-      '--libc', 'glibc-2.7', '--futex=blocking', '--strict', '--no-plash', '--time-limit', '5', '--memory-limit', '64', 'y.c']);
+      '--libc', 'glibc-2.7', '--futex=blocking', '--strict', '--no-plash', '--time-limit', '5', '--memory-limit', '64', '--jobs', '3', 'y.c']);
     expect(p).toEqual({
       files: ['x.ts', 'y.c'],
+      jobs: 3,
       json: true,
       options: { strategy: 'pct', runs: 50, seed: 3, depth: 2, maxSteps: 100, maxExecutions: 9, maxTimeMs: 0, preemptionBound: 1 },
       model: { libc: 'glibc-2.7', futex: 'blocking', strict: true, plash: false },
@@ -39,6 +40,7 @@ describe('parseArgs', { timeout: 180_000 }, () => {
     expect(() => parseArgs(['check', 'x.ts', '--futex', 'fast'])).toThrow('--futex must be one of exact, blocking (got "fast")');
     expect(() => parseArgs(['check', 'x.ts', '--strict=yes'])).toThrow('--strict takes no value');
     expect(() => parseArgs(['check', 'x.ts', '--time-limit', '0'])).toThrow('--time-limit must be a whole number of seconds from 1 to 86400 (got "0")');
+    expect(() => parseArgs(['check', 'x.ts', '--jobs', '0'])).toThrow('--jobs must be a whole number from 1 to 64 (got "0")');
     expect(() => parseArgs(['check', 'x.ts', '--memory-limit', '4096'])).toThrow('--memory-limit must be a whole number of MiB from 16 to 1536 (got "4096")');
   });
 
@@ -122,8 +124,8 @@ describe('forklore check, many files', { timeout: 180_000 }, () => {
     expect(two.status).toBe(EXIT.bug);
   });
 
-  it('prints one JSON object per file per line with --json', async () => {
-    const r = await forklore('check', example('ch1-wrapper-fixed'), example('ch1-wrapper-buggy'), '/nonexistent/x.ts', '--json');
+  it('prints one JSON object per file per line with --json, in the order given, one file at a time or several', async () => {
+    const r = await forklore('check', example('ch1-wrapper-fixed'), example('ch1-wrapper-buggy'), '/nonexistent/x.ts', '--json', '--jobs', '3');
     expect(r.status).toBe(EXIT.badInput);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.file.split('/').pop(), l.status, l.verdict ?? 'error'])).toEqual([
@@ -132,6 +134,8 @@ describe('forklore check, many files', { timeout: 180_000 }, () => {
       ['x.ts', 2, 'error'],
     ]);
     expect(lines[2].error.message).toMatch(/no such file/);
+    const serial = await forklore('check', example('ch1-wrapper-fixed'), example('ch1-wrapper-buggy'), '/nonexistent/x.ts', '--json', '--jobs', '1');
+    expect(serial.stdout.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual([0, 1, 2]);
   });
 
   it('sends a .c file to the C front end, or says clearly that this build has none', async () => {
