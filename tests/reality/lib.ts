@@ -173,9 +173,9 @@ export async function runReal(watchdog: string, binary: string, header: Header, 
  * Bundles NAME.ts with 'forklore' pointing at the program library and imports it (as bench/sim-bench
  * does; sim/load-node.ts finds the library relative to itself, which a bundle of this file cannot).
  */
-async function loadExample(name: string): Promise<Program> {
+export async function loadExample(name: string, examples = EXAMPLES): Promise<Program> {
   const result = await build({
-    entryPoints: [join(EXAMPLES, `${name}.ts`)],
+    entryPoints: [join(examples, `${name}.ts`)],
     bundle: true,
     format: 'esm',
     platform: 'neutral',
