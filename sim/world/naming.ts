@@ -21,14 +21,6 @@ export function lockRefOf(m: MutexObj): LockRef {
 /** The pending operation in words, for state tables and explanations. */
 export function describeOp(o: StepOp): string {
   switch (o.k) {
-    case 'atfork_reg':
-      return 'pthread_atfork';
-    case 'fork_begin':
-      return 'fork: prepare';
-    case 'fork_raw':
-      return o.raw ? '_Fork()' : 'fork: clone';
-    case 'execve':
-      return `execve(${o.path})`;
     case 'open':
       return `open(${o.path})`;
     case 'close':

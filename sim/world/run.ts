@@ -431,14 +431,6 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      case 'atfork_reg':
-        return [w(key.atfork(P))];
-      case 'fork_begin':
-        return [r(key.atfork(P))];
-      case 'fork_raw':
-        return [r(key.wholeProcess(P))];
-      case 'execve':
-        return [w(key.wholeProcess(P))];
       case 'open':
       case 'close':
       case 'dup':
@@ -542,21 +534,6 @@ class World implements Run, Kernel {
       return;
     }
     switch (o.k) {
-      case 'atfork_reg':
-        p.atfork.push(o.entry);
-        this.emit(t, { type: 'atfork.register', index: p.atfork.length - 1 });
-        this.complete(t, 0);
-        return;
-      case 'fork_begin':
-        this.emit(t, { type: 'libc.call', fn: 'fork', phase: 'enter' });
-        this.complete(t, { libc: this.libc, multiThreaded: p.multiThreaded, handlers: p.atfork.slice() });
-        return;
-      case 'fork_raw':
-        this.forkRaw(t, p, o.raw);
-        return;
-      case 'execve':
-        this.execve(t, p, o.path, o.image);
-        return;
       case 'open': {
         const fd = this.lowestFd(p);
         p.fds.set(fd, { ofd: { id: this.nextOfd(), path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
@@ -706,116 +683,6 @@ class World implements Run, Kernel {
   }
 
   // ---------------------------------------------------------------- threads and processes
-
-  private forkRaw(t: Thread, p: Proc, raw: boolean): void {
-    const cpid = this.nextId();
-    const c = this.newProc(cpid, p.pid);
-    p.children.push(cpid);
-    for (const [k, o] of p.mem) {
-      c.mem.set(k, o.kind === 'mutex' || o.kind === 'cond' ? { ...o, waiters: [] } : o.kind === 'cell' ? { ...o, value: cloneValue(o.value) } : { ...o });
-    }
-    c.atfork = p.atfork.slice();
-    c.handlers = new Map(p.handlers);
-    c.multiThreaded = p.multiThreaded;
-    c.childOfMultiThreaded = p.multiThreaded || p.childOfMultiThreaded;
-    c.heapNext = p.heapNext;
-    const inherited: number[] = [];
-    const leaks: { fd: number; owner: number }[] = [];
-    for (const [fd, e] of p.fds) {
-      if (e.clofork) continue;
-      const copy: FdEntry = { ofd: e.ofd, cloexec: e.cloexec, clofork: false };
-      if (e.owner !== undefined && e.owner !== t.tid) leaks.push({ fd, owner: e.owner });
-      c.fds.set(fd, copy);
-      inherited.push(fd);
-    }
-    this.emit(t, { type: 'fork', child: cpid, raw });
-    // The child's only thread: the forking thread's function replayed up to this fork.
-    const u = this.newThread(cpid, cpid, t.fn, t.args, t.clock);
-    this.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
-    this.emit(u, { type: 'fd.inherit', fds: inherited });
-    for (const l of leaks) {
-      this.emit(u, { type: 'fd.leak', fd: l.fd, owner: l.owner, intoPid: cpid });
-      this.addFinding(
-        'fd-leak',
-        `pid ${cpid} got fd ${l.fd}, thread ${l.owner}'s fresh connection: thread ${t.tid} forked between thread ${l.owner}'s clone_connection() and its own fork, so the descriptor leaked into the wrong child.`,
-      );
-    }
-    try {
-      this.replay(u, t.record);
-    } catch (err) {
-      this.threadThrew(u, err instanceof NondeterminismError ? err : new NondeterminismError(`nondeterministic program: replaying thread ${t.tid} to build process ${cpid} failed: ${(err as Error).message}`));
-      return;
-    }
-    u.record = t.record.slice();
-    // The parent's result is the child's pid; the child's fork answers 0.
-    this.complete(u, 0);
-    this.complete(t, cpid);
-  }
-
-  /** Rebuilds `u`'s generator stack by feeding it `records` without touching the world. */
-  private replay(u: Thread, records: readonly Rec[]): void {
-    const nd = (msg: string) =>
-      new NondeterminismError(`nondeterministic program: process ${u.pid}'s copy of thread ${u.tid} ${msg} (code between yield* must not depend on Math.random, Date or outside state)`);
-    // Mirrors drive(): a thread whose function returned still has its exit step to take, and a
-    // signal may be delivered before it, so a returned base frame becomes the same 'texit' step.
-    const next = (value: unknown): StepOp => {
-      for (;;) {
-        const frame = u.frames[u.frames.length - 1]!;
-        const res = frame.gen.next(value);
-        if (res.done) {
-          if (frame.sig === undefined) return { k: 'texit', value: res.value === undefined ? null : res.value } as StepOp;
-          u.frames.pop();
-          return frame.saved!.pending!;
-        }
-        return res.value as StepOp;
-      }
-    };
-    let cur = next(undefined);
-    for (const rec of records) {
-      if ('sig' in rec) {
-        u.frames.push({ gen: rec.h!(), sig: rec.sig, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
-        cur = next(undefined);
-        continue;
-      }
-      if (cur.k === 'texit' && rec.k !== 'texit') throw nd('finished early');
-      if (cur.k !== rec.k) throw nd(`asked for '${cur.k}' where the original asked for '${rec.k}'`);
-      cur = next(rec.r);
-    }
-    if (cur.k !== 'fork_raw') throw nd(`did not reach the same fork`);
-    u.pending = cur;
-    u.phase = 'run';
-  }
-
-  private execve(t: Thread, p: Proc, path: string, image: ThreadFn | null): void {
-    const closed: number[] = [];
-    for (const [fd, e] of p.fds) if (e.cloexec) closed.push(fd);
-    for (const fd of closed) p.fds.delete(fd);
-    this.emit(t, { type: 'proc.exec', path, closed });
-    for (const tid of p.threads) {
-      if (tid === t.tid) continue;
-      const u = this.threads.get(tid)!;
-      u.exited = true;
-      u.pending = null;
-    }
-    p.threads = [t.tid];
-    p.mem = new Map();
-    p.atfork = this.libc === 'glibc-2.7' ? [MALLOC_ATFORK_2_7] : [];
-    p.handlers = new Map();
-    p.multiThreaded = false;
-    p.childOfMultiThreaded = false;
-    if (!image) {
-      finishProc(this, p, t, 0, 'exec-image');
-      return;
-    }
-    t.fn = wrapMain(image);
-    t.args = [];
-    t.record = [];
-    t.frames = [{ gen: t.fn(), libcDepth: 0 }];
-    t.pending = null;
-    t.phase = 'run';
-    this.emit(t, { type: 'thread.start', fn: image.name || path, args: [] });
-    this.drive(t, undefined);
-  }
 
   // ---------------------------------------------------------------- the end of a run
 

@@ -4,6 +4,8 @@ import type { StepOp } from '../../api/ops.ts';
 import type { OpKind, OpModel, OpOf } from '../op-model.ts';
 import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
+import { execOps } from './exec.ts';
+import { forkOps } from './fork.ts';
 import { libcOps } from './libc.ts';
 import { mutexOps } from './mutex.ts';
 import { processOps } from './process.ts';
@@ -19,6 +21,8 @@ const OPS: Partial<Table> = {
   ...cellOps,
   ...threadOps,
   ...processOps,
+  ...forkOps,
+  ...execOps,
   ...libcOps,
 };
 

@@ -1,0 +1,46 @@
+// execve: a new image. Close-on-exec descriptors close, the other threads end, memory, atfork
+// handlers and signal handlers are gone; with no image to run the process ends.
+import { MALLOC_ATFORK_2_7 } from '../../api/malloc-atfork.ts';
+import { key } from '../../access.ts';
+import { wrapMain } from '../kernel.ts';
+import type { Models } from '../op-model.ts';
+import { writes } from '../op-model.ts';
+import { finishProc } from './process.ts';
+
+export const execOps: Models<'execve'> = {
+  execve: {
+    accesses: (_k, t) => [writes(key.wholeProcess(t.pid))],
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      const closed: number[] = [];
+      for (const [fd, e] of p.fds) if (e.cloexec) closed.push(fd);
+      for (const fd of closed) p.fds.delete(fd);
+      k.emit(t, { type: 'proc.exec', path: o.path, closed });
+      for (const tid of p.threads) {
+        if (tid === t.tid) continue;
+        const u = k.thread(tid)!;
+        u.exited = true;
+        u.pending = null;
+      }
+      p.threads = [t.tid];
+      p.mem = new Map();
+      p.atfork = k.libc === 'glibc-2.7' ? [MALLOC_ATFORK_2_7] : [];
+      p.handlers = new Map();
+      p.multiThreaded = false;
+      p.childOfMultiThreaded = false;
+      if (!o.image) {
+        finishProc(k, p, t, 0, 'exec-image');
+        return;
+      }
+      t.fn = wrapMain(o.image);
+      t.args = [];
+      t.record = [];
+      t.frames = [{ gen: t.fn(), libcDepth: 0 }];
+      t.pending = null;
+      t.phase = 'run';
+      k.emit(t, { type: 'thread.start', fn: o.image.name || o.path, args: [] });
+      k.drive(t, undefined);
+    },
+    describe: (o) => `execve(${o.path})`,
+  },
+};

@@ -1,0 +1,116 @@
+// fork: pthread_atfork registration, fork's first step (the handlers to run and how the libc model
+// locks), and the clone itself: the child's copy of memory and descriptors, and its only thread,
+// rebuilt by replaying the forking thread's recorded results up to this fork.
+import type { StepOp } from '../../api/ops.ts';
+import { key } from '../../access.ts';
+import { cloneValue, NondeterminismError, type Kernel } from '../kernel.ts';
+import type { Models } from '../op-model.ts';
+import { reads, writes } from '../op-model.ts';
+import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
+
+function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
+  const cpid = k.nextId();
+  const c = k.newProc(cpid, p.pid);
+  p.children.push(cpid);
+  for (const [name, o] of p.mem) {
+    c.mem.set(name, o.kind === 'mutex' || o.kind === 'cond' ? { ...o, waiters: [] } : o.kind === 'cell' ? { ...o, value: cloneValue(o.value) } : { ...o });
+  }
+  c.atfork = p.atfork.slice();
+  c.handlers = new Map(p.handlers);
+  c.multiThreaded = p.multiThreaded;
+  c.childOfMultiThreaded = p.multiThreaded || p.childOfMultiThreaded;
+  c.heapNext = p.heapNext;
+  const inherited: number[] = [];
+  const leaks: { fd: number; owner: number }[] = [];
+  for (const [fd, e] of p.fds) {
+    if (e.clofork) continue;
+    const copy: FdEntry = { ofd: e.ofd, cloexec: e.cloexec, clofork: false };
+    if (e.owner !== undefined && e.owner !== t.tid) leaks.push({ fd, owner: e.owner });
+    c.fds.set(fd, copy);
+    inherited.push(fd);
+  }
+  k.emit(t, { type: 'fork', child: cpid, raw });
+  // The child's only thread: the forking thread's function replayed up to this fork.
+  const u = k.newThread(cpid, cpid, t.fn, t.args, t.clock);
+  k.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
+  k.emit(u, { type: 'fd.inherit', fds: inherited });
+  for (const l of leaks) {
+    k.emit(u, { type: 'fd.leak', fd: l.fd, owner: l.owner, intoPid: cpid });
+    k.addFinding(
+      'fd-leak',
+      `pid ${cpid} got fd ${l.fd}, thread ${l.owner}'s fresh connection: thread ${t.tid} forked between thread ${l.owner}'s clone_connection() and its own fork, so the descriptor leaked into the wrong child.`,
+    );
+  }
+  try {
+    replay(u, t.record);
+  } catch (err) {
+    k.threadThrew(u, err instanceof NondeterminismError ? err : new NondeterminismError(`nondeterministic program: replaying thread ${t.tid} to build process ${cpid} failed: ${(err as Error).message}`));
+    return;
+  }
+  u.record = t.record.slice();
+  // The parent's result is the child's pid; the child's fork answers 0.
+  k.complete(u, 0);
+  k.complete(t, cpid);
+}
+
+/** Rebuilds `u`'s generator stack by feeding it `records` without touching the world. */
+function replay(u: Thread, records: readonly Rec[]): void {
+  const nd = (msg: string) =>
+    new NondeterminismError(`nondeterministic program: process ${u.pid}'s copy of thread ${u.tid} ${msg} (code between yield* must not depend on Math.random, Date or outside state)`);
+  // Mirrors drive(): a thread whose function returned still has its exit step to take, and a
+  // signal may be delivered before it, so a returned base frame becomes the same 'texit' step.
+  const next = (value: unknown): StepOp => {
+    for (;;) {
+      const frame = u.frames[u.frames.length - 1]!;
+      const res = frame.gen.next(value);
+      if (res.done) {
+        if (frame.sig === undefined) return { k: 'texit', value: res.value === undefined ? null : res.value } as StepOp;
+        u.frames.pop();
+        return frame.saved!.pending!;
+      }
+      return res.value as StepOp;
+    }
+  };
+  let cur = next(undefined);
+  for (const rec of records) {
+    if ('sig' in rec) {
+      u.frames.push({ gen: rec.h!(), sig: rec.sig, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
+      cur = next(undefined);
+      continue;
+    }
+    if (cur.k === 'texit' && rec.k !== 'texit') throw nd('finished early');
+    if (cur.k !== rec.k) throw nd(`asked for '${cur.k}' where the original asked for '${rec.k}'`);
+    cur = next(rec.r);
+  }
+  if (cur.k !== 'fork_raw') throw nd(`did not reach the same fork`);
+  u.pending = cur;
+  u.phase = 'run';
+}
+
+export const forkOps: Models<'atfork_reg' | 'fork_begin' | 'fork_raw'> = {
+  atfork_reg: {
+    accesses: (_k, t) => [writes(key.atfork(t.pid))],
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      p.atfork.push(o.entry);
+      k.emit(t, { type: 'atfork.register', index: p.atfork.length - 1 });
+      k.complete(t, 0);
+    },
+    describe: () => 'pthread_atfork',
+  },
+  fork_begin: {
+    accesses: (_k, t) => [reads(key.atfork(t.pid))],
+    exec(k, t) {
+      const p = k.procOf(t);
+      k.emit(t, { type: 'libc.call', fn: 'fork', phase: 'enter' });
+      k.complete(t, { libc: k.libc, multiThreaded: p.multiThreaded, handlers: p.atfork.slice() });
+    },
+    describe: () => 'fork: prepare',
+  },
+  fork_raw: {
+    // Fork reads the whole process: it copies every object of it.
+    accesses: (_k, t) => [reads(key.wholeProcess(t.pid))],
+    exec: (k, t, o) => forkRaw(k, t, k.procOf(t), o.raw),
+    describe: (o) => (o.raw ? '_Fork()' : 'fork: clone'),
+  },
+};
