@@ -21,26 +21,6 @@ export function lockRefOf(m: MutexObj): LockRef {
 /** The pending operation in words, for state tables and explanations. */
 export function describeOp(o: StepOp): string {
   switch (o.k) {
-    case 'open':
-      return `open(${o.path})`;
-    case 'close':
-      return `close(${o.fd})`;
-    case 'dup':
-      return `dup(${o.fd})`;
-    case 'dup2':
-      return `dup2(${o.from}, ${o.to})`;
-    case 'socketpair':
-      return 'socketpair';
-    case 'fcntl':
-      return `fcntl(${o.fd})`;
-    case 'write':
-      return `write(${o.fd})`;
-    case 'read':
-      return `read(${o.fd})`;
-    case 'sendmsg':
-      return `sendmsg(${o.fd})`;
-    case 'recvmsg_conn':
-      return `recvmsg(${o.fd})`;
     case 'sigaction':
       return `sigaction(${o.sig})`;
     case 'kill':

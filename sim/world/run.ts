@@ -431,18 +431,6 @@ class World implements Run, Kernel {
     const model = modelOf(o);
     if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      case 'open':
-      case 'close':
-      case 'dup':
-      case 'dup2':
-      case 'socketpair':
-      case 'fcntl':
-      case 'recvmsg_conn':
-        return [w(key.fd(P))];
-      case 'write':
-      case 'read':
-      case 'sendmsg':
-        return [r(key.fd(P))];
       case 'sigaction':
         return [w(key.sig(P))];
       // SIGKILL ends the target process at once.
@@ -534,102 +522,6 @@ class World implements Run, Kernel {
       return;
     }
     switch (o.k) {
-      case 'open': {
-        const fd = this.lowestFd(p);
-        p.fds.set(fd, { ofd: { id: this.nextOfd(), path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
-        this.emit(t, { type: 'fd.open', fd, path: o.path, flags: flagNames(o.flags) });
-        this.complete(t, fd);
-        return;
-      }
-      case 'close': {
-        const ok = p.fds.delete(o.fd);
-        this.emit(t, { type: 'fd.close', fd: o.fd, result: ok ? 0 : -EBADF });
-        this.complete(t, ok ? 0 : -1);
-        return;
-      }
-      case 'dup': {
-        const e = p.fds.get(o.fd);
-        if (!e) {
-          this.complete(t, -1);
-          return;
-        }
-        const fd = this.lowestFd(p);
-        p.fds.set(fd, { ofd: e.ofd, cloexec: false, clofork: false });
-        this.emit(t, { type: 'fd.dup2', from: o.fd, to: fd, result: fd });
-        this.complete(t, fd);
-        return;
-      }
-      case 'dup2': {
-        const e = p.fds.get(o.from);
-        if (!e) {
-          this.emit(t, { type: 'fd.dup2', from: o.from, to: o.to, result: -EBADF });
-          this.complete(t, -1);
-          return;
-        }
-        if (o.from !== o.to) {
-          p.fds.set(o.to, { ofd: e.ofd, cloexec: false, clofork: false });
-          // The fresh connection has reached its place: it no longer belongs to a pending fork.
-          delete e.owner;
-        }
-        this.emit(t, { type: 'fd.dup2', from: o.from, to: o.to, result: o.to });
-        this.complete(t, o.to);
-        return;
-      }
-      case 'socketpair': {
-        const a = this.lowestFd(p);
-        const ofd = { id: this.nextOfd(), path: 'socket:[pair]' };
-        const flags = { cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) };
-        p.fds.set(a, { ofd, ...flags });
-        const b = this.lowestFd(p);
-        p.fds.set(b, { ofd: { id: this.nextOfd(), path: 'socket:[pair]' }, ...flags });
-        this.emit(t, { type: 'fd.socketpair', fds: [a, b], flags: flagNames(o.flags) });
-        this.complete(t, [a, b]);
-        return;
-      }
-      case 'fcntl': {
-        const e = p.fds.get(o.fd);
-        if (!e) {
-          this.complete(t, -1);
-          return;
-        }
-        if (o.cmd === F_SETFD) {
-          e.cloexec = !!(o.arg & FD_CLOEXEC);
-          e.clofork = !!(o.arg & FD_CLOFORK);
-          this.complete(t, 0);
-        } else if (o.cmd === F_GETFD) this.complete(t, (e.cloexec ? FD_CLOEXEC : 0) | (e.clofork ? FD_CLOFORK : 0));
-        else this.complete(t, -EINVAL);
-        return;
-      }
-      case 'write': {
-        if (!p.fds.has(o.fd)) {
-          this.complete(t, -1);
-          return;
-        }
-        this.emit(t, { type: 'io.write', fd: o.fd, text: o.text });
-        this.complete(t, o.text.length);
-        return;
-      }
-      case 'read': {
-        const line = this.stdin.shift() ?? '';
-        this.complete(t, line);
-        return;
-      }
-      case 'sendmsg':
-        this.emit(t, { type: 'sys.sendmsg', fd: o.fd, bytes: 36, what: o.what });
-        this.complete(t, p.fds.has(o.fd) ? 36 : -1);
-        return;
-      case 'recvmsg_conn': {
-        if (!p.fds.has(o.fd)) {
-          this.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: -1, what: 'connection' });
-          this.complete(t, -1);
-          return;
-        }
-        const fd = this.lowestFd(p);
-        p.fds.set(fd, { ofd: { id: this.nextOfd(), path: 'socket:[plash-server]' }, cloexec: false, clofork: false, owner: t.tid });
-        this.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: 28, what: 'connection', fds: [fd] });
-        this.complete(t, fd);
-        return;
-      }
       case 'sigaction':
         if (o.handler) p.handlers.set(o.sig, o.handler);
         else p.handlers.delete(o.sig);
@@ -675,14 +567,6 @@ class World implements Run, Kernel {
       }
     }
   }
-
-  private lowestFd(p: Proc): number {
-    let fd = 0;
-    while (p.fds.has(fd)) fd++;
-    return fd;
-  }
-
-  // ---------------------------------------------------------------- threads and processes
 
   // ---------------------------------------------------------------- the end of a run
 
@@ -830,13 +714,6 @@ export interface WorldSnapshot {
     cells: { name: string; value: unknown }[];
     fds: { fd: number; path: string; ofd: number; cloexec: boolean; clofork: boolean; owner: number | null }[];
   }[];
-}
-
-function flagNames(flags: number): string[] {
-  const out: string[] = [];
-  if (flags & O_CLOEXEC) out.push('O_CLOEXEC');
-  if (flags & O_CLOFORK) out.push('O_CLOFORK');
-  return out;
 }
 
 /** "file.ts:12:5" from an exception's stack, if it names a program file. */

@@ -5,6 +5,7 @@ import type { OpKind, OpModel, OpOf } from '../op-model.ts';
 import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
 import { execOps } from './exec.ts';
+import { fdOps } from './fd.ts';
 import { forkOps } from './fork.ts';
 import { libcOps } from './libc.ts';
 import { mutexOps } from './mutex.ts';
@@ -23,6 +24,7 @@ const OPS: Partial<Table> = {
   ...processOps,
   ...forkOps,
   ...execOps,
+  ...fdOps,
   ...libcOps,
 };
 

@@ -1,0 +1,160 @@
+// File descriptors: open, close, dup, dup2, socketpair, fcntl (close-on-exec and close-on-fork),
+// write, read (stdin), and Plash's connection request over fd 3 (sendmsg, recvmsg carrying an fd).
+import { EBADF, EINVAL, F_GETFD, F_SETFD, FD_CLOEXEC, FD_CLOFORK, O_CLOEXEC, O_CLOFORK } from '../../api/posix.ts';
+import { key } from '../../access.ts';
+import type { OpKind, Models } from '../op-model.ts';
+import { reads, writes } from '../op-model.ts';
+import type { Proc, Thread } from '../state.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Access } from '../../types.ts';
+
+function lowestFd(p: Proc): number {
+  let fd = 0;
+  while (p.fds.has(fd)) fd++;
+  return fd;
+}
+
+function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & O_CLOEXEC) out.push('O_CLOEXEC');
+  if (flags & O_CLOFORK) out.push('O_CLOFORK');
+  return out;
+}
+
+type FdKind = Extract<OpKind, 'open' | 'close' | 'dup' | 'dup2' | 'socketpair' | 'fcntl' | 'write' | 'read' | 'sendmsg' | 'recvmsg_conn'>;
+
+/** Ops that change the descriptor table write it; those that only use a descriptor read it. */
+const table = (_k: Kernel, t: Thread): Access[] => [writes(key.fd(t.pid))];
+const uses = (_k: Kernel, t: Thread): Access[] => [reads(key.fd(t.pid))];
+
+export const fdOps: Models<FdKind> = {
+  open: {
+    accesses: table,
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      const fd = lowestFd(p);
+      p.fds.set(fd, { ofd: { id: k.nextOfd(), path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
+      k.emit(t, { type: 'fd.open', fd, path: o.path, flags: flagNames(o.flags) });
+      k.complete(t, fd);
+    },
+    describe: (o) => `open(${o.path})`,
+  },
+  close: {
+    accesses: table,
+    exec(k, t, o) {
+      const ok = k.procOf(t).fds.delete(o.fd);
+      k.emit(t, { type: 'fd.close', fd: o.fd, result: ok ? 0 : -EBADF });
+      k.complete(t, ok ? 0 : -1);
+    },
+    describe: (o) => `close(${o.fd})`,
+  },
+  dup: {
+    accesses: table,
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      const e = p.fds.get(o.fd);
+      if (!e) {
+        k.complete(t, -1);
+        return;
+      }
+      const fd = lowestFd(p);
+      p.fds.set(fd, { ofd: e.ofd, cloexec: false, clofork: false });
+      k.emit(t, { type: 'fd.dup2', from: o.fd, to: fd, result: fd });
+      k.complete(t, fd);
+    },
+    describe: (o) => `dup(${o.fd})`,
+  },
+  dup2: {
+    accesses: table,
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      const e = p.fds.get(o.from);
+      if (!e) {
+        k.emit(t, { type: 'fd.dup2', from: o.from, to: o.to, result: -EBADF });
+        k.complete(t, -1);
+        return;
+      }
+      if (o.from !== o.to) {
+        p.fds.set(o.to, { ofd: e.ofd, cloexec: false, clofork: false });
+        // The fresh connection has reached its place: it no longer belongs to a pending fork.
+        delete e.owner;
+      }
+      k.emit(t, { type: 'fd.dup2', from: o.from, to: o.to, result: o.to });
+      k.complete(t, o.to);
+    },
+    describe: (o) => `dup2(${o.from}, ${o.to})`,
+  },
+  socketpair: {
+    accesses: table,
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      const a = lowestFd(p);
+      const ofd = { id: k.nextOfd(), path: 'socket:[pair]' };
+      const flags = { cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) };
+      p.fds.set(a, { ofd, ...flags });
+      const b = lowestFd(p);
+      p.fds.set(b, { ofd: { id: k.nextOfd(), path: 'socket:[pair]' }, ...flags });
+      k.emit(t, { type: 'fd.socketpair', fds: [a, b], flags: flagNames(o.flags) });
+      k.complete(t, [a, b]);
+    },
+    describe: () => 'socketpair',
+  },
+  fcntl: {
+    accesses: table,
+    exec(k, t, o) {
+      const e = k.procOf(t).fds.get(o.fd);
+      if (!e) {
+        k.complete(t, -1);
+        return;
+      }
+      if (o.cmd === F_SETFD) {
+        e.cloexec = !!(o.arg & FD_CLOEXEC);
+        e.clofork = !!(o.arg & FD_CLOFORK);
+        k.complete(t, 0);
+      } else if (o.cmd === F_GETFD) k.complete(t, (e.cloexec ? FD_CLOEXEC : 0) | (e.clofork ? FD_CLOFORK : 0));
+      else k.complete(t, -EINVAL);
+    },
+    describe: (o) => `fcntl(${o.fd})`,
+  },
+  write: {
+    accesses: uses,
+    exec(k, t, o) {
+      if (!k.procOf(t).fds.has(o.fd)) {
+        k.complete(t, -1);
+        return;
+      }
+      k.emit(t, { type: 'io.write', fd: o.fd, text: o.text });
+      k.complete(t, o.text.length);
+    },
+    describe: (o) => `write(${o.fd})`,
+  },
+  read: {
+    accesses: uses,
+    exec: (k, t) => k.complete(t, k.readStdin()),
+    describe: (o) => `read(${o.fd})`,
+  },
+  sendmsg: {
+    accesses: uses,
+    exec(k, t, o) {
+      k.emit(t, { type: 'sys.sendmsg', fd: o.fd, bytes: 36, what: o.what });
+      k.complete(t, k.procOf(t).fds.has(o.fd) ? 36 : -1);
+    },
+    describe: (o) => `sendmsg(${o.fd})`,
+  },
+  recvmsg_conn: {
+    accesses: table,
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      if (!p.fds.has(o.fd)) {
+        k.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: -1, what: 'connection' });
+        k.complete(t, -1);
+        return;
+      }
+      const fd = lowestFd(p);
+      p.fds.set(fd, { ofd: { id: k.nextOfd(), path: 'socket:[plash-server]' }, cloexec: false, clofork: false, owner: t.tid });
+      k.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: 28, what: 'connection', fds: [fd] });
+      k.complete(t, fd);
+    },
+    describe: (o) => `recvmsg(${o.fd})`,
+  },
+};
