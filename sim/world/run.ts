@@ -39,6 +39,7 @@ import { modelOf } from './ops/index.ts';
 import { spurious, spuriousAccesses } from './ops/cond.ts';
 import { finishProc, killProc } from './ops/process.ts';
 import { instant } from './ops/libc.ts';
+import { deliver, deliverable, deliveryAccesses } from './ops/signal.ts';
 import { blockedMutex, dequeueFutex } from './ops/mutex.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 
@@ -341,7 +342,7 @@ class World implements Run, Kernel {
         const p = this.procs.get(t.pid)!;
         // A pending signal is delivered before the thread's next step, as Linux does on the way back to
         // user mode: when it arrives is decided by when it was sent, a race between two threads.
-        const sigs = this.deliverable(t, p);
+        const sigs = deliverable(t, p);
         if (sigs.length === 0 && this.canRun(t, p)) {
           out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
           if (t.pending.k === 'cond_wait' && t.phase === 'run' && t.spuriousLeft > 0) out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
@@ -375,14 +376,6 @@ class World implements Run, Kernel {
     return out;
   }
 
-  private deliverable(t: Thread, p: Proc): string[] {
-    if (t.pendingSigs.length === 0 && p.pendingSigs.length === 0) return [];
-    const running = new Set(t.frames.filter((f) => f.sig !== undefined).map((f) => f.sig));
-    const out: string[] = [];
-    for (const s of [...t.pendingSigs, ...p.pendingSigs]) if (!running.has(s) && !out.includes(s)) out.push(s);
-    return out;
-  }
-
   private canRun(t: Thread, p: Proc): boolean {
     const o = t.pending!;
     if (t.phase === 'futex' || t.phase === 'cond') return false;
@@ -401,54 +394,18 @@ class World implements Run, Kernel {
     return acc;
   }
 
-  /**
-   * Keys of the signal state of the threads a signal sent to process `pid` may go to, and of the set of
-   * those threads: a thread created or ended changes which threads may take it, so those steps read the
-   * set ("PID:sigtargets") and do not commute with a process-directed signal sent or delivered.
-   */
-  private sigKeys(pid: number): Access[] {
-    const p = this.procs.get(pid);
-    if (!p) return [];
-    return [...p.threads.map((tid) => ({ obj: key.signalState(pid, tid), write: true })), { obj: key.signalTargets(pid), write: true }];
-  }
-
   private accessesOf(tr: Transition): Access[] {
     const t = this.threads.get(tr.tid)!;
     const P = t.pid;
     const w = (obj: ObjectKey): Access => ({ obj, write: true });
     const r = (obj: ObjectKey): Access => ({ obj, write: false });
     const parsed = parseId(tr.id)!;
-    if (parsed.kind === 'signal') {
-      const sig = parsed.sig;
-      const acc: Access[] = [r(key.sig(P)), ...(t.pendingSigs.includes(sig) ? [w(key.signalState(P, t.tid))] : this.sigKeys(P))];
-      const blockedOn = blockedMutex(t);
-      if (blockedOn) acc.push(w(key.futexQueue(P, blockedOn.name)));
-      if (!this.procs.get(P)!.handlers.get(sig)) acc.push(w(key.wholeProcess(P)));
-      return acc;
-    }
+    if (parsed.kind === 'signal') return deliveryAccesses(this, t, parsed.sig);
     if (parsed.kind === 'variant') return spuriousAccesses(t);
     const o = t.pending!;
     const model = modelOf(o);
     if (model) return model.accesses(this, t, o);
     switch (o.k) {
-      case 'sigaction':
-        return [w(key.sig(P))];
-      // SIGKILL ends the target process at once.
-      case 'kill': {
-        // ESRCH for a process that has exited reads its exit status's existence (its exit writes it).
-        const q = this.procs.get(o.pid);
-        if (q?.exited) return [r(key.exit(o.pid))];
-        return o.sig === 'SIGKILL' ? [w(key.wholeProcess(o.pid))] : this.sigKeys(o.pid);
-      }
-      case 'tkill': {
-        const u = this.threads.get(o.tid);
-        // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
-        // ordered both ways (the signal caught before the exit is another outcome).
-        if (!u || u.exited) return u ? [r(key.thread(u.pid, u.tid))] : [];
-        return o.sig === 'SIGKILL' ? [w(key.wholeProcess(u.pid))] : [w(key.signalState(u.pid, u.tid))];
-      }
-      case 'sleep':
-        return [];
       default:
         throw new Error(`no accesses for ${o.k}`);
     }
@@ -463,7 +420,7 @@ class World implements Run, Kernel {
     const t = this.threads.get(tr.tid)!;
     t.steps++;
     const parsed = parseId(tr.id)!;
-    if (parsed.kind === 'signal') this.deliver(t, parsed.sig);
+    if (parsed.kind === 'signal') deliver(this, t, parsed.sig);
     else if (parsed.kind === 'variant') spurious(this, t);
     else this.exec(t);
     const events = this.stepEvents;
@@ -484,33 +441,6 @@ class World implements Run, Kernel {
     return { accesses, events };
   }
 
-  // ---------------------------------------------------------------- signals
-
-  private deliver(t: Thread, sig: string): void {
-    const p = this.procs.get(t.pid)!;
-    const ti = t.pendingSigs.indexOf(sig);
-    if (ti >= 0) t.pendingSigs.splice(ti, 1);
-    else p.pendingSigs.splice(p.pendingSigs.indexOf(sig), 1);
-    const h = p.handlers.get(sig);
-    this.emit(t, { type: 'signal.deliver', sig });
-    if (!h) {
-      if (sig === 'SIGCHLD') return;
-      killProc(this, p, SIGNUM[sig] ?? 15, t);
-      return;
-    }
-    // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
-    if (t.phase === 'futex') dequeueFutex(this, p, t);
-    t.record.push({ sig, h });
-    this.pushHandler(t, sig, h);
-  }
-
-  private pushHandler(t: Thread, sig: string, h: HandlerFn): void {
-    const frame: Frame = { gen: h!(), sig, saved: { pending: t.pending, phase: t.phase }, libcDepth: 0 };
-    t.frames.push(frame);
-    t.pending = null;
-    this.drive(t, undefined);
-  }
-
   // ---------------------------------------------------------------- executing a step
 
   private exec(t: Thread): void {
@@ -522,49 +452,6 @@ class World implements Run, Kernel {
       return;
     }
     switch (o.k) {
-      case 'sigaction':
-        if (o.handler) p.handlers.set(o.sig, o.handler);
-        else p.handlers.delete(o.sig);
-        this.complete(t, 0);
-        return;
-      case 'kill': {
-        const q = this.procs.get(o.pid);
-        this.emit(t, { type: 'signal.send', sig: o.sig, target: o.pid, targetIsPid: true });
-        if (!q || q.exited) {
-          this.complete(t, -ESRCH);
-          return;
-        }
-        if (o.sig === 'SIGKILL') {
-          killProc(this, q, SIGNUM.SIGKILL!, t);
-          if (q !== p) this.complete(t, 0);
-          return;
-        }
-        q.pendingSigs.push(o.sig);
-        this.complete(t, 0);
-        return;
-      }
-      case 'tkill': {
-        const u = this.threads.get(o.tid);
-        this.emit(t, { type: 'signal.send', sig: o.sig, target: o.tid, targetIsPid: false });
-        if (!u || u.exited || u.pid !== t.pid) {
-          this.complete(t, ESRCH);
-          return;
-        }
-        if (o.sig === 'SIGKILL') {
-          killProc(this, p, SIGNUM.SIGKILL!, t);
-          return;
-        }
-        u.pendingSigs.push(o.sig);
-        this.complete(t, 0);
-        return;
-      }
-      case 'sleep': {
-        const until = t.clock + Math.max(0, o.ns);
-        this.emit(t, { type: 'time.sleep', ns: o.ns, until });
-        t.clock = until;
-        this.complete(t, 0);
-        return;
-      }
     }
   }
 

@@ -11,7 +11,9 @@ import { libcOps } from './libc.ts';
 import { mutexOps } from './mutex.ts';
 import { processOps } from './process.ts';
 import { semOps } from './sem.ts';
+import { signalOps } from './signal.ts';
 import { threadOps } from './thread.ts';
+import { timeOps } from './time.ts';
 
 type Table = { [K in OpKind]: OpModel<OpOf<K>> };
 
@@ -25,7 +27,9 @@ const OPS: Partial<Table> = {
   ...forkOps,
   ...execOps,
   ...fdOps,
+  ...signalOps,
   ...libcOps,
+  ...timeOps,
 };
 
 /** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */

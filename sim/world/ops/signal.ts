@@ -1,0 +1,131 @@
+// Signals: sigaction, kill and pthread_kill, and the delivery of a pending signal ("TID!SIG"), which
+// runs the handler on the target thread at a step boundary (also in a futex wait, which it
+// interrupts) or ends the process when there is none.
+import type { Access } from '../../types.ts';
+import type { HandlerFn } from '../../api/ops.ts';
+import { ESRCH, SIGNUM } from '../../api/posix.ts';
+import { key } from '../../access.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Models } from '../op-model.ts';
+import { reads, writes } from '../op-model.ts';
+import type { Frame, Proc, Thread } from '../state.ts';
+import { blockedMutex, dequeueFutex } from './mutex.ts';
+import { killProc } from './process.ts';
+
+/**
+ * Keys of the signal state of the threads a signal sent to process `pid` may go to, and of the set of
+ * those threads: a thread created or ended changes which threads may take it, so those steps read the
+ * set ("PID:sigtargets") and do not commute with a process-directed signal sent or delivered.
+ */
+function sigKeys(k: Kernel, pid: number): Access[] {
+  const p = k.proc(pid);
+  if (!p) return [];
+  return [...p.threads.map((tid) => writes(key.signalState(pid, tid))), writes(key.signalTargets(pid))];
+}
+
+/** The signals that may be delivered to `t` now: pending for it or its process, and not being handled. */
+export function deliverable(t: Thread, p: Proc): string[] {
+  if (t.pendingSigs.length === 0 && p.pendingSigs.length === 0) return [];
+  const running = new Set(t.frames.filter((f) => f.sig !== undefined).map((f) => f.sig));
+  const out: string[] = [];
+  for (const s of [...t.pendingSigs, ...p.pendingSigs]) if (!running.has(s) && !out.includes(s)) out.push(s);
+  return out;
+}
+
+/** What delivering `sig` to `t` touches: its handler table, the pending state it takes the signal from, and more if it kills. */
+export function deliveryAccesses(k: Kernel, t: Thread, sig: string): Access[] {
+  const P = t.pid;
+  const acc: Access[] = [reads(key.sig(P)), ...(t.pendingSigs.includes(sig) ? [writes(key.signalState(P, t.tid))] : sigKeys(k, P))];
+  const blockedOn = blockedMutex(t);
+  if (blockedOn) acc.push(writes(key.futexQueue(P, blockedOn.name)));
+  if (!k.procOf(t).handlers.get(sig)) acc.push(writes(key.wholeProcess(P)));
+  return acc;
+}
+
+/** Delivers `sig` to `t`: runs its handler in a new frame, or ends the process (SIGCHLD is ignored). */
+export function deliver(k: Kernel, t: Thread, sig: string): void {
+  const p = k.procOf(t);
+  const ti = t.pendingSigs.indexOf(sig);
+  if (ti >= 0) t.pendingSigs.splice(ti, 1);
+  else p.pendingSigs.splice(p.pendingSigs.indexOf(sig), 1);
+  const h = p.handlers.get(sig);
+  k.emit(t, { type: 'signal.deliver', sig });
+  if (!h) {
+    if (sig === 'SIGCHLD') return;
+    killProc(k, p, SIGNUM[sig] ?? 15, t);
+    return;
+  }
+  // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
+  if (t.phase === 'futex') dequeueFutex(k, p, t);
+  t.record.push({ sig, h });
+  pushHandler(k, t, sig, h);
+}
+
+function pushHandler(k: Kernel, t: Thread, sig: string, h: HandlerFn): void {
+  const frame: Frame = { gen: h!(), sig, saved: { pending: t.pending, phase: t.phase }, libcDepth: 0 };
+  t.frames.push(frame);
+  t.pending = null;
+  k.drive(t, undefined);
+}
+
+export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
+  sigaction: {
+    accesses: (_k, t) => [writes(key.sig(t.pid))],
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      if (o.handler) p.handlers.set(o.sig, o.handler);
+      else p.handlers.delete(o.sig);
+      k.complete(t, 0);
+    },
+    describe: (o) => `sigaction(${o.sig})`,
+  },
+  kill: {
+    accesses(k, _t, o) {
+      // ESRCH for a process that has exited reads its exit status's existence (its exit writes it).
+      const q = k.proc(o.pid);
+      if (q?.exited) return [reads(key.exit(o.pid))];
+      // SIGKILL ends the target process at once.
+      return o.sig === 'SIGKILL' ? [writes(key.wholeProcess(o.pid))] : sigKeys(k, o.pid);
+    },
+    exec(k, t, o) {
+      const q = k.proc(o.pid);
+      k.emit(t, { type: 'signal.send', sig: o.sig, target: o.pid, targetIsPid: true });
+      if (!q || q.exited) {
+        k.complete(t, -ESRCH);
+        return;
+      }
+      if (o.sig === 'SIGKILL') {
+        killProc(k, q, SIGNUM.SIGKILL!, t);
+        if (q !== k.procOf(t)) k.complete(t, 0);
+        return;
+      }
+      q.pendingSigs.push(o.sig);
+      k.complete(t, 0);
+    },
+    describe: (o) => `kill(${o.pid}, ${o.sig})`,
+  },
+  tkill: {
+    accesses(k, _t, o) {
+      const u = k.thread(o.tid);
+      // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
+      // ordered both ways (the signal caught before the exit is another outcome).
+      if (!u || u.exited) return u ? [reads(key.thread(u.pid, u.tid))] : [];
+      return o.sig === 'SIGKILL' ? [writes(key.wholeProcess(u.pid))] : [writes(key.signalState(u.pid, u.tid))];
+    },
+    exec(k, t, o) {
+      const u = k.thread(o.tid);
+      k.emit(t, { type: 'signal.send', sig: o.sig, target: o.tid, targetIsPid: false });
+      if (!u || u.exited || u.pid !== t.pid) {
+        k.complete(t, ESRCH);
+        return;
+      }
+      if (o.sig === 'SIGKILL') {
+        killProc(k, k.procOf(t), SIGNUM.SIGKILL!, t);
+        return;
+      }
+      u.pendingSigs.push(o.sig);
+      k.complete(t, 0);
+    },
+    describe: (o) => `pthread_kill(${o.tid}, ${o.sig})`,
+  },
+};
