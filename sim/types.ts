@@ -1,6 +1,6 @@
 // Public types of the simulator: program options, exploration options, reports and findings,
 // and the Run contract between the world (sim/world) and the strategies (sim/explore).
-import type { TraceEvent } from './events.ts';
+import type { LockRef, TraceEvent } from './events.ts';
 import type { ObjectKey } from './access.ts';
 import type { TransitionId } from './transition.ts';
 
@@ -187,7 +187,7 @@ export interface Run {
   /** The whole trace so far. */
   trace(): TraceEvent[];
   /** The current state, for views (threads, locks, fds, time). */
-  snapshot(): unknown;
+  snapshot(): WorldSnapshot;
   /**
    * Optional: the threads that have a next operation but cannot take it now (waiting on a semaphore,
    * a join, a waitpid...), with the accesses that operation would make. Partial-order reduction
@@ -202,4 +202,19 @@ export interface Run {
 export interface BlockedStep {
   transition: Transition;
   accesses: Access[];
+}
+
+/** What Run.snapshot() returns: the state after the latest step, as plain data for the state table. */
+export interface WorldSnapshot {
+  step: number;
+  processes: {
+    pid: number;
+    ppid: number;
+    exited: boolean;
+    status: number;
+    threads: { tid: number; state: 'runnable' | 'blocked' | 'exited'; next: string | null; clock: number }[];
+    locks: (LockRef & { word: number; owner: number; count: number; waiters: number[] })[];
+    cells: { name: string; value: unknown }[];
+    fds: { fd: number; path: string; ofd: number; cloexec: boolean; clofork: boolean; owner: number | null }[];
+  }[];
 }

@@ -8,7 +8,6 @@ import {
   type HandlerFn,
   type MutexHandle,
   type MutexType,
-  type Op,
   type SemHandle,
   type ThreadFn,
 } from './ops.ts';

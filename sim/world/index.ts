@@ -1,2 +1,3 @@
 // The world's public face: createRun and the snapshot type.
-export { createRun, type RunOptions, type WorldSnapshot } from './run.ts';
+export { createRun, type RunOptions } from './world.ts';
+export type { WorldSnapshot } from '../types.ts';

@@ -1,6 +1,6 @@
-// Names the world shows: stable fake addresses for locks, lock references for events, ops in words.
+// Names the world shows: stable fake addresses for locks, lock references for events. (Each op
+// describes itself in words: its model's describe, in ops/.)
 import type { LockRef } from '../events.ts';
-import type { StepOp } from '../api/ops.ts';
 import type { MutexObj } from './state.ts';
 
 /** A stable address for an object name, shaped like x86-64 user addresses (heap data vs libc data). */
@@ -16,20 +16,4 @@ export function addrOf(name: string, internal: boolean): number {
 
 export function lockRefOf(m: MutexObj): LockRef {
   return { addr: m.addr, name: m.name, kind: m.type };
-}
-
-/** The pending operation in words, for state tables and explanations. */
-export function describeOp(o: StepOp): string {
-  switch (o.k) {
-    case 'sigaction':
-      return `sigaction(${o.sig})`;
-    case 'kill':
-      return `kill(${o.pid}, ${o.sig})`;
-    case 'tkill':
-      return `pthread_kill(${o.tid}, ${o.sig})`;
-    case 'sleep':
-      return `nanosleep(${o.ns})`;
-    default:
-      return o.k;
-  }
 }

@@ -193,7 +193,21 @@ export function createFakeRun(program: FakeProgram): Run {
       return JSON.stringify({ procs, ts, found: found.map((f) => f.kind) });
     },
     trace: () => [...trace],
-    snapshot: () => ({ threads, processes }),
+    snapshot: () => ({
+      step: steps,
+      processes: [...processes.values()].map((p) => ({
+        pid: p.pid,
+        ppid: 0,
+        exited: false,
+        status: 0,
+        threads: threads
+          .filter((t) => t.pid === p.pid)
+          .map((t) => ({ tid: t.tid, state: t.pc >= t.ops.length ? 'exited' : runnable(t) ? 'runnable' : 'blocked', next: t.ops[t.pc]?.op ?? null, clock: 0 })),
+        locks: [...p.owners].map(([name, owner]) => ({ addr: 0, name, kind: 'normal', word: 1, owner, count: 1, waiters: [] })),
+        cells: [...p.cells].map(([name, value]) => ({ name, value })),
+        fds: [],
+      })),
+    }),
   };
   return run;
 }

@@ -11,6 +11,25 @@ import { doUnlock, heldByLiveOther, lockAccesses, lockAccessesWhileBlocked, lock
 
 type CondWait = Extract<StepOp, { k: 'cond_wait' }>;
 
+/**
+ * Spurious wake-ups a thread may be given per execution. POSIX allows them (pthread_cond_wait: "spurious
+ * wakeups from the pthread_cond_timedwait() or pthread_cond_wait() functions may occur") but not
+ * infinitely many; glibc's __pthread_cond_wait_common (nptl/pthread_cond_wait.c) sleeps in futex_wait
+ * on __g_signals until a signal or broadcast makes one available, so a waiter nobody signals is stuck.
+ * The explorer tries the wake-up as a choice the waiting thread makes when it calls pthread_cond_wait
+ * ("TID~spurious": it releases the mutex and comes back without being signalled, re-taking the mutex
+ * in a later step, as late as any schedule likes). That keeps the choice local to the thread, as
+ * partial-order reduction needs, and once a thread sleeps in the wait, only a signal wakes it.
+ * One per thread lets the explorer try a wait that returns with its predicate false and keeps a
+ * predicate loop finite.
+ */
+export const SPURIOUS_PER_THREAD = 1;
+
+/** The thread may take "TID~spurious" now: it is about to call pthread_cond_wait and has one left. */
+export function spuriousAvailable(t: Thread): boolean {
+  return t.pending?.k === 'cond_wait' && t.phase === 'run' && t.spuriousLeft > 0;
+}
+
 /** A spurious wake-up releases the mutex, like the wait it replaces. */
 export function spuriousAccesses(t: Thread): Access[] {
   const o = t.pending as CondWait;

@@ -1,5 +1,6 @@
 // The table of op models, one per kind of step: the world asks it for every step's accesses, effects,
-// blocking rule, words and stuck sentence. (Partial while the families move out of run.ts.)
+// blocking rule, words and stuck sentence. Its type lists every StepOp kind, so an op without a model
+// does not compile.
 import type { StepOp } from '../../api/ops.ts';
 import type { OpKind, OpModel, OpOf } from '../op-model.ts';
 import { cellOps } from './cell.ts';
@@ -17,7 +18,7 @@ import { timeOps } from './time.ts';
 
 type Table = { [K in OpKind]: OpModel<OpOf<K>> };
 
-const OPS: Partial<Table> = {
+const OPS: Table = {
   ...mutexOps,
   ...condOps,
   ...semOps,
@@ -33,6 +34,6 @@ const OPS: Partial<Table> = {
 };
 
 /** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */
-export function modelOf(o: StepOp): OpModel<StepOp> | undefined {
-  return OPS[o.k] as OpModel<StepOp> | undefined;
+export function modelOf(o: StepOp): OpModel<StepOp> {
+  return OPS[o.k] as OpModel<StepOp>;
 }

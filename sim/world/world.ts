@@ -1,61 +1,23 @@
-// The world: one execution of a program, driven one transition at a time (the Run contract).
-// Threads are generators; fork builds the child's thread by replaying the forking thread's results.
-// The world never chooses: every source of nondeterminism is a transition the caller picks.
-import type { Access, BlockedStep, Finding, Program, Run, StepResult, StuckThread, Transition, LibcModel } from '../types.ts';
-import type { LockRef, TraceEvent } from '../events.ts';
-import {
-  AssertionFailure,
-  INSTANT_OPS,
-  type HandlerFn,
-  type InstantOp,
-  type MutexHandle,
-  type Op,
-  type StepOp,
-  type ThreadFn,
-} from '../api/ops.ts';
-import {
-  EAGAIN,
-  EBADF,
-  EBUSY,
-  ECHILD,
-  EDEADLK,
-  EINVAL,
-  EPERM,
-  ESRCH,
-  F_GETFD,
-  F_SETFD,
-  FD_CLOEXEC,
-  FD_CLOFORK,
-  O_CLOEXEC,
-  O_CLOFORK,
-  SIGNUM,
-} from '../api/posix.ts';
+// The world's core: one execution of a program, driven one transition at a time (the Run contract).
+// Threads are generators; every step's accesses, effects and blocking rule come from its op model
+// (ops/), and the world implements the Kernel those models work through. The world never chooses:
+// every source of nondeterminism is a transition the caller picks.
+import type { Access, BlockedStep, Finding, LibcModel, Program, Run, StepResult, StuckThread, Transition, WorldSnapshot } from '../types.ts';
+import type { TraceEvent } from '../events.ts';
+import { AssertionFailure, INSTANT_OPS, type InstantOp, type MutexHandle, type Op, type StepOp, type ThreadFn } from '../api/ops.ts';
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
-import type { CondObj, FdEntry, Frame, MemObj, MutexObj, Proc, Rec, Thread } from './state.ts';
-import { addrOf, describeOp, lockRefOf } from './naming.ts';
-import { isLock, key, type ObjectKey } from '../access.ts';
-import { cloneValue, NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
+import { key } from '../access.ts';
+import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
+import type { FdEntry, MemObj, MutexObj, Proc, Thread } from './state.ts';
+import { memObj } from './memory.ts';
+import { NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
 import { modelOf } from './ops/index.ts';
-import { spurious, spuriousAccesses } from './ops/cond.ts';
-import { finishProc, killProc } from './ops/process.ts';
+import { SPURIOUS_PER_THREAD, spurious, spuriousAccesses, spuriousAvailable } from './ops/cond.ts';
 import { instant } from './ops/libc.ts';
 import { deliver, deliverable, deliveryAccesses } from './ops/signal.ts';
-import { blockedMutex, dequeueFutex } from './ops/mutex.ts';
-import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
+import { deadlockOf } from './deadlock.ts';
+import { snapshotOf } from './snapshot.ts';
 
-/**
- * Spurious wake-ups a thread may be given per execution. POSIX allows them (pthread_cond_wait: "spurious
- * wakeups from the pthread_cond_timedwait() or pthread_cond_wait() functions may occur") but not
- * infinitely many; glibc's __pthread_cond_wait_common (nptl/pthread_cond_wait.c) sleeps in futex_wait
- * on __g_signals until a signal or broadcast makes one available, so a waiter nobody signals is stuck.
- * The explorer tries the wake-up as a choice the waiting thread makes when it calls pthread_cond_wait
- * ("TID~spurious": it releases the mutex and comes back without being signalled, re-taking the mutex
- * in a later step, as late as any schedule likes). That keeps the choice local to the thread, as
- * partial-order reduction needs, and once a thread sleeps in the wait, only a signal wakes it.
- * One per thread lets the explorer try a wait that returns with its predicate false and keeps a
- * predicate loop finite.
- */
-const SPURIOUS_PER_THREAD = 1;
 /** Steps looked back on to name the thread that loops when an execution hits maxSteps. */
 const LOOP_WINDOW = 512;
 
@@ -227,30 +189,7 @@ class World implements Run, Kernel {
   // ---------------------------------------------------------------- memory
 
   mem(p: Proc, h: { handle: string; name: string }): MemObj {
-    const key = `${h.handle}:${h.name}`;
-    let o = p.mem.get(key);
-    if (o) return o;
-    const anyH = h as MutexHandle & { initial?: unknown };
-    switch (h.handle) {
-      case 'mutex': {
-        const m = anyH as MutexHandle;
-        o = { kind: 'mutex', name: m.name, type: m.type, internal: !!m.internal, addr: addrOf(m.name, !!m.internal), word: 0, owner: 0, count: 0, waiters: [] };
-        break;
-      }
-      case 'cell':
-        o = { kind: 'cell', name: h.name, value: cloneValue(anyH.initial) };
-        break;
-      case 'sem':
-        o = { kind: 'sem', name: h.name, value: Number(anyH.initial ?? 0) };
-        break;
-      case 'cond':
-        o = { kind: 'cond', name: h.name, waiters: [] };
-        break;
-      default:
-        throw new Error(`not a simulated object: ${JSON.stringify(h)}`);
-    }
-    p.mem.set(key, o);
-    return o;
+    return memObj(p, h);
   }
 
   mutexObj(p: Proc, m: MutexHandle): MutexObj {
@@ -343,9 +282,9 @@ class World implements Run, Kernel {
         // A pending signal is delivered before the thread's next step, as Linux does on the way back to
         // user mode: when it arrives is decided by when it was sent, a race between two threads.
         const sigs = deliverable(t, p);
-        if (sigs.length === 0 && this.canRun(t, p)) {
+        if (sigs.length === 0 && this.canRun(t)) {
           out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
-          if (t.pending.k === 'cond_wait' && t.phase === 'run' && t.spuriousLeft > 0) out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
+          if (spuriousAvailable(t)) out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
         }
         for (const sig of sigs) out.push({ id: signalId(t.tid, sig), tid: t.tid, pid: t.pid });
       }
@@ -355,60 +294,46 @@ class World implements Run, Kernel {
     return out;
   }
 
-  /** Threads whose next operation waits for another thread (join, waitpid, sem_wait at 0), with its accesses. */
+  /** Threads whose next operation waits for another thread (join, waitpid, sem_wait at 0, a lock in 'blocking' mode), with its accesses. */
   blocked(): BlockedStep[] {
     const out: BlockedStep[] = [];
     if (this.failed) return out;
     for (const t of this.threadOrder) {
       if (t.exited || t.pending === null || (t.phase !== 'run' && t.phase !== 'relock')) continue;
       const o = t.pending;
-      const k = o.k;
       const model = modelOf(o);
-      if (!model?.canRun) continue;
-      const p = this.procs.get(t.pid)!;
-      if (this.canRun(t, p)) continue;
+      // Only an op with a blocking rule waits for another thread.
+      if (!model.canRun || this.canRun(t)) continue;
       const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
-      let accesses: Access[];
-      if (model?.blockedAccesses) accesses = [...model.blockedAccesses(this, t, o), { obj: key.signalState(t.pid, t.tid), write: false }];
-      else accesses = this.peek(transition);
+      const accesses = model.blockedAccesses ? [...model.blockedAccesses(this, t, o), this.signalRead(t)] : this.peek(transition);
       out.push({ transition, accesses });
     }
     return out;
   }
 
-  private canRun(t: Thread, p: Proc): boolean {
+  private canRun(t: Thread): boolean {
     const o = t.pending!;
     if (t.phase === 'futex' || t.phase === 'cond') return false;
-    const model = modelOf(o);
-    if (model) return model.canRun?.(this, t, o) ?? true;
-    switch (o.k) {
-      default:
-        return true;
-    }
+    return modelOf(o).canRun?.(this, t, o) ?? true;
   }
 
   peek(tr: Transition): Access[] {
     const acc = this.accessesOf(tr);
     // Every step reads its thread's pending signals (a signal sent before it is delivered first).
-    if (parseId(tr.id)?.kind !== 'signal') acc.push({ obj: key.signalState(tr.pid, tr.tid), write: false });
+    if (parseId(tr.id)?.kind !== 'signal') acc.push(this.signalRead(tr));
     return acc;
+  }
+
+  private signalRead(t: { pid: number; tid: number }): Access {
+    return { obj: key.signalState(t.pid, t.tid), write: false };
   }
 
   private accessesOf(tr: Transition): Access[] {
     const t = this.threads.get(tr.tid)!;
-    const P = t.pid;
-    const w = (obj: ObjectKey): Access => ({ obj, write: true });
-    const r = (obj: ObjectKey): Access => ({ obj, write: false });
     const parsed = parseId(tr.id)!;
     if (parsed.kind === 'signal') return deliveryAccesses(this, t, parsed.sig);
     if (parsed.kind === 'variant') return spuriousAccesses(t);
-    const o = t.pending!;
-    const model = modelOf(o);
-    if (model) return model.accesses(this, t, o);
-    switch (o.k) {
-      default:
-        throw new Error(`no accesses for ${o.k}`);
-    }
+    return modelOf(t.pending!).accesses(this, t, t.pending!);
   }
 
   step(id: string): StepResult {
@@ -422,7 +347,7 @@ class World implements Run, Kernel {
     const parsed = parseId(tr.id)!;
     if (parsed.kind === 'signal') deliver(this, t, parsed.sig);
     else if (parsed.kind === 'variant') spurious(this, t);
-    else this.exec(t);
+    else modelOf(t.pending!).exec(this, t, t.pending!);
     const events = this.stepEvents;
     this.stepNo++;
     this.recent[this.stepNo % LOOP_WINDOW] = t.tid;
@@ -441,103 +366,14 @@ class World implements Run, Kernel {
     return { accesses, events };
   }
 
-  // ---------------------------------------------------------------- executing a step
-
-  private exec(t: Thread): void {
-    const p = this.procs.get(t.pid)!;
-    const o = t.pending!;
-    const model = modelOf(o);
-    if (model) {
-      model.exec(this, t, o);
-      return;
-    }
-    switch (o.k) {
-    }
-  }
-
   // ---------------------------------------------------------------- the end of a run
 
   private finalize(): void {
     if (this.finalized) return;
     this.finalized = true;
-    const hung = [...this.procs.values()].filter((p) => !p.exited);
-    if (hung.length === 0 || this.failed) return;
-    const stuck: StuckThread[] = [];
-    for (const t of this.threadOrder) {
-      if (t.exited || !t.pending) continue;
-      stuck.push(this.explainStuck(t));
-      modelOf(t.pending)?.unfinished?.(this, t, t.pending);
-    }
-    const lead = this.leadSentence(stuck);
-    const procs = hung.map((p) => p.pid).join(', ');
-    this.addFinding(
-      'deadlock',
-      `Deadlock: no thread can make progress and process${hung.length > 1 ? 'es' : ''} ${procs} never exit${hung.length > 1 ? '' : 's'}.${lead ? ' ' + lead : ''}`,
-      stuck,
-    );
-  }
-
-  /**
-   * What the deadlock message leads with: a cycle of threads each waiting for a lock the next one
-   * holds; else a lock left behind by fork; else the wait that matters (a lock, a condition variable,
-   * a semaphore) before the waits that only wait for other threads (pthread_join, waitpid).
-   */
-  private leadSentence(stuck: StuckThread[]): string | undefined {
-    const byTid = new Map(stuck.map((s) => [s.tid, s]));
-    for (const start of stuck) {
-      const path: StuckThread[] = [];
-      let cur: StuckThread | undefined = start;
-      while (cur && cur.waitsFor.kind === 'mutex' && cur.holder !== undefined && cur.holder !== cur.tid && !path.includes(cur)) {
-        path.push(cur);
-        const next = byTid.get(cur.holder);
-        if (next && next.pid !== cur.pid) break;
-        cur = next;
-      }
-      if (cur && path.length > 1 && cur === path[0]) {
-        // Each thread in the cycle holds the lock the one before it waits for.
-        const parts = path.map((s, i) => {
-          const prev = path[(i + path.length - 1) % path.length]!;
-          return `thread ${s.tid} holds ${prev.waitsFor.name} and waits for ${s.waitsFor.name}`;
-        });
-        return `Threads ${path.map((s) => s.tid).join(' and ')} of process ${start.pid} wait for each other (the locks are taken in opposite orders): ${parts.join('; ')}.`;
-      }
-    }
-    const rank = (s: StuckThread): number => {
-      if (s.holderLeftBehindByFork) return 0;
-      switch (s.waitsFor.kind) {
-        case 'mutex':
-          return s.holder === undefined || !byTid.has(s.holder) ? 1 : 2;
-        case 'cond':
-        case 'sem':
-          return 3;
-        case 'join':
-          return 6;
-        case 'waitpid':
-          return 7;
-        default:
-          return 4;
-      }
-    };
-    let best: StuckThread | undefined;
-    for (const s of stuck) if (!best || rank(s) < rank(best)) best = s;
-    return best?.sentence;
-  }
-
-  private explainStuck(t: Thread): StuckThread {
-    const p = this.procs.get(t.pid)!;
-    const o = t.pending!;
-    const who = `Thread ${t.tid} of process ${t.pid}`;
-    const base = { pid: t.pid, tid: t.tid };
-    const model = modelOf(o);
-    if (model?.stuck) return model.stuck(this, t, o);
-    switch (o.k) {
-      default:
-        return { ...base, waitsFor: { kind: o.k }, sentence: `${who} cannot continue (${this.describe(o)}).` };
-    }
-  }
-
-  private describe(o: StepOp): string {
-    return modelOf(o)?.describe(o) ?? describeOp(o);
+    if (this.failed) return;
+    const deadlock = deadlockOf(this, this.procs.values(), this.threadOrder);
+    if (deadlock) this.addFinding('deadlock', deadlock.message, deadlock.stuck);
   }
 
   findings(): Omit<Finding, 'schedule'>[] {
@@ -561,46 +397,14 @@ class World implements Run, Kernel {
   }
 
   snapshot(): WorldSnapshot {
-    return {
+    return snapshotOf({
       step: this.stepNo,
-      processes: [...this.procs.values()].map((p) => ({
-        pid: p.pid,
-        ppid: p.ppid,
-        exited: p.exited,
-        status: p.status,
-        threads: this.threadOrder
-          .filter((t) => t.pid === p.pid)
-          .map((t) => ({
-            tid: t.tid,
-            state: t.exited ? 'exited' : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !this.canRun(t, p)) ? 'blocked' : 'runnable',
-            next: t.pending ? this.describe(t.pending) + (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '') : null,
-            clock: t.clock,
-          })),
-        locks: [...p.mem.values()]
-          .filter((o): o is MutexObj => o.kind === 'mutex')
-          .map((m) => ({ ...lockRefOf(m), word: m.word, owner: m.owner, count: m.count, waiters: m.waiters.slice() })),
-        cells: [...p.mem.values()].filter((o) => o.kind === 'cell').map((o) => ({ name: o.name, value: (o as { value: unknown }).value })),
-        fds: [...p.fds.entries()]
-          .sort((a, b) => a[0] - b[0])
-          .map(([fd, e]) => ({ fd, path: e.ofd.path, ofd: e.ofd.id, cloexec: e.cloexec, clofork: e.clofork, owner: e.owner ?? null })),
-      })),
-    };
+      procs: this.procs.values(),
+      threads: this.threadOrder,
+      canRun: (t) => this.canRun(t),
+      describe: (o) => modelOf(o).describe(o),
+    });
   }
-}
-
-/** What snapshot() returns: plain data for the state table. */
-export interface WorldSnapshot {
-  step: number;
-  processes: {
-    pid: number;
-    ppid: number;
-    exited: boolean;
-    status: number;
-    threads: { tid: number; state: 'runnable' | 'blocked' | 'exited'; next: string | null; clock: number }[];
-    locks: (LockRef & { word: number; owner: number; count: number; waiters: number[] })[];
-    cells: { name: string; value: unknown }[];
-    fds: { fd: number; path: string; ofd: number; cloexec: boolean; clofork: boolean; owner: number | null }[];
-  }[];
 }
 
 /** "file.ts:12:5" from an exception's stack, if it names a program file. */

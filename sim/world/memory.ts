@@ -1,0 +1,34 @@
+// Per-process memory: the objects reader code names by static handles (mutex('m'), cell('x'), ...),
+// each created in a process the first time that process uses it. Fork copies them (ops/fork.ts).
+import type { MutexHandle } from '../api/ops.ts';
+import { cloneValue } from './kernel.ts';
+import { addrOf } from './naming.ts';
+import type { MemObj, Proc } from './state.ts';
+
+/** The object handle `h` names in process `p`, created from the handle on first use. */
+export function memObj(p: Proc, h: { handle: string; name: string }): MemObj {
+  const key = `${h.handle}:${h.name}`;
+  let o = p.mem.get(key);
+  if (o) return o;
+  const anyH = h as MutexHandle & { initial?: unknown };
+  switch (h.handle) {
+    case 'mutex': {
+      const m = anyH as MutexHandle;
+      o = { kind: 'mutex', name: m.name, type: m.type, internal: !!m.internal, addr: addrOf(m.name, !!m.internal), word: 0, owner: 0, count: 0, waiters: [] };
+      break;
+    }
+    case 'cell':
+      o = { kind: 'cell', name: h.name, value: cloneValue(anyH.initial) };
+      break;
+    case 'sem':
+      o = { kind: 'sem', name: h.name, value: Number(anyH.initial ?? 0) };
+      break;
+    case 'cond':
+      o = { kind: 'cond', name: h.name, waiters: [] };
+      break;
+    default:
+      throw new Error(`not a simulated object: ${JSON.stringify(h)}`);
+  }
+  p.mem.set(key, o);
+  return o;
+}
