@@ -157,6 +157,8 @@ try {
   for (const [name, code] of Object.entries(ATTACKS)) {
     const { context: c, page: p } = await fresh();
     await setCode(p, code);
+    // Measure the attack, not the compiler's start: wait until it is ready for the edit.
+    await p.waitForFunction((sel) => /compiler is ready/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), ISLAND, { timeout: 60_000 }).catch(() => undefined);
     const measure = () =>
       p.evaluate(
         () =>

@@ -7,6 +7,8 @@ const load = () => (controller ??= import('./controller.ts'));
 
 const EDIT_PREFIX = 'forklore:v1:edit:';
 const SOLVED_PREFIX = 'forklore:v1:solved:';
+/** A version kept from a conflict (storage.ts): it is offered back on load, so the controller loads. */
+const KEPT_PREFIX = 'forklore:v1:kept:';
 
 function storageGet(key: string): string | null {
   try {
@@ -45,7 +47,7 @@ class FlPlayground extends HTMLElement {
       this.dataset.solved = 'true';
     }
     const panes = this.querySelectorAll<HTMLElement>('[data-pane]');
-    const edited = [...panes].some((p) => p.tagName === 'SECTION' && storageGet(EDIT_PREFIX + (p.dataset.name || 'blank')));
+    const edited = [...panes].some((p) => p.tagName === 'SECTION' && (storageGet(EDIT_PREFIX + (p.dataset.name || 'blank')) || storageGet(KEPT_PREFIX + (p.dataset.name || 'blank'))));
     if (edited || /^#(?:pg|share)=/.test(location.hash)) void load().then((c) => c.restore(this, location.hash));
   }
 }

@@ -297,6 +297,7 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
   const p = request(
     { type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>,
     {
+      siteCode: code === pane.compiledOriginal,
       onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
       onBlocked: (w) => {
         isl.blocked.push(w);
@@ -484,7 +485,7 @@ async function schedStep(isl: Island): Promise<void> {
   let reply: Reply;
   try {
     owner = isl;
-    const p = request({ type: 'sched', code, name: pane.name || 'program', path: s.path });
+    const p = request({ type: 'sched', code, name: pane.name || 'program', path: s.path }, { siteCode: code === pane.compiledOriginal });
     isl.cancel = p.cancel;
     reply = await p.promise;
   } catch (e) {

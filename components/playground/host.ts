@@ -171,7 +171,13 @@ function arm() {
 /** Send a request; an earlier request still running is stopped (the newest wins). */
 export function request(
   msg: Unsent,
-  opts: { onProgress?: (p: Progress) => void; onBlocked?: (what: string) => void; limitMs?: number } = {},
+  opts: {
+    onProgress?: (p: Progress) => void;
+    onBlocked?: (what: string) => void;
+    limitMs?: number;
+    /** The code is the site's own build output (an unedited example): its worker may serve the next request. */
+    siteCode?: boolean;
+  } = {},
 ): Pending {
   const id = nextId++;
   latest = id;
@@ -195,7 +201,7 @@ export function request(
       active = { id, resolve, reject, onProgress: opts.onProgress, onBlocked: opts.onBlocked, timer: null, deadline: Date.now() + (opts.limitMs ?? LIMITS.requestMs) };
       arm();
       const message: WorkerRequest = { ...msg, id };
-      send({ type: 'post', message });
+      send({ type: 'post', message, siteCode: opts.siteCode === true });
     }, reject);
   });
   return { promise, cancel: () => cancel() };

@@ -82,7 +82,7 @@ export interface FrameHello {
 }
 
 /** From the page to the sandbox frame, on the MessagePort handed over at boot. */
-export type FrameRequest = { type: 'post'; message: WorkerRequest } | { type: 'stop' };
+export type FrameRequest = { type: 'post'; message: WorkerRequest; siteCode: boolean } | { type: 'stop' };
 
 /**
  * From the frame to the page, on that port: JSON text of a WorkerResponse (the checker's, relayed as it

@@ -21,6 +21,7 @@ interface FrameLimits {
 function bootstrap(token: string, limits: FrameLimits) {
   interface Job {
     id: number;
+    siteCode: boolean;
     worker: Worker;
     answered: boolean;
     notices: number;
@@ -38,13 +39,16 @@ function bootstrap(token: string, limits: FrameLimits) {
     clearTimeout(current.timer);
     current = null;
   };
-  const start = (request: { id: number }) => {
+  // A worker that has run only the site's own examples (compiled at build time) is still clean and
+  // may serve the next request; one that ran a reader's program is terminated once it has answered.
+  const start = (request: { id: number }, siteCode: boolean) => {
     stop();
     const worker = spare ?? fresh();
+    spare = null;
     // The next request's worker loads now and runs no reader code until it gets that request.
-    spare = fresh();
+    if (!siteCode) spare = fresh();
     const channel = new MessageChannel();
-    const job: Job = { id: request.id, worker, answered: false, notices: 0, timer: undefined };
+    const job: Job = { id: request.id, siteCode, worker, answered: false, notices: 0, timer: undefined };
     current = job;
     channel.port1.onmessage = (e) => {
       const m: unknown = e.data;
@@ -57,7 +61,11 @@ function bootstrap(token: string, limits: FrameLimits) {
         // Answered: a few late refusal notices may follow (a blocked fetch is reported a moment
         // later); then the worker and whatever the program left running in it are gone.
         job.answered = true;
-        job.timer = setTimeout(() => current === job && stop(), limits.noticeGraceMs);
+        if (job.siteCode && !spare) {
+          channel.port1.onmessage = null;
+          current = null;
+          spare = job.worker;
+        } else job.timer = setTimeout(() => current === job && stop(), limits.noticeGraceMs);
       }
     };
     // What reader code posts on the worker's own channel goes nowhere.
@@ -73,7 +81,7 @@ function bootstrap(token: string, limits: FrameLimits) {
         stop();
       }, limits.noticeGraceMs);
     };
-    worker.postMessage({ request }, [channel.port2]);
+    worker.postMessage({ request, siteCode }, [channel.port2]);
   };
   const onBoot = (e: MessageEvent) => {
     const m: unknown = e.data;
@@ -87,8 +95,8 @@ function bootstrap(token: string, limits: FrameLimits) {
     page.onmessage = (ev) => {
       const r: unknown = ev.data;
       if (typeof r !== 'object' || r === null) return;
-      const { type: t, message } = r as { type?: unknown; message?: unknown };
-      if (t === 'post' && typeof message === 'object' && message !== null && typeof (message as { id?: unknown }).id === 'number') start(message as { id: number });
+      const { type: t, message, siteCode } = r as { type?: unknown; message?: unknown; siteCode?: unknown };
+      if (t === 'post' && typeof message === 'object' && message !== null && typeof (message as { id?: unknown }).id === 'number') start(message as { id: number }, siteCode === true);
       else if (t === 'stop') stop();
     };
     toPage(JSON.stringify({ type: 'ready' }));

@@ -204,10 +204,14 @@ function isRequest(x: unknown): x is WorkerRequest {
   return r.type === 'sched' && Array.isArray(r.path) && r.path.every((p) => typeof p === 'string');
 }
 
-// The frame's one message: the port to answer on and the request. Nothing else is listened to.
-function onRequest(e: MessageEvent<{ request?: unknown }>) {
-  self.removeEventListener('message', onRequest);
+// The frame's message: the port to answer on and the request. A worker that runs a reader's program
+// listens to nothing more (the frame terminates it after its answer); one that runs the site's own
+// example may be given the next request, with a new port.
+function onRequest(e: MessageEvent<{ request?: unknown; siteCode?: unknown }>) {
+  const siteCode = e.data?.siteCode === true;
+  if (!siteCode) self.removeEventListener('message', onRequest);
   port = e.ports[0] ?? null;
+  notices = 0;
   const req = e.data?.request;
   if (!isRequest(req)) return;
   current = req.id;

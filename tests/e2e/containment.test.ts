@@ -438,6 +438,13 @@ describe('no silent loss of the reader\'s work', () => {
     await page.click(`${EXERCISE} section[data-pane="0"] [data-action="reset"]`);
     await keptBox(page).waitFor({ timeout: 5000 });
     expect(await stored(page, KEPT)).toBe('// MY OWN EXERCISE WORK\n');
+    // Offered again on the next visit, and opened into the editor on request.
+    await page.goto(site.url('reference/'));
+    await page.goto(site.url(CHAPTER));
+    await keptBox(page).waitFor({ timeout: 10_000 });
+    await page.click(`${EXERCISE} [data-action="kept-open"]`);
+    await page.waitForFunction((sel) => /MY OWN EXERCISE WORK/.test(document.querySelector(`${sel} section[data-pane="0"] .cm-content`)?.textContent ?? ''), EXERCISE);
+    expect(await stored(page, KEY)).toBe('// MY OWN EXERCISE WORK\n');
     await page.context().close();
   });
 
