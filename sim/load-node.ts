@@ -1,5 +1,7 @@
 // Loads a program file in Node: bundles it with esbuild ('forklore' resolves to the program library),
-// imports the bundle and returns a Program, or the first syntax error with its position.
+// imports the bundle and returns a Program, or the first syntax error with its position. The program
+// runs in this process with its rights: for the project's own files only (tests, the bench). The
+// forklore command checks files in a sandbox instead (sim/node/check.ts).
 import { build, type Message } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -45,8 +45,16 @@ function hiddenIntrinsics(): unknown[] {
 
 /** Freezes the realm; returns how many objects it froze (for tests). */
 export function lockdown(global: object): number {
+  return harden([global, ...hiddenIntrinsics()]);
+}
+
+/**
+ * Freezes every object reachable from `roots` (through properties, accessors and prototypes): the
+ * realm's intrinsics, and the program library that the program and the simulator share.
+ */
+export function harden(roots: readonly unknown[]): number {
   const seen = new Set<object>();
-  const queue: unknown[] = [global, ...hiddenIntrinsics()];
+  const queue: unknown[] = [...roots];
   while (queue.length > 0) {
     const o = queue.pop();
     if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o)) continue;

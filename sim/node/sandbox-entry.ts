@@ -7,7 +7,7 @@ import * as api from '../api/index.ts';
 import { INSTANT_OPS } from '../api/ops.ts';
 import { explore, DEFAULTS } from '../explore/index.ts';
 import type { ExploreOptions, Program } from '../types.ts';
-import { lockdown } from './lockdown.ts';
+import { harden, lockdown } from './lockdown.ts';
 import { resolveModel, type Model } from './model.ts';
 
 declare const globalThis: Record<string, unknown>;
@@ -162,6 +162,9 @@ function run(): string {
 }
 
 lockdown(globalThis);
+// The library's objects (constants such as SIGNUM, the libc lock table, classes) are shared by the
+// program and the world: frozen too, so that a program cannot change what the world reads.
+harden([api, PROGRAM_API]);
 
 // Bundled as CommonJS; the host's wrapper returns this export as the script's completion value.
 export default Object.freeze({ load, run });
