@@ -66,7 +66,7 @@ interface FnInfo {
 }
 
 interface VarInfo {
-  kind: 'local' | 'global' | 'const' | 'enum';
+  kind: 'local' | 'global' | 'const' | 'enum' | 'constdata';
   name: string;
   type: CType;
   slot?: number;
@@ -426,15 +426,33 @@ export class Compiler {
       const init = d.type === 'init_declarator' ? field(d, 'value') : undefined;
       let type = r.type;
       if (type.k === 'array' && type.n === null && init) type = { ...type, n: initCount(init) };
-      if (isConst && isScalar(type) && init) {
-        const v = this.constant(init);
-        this.globals.set(r.name, { kind: 'const', name: r.name, type, value: conv(type, v) });
+      const cv = isConst && init ? this.constData(r.name, type, init) : null;
+      if (cv) {
+        this.globals.set(r.name, cv);
         continue;
       }
       const v: VarInfo = { kind: 'global', name: r.name, type, base: r.name };
       this.globals.set(r.name, v);
       this.staticInit(r.name, type, init, d);
     }
+  }
+
+  /**
+   * A const object with an initializer (not a pointer to const) is never written: reading it is not a
+   * step. Scalars become constants; arrays and structs become read-only data.
+   */
+  private constData(name: string, t: CType, init: PNode): VarInfo | null {
+    if (t.k === 'ptr' || t.k === 'sync' || t.k === 'opaque' || t.k === 'fn') return null;
+    if (isScalar(t)) return { kind: 'const', name, type: t, value: conv(t, this.constant(init)) };
+    const it = this.initValue(t, init)(null as unknown as Frame);
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = it.next();
+    } catch {
+      return this.err(init, `the initializer of const ${name} is not a constant`);
+    }
+    if (!r.done) this.err(init, `the initializer of const ${name} is not a constant`);
+    return { kind: 'constdata', name, type: t, value: { v: r.value } };
   }
 
   /** Records a static object's initial value (cells start with it; mutex kinds and semaphores too). */
@@ -608,6 +626,13 @@ export class Compiler {
         return;
       }
       if (n.type === 'sizeof_expression') return;
+      if (n.type === 'declaration') {
+        for (const d of fields(n, 'declarator')) {
+          const v = d.type === 'init_declarator' ? field(d, 'value') : undefined;
+          if (v) walk(v, false);
+        }
+        return;
+      }
       if (n.type === 'call_expression') {
         const fnode = field(n, 'function')!;
         const isLib = fnode.type === 'identifier' && !this.fns.get(fnode.text)?.node && !!BUILTINS[fnode.text];
@@ -900,6 +925,11 @@ export class Compiler {
       const init = d.type === 'init_declarator' ? field(d, 'value') : undefined;
       let t = r.type;
       if (t.k === 'array' && t.n === null && init) t = { ...t, n: initCount(init) };
+      const cv = isStatic && this.storage(n).isConst && init ? this.constData(r.name, t, init) : null;
+      if (cv) {
+        this.scopes[this.scopes.length - 1]!.set(r.name, cv);
+        continue;
+      }
       if (isStatic) {
         const base = this.globals.has(r.name) || this.staticLocals.some((s) => s.v.name === r.name) ? `${this.fnName}.${r.name}` : r.name;
         const v: VarInfo = { kind: 'global', name: r.name, type: t, base };
@@ -1221,6 +1251,10 @@ export class Compiler {
           return this.err(n, `unknown identifier ${name}`);
         }
         if (v.kind === 'enum' || v.kind === 'const') this.err(n, `${name} is a constant, not an object`);
+        if (v.kind === 'constdata') {
+          const loc = { box: v.value as Record<string, unknown>, key: 'v' };
+          return { t: v.type, loc: { p: () => loc } };
+        }
         if (v.kind === 'global') {
           const loc = { s: v.base!, p: [] as (string | number)[] };
           return { t: v.type, loc: { p: () => loc } };
@@ -1370,7 +1404,7 @@ export class Compiler {
       case 'identifier': {
         if (n.text === 'errno' && !this.lookup('errno')) return true;
         const v = this.lookup(n.text);
-        return !!v && v.kind === 'local' && !v.shared;
+        return !!v && ((v.kind === 'local' && !v.shared) || v.kind === 'constdata');
       }
       case 'subscript_expression': {
         const a = field(n, 'argument')!;
