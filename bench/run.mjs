@@ -52,6 +52,9 @@ if (existsSync(simBench)) {
   console.log('\n(bench/sim-bench.ts does not exist yet: no simulator benchmark to run)');
 }
 
+// The C front end: parse + translate time, first-edit download size, C vs TypeScript check times.
+await runTs('C front end', 'c-bench');
+
 // Every C example on this machine's Linux beside the simulator's verdict (needs gcc).
 await runTs('reality twin', 'reality-bench');
 

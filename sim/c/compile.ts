@@ -1041,7 +1041,29 @@ export class Compiler {
     });
   }
 
+  /** Each node is compiled once (isPrivateLvalue and friends look at subexpressions again). */
+  private readonly exprMemo = new Map<PNode, E>();
+  private readonly lvalueMemo = new Map<PNode, E>();
+
   expr(n: PNode): E {
+    let e = this.exprMemo.get(n);
+    if (!e) {
+      e = this.exprUncached(n);
+      this.exprMemo.set(n, e);
+    }
+    return e;
+  }
+
+  lvalue(n: PNode): E {
+    let e = this.lvalueMemo.get(n);
+    if (!e) {
+      e = this.lvalueUncached(n);
+      this.lvalueMemo.set(n, e);
+    }
+    return e;
+  }
+
+  private exprUncached(n: PNode): E {
     const where = this.where(n);
     switch (n.type) {
       case 'number_literal':
@@ -1063,6 +1085,7 @@ export class Compiler {
       case 'null':
         return pure(voidPtr, () => 0, 0);
       case 'parenthesized_expression':
+        if (named(n)[0]?.type === 'compound_statement') return this.err(n, 'statement expressions ({ ... }) are outside the supported subset of C');
         return this.expr(named(n)[0]!);
       case 'identifier':
         return this.ident(n);
@@ -1145,6 +1168,7 @@ export class Compiler {
       case 'gnu_asm_expression':
         return this.err(n, 'inline asm is outside the supported subset of C');
       case 'statement_expression':
+      case 'compound_statement':
         return this.err(n, 'statement expressions ({ ... }) are outside the supported subset of C');
       case 'generic_expression':
         return this.err(n, '_Generic is outside the supported subset of C');
@@ -1235,7 +1259,7 @@ export class Compiler {
   }
 
   /** An lvalue: its type and a function giving its location. */
-  lvalue(n: PNode): E {
+  private lvalueUncached(n: PNode): E {
     const where = this.where(n);
     switch (n.type) {
       case 'parenthesized_expression':
@@ -1273,7 +1297,8 @@ export class Compiler {
         if (a.t.k === 'array') et = a.t.of;
         else if (a.t.k === 'ptr') et = a.t.to;
         else return this.err(an, `subscripted value is not an array or pointer (${typeName(a.t)})`);
-        const bound = a.t.k === 'array' ? a.t.n : null;
+        const declared = an.type === 'identifier' || an.type === 'field_expression' || an.type === 'subscript_expression' ? this.lookupType(an) : undefined;
+        const bound = declared?.k === 'array' ? declared.n : a.t.k === 'array' ? a.t.n : null;
         const arrName = an.text;
         const at = (base: unknown, i: number) => {
           if (bound !== null && (i < 0 || i >= bound)) throw new CRuntimeError(`${where}: index ${i} is out of bounds of ${arrName}[${bound}]`);
