@@ -1,8 +1,8 @@
-// exit() as libc runs it: flush every stdio stream under its locks, then exit_group. The world runs it
+// exit() as libc runs it: glibc's _IO_cleanup (the list lock, FILE locks only tried), then exit_group. The world runs it
 // when main returns (as C's crt does), so it lives apart from the reader-facing library that
 // re-exports it, together with the small helpers every library call yields through.
 import type { Op } from './ops.ts';
-import { FILE_LOCKS, IO_LIST_LOCK } from './libc-locks.ts';
+import { FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
 
 export type G<T> = Generator<Op, T, unknown>;
 
@@ -29,10 +29,35 @@ export function* fflushAll(): G<void> {
   yield* op({ k: 'unlock', m: IO_LIST_LOCK });
 }
 
-/** exit(): flushes stdio (list lock and every FILE lock), then exit_group. */
+/**
+ * _IO_cleanup, which exit() runs (libio/genops.c, glibc 2.36): "We do *not* want locking. Some threads
+ * might use streams but that is their problem, we flush them underneath them." _IO_flush_all_lockp(0)
+ * takes the list lock but no FILE lock; _IO_unbuffer_all takes the list lock again and tries each used,
+ * buffered stream's lock at most MAXTRIES = 2 times (_IO_lock_trylock, sched_yield between), carrying
+ * on without it. glibc 2.7's _IO_cleanup takes no list lock (_IO_flush_all_lockp(0) skips it) and its
+ * _IO_unbuffer_write tries only writable streams. stderr is unbuffered, so neither touches it; stdin
+ * is read-only, so only 2.36 tries it.
+ */
+function* ioCleanup(libc: string): G<void> {
+  const modern = libc === 'glibc';
+  if (modern) {
+    yield* op({ k: 'lock', m: IO_LIST_LOCK });
+    yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+    yield* op({ k: 'lock', m: IO_LIST_LOCK });
+  }
+  for (const f of modern ? [STDIN_LOCK, STDOUT_LOCK] : [STDOUT_LOCK]) {
+    let got = false;
+    for (let cnt = 0; cnt < 2 && !got; cnt++) got = (yield* op<number>({ k: 'trylock', m: f })) === 0;
+    if (got) yield* op({ k: 'unlock', m: f });
+  }
+  if (modern) yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+}
+
+/** exit(): stdio cleanup as glibc's _IO_cleanup does it (no blocking FILE lock), then exit_group. */
 export function* exit(status = 0): G<never> {
   yield* enter('exit');
-  yield* fflushAll();
+  const libc = yield* op<string>({ k: 'libc' });
+  if (libc !== 'none') yield* ioCleanup(libc);
   yield* op<void>({ k: 'exit_group', status, how: 'exit' });
   throw new Error('exit returned');
 }

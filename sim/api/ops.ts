@@ -11,6 +11,12 @@ export interface MutexHandle {
   readonly type: MutexType | 'lll';
   /** True for glibc's internal locks. */
   readonly internal?: boolean;
+  /**
+   * libio's _IO_lock_t (sysdeps/nptl/stdio-lock.h): recursive, its owner is the thread's TCB address
+   * (THREAD_SELF), not a tid, and _IO_lock_unlock checks no owner. A child made by fork runs on the
+   * forking thread's copy of its TCB, at the same address, so it re-enters what that thread held.
+   */
+  readonly io?: boolean;
 }
 export interface CellHandle<T = unknown> {
   readonly handle: 'cell';

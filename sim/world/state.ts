@@ -14,6 +14,9 @@ export interface MutexObj {
   owner: number;
   /** Recursion count (recursive kinds). */
   count: number;
+  /** libio's _IO_lock_t: the owner is a TCB (Thread.tcb), 0 when free. */
+  io: boolean;
+  ownerTcb: number;
   /** Threads in FUTEX_WAIT on this word, in arrival order. */
   waiters: number[];
 }
@@ -105,6 +108,13 @@ export interface Thread {
   record: Rec[];
   steps: number;
   pendingSigs: string[];
+  /**
+   * The address of the thread's control block (THREAD_SELF), named by a number: its own tid, except in
+   * a child made by fork, whose only thread runs on the forking thread's copy of it.
+   */
+  tcb: number;
+  /** For a child's thread: the thread it is the copy of (the thread that called fork). */
+  copyOf?: number;
   /** Spurious condition-variable wake-ups this thread may still be given in this execution. */
   spuriousLeft: number;
 }

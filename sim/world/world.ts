@@ -151,6 +151,7 @@ class World implements Run, Kernel {
       record: [],
       steps: 0,
       pendingSigs: [],
+      tcb: tid,
       spuriousLeft: SPURIOUS_PER_THREAD,
     };
     this.threads.set(tid, t);

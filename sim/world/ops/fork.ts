@@ -32,6 +32,9 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   k.emit(t, { type: 'fork', child: cpid, raw });
   // The child's only thread: the forking thread's function replayed up to this fork.
   const u = k.newThread(cpid, cpid, t.fn, t.args, t.clock);
+  // Its TCB is the forking thread's, copied at the same address (its tid is new: CLONE_CHILD_SETTID).
+  u.tcb = t.tcb;
+  u.copyOf = t.tid;
   k.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
   k.emit(u, { type: 'fd.inherit', fds: inherited });
   for (const l of leaks) {

@@ -32,6 +32,7 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
       const m = k.mutexObj(p, o.m);
       m.word = 0;
       m.owner = 0;
+      m.ownerTcb = 0;
       m.count = 0;
       k.emit(t, { type: 'libc.lock-reset', lock: lockRefOf(m), how: 'reinit' });
       return undefined;

@@ -25,11 +25,27 @@ export function lockAccesses(k: Kernel, t: Thread, h: MutexHandle): Access[] {
   const obj = key.mutex(P, m.name);
   const queue = writes(key.futexQueue(P, m.name));
   const retry = t.phase === 'woken';
-  if (!retry && m.word !== 0 && m.owner === t.tid && m.type !== 'normal' && m.type !== 'lll') {
+  if (!retry && m.word !== 0 && holds(m, t) && m.type !== 'normal' && m.type !== 'lll') {
     return [{ obj, write: m.type === 'recursive' }];
   }
   if (m.word === 0) return [writes(obj)];
   return [reads(obj), queue];
+}
+
+/**
+ * Does `t` hold `m` as the lock's own owner check sees it: by tid for pthread mutexes
+ * (nptl/pthread_mutex_lock.c compares __owner with the caller's tid), by TCB address for libio's
+ * _IO_lock_t (_IO_lock_lock compares owner with THREAD_SELF).
+ */
+export function holds(m: MutexObj, t: Thread): boolean {
+  return m.word !== 0 && (m.io ? m.ownerTcb === t.tcb : m.owner === t.tid);
+}
+
+function take(m: MutexObj, t: Thread, word: number): void {
+  m.word = word;
+  m.owner = t.tid;
+  m.ownerTcb = t.tcb;
+  m.count = 1;
 }
 
 /** A lock waited for in 'blocking' mode would take the mutex when it runs: a write. */
@@ -40,7 +56,7 @@ export function lockAccessesWhileBlocked(k: Kernel, t: Thread, h: MutexHandle): 
 /** futex 'blocking': the lock is held by another thread that exists in this process (it may unlock). */
 export function heldByLiveOther(k: Kernel, t: Thread, p: Proc, h: MutexHandle): boolean {
   const m = k.mutexObj(p, h);
-  if (m.word === 0 || m.owner === t.tid || m.owner === 0) return false;
+  if (m.word === 0 || holds(m, t) || m.owner === 0) return false;
   const u = k.thread(m.owner);
   return !!u && !u.exited && u.pid === t.pid;
 }
@@ -65,17 +81,14 @@ export function lockAttempt(k: Kernel, t: Thread, m: MutexObj): boolean {
   const retry = t.phase === 'woken';
   const old = retry || m.word !== 0 ? m.word : 0;
   if (!retry && m.word === 0) {
-    m.word = 1;
-    m.owner = t.tid;
-    m.count = 1;
+    take(m, t, 1);
     k.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: 1, count: 1 });
     return true;
   }
   // __lll_lock_wait: exchange the word to 2; acquired if it was 0, else FUTEX_WAIT until woken.
   m.word = 2;
   if (old === 0) {
-    m.owner = t.tid;
-    m.count = 1;
+    take(m, t, 2);
     k.emit(t, { type: 'futex.resume', addr: m.addr, result: 0 });
     k.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: 2, count: 1 });
     return true;
@@ -88,7 +101,7 @@ export function lockAttempt(k: Kernel, t: Thread, m: MutexObj): boolean {
 }
 
 function doLock(k: Kernel, t: Thread, m: MutexObj): number | null {
-  if (t.phase === 'run' && m.word !== 0 && m.owner === t.tid) {
+  if (t.phase === 'run' && holds(m, t)) {
     if (m.type === 'recursive') {
       m.count++;
       k.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: m.word, count: m.count });
@@ -105,7 +118,8 @@ export function doUnlock(k: Kernel, t: Thread, m: MutexObj): number {
     k.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: EPERM, word: m.word });
     return EPERM;
   }
-  if (m.type === 'recursive' && m.count > 1 && m.owner === t.tid) {
+  // _IO_lock_unlock: "if (--(_name).cnt == 0)" release; it checks no owner.
+  if (m.type === 'recursive' && m.count > 1 && (m.io || m.owner === t.tid)) {
     m.count--;
     k.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: 0, word: m.word });
     return 0;
@@ -113,6 +127,7 @@ export function doUnlock(k: Kernel, t: Thread, m: MutexObj): number {
   const old = m.word;
   m.word = 0;
   m.owner = 0;
+  m.ownerTcb = 0;
   m.count = 0;
   k.emit(t, { type: 'mutex.unlock', lock: lockRefOf(m), result: 0, word: 0 });
   if (old === 2) {
@@ -169,22 +184,19 @@ export const mutexOps: Models<'lock' | 'trylock' | 'unlock' | 'minit'> = {
   trylock: {
     accesses(k, t, o) {
       const m = k.mutexObj(k.procOf(t), o.m);
-      const takes = m.word === 0 || (m.type === 'recursive' && m.owner === t.tid);
+      const takes = m.word === 0 || (m.type === 'recursive' && holds(m, t));
       return [takes ? writes(key.mutex(t.pid, o.m.name)) : reads(key.mutex(t.pid, o.m.name))];
     },
     exec(k, t, o) {
       const m = k.mutexObj(k.procOf(t), o.m);
       let r = 0;
-      if (m.word === 0) {
-        m.word = 1;
-        m.owner = t.tid;
-        m.count = 1;
-      } else if (m.type === 'recursive' && m.owner === t.tid) m.count++;
+      if (m.word === 0) take(m, t, 1);
+      else if (m.type === 'recursive' && holds(m, t)) m.count++;
       else r = EBUSY;
       k.emit(t, { type: 'mutex.trylock', lock: lockRefOf(m), result: r });
       k.complete(t, r);
     },
-    describe: (o) => `pthread_mutex_trylock(${o.m.name})`,
+    describe: (o) => (o.m.io ? `_IO_lock_trylock(${o.m.name})` : `pthread_mutex_trylock(${o.m.name})`),
   },
   unlock: {
     accesses(k, t, o) {
@@ -201,6 +213,7 @@ export const mutexOps: Models<'lock' | 'trylock' | 'unlock' | 'minit'> = {
       const m = k.mutexObj(k.procOf(t), o.m);
       m.word = 0;
       m.owner = 0;
+      m.ownerTcb = 0;
       m.count = 0;
       m.type = o.type;
       k.emit(t, { type: 'mutex.init', lock: lockRefOf(m) });
