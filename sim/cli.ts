@@ -350,10 +350,11 @@ async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
       let text: string | undefined;
       if (!parsed.json) {
         try {
-          const report = escapeDeep(outcome.report);
-          text = formatReport(escapeText(name), report, shellWord(shown));
+          text = formatReport(escapeText(name), escapeReport(outcome.report), shellWord(shown));
           text += `\n${formatModel(outcome.model, outcome.source)}`;
           for (const key of outcome.ignored) text += `\nThe file's options.${escapeText(key)} is not a valid value; it was not used.`;
+          // Whatever is left (C1 controls, bidi overrides inside the strace log's quoted strings).
+          text = text.split('\n').map(escapeText).join('\n');
         } catch (e) {
           return fail(EXIT.failed, `forklore: ${shown}: the checker failed: the report could not be shown (${escapeText(String(e))})`);
         }
@@ -361,6 +362,28 @@ async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
       return { status, json: { file, status, model: outcome.model, modelSource: outcome.source, ...outcome.report }, out: text };
     }
   }
+}
+
+/** Trace fields that the strace log prints through its own quoting (JSON string escapes). */
+const QUOTED_BY_STRACE = new Set(['text', 'path', 'what', 'message']);
+
+/**
+ * The report with every string a program could have chosen escaped for a terminal, except the trace
+ * fields the strace log quotes itself (escaping those twice would show "\\n" and miscount bytes).
+ */
+function escapeReport(report: Report): Report {
+  const events = (trace: Report['findings'][number]['trace']) =>
+    trace.map((e) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(e)) out[k] = QUOTED_BY_STRACE.has(k) && typeof v === 'string' ? v : escapeDeep(v);
+      return out as unknown as typeof e;
+    });
+  const { findings, sample, ...rest } = report;
+  return {
+    ...escapeDeep(rest),
+    findings: findings.map(({ trace, ...f }) => ({ ...escapeDeep(f), trace: events(trace) })),
+    ...(sample ? { sample: { schedule: escapeText(sample.schedule), trace: events(sample.trace) } } : {}),
+  } as Report;
 }
 
 /** The batch's status: the worst of its files'. */

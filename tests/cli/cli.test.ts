@@ -71,6 +71,11 @@ describe('forklore check', { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/^Model: libc glibc \(the file\), futex exact \(default\), strict off \(default\), plash on \(the file\)\.$/m);
   });
 
+  it('shows program output in the strace log quoted once, with its real length', async () => {
+    const r = await forklore('check', example('printf-child-raw'));
+    expect(r.stdout).toContain('write(1, "working\\n", 8) = 8');
+  });
+
   it('exits 0 on the r815 wrapper, saying every schedule was explored', async () => {
     const r = await forklore('check', example('ch1-wrapper-fixed'));
     expect(r.stderr).toBe('');
