@@ -7,6 +7,7 @@ import { cloneValue, NondeterminismError, type Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
+import { checkSafety } from './libc.ts';
 
 function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   const cpid = k.nextId();
@@ -105,6 +106,8 @@ export const forkOps: Models<'atfork_reg' | 'fork_begin' | 'fork_raw'> = {
     accesses: (_k, t) => [reads(key.atfork(t.pid))],
     exec(k, t) {
       const p = k.procOf(t);
+      const frame = t.frames[t.frames.length - 1]!;
+      if (frame.libcDepth === 0) checkSafety(k, t, p, frame, 'fork');
       k.emit(t, { type: 'libc.call', fn: 'fork', phase: 'enter' });
       k.complete(t, { libc: k.libc, multiThreaded: p.multiThreaded, handlers: p.atfork.slice() });
     },

@@ -44,12 +44,22 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
 }
 
 /** A libc call in a signal handler, or in the child of a multi-threaded process before exec or _exit. */
-function checkSafety(k: Kernel, t: Thread, p: Proc, frame: Frame, fn: string): void {
+/**
+ * Why a call is not async-signal-safe, when there is more to say than that. fork was on POSIX's list
+ * until POSIX.1-2024, which removed it (Austin Group issue 62, glibc 2.34 NEWS) and added _Fork,
+ * which "shall be async-signal-safe".
+ */
+const WHY_UNSAFE: Readonly<Record<string, string>> = {
+  fork: ' since POSIX.1-2024 (Austin Group issue 62 removed it from the list: its atfork handlers and libc locking may take locks the interrupted code holds); _Fork is async-signal-safe',
+};
+
+export function checkSafety(k: Kernel, t: Thread, p: Proc, frame: Frame, fn: string): void {
+  const why = WHY_UNSAFE[fn] ?? '';
   if (frame.sig !== undefined) {
     k.emit(t, { type: 'unsafe-call', fn, context: 'signal-handler' });
-    k.addFinding('unsafe-call', `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe.`);
+    k.addFinding('unsafe-call', `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe${why}.`);
   } else if (p.childOfMultiThreaded) {
-    const text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : ''}.`;
+    const text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : why ? ` (${fn} is not one${why})` : ''}.`;
     if (k.strict) {
       k.emit(t, { type: 'unsafe-call', fn, context: 'fork-child' });
       k.addFinding('unsafe-call', `Process ${p.pid}: ${text}`);
