@@ -1,35 +1,13 @@
 // Exhaustive stateless search with optimal DPOR: sleep sets and wakeup trees (Abdulla, Aronis, Jonsson,
 // Sagonas, POPL'14). Every Mazurkiewicz trace of the program is explored once, by re-executing it from
 // the start along a stack of choice points; a reversed race plants the whole sequence that reverses it.
-import type { Access, BlockedStep, Transition } from '../types.ts';
+import type { BlockedStep, Transition } from '../types.ts';
 import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
-import { isWholeProcess, scopeOf } from '../access.ts';
-
-/** An access with its object key and process interned as numbers, so the hot loop compares integers. */
-interface Acc {
-  key: number;
-  /** The process part of the key ("1000/m:x" -> "1000"); the key itself for keys outside processes. */
-  pid: number;
-  /** A whole-process key "PID/*": overlaps every key of its process. */
-  all: boolean;
-  write: boolean;
-  /** The step waited for a (lasting) write to this object: see Access.await. */
-  await: boolean;
-}
-
-/** A step of the current execution, with its happens-before vector clock. */
-interface Event {
-  id: string;
-  tid: number;
-  slot: number;
-  /** 1-based index of this event among its thread's events. */
-  seq: number;
-  acc: readonly Acc[];
-  /** vc[slot(t)] = the number of thread t's events that happen before (or are) this one. */
-  vc: number[];
-  /** The step disabled another thread or ended the run: it commutes with nothing. */
-  wild?: boolean;
-}
+import { awaits, conflictsInterned as conflicts, createInterner, type Acc } from './dependency.ts';
+import { EventIndex, type Event } from './dpor-index.ts';
+import { isPreemption, withinBound as boundAllows } from './preemption.ts';
+import { at, join } from './vector-clock.ts';
+import { plant, type Wakeup } from './wakeup-tree.ts';
 
 /** A transition that need not be tried here: its traces are covered by a sibling already explored. */
 interface Asleep {
@@ -42,15 +20,6 @@ interface Saved {
   threadClock: Map<number, number[]>;
   threadSeq: Map<number, number>;
   enablers: Map<number, number[]>;
-}
-
-/** A branch still to explore: a step, then (a wakeup tree of) what must follow it. */
-interface Wakeup {
-  id: string;
-  tid: number;
-  /** The step's accesses, or null when it was planted without running it (they are not known). */
-  acc: readonly Acc[] | null;
-  then: Wakeup[];
 }
 
 /** A choice point: the state before the step at the same depth. */
@@ -80,60 +49,13 @@ export interface DporOptions {
   preemptionBound?: number;
 }
 
-function conflicts(a: readonly Acc[], b: readonly Acc[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    for (let j = 0; j < b.length; j++) {
-      const y = b[j]!;
-      if ((x.write || y.write) && (x.key === y.key || ((x.all || y.all) && x.pid === y.pid))) return true;
-    }
-  }
-  return false;
-}
-
-/** Does a step with accesses `a` wait for a lasting write that `b` made (so it cannot go before b)? */
-function awaits(a: readonly Acc[], b: readonly Acc[]): boolean {
-  for (const x of a) {
-    if (!x.await) continue;
-    for (const y of b) if (y.write && (x.key === y.key || ((x.all || y.all) && x.pid === y.pid))) return true;
-  }
-  return false;
-}
-
-const at = (vc: readonly number[], s: number): number => vc[s] ?? 0;
-const join = (a: number[], b: readonly number[]): void => {
-  for (let i = 0; i < b.length; i++) if ((b[i] ?? 0) > (a[i] ?? 0)) a[i] = b[i]!;
-};
-
 export function createDpor(options: DporOptions = {}): Scheduler {
   const bound = options.preemptionBound;
   const nodes: Node[] = [];
   let started = false;
   let prunedByBound = false;
 
-  const keyIds = new Map<string, number>();
-  const intern = (s: string): number => {
-    let id = keyIds.get(s);
-    if (id === undefined) keyIds.set(s, (id = keyIds.size));
-    return id;
-  };
-  const interned = new Map<string, Acc>();
-  const internAll = (accesses: readonly Access[]): Acc[] =>
-    accesses.map((a) => {
-      const cacheKey = `${a.write ? 'w' : 'r'}${a.await ? 'a' : ''} ${a.obj}`;
-      let acc = interned.get(cacheKey);
-      if (!acc) {
-        acc = {
-          key: intern(a.obj),
-          pid: intern(scopeOf(a.obj)),
-          all: isWholeProcess(a.obj),
-          write: a.write,
-          await: a.await === true,
-        };
-        interned.set(cacheKey, acc);
-      }
-      return acc;
-    });
+  const internAll = createInterner();
 
   // Slots index vector clocks by thread id; kept for the whole search (a tid always gets the same slot).
   const slots = new Map<number, number>();
@@ -159,11 +81,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   let preemptions = 0;
   let lastTid: number | undefined;
 
-  const isPreemption = (t: Transition, enabled: readonly Transition[], last: number | undefined): boolean =>
-    last !== undefined && t.tid !== last && enabled.some((u) => u.tid === last);
-
   const withinBound = (t: Transition, node: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined }): boolean =>
-    bound === undefined || node.preemptions + (isPreemption(t, node.enabled, node.lastTid) ? 1 : 0) <= bound;
+    boundAllows(bound, t, node);
 
   /** True when `id` is already taken, explored, asleep or pending at `node`. */
   const known = (node: Node, id: string): boolean =>
@@ -179,53 +98,6 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       }
     }
     return added;
-  }
-
-  /** Is the step `c` a weak initial of the sequence `v`: can v be reordered to start with it? */
-  function weakInitial(c: { id: string; tid: number; acc: readonly Acc[] | null }, v: readonly Event[]): boolean {
-    let clash = false;
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k]!;
-      if (x.tid === c.tid) {
-        if (x.id !== c.id) return false;
-        for (let l = 0; l < k; l++) if (at(x.vc, v[l]!.slot) >= v[l]!.seq) return false;
-        return true;
-      }
-      if (!clash && (c.acc === null || x.wild || conflicts(c.acc, x.acc))) clash = true;
-    }
-    return !clash;
-  }
-
-  /** v without the first step of `tid`. */
-  const without = (v: readonly Event[], tid: number): Event[] => {
-    const k = v.findIndex((x) => x.tid === tid);
-    return k < 0 ? [...v] : [...v.slice(0, k), ...v.slice(k + 1)];
-  };
-
-  /**
-   * Plants the sequence v at `node` unless an explored branch (asleep) or a planted one already covers
-   * it: walk down the wakeup tree while some branch's step is a weak initial of what is left of v.
-   */
-  function plant(node: Node, v: readonly Event[]): void {
-    for (const [id, q] of node.sleep) if (weakInitial({ id, tid: q.tid, acc: q.acc }, v)) return;
-    for (const [id, q] of node.done) if (weakInitial({ id, tid: q.tid, acc: q.acc }, v)) return;
-    let level = node.pending;
-    let rest: Event[] = [...v];
-    for (;;) {
-      if (rest.length === 0) return;
-      const match = level.find((w) => weakInitial(w, rest));
-      if (!match) break;
-      // A leaf that starts v (up to reordering) covers it: the search from there finds the rest.
-      if (match.then.length === 0) return;
-      rest = without(rest, match.tid);
-      level = match.then;
-    }
-    let chain: Wakeup[] = level;
-    for (const x of rest) {
-      const w: Wakeup = { id: x.id, tid: x.tid, acc: x.wild ? null : x.acc, then: [] };
-      chain.push(w);
-      chain = w.then;
-    }
   }
 
   /**
@@ -280,59 +152,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     plant(node, v);
   }
 
-  // Indexes of the events of this execution, so that a step's possibly dependent predecessors are
-  // found without scanning the whole execution: by key, by process, and the whole-process accesses,
-  // each for any access and for writes only (a read conflicts only with writes).
-  type Index = Map<number, number[]>;
-  const keyAny: Index = new Map();
-  const keyWrite: Index = new Map();
-  const procAny: Index = new Map();
-  const procWrite: Index = new Map();
-  const starAny: Index = new Map();
-  const starWrite: Index = new Map();
-  const indexes = [keyAny, keyWrite, procAny, procWrite, starAny, starWrite];
-  const push = (index: Index, k: number, j: number) => {
-    const list = index.get(k);
-    if (!list) index.set(k, [j]);
-    else if (list[list.length - 1] !== j) list.push(j);
-  };
-  function indexEvent(e: Event, j: number): void {
-    for (const a of e.acc) {
-      push(keyAny, a.key, j);
-      push(procAny, a.pid, j);
-      if (a.all) push(starAny, a.pid, j);
-      if (a.write) {
-        push(keyWrite, a.key, j);
-        push(procWrite, a.pid, j);
-        if (a.all) push(starWrite, a.pid, j);
-      }
-    }
-  }
-  function truncateIndexes(length: number): void {
-    for (const index of indexes) {
-      for (const list of index.values()) while (list.length > 0 && list[list.length - 1]! >= length) list.pop();
-    }
-  }
-  /** The earlier events that may conflict with `acc`, latest first. */
-  function candidatesFor(acc: readonly Acc[]): number[] {
-    const out: number[] = [];
-    const add = (list: number[] | undefined) => {
-      if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
-    };
-    for (const a of acc) {
-      if (a.all) add((a.write ? procAny : procWrite).get(a.pid));
-      else {
-        add((a.write ? keyAny : keyWrite).get(a.key));
-        add((a.write ? starAny : starWrite).get(a.pid));
-      }
-    }
-    if (out.length < 2) return out;
-    out.sort((x, y) => y - x);
-    let n = 1;
-    for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i]!;
-    out.length = n;
-    return out;
-  }
+  // Indexes of this execution's events, so that a step's possibly dependent predecessors are found
+  // without scanning the whole execution.
+  const index = new EventIndex();
 
   /**
    * Walks back over the steps before `current` (all of them, or the given candidates, latest first):
@@ -390,7 +212,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         nextWakeup = next.then;
         nodes.length = i + 1;
         events.length = i;
-        truncateIndexes(i);
+        index.truncate(i);
         const saved = node.saved!;
         threadClock = new Map(saved.threadClock);
         threadSeq = new Map(saved.threadSeq);
@@ -498,9 +320,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           : (ej: Event) => conflicts(ej.acc, acc);
 
       const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock, wild: endsRun || disabled.size > 0 };
-      analyse(current, clock, raceClock, dependsOn, endsRun || disabled.size > 0 ? null : candidatesFor(acc));
+      analyse(current, clock, raceClock, dependsOn, endsRun || disabled.size > 0 ? null : index.candidatesFor(acc));
       threadClock.set(tid, clock);
-      indexEvent(current, events.length);
+      index.add(current, events.length);
       events.push(current);
       for (const u of disabled) addThread(node, u);
       // Blocked threads this step ended race with it like threads blocked to the end; their races are
@@ -538,7 +360,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       }
       nextSleep = sleep;
 
-      if (lastTid !== undefined && tid !== lastTid && node.enabled.some((u) => u.tid === lastTid)) preemptions++;
+      if (isPreemption(t, node.enabled, lastTid)) preemptions++;
       lastTid = tid;
     },
 
@@ -561,7 +383,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         raceClock[s] = seq;
         const acc = internAll(accesses);
         const current: Event = { id: t.id, tid: t.tid, slot: s, seq, acc, vc: clock };
-        analyse(current, clock, raceClock, (ej) => ej === by || conflicts(ej.acc, acc), by ? null : candidatesFor(acc));
+        analyse(current, clock, raceClock, (ej) => ej === by || conflicts(ej.acc, acc), by ? null : index.candidatesFor(acc));
       }
     },
 

@@ -2,6 +2,7 @@
 // reduced search is tested against, and the baseline of the benchmark.
 import type { Transition } from '../types.ts';
 import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
+import { preemptionsAfter, withinBound } from './preemption.ts';
 
 interface Node {
   /** The enabled transitions, the preferred one first. */
@@ -24,9 +25,9 @@ export function createEnumerate(options: EnumerateOptions = {}): Scheduler {
   let preemptions = 0;
   let lastTid: number | undefined;
 
-  const cost = (node: Node, t: Transition): number =>
-    node.preemptions + (node.lastTid !== undefined && t.tid !== node.lastTid && node.order.some((u) => u.tid === node.lastTid) ? 1 : 0);
-  const allowed = (node: Node, t: Transition): boolean => bound === undefined || cost(node, t) <= bound;
+  const at = (node: Node) => ({ enabled: node.order, preemptions: node.preemptions, lastTid: node.lastTid });
+  const cost = (node: Node, t: Transition): number => preemptionsAfter(t, at(node));
+  const allowed = (node: Node, t: Transition): boolean => withinBound(bound, t, at(node));
 
   return {
     name: 'enumerate',
