@@ -1,0 +1,246 @@
+// The state after step N, rebuilt from a trace alone: processes and their threads (what each waits
+// for), the locks held and by whom (and whether the holder exists in that process), shared variables,
+// descriptors and time. The one reconstruction the views share; tests/sim/render-state.test.ts holds it
+// to the world's own snapshot after every step of every example's counterexample.
+import type { TraceEvent } from '../events.ts';
+
+export interface ThreadState {
+  tid: number;
+  /** The function it runs (its thread.start), '' for a forked child's copy of its parent's thread. */
+  fn: string;
+  status: 'running' | 'blocked' | 'exited';
+  /** What it waits for, in words, when the trace shows it waiting (a futex wait, a semaphore, ...). */
+  waits?: string;
+}
+
+export interface LockState {
+  name: string;
+  addr: number;
+  kind: string;
+  /** The tid recorded as the owner. */
+  owner: number;
+  /** The owner is not a live thread of this process: fork copied the lock but not its holder. */
+  orphan: boolean;
+}
+
+export interface ProcessState {
+  pid: number;
+  /** 0 for the first process. */
+  ppid: number;
+  exited: boolean;
+  /** The wait status (exit code << 8, or the signal number) once exited, else 0. */
+  status: number;
+  threads: ThreadState[];
+  /** Locks held (free ones are left out), in the order first taken. */
+  locks: LockState[];
+  /** Shared variables the process has used (or inherited), with their values. */
+  cells: { name: string; value: unknown }[];
+  /** Open descriptors, lowest first, with what they name (a path, "socket:[pair]", ...). */
+  fds: { fd: number; path: string }[];
+}
+
+export interface StateAfter {
+  /** The step the state follows. */
+  step: number;
+  /** The latest virtual time seen. */
+  time: number;
+  processes: ProcessState[];
+}
+
+export interface StateOptions {
+  /** The program's options.plash: the first process starts with the server connection at fd 3. */
+  plash?: boolean;
+}
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  exited: boolean;
+  status: number;
+  threads: Map<number, ThreadState>;
+  locks: Map<string, Omit<LockState, 'orphan'>>;
+  cells: Map<string, unknown>;
+  fds: Map<number, string>;
+}
+
+const TTY = '/dev/tty';
+const PLASH = 'socket:[plash-server]';
+
+/** The state once every event whose step is at most `step` has happened. */
+export function stateAt(trace: readonly TraceEvent[], step: number, options: StateOptions = {}): StateAfter {
+  const procs = new Map<number, Proc>();
+  let time = 0;
+  const newProc = (pid: number, ppid: number): Proc => {
+    const p: Proc = { pid, ppid, exited: false, status: 0, threads: new Map(), locks: new Map(), cells: new Map(), fds: new Map() };
+    procs.set(pid, p);
+    return p;
+  };
+  const proc = (pid: number): Proc => {
+    const p = procs.get(pid);
+    if (p) return p;
+    // The first process: the terminal at 0, 1 and 2 (and Plash's server connection).
+    const first = newProc(pid, 0);
+    for (const fd of [0, 1, 2]) first.fds.set(fd, TTY);
+    if (options.plash) first.fds.set(3, PLASH);
+    return first;
+  };
+  const run = (t: ThreadState): void => {
+    t.status = 'running';
+    delete t.waits;
+  };
+  const wait = (t: ThreadState, what: string): void => {
+    t.status = 'blocked';
+    t.waits = what;
+  };
+  /** Threads woken by a FUTEX_WAKE or a condition signal, by tid (they may be in another map entry). */
+  const threadByTid = (tid: number): ThreadState | undefined => {
+    for (const p of procs.values()) {
+      const t = p.threads.get(tid);
+      if (t) return t;
+    }
+    return undefined;
+  };
+
+  for (const e of trace) {
+    if (e.step > step) break;
+    time = Math.max(time, e.time);
+    const p = proc(e.pid);
+    if (e.type === 'proc.exit') {
+      // Said of the process: the thread named is the one that ended it (maybe in another process).
+      p.exited = true;
+      p.status = e.how === 'signal' ? e.status : e.status << 8;
+      for (const u of p.threads.values()) {
+        u.status = 'exited';
+        delete u.waits;
+      }
+      continue;
+    }
+    let t = p.threads.get(e.tid);
+    if (!t) {
+      t = { tid: e.tid, fn: '', status: 'running' };
+      p.threads.set(e.tid, t);
+    }
+    switch (e.type) {
+      case 'thread.start':
+        t.fn = e.fn;
+        break;
+      case 'thread.exit':
+        t.status = 'exited';
+        delete t.waits;
+        break;
+      case 'thread.join':
+        run(t);
+        break;
+      case 'mutex.lock':
+        run(t);
+        p.locks.set(e.lock.name, { name: e.lock.name, addr: e.lock.addr, kind: e.lock.kind, owner: e.tid });
+        break;
+      case 'mutex.trylock':
+        if (e.result === 0) p.locks.set(e.lock.name, { name: e.lock.name, addr: e.lock.addr, kind: e.lock.kind, owner: e.tid });
+        break;
+      case 'mutex.unlock':
+        // A recursive mutex still held (its count went down) keeps its word and its owner.
+        if (e.result === 0 && e.word === 0) p.locks.delete(e.lock.name);
+        break;
+      case 'mutex.init':
+      case 'libc.lock-reset':
+        p.locks.delete(e.lock.name);
+        break;
+      case 'futex.wait':
+        wait(t, `the lock ${e.lock ?? '0x' + e.addr.toString(16)} (futex wait)`);
+        break;
+      case 'futex.wake':
+        // The woken thread leaves the queue; its next step retries the exchange.
+        for (const tid of e.woken) {
+          const u = threadByTid(tid);
+          if (u) run(u);
+        }
+        break;
+      case 'futex.resume':
+        run(t);
+        break;
+      case 'sem.wait':
+        run(t);
+        break;
+      case 'cond.wait':
+        wait(t, `condition variable ${e.name}`);
+        break;
+      case 'cond.signal':
+        for (const tid of e.woken) {
+          const u = threadByTid(tid);
+          if (u) run(u);
+        }
+        break;
+      case 'cell.read':
+      case 'cell.write':
+        p.cells.set(e.name, e.value);
+        break;
+      case 'proc.wait':
+        if (e.blocked) wait(t, `process ${e.child} to exit`);
+        else run(t);
+        break;
+      case 'fork': {
+        const c = newProc(e.child, e.pid);
+        for (const [name, l] of p.locks) c.locks.set(name, { ...l });
+        for (const [name, v] of p.cells) c.cells.set(name, v);
+        // The descriptors the child gets are listed by its fd.inherit event.
+        c.fds = new Map(p.fds);
+        break;
+      }
+      case 'fd.inherit':
+        // The descriptors fork copied; close-on-fork ones stayed in the parent.
+        for (const fd of [...p.fds.keys()]) if (!e.fds.includes(fd)) p.fds.delete(fd);
+        break;
+      case 'proc.exec':
+        for (const fd of e.closed) p.fds.delete(fd);
+        // A new image: memory is gone, and so is every other thread.
+        p.locks.clear();
+        p.cells.clear();
+        for (const u of p.threads.values()) {
+          if (u.tid === e.tid) continue;
+          u.status = 'exited';
+          delete u.waits;
+        }
+        break;
+      case 'fd.open':
+        p.fds.set(e.fd, e.path);
+        break;
+      case 'fd.close':
+        p.fds.delete(e.fd);
+        break;
+      case 'fd.dup2':
+        if (e.result >= 0 && e.from !== e.to) p.fds.set(e.to, p.fds.get(e.from) ?? `fd ${e.from}`);
+        break;
+      case 'fd.socketpair':
+        p.fds.set(e.fds[0], 'socket:[pair]');
+        p.fds.set(e.fds[1], 'socket:[pair]');
+        break;
+      case 'sys.recvmsg':
+        for (const fd of e.fds ?? []) p.fds.set(fd, PLASH);
+        break;
+      default:
+        break;
+    }
+  }
+
+  return {
+    step,
+    time,
+    processes: [...procs.values()].map((p) => {
+      const live = (tid: number) => {
+        const u = p.threads.get(tid);
+        return !!u && u.status !== 'exited';
+      };
+      return {
+        pid: p.pid,
+        ppid: p.ppid,
+        exited: p.exited,
+        status: p.status,
+        threads: [...p.threads.values()],
+        locks: [...p.locks.values()].map((l) => ({ ...l, orphan: !p.exited && !live(l.owner) })),
+        cells: [...p.cells].map(([name, value]) => ({ name, value })),
+        fds: [...p.fds].sort((a, b) => a[0] - b[0]).map(([fd, path]) => ({ fd, path })),
+      };
+    }),
+  };
+}
