@@ -41,11 +41,28 @@ interface E {
   /** Source text (assert messages). */
   src?: string;
 }
-type Completion = undefined | { brk: true } | { cont: true } | { ret: unknown } | { go: string };
-type S = (fr: Frame) => G<Completion>;
+/** How a statement ended other than by falling through; any other value a statement returns is ignored. */
+class Comp {
+  readonly k: 'brk' | 'cont' | 'ret' | 'go';
+  readonly v: unknown;
+  constructor(k: 'brk' | 'cont' | 'ret' | 'go', v?: unknown) {
+    this.k = k;
+    this.v = v;
+  }
+}
+type Completion = unknown;
+/** A compiled statement; `pure` when it can never step (run without a generator). */
+type S = ((fr: Frame) => G<Completion>) & { pure?: (fr: Frame) => Completion };
+function mkPure(p: (fr: Frame) => Completion): S {
+  const s = function* (fr: Frame): G<Completion> {
+    return p(fr);
+  } as S;
+  s.pure = p;
+  return s;
+}
 
-const BRK: Completion = { brk: true };
-const CONT: Completion = { cont: true };
+const BRK = new Comp('brk');
+const CONT = new Comp('cont');
 
 function* ev(e: E, fr: Frame): G<unknown> {
   return e.p ? e.p(fr) : yield* e.g!(fr);
@@ -570,8 +587,10 @@ export class Compiler {
         } else fr.v[ps.slot] = a;
       }
       const c = yield* body(fr);
-      if (c && 'ret' in c) return retT.k === 'void' ? undefined : conv(retT, c.ret);
-      if (c && 'go' in c) throw new CRuntimeError(`${where}: goto ${c.go}: no such label in ${fname}`);
+      if (c instanceof Comp) {
+        if (c.k === 'ret') return retT.k === 'void' ? undefined : conv(retT, c.v);
+        if (c.k === 'go') throw new CRuntimeError(`${where}: goto ${String(c.v)}: no such label in ${fname}`);
+      }
       return fname === 'main' ? 0 : undefined;
     };
   }
@@ -688,12 +707,23 @@ export class Compiler {
     if (newScope) this.scopes.pop();
     const len = stmts.length;
     const hasLabels = labels.size > 0;
+    const pures = stmts.map((x) => x.pure);
+    if (!hasLabels && pures.every((x) => x)) {
+      return mkPure((fr) => {
+        for (let i = 0; i < len; i++) {
+          const c = pures[i]!(fr);
+          if (c instanceof Comp) return c;
+        }
+        return undefined;
+      });
+    }
     return function* (fr: Frame): G<Completion> {
       for (let i = 0; i < len; i++) {
-        const c = yield* stmts[i]!(fr);
-        if (c !== undefined) {
-          if (hasLabels && 'go' in c && labels.has(c.go)) {
-            i = labels.get(c.go)! - 1;
+        const p = pures[i];
+        const c = p ? p(fr) : yield* stmts[i]!(fr);
+        if (c instanceof Comp) {
+          if (hasLabels && c.k === 'go' && labels.has(c.v as string)) {
+            i = labels.get(c.v as string)! - 1;
             if (--fr.ctx.fuel < 0) throw runaway('a goto loop');
             continue;
           }
@@ -713,30 +743,29 @@ export class Compiler {
         return this.localDeclaration(n);
       case 'expression_statement': {
         const e = named(n)[0];
-        if (!e) return function* () {
-          return undefined;
-        };
+        if (!e) return mkPure(() => undefined);
         const x = this.expr(e);
         if (x.p) {
           const p = x.p;
-          return function* (fr) {
+          return mkPure((fr) => {
             p(fr);
             return undefined;
-          };
+          });
         }
-        const g = x.g!;
-        return function* (fr) {
-          yield* g(fr);
-          return undefined;
-        };
+        // The expression's value is not a Comp, so the block ignores it: no wrapper needed.
+        return x.g! as S;
       }
       case 'if_statement': {
         const c = this.cond(field(n, 'condition')!);
         const a = this.stmt(field(n, 'consequence')!);
         const alt = field(n, 'alternative');
         const b = alt ? this.stmt(alt.type === 'else_clause' ? named(alt)[0]! : alt) : null;
+        if (c.p && a.pure && (!b || b.pure)) {
+          const [cp, ap, bp] = [c.p, a.pure, b?.pure];
+          return mkPure((fr) => (truthy(cp(fr)) ? ap(fr) : bp ? bp(fr) : undefined));
+        }
         return function* (fr) {
-          if (truthy(yield* ev(c, fr))) return yield* a(fr);
+          if (truthy((c.p ? c.p(fr) : yield* c.g!(fr)))) return yield* a(fr);
           return b ? yield* b(fr) : undefined;
         };
       }
@@ -744,9 +773,9 @@ export class Compiler {
         const c = this.cond(field(n, 'condition')!);
         const body = this.loopBody(field(n, 'body')!);
         return function* (fr) {
-          while (truthy(yield* ev(c, fr))) {
-            const r = yield* body(fr);
-            if (r !== undefined) {
+          while (truthy((c.p ? c.p(fr) : yield* c.g!(fr)))) {
+            const r = body.pure ? body.pure(fr) : yield* body(fr);
+            if (r instanceof Comp) {
               if (r === BRK) break;
               if (r !== CONT) return r;
             }
@@ -760,13 +789,13 @@ export class Compiler {
         const body = this.loopBody(field(n, 'body')!);
         return function* (fr) {
           do {
-            const r = yield* body(fr);
-            if (r !== undefined) {
+            const r = body.pure ? body.pure(fr) : yield* body(fr);
+            if (r instanceof Comp) {
               if (r === BRK) break;
               if (r !== CONT) return r;
             }
             if (--fr.ctx.fuel < 0) throw runaway(`the do loop at ${where}`);
-          } while (truthy(yield* ev(c, fr)));
+          } while (truthy((c.p ? c.p(fr) : yield* c.g!(fr))));
           return undefined;
         };
       }
@@ -783,13 +812,13 @@ export class Compiler {
         return function* (fr) {
           if (init) yield* init(fr);
           for (;;) {
-            if (c && !truthy(yield* ev(c, fr))) break;
-            const r = yield* body(fr);
-            if (r !== undefined) {
+            if (c && !truthy((c.p ? c.p(fr) : yield* c.g!(fr)))) break;
+            const r = body.pure ? body.pure(fr) : yield* body(fr);
+            if (r instanceof Comp) {
               if (r === BRK) break;
               if (r !== CONT) return r;
             }
-            if (upd) yield* ev(upd, fr);
+            if (upd) (upd.p ? upd.p(fr) : yield* upd.g!(fr));
             if (--fr.ctx.fuel < 0) throw runaway(`the for loop at ${where}`);
           }
           return undefined;
@@ -797,33 +826,29 @@ export class Compiler {
       }
       case 'return_statement': {
         const en = named(n)[0];
-        if (!en) return function* () {
-          return { ret: undefined };
-        };
+        if (!en) return mkPure(() => new Comp('ret', undefined));
         const e = this.expr(en);
+        if (e.p) {
+          const p = e.p;
+          return mkPure((fr) => new Comp('ret', p(fr)));
+        }
         return function* (fr) {
-          return { ret: yield* ev(e, fr) };
+          return new Comp('ret', (e.p ? e.p(fr) : yield* e.g!(fr)));
         };
       }
       case 'break_statement':
         if (this.loopDepth === 0 && this.switchDepth === 0) this.err(n, 'break outside a loop or switch');
-        return function* () {
-          return BRK;
-        };
+        return mkPure(() => BRK);
       case 'continue_statement':
         if (this.loopDepth === 0) this.err(n, 'continue outside a loop');
-        return function* () {
-          return CONT;
-        };
+        return mkPure(() => CONT);
       case 'goto_statement': {
         const label = field(n, 'label')!.text;
         if (!this.labels.some((s) => s.has(label))) {
           this.err(n, `goto ${label}: the label must be in this block or an enclosing one (jumping into a block is outside the supported subset)`);
         }
-        const c: Completion = { go: label };
-        return function* () {
-          return c;
-        };
+        const c = new Comp('go', label);
+        return mkPure(() => c);
       }
       case 'labeled_statement': {
         const inner = n.children.find((x) => x.named && x.field !== 'label');
@@ -853,7 +878,7 @@ export class Compiler {
   private stmtOfExpr(n: PNode): S {
     const e = this.expr(n);
     return function* (fr) {
-      yield* ev(e, fr);
+      (e.p ? e.p(fr) : yield* e.g!(fr));
       return undefined;
     };
   }
@@ -894,15 +919,15 @@ export class Compiler {
     this.scopes.pop();
     const def = cases.find((x) => x.v === null);
     return function* (fr) {
-      const v = yield* ev(c, fr);
+      const v = (c.p ? c.p(fr) : yield* c.g!(fr));
       const hit = cases.find((x) => x.v !== null && x.v === v) ?? def;
       if (!hit) return undefined;
       for (let i = hit.at; i < stmts.length; i++) {
         const r = yield* stmts[i]!(fr);
-        if (r !== undefined) {
+        if (r instanceof Comp) {
           if (r === BRK) return undefined;
-          if ('go' in r && labels.has(r.go)) {
-            i = labels.get(r.go)! - 1;
+          if (r.k === 'go' && labels.has(r.v as string)) {
+            i = labels.get(r.v as string)! - 1;
             continue;
           }
           return r;
@@ -941,6 +966,13 @@ export class Compiler {
       const v = this.declareLocal(r.name, t, d);
       parts.push(this.initLocal(v, init, d));
     }
+    if (parts.every((p) => p.pure)) {
+      const ps = parts.map((p) => p.pure!);
+      return mkPure((fr) => {
+        for (const p of ps) p(fr);
+        return undefined;
+      });
+    }
     return function* (fr) {
       for (const p of parts) yield* p(fr);
       return undefined;
@@ -969,6 +1001,14 @@ export class Compiler {
     if (!v.shared) {
       const z = zero(t);
       const isAgg = typeof z === 'object';
+      const scalar = init && t.k !== 'array' && t.k !== 'struct' && init.type !== 'initializer_list' ? this.convertTo(this.expr(init), t, init) : null;
+      if (!init || scalar?.p) {
+        const sp = scalar?.p;
+        return mkPure((fr) => {
+          fr.v[slot] = sp ? sp(fr) : isAgg ? clone(z) : 0;
+          return undefined;
+        });
+      }
       return function* (fr) {
         fr.v[slot] = build ? yield* build(fr) : isAgg ? clone(z) : 0;
         return undefined;
@@ -1022,7 +1062,7 @@ export class Compiler {
     }
     const e = this.convertTo(this.expr(init), t, init);
     return function* (fr) {
-      return yield* ev(e, fr);
+      return (e.p ? e.p(fr) : yield* e.g!(fr));
     };
   }
 
@@ -1122,7 +1162,7 @@ export class Compiler {
           return pure(t, (fr) => (truthy(cp(fr)) ? ap(fr) : bp(fr)));
         }
         return gen(t, function* (fr) {
-          return truthy(yield* ev(c, fr)) ? yield* ev(a, fr) : yield* ev(b, fr);
+          return truthy((c.p ? c.p(fr) : yield* c.g!(fr))) ? (a.p ? a.p(fr) : yield* a.g!(fr)) : (b.p ? b.p(fr) : yield* b.g!(fr));
         });
       }
       case 'comma_expression': {
@@ -1133,8 +1173,8 @@ export class Compiler {
           return pure(b.t, (fr) => (ap(fr), bp(fr)));
         }
         return gen(b.t, function* (fr) {
-          yield* ev(a, fr);
-          return yield* ev(b, fr);
+          (a.p ? a.p(fr) : yield* a.g!(fr));
+          return (b.p ? b.p(fr) : yield* b.g!(fr));
         });
       }
       case 'cast_expression': {
@@ -1312,8 +1352,8 @@ export class Compiler {
           t: et,
           loc: {
             g: function* (fr) {
-              const base = yield* ev(a, fr);
-              return at(base, (yield* ev(idx, fr)) as number);
+              const base = (a.p ? a.p(fr) : yield* a.g!(fr));
+              return at(base, ((idx.p ? idx.p(fr) : yield* idx.g!(fr))) as number);
             },
           },
         };
@@ -1484,7 +1524,7 @@ export class Compiler {
       return pure(t, (fr) => f(ap(fr)), k);
     }
     return gen(t, function* (fr) {
-      return f(yield* ev(a, fr));
+      return f((a.p ? a.p(fr) : yield* a.g!(fr)));
     });
   }
 
@@ -1501,9 +1541,9 @@ export class Compiler {
         return pure(T.int, (fr) => (and ? truthy(ap(fr)) && truthy(bp(fr)) : truthy(ap(fr)) || truthy(bp(fr))) ? 1 : 0, k);
       }
       return gen(T.int, function* (fr) {
-        const x = truthy(yield* ev(a, fr));
+        const x = truthy((a.p ? a.p(fr) : yield* a.g!(fr)));
         if (and ? !x : x) return x ? 1 : 0;
-        return truthy(yield* ev(b, fr)) ? 1 : 0;
+        return truthy((b.p ? b.p(fr) : yield* b.g!(fr))) ? 1 : 0;
       });
     }
     const f = this.binop(op, a.t, b.t, n, where);
@@ -1520,8 +1560,8 @@ export class Compiler {
       return pure(f.t, (fr) => f.f(ap(fr), bp(fr)), k);
     }
     return gen(f.t, function* (fr) {
-      const x = yield* ev(a, fr);
-      const y = yield* ev(b, fr);
+      const x = (a.p ? a.p(fr) : yield* a.g!(fr));
+      const y = (b.p ? b.p(fr) : yield* b.g!(fr));
       return f.f(x, y);
     });
   }
@@ -1672,7 +1712,7 @@ export class Compiler {
     }
     return gen(t, function* (fr) {
       const loc = l.p ? l.p(fr) : yield* l.g!(fr);
-      const r = yield* ev(right, fr);
+      const r = (right.p ? right.p(fr) : yield* right.g!(fr));
       const v = conv(t, combine ? combine(yield* read(st, loc, t, where), r) : r);
       yield* write(st, loc, t, v, where);
       return v;
@@ -1705,9 +1745,9 @@ export class Compiler {
     const args = argNs.map((a) => this.expr(a));
     const self = this;
     return gen(ft.ret, function* (fr) {
-      const target = yield* ev(fp, fr);
+      const target = (fp.p ? fp.p(fr) : yield* fp.g!(fr));
       const vals: unknown[] = [];
-      for (const a of args) vals.push(yield* ev(a, fr));
+      for (const a of args) vals.push((a.p ? a.p(fr) : yield* a.g!(fr)));
       return yield* self.callValue(fr.ctx, target, vals, where);
     });
   }
@@ -1731,7 +1771,7 @@ export class Compiler {
     }
     return gen(f.type.ret, function* (fr) {
       const vals: unknown[] = [];
-      for (const a of args) vals.push(yield* ev(a, fr));
+      for (const a of args) vals.push((a.p ? a.p(fr) : yield* a.g!(fr)));
       return yield* f.invoke!(fr.ctx, vals);
     });
   }
@@ -1946,7 +1986,7 @@ const pidT = BUILTIN_TYPEDEFS.pid_t!;
 /** Evaluates all arguments in order (each may step). */
 function* evalArgs(args: E[], fr: Frame): G<unknown[]> {
   const out: unknown[] = [];
-  for (const a of args) out.push(yield* ev(a, fr));
+  for (const a of args) out.push((a.p ? a.p(fr) : yield* a.g!(fr)));
   return out;
 }
 
@@ -1958,6 +1998,10 @@ function lib(h: string[], ret: CType, impl: Impl, opts: { esc?: number[]; arity?
       if (opts.arity) {
         const [lo, hi] = opts.arity;
         if (args.length < lo || args.length > hi) cx.err(n, `${field(n, 'function')!.text} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, ${args.length} given`);
+      }
+      if (args.every((a) => a.p)) {
+        const ps = args.map((a) => a.p!);
+        return gen(ret, (fr) => impl(fr, ps.map((p) => p(fr)), cx, where));
       }
       return gen(ret, function* (fr) {
         const vals = yield* evalArgs(args, fr);
@@ -2456,7 +2500,7 @@ export const BUILTINS: Record<string, Builtin> = {
       const p = cx.pos(n);
       const msg = `${cx.file}:${p.line}: Assertion \`${text}' failed.`;
       return gen(T.void, function* (fr) {
-        L.assert(truthy(yield* ev(e, fr)), msg);
+        L.assert(truthy((e.p ? e.p(fr) : yield* e.g!(fr))), msg);
         return undefined;
       });
     },
@@ -2469,7 +2513,7 @@ export const BUILTINS: Record<string, Builtin> = {
       const e = cx.expr(argNs[0]!);
       return gen(T.long, function* (fr) {
         for (;;) {
-          const r = yield* ev(e, fr);
+          const r = (e.p ? e.p(fr) : yield* e.g!(fr));
           if (!(r === -1 && fr.ctx.errno === L.EINTR)) return r;
         }
       });
