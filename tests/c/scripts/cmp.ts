@@ -1,9 +1,11 @@
+// Developer aid, not a test: a C example and its TypeScript twin side by side under one strategy.
+// node tests/c/scripts/cmp.ts NAME [dpor|random|pct]
 import { readFileSync } from 'node:fs';
-import { compileC } from '/work/wt-cfront/sim/c/index.ts';
-import { loadProgram } from '/work/wt-cfront/sim/load-node.ts';
-import { explore } from '/work/wt-cfront/sim/index.ts';
+import { compileC } from '../../../sim/c/index.ts';
+import { loadProgram } from '../../../sim/load-node.ts';
+import { explore } from '../../../sim/index.ts';
 const name = process.argv[2]!; const strat = process.argv[3] ?? 'dpor';
-const d = '/work/wt-cfront/content/examples/';
+const d = new URL('../../../content/examples/', import.meta.url).pathname;
 const c = await compileC(readFileSync(d + name + '.c', 'utf8'), name + '.c');
 const t = await loadProgram(d + name + '.ts');
 if (!c.ok || !t.ok) throw new Error('load');

@@ -1,3 +1,5 @@
+// Developer aid, not a test: the steps of one schedule (always the first enabled transition) of a C
+// file and of its TypeScript twin, with their accesses. node tests/c/scripts/trace.ts FILE.c [1]
 import { readFileSync } from 'node:fs';
 import { compileC } from '../../../sim/c/index.ts';
 import { loadProgram } from '../../../sim/load-node.ts';
