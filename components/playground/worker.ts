@@ -8,7 +8,7 @@
 // behind reaches the next one.
 import { explore, createRun, encodeSchedule } from '../../sim/index.ts';
 import * as api from '../../sim/api/index.ts';
-import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict } from '../../sim/types.ts';
+import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict, WorldSnapshot } from '../../sim/types.ts';
 import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
 import { logLines } from './log-lines.ts';
 import { lockdown } from './lockdown.ts';
@@ -131,21 +131,9 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
 
 type ThreadView = SchedState['threads'][number];
 
-/** The world's snapshot, read as the threads it holds (the Run interface types it as unknown). */
-function threadsOf(snap: unknown): ThreadView[] {
-  const out: ThreadView[] = [];
-  const processes = typeof snap === 'object' && snap !== null ? (snap as { processes?: unknown }).processes : undefined;
-  if (!Array.isArray(processes)) return out;
-  for (const p of processes as unknown[]) {
-    const { pid, threads } = (p ?? {}) as { pid?: unknown; threads?: unknown };
-    if (typeof pid !== 'number' || !Array.isArray(threads)) continue;
-    for (const t of threads as unknown[]) {
-      const { tid, state, next } = (t ?? {}) as { tid?: unknown; state?: unknown; next?: unknown };
-      if (typeof tid !== 'number' || typeof state !== 'string' || state === 'exited') continue;
-      out.push({ tid, pid, state, next: typeof next === 'string' ? next : null });
-    }
-  }
-  return out;
+/** The threads of the world's snapshot that have not exited, with their state and next operation. */
+function threadsOf(snap: WorldSnapshot): ThreadView[] {
+  return snap.processes.flatMap((p) => p.threads.filter((t) => t.state !== 'exited').map((t) => ({ tid: t.tid, pid: p.pid, state: t.state, next: t.next })));
 }
 
 function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
