@@ -5,7 +5,7 @@ import type { RunRequest, SchedState, LogLine } from './protocol.ts';
 import { sandboxHint } from './protocol.ts';
 import type { Report } from '../../sim/types.ts';
 import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
-import { loadEdit, saveEdit, clearEdit, markSolved, loadKept, clearKept, saveKept, saveSoon, type Seen, type SaveOutcome } from './storage.ts';
+import { loadEdit, saveEdit, clearEdit, markSolved, loadKept, clearKept, saveKept, saveSoon, watchOtherTabs, type Seen, type SaveOutcome } from './storage.ts';
 import { encodeShare, readShare } from './share.ts';
 import { esc } from '../timeline-svg.ts';
 import type { Editor } from './editor.ts';
@@ -81,6 +81,17 @@ function island(el: HTMLElement): Island {
 
 const q = <T extends HTMLElement>(isl: Island, sel: string) => isl.el.querySelector<T>(sel)!;
 
+// Another tab saved a version of an example this tab is editing: say so now (the next save here keeps it).
+watchOtherTabs((example, code) => {
+  for (const el of document.querySelectorAll<HTMLElement>('fl-playground')) {
+    const isl = islands.get(el);
+    for (const p of isl?.panes ?? []) {
+      if (!isl || p.key !== example || !p.editor || code === p.code || code === p.seen.code) continue;
+      note(isl, `Another tab ${code === null ? 'reset' : 'saved a different version of'} ${p.name || 'this program'}. Nothing is lost: when this tab saves, the other version is kept beside it.`);
+    }
+  }
+});
+
 export function warm(): void {
   warmHost();
 }
@@ -151,6 +162,7 @@ function hideStale(pane: Pane) {
   const box = pane.section.querySelector<HTMLElement>('[data-stale]')!;
   box.hidden = true;
   delete box.dataset.kept;
+  delete box.dataset.saveFailed;
   box.innerHTML = '';
 }
 
@@ -221,9 +233,19 @@ function reset(isl: Island, pane: Pane) {
 /** Tell the reader what a save did when it did not simply save: nothing is lost without a word. */
 function saved(isl: Island, pane: Pane, out: SaveOutcome) {
   const what = pane.name || 'your program';
-  if (out.displaced) showKept(pane);
-  if (out.status === 'full') note(isl, `Your edit of ${what} could not be saved: this browser's storage for the site is full. It stays in this tab until you close it; copy it somewhere safe, or free space and type again.`);
-  else if (out.status === 'unavailable') note(isl, `Your edit of ${what} is not saved: this browser does not let the site store data. It stays in this tab until you close it.`);
+  if (out.displaced) return showKept(pane);
+  // In the pane's notice box, which stays until a save succeeds (the note line is reused for progress).
+  const box = pane.section.querySelector<HTMLElement>('[data-stale]')!;
+  if (out.status === 'saved') {
+    if (box.dataset.saveFailed !== undefined) hideStale(pane);
+    return;
+  }
+  box.hidden = false;
+  box.dataset.saveFailed = '';
+  box.textContent =
+    out.status === 'full'
+      ? `Your edit of ${what} could not be saved: this browser's storage for the site is full. It stays in this tab until you close it; copy it somewhere safe, or free space and type again.`
+      : `Your edit of ${what} is not saved: this browser does not let the site store data. It stays in this tab until you close it.`;
 }
 
 /** Offer the version a save kept (another tab's, or the reader's own from before a shared link). */
@@ -233,6 +255,7 @@ function showKept(pane: Pane) {
   const box = pane.section.querySelector<HTMLElement>('[data-stale]')!;
   box.hidden = false;
   box.dataset.kept = '';
+  delete box.dataset.saveFailed;
   const when = kept.savedAt ? ` (saved ${new Date(kept.savedAt).toLocaleString()})` : '';
   box.innerHTML = `Another version of ${esc(pane.name || 'this program')} is kept in this browser${esc(when)}: it was stored when this tab saved over it, from another tab or from before you opened a shared link. <button type="button" data-action="kept-open" data-pane="${pane.index}">Open the kept version</button> <button type="button" data-action="kept-discard" data-pane="${pane.index}">Discard it</button>`;
 }

@@ -150,3 +150,13 @@ if (typeof addEventListener === 'function' && typeof document !== 'undefined') {
 export function saveKept(example: string, code: string, base: string, s: Storage | null = store()): SaveStatus {
   return write(s, KEPT + example, { code, base, savedAt: Date.now() });
 }
+
+/** Call `changed(example, code)` when another tab saves (or clears) an example's edit. */
+export function watchOtherTabs(changed: (example: string, code: string | null) => void): void {
+  if (typeof addEventListener !== 'function') return;
+  addEventListener('storage', (e) => {
+    if (!e.key?.startsWith(EDIT)) return;
+    const example = e.key.slice(EDIT.length);
+    changed(example, loadEdit(example)?.code ?? null);
+  });
+}

@@ -7,10 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { openSite, type Site, type Visit } from './harness.ts';
 
-const CHAPTER = 'the-bug/';
-const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
-const EXERCISE = 'fl-playground[data-id="exercise:ch1-exercise"]';
-const SOLVED_KEY = 'forklore:v1:solved:exercise:ch1-exercise';
+// A chapter with a buggy/fixed pair and an exercise: the pair's true verdicts are what a program
+// run before it must not change.
+const CHAPTER = 'leaking-descriptors/';
+const PAIR = 'fl-playground[data-id="ch2-leak-buggy+ch2-leak-fixed"]';
+const PAIR_VERDICTS = 'fd-leak ok';
+const EXERCISE_ID = 'exercise:ch2-exercise';
+const EXERCISE = `fl-playground[data-id="${EXERCISE_ID}"]`;
+const SOLVED_KEY = `forklore:v1:solved:${EXERCISE_ID}`;
 
 let site: Site;
 /** Another origin that logs every request it gets: where hostile programs send what they take. */
@@ -172,7 +176,7 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
     );
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     await verdict(v.page, EXERCISE);
-    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     await v.close();
   });
 
@@ -181,7 +185,7 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
     await setCode(v.page, EXERCISE, 0, failing(`try { (Object.prototype as any).maxSteps = 2; } catch {}\ntry { (Array.prototype as any).push = function () { return 0; }; } catch {}`));
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     await verdict(v.page, EXERCISE);
-    for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     await v.close();
   });
 
@@ -199,7 +203,7 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
     await answers(v.page);
     expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).not.toMatch(/flood/);
     expect(await v.page.locator(`${EXERCISE} [data-verdict] p`).count()).toBeLessThan(20);
-    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     await v.close();
   });
 
@@ -209,7 +213,7 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     await verdict(v.page, EXERCISE);
     await v.page.waitForTimeout(300);
-    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/Stopped/);
     await v.close();
   });
@@ -259,7 +263,7 @@ describe('framing', () => {
 
   test('a sandbox frame navigated to another document is thrown away, and the next Run gets a true verdict', async () => {
     const v = await open();
-    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     // What a framing page would do: replace the sandbox's document with one that answers for it.
     const evil = `<script>
       parent.postMessage({ type: 'frame-ready', token: 'guess' }, '*');
@@ -271,7 +275,7 @@ describe('framing', () => {
       f.contentWindow!.location.href = `data:text/html,${encodeURIComponent(html)}`;
     }, evil);
     await v.page.waitForFunction(() => document.querySelectorAll('iframe[title="Playground sandbox"]').length === 0, undefined, { timeout: 10_000 });
-    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/FORGED/);
     await v.close();
   });
@@ -368,14 +372,14 @@ export default function* main() {
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     expect(await verdict(v.page, EXERCISE, 30_000)).toMatch(/Stopped: the program ran too long/);
     await answers(v.page);
-    expect(await pairVerdicts(v.page)).toBe('deadlock ok');
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     await v.close();
   });
 });
 
 describe('no silent loss of the reader\'s work', () => {
-  const KEY = 'forklore:v1:edit:ch1-exercise';
-  const KEPT = 'forklore:v1:kept:ch1-exercise';
+  const KEY = 'forklore:v1:edit:ch2-exercise';
+  const KEPT = 'forklore:v1:kept:ch2-exercise';
   const editorText = (page: Page) => page.locator(`${EXERCISE} section[data-pane="0"] .cm-content`).innerText();
   const stored = (page: Page, key: string) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null')?.code ?? null, key);
   const keptBox = (page: Page) => page.locator(`${EXERCISE} section[data-pane="0"] [data-stale][data-kept]`);
@@ -403,13 +407,19 @@ describe('no silent loss of the reader\'s work', () => {
     await v.page.reload();
     await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     await setCode(v.page, EXERCISE, 0, '// NEW WORK THAT DOES NOT FIT\n'.repeat(50));
-    await v.page.waitForFunction((sel) => /could not be saved.*full/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 5000 });
+    const notice = v.page.locator(`${EXERCISE} section[data-pane="0"] [data-stale][data-save-failed]`);
+    await notice.waitFor({ timeout: 5000 });
+    expect(await notice.innerText()).toMatch(/could not be saved.*full/);
+    // It stays while the compiler loads and the reader types on.
+    await v.page.keyboard.type('// more');
+    await v.page.waitForTimeout(1500);
+    expect(await notice.isVisible()).toBe(true);
     await v.close();
   });
 
   test("typing into a shared link's code keeps the reader's own edit, and offers it back", async () => {
     const { encodeShare } = await import('../../components/playground/share.ts');
-    const hash = encodeShare({ id: 'exercise:ch1-exercise', codes: ['// CODE FROM SOMEONE ELSE\n'] });
+    const hash = encodeShare({ id: EXERCISE_ID, codes: ['// CODE FROM SOMEONE ELSE\n'] });
     const page = await (await site.browser.newContext()).newPage();
     await page.goto(site.url('reference/'));
     await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })), KEY);
@@ -433,7 +443,7 @@ describe('no silent loss of the reader\'s work', () => {
     const page = await (await site.browser.newContext()).newPage();
     await page.goto(site.url('reference/'));
     await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })), KEY);
-    await page.goto(site.url(CHAPTER) + encodeShare({ id: 'exercise:ch1-exercise', codes: ['// CODE FROM SOMEONE ELSE\n'] }));
+    await page.goto(site.url(CHAPTER) + encodeShare({ id: EXERCISE_ID, codes: ['// CODE FROM SOMEONE ELSE\n'] }));
     await page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     await page.click(`${EXERCISE} section[data-pane="0"] [data-action="reset"]`);
     await keptBox(page).waitFor({ timeout: 5000 });
@@ -456,8 +466,12 @@ describe('no silent loss of the reader\'s work', () => {
       await p.goto(site.url(CHAPTER));
       await p.waitForSelector(`${EXERCISE}[data-ready]`);
     }
+    await b.click(`${EXERCISE} section[data-pane="0"] [data-action="edit"]`);
+    await b.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     await setCode(a, EXERCISE, 0, '// TAB A: AN HOUR OF WORK\n');
     await a.waitForFunction((k) => (localStorage.getItem(k) ?? '').includes('TAB A'), KEY);
+    // Tab B, editing the same example, is told at once.
+    await b.waitForFunction((sel) => /Another tab saved a different version/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 5000 });
     await setCode(b, EXERCISE, 0, '// TAB B: A QUICK TRY\n');
     await keptBox(b).waitFor({ timeout: 5000 });
     expect(await stored(b, KEY)).toBe('// TAB B: A QUICK TRY\n');
@@ -482,7 +496,7 @@ describe('no silent loss of the reader\'s work', () => {
 describe('share links and schedules as bombs', () => {
   test('a link that inflates to a 100-million-character program is refused with a message', async () => {
     const { deflateSync, strToU8 } = await import('fflate');
-    const json = JSON.stringify({ v: 1, i: 'exercise:ch1-exercise', c: ['a\n'.repeat(50_000_000)] });
+    const json = JSON.stringify({ v: 1, i: EXERCISE_ID, c: ['a\n'.repeat(50_000_000)] });
     const hash = '#pg=' + Buffer.from(deflateSync(strToU8(json), { level: 9 })).toString('base64url');
     const v = await open(CHAPTER, hash);
     await v.page.waitForFunction(() => /larger than the Playground accepts/.test(document.querySelector('fl-playground [data-note]')?.textContent ?? ''), undefined, { timeout: 10_000 });
@@ -493,7 +507,7 @@ describe('share links and schedules as bombs', () => {
 
   test("a link's schedule that asks for a trillion steps is left out, and Run gives the exhaustive verdict", async () => {
     const { encodeShare } = await import('../../components/playground/share.ts');
-    const hash = encodeShare({ id: 'exercise:ch1-exercise', codes: [failing('')], schedule: '1000*999999999999' });
+    const hash = encodeShare({ id: EXERCISE_ID, codes: [failing('')], schedule: '1000*999999999999' });
     const v = await open(CHAPTER, hash);
     await v.page.waitForFunction((sel) => /left out/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 10_000 });
     await v.page.click(`${EXERCISE} [data-action="run"]`);
@@ -505,7 +519,7 @@ describe('share links and schedules as bombs', () => {
 
   test('a shared program runs only when Run is pressed', async () => {
     const { encodeShare } = await import('../../components/playground/share.ts');
-    const hash = encodeShare({ id: 'exercise:ch1-exercise', codes: [failing(`fetch('${'http://127.0.0.1:1'}/ran-on-load').catch(() => {});`)] });
+    const hash = encodeShare({ id: EXERCISE_ID, codes: [failing(`fetch('${'http://127.0.0.1:1'}/ran-on-load').catch(() => {});`)] });
     const v = await open(CHAPTER, hash);
     await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     await v.page.waitForTimeout(1000);
