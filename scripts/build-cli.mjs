@@ -3,6 +3,8 @@
 // the build). Three files:
 //   forklore.mjs  the command (sim/cli.ts): arguments, reading and compiling files, printing reports
 //   worker.mjs    the worker thread that holds a sandbox under a time and memory limit (sim/node/worker.ts)
+//   c.mjs         the C front end (sim/c/index.ts, or sim/node/no-c.ts when there is none), loaded
+//                 by the worker for .c files only
 //   sandbox.js    the simulator and the checker's entry, one script evaluated inside QuickJS
 //                 (sim/node/sandbox-entry.ts); its completion value is the checker's { load, run }
 // and inputs.json, the source files they were built from (to tell when the build is stale).
@@ -35,11 +37,15 @@ export function cliIsFresh() {
   return true;
 }
 
-/** 'forklore:c' is sim/c/index.ts when that exists, else a stub that says C is not in this build. */
-const cPlugin = {
+/**
+ * 'forklore:c' is its own file, c.mjs, loaded by the worker only for a C program (so that checking
+ * TypeScript neither needs nor loads the C parser): sim/c/index.ts when it exists, else a stub that
+ * says C is not in this build.
+ */
+const cExternal = {
   name: 'forklore-c',
   setup(build) {
-    build.onResolve({ filter: /^forklore:c$/ }, () => ({ path: existsSync(C_ENTRY) ? C_ENTRY : NO_C }));
+    build.onResolve({ filter: /^forklore:c$/ }, () => ({ path: './c.mjs', external: true }));
   },
 };
 
@@ -48,9 +54,11 @@ export async function buildCli() {
   mkdirSync(BUILD_DIR, { recursive: true });
   const builtAt = Date.now();
   const common = { bundle: true, write: false, metafile: true, logLevel: 'silent', legalComments: 'none' };
-  const [cli, worker, sandbox] = await Promise.all([
-    build({ ...common, entryPoints: [join(ROOT, 'sim', 'cli.ts')], platform: 'node', format: 'esm', target: 'node22', packages: 'external', plugins: [cPlugin] }),
-    build({ ...common, entryPoints: [join(ROOT, 'sim', 'node', 'worker.ts')], platform: 'node', format: 'esm', target: 'node22', packages: 'external', plugins: [cPlugin] }),
+  const node = { ...common, platform: 'node', format: 'esm', target: 'node22', packages: 'external' };
+  const [cli, worker, c, sandbox] = await Promise.all([
+    build({ ...node, entryPoints: [join(ROOT, 'sim', 'cli.ts')] }),
+    build({ ...node, entryPoints: [join(ROOT, 'sim', 'node', 'worker.ts')], plugins: [cExternal] }),
+    build({ ...node, entryPoints: [existsSync(C_ENTRY) ? C_ENTRY : NO_C] }),
     build({ ...common, entryPoints: [join(ROOT, 'sim', 'node', 'sandbox-entry.ts')], platform: 'neutral', format: 'cjs', target: 'es2022' }),
   ]);
   const sandboxScript =
@@ -58,10 +66,11 @@ export async function buildCli() {
     sandbox.outputFiles[0].text +
     '\nreturn module.exports.default;\n})()\n';
   const inputs = new Set(['scripts/build-cli.mjs', 'package.json']);
-  for (const r of [cli, worker, sandbox]) for (const f of Object.keys(r.metafile.inputs)) if (!f.includes('node_modules')) inputs.add(relative(ROOT, join(process.cwd(), f)));
+  for (const r of [cli, worker, c, sandbox]) for (const f of Object.keys(r.metafile.inputs)) if (!f.includes('node_modules')) inputs.add(relative(ROOT, join(process.cwd(), f)));
   const files = [
     ['forklore.mjs', cli.outputFiles[0].text],
     ['worker.mjs', worker.outputFiles[0].text],
+    ['c.mjs', c.outputFiles[0].text],
     ['sandbox.js', sandboxScript],
     ['inputs.json', JSON.stringify({ builtAt, c: existsSync(C_ENTRY), inputs: [...inputs].sort() }, null, 1)],
   ];

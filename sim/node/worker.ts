@@ -6,7 +6,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
-import { compileC } from 'forklore:c';
 import { explore } from '../explore/index.ts';
 import type { ExploreOptions, ProgramOptions } from '../types.ts';
 import { resolveModel, type Model } from './model.ts';
@@ -119,6 +118,7 @@ interface Request {
 async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   const req = JSON.parse(job.request) as Request;
   post({ type: 'phase', phase: 'load' });
+  const { compileC } = await import('forklore:c');
   const loaded = await compileC(job.source, job.file);
   if (!loaded.ok) {
     post({ type: 'answer', json: JSON.stringify({ kind: 'load-error', message: loaded.error.message, line: loaded.error.line, column: loaded.error.column, stack: '' }) });
