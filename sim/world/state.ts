@@ -74,7 +74,8 @@ export interface Proc {
   children: number[];
 }
 
-export type Rec = { k: string; r: unknown } | { sig: string; h: HandlerFn };
+/** One entry of a thread's record, which child replay feeds back: an op's result, or a handler run. */
+export type Rec = { op: string; result: unknown } | { signal: string; handler: HandlerFn };
 
 export interface Frame {
   gen: Generator<unknown, unknown, unknown>;

@@ -237,7 +237,7 @@ class World implements Run, Kernel {
           this.threadThrew(t, err);
           return;
         }
-        t.record.push({ k: o.k, r: v });
+        t.record.push({ op: o.k, result: v });
         continue;
       }
       t.pending = o as StepOp;
@@ -265,7 +265,7 @@ class World implements Run, Kernel {
   complete(t: Thread, result: unknown): void {
     if (t.exited) return;
     const k = t.pending!.k;
-    t.record.push({ k, r: result });
+    t.record.push({ op: k, result });
     t.pending = null;
     t.phase = 'run';
     this.drive(t, result);

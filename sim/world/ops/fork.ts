@@ -77,14 +77,14 @@ function replay(u: Thread, records: readonly Rec[]): void {
   };
   let cur = next(undefined);
   for (const rec of records) {
-    if ('sig' in rec) {
-      u.frames.push({ gen: rec.h!(), sig: rec.sig, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
+    if ('signal' in rec) {
+      u.frames.push({ gen: rec.handler!(), sig: rec.signal, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
       cur = next(undefined);
       continue;
     }
-    if (cur.k === 'texit' && rec.k !== 'texit') throw nd('finished early');
-    if (cur.k !== rec.k) throw nd(`asked for '${cur.k}' where the original asked for '${rec.k}'`);
-    cur = next(rec.r);
+    if (cur.k === 'texit' && rec.op !== 'texit') throw nd('finished early');
+    if (cur.k !== rec.op) throw nd(`asked for '${cur.k}' where the original asked for '${rec.op}'`);
+    cur = next(rec.result);
   }
   if (cur.k !== 'fork_raw') throw nd(`did not reach the same fork`);
   u.pending = cur;

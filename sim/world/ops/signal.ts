@@ -57,7 +57,7 @@ export function deliver(k: Kernel, t: Thread, sig: string): void {
   }
   // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
   if (t.phase === 'futex') dequeueFutex(k, p, t);
-  t.record.push({ sig, h });
+  t.record.push({ signal: sig, handler: h });
   pushHandler(k, t, sig, h);
 }
 
