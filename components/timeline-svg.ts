@@ -36,10 +36,16 @@ interface Bar {
 }
 
 const STEP_W = 18;
-const LANE_H = 26;
+// A lane, top to bottom: a row of labels (locks taken, fork), the held-lock bar, the thread's line with
+// its name on the left, and the blocked box below the line. Nothing drawn in one lane reaches another.
+const LANE_H = 34;
+const LABEL_ROW = 10;
+const HELD_Y = 12;
+const LINE_Y = 22;
 const GROUP_GAP = 22;
 const LABEL_W = 190;
 const TOP = 28;
+const GROUP_HEAD = 18;
 
 /** Escape text for SVG/HTML. */
 export function esc(s: unknown): string {
@@ -236,7 +242,7 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
   const ghostBars = bars.filter((b) => b.kind === 'orphan' && !b.resetByFork);
   for (const p of procs.values()) {
     const gy = y;
-    y += 18;
+    y += GROUP_HEAD;
     for (const tid of p.tids) {
       const th = threads.get(tid)!;
       const name = th.fn ? ` ${th.fn}` : '';
@@ -262,6 +268,42 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
   return { lanes, groups, bars, forks, creates, marks, last, height: y, stuckTids, threads, procs };
 }
 
+/** The palette, Okabe–Ito (safe for the common colour-vision deficiencies). */
+export const PALETTE = {
+  held: '#0072B2',
+  blocked: '#E69F00',
+  blockedStroke: '#B36B00',
+  orphan: '#D55E00',
+  fork: '#009E73',
+  mark: '#CC79A7',
+  cursor: '#CC79A7',
+} as const;
+
+/** A generous estimate of a label's width in px (the test measures the real ones). */
+function textWidth(text: string, size: number, bold = false): number {
+  return [...text].length * size * (bold ? 0.68 : 0.62) + 2;
+}
+
+/** Cuts `text` to fit `px` at `size`, with an ellipsis. */
+function fit(text: string, px: number, size: number, bold = false): string {
+  if (textWidth(text, size, bold) <= px) return text;
+  const chars = [...text];
+  while (chars.length > 1 && textWidth(chars.join('') + '…', size, bold) > px) chars.pop();
+  return chars.join('') + '…';
+}
+
+/** Keeps the labels of one row apart: claim() answers whether [x, x + w) is still free. */
+function row() {
+  const taken: [number, number][] = [];
+  return {
+    claim(x: number, w: number): boolean {
+      if (taken.some(([a, b]) => x < b + 3 && a < x + w + 3)) return false;
+      taken.push([x, x + w]);
+      return true;
+    },
+  };
+}
+
 /** Render a trace as an SVG timeline. Pure: no DOM, safe at build time. */
 export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions = {}): string {
   const stuck = opts.stuck ?? [];
@@ -272,6 +314,8 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
   const height = L.height + 8;
   const x = (s: number) => LABEL_W + s * STEP_W + STEP_W / 2;
   const endX = x(L.last + 1);
+  // What lies after the cursor is drawn faintly: the reader sees where the run goes, not where it is.
+  const future = (s: number) => (opts.step !== undefined && s > opts.step ? ' opacity="0.35"' : '');
   const out: string[] = [];
   const procCount = L.groups.length;
   const threadCount = [...L.lanes.values()].filter((l) => !l.ghost).length;
@@ -285,8 +329,8 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="fl-timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title" font-family="system-ui, sans-serif" font-size="12">`);
   out.push(`<title id="${id}-title">${esc(summary)}</title>`);
   out.push(`<defs>
-<pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#E69F00" fill-opacity="0.25"/><line x1="0" y1="0" x2="0" y2="6" stroke="#B36B00" stroke-width="2.5"/></pattern>
-<pattern id="${id}-orphan" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#D55E00" fill-opacity="0.2"/><line x1="0" y1="0" x2="0" y2="8" stroke="#D55E00" stroke-width="3"/></pattern>
+<pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${PALETTE.blocked}" fill-opacity="0.25"/><line x1="0" y1="0" x2="0" y2="6" stroke="${PALETTE.blockedStroke}" stroke-width="2.5"/></pattern>
+<pattern id="${id}-orphan" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="${PALETTE.orphan}" fill-opacity="0.2"/><line x1="0" y1="0" x2="0" y2="8" stroke="${PALETTE.orphan}" stroke-width="3"/></pattern>
 </defs>`);
   // Step axis.
   const every = steps > 60 ? 10 : 5;
@@ -297,26 +341,53 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
   out.push(`<text x="8" y="14" fill="currentColor" opacity="0.7">step</text>`);
 
   for (const g of L.groups) {
-    out.push(`<g class="fl-proc" data-pid="${g.pid}">`);
+    out.push(`<g class="fl-proc" data-pid="${g.pid}"${future(L.procs.get(g.pid)?.born ?? 0)}>`);
     out.push(`<rect x="2" y="${g.y - 2}" width="${width - 4}" height="${g.h + 4}" rx="6" fill="currentColor" fill-opacity="0.04" stroke="currentColor" stroke-opacity="0.25"/>`);
-    out.push(`<text x="8" y="${g.y + 12}" font-weight="600" fill="currentColor">${esc(g.label)}</text>`);
+    out.push(`<text x="8" y="${g.y + 13}" font-weight="600" fill="currentColor">${esc(g.label)}</text>`);
     out.push(`</g>`);
   }
 
+  // Each lane's row of labels: fork labels first (they name the moment), then the locks taken.
+  const rows = new Map<string, ReturnType<typeof row>>();
+  const rowOf = (key: string) => {
+    let r = rows.get(key);
+    if (!r) rows.set(key, (r = row()));
+    return r;
+  };
+
   for (const [key, lane] of L.lanes) {
-    const cy = lane.y + LANE_H / 2;
+    const cy = lane.y + LINE_Y;
     if (lane.ghost) {
-      out.push(`<g class="fl-ghost" data-lock="${esc(lane.ghost.lock)}" data-owner="${lane.ghost.owner}">`);
-      out.push(`<text x="14" y="${cy + 4}" fill="currentColor" font-weight="700">⚠ ${esc(lane.ghost.lock)}</text>`);
-      out.push(`<text x="${LABEL_W - 6}" y="${cy + 4}" text-anchor="end" fill="currentColor" font-size="10">owner ${lane.ghost.owner}: gone</text>`);
+      const full = `${lane.ghost.lock} is held by thread ${lane.ghost.owner}, which is not in process ${lane.pid}`;
+      out.push(`<g class="fl-ghost" data-lock="${esc(lane.ghost.lock)}" data-owner="${lane.ghost.owner}"${future(lane.from)}><title>${esc(full)}</title>`);
+      out.push(`<text x="14" y="${lane.y + 16}" fill="currentColor" font-weight="700">${esc(fit(`⚠ ${lane.ghost.lock}`, LABEL_W - 20, 12, true))}</text>`);
+      out.push(`<text x="22" y="${lane.y + 29}" fill="currentColor" font-size="10">owner ${lane.ghost.owner}: gone</text>`);
       out.push(`</g>`);
       continue;
     }
     const isStuck = L.stuckTids.has(lane.tid);
-    const to = lane.to ?? (isStuck ? L.last + 1 : L.last + 1);
-    out.push(`<g class="fl-lane" data-tid="${lane.tid}" data-key="${esc(key)}">`);
-    out.push(`<text x="14" y="${cy + 4}" fill="currentColor">thread ${esc(lane.label)}</text>`);
+    const to = lane.to ?? L.last + 1;
+    out.push(`<g class="fl-lane" data-tid="${lane.tid}" data-key="${esc(key)}"><title>${esc(`thread ${lane.label}`)}</title>`);
+    out.push(`<text x="14" y="${cy + 4}" fill="currentColor">${esc(fit(`thread ${lane.label}`, LABEL_W - 20, 12))}</text>`);
     out.push(`<line x1="${x(lane.from)}" y1="${cy}" x2="${x(to)}" y2="${cy}" stroke="currentColor" stroke-width="2" stroke-opacity="0.55"${lane.to === null && !isStuck ? ' stroke-dasharray="3 3"' : ''}/>`);
+    out.push(`</g>`);
+  }
+
+  // Fork: the birth of a process, drawn from the forking thread to the child's first lane.
+  for (const f of L.forks) {
+    const src = L.lanes.get(String(f.from.tid));
+    const child = [...L.lanes.values()].find((l) => l.pid === f.child && !l.ghost);
+    const grp = L.groups.find((g) => g.pid === f.child);
+    if (!src) continue;
+    const cy0 = src.y + LINE_Y;
+    const cy1 = child ? child.y + LINE_Y : grp ? grp.y + 10 : cy0;
+    const word = f.raw ? '_Fork' : 'fork';
+    out.push(`<g class="fl-fork"${future(f.step)}><title>${esc(`thread ${f.from.tid} calls ${word}: process ${f.child} is born with one thread`)}</title>`);
+    out.push(`<path d="M${x(f.step)} ${cy0} C ${x(f.step) + 10} ${cy0}, ${x(f.step) + 4} ${cy1}, ${x(f.step) + 14} ${cy1}" fill="none" stroke="${PALETTE.fork}" stroke-width="2.5"/>`);
+    out.push(`<circle cx="${x(f.step)}" cy="${cy0}" r="5" fill="${PALETTE.fork}"/>`);
+    const lx = x(f.step) - 4;
+    if (rowOf(String(f.from.tid)).claim(lx, textWidth(word, 10, true)))
+      out.push(`<text x="${lx}" y="${src.y + LABEL_ROW}" font-size="10" font-weight="600" fill="currentColor">${word}</text>`);
     out.push(`</g>`);
   }
 
@@ -327,66 +398,61 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
     const x0 = x(b.from) - STEP_W / 2 + 1;
     const w = Math.max(x(to) - x(b.from), 4);
     if (b.kind === 'held') {
-      out.push(`<rect class="fl-held" x="${x0}" y="${lane.y + 3}" width="${w}" height="7" rx="2" fill="#0072B2"><title>${esc(`thread ${lane.tid} holds ${b.label} from step ${b.from}${b.to === null ? ' to the end' : ` to step ${b.to}`}`)}</title></rect>`);
-      out.push(`<text x="${x0 + 2}" y="${lane.y + 2}" font-size="9" fill="currentColor">${esc(b.label)}</text>`);
+      out.push(`<rect class="fl-held" x="${x0}" y="${lane.y + HELD_Y}" width="${w}" height="6" rx="2" fill="${PALETTE.held}"${future(b.from)}><title>${esc(`thread ${lane.tid} holds ${b.label} from step ${b.from}${b.to === null ? ' to the end' : ` to step ${b.to}`}`)}</title></rect>`);
+      // A label only where it has room: glibc's fork takes several locks in a row, and their
+      // names on top of each other would be a smear. Each bar keeps its name in its tooltip.
+      if (rowOf(b.lane).claim(x0, textWidth(b.label, 9))) out.push(`<text x="${x0}" y="${lane.y + LABEL_ROW}" font-size="9" fill="currentColor"${future(b.from)}>${esc(b.label)}</text>`);
     } else if (b.kind === 'blocked') {
       const forever = b.to === null && L.stuckTids.has(lane.tid);
-      out.push(`<rect class="fl-blocked" x="${x0}" y="${lane.y + 12}" width="${w}" height="10" fill="url(#${id}-hatch)" stroke="#B36B00"><title>${esc(`thread ${lane.tid} ${b.label}${forever ? ', forever' : ''}`)}</title></rect>`);
+      out.push(`<rect class="fl-blocked" x="${x0}" y="${lane.y + LINE_Y - 1}" width="${w}" height="10" fill="url(#${id}-hatch)" stroke="${PALETTE.blockedStroke}"${future(b.from)}><title>${esc(`thread ${lane.tid} ${b.label}${forever ? ', forever' : ''}`)}</title></rect>`);
     } else {
-      out.push(`<rect class="fl-orphan" x="${x0}" y="${lane.y + 5}" width="${w}" height="14" fill="url(#${id}-orphan)" stroke="#D55E00" stroke-width="1.5" stroke-dasharray="4 2"><title>${esc(`${b.label} is locked in process ${lane.pid} by thread ${lane.tid}, which does not exist in this process: fork left it behind`)}</title></rect>`);
+      out.push(`<rect class="fl-orphan" x="${x0}" y="${lane.y + 12}" width="${w}" height="16" fill="url(#${id}-orphan)" stroke="${PALETTE.orphan}" stroke-width="1.5" stroke-dasharray="4 2"${future(b.from)}><title>${esc(`${b.label} is locked in process ${lane.pid} by thread ${lane.tid}, which does not exist in this process: fork left it behind`)}</title></rect>`);
     }
   }
 
-  // Fork: the birth of a process, drawn from the forking thread to the child's first lane.
-  for (const f of L.forks) {
-    const src = L.lanes.get(String(f.from.tid));
-    const child = [...L.lanes.values()].find((l) => l.pid === f.child && !l.ghost);
-    const grp = L.groups.find((g) => g.pid === f.child);
-    if (!src) continue;
-    const cy0 = src.y + LANE_H / 2;
-    const cy1 = child ? child.y + LANE_H / 2 : grp ? grp.y + 10 : cy0;
-    out.push(`<g class="fl-fork"><title>${esc(`thread ${f.from.tid} calls ${f.raw ? '_Fork' : 'fork'}: process ${f.child} is born with one thread`)}</title>`);
-    out.push(`<path d="M${x(f.step)} ${cy0} C ${x(f.step) + 10} ${cy0}, ${x(f.step) + 4} ${cy1}, ${x(f.step) + 14} ${cy1}" fill="none" stroke="#009E73" stroke-width="2.5"/>`);
-    out.push(`<circle cx="${x(f.step)}" cy="${cy0}" r="5" fill="#009E73"/>`);
-    out.push(`<text x="${x(f.step) + 8}" y="${cy0 - 6}" font-size="10" font-weight="600" fill="currentColor">${f.raw ? '_Fork' : 'fork'}</text>`);
-    out.push(`</g>`);
-  }
   for (const c of L.creates) {
     const a = L.lanes.get(String(c.tid));
     const b = L.lanes.get(String(c.child));
     if (!a || !b) continue;
-    out.push(`<line class="fl-create" x1="${x(c.step)}" y1="${a.y + LANE_H / 2}" x2="${x(b.from)}" y2="${b.y + LANE_H / 2}" stroke="currentColor" stroke-opacity="0.4" stroke-dasharray="2 2"/>`);
+    out.push(`<line class="fl-create" x1="${x(c.step)}" y1="${a.y + LINE_Y}" x2="${x(b.from)}" y2="${b.y + LINE_Y}" stroke="currentColor" stroke-opacity="0.4" stroke-dasharray="2 2"/>`);
   }
 
   // Event dots, each with its description for hover and assistive technology.
   for (const e of events) {
     const lane = L.lanes.get(String(e.tid));
     if (!lane) continue;
-    const cy = lane.y + LANE_H / 2;
-    out.push(`<circle class="fl-ev" data-step="${e.step}" cx="${x(e.step)}" cy="${cy}" r="2.5" fill="currentColor"><title>${esc(`step ${e.step}: ${describeEvent(e)}`)}</title></circle>`);
+    out.push(`<circle class="fl-ev" data-step="${e.step}" cx="${x(e.step)}" cy="${lane.y + LINE_Y}" r="2.5" fill="currentColor"${future(e.step)}><title>${esc(`step ${e.step}: ${describeEvent(e)}`)}</title></circle>`);
   }
 
+  // One mark per lane and step: several findings at one step share it, and its tooltip lists them.
+  const marks = new Map<string, { lane: Lane; step: number; kind: string; texts: string[] }>();
   for (const m of L.marks) {
     const lane = L.lanes.get(String(m.tid));
     if (!lane) continue;
-    const cy = lane.y + LANE_H / 2;
-    out.push(`<g class="fl-mark fl-mark-${m.kind}"><title>${esc(m.text)}</title><rect x="${x(m.step) - 6}" y="${cy - 6}" width="12" height="12" fill="#CC79A7" stroke="currentColor"/><text x="${x(m.step)}" y="${cy + 4}" text-anchor="middle" font-size="10" font-weight="700" fill="#000">!</text></g>`);
+    const k = `${m.tid}@${m.step}`;
+    const had = marks.get(k);
+    if (had) had.texts.push(m.text);
+    else marks.set(k, { lane, step: m.step, kind: m.kind, texts: [m.text] });
+  }
+  for (const m of marks.values()) {
+    const cy = m.lane.y + LINE_Y;
+    out.push(`<g class="fl-mark fl-mark-${m.kind}"${future(m.step)}><title>${esc(m.texts.join('; '))}</title><rect x="${x(m.step) - 6}" y="${cy - 6}" width="12" height="12" fill="${PALETTE.mark}" stroke="currentColor"/><text x="${x(m.step)}" y="${cy + 4}" text-anchor="middle" font-size="10" font-weight="700" fill="#000">!</text></g>`);
   }
 
   // Stuck forever: a cross at the end of the lane and words beside it.
   for (const s of stuck) {
     const lane = L.lanes.get(String(s.tid));
     if (!lane) continue;
-    const cy = lane.y + LANE_H / 2;
+    const cy = lane.y + LINE_Y;
     const cx = endX;
-    out.push(`<g class="fl-stuck" data-tid="${s.tid}"><title>${esc(s.sentence)}</title>`);
-    out.push(`<path d="M${cx - 6} ${cy - 6} L${cx + 6} ${cy + 6} M${cx + 6} ${cy - 6} L${cx - 6} ${cy + 6}" stroke="#D55E00" stroke-width="3"/>`);
+    out.push(`<g class="fl-stuck" data-tid="${s.tid}"${future(L.last)}><title>${esc(s.sentence)}</title>`);
+    out.push(`<path d="M${cx - 6} ${cy - 6} L${cx + 6} ${cy + 6} M${cx + 6} ${cy - 6} L${cx - 6} ${cy + 6}" stroke="${PALETTE.orphan}" stroke-width="3"/>`);
     out.push(`<text x="${cx + 10}" y="${cy + 4}" font-weight="700" fill="currentColor">stuck forever</text>`);
     out.push(`</g>`);
   }
 
   if (opts.step !== undefined) {
-    out.push(`<line class="fl-cursor" x1="${x(opts.step)}" y1="18" x2="${x(opts.step)}" y2="${height - 4}" stroke="#CC79A7" stroke-width="2"/>`);
+    out.push(`<line class="fl-cursor" data-x="${x(opts.step)}" x1="${x(opts.step)}" y1="18" x2="${x(opts.step)}" y2="${height - 4}" stroke="${PALETTE.cursor}" stroke-width="2"/>`);
   }
   out.push(`</svg>`);
   return out.join('\n');

@@ -466,6 +466,7 @@ function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[
     announce,
     caption: caption ?? (f ? 'The schedule that goes wrong' : 'One schedule'),
     schedule: isl.lastSchedule,
+    explain: !!f,
   });
 }
 

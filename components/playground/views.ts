@@ -3,8 +3,9 @@
 import type { Report, StuckThread, Verdict } from '../../sim/types.ts';
 import type { TraceEvent } from '../../sim/events.ts';
 import type { LogLine } from './protocol.ts';
-import { timelineSvg, describeEvent, esc } from '../timeline-svg.ts';
+import { timelineSvg, describeEvent, esc, PALETTE } from '../timeline-svg.ts';
 import { stateAt } from './state-at.ts';
+import { explainSchedule } from './explain-schedule.ts';
 
 const VERDICT_WORDS: Record<Verdict, string> = {
   ok: 'No schedule goes wrong',
@@ -54,7 +55,17 @@ export function traceView(
   host: HTMLElement,
   trace: TraceEvent[],
   log: LogLine[],
-  opts: { stuck?: StuckThread[]; idPrefix: string; announce?: HTMLElement; caption?: string; schedule?: string },
+  opts: {
+    stuck?: StuckThread[];
+    idPrefix: string;
+    announce?: HTMLElement;
+    caption?: string;
+    schedule?: string;
+    /** Narrate the schedule in numbered sentences ("Explain this schedule"). */
+    explain?: boolean;
+    /** Called with each step the cursor moves to (the code view highlights each thread's line). */
+    onStep?: (step: number) => void;
+  },
 ) {
   const last = trace.length ? trace[trace.length - 1]!.step : 0;
   // SVG ids (patterns, title) must be unique on the page: two views of one island are common.
@@ -65,9 +76,12 @@ export function traceView(
       <button type="button" data-step-prev aria-label="Previous step">◀</button>
       <label>Step <input type="range" min="0" max="${last}" value="${last}" data-step-range></label>
       <button type="button" data-step-next aria-label="Next step">▶</button>
+      <button type="button" data-step-play aria-pressed="false">Play</button>
       <output data-step-out></output>
     </div>
     <div class="fl-pg-timeline" data-timeline tabindex="0" role="group" aria-label="Timeline (scrolls sideways)"></div>
+    ${LEGEND}
+    ${opts.explain ? explainHtml(trace, opts.stuck) : ''}
     <p class="fl-pg-sub">State after this step</p>
     <div class="fl-pg-state" data-state></div>
     <p class="fl-pg-sub">Log${opts.schedule ? ` <small>(schedule <code>${esc(opts.schedule)}</code>)</small>` : ''}</p>
@@ -87,7 +101,19 @@ export function traceView(
     out.textContent = `${step} of ${last}: ${words}`;
     range.setAttribute('aria-valuetext', `step ${step} of ${last}: ${words}`);
     tl.innerHTML = timelineSvg(trace, { stuck: step === last ? opts.stuck : undefined, step, idPrefix });
-    st.innerHTML = stateHtml(trace, step);
+    st.innerHTML = stateHtml(trace, step, step === last ? opts.stuck : undefined);
+    // Keep the cursor in view: the timeline is wider than its box, and the deadlock is at its end.
+    const cursorX = Number(tl.querySelector('.fl-cursor')?.getAttribute('data-x') ?? 0);
+    requestAnimationFrame(() => {
+      if (tl.scrollWidth <= tl.clientWidth) return;
+      const left = tl.scrollLeft;
+      if (cursorX < left + 200 || cursorX > left + tl.clientWidth - 140) tl.scrollLeft = Math.max(0, cursorX - tl.clientWidth * 0.6);
+    });
+    for (const li of host.querySelectorAll<HTMLElement>('[data-explain] li')) {
+      if (Number(li.dataset.s) === step) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    }
+    opts.onStep?.(step);
     // The current line is the last one at or before this step: a step without a system call (an
     // uncontended lock) leaves the cursor on the call before it, as strace would.
     let current: HTMLElement | null = null;
@@ -120,16 +146,67 @@ export function traceView(
   });
   host.querySelector('[data-step-prev]')!.addEventListener('click', () => set(Number(range.value) - 1, true));
   host.querySelector('[data-step-next]')!.addEventListener('click', () => set(Number(range.value) + 1, true));
+  host.querySelector('[data-explain]')?.addEventListener('click', (e) => {
+    const b = (e.target as Element).closest<HTMLElement>('[data-goto]');
+    if (b) set(Number(b.dataset.goto), true);
+  });
+  // Play animates the counterexample from the first step (or from where the cursor is) to the end.
+  const play = host.querySelector<HTMLButtonElement>('[data-step-play]')!;
+  let playing: ReturnType<typeof setInterval> | null = null;
+  const stop = () => {
+    if (playing) clearInterval(playing);
+    playing = null;
+    play.textContent = 'Play';
+    play.setAttribute('aria-pressed', 'false');
+  };
+  play.addEventListener('click', () => {
+    if (playing) return stop();
+    if (Number(range.value) >= last) set(0, false);
+    play.textContent = 'Pause';
+    play.setAttribute('aria-pressed', 'true');
+    playing = setInterval(() => {
+      if (!host.isConnected) return stop();
+      const next = Number(range.value) + 1;
+      set(next, next >= last);
+      if (next >= last) stop();
+    }, 600);
+  });
+  range.addEventListener('input', stop);
   set(last, false);
   return { set: (s: number) => set(s, true), last };
 }
 
-function stateHtml(trace: TraceEvent[], step: number): string {
+/** What the marks of the timeline mean, in one line. */
+const swatch = (body: string) => `<svg width="18" height="12" viewBox="0 0 18 12" aria-hidden="true" focusable="false">${body}</svg>`;
+const LEGEND = `<p class="fl-pg-legend-marks" data-legend>${[
+  [swatch(`<rect x="1" y="3" width="16" height="6" rx="2" fill="${PALETTE.held}"/>`), 'holds a lock'],
+  [swatch(`<rect x="1" y="1" width="16" height="10" fill="${PALETTE.blocked}" fill-opacity="0.45" stroke="${PALETTE.blockedStroke}"/>`), 'waits'],
+  [swatch(`<rect x="1" y="1" width="16" height="10" fill="${PALETTE.orphan}" fill-opacity="0.25" stroke="${PALETTE.orphan}" stroke-dasharray="4 2"/>`), 'lock left behind by fork (owner gone)'],
+  [swatch(`<circle cx="9" cy="6" r="5" fill="${PALETTE.fork}"/>`), 'fork'],
+  [swatch(`<rect x="3" y="0" width="12" height="12" fill="${PALETTE.mark}"/><text x="9" y="10" text-anchor="middle" font-size="10" font-weight="700" fill="#000">!</text>`), 'finding'],
+  [swatch(`<path d="M4 1 L14 11 M14 1 L4 11" stroke="${PALETTE.orphan}" stroke-width="2.5"/>`), 'stuck forever'],
+  [swatch(`<line x1="9" y1="0" x2="9" y2="12" stroke="${PALETTE.cursor}" stroke-width="2"/>`), 'this step'],
+].map(([svg, words]) => `<span>${svg} ${words}</span>`).join(' ')}</p>`;
+
+/** "Explain this schedule": a numbered sentence per decisive step, each a way to that step. */
+function explainHtml(trace: TraceEvent[], stuck?: StuckThread[]): string {
+  const sentences = explainSchedule(trace, stuck);
+  if (!sentences.length) return '';
+  return `<details class="fl-pg-explain"><summary>Explain this schedule</summary><ol data-explain>${sentences
+    .map((x) => `<li data-s="${x.step}"><button type="button" class="fl-pg-goto" data-goto="${x.step}">step ${x.step}</button> ${esc(x.text)}</li>`)
+    .join('')}</ol></details>`;
+}
+
+function stateHtml(trace: TraceEvent[], step: number, stuck?: StuckThread[]): string {
   const w = stateAt(trace, step);
   const rows = (xs: string[]) => xs.join('') || '<tr><td colspan="3">none</td></tr>';
-  const threads = rows(
-    w.threads.map((t) => `<tr><td>${t.tid}</td><td>${t.pid}</td><td>${t.status === 'blocked' ? `waits for ${esc(t.waits ?? '?')}` : t.status}</td></tr>`),
-  );
+  // At the end of a deadlock the finding knows what every stuck thread waits for (pthread_join too).
+  const doing = (t: (typeof w.threads)[number]) => {
+    const s = stuck?.find((x) => x.tid === t.tid);
+    if (s) return `stuck: ${s.sentence}`;
+    return t.status === 'blocked' ? `waits for ${t.waits ?? '?'}` : t.status;
+  };
+  const threads = rows(w.threads.map((t) => `<tr><td>${t.tid}</td><td>${t.pid}</td><td>${esc(doing(t))}</td></tr>`));
   const locks = rows(
     w.locks.map((l) => `<tr${l.orphan ? ' class="fl-pg-orphan"' : ''}><td>${esc(l.name)}</td><td>${l.pid}</td><td>${l.owner}${l.orphan ? ' — not in this process (left behind by fork)' : ''}</td></tr>`),
   );
@@ -139,7 +216,7 @@ function stateHtml(trace: TraceEvent[], step: number): string {
   return `
     <table><caption>Threads</caption><thead><tr><th scope="col">tid</th><th scope="col">pid</th><th scope="col">doing</th></tr></thead><tbody>${threads}</tbody></table>
     <table><caption>Locks held</caption><thead><tr><th scope="col">lock</th><th scope="col">in pid</th><th scope="col">owner</th></tr></thead><tbody>${locks}</tbody></table>
-    <table><caption>Processes and descriptors (time ${(w.time / 1e9).toFixed(3)} s)</caption><thead><tr><th scope="col">pid</th><th scope="col">fds</th><th scope="col">state</th></tr></thead><tbody>${fds}</tbody></table>`;
+    <table><caption>Processes and descriptors${w.time > 0 ? ` (virtual time ${(w.time / 1e9).toFixed(3)} s)` : ''}</caption><thead><tr><th scope="col">pid</th><th scope="col">fds</th><th scope="col">state</th></tr></thead><tbody>${fds}</tbody></table>`;
 }
 
 /** Why a thread that is not offered as a choice cannot run now, from the state after the last step. */

@@ -160,3 +160,112 @@ describe('themes', () => {
       await v.close();
     });
 });
+
+/** Pairs of SVG text elements whose boxes intersect, in every timeline of the island's results. */
+async function overlappingLabels(page: Page, island: string): Promise<string[]> {
+  return page.$$eval(`${island} [data-results] svg.fl-timeline`, (svgs) =>
+    svgs.flatMap((svg) => {
+      const boxes = [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }));
+      const bad: string[] = [];
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!.r;
+          const b = boxes[j]!.r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 0.5 && h > 0.5) bad.push(`"${boxes[i]!.text}" × "${boxes[j]!.text}"`);
+        }
+      return bad;
+    }),
+  );
+}
+
+describe('following the bug', () => {
+  test('the timeline scrolls to keep the cursor in view, explains its marks, and Explain narrates the schedule', async () => {
+    const v = await open('testing-a-heisenbug/', {}, 'fl-playground');
+    const { page } = v;
+    const island = 'fl-playground >> nth=0';
+    const first = page.locator('fl-playground').first();
+    const id = await first.getAttribute('data-id');
+    const sel = `fl-playground[data-id="${id}"]`;
+    await first.locator('[data-action="run"]').click();
+    await verdict(page, sel, 60_000);
+    const tl = first.locator('[data-timeline]').first();
+    // The slider starts at the last step, where the deadlock is: the timeline shows that end.
+    const inView = () =>
+      tl.evaluate((el) => {
+        const c = el.querySelector('.fl-cursor')!.getBoundingClientRect();
+        const box = el.getBoundingClientRect();
+        return c.left >= box.left && c.right <= box.right;
+      });
+    expect(await tl.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await page.waitForFunction((s) => document.querySelector(`${s} [data-timeline]`)!.scrollLeft > 0, sel);
+    expect(await inView()).toBe(true);
+    const range = first.locator('[data-step-range]').first();
+    await range.focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction((s) => document.querySelector(`${s} [data-timeline]`)!.scrollLeft === 0, sel);
+    expect(await inView()).toBe(true);
+    // A one-line legend names every mark.
+    const legend = await first.locator('[data-legend]').first().innerText();
+    for (const words of ['holds a lock', 'waits', 'left behind by fork', 'fork', 'stuck forever', 'this step']) expect(legend).toContain(words);
+    // Explain this schedule: numbered sentences, one per decisive step, the fork among them.
+    await first.locator('.fl-pg-explain summary').first().click();
+    const sentences = await first.locator('[data-explain] li').first().locator('xpath=..').locator('li').allInnerTexts();
+    expect(sentences.length).toBeGreaterThan(2);
+    expect(sentences.join('\n')).toMatch(/calls (_Fork|fork)/);
+    expect(sentences[sentences.length - 1]).toMatch(/forever/);
+    // A sentence takes the cursor to its step.
+    const goto = first.locator('[data-explain] [data-goto]').nth(1);
+    const to = await goto.getAttribute('data-goto');
+    await goto.click();
+    expect(await range.inputValue()).toBe(to);
+    expect(island).toBeTruthy();
+    await v.close();
+  });
+
+  test('Play animates the counterexample from the first step to the last', async () => {
+    const v = await open();
+    const { page } = v;
+    await page.click(`${PAIR} [data-action="run"]`);
+    await verdict(page, PAIR);
+    const range = page.locator(`${PAIR} [data-left] [data-step-range]`);
+    const max = await range.getAttribute('max');
+    await page.click(`${PAIR} [data-left] [data-step-play]`);
+    await page.waitForFunction((s) => Number((document.querySelector(s) as HTMLInputElement).value) > 0, `${PAIR} [data-left] [data-step-range]`);
+    const seen = Number(await range.inputValue());
+    expect(seen).toBeLessThan(Number(max));
+    await page.waitForFunction(([s, m]) => (document.querySelector(s) as HTMLInputElement).value === m, [`${PAIR} [data-left] [data-step-range]`, max!] as const, { timeout: 60_000 });
+    expect(await page.locator(`${PAIR} [data-left] [data-step-play]`).innerText()).toBe('Play');
+    await v.close();
+  });
+
+  for (const width of [1280, 390])
+    test(`no two labels of a timeline overlap, on every page's first Playground (${width} px)`, async () => {
+      const pages = site.pages().filter((p) => !/^(reference|glossary)\//.test(p));
+      const checked: string[] = [];
+      for (const path of pages) {
+        const v = await site.visit(path, { context: { viewport: { width, height: 900 } } });
+        const first = v.page.locator('fl-playground').first();
+        if (!(await first.count())) {
+          await v.close();
+          continue;
+        }
+        await v.page.waitForSelector('fl-playground[data-ready]');
+        const sel = `fl-playground[data-id="${await first.getAttribute('data-id')}"]`;
+        await first.locator('[data-action="run"]').click();
+        await verdict(v.page, sel, 60_000);
+        expect(await first.locator('[data-results] svg.fl-timeline').count(), path).toBeGreaterThan(0);
+        expect(await overlappingLabels(v.page, sel), `${path} at the last step`).toEqual([]);
+        // And at the first step, where the future is drawn faintly but still drawn.
+        for (const r of await first.locator('[data-step-range]').all()) {
+          await r.focus();
+          await v.page.keyboard.press('Home');
+        }
+        expect(await overlappingLabels(v.page, sel), `${path} at step 0`).toEqual([]);
+        checked.push(path);
+        await v.close();
+      }
+      expect(checked.length).toBeGreaterThanOrEqual(9);
+    });
+});
