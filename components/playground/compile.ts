@@ -9,7 +9,8 @@ export interface CompileError {
   column: number;
   message: string;
 }
-export type CompileResult = { ok: true; code: string } | { ok: false; errors: CompileError[] };
+/** `map`: esbuild's source map, so a position in the compiled code can be shown on the reader's line. */
+export type CompileResult = { ok: true; code: string; map?: string } | { ok: false; errors: CompileError[] };
 
 let loading: Promise<Esbuild> | null = null;
 
@@ -51,8 +52,8 @@ export function compilerLoaded(): boolean {
 export async function compile(source: string, name: string, onProgress?: (loaded: number, total: number) => void): Promise<CompileResult> {
   const esbuild = await loadCompiler(onProgress);
   try {
-    const r = await esbuild.transform(source, { loader: 'ts', format: 'cjs', sourcefile: `${name || 'program'}.ts`, target: 'es2022' });
-    return { ok: true, code: r.code };
+    const r = await esbuild.transform(source, { loader: 'ts', format: 'cjs', sourcefile: `${name || 'program'}.ts`, target: 'es2022', sourcemap: 'external', sourcesContent: false });
+    return { ok: true, code: r.code, map: r.map };
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors ?? [];
     if (!errors.length) return { ok: false, errors: [{ line: 1, column: 0, message: String(e) }] };

@@ -10,6 +10,9 @@ import { encodeShare, readShare } from './share.ts';
 import { esc } from '../timeline-svg.ts';
 import type { Editor } from './editor.ts';
 import type { CompileError } from './compile.ts';
+import { lineMap, sourceLine } from './source-map.ts';
+import { markListing, threadColours, type ThreadMark } from './code-marks.ts';
+import type { TraceEvent } from '../../sim/events.ts';
 
 interface Pane {
   index: number;
@@ -25,6 +28,9 @@ interface Pane {
   compiled: Map<string, string>;
   /** The version of this example this tab last read from or wrote to storage. */
   seen: Seen;
+  /** Compiled line to source line, for the unedited program (built with the site) and each edit. */
+  lines: number[];
+  lineMaps: Map<string, number[]>;
 }
 
 interface Island {
@@ -72,6 +78,8 @@ function island(el: HTMLElement): Island {
       section,
       compiled: new Map(),
       seen: { code: null },
+      lines: json<number[] | null>(section.querySelector('[data-lines]')) ?? [],
+      lineMaps: new Map(),
     };
   });
   isl = { el, id: el.dataset.id ?? '', panes, exercise: el.dataset.exercise !== undefined, sched: null, cancel: null, blocked: [] };
@@ -289,6 +297,7 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   }
   pane.editor?.markErrors([]);
   pane.compiled.set(pane.code, r.code);
+  if (r.map) pane.lineMaps.set(r.code, lineMap(r.map));
   return r.code;
 }
 
@@ -372,6 +381,7 @@ async function run(isl: Island): Promise<void> {
   // Mark the previous verdict as superseded at once: loading the compiler module takes a moment, and
   // until then the page would still show the last answer as if it were this Run's.
   running(isl, 'Preparing…');
+  clearMarks(isl);
   const codes: string[] = [];
   for (const p of isl.panes) {
     const c = await compiled(isl, p);
@@ -403,7 +413,7 @@ async function run(isl: Island): Promise<void> {
           reportWithBlocked(isl, rc.report),
         verdictKind(rc.report.verdict),
       );
-      showTrace(isl, results, rc.report, rc.log, announce, 'The exhaustive answer');
+      await loadPositions(isl, [showTrace(isl, results, rc.report, rc.log, announce, 'The exhaustive answer', pane, codes[0])]);
       return;
     }
     if (isl.panes.length === 2) return await runPair(isl, codes, results, announce);
@@ -434,7 +444,7 @@ async function run(isl: Island): Promise<void> {
       }
     }
     setVerdict(isl, html, verdictKind(r.report.verdict), [r.report.verdict]);
-    showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule');
+    await loadPositions(isl, [showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule', pane, codes[0])]);
   } catch (e) {
     // A newer run replaced this one: it owns the progress line and the verdict now.
     if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
@@ -452,14 +462,23 @@ function errorOut(isl: Island, r: Reply) {
   if (r.type === 'error') setVerdict(isl, failureHtml(r), 'bad');
 }
 
-function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[], announce: HTMLElement, caption?: string) {
+/** A trace on screen, whose steps can be followed in its program's code once positions arrive. */
+interface Shown {
+  pane: Pane;
+  code: string;
+  schedule: string;
+  setPositions(p: [number, number][][]): void;
+}
+
+function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[], announce: HTMLElement, caption?: string, pane?: Pane, code?: string): Shown | null {
   const f = report.findings[0];
   const trace = f?.trace ?? report.sample?.trace ?? [];
   isl.lastSchedule = f?.schedule ?? report.sample?.schedule;
   host.innerHTML = '';
-  if (!trace.length) return;
+  if (!trace.length) return null;
   const box = document.createElement('div');
   host.append(box);
+  const follow = pane && code ? followInCode(pane, code, trace) : null;
   traceView(box, trace, log, {
     stuck: f?.stuck,
     idPrefix: `pg-${isl.id.replace(/[^a-z0-9]/gi, '-')}`,
@@ -467,7 +486,66 @@ function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[
     caption: caption ?? (f ? 'The schedule that goes wrong' : 'One schedule'),
     schedule: isl.lastSchedule,
     explain: !!f,
+    onStep: follow?.onStep,
   });
+  return follow && isl.lastSchedule ? { pane: pane!, code: code!, schedule: isl.lastSchedule, setPositions: follow.setPositions } : null;
+}
+
+/** Highlights, at each step, the line each thread is at in the pane's code (listing or editor). */
+function followInCode(pane: Pane, code: string, trace: TraceEvent[]) {
+  const colours = threadColours(trace.map((e) => e.tid));
+  let positions: [number, number][][] | null = null;
+  let step = 0;
+  const apply = () => {
+    if (!positions || pane.code !== codeSource(pane, code)) return;
+    const map = code === pane.compiledOriginal ? pane.lines : pane.lineMaps.get(code);
+    const marks: ThreadMark[] = (positions[step] ?? [])
+      .map(([tid, l]) => ({ tid: Number(tid), line: sourceLine(map, Number(l)), colour: colours.get(Number(tid)) ?? '#56B4E9' }))
+      .filter((m) => m.line > 0);
+    const mover = trace.find((e) => e.step === step)?.tid;
+    const focus = marks.find((m) => m.tid === mover)?.line;
+    if (pane.editor) pane.editor.markThreads(marks, focus);
+    else markListing(pane.section.querySelector<HTMLElement>('[data-code]')!, marks, focus);
+  };
+  return {
+    onStep(s: number) {
+      step = s;
+      apply();
+    },
+    setPositions(p: [number, number][][]) {
+      positions = p;
+      apply();
+    },
+  };
+}
+
+/** The source a compiled text came from, as far as this pane knows. */
+function codeSource(pane: Pane, code: string): string {
+  if (code === pane.compiledOriginal) return pane.original;
+  for (const [src, c] of pane.compiled) if (c === code) return src;
+  return '';
+}
+
+/** Clears every thread mark of the island (a new run, or results that no longer apply). */
+function clearMarks(isl: Island) {
+  for (const p of isl.panes) {
+    p.editor?.markThreads([]);
+    markListing(p.section.querySelector<HTMLElement>('[data-code]')!, []);
+  }
+}
+
+/** After the verdict: where each thread is at every step, one quiet request per trace shown. */
+async function loadPositions(isl: Island, shown: (Shown | null)[]) {
+  for (const s of shown) {
+    if (!s) continue;
+    try {
+      owner = isl;
+      const reply = await request({ type: 'run', code: s.code, name: s.pane.name || 'program', mode: 'replay', schedule: s.schedule, positions: true } as Omit<RunRequest, 'id'>).promise;
+      if (reply.type === 'result' && Array.isArray(reply.positions)) s.setPositions(reply.positions);
+    } catch {
+      return; // a newer run replaced this one; it shows its own
+    }
+  }
 }
 
 async function runPair(isl: Island, codes: string[], results: HTMLElement, announce: HTMLElement) {
@@ -493,11 +571,12 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
   results.innerHTML = '<div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
   const left = results.querySelector<HTMLElement>('[data-left]')!;
   const right = results.querySelector<HTMLElement>('[data-right]')!;
-  showTrace(isl, left, ra.report, ra.log, announce, `${a.name}: the schedule that goes wrong`);
+  const l = showTrace(isl, left, ra.report, ra.log, announce, `${a.name}: the schedule that goes wrong`, a, codes[0]);
   const r2 = same ?? rb;
-  showTrace(isl, right, r2.report, r2.log, announce, same ? `${b.name}: the same schedule` : `${b.name}: one schedule (the same one does not apply)`);
+  const r = showTrace(isl, right, r2.report, r2.log, announce, same ? `${b.name}: the same schedule` : `${b.name}: one schedule (the same one does not apply)`, b, codes[1]);
   isl.lastSchedule = schedule;
   performance.mark('fl-shown');
+  await loadPositions(isl, [l, r]);
 }
 
 async function schedStep(isl: Island): Promise<void> {

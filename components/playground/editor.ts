@@ -1,16 +1,30 @@
 // The code editor (CodeMirror 6, TypeScript mode), loaded only when the reader presses Edit.
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
-import { keymap } from '@codemirror/view';
-import { Prec, Compartment } from '@codemirror/state';
+import { keymap, Decoration, type DecorationSet } from '@codemirror/view';
+import { Prec, Compartment, StateEffect, StateField } from '@codemirror/state';
 import { setDiagnostics, lintGutter, type Diagnostic } from '@codemirror/lint';
 import type { CompileError } from './compile.ts';
 import { editorThemes, siteTheme, onSiteTheme } from './editor-theme.ts';
+import { lineAttributes, type ThreadMark } from './code-marks.ts';
+
+/** The lines the threads are at (code-marks.ts), as line decorations; an edit clears them. */
+const setMarks = StateEffect.define<DecorationSet>();
+const marksField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    for (const e of tr.effects) if (e.is(setMarks)) return e.value;
+    return tr.docChanged ? Decoration.none : deco;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
 
 export interface Editor {
   text(): string;
   setText(s: string): void;
   markErrors(errors: CompileError[]): void;
+  /** Shows where each thread is, scrolling the editor to `focusLine`. */
+  markThreads(marks: readonly ThreadMark[], focusLine?: number): void;
   focus(): void;
   destroy(): void;
 }
@@ -26,6 +40,7 @@ export function createEditor(parent: HTMLElement, doc: string, label: string, on
       theme.of(editorThemes[siteTheme()]),
       javascript({ typescript: true }),
       lintGutter(),
+      marksField,
       // Ctrl/Cmd+Enter runs the program (the Playground listens for it); keep CodeMirror from inserting a line.
       Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => true }])),
       EditorView.contentAttributes.of({ 'aria-label': label }),
@@ -52,6 +67,20 @@ export function createEditor(parent: HTMLElement, doc: string, label: string, on
         return { from, to: Math.max(from, line.to), severity: 'error', message: e.message };
       });
       view.dispatch(setDiagnostics(view.state, d));
+    },
+    markThreads(marks, focusLine) {
+      const doc = view.state.doc;
+      const ranges = [...lineAttributes(marks)]
+        .filter(([line]) => line >= 1 && line <= doc.lines)
+        .sort((a, b) => a[0] - b[0])
+        .map(([line, attributes]) => Decoration.line({ attributes }).range(doc.line(line).from));
+      view.dispatch({ effects: setMarks.of(Decoration.set(ranges)) });
+      // Scroll the editor's own box (never the page) to the line of the thread that just moved.
+      if (focusLine && focusLine <= doc.lines) {
+        const box = view.dom;
+        const top = view.lineBlockAt(doc.line(focusLine).from).top;
+        if (top < box.scrollTop + 10 || top > box.scrollTop + box.clientHeight - 30) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+      }
     },
     focus: () => view.focus(),
     destroy: () => {

@@ -16,6 +16,8 @@ export interface RunRequest {
   seed?: number;
   schedule?: string;
   maxTimeMs?: number;
+  /** With a schedule: also say which line each thread is at after every step of it. */
+  positions?: boolean;
 }
 
 /** Be the scheduler: build the run that follows `path` (transition ids) and describe where it stands. */
@@ -61,7 +63,7 @@ export interface SchedState {
 export type WorkerResponse =
   | { type: 'ready' }
   | { type: 'progress'; id: number; progress: Progress }
-  | { type: 'result'; id: number; report: Report; log: LogLine[] }
+  | { type: 'result'; id: number; report: Report; log: LogLine[]; positions?: [number, number][][] }
   | { type: 'sched-state'; id: number; state: SchedState }
   | { type: 'error'; id: number; phase: 'load' | 'run'; message: string; line?: number }
   | { type: 'blocked'; id: number; what: string };

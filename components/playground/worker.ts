@@ -6,11 +6,12 @@
 // intrinsic is frozen (lockdown.ts), so a program can neither reach the port nor change how the
 // checker builds or sends its answer; and since each worker serves one program, nothing it leaves
 // behind reaches the next one.
-import { explore, createRun, encodeSchedule } from '../../sim/index.ts';
+import { explore, createRun, encodeSchedule, decodeSchedule } from '../../sim/index.ts';
 import * as api from '../../sim/api/index.ts';
 import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict, WorldSnapshot } from '../../sim/types.ts';
 import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
 import { logLines } from './log-lines.ts';
+import { trackingApi, positionsOf, type StepPositions } from './positions.ts';
 import { lockdown } from './lockdown.ts';
 import { LIMITS, scheduleSteps } from './limits.ts';
 
@@ -19,6 +20,8 @@ const postOnPort = MessagePort.prototype.postMessage;
 const apply = Reflect.apply;
 const stringify = JSON.stringify;
 const forklore: Readonly<Record<string, unknown>> = Object.freeze({ ...api });
+// The same library with each call marking its operations with the caller's line (positions.ts).
+const tracking: Readonly<Record<string, unknown>> = Object.freeze(trackingApi({ ...api }));
 let port: MessagePort | null = null;
 let current = 0;
 let notices = 0;
@@ -53,10 +56,10 @@ function post(m: WorkerResponse, final: boolean) {
 }
 
 /** Evaluate CommonJS text with 'forklore' as its only importable module. */
-function load(code: string, name: string): Program {
+function load(code: string, name: string, library: Readonly<Record<string, unknown>> = forklore): Program {
   const module: { exports: Record<string, unknown> } = { exports: {} };
   const require = (spec: string) => {
-    if (spec === 'forklore') return forklore;
+    if (spec === 'forklore') return library;
     throw new Error(`a program can import only 'forklore' (this one imports '${spec}')`);
   };
   // The reader's program, compiled by esbuild to CommonJS; the sandbox's CSP allows eval for it.
@@ -123,9 +126,19 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   try {
     const report: Report = explore(program, opts);
     const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
-    post({ type: 'result', id: req.id, report, log: logLines(trace) }, true);
+    const positions = req.positions && req.mode === 'replay' && req.schedule ? linePositions(req, req.schedule) : undefined;
+    post({ type: 'result', id: req.id, report, log: logLines(trace), positions }, true);
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
+  }
+}
+
+/** Each thread's compiled line at every step of `schedule`, from one more run of it (positions.ts). */
+function linePositions(req: { code: string; name: string }, schedule: string): StepPositions[] | undefined {
+  try {
+    return positionsOf(createRun(load(req.code, req.name, tracking), {}), decodeSchedule(schedule));
+  } catch {
+    return undefined;
   }
 }
 

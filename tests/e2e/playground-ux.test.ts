@@ -269,3 +269,53 @@ describe('following the bug', () => {
       expect(checked.length).toBeGreaterThanOrEqual(9);
     });
 });
+
+/** The threads marked on each line of a pane's code, as { line: 'tids' }. */
+async function marks(page: Page, island: string, pane: number): Promise<Record<number, string>> {
+  return page.$$eval(`${island} section[data-pane="${pane}"] :is(.line, .cm-line)`, (els) => {
+    const out: Record<number, string> = {};
+    els.forEach((el, i) => {
+      if (el.classList.contains('fl-at')) out[i + 1] = (el as HTMLElement).dataset.threads ?? '';
+    });
+    return out;
+  });
+}
+
+describe('following the bug in the code', () => {
+  test('each step highlights the line each thread is at, one colour per thread, in both panes of a pair', async () => {
+    const v = await open();
+    const { page } = v;
+    await page.click(`${PAIR} [data-action="run"]`);
+    await verdict(page, PAIR);
+    const src = (await page.$$eval(`${PAIR} section[data-pane="0"] .line`, (els) => els.map((e) => e.textContent ?? '')));
+    // At the last step of the deadlock: the child (1002) waits in the lock it inherited, main in waitpid.
+    await page.waitForFunction((s) => document.querySelectorAll(`${s} section[data-pane="0"] .line.fl-at`).length > 0, PAIR);
+    let m = await marks(page, PAIR, 0);
+    const lineOf = (tid: number, mk: Record<number, string>) => Number(Object.entries(mk).find(([, t]) => t.split(/\s*◀\s*/).includes(String(tid)))?.[0]);
+    expect(src[lineOf(1000, m) - 1]).toMatch(/waitpid/);
+    expect(src[lineOf(1002, m) - 1]).toMatch(/pthread_mutex_lock\(libc_lock\)/);
+    // Each thread has its own colour.
+    const colours = await page.$$eval(`${PAIR} section[data-pane="0"] .line.fl-at`, (els) => els.map((e) => (e as HTMLElement).style.getPropertyValue('--fl-at')));
+    expect(new Set(colours).size).toBe(colours.length);
+    // Step through: at the fork step, main is on its _Fork line while 1001 is inside plash_call.
+    const range = page.locator(`${PAIR} [data-left] [data-step-range]`);
+    const forkStep = Number(await page.$eval(`${PAIR} [data-left] [data-explain]`, (ol) => [...ol.querySelectorAll('li')].find((li) => /calls _?Fork/i.test(li.textContent ?? ''))!.getAttribute('data-s')));
+    await range.focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < forkStep; i++) await page.keyboard.press('ArrowRight');
+    m = await marks(page, PAIR, 0);
+    expect(src[lineOf(1000, m) - 1]).toMatch(/_Fork\(\)/);
+    expect(src[lineOf(1001, m) - 1]).toMatch(/write\(3|pthread_mutex_(un)?lock\(libc_lock\)/);
+    // The fixed pane follows its own trace (at its last step every thread has exited: nothing marked).
+    const right = page.locator(`${PAIR} [data-right] [data-step-range]`);
+    await right.focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((s) => document.querySelectorAll(`${s} section[data-pane="1"] .line.fl-at`).length > 0, PAIR);
+    const fixedSrc = await page.$$eval(`${PAIR} section[data-pane="1"] .line`, (els) => els.map((e) => e.textContent ?? ''));
+    expect(fixedSrc[lineOf(1001, await marks(page, PAIR, 1)) - 1]).toMatch(/libc_lock/);
+    await page.keyboard.press('End');
+    expect(await marks(page, PAIR, 1)).toEqual({});
+    await v.close();
+  });
+});

@@ -1,0 +1,95 @@
+// Where each thread is in the program at every step of a schedule, for the code view's per-thread
+// highlight: the library's calls are wrapped so that each operation a thread yields carries the
+// compiled line of the call that made it, and the schedule is replayed one step at a time.
+// Runs in the worker; the page maps compiled lines to the reader's lines (source-map.ts).
+
+const LOC = Symbol.for('forklore.position');
+
+type AnyFn = (...args: unknown[]) => unknown;
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as AnyFn;
+
+/** The compiled line of the innermost frame of reader code (code evaluated by `new Function`). */
+function callerLine(headerLines: number): number {
+  const stack = new Error().stack ?? '';
+  for (const l of stack.split('\n').slice(2)) {
+    const m = /<anonymous>:(\d+):\d+\)?$/.exec(l);
+    if (m) return Number(m[1]) - headerLines;
+  }
+  return 0;
+}
+
+/** Passes every operation through, marking each with `line` unless an inner call marked it first. */
+function* marked(inner: Generator<unknown, unknown, unknown>, line: number): Generator<unknown, unknown, unknown> {
+  let r = inner.next();
+  for (;;) {
+    if (r.done) return r.value;
+    const op = r.value;
+    if (op && typeof op === 'object' && !(LOC in op)) (op as Record<symbol, number>)[LOC] = line;
+    let input: unknown;
+    try {
+      input = yield op;
+    } catch (err) {
+      r = inner.throw(err);
+      continue;
+    }
+    r = inner.next(input);
+  }
+}
+
+/**
+ * The library with each generator function wrapped to mark its operations with the caller's line.
+ * `headerLines`: lines that `new Function` puts before the program's first line (2 in V8).
+ */
+export function trackingApi(api: Record<string, unknown>, headerLines = 2): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(api)) {
+    if (typeof v === 'function' && v instanceof GeneratorFunction) {
+      const fn = v as AnyFn;
+      const w = function (this: unknown, ...args: unknown[]) {
+        return marked(fn.apply(this, args) as Generator<unknown, unknown, unknown>, callerLine(headerLines));
+      };
+      Object.defineProperty(w, 'name', { value: fn.name });
+      out[k] = w;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** Each live thread's compiled line after a step: [tid, line] pairs. */
+export type StepPositions = [number, number][];
+
+interface Steppable {
+  step(id: string): { events: { type: string; tid: number; pid: number; child?: number }[] };
+}
+interface ThreadLike {
+  tid: number;
+  exited: boolean;
+  pending: object | null;
+}
+
+/**
+ * Replays `path` on a run made with the tracking library and returns, for each step, the line each
+ * live thread is at: the thread that took the step, at the call it just made (a forked child with
+ * it, at the fork); every other thread at the call it waits to make or is blocked in. One more entry
+ * after the last step puts every thread at its waiting call (where a deadlock leaves them).
+ * Needs the world's thread table; returns [] when this build's world does not expose one.
+ */
+export function positionsOf(run: Steppable, path: readonly string[]): StepPositions[] {
+  const threads = (run as unknown as { threads?: Map<number, ThreadLike> }).threads;
+  if (!(threads instanceof Map)) return [];
+  const lineOf = (t: ThreadLike | undefined) => ((t?.pending as Record<symbol, number> | null)?.[LOC] ?? 0);
+  const waiting = (): StepPositions => [...threads.values()].filter((t) => !t.exited && lineOf(t)).map((t) => [t.tid, lineOf(t)]);
+  const out: StepPositions[] = [];
+  for (const id of path) {
+    const tid = Number(/^\d+/.exec(id)?.[0]);
+    const line = lineOf(threads.get(tid));
+    const { events } = run.step(id);
+    const born = new Set(events.filter((e) => e.type === 'fork.child').map((e) => e.tid));
+    const now = waiting().filter(([t]) => t !== tid && !born.has(t));
+    if (line && !threads.get(tid)?.exited) now.unshift([tid, line]);
+    if (line) for (const t of born) now.push([t, line]);
+    out.push(now);
+  }
+  out.push(waiting());
+  return out;
+}
