@@ -331,16 +331,7 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
     {
       siteCode: code === pane.compiledOriginal,
       onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
-      onBlocked: (w) => {
-        isl.blocked.push(w);
-        // A refusal that arrives after the verdict is added to it, so the reader still sees why.
-        const v = q(isl, '[data-verdict]');
-        if (q(isl, '[data-running]').hidden && v.textContent) {
-          const p = document.createElement('p');
-          p.textContent = `The sandbox refused: ${w}. Programs run with no network and no storage.`;
-          v.append(p);
-        }
-      },
+      onBlocked: blockedNotice(isl),
     },
   );
   isl.cancel = p.cancel;
@@ -350,6 +341,20 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
     performance.mark(`fl-answered: ${what}`);
     isl.cancel = null;
   }
+}
+
+/** What the sandbox refused, kept for the verdict; a refusal after the verdict is added to it. */
+function blockedNotice(isl: Island) {
+  return (w: string) => {
+    if (isl.blocked.includes(w)) return;
+    isl.blocked.push(w);
+    const v = q(isl, '[data-verdict]');
+    if (q(isl, '[data-running]').hidden && v.textContent) {
+      const p = document.createElement('p');
+      p.textContent = `The sandbox refused: ${w}. Programs run with no network and no storage.`;
+      v.append(p);
+    }
+  };
 }
 
 function failureHtml(reply: Reply & { type: 'error' }): string {
@@ -540,7 +545,7 @@ async function loadPositions(isl: Island, shown: (Shown | null)[]) {
     if (!s) continue;
     try {
       owner = isl;
-      const reply = await request({ type: 'run', code: s.code, name: s.pane.name || 'program', mode: 'replay', schedule: s.schedule, positions: true } as Omit<RunRequest, 'id'>).promise;
+      const reply = await request({ type: 'run', code: s.code, name: s.pane.name || 'program', mode: 'replay', schedule: s.schedule, positions: true } as Omit<RunRequest, 'id'>, { onBlocked: blockedNotice(isl) }).promise;
       if (reply.type === 'result' && Array.isArray(reply.positions)) s.setPositions(reply.positions);
     } catch {
       return; // a newer run replaced this one; it shows its own
