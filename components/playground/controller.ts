@@ -7,12 +7,13 @@ import type { Report } from '../../sim/types.ts';
 import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
 import { loadEdit, saveEdit, clearEdit, markSolved, loadKept, clearKept, saveKept, saveSoon, watchOtherTabs, type Seen, type SaveOutcome } from './storage.ts';
 import { encodeShare, readShare } from './share.ts';
-import { esc } from '../timeline-svg.ts';
+import { esc, describeEvent } from '../timeline-svg.ts';
 import type { Editor } from './editor.ts';
 import type { CompileError } from './compile.ts';
 import { lineMap, sourceLine } from './source-map.ts';
 import { markListing, threadColours, type ThreadMark } from './code-marks.ts';
 import type { TraceEvent } from '../../sim/events.ts';
+import { alignRuns, type Alignment, type AlignedRow } from './align.ts';
 
 interface Pane {
   index: number;
@@ -473,6 +474,8 @@ interface Shown {
   code: string;
   schedule: string;
   setPositions(p: [number, number][][]): void;
+  /** Moves this trace's cursor to a step. */
+  goto(step: number): void;
 }
 
 function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[], announce: HTMLElement, caption?: string, pane?: Pane, code?: string): Shown | null {
@@ -484,7 +487,7 @@ function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[
   const box = document.createElement('div');
   host.append(box);
   const follow = pane && code ? followInCode(pane, code, trace) : null;
-  traceView(box, trace, log, {
+  const view = traceView(box, trace, log, {
     stuck: f?.stuck,
     idPrefix: `pg-${isl.id.replace(/[^a-z0-9]/gi, '-')}`,
     announce,
@@ -493,7 +496,7 @@ function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[
     explain: !!f,
     onStep: follow?.onStep,
   });
-  return follow && isl.lastSchedule ? { pane: pane!, code: code!, schedule: isl.lastSchedule, setPositions: follow.setPositions } : null;
+  return follow && isl.lastSchedule ? { pane: pane!, code: code!, schedule: isl.lastSchedule, setPositions: follow.setPositions, goto: view.set } : null;
 }
 
 /** Highlights, at each step, the line each thread is at in the pane's code (listing or editor). */
@@ -559,29 +562,64 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
   if (ra.type !== 'result') return errorOut(isl, ra);
   const rb = await ask(isl, b, codes[1]!, { mode: 'check' }, `Checking ${b.name || 'the second program'}`);
   if (rb.type !== 'result') return errorOut(isl, rb);
-  // The same schedule for both: replay the buggy program's counterexample on the fixed one.
-  const schedule = ra.report.findings[0]?.schedule;
+  // The same schedule for both: the buggy program's counterexample, its turns played on the fixed one.
+  const bad = ra.report.findings[0];
+  const schedule = bad?.schedule;
   let same: Extract<Reply, { type: 'result' }> | null = null;
   if (schedule) {
-    const rp = await ask(isl, b, codes[1]!, { mode: 'replay', schedule }, 'Replaying the same schedule on the fixed program');
+    const forkAt = bad.trace.find((e) => e.type === 'fork')?.step;
+    const rp = await ask(isl, b, codes[1]!, { mode: 'follow', schedule, forkAt }, 'Playing the same schedule on the fixed program');
     if (rp.type === 'result' && (rp.report.findings[0]?.trace.length || rp.report.sample?.trace.length)) same = rp;
   }
   running(isl, null);
+  // Each program's verdict in a box of its own colour, side by side where there is room.
   setVerdict(
     isl,
-    `<div class="fl-pg-pair-results"><div>${verdictHtml(ra.report, a.name)}</div><div>${verdictHtml(rb.report, b.name)}</div></div>`,
-    verdictKind(ra.report.verdict === 'ok' ? rb.report.verdict : ra.report.verdict),
+    `<div class="fl-pg-pair-results"><div class="fl-pg-side" data-kind="${verdictKind(ra.report.verdict)}">${verdictHtml(ra.report, a.name)}</div><div class="fl-pg-side" data-kind="${verdictKind(rb.report.verdict)}">${verdictHtml(rb.report, b.name)}</div></div>`,
+    'pair',
     [ra.report.verdict, rb.report.verdict],
   );
-  results.innerHTML = '<div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
+  results.innerHTML = '<div data-compare></div><div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
   const left = results.querySelector<HTMLElement>('[data-left]')!;
   const right = results.querySelector<HTMLElement>('[data-right]')!;
-  const l = showTrace(isl, left, ra.report, ra.log, announce, `${a.name}: the schedule that goes wrong`, a, codes[0]);
+  const l = showTrace(isl, left, ra.report, ra.log, announce, bad ? `${a.name}: the schedule that goes wrong` : `${a.name}: one schedule`, a, codes[0]);
   const r2 = same ?? rb;
-  const r = showTrace(isl, right, r2.report, r2.log, announce, same ? `${b.name}: the same schedule` : `${b.name}: one schedule (the same one does not apply)`, b, codes[1]);
+  const r = showTrace(
+    isl,
+    right,
+    r2.report,
+    r2.log,
+    announce,
+    same ? `${b.name}: the same schedule, as far as the fix lets it go` : `${b.name}: one schedule`,
+    b,
+    codes[1],
+  );
+  if (bad && same) {
+    const fixedTrace = same.report.findings[0]?.trace ?? same.report.sample?.trace ?? [];
+    compareHtml(results.querySelector<HTMLElement>('[data-compare]')!, alignRuns(bad.trace, fixedTrace, { a: a.name || 'the buggy program', b: b.name || 'the fixed program' }), a.name, b.name, l, r);
+  }
   isl.lastSchedule = schedule;
   performance.mark('fl-shown');
   await loadPositions(isl, [l, r]);
+}
+
+/** The two runs lined up by the events they share, the first point where they part in words. */
+function compareHtml(host: HTMLElement, al: Alignment, aName: string, bName: string, l: Shown | null, r: Shown | null) {
+  if (al.first === undefined) {
+    host.innerHTML = `<p class="fl-pg-diverge">The fixed program runs this schedule exactly as the buggy one does, event for event.</p>`;
+    return;
+  }
+  const row = (x: AlignedRow, i: number) =>
+    `<tr${i === al.first ? ' class="fl-pg-first-diff" aria-current="true"' : ''}${x.a && x.b ? '' : ' data-differs'}><td>${x.a ? `<button type="button" class="fl-pg-goto" data-goto-a="${x.a.step}">${x.a.step}</button> ${esc(describeEvent(x.a))}` : ''}</td><td>${x.b ? `<button type="button" class="fl-pg-goto" data-goto-b="${x.b.step}">${x.b.step}</button> ${esc(describeEvent(x.b))}` : ''}</td></tr>`;
+  host.innerHTML = `<p class="fl-pg-diverge" data-divergence><strong>Where they part.</strong> ${esc(al.words ?? '')}</p>
+    <details class="fl-pg-align"><summary>The two runs side by side, matched by their locks, forks, waits and calls</summary>
+    <table><thead><tr><th scope="col">${esc(aName)}</th><th scope="col">${esc(bName)}</th></tr></thead><tbody>${al.rows.map(row).join('')}</tbody></table></details>`;
+  host.addEventListener('click', (e) => {
+    const t = (e.target as Element).closest<HTMLElement>('[data-goto-a], [data-goto-b]');
+    if (!t) return;
+    if (t.dataset.gotoA) l?.goto(Number(t.dataset.gotoA));
+    if (t.dataset.gotoB) r?.goto(Number(t.dataset.gotoB));
+  });
 }
 
 async function schedStep(isl: Island): Promise<void> {

@@ -3,7 +3,8 @@ import type { Report, Progress } from '../../sim/types.ts';
 import type { TraceEvent } from '../../sim/events.ts';
 
 /** How a program is checked. */
-export type RunMode = 'check' | 'random' | 'replay';
+/** 'follow': play the turns of `schedule` (another program's) as far as this program allows (follow.ts). */
+export type RunMode = 'check' | 'random' | 'replay' | 'follow';
 
 /** Ask the worker to check a compiled program (CommonJS text whose 'forklore' import is provided). */
 export interface RunRequest {
@@ -18,6 +19,8 @@ export interface RunRequest {
   maxTimeMs?: number;
   /** With a schedule: also say which line each thread is at after every step of it. */
   positions?: boolean;
+  /** For 'follow': the index in `schedule` of the step at which the other program forked. */
+  forkAt?: number;
 }
 
 /** Be the scheduler: build the run that follows `path` (transition ids) and describe where it stands. */

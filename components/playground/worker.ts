@@ -12,6 +12,7 @@ import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict
 import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
 import { logLines } from './log-lines.ts';
 import { trackingApi, positionsOf, type StepPositions } from './positions.ts';
+import { followTurns } from './follow.ts';
 import { lockdown } from './lockdown.ts';
 import { LIMITS, scheduleSteps } from './limits.ts';
 
@@ -103,12 +104,21 @@ function loadOrReport(req: { id: number; code: string; name: string }): Program 
 }
 
 function run(req: Extract<WorkerRequest, { type: 'run' }>) {
-  if (req.mode === 'replay' && scheduleSteps(req.schedule ?? '') > LIMITS.scheduleSteps) {
+  if ((req.mode === 'replay' || req.mode === 'follow') && scheduleSteps(req.schedule ?? '') > LIMITS.scheduleSteps) {
     post({ type: 'error', id: req.id, phase: 'run', message: `the schedule asks for more than ${LIMITS.scheduleSteps} steps; it was not replayed.` }, true);
     return;
   }
   const program = loadOrReport(req);
   if (!program) return;
+  if (req.mode === 'follow') {
+    // The other program's turns, as far as this one allows; then replayed as this program's schedule.
+    try {
+      req = { ...req, mode: 'replay', schedule: encodeSchedule(followTurns(createRun(program, {}), decodeSchedule(req.schedule ?? ''), req.forkAt)) };
+    } catch (e) {
+      post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
+      return;
+    }
+  }
   let lastPost = 0;
   const onProgress = (p: { executions: number; elapsedMs: number; findings: number }) => {
     const now = Date.now();

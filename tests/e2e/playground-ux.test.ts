@@ -319,3 +319,65 @@ describe('following the bug in the code', () => {
     await v.close();
   });
 });
+
+describe('the pair comparison', () => {
+  test('the buggy schedule is played on the fix, the runs are lined up by shared events, and where they part is said in words', async () => {
+    const v = await open(CHAPTER, { context: { viewport: { width: 1280, height: 900 } } });
+    const { page } = v;
+    await page.click(`${PAIR} [data-action="run"]`);
+    await verdict(page, PAIR);
+    const caption = await page.locator(`${PAIR} [data-right] .fl-pg-sub`).first().innerText();
+    expect(caption).not.toMatch(/does not apply/);
+    expect(caption).toMatch(/the same schedule/);
+    const words = await page.locator(`${PAIR} [data-divergence]`).innerText();
+    expect(words).toMatch(/thread 1000 still holds libc_lock, so thread 1001 waits/);
+    // The table lines up the shared events; the first row that differs is marked.
+    const rows = page.locator(`${PAIR} .fl-pg-align tbody tr`);
+    expect(await rows.count()).toBeGreaterThan(5);
+    const first = page.locator(`${PAIR} .fl-pg-align tr.fl-pg-first-diff`);
+    expect(await first.count()).toBe(1);
+    const before = await page.$$eval(`${PAIR} .fl-pg-align tbody tr`, (trs) => {
+      const i = trs.findIndex((tr) => tr.classList.contains('fl-pg-first-diff'));
+      return trs.slice(0, i).every((tr) => !tr.hasAttribute('data-differs')) && i > 2;
+    });
+    expect(before).toBe(true);
+    // A step number in the table moves that side's cursor there.
+    await page.locator(`${PAIR} .fl-pg-align summary`).click();
+    const b = first.locator('[data-goto-b]');
+    const to = await b.getAttribute('data-goto-b');
+    await b.click();
+    expect(await page.locator(`${PAIR} [data-right] [data-step-range]`).inputValue()).toBe(to);
+    // Each program's verdict in its own colour, the two side by side.
+    const sides = await page.$$eval(`${PAIR} [data-verdict] .fl-pg-side`, (els) => els.map((e) => ({ kind: (e as HTMLElement).dataset.kind, border: getComputedStyle(e).borderLeftColor, box: e.getBoundingClientRect().toJSON() as DOMRect })));
+    expect(sides.map((s) => s.kind)).toEqual(['bad', 'ok']);
+    expect(sides[0]!.border).not.toBe(sides[1]!.border);
+    expect(sides[1]!.box.left).toBeGreaterThanOrEqual(sides[0]!.box.right - 1);
+    // The two programs' code sits side by side in the chapter's column.
+    const codes = await page.$$eval(`${PAIR} section[data-pane]`, (els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    expect(codes[1]!.left).toBeGreaterThanOrEqual(codes[0]!.right - 1);
+    await v.close();
+  });
+
+  test('every pair on the site plays the buggy schedule on its fix instead of saying it does not apply', async () => {
+    let pairs = 0;
+    for (const path of site.pages()) {
+      const v = await site.visit(path);
+      const ids = await v.page.$$eval('fl-playground.fl-pg-pair', (els) => els.map((e) => e.getAttribute('data-id')!));
+      for (const id of ids) {
+        const sel = `fl-playground[data-id="${id}"]`;
+        await v.page.waitForSelector(`${sel}[data-ready]`);
+        await v.page.click(`${sel} [data-action="run"]`);
+        await verdict(v.page, sel, 60_000);
+        const captions = (await v.page.locator(`${sel} [data-results] .fl-pg-sub`).allInnerTexts()).join('\n');
+        expect(captions, `${path} ${id}`).not.toMatch(/does not apply/);
+        if ((await v.page.locator(`${sel} [data-verdict]`).getAttribute('data-verdicts'))?.split(' ')[0] !== 'ok') {
+          expect(captions, `${path} ${id}`).toMatch(/the same schedule/);
+          expect(await v.page.locator(`${sel} [data-compare] .fl-pg-diverge`).count(), `${path} ${id}`).toBe(1);
+        }
+        pairs++;
+      }
+      await v.close();
+    }
+    expect(pairs).toBeGreaterThanOrEqual(13);
+  });
+});
