@@ -29,7 +29,7 @@ const cell = (r: Row) => {
     real ? String(real.hangs) : '-',
     real ? String(real.assertions) : '-',
     real ? String(real.clean) : '-',
-    r.forced ? (r.forced.real && r.forced.notForceable.length === 0 ? `${r.forced.real.hangs}/${r.forced.real.runs.length} hung` : 'not forceable') : '-',
+    r.forced ? (r.forced.real && r.forced.notForceable.length === 0 ? `${r.forced.real.hangs}/${r.forced.real.runs.length} hung${r.forced.caveats.length ? ' *' : ''}` : 'not forceable') : '-',
     r.agreement,
   ];
 };
@@ -50,6 +50,7 @@ const bad = rows.filter((r) => r.agreement === 'disagree' || r.agreement === 'no
 const count = (a: Row['agreement']) => rows.filter((r) => r.agreement === a).length;
 console.log(`\n${rows.length} examples: ${count('agree')} agree, ${count('consistent')} consistent, ${count('skipped')} skipped, ${bad.length} disagree; ${Math.round(elapsedMs / 1000)} s`);
 for (const r of rows.filter((x) => x.agreement === 'skipped')) console.log(`  skipped ${r.name}: ${r.skip}`);
+for (const r of rows.filter((x) => x.forced && x.forced.caveats.length && !x.forced.notForceable.length)) console.log(`  * ${r.name}: ${r.forced!.caveats.join('; ')}`);
 for (const r of rows.filter((x) => x.forced && x.forced.notForceable.length)) console.log(`  not forceable ${r.name}: ${r.forced!.notForceable.join('; ')}`);
 for (const r of bad) console.log(`  DISAGREE ${r.name}: ${r.why}`);
 process.exitCode = bad.length > 0 ? 1 : 0;

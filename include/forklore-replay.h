@@ -23,6 +23,8 @@
        its own turn; the thread then waits for its retry step's turn.
      - printf held open across another thread's step: flockfile(stdout) at the first step takes
        the same FILE lock the model's printf holds, the printf itself runs at the last.
+     - malloc/free: the thread is parked in malloc_stats() holding main_arena (see fl_park_in_malloc),
+       with one arena (FL_ONE_ARENA), as the model has.
      - any other split call cannot be held open from outside glibc: the reproducer says so when it
        is made (`not forceable`), and the call runs at its first step.
    A call that never returns in the schedule (a lock that blocks for good, _exit) passes the turn
@@ -56,6 +58,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
@@ -263,6 +266,9 @@ fl_init(void)
   atomic_store(&fl_s->turn, 0);
   atomic_store(&fl_s->next_id, 1001);
   atexit(fl_at_exit);
+#ifdef FL_ONE_ARENA
+  mallopt(M_ARENA_MAX, 1);
+#endif
 }
 
 /* ---- the wrappers ---- */
@@ -334,16 +340,94 @@ FL_SIMPLE(close, int, (int fd), (fd))
 FL_SIMPLE(dup2, int, (int a, int b2), (a, b2))
 FL_SIMPLE(write, ssize_t, (int fd, const void *p, size_t n), (fd, p, n))
 FL_SIMPLE(waitpid, pid_t, (pid_t pid, int *st, int opt), (pid, st, opt))
-FL_SIMPLE(malloc, void *, (size_t n), (n))
 #ifdef FL_PLASH
 FL_SIMPLE(clone_connection, int, (void), ())
 #endif
+
+/* A malloc or free that another thread's step happens inside holds the arena lock across it.
+   No public call holds an arena lock at will, but malloc_stats() takes each arena's lock and,
+   still holding it, prints that arena's figures to stderr (checked on glibc 2.36: a raw-forked
+   child's malloc hangs while a thread sits there).  So a helper thread takes stderr's FILE lock
+   first; the thread then calls malloc_stats(), which locks main_arena and waits for stderr; once
+   it waits there (its /proc/self/task/TID/syscall is futex), the helper hands the turn on, and at
+   the call's last run of steps it lets stderr go; malloc_stats finishes and the real call runs.
+   The model has one arena; glibc gives each thread an arena of its own by default, so with
+   FL_ONE_ARENA the constructor sets mallopt(M_ARENA_MAX, 1) before any thread exists.  */
+struct fl_park {
+  const struct fl_block *b;
+  _Atomic int ready;
+  _Atomic pid_t tid;
+};
+
+static int
+fl_in_futex(pid_t tid)
+{
+  /* open/read, not stdio: fopen would malloc, and main_arena is what the parked thread holds.  */
+  char path[64], buf[8] = "";
+  snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int) tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n >= 4 && strncmp(buf, "202 ", 4) == 0;
+}
+
+static void *
+fl_park_helper(void *p)
+{
+  struct fl_park *k = p;
+  fl_self = -1;                       /* not a model thread */
+  flockfile(stderr);
+  atomic_store(&k->ready, 1);
+  struct timespec ms = { .tv_sec = 0, .tv_nsec = 1000 * 1000 };
+  for (int i = 0; !fl_in_futex(atomic_load(&k->tid)); i++) {
+    if (i > FL_TURN_TIMEOUT_MS)
+      fl_fail("the thread parked in malloc_stats() never blocked on stderr's lock");
+    nanosleep(&ms, NULL);
+  }
+  fl_set_turn(k->b->release);
+  fl_wait_turn(k->b->resume, k->b->call);
+  funlockfile(stderr);
+  return NULL;
+}
+
+static void
+fl_park_in_malloc(const struct fl_block *b)
+{
+  struct fl_park k = { .b = b, .ready = 0, .tid = 0 };
+  pthread_t h;
+  if (pthread_create(&h, NULL, fl_park_helper, &k) != 0)
+    fl_fail("no helper thread to park %s", b->call);
+  struct timespec ms = { .tv_sec = 0, .tv_nsec = 1000 * 1000 };
+  while (!atomic_load(&k.ready))
+    nanosleep(&ms, NULL);
+  atomic_store(&k.tid, gettid());
+  malloc_stats();                     /* parked here, holding main_arena, until the resume step */
+  pthread_join(h, NULL);
+}
+
+static __attribute__((unused)) void *
+fl_malloc(size_t n)
+{
+  const struct fl_block *b = fl_begin("malloc");
+  if (b != NULL && (b->flags & FL_SPLIT) && !(b->flags & FL_NORETURN))
+    fl_park_in_malloc(b);
+  else
+    fl_release(b);
+  void *r = malloc(n);
+  fl_end(b);
+  return r;
+}
 
 static __attribute__((unused)) void
 fl_free(void *p)
 {
   const struct fl_block *b = fl_begin("free");
-  fl_release(b);
+  if (b != NULL && (b->flags & FL_SPLIT) && !(b->flags & FL_NORETURN))
+    fl_park_in_malloc(b);
+  else
+    fl_release(b);
   free(p);
   fl_end(b);
 }

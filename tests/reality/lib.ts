@@ -247,6 +247,8 @@ export interface Forced {
   schedule: string;
   /** Empty when every decisive step is forced: then every real run must hang. */
   notForceable: string[];
+  /** Forced, but with the program's environment changed (e.g. glibc limited to one arena). */
+  caveats: string[];
   compile?: string;
   real?: RealResult;
 }
@@ -261,14 +263,14 @@ export async function forcedReplay(name: string, watchdog: string, dir: string):
   const program = await loadExample(name);
   const report = explore(program, { maxTimeMs: 20_000 });
   const finding = report.findings.find((f) => f.kind === 'deadlock');
-  if (!finding) return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'] };
+  if (!finding) return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'], caveats: [] };
   const rep = reproduce(program, finding.schedule, readFileSync(join(EXAMPLES, `${name}.c`), 'utf8'), `content/examples/${name}`);
   const src = join(dir, `${name}-repro.c`);
   writeFileSync(src, rep.source);
   const compiled = await compileFile(src, join(dir, `${name}-repro`));
-  if (!compiled.ok) return { schedule: rep.schedule, notForceable: rep.notForceable, compile: compiled.message };
+  if (!compiled.ok) return { schedule: rep.schedule, notForceable: rep.notForceable, caveats: rep.caveats, compile: compiled.message };
   const real = await runReal(watchdog, compiled.binary, { forklore: {}, real: { runs: FORCED_RUNS, timeoutMs: 2000 } }, dir);
-  return { schedule: rep.schedule, notForceable: rep.notForceable, real };
+  return { schedule: rep.schedule, notForceable: rep.notForceable, caveats: rep.caveats, real };
 }
 
 /** One example's row: the model's side, the real side, and whether they agree. */
@@ -326,7 +328,7 @@ export function judge(name: string, expected: string, model: ModelFacts, real: R
     return row('disagree', `every schedule has the ${expected} in the simulator, but only ${seen} of ${n} runs showed it; first other ${describe(real.runs.find((r) => (expected === 'deadlock' ? r.outcome !== 'hang' : !(r.stderr ?? '').includes('Assertion `') && r.signal !== SIGABRT)))}`);
   }
   if (expected === 'deadlock') {
-    const f = forced?.real && forced.notForceable.length === 0 ? `; forced replay: ${forced.real.hangs} of ${forced.real.runs.length} hung` : '';
+    const f = forced?.real && forced.notForceable.length === 0 ? `; forced replay: ${forced.real.hangs} of ${forced.real.runs.length} hung${forced.caveats.length ? ' (with glibc limited to one arena, as the model has)' : ''}` : '';
     if (f) return row('agree', `${real.hangs} of ${n} free runs hung (the hang depends on the schedule)${f}`);
     if (real.hangs > 0) return row('agree', `${real.hangs} of ${n} runs hung for real (the hang depends on the schedule)`);
     return row('consistent', `0 of ${n} runs hung: the deadlock depends on the schedule and was not met${forced ? '; not forced: ' + forced.notForceable[0] : ''}`);

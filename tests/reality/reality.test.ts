@@ -191,8 +191,15 @@ describe('every C example on real Linux', () => {
   });
 
   it('a forced replay that cannot force a step says which and why', () => {
+    const row = rows.find((r) => r.name === 'signal-malloc')!;
+    expect(row.forced!.notForceable.join('\n')).toMatch(/signal delivery \(step \d+\): the replay does not force when a signal arrives/);
+  });
+
+  it("a free held open across the fork is forced by parking its thread in malloc_stats(), and says it limits glibc to one arena", () => {
     const row = rows.find((r) => r.name === 'malloc-child-raw')!;
-    expect(row.forced!.notForceable.join('\n')).toMatch(/free of thread 1001 .*nothing outside glibc can hold it open/);
+    expect(row.forced!.notForceable).toEqual([]);
+    expect(row.forced!.caveats.join('\n')).toMatch(/free of thread 1001 .*malloc_stats\(\).*one arena/);
+    expect(row.forced!.real!.hangs, JSON.stringify(row.forced!.real!.runs)).toBe(row.forced!.real!.runs.length);
   });
 
   it("a C file gcc rejects is reported with gcc's message, naming its file and line", async () => {

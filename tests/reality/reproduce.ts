@@ -41,7 +41,9 @@ const WRAPPED = new Set([
   'fork', '_Fork', '_exit', 'printf', 'clone_connection',
 ]);
 /** Split calls the header can hold open across other threads' steps (see the header). */
-const SPLIT_OK = new Set(['pthread_mutex_lock', 'pthread_join', 'waitpid', 'printf']);
+const SPLIT_OK = new Set(['pthread_mutex_lock', 'pthread_join', 'waitpid', 'printf', 'malloc', 'free']);
+/** Split calls held open by parking in malloc_stats(), which needs glibc to use one arena. */
+const PARKED = new Set(['malloc', 'free']);
 
 /** A real call of one thread, and the model steps it stands for. */
 export interface Group {
@@ -198,6 +200,8 @@ export interface Reproducer {
   owed: { tid: number; step: number; op: string }[];
   /** What the replay cannot force faithfully; empty when every decisive step is forced. */
   notForceable: string[];
+  /** How the forcing differs from the program run as it is (forced all the same). */
+  caveats: string[];
   source: string;
 }
 
@@ -221,6 +225,7 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
   }
   const { groups, owed, problems } = groupSteps(steps);
   const notForceable = [...signalNote, ...problems];
+  const caveats: string[] = [];
   const lastStepOf = new Map<number, number>();
   for (const s of steps) lastStepOf.set(s.tid, s.index);
   const blocks: Block[] = groups.map((g) => {
@@ -236,6 +241,9 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
     const split = runs.length > 1;
     if (split && !SPLIT_OK.has(g.call)) {
       notForceable.push(`${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}): other threads' steps happen inside it, and nothing outside glibc can hold it open`);
+    }
+    if (split && PARKED.has(g.call) && !blockedForGood) {
+      caveats.push(`${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}) is held open by parking the thread in malloc_stats(), which holds main_arena, with glibc limited to one arena as in the model (mallopt M_ARENA_MAX 1): by default glibc gives each thread its own arena, and then this thread never holds main_arena`);
     }
     if (runs.length > 2) notForceable.push(`${g.call} of thread ${g.tid} is split ${runs.length} ways: only the first and the last part are forced`);
     return {
@@ -270,7 +278,9 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
     `// Run:     timeout 10 ./repro; echo $?    (124: it hung, as the simulator says every run of this must)`,
     `// Status 3 with a "forklore-replay:" line on stderr: the real run left the schedule.`,
     ...(notForceable.length ? ['// Not forced (the replay may still hang, but not by construction):', ...notForceable.map((n) => `//   ${n}`)] : []),
+    ...(caveats.length ? ['// Forced with a difference from the program as it runs by default:', ...caveats.map((n) => `//   ${n}`)] : []),
     ...(plash ? ['#define FL_PLASH 1'] : []),
+    ...(caveats.length ? ['#define FL_ONE_ARENA 1'] : []),
     '#include "forklore-replay.h"',
     '',
     'static const struct fl_block fl_schedule_blocks[] = {',
@@ -286,5 +296,5 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
     `#line 1 "${cName}.c"`,
     cSource,
   ].join('\n');
-  return { schedule: encoded, blocks, owed: owed.map((o) => ({ tid: o.tid, step: o.index, op: o.op })), notForceable, source };
+  return { schedule: encoded, blocks, owed: owed.map((o) => ({ tid: o.tid, step: o.index, op: o.op })), notForceable, caveats, source };
 }
