@@ -103,6 +103,12 @@ export interface StuckThread {
   holder?: number;
   /** True when the holder does not exist in this process: fork left the lock behind. */
   holderLeftBehindByFork?: boolean;
+  /**
+   * True when the holder is the thread that called fork (in the parent) and this thread is its copy:
+   * the lock was taken before the fork by the very thread the child continues, not left behind by
+   * another one.
+   */
+  holderIsForkingThread?: boolean;
   /** One sentence in words. */
   sentence: string;
 }

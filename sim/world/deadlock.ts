@@ -64,7 +64,10 @@ function leadSentence(stuck: StuckThread[]): string | undefined {
     if (s.holderLeftBehindByFork) return 0;
     switch (s.waitsFor.kind) {
       case 'mutex':
-        return s.holder === undefined || !byTid.has(s.holder) ? 1 : 2;
+        // A lock its own forking thread took, or one whose holder is gone, in another process, or
+        // exited, matters more than one held by a thread that is itself stuck (that one explains it).
+        if (s.holderIsForkingThread || s.holder === undefined) return 1;
+        return !byTid.has(s.holder) || byTid.get(s.holder)!.pid !== s.pid ? 1 : 2;
       case 'cond':
       case 'sem':
         return 3;

@@ -152,9 +152,21 @@ export function stuckOnMutex(k: Kernel, t: Thread, h: MutexHandle): StuckThread 
   const label = `${m.internal ? "glibc's internal lock" : 'mutex'} ${m.name}`;
   let sentence = `${who} waits in futex(FUTEX_WAIT_PRIVATE) for ${label}`;
   let leftBehind = false;
+  let forking = false;
   if (holder === 0) sentence += ', which no thread holds (its word was left locked)';
   else if (holder === t.tid) sentence += `, which it already holds itself`;
-  else if (!u || u.pid !== t.pid) {
+  else if (u && u.pid !== t.pid && u.tcb === t.tcb) {
+    // The child's thread is the copy of the holder: same TCB, new tid (CLONE_CHILD_SETTID).
+    forking = true;
+    sentence += `, taken by thread ${holder} of process ${u.pid} before it forked; this thread is its copy in the child, with a new tid`;
+    if (m.type === 'errorcheck' || m.type === 'recursive') {
+      sentence += `, so pthread_mutex_unlock here returns EPERM (glibc checks the owner's tid of a ${m.type} mutex) and only pthread_mutex_init releases it`;
+    } else if (m.internal) {
+      sentence += ', and nothing in this process releases it';
+    } else {
+      sentence += ': a normal mutex, which this thread could unlock (glibc does not check its owner), but no step of it does before locking it again';
+    }
+  } else if (!u || u.pid !== t.pid) {
     leftBehind = true;
     sentence += `, held by thread ${holder}, which does not exist in process ${t.pid}: fork copied the lock while thread ${holder}${u ? ` of process ${u.pid}` : ''} held it`;
   } else if (u.exited) sentence += `, held by thread ${holder}, which exited without unlocking it`;
@@ -162,6 +174,7 @@ export function stuckOnMutex(k: Kernel, t: Thread, h: MutexHandle): StuckThread 
   const s: StuckThread = { pid: t.pid, tid: t.tid, waitsFor: { kind: 'mutex', name: m.name, addr: m.addr }, sentence: sentence + '.' };
   if (holder) s.holder = holder;
   if (leftBehind) s.holderLeftBehindByFork = true;
+  if (forking) s.holderIsForkingThread = true;
   return s;
 }
 
