@@ -1191,8 +1191,11 @@ export class Compiler {
         let size: number;
         if (tn) size = sizeOf(this.typeDescriptor(tn));
         else {
-          const vn = field(n, 'value')!;
-          size = sizeOf(this.expr(vn.type === 'parenthesized_expression' ? named(vn)[0]! : vn).t);
+          let vn = field(n, 'value')!;
+          while (vn.type === 'parenthesized_expression') vn = named(vn)[0]!;
+          // sizeof an array is the array's size: its type before decaying to a pointer.
+          const lt = ['identifier', 'field_expression', 'subscript_expression', 'pointer_expression'].includes(vn.type) ? this.lookupType(vn) : undefined;
+          size = sizeOf(lt && lt.k !== 'fn' ? lt : this.expr(vn).t);
         }
         return pure(BUILTIN_TYPEDEFS.size_t!, () => size, size);
       }
@@ -1277,6 +1280,11 @@ export class Compiler {
       return pure(T.int, () => val, val);
     }
     switch (name) {
+      case '__func__':
+      case '__FUNCTION__': {
+        const v = { str: this.fnName, i: 0 };
+        return { t: { k: 'array', of: T.char, n: this.fnName.length + 1 }, p: () => v, k: v };
+      }
       case 'errno':
         this.needHeader(n, 'errno', ['errno.h']);
         return this.rvalue(this.lvalue(n), n);

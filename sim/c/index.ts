@@ -67,7 +67,7 @@ function baseName(file: string): string {
 export async function compileC(source: string, file: string): Promise<LoadResult> {
   const fail = (line: number, column: number, message: string): LoadResult => ({ ok: false, error: { file, line, column, message } });
   try {
-    const pp = preprocess(source);
+    const pp = preprocess(source, file.split(/[\\/]/).pop() ?? file);
     let options: ProgramOptions = {};
     let expected: Expected | undefined;
     for (const d of pp.directives) {

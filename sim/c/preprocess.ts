@@ -108,7 +108,7 @@ const PREDEFINED: Record<string, string> = {
 };
 
 /** Preprocesses `src`. Throws CError with a source position on a bad directive or unknown include. */
-export function preprocess(src: string): Preprocessed {
+export function preprocess(src: string, file = 'prog.c'): Preprocessed {
   const macros = new Map<string, Macro>();
   for (const [name, v] of Object.entries(PREDEFINED)) macros.set(name, { name, params: null, variadic: false, body: tokenize(v, 0).map((t) => ({ ...t, col: -1 })) });
   const includes = new Set<string>();
@@ -392,6 +392,10 @@ export function preprocess(src: string): Preprocessed {
     const out: Tok[] = [];
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i]!;
+      if (t.k === 'id' && (t.v === '__LINE__' || t.v === '__FILE__')) {
+        out.push({ k: t.v === '__LINE__' ? 'num' : 'str', v: t.v === '__LINE__' ? String(line) : JSON.stringify(file), col: t.col });
+        continue;
+      }
       const m = t.k === 'id' && !hide.has(t.v) ? macros.get(t.v) : undefined;
       if (!m) {
         out.push(t);
@@ -489,7 +493,7 @@ export function preprocess(src: string): Preprocessed {
     while (i < toks.length) {
       const t = toks[i]!;
       const m = t.k === 'id' ? macros.get(t.v) : undefined;
-      if (!m) {
+      if (!m && !(t.k === 'id' && (t.v === '__LINE__' || t.v === '__FILE__'))) {
         segs.push({ out: text.length, orig: t.col, fixed: false });
         text += t.v;
         i++;
@@ -497,7 +501,7 @@ export function preprocess(src: string): Preprocessed {
       }
       // Find the extent of this use (for function-like: through the matching ')').
       let end = i + 1;
-      if (m.params !== null) {
+      if (m && m.params !== null) {
         let j = i + 1;
         while (toks[j]?.k === 'ws') j++;
         if (toks[j]?.v === '(') {

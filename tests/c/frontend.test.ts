@@ -123,6 +123,52 @@ again:
     expect(r.out).toBe('1 2 300000000 6 42 101 3\n');
   });
 
+  it('sizeof an array is its whole size (not a pointer\'s); __func__, __LINE__ and __FILE__', async () => {
+    const r = await runOnce(`${HDR}
+struct job { int id; pthread_mutex_t lock; };
+static struct job jobs[3];
+static int do_it(void) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%s:%d:%s", __func__, __LINE__, __FILE__);
+  puts(buf);
+  return (int) (sizeof jobs / sizeof jobs[0]);
+}
+int main(void) { return do_it(); }`);
+    expect(r.out).toBe('do_it:20:prog.c\n');
+    expect(r.status).toBe(3);
+  });
+
+  it('a linked list on the heap, built by threads through a struct pointer argument', async () => {
+    const r = await runOnce(`${HDR}
+struct node { int value; struct node *next; };
+struct job { int id; pthread_mutex_t lock; };
+static struct job jobs[2] = { { .id = 1, .lock = PTHREAD_MUTEX_INITIALIZER }, { .id = 2, .lock = PTHREAD_MUTEX_INITIALIZER } };
+static struct node *head;
+static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *run(void *arg) {
+  struct job *j = arg;
+  struct node *n = malloc(sizeof *n);
+  pthread_mutex_lock(&j->lock);
+  n->value = j->id * 10;
+  pthread_mutex_unlock(&j->lock);
+  pthread_mutex_lock(&list_lock);
+  n->next = head;
+  head = n;
+  pthread_mutex_unlock(&list_lock);
+  return NULL;
+}
+int main(void) {
+  pthread_t th[2];
+  for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) pthread_create(&th[i], NULL, run, &jobs[i]);
+  for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+  int sum = 0;
+  for (struct node *n = head; n != NULL; n = n->next) sum += n->value;
+  printf("%d\\n", sum);
+  return 0;
+}`);
+    expect(r.out).toBe('30\n');
+  });
+
   it('casts a thread argument through intptr_t and back, and joins return values', async () => {
     const r = await runOnce(`${HDR}
 static void *twice(void *arg) { int i = (intptr_t) arg; return (void *) (intptr_t) (2 * i); }
