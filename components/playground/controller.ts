@@ -40,6 +40,8 @@ interface Island {
   panes: Pane[];
   exercise: boolean;
   sched: { path: string[]; pane: number } | null;
+  /** Where the keyboard goes once the scheduler's choices are drawn again: the reader's place is kept. */
+  schedFocus?: 'pick' | 'undo';
   cancel: (() => void) | null;
   sharedSchedule?: string;
   lastSchedule?: string;
@@ -116,9 +118,9 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
     case 'share': return share(isl);
     case 'cancel': isl.cancel?.(); return;
     case 'mode': isl.sched = null; q(isl, '[data-results]').innerHTML = ''; setVerdict(isl, '', ''); return;
-    case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); await schedStep(isl); } return;
-    case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); await schedStep(isl); } return;
-    case 'sched-restart': if (isl.sched) { isl.sched.path = []; await schedStep(isl); } return;
+    case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); isl.schedFocus = 'pick'; await schedStep(isl); } return;
+    case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); isl.schedFocus = 'undo'; await schedStep(isl); } return;
+    case 'sched-restart': if (isl.sched) { isl.sched.path = []; isl.schedFocus = 'pick'; await schedStep(isl); } return;
     case 'use-solution': {
       const solution = json<string>(isl.el.querySelector('[data-solution-source]'));
       if (pane && solution) await edit(isl, pane, solution, true);
@@ -182,6 +184,8 @@ function note(isl: Island, text: string) {
 function setVerdict(isl: Island, html: string, kind: string, verdicts: string[] = []) {
   const v = q(isl, '[data-verdict]');
   v.dataset.kind = kind;
+  delete v.dataset.stale;
+  delete q(isl, '[data-results]').dataset.stale;
   // The verdict of each program, machine-readable, for tests and tools.
   if (verdicts.length) v.dataset.verdicts = verdicts.join(' ');
   else delete v.dataset.verdicts;
@@ -204,6 +208,7 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
     const { createEditor } = await import('./editor.ts');
     pane.editor = createEditor(host, text, `Code of ${pane.name || 'your program'}`, (code) => {
       pane.code = code;
+      markStale(isl);
       // A shared schedule belongs to the shared code only.
       isl.sharedSchedule = undefined;
       // The reader is changing the program: start fetching the compiler now, so Run finds it ready.
@@ -291,6 +296,7 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   const { compile } = await import('./compile.ts');
   isl.compiling = true;
   running(isl, 'Compiling…');
+  if (q(isl, '[data-note]').textContent?.startsWith('Downloading the compiler')) note(isl, '');
   const r = await compile(pane.code, pane.name, (loaded, total) => compilerProgress(isl, loaded, total)).finally(() => (isl.compiling = false));
   if (!r.ok) {
     showCompileErrors(isl, pane, r.errors);
@@ -306,13 +312,17 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
 function compilerProgress(isl: Island, loaded: number, total: number) {
   const pct = Math.min(100, Math.round((100 * loaded) / total));
   const text = pct < 100 ? `Downloading the compiler: ${pct}% of ${(total / 1e6).toFixed(1)} MB` : 'Starting the compiler…';
-  if (isl.compiling) running(isl, text);
-  else note(isl, pct < 100 ? `${text} (for your edits)` : 'The compiler is ready for your edits.');
+  if (isl.compiling) {
+    running(isl, text);
+    // The toolbar's download line would otherwise stay at the percentage it had when Run was pressed.
+    if (q(isl, '[data-note]').textContent?.startsWith('Downloading the compiler')) note(isl, '');
+  } else note(isl, pct < 100 ? `${text} (for your edits)` : 'The compiler is ready for your edits.');
 }
 
 function showCompileErrors(isl: Island, pane: Pane, errors: CompileError[]) {
   pane.editor?.markErrors(errors);
   running(isl, null);
+  clearResults(isl);
   setVerdict(
     isl,
     `<p class="fl-pg-head">The program does not compile.</p><ul>${errors.map((e) => `<li>Line ${e.line}: ${esc(e.message)}</li>`).join('')}</ul>`,
@@ -455,6 +465,7 @@ async function run(isl: Island): Promise<void> {
     // A newer run replaced this one: it owns the progress line and the verdict now.
     if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
     running(isl, null);
+    clearResults(isl);
     if (e instanceof Stopped) {
       setVerdict(isl, stoppedHtml(e), 'bad');
       return;
@@ -465,6 +476,7 @@ async function run(isl: Island): Promise<void> {
 
 function errorOut(isl: Island, r: Reply) {
   running(isl, null);
+  clearResults(isl);
   if (r.type === 'error') setVerdict(isl, failureHtml(r), 'bad');
 }
 
@@ -532,6 +544,28 @@ function codeSource(pane: Pane, code: string): string {
   if (code === pane.compiledOriginal) return pane.original;
   for (const [src, c] of pane.compiled) if (c === code) return src;
   return '';
+}
+
+/** A run that gave no answer (compile error, watchdog, cancel, failure) leaves no older answer below it. */
+function clearResults(isl: Island) {
+  q(isl, '[data-results]').innerHTML = '';
+  isl.lastSchedule = undefined;
+  clearMarks(isl);
+}
+
+/** The program changed since the results were drawn: say so on them, and take the code marks away. */
+function markStale(isl: Island) {
+  const results = q(isl, '[data-results]');
+  const v = q(isl, '[data-verdict]');
+  if (!v.textContent || v.dataset.stale !== undefined) return;
+  v.dataset.stale = '';
+  results.dataset.stale = '';
+  const p = document.createElement('p');
+  p.className = 'fl-pg-stale-note';
+  p.dataset.staleNote = '';
+  p.textContent = 'You changed the program since this run: these results are for the code before your edit. Press Run to check it again.';
+  v.prepend(p);
+  clearMarks(isl);
 }
 
 /** Clears every thread mark of the island (a new run, or results that no longer apply). */
@@ -677,8 +711,15 @@ function renderSched(isl: Island, st: SchedState) {
   const box = results.querySelector<HTMLElement>('[data-sched-trace]')!;
   if (st.trace.length)
     traceView(box, st.trace, st.log, { stuck: f?.stuck, idPrefix: `pgs-${isl.id.replace(/[^a-z0-9]/gi, '-')}`, announce: q(isl, '[data-step-announce]'), schedule: st.schedule });
+  // The buttons were just replaced: put focus back among them (the first choice after a pick, Undo
+  // after Undo while there is more to undo), so keyboard-only play never falls back to the page.
   const first = results.querySelector<HTMLButtonElement>('[data-action="sched-pick"]');
-  if (first && isl.el.contains(document.activeElement) && document.activeElement?.closest('[data-results]')) first.focus();
+  const undo = results.querySelector<HTMLButtonElement>('[data-action="sched-undo"]:not([disabled])');
+  const restart = results.querySelector<HTMLButtonElement>('[data-action="sched-restart"]');
+  const want = isl.schedFocus;
+  isl.schedFocus = undefined;
+  if (want === 'undo') (undo ?? first ?? restart)?.focus();
+  else if (want === 'pick') (first ?? undo ?? restart)?.focus();
 }
 
 async function share(isl: Island): Promise<void> {

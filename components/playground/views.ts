@@ -16,13 +16,26 @@ const VERDICT_WORDS: Record<Verdict, string> = {
   error: 'The program failed',
 };
 
+const STOPPED_WORDS: Record<string, string> = {
+  maxTime: 'at its time limit',
+  maxExecutions: 'at its limit on executions',
+  preemptionBound: 'at its bound on preemptions',
+  maxSteps: 'at its limit on steps per run',
+  cancelled: 'cancelled',
+  sampling: 'it only sampled schedules',
+};
+
 /** The verdict as HTML: the words a screen reader announces first, then stuck threads and statistics. */
 export function verdictHtml(report: Report, heading?: string): string {
   const f = report.findings[0];
   const s = report.stats;
+  // A finding is proved by its schedule, however early the search stopped; only "no schedule goes
+  // wrong" needs every schedule explored.
   const complete = report.completeness.complete
     ? 'every schedule was explored'
-    : `the search stopped early (${report.completeness.stoppedBy}), so this is not a proof`;
+    : f
+      ? 'the search stopped at this counterexample'
+      : `the search stopped early (${STOPPED_WORDS[report.completeness.stoppedBy] ?? 'at a limit'}), so this is not a proof`;
   const parts: string[] = [];
   parts.push(`<p class="fl-pg-head">${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</p>`);
   if (f) {
@@ -40,7 +53,9 @@ export function verdictHtml(report: Report, heading?: string): string {
   } else {
     parts.push(`<p>${s.executions} execution${s.executions === 1 ? '' : 's'} explored, ${s.distinctOutcomes} distinct outcome${s.distinctOutcomes === 1 ? '' : 's'}, ${Math.round(s.elapsedMs)} ms; ${complete}.</p>`);
   }
-  for (const n of report.notes.slice(0, 3)) parts.push(`<p class="fl-pg-noteline">Note: ${esc(n)}</p>`);
+  // POSIX notes are not findings: one line, open for whoever wants them.
+  if (report.notes.length)
+    parts.push(`<details class="fl-pg-notes"><summary>${report.notes.length} note${report.notes.length === 1 ? '' : 's'} on what POSIX allows (not findings)</summary>${report.notes.map((n) => `<p class="fl-pg-noteline">${esc(n)}</p>`).join('')}</details>`);
   return parts.join('');
 }
 

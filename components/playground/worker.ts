@@ -132,7 +132,8 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
       ? { strategy: 'random', runs: Math.min(req.runs ?? 100, 1000), seed: req.seed ?? 1, stopAtFirst: false, maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
       : req.mode === 'replay'
         ? { strategy: 'replay', schedule: req.schedule ?? '', maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
-        : { stopAtFirst: false, maxTimeMs: req.maxTimeMs ?? 8000, onProgress };
+        : // A counterexample is the answer: report it at once rather than search on to the time limit.
+          { stopAtFirst: true, maxTimeMs: req.maxTimeMs ?? 8000, onProgress };
   try {
     const report: Report = explore(program, opts);
     const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];

@@ -381,3 +381,76 @@ describe('the pair comparison', () => {
     expect(pairs).toBeGreaterThanOrEqual(13);
   });
 });
+
+describe('truthful results', () => {
+  test('an edit marks the results stale, a compile error clears them, and no download line outlives the download', async () => {
+    const v = await open();
+    const { page } = v;
+    await page.click(`${PAIR} [data-action="run"]`);
+    await verdict(page, PAIR);
+    await page.waitForFunction((s) => document.querySelectorAll(`${s} .line.fl-at`).length > 0, PAIR);
+    await openEditor(page, PAIR, 0);
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\n// a comment');
+    const stale = page.locator(`${PAIR} [data-verdict] [data-stale-note]`);
+    await stale.waitFor();
+    expect(await stale.innerText()).toMatch(/changed the program since this run/);
+    expect(await page.locator(`${PAIR} .fl-at`).count()).toBe(0);
+    // A syntax error: the verdict says so and nothing of the old run stays below it.
+    await page.keyboard.type('\nclone_connection(;');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    expect(await verdict(page, PAIR, 60_000)).toMatch(/does not compile/);
+    expect(await page.locator(`${PAIR} [data-results]`).innerHTML()).toBe('');
+    expect(await page.locator(`${PAIR} [data-note]`).innerText()).not.toMatch(/Downloading the compiler/);
+    await v.close();
+  });
+
+  test("a found deadlock is reported as found, the state table says what a joining thread waits for, and POSIX notes fold into one line", async () => {
+    const v = await open('testing-a-heisenbug/', {}, 'fl-playground');
+    const { page } = v;
+    const first = page.locator('fl-playground').first();
+    const sel = `fl-playground[data-id="${await first.getAttribute('data-id')}"]`;
+    await first.locator('[data-action="run"]').click();
+    const text = await verdict(page, sel, 60_000);
+    expect(text).toMatch(/Deadlock/);
+    expect(text).not.toMatch(/not a proof|maxTime/);
+    const rows = await first.locator('[data-state] table').first().locator('tbody tr').allInnerTexts();
+    const main = rows.find((r) => r.startsWith('1000'))!;
+    expect(main).not.toMatch(/\brunning\b/);
+    expect(main).toMatch(/pthread_join/);
+    await v.close();
+    const ch1 = await open();
+    await ch1.page.click(`${PAIR} [data-action="run"]`);
+    await verdict(ch1.page, PAIR);
+    const notes = ch1.page.locator(`${PAIR} [data-verdict] .fl-pg-notes`);
+    expect(await notes.count()).toBeGreaterThan(0);
+    expect(await notes.first().locator('summary').innerText()).toMatch(/notes? on what POSIX allows \(not findings\)/);
+    expect(await notes.first().locator('.fl-pg-noteline').first().isVisible()).toBe(false);
+    await ch1.close();
+  });
+});
+
+describe('Be the scheduler from the keyboard', () => {
+  test('focus stays on the choices after each pick and after Undo', async () => {
+    const v = await open();
+    const { page } = v;
+    await page.selectOption(`${PAIR} [data-mode]`, 'sched');
+    await page.click(`${PAIR} [data-action="run"]`);
+    await page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
+    await page.focus(`${PAIR} [data-action="sched-pick"]`);
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action ?? document.activeElement?.tagName);
+    for (let i = 1; i <= 3; i++) {
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(([s, n]) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith(`Step ${n}:`), [PAIR, i] as const);
+      expect(await focused()).toBe('sched-pick');
+    }
+    await page.focus(`${PAIR} [data-action="sched-undo"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 2:'), PAIR);
+    expect(await focused()).toBe('sched-undo');
+    await page.keyboard.press('Space');
+    await page.waitForFunction((s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 1:'), PAIR);
+    expect(await focused()).toBe('sched-undo');
+    await v.close();
+  });
+});
