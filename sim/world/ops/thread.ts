@@ -19,6 +19,12 @@ export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void 
   if (p.threads.length === 0) finishProc(k, p, t, 0, 'return');
 }
 
+/** Is `pid` the parent of `p`, or the parent's parent, and so on? */
+function isAncestor(k: Kernel, p: Proc, pid: number): boolean {
+  for (let q = k.proc(p.ppid); q; q = k.proc(q.ppid)) if (q.pid === pid) return true;
+  return false;
+}
+
 export const threadOps: Models<'create' | 'join' | 'texit'> = {
   // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
   // threads, so creating or ending a thread commutes with a fork.
@@ -46,6 +52,17 @@ export const threadOps: Models<'create' | 'join' | 'texit'> = {
     },
     exec(k, t, o) {
       const u = k.thread(o.tid);
+      if (u && u.pid !== t.pid && isAncestor(k, k.procOf(t), u.pid)) {
+        // A thread of the parent (or further up), in the child: glibc's reclaim_stacks
+        // (sysdeps/nptl/fork.h) set its descriptor's tid to 0, and __pthread_clockjoin_ex
+        // (nptl/pthread_join_common.c) waits only while it is not 0: the join returns 0 at once. The
+        // value is the descriptor's result, NULL for a thread that was running at the fork; the model
+        // gives NULL always, so that a thread's exit still commutes with a fork (a thread that had
+        // exited unjoined before the fork really gives its return value).
+        k.emit(t, { type: 'thread.join', target: o.tid, value: null });
+        k.complete(t, null);
+        return;
+      }
       if (!u || u.pid !== t.pid || u.joined) {
         k.complete(t, ESRCH);
         return;
