@@ -75,22 +75,25 @@ describe('editing', () => {
     const { page } = v;
     await openEditor(page, PAIR, 0);
     const before = (await editorDoc(page, PAIR, 0)).split('\n');
-    // Five lines spread over the visible part of the listing, clicked just right of their indentation.
+    // Five lines spread over the visible part of the listing, each clicked at its start.
     const lines = page.locator(`${PAIR} section[data-pane="0"] .cm-line`);
     const count = await lines.count();
     expect(count).toBeGreaterThan(15);
     const targets = [2, 5, 9, 12, 15];
+    // Let the editor finish its first layout (it has just replaced the listing).
+    await page.waitForTimeout(500);
     for (const n of targets) {
+      await lines.nth(n - 1).scrollIntoViewIfNeeded();
       const box = (await lines.nth(n - 1).boundingBox())!;
-      await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+      await page.mouse.click(box.x + 3, box.y + box.height / 2);
       await page.keyboard.press('End');
-      await page.keyboard.type(`/*@${n}*/`);
+      await page.keyboard.type(`@${n}@`);
     }
     const after = (await editorDoc(page, PAIR, 0)).split('\n');
     expect(after.length).toBe(before.length);
     for (let i = 0; i < after.length; i++) {
       const n = i + 1;
-      expect(after[i], `line ${n}`).toBe(targets.includes(n) ? `${before[i]}/*@${n}*/` : before[i]);
+      expect(after[i], `line ${n}`).toBe(targets.includes(n) ? `${before[i]}@${n}@` : before[i]);
     }
     // From the first line, each ArrowDown moves exactly one line.
     await lines.first().click();
