@@ -83,9 +83,9 @@ describe('editing', () => {
     // Let the editor finish its first layout (it has just replaced the listing).
     await page.waitForTimeout(500);
     for (const n of targets) {
-      await lines.nth(n - 1).scrollIntoViewIfNeeded();
+      // A real click a few pixels into the line (Playwright scrolls it into view first, if need be).
       const box = (await lines.nth(n - 1).boundingBox())!;
-      await page.mouse.click(box.x + 3, box.y + box.height / 2);
+      await lines.nth(n - 1).click({ position: { x: 3, y: box.height / 2 } });
       await page.keyboard.press('End');
       await page.keyboard.type(`@${n}@`);
     }
