@@ -169,21 +169,9 @@ describe('the Playground on a chapter page', () => {
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     await v.page.waitForFunction((sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), EXERCISE, { timeout: 60_000 });
     await v.page.waitForTimeout(300);
-    // The page answers: a click opens the hint at once (input delay measured in the page).
-    const t0 = Date.now();
-    const measured = v.page.evaluate(
-      (sel) =>
-        new Promise<number>((resolve) => {
-          const summary = document.querySelector<HTMLElement>(`${sel} details summary`)!;
-          summary.addEventListener('click', (e) => resolve(performance.now() - e.timeStamp), { once: true });
-        }),
-      EXERCISE,
-    );
+    // The page answers: a click opens the hint while the worker spins. How fast it answers is a
+    // figure of npm run bench (bench/playground-report.mjs, "a runaway program"), not a test.
     await v.page.click(`${EXERCISE} details summary`);
-    const inputDelay = await measured;
-    const roundTrip = Date.now() - t0;
-    expect(inputDelay).toBeLessThan(100);
-    expect(roundTrip).toBeLessThan(1000);
     expect(await v.page.locator(`${EXERCISE} details`).first().getAttribute('open')).not.toBeNull();
     const text = await verdict(v.page, EXERCISE);
     expect(text).toMatch(/Stopped: the program ran too long/);
