@@ -4,108 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as F from '../../sim/api/index.ts';
-import type { LibcModel, Program } from '../../sim/types.ts';
+import type { Program } from '../../sim/types.ts';
 import { searchOutcomes } from './world-helpers.ts';
+import { specArbitrary, type Cell, type Mx, type Op, type Spec } from './program-spec.ts';
 
-type Cell = 'a' | 'b';
-type Mx = 'm1' | 'm2';
-type Target = 'main' | 'sib' | 'self' | 'proc';
-
-export type Op =
-  | { k: 'crit'; m: Mx; inner: Op[] }
-  | { k: 'trylock'; m: Mx }
-  | { k: 'store'; c: Cell; v: number }
-  | { k: 'inc'; c: Cell }
-  | { k: 'malloc' }
-  | { k: 'printf' }
-  | { k: 'kill'; target: Target; sig: 'SIGUSR1' | 'SIGUSR2' }
-  | { k: 'sigaction'; sig: 'SIGUSR1' | 'SIGUSR2'; h: 0 | 1 }
-  | { k: 'post' }
-  | { k: 'semwait'; trywait: boolean }
-  | { k: 'condwait' }
-  | { k: 'condsignal'; all: boolean }
-  | { k: 'fork'; raw: boolean; child: Op[]; end: 'exit' | '_exit'; wait: boolean }
-  | { k: 'end'; how: 'exit' | '_exit' };
-
-export interface Spec {
-  libc: LibcModel;
-  futex: 'exact' | 'blocking';
-  handlers: [Op[], Op[]];
-  atfork: 'none' | 'lock' | 'malloc';
-  init: Op[];
-  threads: Op[][];
-  sem: number;
-}
-
-const cellA = fc.constantFrom<Cell>('a', 'b');
-const mx = fc.constantFrom<Mx>('m1', 'm2');
-const sig = fc.constantFrom<'SIGUSR1' | 'SIGUSR2'>('SIGUSR1', 'SIGUSR1', 'SIGUSR2');
-
-/** What a signal handler may do: take a lock, malloc, store, fork a child that _exits, post. */
-const handlerOp: fc.Arbitrary<Op> = fc.oneof(
-  mx.map((m): Op => ({ k: 'crit', m, inner: [] })),
-  fc.constant<Op>({ k: 'malloc' }),
-  fc.tuple(cellA, fc.integer({ min: 1, max: 2 })).map(([c, v]): Op => ({ k: 'store', c, v })),
-  fc.constant<Op>({ k: 'post' }),
-  fc.constant<Op>({ k: 'fork', raw: false, child: [], end: '_exit', wait: false }),
-);
-
-const leafOp: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.tuple(cellA, fc.integer({ min: 1, max: 2 })).map(([c, v]): Op => ({ k: 'store', c, v })), weight: 2 },
-  { arbitrary: cellA.map((c): Op => ({ k: 'inc', c })), weight: 2 },
-  { arbitrary: fc.constant<Op>({ k: 'malloc' }), weight: 2 },
-  { arbitrary: fc.constant<Op>({ k: 'printf' }), weight: 1 },
-  { arbitrary: mx.map((m): Op => ({ k: 'trylock', m })), weight: 1 },
-  {
-    arbitrary: fc
-      .tuple(fc.constantFrom<Target>('main', 'main', 'sib', 'self', 'proc'), sig)
-      .map(([target, s]): Op => ({ k: 'kill', target, sig: s })),
-    weight: 3,
-  },
-  { arbitrary: fc.tuple(sig, fc.constantFrom<0 | 1>(0, 1)).map(([s, h]): Op => ({ k: 'sigaction', sig: s, h })), weight: 1 },
-  { arbitrary: fc.constant<Op>({ k: 'post' }), weight: 1 },
-  { arbitrary: fc.boolean().map((trywait): Op => ({ k: 'semwait', trywait })), weight: 1 },
-  { arbitrary: fc.constant<Op>({ k: 'condwait' }), weight: 1 },
-  { arbitrary: fc.boolean().map((all): Op => ({ k: 'condsignal', all })), weight: 1 },
-);
-
-const threadOp: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: leafOp, weight: 6 },
-  { arbitrary: fc.tuple(mx, fc.array(leafOp, { maxLength: 1 })).map(([m, inner]): Op => ({ k: 'crit', m, inner })), weight: 2 },
-  {
-    arbitrary: fc
-      .record({
-        raw: fc.boolean(),
-        child: fc.array(fc.constantFrom<Op>({ k: 'malloc' }, { k: 'printf' }, { k: 'crit', m: 'm1', inner: [] }), { maxLength: 1 }),
-        end: fc.constantFrom<'exit' | '_exit'>('exit', '_exit'),
-        wait: fc.boolean(),
-      })
-      .map((f): Op => ({ k: 'fork', ...f })),
-    weight: 1,
-  },
-);
-
-const ops = (max: number) => fc.array(threadOp, { minLength: 1, maxLength: max });
-
-const spec: fc.Arbitrary<Spec> = fc
-  .record({
-    libc: fc.constantFrom<LibcModel>('none', 'glibc', 'glibc-2.7'),
-    futex: fc.constantFrom<'exact' | 'blocking'>('exact', 'blocking'),
-    handlers: fc.tuple(fc.array(handlerOp, { minLength: 1, maxLength: 2 }), fc.array(handlerOp, { minLength: 1, maxLength: 1 })),
-    atfork: fc.constantFrom<'none' | 'lock' | 'malloc'>('none', 'none', 'lock', 'malloc'),
-    sig1: fc.boolean(),
-    sig2: fc.boolean(),
-    main: ops(2),
-    others: fc.array(fc.tuple(ops(2), fc.option(fc.constantFrom<'exit' | '_exit'>('exit', '_exit'), { nil: undefined, freq: 4 })), { minLength: 1, maxLength: 2 }),
-    sem: fc.nat(1),
-  })
-  .map(({ libc, futex, handlers, atfork, sig1, sig2, main, others, sem }): Spec => {
-    const init: Op[] = [];
-    if (sig1) init.push({ k: 'sigaction', sig: 'SIGUSR1', h: 0 });
-    if (sig2) init.push({ k: 'sigaction', sig: 'SIGUSR2', h: 1 });
-    const threads = [main, ...others.map(([body, end]) => (end ? [...body, { k: 'end', how: end } as Op] : body))];
-    return { libc, futex, handlers, atfork, init, threads, sem };
-  });
+const spec = specArbitrary();
 
 const m: Record<Mx, F.MutexHandle> = { m1: F.mutex('m1'), m2: F.mutex('m2') };
 const cells: Record<Cell, F.CellHandle<number>> = { a: F.cell('a', 0), b: F.cell('b', 0) };
