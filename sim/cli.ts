@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { decodeSchedule } from './render/schedule.ts';
+import { decodeSchedule } from './explore/schedule.ts';
 import { explain, renderStrace } from './render/index.ts';
 import type { ExploreOptions, Report, StrategyName } from './types.ts';
 import { checkFile, DEFAULT_LIMITS, MAX_SOURCE_BYTES, type Limits, type Outcome } from './node/check.ts';

@@ -31,7 +31,7 @@ export const LIMITS = {
 
 /**
  * How many steps a schedule string asks for, counted without expanding it ("1000*3.1001" asks for
- * 4): the bound is checked before anything decodes the string (sim/render/schedule.ts owns the format).
+ * 4): the bound is checked before anything decodes the string (sim/explore/schedule.ts owns the format).
  */
 export function scheduleSteps(schedule: string): number {
   let n = 0;
