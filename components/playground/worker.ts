@@ -8,6 +8,7 @@
 // behind reaches the next one.
 import { explore, createRun, encodeSchedule, decodeSchedule } from '../../sim/index.ts';
 import * as api from '../../sim/api/index.ts';
+import { parseId } from '../../sim/transition.ts';
 import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict, WorldSnapshot } from '../../sim/types.ts';
 import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
 import { logLines } from './log-lines.ts';
@@ -184,9 +185,9 @@ function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
 
 /** Words for a choice: the thread's next operation, or the variant after the tid ("!SIGUSR1", "~spurious"). */
 function describeChoice(id: string, tid: number, threads: ThreadView[]): string {
-  const sig = id.match(/!(\w+)/);
-  if (sig) return `deliver ${sig[1]}`;
-  if (id.includes('~')) return id.slice(id.indexOf('~') + 1).replace(/-/g, ' ');
+  const parsed = parseId(id);
+  if (parsed?.kind === 'signal') return `deliver ${parsed.sig}`;
+  if (parsed?.kind === 'variant') return parsed.variant.replace(/-/g, ' ');
   return threads.find((t) => t.tid === tid)?.next ?? 'its next step';
 }
 
