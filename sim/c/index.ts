@@ -8,7 +8,8 @@ import { Compiler } from './compile.ts';
 import { firstSyntaxError, parseC, type PNode } from './parse.ts';
 import { CError, preprocess } from './preprocess.ts';
 
-export { provideWasm, type WasmBytes } from './parse.ts';
+export { provideWasm, parseC, type PNode, type WasmBytes } from './parse.ts';
+export { preprocess } from './preprocess.ts';
 export { FUEL } from './compile.ts';
 
 const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'error'];
@@ -63,8 +64,12 @@ function baseName(file: string): string {
   return b.replace(/\.c$/, '');
 }
 
-/** Compiles C source into a Program. Compile errors come back as values with a source position. */
-export async function compileC(source: string, file: string): Promise<LoadResult> {
+/**
+ * Compiles C source into a Program. Compile errors come back as values with a source position.
+ * `parse` replaces tree-sitter for the preprocessed text: the browser's worker passes a tree parsed at
+ * build time for an unedited example (components/playground/c-tree.ts), so no wasm is needed for it.
+ */
+export async function compileC(source: string, file: string, parse: (text: string) => Promise<PNode> = parseC): Promise<LoadResult> {
   const fail = (line: number, column: number, message: string): LoadResult => ({ ok: false, error: { file, line, column, message } });
   try {
     const pp = preprocess(source, file.split(/[\\/]/).pop() ?? file);
@@ -78,7 +83,7 @@ export async function compileC(source: string, file: string): Promise<LoadResult
     }
     let root: PNode;
     try {
-      root = await parseC(pp.text);
+      root = await parse(pp.text);
     } catch (e) {
       return fail(1, 1, `the C parser could not start: ${e instanceof Error ? e.message : String(e)}`);
     }
