@@ -3,7 +3,7 @@
 // only a validated JSON report comes back) and prints the verdict in words, the stuck threads,
 // statistics, the model used and the counterexample's strace log. The verdict, the report and the exit
 // status are made here, by the checker; nothing a program prints or does reaches the terminal raw.
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { decodeSchedule } from './explore/schedule.ts';
@@ -32,6 +32,7 @@ export const EXIT = {
 export const WORST_FIRST: readonly number[] = [EXIT.failed, EXIT.badInput, EXIT.stopped, EXIT.bug, EXIT.incomplete, EXIT.ok];
 
 const USAGE = `usage: forklore check FILE... [options]
+       forklore reproduce FILE.c [--schedule S] [-o repro.c]
 
 Checks each program (.ts, or .c when C support is built in) in a sandbox and reports deadlocks,
 failed assertions, leaked descriptors and unsafe calls after fork. The program runs where no Node
@@ -64,6 +65,12 @@ output:
   --json                  one JSON object per file, one per line
   --jobs N                check N files at a time (default: the number of CPUs, at most 4);
                           the reports come out in the order the files were given
+
+reproduce (writes C text; compiles and runs nothing):
+  forklore reproduce FILE.c [--schedule S] [-o repro.c]
+                          a C program that forces the counterexample (S, or the first one the check
+                          finds) on real threads; self-contained apart from gcc -pthread. Steps it
+                          cannot force are listed on stderr and in the file's leading comment.
 
 exit status (a batch exits with its worst file's, in the order 5, 2, 4, 1, 3, 0):
   0  no bug: every schedule was explored
@@ -114,7 +121,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
   const args = [...argv];
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return 'help';
   const command = args.shift()!;
-  if (command !== 'check') throw new BadInput(`unknown command "${escapeText(command)}" (the command is: forklore check FILE.ts)`);
+  if (command !== 'check') throw new BadInput(`unknown command "${escapeText(command)}" (the commands are: forklore check FILE.ts, forklore reproduce FILE.c)`);
   const files: string[] = [];
   let json = false;
   const options: ExploreOptions = {};
@@ -345,6 +352,8 @@ async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
     case 'crash':
     case 'failed':
       return fail(EXIT.failed, `forklore: ${shown}: the checker failed: ${escapeText(outcome.message)}`);
+    case 'reproducer':
+      return fail(EXIT.failed, `forklore: ${shown}: the checker failed: a reproducer where a report was asked for`);
     case 'report': {
       const status = reportStatus(outcome.report);
       let text: string | undefined;
@@ -392,8 +401,113 @@ export function worstStatus(statuses: readonly number[]): number {
   return EXIT.ok;
 }
 
+export interface ReproduceArgs {
+  file: string;
+  schedule: string;
+  out?: string;
+  limits: Limits;
+}
+
+/** Parses `reproduce FILE.c [--schedule S] [-o OUT] [--time-limit S] [--memory-limit MB]`. */
+export function parseReproduce(argv: readonly string[]): ReproduceArgs {
+  const args = argv.slice(1);
+  let file: string | undefined;
+  let out: string | undefined;
+  let schedule = '';
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-o' || a === '--output') {
+      out = args[++i];
+      if (out === undefined || out === '') throw new BadInput(`${a} needs a file name`);
+    } else if (a === '--schedule' || a.startsWith('--schedule=') || a in LIMITS || a.split('=')[0]! in LIMITS) {
+      rest.push(a);
+      if (!a.includes('=')) rest.push(args[++i] ?? '--');
+    } else if (a.startsWith('-')) throw new BadInput(`reproduce: unknown option ${escapeText(a)} (it takes --schedule S, -o FILE, --time-limit, --memory-limit)`);
+    else if (file !== undefined) throw new BadInput('reproduce takes one C file');
+    else file = a;
+  }
+  if (file === undefined) throw new BadInput('which program? usage: forklore reproduce FILE.c [--schedule S] [-o repro.c]');
+  if (!/\.c$/i.test(file)) throw new BadInput(`reproduce: ${escapeText(file)} is not a C file (the forced replay is C: it takes a .c program)`);
+  // The schedule and the limits are checked as `check` checks them.
+  const p = parseArgs(['check', file, ...rest]);
+  if (p === 'help') throw new BadInput('reproduce FILE.c [--schedule S] [-o repro.c]');
+  if (p.options.schedule !== undefined) schedule = p.options.schedule;
+  return { file, schedule, out, limits: p.limits };
+}
+
+async function reproduceCommand(argv: readonly string[], io: Io): Promise<number> {
+  let a: ReproduceArgs;
+  try {
+    a = parseReproduce(argv);
+  } catch (e) {
+    if (e instanceof BadInput) {
+      io.err(`forklore: ${e.message}`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+  const shown = escapeText(a.file);
+  try {
+    const st = statSync(a.file);
+    if (!st.isFile()) throw new Error();
+    if (st.size > MAX_SOURCE_BYTES) {
+      io.err(`forklore: ${shown}: larger than ${MAX_SOURCE_BYTES >> 20} MiB`);
+      return EXIT.badInput;
+    }
+  } catch {
+    io.err(`forklore: no such file: ${shown}`);
+    return EXIT.badInput;
+  }
+  const name = basename(a.file).replace(/\.c$/i, '');
+  let outcome: Outcome;
+  try {
+    outcome = await checkFile(a.file, { options: {}, model: {}, name, reproduce: { schedule: a.schedule } }, a.limits);
+  } catch (e) {
+    outcome = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+  }
+  switch (outcome.kind) {
+    case 'load-error':
+      io.err(`${shown}:${outcome.line}:${outcome.column}: error: ${escapeText(outcome.message)}`);
+      return EXIT.badInput;
+    case 'bad-input':
+      io.err(`forklore: ${shown}: ${escapeText(outcome.message)}`);
+      return EXIT.badInput;
+    case 'stopped':
+      io.err(`forklore: ${shown}: ${stoppedText(outcome, a.limits)}`);
+      return EXIT.stopped;
+    case 'reproducer': {
+      if (a.out !== undefined) {
+        try {
+          writeFileSync(a.out, outcome.source);
+        } catch (e) {
+          io.err(`forklore: cannot write ${escapeText(a.out)}: ${escapeText((e as Error).message)}`);
+          return EXIT.badInput;
+        }
+      } else io.out(outcome.source);
+      const reordered = outcome.schedule !== outcome.given ? ` (reordered, the same trace: ${outcome.schedule})` : '';
+      io.err(`forklore: forced replay of ${escapeText(outcome.finding)}, schedule ${escapeText(outcome.given)}${escapeText(reordered)}`);
+      if (outcome.notForceable.length === 0) io.err('forklore: every decisive step is forced: when the simulator says deadlock, every run of it hangs');
+      for (const n of outcome.notForceable) io.err(`forklore: not forced: ${escapeText(n)}`);
+      for (const n of outcome.caveats) io.err(`forklore: forced with a difference: ${escapeText(n)}`);
+      if (a.out !== undefined) {
+        const o = shellWord(escapeText(a.out));
+        io.err(`forklore: wrote ${o}; run it with: gcc -std=gnu11 -pthread -I include -o repro ${o} && timeout 10 ./repro; echo $?   (124: it hung)`);
+      }
+      return EXIT.ok;
+    }
+    case 'report':
+      io.err(`forklore: ${shown}: the checker failed: a report where a reproducer was asked for`);
+      return EXIT.failed;
+    default:
+      io.err(`forklore: ${shown}: the checker failed: ${escapeText(outcome.message)}`);
+      return EXIT.failed;
+  }
+}
+
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === 'reproduce' && !argv.includes('--help') && !argv.includes('-h')) return reproduceCommand(argv, io);
   let parsed: Parsed | 'help';
   try {
     parsed = parseArgs(argv);

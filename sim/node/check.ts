@@ -25,10 +25,12 @@ export interface CheckRequest {
   options: Omit<ExploreOptions, 'onProgress'>;
   model: Partial<Model>;
   name: string;
+  /** `forklore reproduce`: answer with the forced replay of this schedule ('' for the first finding). */
+  reproduce?: { schedule: string };
 }
 
 export type Outcome =
-  | Extract<Answer, { kind: 'report' | 'bad-input' | 'crash' }>
+  | Extract<Answer, { kind: 'report' | 'bad-input' | 'crash' | 'reproducer' }>
   | { kind: 'load-error'; line: number; column: number; message: string }
   | { kind: 'stopped'; what: 'time' | 'memory' | 'stack'; phase: Phase | 'start' }
   | { kind: 'failed'; message: string };

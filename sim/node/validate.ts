@@ -8,7 +8,9 @@ export type Answer =
   | { kind: 'report'; report: Report; model: Model; source: Record<keyof Model, ModelSource>; ignored: string[] }
   | { kind: 'load-error'; message: string; stack: string; line?: number; column?: number }
   | { kind: 'bad-input'; message: string }
-  | { kind: 'crash'; message: string };
+  | { kind: 'crash'; message: string }
+  /** `forklore reproduce`: the forced replay's C source, made from the program's counterexample. */
+  | { kind: 'reproducer'; source: string; schedule: string; given: string; finding: string; notForceable: string[]; caveats: string[] };
 
 /** Answers larger than this are refused before parsing (a 50 MB printf still fits). */
 export const MAX_ANSWER_CHARS = 256 * 1024 * 1024;
@@ -120,6 +122,9 @@ export function parseAnswer(json: unknown): Answer {
         need(str(o.message) && (o.stack === undefined || str(o.stack)), 'load error');
         need((o.line === undefined || count(o.line)) && (o.column === undefined || count(o.column)), 'load error position');
         return { kind: 'load-error', message: o.message as string, stack: (o.stack as string | undefined) ?? '', line: o.line as number | undefined, column: o.column as number | undefined };
+      case 'reproducer':
+        need(str(o.source) && str(o.schedule) && str(o.given) && str(o.finding) && strs(o.notForceable) && strs(o.caveats), 'reproducer');
+        return { kind: 'reproducer', source: o.source as string, schedule: o.schedule as string, given: o.given as string, finding: o.finding as string, notForceable: o.notForceable as string[], caveats: o.caveats as string[] };
       case 'bad-input':
       case 'crash':
         need(str(o.message), String(o.kind));

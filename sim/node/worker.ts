@@ -9,6 +9,7 @@ import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { explore } from '../explore/index.ts';
 import type { ExploreOptions, ProgramOptions } from '../types.ts';
 import { resolveModel, type Model } from './model.ts';
+import { reproduce } from '../reproduce/index.ts';
 import type { Phase, WorkerJob, WorkerReply } from './protocol.ts';
 
 const post = (m: WorkerReply) => parentPort!.postMessage(m);
@@ -112,6 +113,7 @@ interface Request {
   options: Omit<ExploreOptions, 'onProgress'>;
   model: Partial<Model>;
   name: string;
+  reproduce?: { schedule: string };
 }
 
 /** A C program: compiled and explored here (it is interpreted: data, never code). */
@@ -128,6 +130,7 @@ async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   const { model, source, ignored } = resolveModel(fileOptions, req.model);
   const program = { ...loaded.program, options: { ...model }, name: req.name };
   post({ type: 'phase', phase: 'search' });
+  if (req.reproduce) return reproduceC(program, job, req.reproduce.schedule, req.options);
   try {
     // The command terminates this worker at the deadline; the search needs no clock of its own.
     const report = explore(program, { ...req.options });
@@ -135,6 +138,32 @@ async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     post({ type: 'answer', json: JSON.stringify(e instanceof Error && e.name === 'ReplayDivergedError' ? { kind: 'bad-input', message } : { kind: 'crash', message }) });
+  }
+}
+
+/**
+ * `forklore reproduce`: the forced replay of `schedule`, or of the first finding of the search.
+ * sim/reproduce replays the schedule in the model and writes C text; nothing is compiled or run.
+ */
+function reproduceC(program: Parameters<typeof explore>[0], job: Extract<WorkerJob, { kind: 'c' }>, schedule: string, options: Request['options']): void {
+  let finding = 'the given schedule';
+  if (schedule === '') {
+    const report = explore(program, { ...options, strategy: options.strategy === 'replay' ? undefined : options.strategy });
+    const f = report.findings.find((x) => x.kind === 'deadlock') ?? report.findings[0];
+    if (!f) {
+      post({ type: 'answer', json: JSON.stringify({ kind: 'bad-input', message: `the check finds no counterexample (verdict ${report.verdict}${report.completeness.complete ? '' : ', search incomplete'}): nothing to reproduce` }) });
+      return;
+    }
+    schedule = f.schedule;
+    finding = `the first ${f.kind} the check finds`;
+  }
+  try {
+    const name = job.file.split(/[\\/]/).pop()!.replace(/\.c$/, '');
+    const rep = reproduce(program, schedule, job.source, name);
+    post({ type: 'answer', json: JSON.stringify({ kind: 'reproducer', source: rep.source, schedule: rep.schedule, given: schedule, finding, notForceable: rep.notForceable, caveats: rep.caveats }) });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'answer', json: JSON.stringify({ kind: /does not fit the program/.test(message) ? 'bad-input' : 'crash', message }) });
   }
 }
 

@@ -12,7 +12,8 @@ import { createRun } from '../../sim/world/index.ts';
 import { DEFAULTS } from '../../sim/explore/index.ts';
 import type { Program, Run, Verdict } from '../../sim/types.ts';
 import { explore } from '../../sim/explore/index.ts';
-import { reproduce } from './reproduce.ts';
+import { reproduce } from '../../sim/reproduce/index.ts';
+import { compileC } from '../../sim/c/index.ts';
 
 function findRoot(): string {
   // tests/reality/lib.ts in the tree, or bench/out/*.mjs once bundled: walk up to package.json.
@@ -260,11 +261,15 @@ export const FORCED_RUNS = 3;
  * compiles it and runs it FORCED_RUNS times under the watchdog.
  */
 export async function forcedReplay(name: string, watchdog: string, dir: string): Promise<Forced> {
-  const program = await loadExample(name);
+  // The model of the C file itself, as `forklore reproduce NAME.c` reads it (sim/c).
+  const cSource = readFileSync(join(EXAMPLES, `${name}.c`), 'utf8');
+  const loaded = await compileC(cSource, `${name}.c`);
+  if (!loaded.ok) return { schedule: '', notForceable: [`the C front end does not take ${name}.c: ${loaded.error.line}: ${loaded.error.message}`], caveats: [] };
+  const program = loaded.program;
   const report = explore(program, { maxTimeMs: 20_000 });
   const finding = report.findings.find((f) => f.kind === 'deadlock');
   if (!finding) return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'], caveats: [] };
-  const rep = reproduce(program, finding.schedule, readFileSync(join(EXAMPLES, `${name}.c`), 'utf8'), `content/examples/${name}`);
+  const rep = reproduce(program, finding.schedule, cSource, `content/examples/${name}`);
   const src = join(dir, `${name}-repro.c`);
   writeFileSync(src, rep.source);
   const compiled = await compileFile(src, join(dir, `${name}-repro`));

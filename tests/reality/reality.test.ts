@@ -217,7 +217,7 @@ describe('every C example on real Linux', () => {
 
 describe('forced replay input', () => {
   it('a schedule that does not fit the program is refused with the step where it diverges', async () => {
-    const { modelSteps } = await import('./reproduce.ts');
+    const { modelSteps } = await import('../../sim/reproduce/index.ts');
     const mod = await import('../../content/examples/intro-held-lock.ts');
     const program: Program = { main: mod.default, options: mod.options as Program['options'], name: 'intro-held-lock' };
     expect(() => modelSteps(program, '1000.1005')).toThrow(/does not fit the program at step 2: 1005 cannot run/);

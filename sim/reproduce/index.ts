@@ -1,9 +1,9 @@
-// Forced replay, a first part of `forklore reproduce` (issue 11 item 3): turn a counterexample
+// Forced replay, behind `forklore reproduce` (sim/cli.ts), the reality test and the bench: turn a counterexample
 // schedule of the simulator into a C program that forces the same interleaving on real threads.
-import { createRun } from '../../sim/world/index.ts';
-import { decodeSchedule, encodeSchedule } from '../../sim/explore/schedule.ts';
-import type { Access, Program } from '../../sim/types.ts';
-import type { TraceEvent } from '../../sim/events.ts';
+import { createRun } from '../world/index.ts';
+import { decodeSchedule, encodeSchedule } from '../explore/schedule.ts';
+import type { Access, Program } from '../types.ts';
+import type { TraceEvent } from '../events.ts';
 
 /** One model step of the schedule, as the world ran it. */
 export interface ModelStep {
@@ -273,7 +273,7 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
   const owedRows = owed.map((o) => `  { ${o.tid}, ${o.index} },  /* ${o.op.replace(/\*\//g, '* /')} */`);
   const source = [
     `// A forced replay of ${cName}.c: the simulator's counterexample, made to happen on real threads.`,
-    `// Made by tests/reality/reproduce.ts from the schedule ${encoded}`,
+    `// Made by forklore reproduce (sim/reproduce) from the schedule ${encoded}`,
     `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -I include -o repro repro.c`,
     `// Run:     timeout 10 ./repro; echo $?    (124: it hung, as the simulator says every run of this must)`,
     `// Status 3 with a "forklore-replay:" line on stderr: the real run left the schedule.`,

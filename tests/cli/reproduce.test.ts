@@ -1,0 +1,53 @@
+// `forklore reproduce FILE.c`: the forced replay from the command line. The command writes C text and
+// compiles and runs nothing itself; this test compiles what it wrote with gcc and runs it with a timeout.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { forklore, root } from './run-cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'forklore-repro-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const c = (name: string) => join(root, 'content', 'examples', `${name}.c`);
+
+describe('forklore reproduce', () => {
+  it('writes a program that hangs on real Linux for the first deadlock the check finds', async () => {
+    const out = join(dir, 'repro.c');
+    const r = await forklore(['reproduce', c('ch1-wrapper-buggy'), '-o', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/forced replay of the first deadlock the check finds, schedule [\d.*]+/);
+    expect(r.stderr).toMatch(/every decisive step is forced/);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^\/\/ A forced replay of ch1-wrapper-buggy\.c/);
+    expect(text).toContain(readFileSync(c('ch1-wrapper-buggy'), 'utf8'));
+    execFileSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-I', join(root, 'include'), '-o', join(dir, 'repro'), out]);
+    for (let i = 0; i < 2; i++) {
+      const run = spawnSync('timeout', ['3', join(dir, 'repro')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      expect(run.status, String(run.stderr)).toBe(124);
+    }
+  }, 60_000);
+
+  it('refuses a schedule that does not fit the program, with the step where it diverges', async () => {
+    const r = await forklore(['reproduce', c('intro-held-lock'), '--schedule', '1000.1005']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/does not fit the program at step 2: 1005 cannot run \(enabled: 1000, 1001\)/);
+    expect(r.stdout).toBe('');
+  }, 60_000);
+
+  it('says which steps it cannot force, on stderr and in the file', async () => {
+    const r = await forklore(['reproduce', c('signal-malloc')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/not forced: signal delivery \(step \d+\)/);
+    expect(r.stdout).toMatch(/\/\/ Not forced[^\n]*\n\/\/ {3}signal delivery/);
+  }, 60_000);
+
+  it('takes C files only, and a program without a counterexample is refused', async () => {
+    const ts = await forklore(['reproduce', join(root, 'content', 'examples', 'intro-held-lock.ts')]);
+    expect(ts.status).toBe(2);
+    expect(ts.stderr).toMatch(/not a C file/);
+    const ok = await forklore(['reproduce', c('intro-held-lock-fixed')]);
+    expect(ok.status).toBe(2);
+    expect(ok.stderr).toMatch(/finds no counterexample \(verdict ok\): nothing to reproduce/);
+  }, 60_000);
+});
