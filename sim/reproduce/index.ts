@@ -205,8 +205,18 @@ export interface Reproducer {
   source: string;
 }
 
-/** Builds the reproducer for `program` (the TypeScript twin) and `cSource` (its C twin). */
-export function reproduce(program: Program, schedule: string, cSource: string, cName: string): Reproducer {
+/** The texts of include/forklore-replay.h and include/forklore.h, to make a reproducer self-contained. */
+export interface ReplayHeaders {
+  replay: string;
+  plash: string;
+}
+
+/**
+ * Builds the reproducer for `program` (the model of `cSource`, from sim/c or the TypeScript twin).
+ * With `headers`, the file is self-contained (the headers are inlined: `gcc -pthread repro.c` is enough,
+ * as for a download); without, it includes "forklore-replay.h" (gcc -I include).
+ */
+export function reproduce(program: Program, schedule: string, cSource: string, cName: string, headers?: ReplayHeaders): Reproducer {
   const original = modelSteps(program, schedule);
   const signals = original.filter((s) => s.op === '?' || /!/.test(decodeSchedule(schedule)[s.index]!));
   const signalNote = signals.length
@@ -271,17 +281,26 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
   const q = (t: string) => JSON.stringify(t);
   const rows = blocks.map((b) => `  { ${b.tid}, ${q(b.call)}, ${b.first}, ${b.release}, ${b.resume}, ${b.last}, ${(b.split ? 1 : 0) | (b.noreturn ? 2 : 0)} },`);
   const owedRows = owed.map((o) => `  { ${o.tid}, ${o.index} },  /* ${o.op.replace(/\*\//g, '* /')} */`);
+  const compileLine = headers
+    ? `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -o repro repro.c   (self-contained: the replay headers are inlined)`
+    : `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -I include -o repro repro.c`;
+  // Inlined headers: forklore.h inside the replay header, and the program's own #include "forklore.h"
+  // (which gcc would look for on disk) becomes a comment on the same line, so line numbers hold.
+  const includeReplay = headers
+    ? [`// ---- include/forklore-replay.h, inlined ----`, headers.replay.replace(/^#\s*include\s+"forklore\.h".*$/m, plash ? headers.plash : ''), `// ---- end of the inlined headers ----`].join('\n')
+    : '#include "forklore-replay.h"';
+  const programText = headers ? cSource.replace(/^[ \t]*#[ \t]*include[ \t]+"forklore\.h".*$/gm, '/* #include "forklore.h": inlined above */') : cSource;
   const source = [
     `// A forced replay of ${cName}.c: the simulator's counterexample, made to happen on real threads.`,
     `// Made by forklore reproduce (sim/reproduce) from the schedule ${encoded}`,
-    `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -I include -o repro repro.c`,
+    compileLine,
     `// Run:     timeout 10 ./repro; echo $?    (124: it hung, as the simulator says every run of this must)`,
     `// Status 3 with a "forklore-replay:" line on stderr: the real run left the schedule.`,
     ...(notForceable.length ? ['// Not forced (the replay may still hang, but not by construction):', ...notForceable.map((n) => `//   ${n}`)] : []),
     ...(caveats.length ? ['// Forced with a difference from the program as it runs by default:', ...caveats.map((n) => `//   ${n}`)] : []),
     ...(plash ? ['#define FL_PLASH 1'] : []),
     ...(caveats.length ? ['#define FL_ONE_ARENA 1'] : []),
-    '#include "forklore-replay.h"',
+    includeReplay,
     '',
     'static const struct fl_block fl_schedule_blocks[] = {',
     '  /* tid, call, first, release, resume, last, flags (1 split, 2 no return) */',
@@ -294,7 +313,7 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
     'FL_SCHEDULE(fl_schedule_blocks, fl_schedule_owed)',
     '',
     `#line 1 "${cName}.c"`,
-    cSource,
+    programText,
   ].join('\n');
   return { schedule: encoded, blocks, owed: owed.map((o) => ({ tid: o.tid, step: o.index, op: o.op })), notForceable, caveats, source };
 }
