@@ -55,6 +55,9 @@ if (existsSync(simBench)) {
 // The C front end: parse + translate time, first-edit download size, C vs TypeScript check times.
 await runTs('C front end', 'c-bench');
 
+// Fork Lore against SPIN, whole process, on the scenarios modelled in bench/spin/ (when spin is installed).
+run('SPIN comparison', join(ROOT, 'bench', 'spin-bench.mjs'));
+
 // Every C example on this machine's Linux beside the simulator's verdict (needs gcc).
 await runTs('reality twin', 'reality-bench');
 
