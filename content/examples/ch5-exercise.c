@@ -1,4 +1,4 @@
-// forklore: libc=glibc expect=unsafe-call
+// forklore: libc=glibc expect=deadlock also=unsafe-call
 // Chapter 5, exercise: a signal handler prints with printf,
 // which is not async-signal-safe.
 #define _GNU_SOURCE

@@ -322,10 +322,25 @@ export function* free(ptr: number): G<void> {
   if (locking) yield* op({ k: 'unlock', m: MAIN_ARENA });
   yield* leave('free');
 }
+/**
+ * A FILE's first buffered output or input allocates its buffer, under the FILE's lock (glibc 2.36
+ * libio/genops.c _IO_doallocbuf: `if (fp->_IO_buf_base) return;` then _IO_DOALLOCATE, which for a
+ * file is libio/filedoalloc.c _IO_file_doallocate: `p = malloc (size)` with size BUFSIZ, or
+ * st_blksize when smaller, then _IO_setb). Reached from _IO_new_file_xsputn -> _IO_new_file_overflow
+ * (output) and __underflow -> _IO_new_file_underflow (input); later calls find the buffer there.
+ * The buffer is process memory: a child made by fork has it if the parent had it. stderr is
+ * _IO_UNBUFFERED and gets the one-byte _shortbuf instead, without malloc.
+ */
+function* doallocbuf(f: 'stdin' | 'stdout'): G<void> {
+  if (yield* op<boolean>({ k: 'stdio_buf', f, set: false })) return;
+  yield* malloc(4096);
+  yield* op<boolean>({ k: 'stdio_buf', f, set: true });
+}
 export function* printf(text: string): G<number> {
   yield* enter('printf');
   const libc = yield* op<string>({ k: 'libc' });
   if (libc !== 'none') yield* op({ k: 'lock', m: STDOUT_LOCK });
+  if (libc !== 'none' && text.length > 0) yield* doallocbuf('stdout');
   const r = yield* op<number>({ k: 'write', fd: 1, text });
   if (libc !== 'none') yield* op({ k: 'unlock', m: STDOUT_LOCK });
   yield* leave('printf');
@@ -352,6 +367,7 @@ export function* getline(_stream: 'stdin' = 'stdin'): G<string> {
   const libc = yield* op<string>({ k: 'libc' });
   if (libc !== 'none') yield* op({ k: 'lock', m: STDIN_LOCK });
   yield* malloc(120);
+  if (libc !== 'none') yield* doallocbuf('stdin');
   const line = yield* op<string>({ k: 'read', fd: 0 });
   if (libc !== 'none') yield* op({ k: 'unlock', m: STDIN_LOCK });
   yield* leave('getline');

@@ -96,6 +96,11 @@ export type InstantOp =
   | { k: 'self'; what: 'tid' | 'pid' | 'ppid' }
   | { k: 'malloc_locks' }
   | { k: 'libc' }
+  /**
+   * Whether a FILE's buffer is allocated (libio's fp->_IO_buf_base), or, with `set`, record that it
+   * now is. Read and written only under the FILE's lock, so the lock step's accesses cover it.
+   */
+  | { k: 'stdio_buf'; f: 'stdin' | 'stdout'; set: boolean }
   | { k: 'enter'; fn: string }
   | { k: 'leave'; fn: string }
   | { k: 'reset'; m: MutexHandle }
@@ -103,7 +108,7 @@ export type InstantOp =
 
 export type Op = StepOp | InstantOp;
 
-export const INSTANT_OPS: ReadonlySet<string> = new Set(['self', 'malloc_locks', 'libc', 'enter', 'leave', 'reset', 'atfork_run']);
+export const INSTANT_OPS: ReadonlySet<string> = new Set(['self', 'malloc_locks', 'libc', 'stdio_buf', 'enter', 'leave', 'reset', 'atfork_run']);
 
 /** Thrown by assert(): the world turns it into an 'assertion' finding and aborts the process. */
 export class AssertionFailure extends Error {

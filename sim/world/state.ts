@@ -71,6 +71,8 @@ export interface Proc {
   exitTime: number;
   reaped: boolean;
   heapNext: number;
+  /** The FILEs whose buffer _IO_doallocbuf has allocated (fp->_IO_buf_base set): memory, so fork copies it. */
+  stdioBufs: string[];
   children: number[];
 }
 

@@ -128,6 +128,7 @@ class World implements Run, Kernel {
       exitTime: 0,
       reaped: false,
       heapNext: 0x5555_5555_9000,
+      stdioBufs: [],
       children: [],
     };
     this.procs.set(pid, p);

@@ -27,6 +27,7 @@ export const execOps: Models<'execve'> = {
       p.atfork = k.libc === 'glibc-2.7' ? [MALLOC_ATFORK_2_7] : [];
       p.handlers = new Map();
       p.multiThreaded = false;
+      p.stdioBufs = [];
       p.childOfMultiThreaded = false;
       if (!o.image) {
         finishProc(k, p, t, 0, 'exec-image');

@@ -21,6 +21,7 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   c.multiThreaded = p.multiThreaded;
   c.childOfMultiThreaded = p.multiThreaded || p.childOfMultiThreaded;
   c.heapNext = p.heapNext;
+  c.stdioBufs = p.stdioBufs.slice();
   const inherited: number[] = [];
   const leaks: { fd: number; owner: number }[] = [];
   for (const [fd, e] of p.fds) {

@@ -17,6 +17,9 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
       return o.what === 'tid' ? t.tid : o.what === 'pid' ? t.pid : p.ppid;
     case 'libc':
       return k.libc;
+    case 'stdio_buf':
+      if (o.set && !p.stdioBufs.includes(o.f)) p.stdioBufs.push(o.f);
+      return p.stdioBufs.includes(o.f);
     case 'malloc_locks':
       // glibc 2.26+ skips the arena lock until the process creates its first thread.
       return k.libc === 'glibc-2.7' || (k.libc === 'glibc' && p.multiThreaded);
