@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { compileC } from '../sim/c/index.ts';
+import { compileC, parseC, preprocess } from '../sim/c/index.ts';
+import { packTree, unpackTree, type Packed } from '../components/playground/c-tree.ts';
 import { explore } from '../sim/index.ts';
 import type { Program } from '../sim/types.ts';
 
@@ -63,6 +64,18 @@ async function parseTranslate(): Promise<void> {
     if (!r.ok) throw new Error('compile failed');
   }
   console.log(`parse + translate, ${n}-line C file, Node: median ${median(times).toFixed(2)} ms over ${times.length} runs (target <= 50 ms); first call, with wasm load: ${firstMs.toFixed(1)} ms`);
+  // An unedited example in the browser compiles from a tree packed at build time (c-tree.ts): what
+  // that tree weighs in the page and what translating from it costs, without the parser.
+  const pp = preprocess(src, 'bench.c');
+  const packed = JSON.stringify(packTree(await parseC(pp.text), pp.text));
+  const fromTree: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t = performance.now();
+    const r = await compileC(src, 'bench.c', async (text) => unpackTree(JSON.parse(packed) as Packed, text));
+    fromTree.push(performance.now() - t);
+    if (!r.ok) throw new Error('compile from the packed tree failed');
+  }
+  console.log(`  the same file from its build-time tree: median ${median(fromTree).toFixed(2)} ms; the tree in the page ${(packed.length / 1024).toFixed(1)} KB, gzip ${(gzipSync(packed, { level: 9 }).length / 1024).toFixed(1)} KB`);
 }
 
 async function firstEditSize(): Promise<void> {
