@@ -36,7 +36,19 @@ const TYPES = {
 export const SECURITY_HEADERS = { 'content-security-policy': "frame-ancestors 'self'" };
 
 /** Content types worth compressing, as any real static host does. */
-const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg)/;
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|wasm)|image\/svg)/;
+
+/**
+ * Astro names every file under _astro/ by its content's hash, so a name never
+ * changes meaning: those files may be cached for a year without asking again,
+ * which is what lets the compiler (esbuild.wasm) load once across chapters.
+ * Pages and unhashed files are revalidated on every load.
+ */
+function cacheControl(relative) {
+  return /^_astro[\\/][^\\/]+\.[0-9A-Za-z_-]{8}\.[a-z0-9]+$/.test(relative)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
+}
 
 /** Lists the built pages under `root` as site paths without the base ('', 'the-bug/', …). */
 export function listPages(root) {
@@ -127,7 +139,7 @@ export async function startStaticServer({ root, base = '/', host = '127.0.0.1', 
       res.writeHead(200, {
         ...SECURITY_HEADERS,
         'content-type': type,
-        'cache-control': 'no-cache',
+        'cache-control': cacheControl(relative),
         vary: 'accept-encoding',
         ...(gzip ? { 'content-encoding': 'gzip' } : { 'content-length': s.size }),
       });

@@ -16,6 +16,9 @@ beforeAll(async () => {
   writeFileSync(join(root, 'the-bug', 'index.html'), '<h1>bug</h1>');
   writeFileSync(join(root, '404.html'), '<h1>404</h1>');
   writeFileSync(join(root, 'favicon.svg'), '<svg/>');
+  mkdirSync(join(root, '_astro'));
+  writeFileSync(join(root, '_astro', 'esbuild.BaXVPFT2.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...new Array(4096).fill(0)]));
+  writeFileSync(join(root, '_astro', 'unhashed.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d]));
   writeFileSync(join(tmpdir(), 'forklore-secret.txt'), 'secret');
   server = await startStaticServer({ root, base: 'sub' });
 });
@@ -79,4 +82,22 @@ test('compresses text with gzip when the client accepts it, as static hosts do',
   const res = await fetch(`${server.origin}/sub/the-bug/`, { headers: { 'accept-encoding': 'gzip' } });
   expect(res.headers.get('content-encoding')).toBe('gzip');
   expect(await res.text()).toBe('<h1>bug</h1>');
+});
+
+test('serves the compiler (wasm) compressed, so its 14 MB download shrinks to about 4 MB', async () => {
+  const res = await fetch(`${server.origin}/sub/_astro/esbuild.BaXVPFT2.wasm`, { headers: { 'accept-encoding': 'gzip' } });
+  expect(res.headers.get('content-type')).toBe('application/wasm');
+  expect(res.headers.get('content-encoding')).toBe('gzip');
+  const body = new Uint8Array(await res.arrayBuffer());
+  expect(body.length).toBe(8 + 4096);
+  expect([...body.slice(0, 4)]).toEqual([0, 0x61, 0x73, 0x6d]);
+});
+
+test("caches Astro's content-hashed files for a year and revalidates everything else", async () => {
+  const hashed = await fetch(`${server.origin}/sub/_astro/esbuild.BaXVPFT2.wasm`);
+  expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  for (const path of ['/sub/', '/sub/the-bug/', '/sub/favicon.svg', '/sub/_astro/unhashed.wasm']) {
+    const res = await fetch(`${server.origin}${path}`);
+    expect(res.headers.get('cache-control'), path).toBe('no-cache');
+  }
 });
