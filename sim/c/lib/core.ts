@@ -1,0 +1,153 @@
+// What every library call shares: lib() (a call with its headers, arity and escaping arguments),
+// errno, out-parameters, strings, exit and atexit handlers, exec, and the header table.
+import * as L from '../../api/index.ts';
+import type { Compiler } from '../compile.ts';
+import { SIG_BY_NUM } from '../consts.ts';
+import { type Builtin, type Ctx, type E, type Frame, gen } from '../forms.ts';
+import { field } from '../parse.ts';
+import { CRuntimeError, describe, format, type G, isShr, locName, offset, read, readCString, type Statics, write } from '../runtime.ts';
+import { BUILTIN_TYPEDEFS, charPtr, type CType } from '../types.ts';
+
+// ---------------------------------------------------------------- the library calls
+
+export const sizeT = BUILTIN_TYPEDEFS.size_t!;
+export const pidT = BUILTIN_TYPEDEFS.pid_t!;
+
+/** Evaluates all arguments in order (each may step). */
+export function* evalArgs(args: E[], fr: Frame): G<unknown[]> {
+  const out: unknown[] = [];
+  for (const a of args) out.push((a.p ? a.p(fr) : yield* a.g!(fr)));
+  return out;
+}
+
+export type Impl = (fr: Frame, a: unknown[], cx: Compiler, where: string) => G<unknown>;
+export function lib(h: string[], ret: CType, impl: Impl, opts: { esc?: number[]; arity?: [number, number] } = {}): Builtin {
+  const b: Builtin = {
+    h,
+    c: (cx, args, n, where) => {
+      if (opts.arity) {
+        const [lo, hi] = opts.arity;
+        if (args.length < lo || args.length > hi) cx.err(n, `${field(n, 'function')!.text} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, ${args.length} given`);
+      }
+      if (args.every((a) => a.p)) {
+        const ps = args.map((a) => a.p!);
+        return gen(ret, (fr) => impl(fr, ps.map((p) => p(fr)), cx, where));
+      }
+      return gen(ret, function* (fr) {
+        const vals = yield* evalArgs(args, fr);
+        return yield* impl(fr, vals, cx, where);
+      });
+    },
+  };
+  if (opts.esc) b.esc = opts.esc;
+  return b;
+}
+
+export const sigName = (v: unknown, where: string): string => {
+  const s = SIG_BY_NUM.get(Number(v));
+  if (!s || !(s in L.SIGNUM)) throw new CRuntimeError(`${where}: signal ${String(v)}${s ? ` (${s})` : ''} is not modelled (the simulator has ${Object.keys(L.SIGNUM).join(', ')})`);
+  return s;
+};
+
+/** A library result of -1 sets errno (the world returns -1 or -errno for failed fd calls). */
+export function sysret(fr: Frame, r: number, errno: number): number {
+  if (r === -1) {
+    fr.ctx.errno = errno;
+    return -1;
+  }
+  if (r < 0) {
+    fr.ctx.errno = -r;
+    return -1;
+  }
+  return r;
+}
+
+export function* storeOut(fr: Frame, cx: Compiler, p: unknown, t: CType, v: unknown, where: string): G<void> {
+  if (p === 0 || p === null || p === undefined) return;
+  yield* write(cx.statics, p, t, v, where);
+}
+
+export function* stringArg(cx: Compiler, v: unknown, where: string): G<string> {
+  return yield* readCString(cx.statics, v, where);
+}
+
+export function* semHandle(cx: Compiler, p: unknown, where: string) {
+  if (!isShr(p)) throw new CRuntimeError(`${where}: not a pointer to a sem_t`);
+  const name = locName(p);
+  return L.sem(name, cx.statics.semInit.get(name) ?? 0);
+}
+export function condHandle(p: unknown, where: string) {
+  if (!isShr(p)) throw new CRuntimeError(`${where}: not a pointer to a pthread_cond_t`);
+  return L.cond(locName(p));
+}
+
+export function* doPrintf(fr: Frame, cx: Compiler, fmtV: unknown, rest: unknown[], where: string): G<string> {
+  const fmt = yield* stringArg(cx, fmtV, where);
+  return yield* format(cx.statics, fmt, rest, fr.ctx.errno, where);
+}
+
+export function* doExit(fr: Frame, cx: Compiler, status: number): G<never> {
+  if (cx.usesAtexit) yield* runAtexit(cx, fr.ctx, cx.statics);
+  return yield* L.exit(status & 0xff);
+}
+
+export function fileOf(v: unknown, where: string): 'stdin' | 'stdout' | 'stderr' | null {
+  if (v === 0 || v === null) return null;
+  const f = (v as { file?: string }).file;
+  if (f === 'stdin' || f === 'stdout' || f === 'stderr') return f;
+  throw new CRuntimeError(`${where}: ${describe(v)} is not stdin, stdout or stderr (the only streams modelled)`);
+}
+
+export function* execCall(fr: Frame, cx: Compiler, path: string, argv: string[]): G<unknown> {
+  // Running the program itself again is modelled (its main with the new argv); any other program is
+  // outside the model: the process becomes it and ends with status 0.
+  const image = path === '/proc/self/exe' ? cx.programMain : null;
+  const img = image
+    ? Object.defineProperty(function* () {
+        return yield* (image as (argv: string[]) => G<unknown>)(argv);
+      }, 'name', { value: argv[0] ?? 'main' })
+    : null;
+  const r = (yield* L.execve(path, img as never)) as number;
+  return sysret(fr, r, 2);
+}
+
+export function* argvOf(cx: Compiler, p: unknown, where: string): G<string[]> {
+  const out: string[] = [];
+  let l = p;
+  for (let i = 0; i < 256; i++) {
+    const v = yield* read(cx.statics, l, charPtr, where);
+    if (v === 0 || v === null) return out;
+    out.push(yield* stringArg(cx, v, where));
+    l = offset(l, 1, where);
+  }
+  throw new CRuntimeError(`${where}: argv without a terminating NULL`);
+}
+
+
+export const H = {
+  pthread: ['pthread.h'],
+  stdio: ['stdio.h'],
+  stdlib: ['stdlib.h'],
+  unistd: ['unistd.h'],
+  wait: ['sys/wait.h'],
+  signal: ['signal.h'],
+  fcntl: ['fcntl.h'],
+  string: ['string.h'],
+  time: ['time.h'],
+  sem: ['semaphore.h'],
+  sock: ['sys/socket.h'],
+  dl: ['dlfcn.h'],
+  fl: ['forklore.h'],
+  assert: ['assert.h'],
+};
+
+
+
+export function* runAtexit(cx: Compiler, ctx: Ctx, st: Statics): G<void> {
+  const list = ((yield* L.load(L.cell('__atexit_handlers', [] as string[]))) as string[]) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const f = cx.fns.get(list[i]!);
+    if (f?.invoke) yield* f.invoke(ctx, []);
+  }
+  void st;
+}
