@@ -19,7 +19,7 @@ if (!cliIsFresh()) {
   try {
     await buildCli();
   } catch (e) {
-    console.error(`forklore: could not build the command line tool: ${e instanceof Error ? e.message : e}`);
+    console.error(`forklore: could not build the command line tool: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(2);
   }
 }

@@ -86,7 +86,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     await buildCli();
   } catch (e) {
-    console.error(`forklore: could not build the command line tool: ${e instanceof Error ? e.message : e}`);
+    console.error(`forklore: could not build the command line tool: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
 }

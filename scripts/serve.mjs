@@ -12,6 +12,6 @@ const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';
 const site = await startStaticServer({ root, base: process.env.BASE_PATH, host, port });
 console.log(`Fork Lore is served at ${site.url}  (Ctrl+C stops it)`);
-const stop = () => site.close().then(() => process.exit(0));
+const stop = () => void site.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -10,7 +10,7 @@ export interface EventBase {
   time: number;
 }
 
-type E<T extends string, F = {}> = EventBase & { type: T } & F;
+type E<T extends string, F = unknown> = EventBase & { type: T } & F;
 
 /** A lock in a process's memory: user mutexes and glibc's internal locks alike. */
 export interface LockRef {

@@ -6,7 +6,7 @@
 const LOC = Symbol.for('forklore.position');
 
 type AnyFn = (...args: unknown[]) => unknown;
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as AnyFn;
+const GeneratorFunction = (Object.getPrototypeOf(function* () {}) as { constructor: AnyFn }).constructor;
 
 /** The compiled line of the innermost frame of reader code (code evaluated by `new Function`). */
 function callerLine(headerLines: number): number {

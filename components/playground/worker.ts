@@ -33,7 +33,7 @@ const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 
 /** JSON text of a reply: functions and bigints in thread arguments become words, long strings are clipped. */
 function serialize(m: WorkerResponse): string {
   return stringify(m, function (this: unknown, key: string, v: unknown) {
-    if (typeof v === 'function') return `[function ${(v as { name?: unknown }).name || 'anonymous'}]`;
+    if (typeof v === 'function') return `[function ${(v as { name: string }).name || 'anonymous'}]`;
     if (typeof v === 'bigint') return String(v);
     if (typeof v === 'string' && v.length > LIMITS.textChars && key !== 'schedule') {
       return `${v.slice(0, LIMITS.textChars)}… (${v.length} characters in all)`;
@@ -65,7 +65,8 @@ function load(code: string, name: string, library: Readonly<Record<string, unkno
     throw new Error(`a program can import only 'forklore' (this one imports '${spec}')`);
   };
   // The reader's program, compiled by esbuild to CommonJS; the sandbox's CSP allows eval for it.
-  new Function('require', 'module', 'exports', code)(require, module, module.exports);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the sandbox exists to run this
+  (new Function('require', 'module', 'exports', code) as (...args: unknown[]) => void)(require, module, module.exports);
   const main: unknown = module.exports.default;
   if (!isThreadFn(main)) throw new Error('the program has no default export: export default function* main() { ... }');
   return {

@@ -125,7 +125,6 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
       if (inBlock) {
         const e = l.indexOf('*/', i);
         if (e < 0) {
-          i = l.length;
           break;
         }
         out += ' '.repeat(e + 2 - i);

@@ -2,6 +2,7 @@
 // that clear the screen, move the cursor, hide text), C1 controls, and the bidirectional overrides
 // that reorder what is shown. Every string that came from a program is passed through here before it
 // is printed as text; newlines in it are shown as \n, so a program cannot start a line of its own.
+// eslint-disable-next-line no-control-regex -- the control characters are what it removes
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\u001b': '\\e' };

@@ -10,6 +10,7 @@ import type { ExploreOptions, Program } from '../types.ts';
 import { harden, lockdown } from './lockdown.ts';
 import { resolveModel, type Model } from './model.ts';
 
+// eslint-disable-next-line no-shadow-restricted-names -- the sandbox's global, typed as the bag it is
 declare const globalThis: Record<string, unknown>;
 
 /** What the host sends: the search options (numbers and strings only) and the command line's model. */
@@ -86,7 +87,7 @@ function describe(e: unknown): { message: string; stack: string } {
 /** Serialises a report: functions (thread arguments) become their names, bigints strings. */
 function plain(value: unknown): string {
   return stringify(value, (_k, v: unknown) =>
-    typeof v === 'function' ? `[function ${String((v as { name?: unknown }).name || 'anonymous')}]` : typeof v === 'bigint' ? String(v) : v,
+    typeof v === 'function' ? `[function ${(v as { name: string }).name || 'anonymous'}]` : typeof v === 'bigint' ? String(v) : v,
   );
 }
 
@@ -111,7 +112,7 @@ function load(programFn: unknown, requestJson: unknown): string | null {
   let fileOptions: unknown;
   try {
     if (typeof programFn !== 'function') throw new Error('no program');
-    programFn(require, module, module.exports);
+    (programFn as (...args: unknown[]) => void)(require, module, module.exports);
     const exports = module.exports as Record<string, unknown>;
     main = exports.default;
     fileOptions = exports.options;

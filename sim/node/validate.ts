@@ -133,7 +133,7 @@ export function parseAnswer(json: unknown): Answer {
         throw new Invalid('unknown answer kind');
     }
   } catch (e) {
-    if (e instanceof Invalid) throw new Error(`the sandbox's answer is not a valid report (${e.message})`);
+    if (e instanceof Invalid) throw new Error(`the sandbox's answer is not a valid report (${e.message})`, { cause: e });
     throw e;
   }
 }

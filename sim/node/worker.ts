@@ -41,7 +41,7 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   // The checker: freezes the realm, returns { load, run }.
   const checker = vm.evalCode(job.sandboxScript, 'forklore-sandbox.js');
   if (checker.error) {
-    const e = vm.dump(checker.error);
+    const e: unknown = vm.dump(checker.error);
     post(stopped(e) ?? { type: 'failed', message: `the sandbox did not start: ${JSON.stringify(e)}` });
     return;
   }
@@ -51,8 +51,8 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   // The program: compiling a function expression runs none of its code.
   const fn = vm.evalCode(`(function (require, module, exports) {\n${job.code}\n})`, 'program.js');
   if (fn.error) {
-    const e = vm.dump(fn.error);
-    post(stopped(e) ?? { type: 'answer', json: JSON.stringify({ kind: 'load-error', message: String(e?.message ?? e), stack: String(e?.stack ?? '') }) });
+    const e: unknown = vm.dump(fn.error);
+    post(stopped(e) ?? { type: 'answer', json: JSON.stringify({ kind: 'load-error', message: String((e as { message?: unknown } | null)?.message ?? e), stack: typeof (e as { stack?: unknown } | null)?.stack === 'string' ? (e as { stack: string }).stack : '' }) });
     return;
   }
   const load = vm.getProp(checker.value, 'load');
@@ -60,7 +60,7 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   const request = vm.newString(job.request);
   const loaded = vm.callFunction(load, vm.undefined, fn.value, request);
   if (loaded.error) {
-    const e = vm.dump(loaded.error);
+    const e: unknown = vm.dump(loaded.error);
     post(stopped(e) ?? { type: 'failed', message: `loading the program failed: ${JSON.stringify(e)}` });
     return;
   }
@@ -73,7 +73,7 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   post({ type: 'phase', phase });
   const result = vm.callFunction(run, vm.undefined);
   if (result.error) {
-    const e = vm.dump(result.error);
+    const e: unknown = vm.dump(result.error);
     post(stopped(e) ?? { type: 'failed', message: `the search failed: ${JSON.stringify(e)}` });
     return;
   }

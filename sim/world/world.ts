@@ -228,7 +228,7 @@ class World implements Run, Kernel {
       }
       const o = res.value as Op;
       if (!o || typeof o !== 'object' || typeof (o as { k?: unknown }).k !== 'string') {
-        this.fail('error', `thread ${t.tid} yielded ${String(o)}: library calls need yield* (not yield)`, t);
+        this.fail('error', `thread ${t.tid} yielded ${String(o as unknown)}: library calls need yield* (not yield)`, t);
         return;
       }
       if (INSTANT_OPS.has(o.k)) {

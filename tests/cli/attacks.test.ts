@@ -330,7 +330,7 @@ describe.concurrent('malformed input and options (I)', { timeout: 180_000 }, () 
   });
 
   it('I10, I11: a default export that is not a generator function is bad input, not a bug', async () => {
-    for (const [name, text] of [['plain.ts', 'export default function main() { return 0; }\n'], ['async.ts', 'export default async function* main() {}\n']]) {
+    for (const [name, text] of [['plain.ts', 'export default function main() { return 0; }\n'], ['async.ts', 'export default async function* main() {}\n']] as const) {
       const r = await forklore(['check', write(name, text)]);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/the default export must be a generator function/);

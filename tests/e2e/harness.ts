@@ -68,9 +68,10 @@ function assertBuilt(root: string, base: string) {
   }
   const html = readFileSync(landing, 'utf8');
   const favicon = /<link[^>]*rel="shortcut icon"[^>]*href="([^"]*)"/.exec(html) ?? /<link[^>]*href="([^"]*)"[^>]*rel="shortcut icon"/.exec(html);
-  if (favicon && !favicon[1].startsWith(base)) {
+  const faviconHref = favicon?.[1];
+  if (faviconHref !== undefined && !faviconHref.startsWith(base)) {
     throw new Error(
-      `${root} was built for another base path (its favicon is at ${favicon[1]}, the tests expect ${base}). ` +
+      `${root} was built for another base path (its favicon is at ${faviconHref}, the tests expect ${base}). ` +
         `Rebuild with BASE_PATH=${base} npm run build, or run the tests with the BASE_PATH the site was built with.`,
     );
   }
@@ -213,7 +214,7 @@ export async function crawlLinks(site: Site, start: string[] = site.pages()): Pr
       continue;
     }
     for (const match of page.body.matchAll(REFERENCE)) {
-      const raw = decodeEntities(match[3]);
+      const raw = decodeEntities(match[3] ?? '');
       if (raw === '' || /^(mailto|tel|javascript|data):/i.test(raw)) continue;
       const target = new URL(raw, pageUrl);
       if (target.origin !== site.origin) continue;

@@ -8,7 +8,6 @@ import {
   EXAMPLES,
   buildWatchdog,
   cExamples,
-  compile,
   compileFile,
   examineAll,
   parseHeader,

@@ -1,7 +1,7 @@
 // The world's descriptors, signals, semaphores, condition variables, time, exec and failure reports.
 import { describe, expect, it } from 'vitest';
 import {
-  FD_CLOEXEC, FD_CLOFORK, F_SETFD, O_CLOEXEC, SIGUSR1, _Fork, _exit, assert, cell, clone_connection,
+  FD_CLOFORK, F_SETFD, O_CLOEXEC, SIGUSR1, _Fork, _exit, assert, cell, clone_connection,
   close, cond, dup2, execve, fcntl, load, malloc, mutex, nanosleep, open, pthread_cond_signal,
   pthread_cond_wait, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock, pthread_mutex_unlock,
   sem, sem_post, sem_wait, sigaction, store, waitpid, write, fork, kill, getpid,

@@ -41,7 +41,9 @@ describe('withBase', () => {
 function visit(type: string, node: Record<string, unknown>, base = '/sub/') {
   const plugin = baseLinksPlugin(base) as unknown as Record<string, (n: unknown, ctx: unknown) => void>;
   const changes: Record<string, unknown> = {};
-  plugin[type](node, { setProperty: (_n: unknown, key: string, value: unknown) => (changes[key] = value) });
+  const visitor = plugin[type];
+  if (!visitor) throw new Error(`the plugin has no visitor for ${type}`);
+  visitor(node, { setProperty: (_n: unknown, key: string, value: unknown) => (changes[key] = value) });
   return changes;
 }
 

@@ -11,6 +11,6 @@ for (const p of [r, t]) {
   if (!p.ok) { console.log(p.error); continue; }
   const run = createRun(p.program);
   const lines: string[] = [];
-  for (;;) { const en = run.enabled(); if (!en.length) break; const s = run.step(en[0]!.id); lines.push(en[0]!.id + ' ' + s.accesses.map(a => (a.write?'W':'R') + a.obj).join(' ') + ' | ' + s.events.map(e => e.type + ((e as any).fn ? ':' + (e as any).fn : '')).join(' ')); }
+  for (;;) { const en = run.enabled(); if (!en.length) break; const s = run.step(en[0]!.id); lines.push(en[0]!.id + ' ' + s.accesses.map(a => (a.write?'W':'R') + a.obj).join(' ') + ' | ' + s.events.map(e => e.type + ((e as { fn?: unknown }).fn ? ':' + String((e as { fn?: unknown }).fn) : '')).join(' ')); }
   console.log(lines.length, 'steps'); if (process.argv[3]) console.log(lines.join('\n'));
 }
