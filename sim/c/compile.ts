@@ -30,6 +30,7 @@ export interface CompileInput {
   includes: Set<string>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the methods are installed below
 export class Compiler {
   readonly file: string;
   readonly includes: Set<string>;
@@ -100,7 +101,7 @@ export class Compiler {
   compileFunction(f: FnInfo): void {
     const n = f.node!;
     const decl = this.declarator(this.baseType(field(n, 'type')!), field(n, 'declarator'));
-    this.scopes = [new Map()];
+    this.scopes = [new Map<string, VarInfo>()];
     this.nslots = 0;
     this.fnName = f.name;
     this.labels = [];
@@ -211,6 +212,6 @@ export class Compiler {
 
 // The compiler's methods live in one file per part of the language; they are installed on the class here.
 type Methods = typeof declareM & typeof localsM & typeof stmtM & typeof exprM & typeof lvalueM & typeof operatorsM & typeof callsM;
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface Compiler extends Methods {}
 Object.assign(Compiler.prototype, declareM, localsM, stmtM, exprM, lvalueM, operatorsM, callsM);

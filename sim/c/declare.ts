@@ -5,7 +5,7 @@ import { MUTEX_INITS } from './consts.ts';
 import { decay, type Frame, initCount, stringValue, type VarInfo } from './forms.ts';
 import { BUILTINS } from './lib/index.ts';
 import { field, fields, named, type PNode } from './parse.ts';
-import { conv, read } from './runtime.ts';
+import { conv } from './runtime.ts';
 import { BUILTIN_STRUCTS, BUILTIN_TYPEDEFS, type CType, isScalar, T, typeName } from './types.ts';
 
 export function baseType(this: Compiler, n: PNode): CType {
@@ -321,7 +321,6 @@ export function listItems(this: Compiler, t: CType, init: PNode): Map<string | n
   const keys = t.k === 'array' ? null : ((t as Extract<CType, { k: 'struct' }>).fields ?? []).map((f) => f.name);
   for (const item of named(init)) {
     let valueNode = item;
-    let key: string | number;
     if (item.type === 'initializer_pair') {
       const ds = fields(item, 'designator');
       if (ds.length !== 1) this.err(item, 'nested designators are outside the supported subset');
@@ -336,7 +335,7 @@ export function listItems(this: Compiler, t: CType, init: PNode): Map<string | n
         idx = Number(this.constant(named(d)[0]!));
       } else this.err(d, `unsupported designator ${d.text}`);
     }
-    key = keys ? keys[idx]! : idx;
+    const key = keys ? keys[idx]! : idx;
     if (keys && idx >= keys.length) this.err(item, `too many initializers for ${typeName(t)}`);
     if (!keys && t.k === 'array' && t.n !== null && idx >= t.n) this.err(item, `too many initializers for ${typeName(t)}`);
     out.set(key, valueNode);

@@ -40,7 +40,6 @@ export function lvalue(this: Compiler, n: PNode): E {
 }
 
 export function exprUncached(this: Compiler, n: PNode): E {
-  const where = this.where(n);
   switch (n.type) {
     case 'number_literal':
       return this.number(n);
@@ -156,7 +155,6 @@ export function exprUncached(this: Compiler, n: PNode): E {
     default:
       return this.err(n, `unsupported expression ${n.text.slice(0, 40)} (${n.type})`);
   }
-  void where;
 }
 
 export function number(this: Compiler, n: PNode): E {

@@ -1,6 +1,6 @@
 // Lvalues: the location of a variable, an element or a member, and reading one (a step unless it is private).
 import type { Compiler } from './compile.ts';
-import { decay, type E, type Frame, gen, privRead, pure } from './forms.ts';
+import { type E, type Frame, gen, privRead, pure } from './forms.ts';
 import { field, named, type PNode } from './parse.ts';
 import { CRuntimeError, describe, type G, isPriv, isShr, offset, read } from './runtime.ts';
 import { type CType, isInt, T, typeName } from './types.ts';

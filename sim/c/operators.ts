@@ -2,7 +2,7 @@
 import type { Compiler } from './compile.ts';
 import { arith, bitop, type E, gen, mul, num, privRead, promote, ptrDiff, pure } from './forms.ts';
 import { field, type PNode } from './parse.ts';
-import { clone, conv, CRuntimeError, offset, ptrEq, read, truthy, write, zero } from './runtime.ts';
+import { clone, conv, CRuntimeError, offset, ptrEq, read, truthy, write } from './runtime.ts';
 import { BUILTIN_TYPEDEFS, type CType, isArith, isInt, isScalar, T, typeName } from './types.ts';
 
 export function unary(this: Compiler, n: PNode): E {

@@ -214,7 +214,7 @@ export function switchStmt(this: Compiler, n: PNode): S {
   const body = field(n, 'body')!;
   this.scopes.push(new Map());
   this.switchDepth++;
-  const cases: { v: unknown | null; at: number }[] = [];
+  const cases: { v: unknown; at: number }[] = [];
   const stmts: S[] = [];
   const labels = new Map<string, number>();
   for (const cs of named(body)) {

@@ -2,7 +2,7 @@
 import * as L from '../../api/index.ts';
 import { type Builtin, gen } from '../forms.ts';
 import { H, lib, sigName, sysret } from './core.ts';
-import { field, fields, named } from '../parse.ts';
+import { field, named } from '../parse.ts';
 import { CRuntimeError, isShr, read, truthy } from '../runtime.ts';
 import { BUILTIN_STRUCTS, T, voidPtr } from '../types.ts';
 
@@ -50,7 +50,7 @@ export const SIGNALS: Record<string, Builtin> = {
   // ---- macros from headers, as calls
   assert: {
     h: H.assert,
-    c: (cx, _args, n, where) => {
+    c: (cx, _args, n) => {
       const argNs = named(field(n, 'arguments')!);
       if (argNs.length !== 1) cx.err(n, 'assert takes 1 argument');
       const e = cx.expr(argNs[0]!);
