@@ -42,7 +42,8 @@ export default defineConfig({
         // MDX modules carry Astro's "use astro:head-inject" directive, which Astro itself handles;
         // the bundler's note that it "may not be preserved" comes once per page and hides real warnings.
         onwarn(warning, warn) {
-          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && String(warning.message).includes('astro:head-inject')) return;
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && String(warning.message).includes('astro:head-inject'))
+            return;
           warn(warning);
         },
       },

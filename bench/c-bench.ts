@@ -63,7 +63,9 @@ async function parseTranslate(): Promise<void> {
     times.push(performance.now() - t);
     if (!r.ok) throw new Error('compile failed');
   }
-  console.log(`parse + translate, ${n}-line C file, Node: median ${median(times).toFixed(2)} ms over ${times.length} runs (target <= 50 ms); first call, with wasm load: ${firstMs.toFixed(1)} ms`);
+  console.log(
+    `parse + translate, ${n}-line C file, Node: median ${median(times).toFixed(2)} ms over ${times.length} runs (target <= 50 ms); first call, with wasm load: ${firstMs.toFixed(1)} ms`,
+  );
   // An unedited example in the browser compiles from a tree packed at build time (c-tree.ts): what
   // that tree weighs in the page and what translating from it costs, without the parser.
   const pp = preprocess(src, 'bench.c');
@@ -75,7 +77,9 @@ async function parseTranslate(): Promise<void> {
     fromTree.push(performance.now() - t);
     if (!r.ok) throw new Error('compile from the packed tree failed');
   }
-  console.log(`  the same file from its build-time tree: median ${median(fromTree).toFixed(2)} ms; the tree in the page ${(packed.length / 1024).toFixed(1)} KB, gzip ${(gzipSync(packed, { level: 9 }).length / 1024).toFixed(1)} KB`);
+  console.log(
+    `  the same file from its build-time tree: median ${median(fromTree).toFixed(2)} ms; the tree in the page ${(packed.length / 1024).toFixed(1)} KB, gzip ${(gzipSync(packed, { level: 9 }).length / 1024).toFixed(1)} KB`,
+  );
 }
 
 async function firstEditSize(): Promise<void> {
@@ -104,8 +108,11 @@ async function firstEditSize(): Promise<void> {
   const runtime = readFileSync(join(ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.wasm'));
   const grammar = readFileSync(join(ROOT, 'node_modules', 'tree-sitter-c', 'tree-sitter-c.wasm'));
   const kb = (b: Uint8Array) => (gzipSync(b, { level: 9 }).length / 1024).toFixed(1);
-  const total = gzipSync(js, { level: 9 }).length + gzipSync(runtime, { level: 9 }).length + gzipSync(grammar, { level: 9 }).length;
-  console.log(`first C edit, gzip: JavaScript ${kb(js)} KB + tree-sitter.wasm ${kb(runtime)} KB + tree-sitter-c.wasm ${kb(grammar)} KB = ${(total / 1024).toFixed(1)} KB (target <= 400 KB)`);
+  const total =
+    gzipSync(js, { level: 9 }).length + gzipSync(runtime, { level: 9 }).length + gzipSync(grammar, { level: 9 }).length;
+  console.log(
+    `first C edit, gzip: JavaScript ${kb(js)} KB + tree-sitter.wasm ${kb(runtime)} KB + tree-sitter-c.wasm ${kb(grammar)} KB = ${(total / 1024).toFixed(1)} KB (target <= 400 KB)`,
+  );
 }
 
 /** A TypeScript twin, bundled as the project loads programs ('forklore' is the program library). */
@@ -120,12 +127,18 @@ async function loadTs(name: string): Promise<Program | null> {
     alias: { forklore: join(ROOT, 'sim', 'api', 'index.ts') },
     logLevel: 'silent',
   });
-  const mod = (await import(pathToFileURL(outfile).href)) as { default?: Program['main']; options?: Program['options'] };
+  const mod = (await import(pathToFileURL(outfile).href)) as {
+    default?: Program['main'];
+    options?: Program['options'];
+  };
   return mod.default ? { main: mod.default, options: mod.options ?? {}, name } : null;
 }
 
 async function twinRatios(): Promise<void> {
-  const names = readdirSync(EXAMPLES).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
+  const names = readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => f.slice(0, -2))
+    .sort();
   const rows: { name: string; c: number; ts: number }[] = [];
   const time = (p: Program) => {
     explore(p, {}); // warm-up
@@ -148,8 +161,11 @@ async function twinRatios(): Promise<void> {
   const worst = rows.map((r, i) => ({ ...r, ratio: ratios[i]! })).sort((a, b) => b.ratio - a.ratio);
   const heavy = rows.filter((r) => r.ts >= 20);
   const heavyGeo = heavy.length ? Math.exp(heavy.reduce((s, r) => s + Math.log(r.c / r.ts), 0) / heavy.length) : NaN;
-  console.log(`C check time / TypeScript check time (DPOR, median of 3), ${rows.length} twins: geometric mean ${geo.toFixed(2)}, on the ${heavy.length} twins whose TS check takes >= 20 ms ${heavyGeo.toFixed(2)} (target <= 1.5)`);
-  for (const r of worst.slice(0, 5)) console.log(`  ${r.name}: C ${r.c.toFixed(1)} ms, TS ${r.ts.toFixed(1)} ms, ratio ${r.ratio.toFixed(2)}`);
+  console.log(
+    `C check time / TypeScript check time (DPOR, median of 3), ${rows.length} twins: geometric mean ${geo.toFixed(2)}, on the ${heavy.length} twins whose TS check takes >= 20 ms ${heavyGeo.toFixed(2)} (target <= 1.5)`,
+  );
+  for (const r of worst.slice(0, 5))
+    console.log(`  ${r.name}: C ${r.c.toFixed(1)} ms, TS ${r.ts.toFixed(1)} ms, ratio ${r.ratio.toFixed(2)}`);
 }
 
 await parseTranslate();

@@ -16,20 +16,34 @@ const FIXED = readFileSync(`${ROOT}content/examples/ch1-wrapper-fixed.ts`, 'utf8
 const BUDGET = { jsKb: 60, uneditedMs: 500, editedColdMs: 3000, clickMs: 100 };
 
 /** The attacks of the security review that once froze or crashed the page, each as a program (pane 0). */
-const attack = (top) => `import { getpid } from 'forklore';\ndeclare const self: any;\n${top}\nexport default function* main() { yield* getpid(); }\n`;
+const attack = (top) =>
+  `import { getpid } from 'forklore';\ndeclare const self: any;\n${top}\nexport default function* main() { yield* getpid(); }\n`;
 const FORGED = `{ verdict: 'ok', completeness: { complete: true }, notes: [], strategy: 'dpor', findings: [], stats: { executions: 1, distinctOutcomes: 1, elapsedMs: 1 } }`;
 const ATTACKS = {
-  'forged results (A7)': attack(`for (let id = 1; id < 200; id++) self.postMessage({ type: 'result', id, report: ${FORGED}, log: [] });`),
-  'notice flood after the verdict (D14)': attack(`setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`),
+  'forged results (A7)': attack(
+    `for (let id = 1; id < 200; id++) self.postMessage({ type: 'result', id, report: ${FORGED}, log: [] });`,
+  ),
+  'notice flood after the verdict (D14)': attack(
+    `setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`,
+  ),
   'loop left spinning after the verdict (D16)': attack(`setTimeout(() => { for (;;) {} }, 50);`),
-  'forged step 1e12 (D17)': attack(`const report = { ...${FORGED}, sample: { schedule: '1000', trace: [{ type: 'thread.start', step: 1e12, pid: 1000, tid: 1000, time: 0, fn: 'main' }] } };\nfor (let id = 1; id < 200; id++) self.postMessage({ type: 'result', id, report, log: [] });`),
-  'forged 20,000-event trace (D18)': attack(`const trace: unknown[] = []; for (let i = 0; i < 20_000; i++) trace.push({ type: 'thread.start', step: i, pid: 1000, tid: 1000 + (i % 50), time: 0, fn: 'f' });\nfor (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report: { ...${FORGED}, sample: { schedule: '1000', trace } }, log: [] });`),
+  'forged step 1e12 (D17)': attack(
+    `const report = { ...${FORGED}, sample: { schedule: '1000', trace: [{ type: 'thread.start', step: 1e12, pid: 1000, tid: 1000, time: 0, fn: 'main' }] } };\nfor (let id = 1; id < 200; id++) self.postMessage({ type: 'result', id, report, log: [] });`,
+  ),
+  'forged 20,000-event trace (D18)': attack(
+    `const trace: unknown[] = []; for (let i = 0; i < 20_000; i++) trace.push({ type: 'thread.start', step: i, pid: 1000, tid: 1000 + (i % 50), time: 0, fn: 'f' });\nfor (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report: { ...${FORGED}, sample: { schedule: '1000', trace } }, log: [] });`,
+  ),
   'printf of 50 MB (D12)': `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`,
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const server = await startStaticServer({ root: DIST, base: normaliseBase(process.env.BASE_PATH), host: '127.0.0.1', port: 0 });
+const server = await startStaticServer({
+  root: DIST,
+  base: normaliseBase(process.env.BASE_PATH),
+  host: '127.0.0.1',
+  port: 0,
+});
 const url = server.origin + server.base + CHAPTER;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 
@@ -77,16 +91,29 @@ try {
   // 1. JavaScript before interaction: every script the page loaded, as transferred (gzip).
   const { context, page } = await fresh();
   const js = await page.evaluate(() => {
-    const entries = performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
-    const inline = [...document.querySelectorAll('script:not([src])')].filter((s) => !s.type || s.type === 'module' || s.type === 'text/javascript');
-    return { transferred: entries.reduce((n, r) => n + (r.encodedBodySize || r.transferSize), 0), files: entries.map((r) => r.name.split('/').pop()), inlineRaw: inline.reduce((n, s) => n + s.textContent.length, 0) };
+    const entries = performance
+      .getEntriesByType('resource')
+      .filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
+    const inline = [...document.querySelectorAll('script:not([src])')].filter(
+      (s) => !s.type || s.type === 'module' || s.type === 'text/javascript',
+    );
+    return {
+      transferred: entries.reduce((n, r) => n + (r.encodedBodySize || r.transferSize), 0),
+      files: entries.map((r) => r.name.split('/').pop()),
+      inlineRaw: inline.reduce((n, s) => n + s.textContent.length, 0),
+    };
   });
   const islandJs = await page.evaluate(() =>
-    performance.getEntriesByType('resource').filter((r) => /PlaygroundBody|playground/i.test(r.name)).reduce((n, r) => n + r.encodedBodySize, 0),
+    performance
+      .getEntriesByType('resource')
+      .filter((r) => /PlaygroundBody|playground/i.test(r.name))
+      .reduce((n, r) => n + r.encodedBodySize, 0),
   );
   await context.close();
   const jsKb = (js.transferred + js.inlineRaw) / 1024;
-  console.log(`JavaScript before interaction on /${CHAPTER}: ${jsKb.toFixed(1)} KB gzip (${js.files.length} files + ${(js.inlineRaw / 1024).toFixed(1)} KB inline; the Playground's own: ${(islandJs / 1024).toFixed(1)} KB) — budget <= ${BUDGET.jsKb} KB`);
+  console.log(
+    `JavaScript before interaction on /${CHAPTER}: ${jsKb.toFixed(1)} KB gzip (${js.files.length} files + ${(js.inlineRaw / 1024).toFixed(1)} KB inline; the Playground's own: ${(islandJs / 1024).toFixed(1)} KB) — budget <= ${BUDGET.jsKb} KB`,
+  );
   if (jsKb > BUDGET.jsKb) failures.push('JavaScript before interaction');
 
   // 2. Click to verdict, unedited example: a fresh page each time (sandbox and worker cold), then warm.
@@ -98,8 +125,12 @@ try {
     warm.push((await clickToVerdict(p)).ms);
     await c.close();
   }
-  console.log(`click to verdict, unedited pair (first Run on a fresh page): median ${median(cold).toFixed(0)} ms [${cold.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.uneditedMs} ms`);
-  console.log(`click to verdict, unedited pair (second Run): median ${median(warm).toFixed(0)} ms [${warm.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(
+    `click to verdict, unedited pair (first Run on a fresh page): median ${median(cold).toFixed(0)} ms [${cold.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.uneditedMs} ms`,
+  );
+  console.log(
+    `click to verdict, unedited pair (second Run): median ${median(warm).toFixed(0)} ms [${warm.map((x) => x.toFixed(0)).join(', ')}]`,
+  );
   if (median(cold) > BUDGET.uneditedMs) failures.push('click to verdict (unedited)');
 
   // 3. Edited example, cold compiler. The compiler starts loading at the reader's first change, so
@@ -119,7 +150,9 @@ try {
     edited.push(at - t0);
     await c.close();
   }
-  console.log(`first change to verdict, edited with a cold compiler: median ${median(edited).toFixed(0)} ms [${edited.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.editedColdMs} ms`);
+  console.log(
+    `first change to verdict, edited with a cold compiler: median ${median(edited).toFixed(0)} ms [${edited.map((x) => x.toFixed(0)).join(', ')}] — budget <= ${BUDGET.editedColdMs} ms`,
+  );
   if (median(edited) > BUDGET.editedColdMs) failures.push('click to verdict (edited, cold compiler)');
 
   // 4. A runaway program: how long a click waits for the page while the worker spins.
@@ -127,7 +160,11 @@ try {
     const { context: c, page: p } = await fresh();
     await setCode(p, RUNAWAY);
     await p.click(`${ISLAND} [data-action="run"]`);
-    await p.waitForFunction((sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), ISLAND, { timeout: 30000 });
+    await p.waitForFunction(
+      (sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''),
+      ISLAND,
+      { timeout: 30000 },
+    );
     const delays = [];
     for (let i = 0; i < 5; i++) {
       await p.waitForTimeout(150);
@@ -144,11 +181,20 @@ try {
       delays.push({ inPage, roundTrip: Date.now() - t0 });
     }
     const stopped = await p
-      .waitForFunction((sel) => /Stopped/.test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''), ISLAND, { timeout: 20000 })
-      .then(() => true, () => false);
+      .waitForFunction(
+        (sel) => /Stopped/.test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''),
+        ISLAND,
+        { timeout: 20000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     await c.close();
     const worst = Math.max(...delays.map((d) => d.inPage));
-    console.log(`during a runaway program: click answered after ${worst.toFixed(1)} ms at worst in the page (round trips from the test driver ${delays.map((d) => d.roundTrip).join(', ')} ms); watchdog stopped it: ${stopped} — budget <= ${BUDGET.clickMs} ms`);
+    console.log(
+      `during a runaway program: click answered after ${worst.toFixed(1)} ms at worst in the page (round trips from the test driver ${delays.map((d) => d.roundTrip).join(', ')} ms); watchdog stopped it: ${stopped} — budget <= ${BUDGET.clickMs} ms`,
+    );
     if (worst > BUDGET.clickMs || !stopped) failures.push('responsiveness during a runaway program');
   }
 
@@ -158,7 +204,13 @@ try {
     const { context: c, page: p } = await fresh();
     await setCode(p, code);
     // Measure the attack, not the compiler's start: wait until it is ready for the edit.
-    await p.waitForFunction((sel) => /compiler is ready/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), ISLAND, { timeout: 60_000 }).catch(() => undefined);
+    await p
+      .waitForFunction(
+        (sel) => /compiler is ready/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''),
+        ISLAND,
+        { timeout: 60_000 },
+      )
+      .catch(() => undefined);
     const measure = () =>
       p.evaluate(
         () =>
@@ -173,16 +225,25 @@ try {
     for (let i = 0; i < 60; i++) {
       await p.waitForTimeout(200);
       const m = measure();
-      await p.click(`${ISLAND} [data-action="share"]`, { noWaitAfter: true, timeout: 10_000 }).catch(() => delays.push(Infinity));
+      await p
+        .click(`${ISLAND} [data-action="share"]`, { noWaitAfter: true, timeout: 10_000 })
+        .catch(() => delays.push(Infinity));
       delays.push(await Promise.race([m, new Promise((r) => setTimeout(() => r(Infinity), 10_000))]));
-      const finished = await p.evaluate((sel) => !!document.querySelector(`${sel} [data-verdict]`)?.textContent && document.querySelector(`${sel} [data-running]`).hidden, ISLAND);
+      const finished = await p.evaluate(
+        (sel) =>
+          !!document.querySelector(`${sel} [data-verdict]`)?.textContent &&
+          document.querySelector(`${sel} [data-running]`).hidden,
+        ISLAND,
+      );
       if (finished && !doneAt) doneAt = Date.now();
       if (doneAt && Date.now() - doneAt > 2000) break;
     }
     const alive = await Promise.race([p.evaluate(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
     await c.close();
     const worst = Math.max(...delays);
-    console.log(`during ${name}: click answered after ${worst.toFixed(1)} ms at worst (${delays.length} clicks); verdict shown: ${doneAt > 0}; tab answers: ${alive} — budget <= ${BUDGET.clickMs} ms`);
+    console.log(
+      `during ${name}: click answered after ${worst.toFixed(1)} ms at worst (${delays.length} clicks); verdict shown: ${doneAt > 0}; tab answers: ${alive} — budget <= ${BUDGET.clickMs} ms`,
+    );
     if (worst > BUDGET.clickMs || !alive || !doneAt) failures.push(`responsiveness during ${name}`);
   }
 } finally {

@@ -159,7 +159,11 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 const header =
   `${'program'.padEnd(30)} ${pad('expected', 11)} ${pad('verdict', 11)} ${pad('check ms', 9)} ${pad('runs', 6)}` +
   ` ${pad('dpor', 7)} ${pad('+sleep', 7)} ${pad('enum', 7)} ${pad('traces', 7)} ${pad('ratio', 6)}`;
-console.log('\nSimulator benchmark: the exhaustive check (median of ' + REPEATS + ' after a warm-up run), DPOR past every finding, plain enumeration');
+console.log(
+  '\nSimulator benchmark: the exhaustive check (median of ' +
+    REPEATS +
+    ' after a warm-up run), DPOR past every finding, plain enumeration',
+);
 console.log(header);
 console.log('-'.repeat(header.length));
 let worstRatio = 0;
@@ -176,28 +180,50 @@ for (const r of rows) {
       ` ${pad(r.traces ?? '?', 7)} ${pad(ratio === undefined ? '' : ratio.toFixed(2), 6)}`,
   );
 }
-console.log('\n"+": stopped at a bound (a lower bound); "?": the check did not complete; traces: distinct Foata normal forms');
-console.log('among the enumerated executions (only where enumeration finished within ' + ENUMERATION_CAP.maxExecutions + ' executions / ' + ENUMERATION_CAP.maxTimeMs + ' ms).');
+console.log(
+  '\n"+": stopped at a bound (a lower bound); "?": the check did not complete; traces: distinct Foata normal forms',
+);
+console.log(
+  'among the enumerated executions (only where enumeration finished within ' +
+    ENUMERATION_CAP.maxExecutions +
+    ' executions / ' +
+    ENUMERATION_CAP.maxTimeMs +
+    ' ms).',
+);
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 const verdictOk = (ok: boolean) => (ok ? 'ok  ' : 'MISS');
 console.log('\nTargets:');
-console.log(`  ${verdictOk(wrong === 0)} every example gives its expected verdict: ${rows.length - wrong}/${rows.length}`);
-console.log(`  ${verdictOk(slowest.ms < TARGET.checkMs)} every exhaustive check < ${TARGET.checkMs} ms median: slowest ${slowest.name} ${slowest.ms.toFixed(1)} ms`);
+console.log(
+  `  ${verdictOk(wrong === 0)} every example gives its expected verdict: ${rows.length - wrong}/${rows.length}`,
+);
+console.log(
+  `  ${verdictOk(slowest.ms < TARGET.checkMs)} every exhaustive check < ${TARGET.checkMs} ms median: slowest ${slowest.name} ${slowest.ms.toFixed(1)} ms`,
+);
 if (tstFork1) {
   console.log(
     `  ${verdictOk(tstFork1.complete && tstFork1.verdict === 'ok' && tstFork1.ms < TARGET.tstFork1Ms)} tst-fork1 (5 threads) through r815 proven deadlock-free < ${TARGET.tstFork1Ms} ms: ` +
       `${tstFork1.ms.toFixed(0)} ms, ${tstFork1.complete ? 'complete' : 'NOT complete'}, verdict ${tstFork1.verdict}`,
   );
 }
-console.log(`  ${verdictOk(worstRatio <= TARGET.ratio)} DPOR executions <= ${TARGET.ratio} x traces: worst ${worstRatio.toFixed(2)}`);
+console.log(
+  `  ${verdictOk(worstRatio <= TARGET.ratio)} DPOR executions <= ${TARGET.ratio} x traces: worst ${worstRatio.toFixed(2)}`,
+);
 // The target is about one check, as a reader's worker or the CLI runs it: measure the heaviest
 // programs each in a process of its own (the CLI, which loads and checks one file), by its peak RSS.
 // The figures above come from one process that holds all programs and their full searches.
-const heaviest = [...rows].sort((a, b) => b.checkExecutions - a.checkExecutions).slice(0, 4).map((r) => r.name);
-const reportPeak = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nMAXRSS '+process.resourceUsage().maxRSS+'\\n'))";
+const heaviest = [...rows]
+  .sort((a, b) => b.checkExecutions - a.checkExecutions)
+  .slice(0, 4)
+  .map((r) => r.name);
+const reportPeak =
+  "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nMAXRSS '+process.resourceUsage().maxRSS+'\\n'))";
 const single = heaviest.map((name) => {
-  const res = spawnSync(process.execPath, ['--import', reportPeak, join(root, 'bin', 'forklore.mjs'), 'check', join(examplesDir, name + '.ts')], { encoding: 'utf8' });
+  const res = spawnSync(
+    process.execPath,
+    ['--import', reportPeak, join(root, 'bin', 'forklore.mjs'), 'check', join(examplesDir, name + '.ts')],
+    { encoding: 'utf8' },
+  );
   const kb = Number(/MAXRSS (\d+)/.exec(res.stderr ?? '')?.[1] ?? NaN);
   return { name, bytes: kb * 1024 };
 });

@@ -103,12 +103,19 @@ async function runLighthouse(url, name) {
     accessibility: score('accessibility'),
     bestPractices: score('best-practices'),
     seo: score('seo'),
-    notPerfect: { accessibility: failing('accessibility'), bestPractices: failing('best-practices'), seo: failing('seo') },
+    notPerfect: {
+      accessibility: failing('accessibility'),
+      bestPractices: failing('best-practices'),
+      seo: failing('seo'),
+    },
     metrics: Object.fromEntries(
-      ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'].map((id) => [
-        id,
-        report.audits[id]?.displayValue,
-      ]),
+      [
+        'first-contentful-paint',
+        'largest-contentful-paint',
+        'total-blocking-time',
+        'cumulative-layout-shift',
+        'speed-index',
+      ].map((id) => [id, report.audits[id]?.displayValue]),
     ),
   };
 }
@@ -124,13 +131,20 @@ async function main() {
   const failures = [];
   const result = { base: server.base, pages: {}, lighthouse: {} };
   try {
-    console.log(`Bytes loaded before any interaction (KB; gzip as a static host would send it), site under ${server.base}`);
-    console.log(`${pad('page', 34)}${lpad('HTML raw', 10)}${lpad('gz', 8)}${lpad('CSS raw', 10)}${lpad('gz', 8)}${lpad('JS raw', 10)}${lpad('gz', 8)}`);
+    console.log(
+      `Bytes loaded before any interaction (KB; gzip as a static host would send it), site under ${server.base}`,
+    );
+    console.log(
+      `${pad('page', 34)}${lpad('HTML raw', 10)}${lpad('gz', 8)}${lpad('CSS raw', 10)}${lpad('gz', 8)}${lpad('JS raw', 10)}${lpad('gz', 8)}`,
+    );
     for (const path of listPages(DIST)) {
       const sizes = await measurePage(browser, server.url + path);
       result.pages[path] = sizes;
       const over = sizes.js[1] > BARS.jsGzipPerPage;
-      if (over) failures.push(`/${path}: ${kb(sizes.js[1])} KB of JavaScript (gzip) before interaction, over ${kb(BARS.jsGzipPerPage)} KB`);
+      if (over)
+        failures.push(
+          `/${path}: ${kb(sizes.js[1])} KB of JavaScript (gzip) before interaction, over ${kb(BARS.jsGzipPerPage)} KB`,
+        );
       console.log(
         `${pad(`/${path}`, 34)}${lpad(kb(sizes.html[0]), 10)}${lpad(kb(sizes.html[1]), 8)}${lpad(kb(sizes.css[0]), 10)}${lpad(kb(sizes.css[1]), 8)}` +
           `${lpad(kb(sizes.js[0]), 10)}${lpad(kb(sizes.js[1]), 8)}${over ? '  OVER BUDGET' : ''}`,
@@ -153,13 +167,20 @@ async function main() {
             `best practices ${scores.bestPractices}, SEO ${scores.seo}` +
             (RUNS > 1 ? `  (median of ${RUNS} runs; performance ${runs.map((r) => r.performance).join(', ')})` : ''),
         );
-        console.log(`  ${Object.entries(scores.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        console.log(
+          `  ${Object.entries(scores.metrics)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
         for (const [category, audits] of Object.entries(scores.notPerfect)) {
           if (audits.length > 0) console.log(`  ${category} not at 1: ${audits.join(', ')}`);
         }
-        if (scores.performance < BARS.performance) failures.push(`/${path}: performance ${scores.performance} < ${BARS.performance}`);
-        if (scores.accessibility < BARS.accessibility) failures.push(`/${path}: accessibility ${scores.accessibility} < 1`);
-        if (scores.bestPractices < BARS.bestPractices) failures.push(`/${path}: best practices ${scores.bestPractices} < 1`);
+        if (scores.performance < BARS.performance)
+          failures.push(`/${path}: performance ${scores.performance} < ${BARS.performance}`);
+        if (scores.accessibility < BARS.accessibility)
+          failures.push(`/${path}: accessibility ${scores.accessibility} < 1`);
+        if (scores.bestPractices < BARS.bestPractices)
+          failures.push(`/${path}: best practices ${scores.bestPractices} < 1`);
       }
     }
   } finally {

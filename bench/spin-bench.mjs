@@ -10,8 +10,18 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SCENARIOS = [
-  { name: 'lock-order inversion', pml: 'lock-order.pml', file: 'content/examples/compose-lock-order-buggy.ts', cflags: [] },
-  { name: 'lock held at fork', pml: 'held-lock.pml', file: 'content/examples/intro-held-lock.ts', cflags: ['-DNOREDUCE'] },
+  {
+    name: 'lock-order inversion',
+    pml: 'lock-order.pml',
+    file: 'content/examples/compose-lock-order-buggy.ts',
+    cflags: [],
+  },
+  {
+    name: 'lock held at fork',
+    pml: 'held-lock.pml',
+    file: 'content/examples/intro-held-lock.ts',
+    cflags: ['-DNOREDUCE'],
+  },
 ];
 const RUNS = 3;
 
@@ -42,22 +52,30 @@ for (const s of SCENARIOS) {
     let flOut = '';
     let panOut = '';
     for (let i = 0; i < RUNS; i++) {
-      fl.push(time(() => {
-        const r = spawnSync('npx', ['forklore', 'check', s.file], { cwd: ROOT, encoding: 'utf8' });
-        flOut = r.stdout.split('\n')[0];
-      }));
-      sp.push(time(() => {
-        must(spawnSync('spin', ['-a', s.pml], { cwd: dir, encoding: 'utf8' }), 'spin -a');
-        must(spawnSync('gcc', ['-O2', ...s.cflags, '-o', 'pan', 'pan.c'], { cwd: dir, encoding: 'utf8' }), 'gcc');
-        const r = must(spawnSync('./pan', [], { cwd: dir, encoding: 'utf8' }), 'pan');
-        panOut = /errors: \d+/.exec(r.stdout)?.[0] ?? '?';
-      }));
+      fl.push(
+        time(() => {
+          const r = spawnSync('npx', ['forklore', 'check', s.file], { cwd: ROOT, encoding: 'utf8' });
+          flOut = r.stdout.split('\n')[0];
+        }),
+      );
+      sp.push(
+        time(() => {
+          must(spawnSync('spin', ['-a', s.pml], { cwd: dir, encoding: 'utf8' }), 'spin -a');
+          must(spawnSync('gcc', ['-O2', ...s.cflags, '-o', 'pan', 'pan.c'], { cwd: dir, encoding: 'utf8' }), 'gcc');
+          const r = must(spawnSync('./pan', [], { cwd: dir, encoding: 'utf8' }), 'pan');
+          panOut = /errors: \d+/.exec(r.stdout)?.[0] ?? '?';
+        }),
+      );
     }
     const a = median(fl);
     const b = median(sp);
-    console.log(`${s.name.padEnd(24)}  ${(a / 1000).toFixed(2).padStart(8)}s  ${(b / 1000).toFixed(2).padStart(11)}s  ${(a / b).toFixed(2).padStart(5)}x  ${flOut} | pan ${panOut}`);
+    console.log(
+      `${s.name.padEnd(24)}  ${(a / 1000).toFixed(2).padStart(8)}s  ${(b / 1000).toFixed(2).padStart(11)}s  ${(a / b).toFixed(2).padStart(5)}x  ${flOut} | pan ${panOut}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-console.log('\nratio: forklore\'s whole-process time over SPIN\'s (target <= 0.1x, issue 13). Not yet modelled in Promela: tst-fork1 r743/r815 with 2, 3, 5 threads, the atfork pairs.');
+console.log(
+  "\nratio: forklore's whole-process time over SPIN's (target <= 0.1x, issue 13). Not yet modelled in Promela: tst-fork1 r743/r815 with 2, 3, 5 threads, the atfork pairs.",
+);

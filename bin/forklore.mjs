@@ -15,7 +15,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
 
 const { cliIsFresh, buildCli, BUILD_DIR } = await import('../scripts/build-cli.mjs');
 if (!cliIsFresh()) {
-  process.stderr.write('forklore: building the command line tool into build/cli/ (once, until a source file changes)\n');
+  process.stderr.write(
+    'forklore: building the command line tool into build/cli/ (once, until a source file changes)\n',
+  );
   try {
     await buildCli();
   } catch (e) {

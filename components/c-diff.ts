@@ -31,7 +31,8 @@ export function diffHunks(a: string, b: string): Hunk[] {
   const m = y.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const hunks: Hunk[] = [];
   let cur: Hunk | null = null;
   const push = (side: 'removed' | 'added', line: number, text: string) => {
@@ -67,5 +68,7 @@ export function diffHunks(a: string, b: string): Hunk[] {
 
 /** The hunks as unified-diff text: '- ' for the buggy file's lines, '+ ' for the fixed file's. */
 export function diffText(hunks: Hunk[]): string {
-  return hunks.map((h) => [...h.removed.map((l) => `- ${l.text}`), ...h.added.map((l) => `+ ${l.text}`)].join('\n')).join('\n…\n');
+  return hunks
+    .map((h) => [...h.removed.map((l) => `- ${l.text}`), ...h.added.map((l) => `+ ${l.text}`)].join('\n'))
+    .join('\n…\n');
 }

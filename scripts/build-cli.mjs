@@ -59,14 +59,22 @@ export async function buildCli() {
     build({ ...node, entryPoints: [join(ROOT, 'sim', 'cli.ts')] }),
     build({ ...node, entryPoints: [join(ROOT, 'sim', 'node', 'worker.ts')], plugins: [cExternal] }),
     build({ ...node, entryPoints: [existsSync(C_ENTRY) ? C_ENTRY : NO_C] }),
-    build({ ...common, entryPoints: [join(ROOT, 'sim', 'node', 'sandbox-entry.ts')], platform: 'neutral', format: 'cjs', target: 'es2022' }),
+    build({
+      ...common,
+      entryPoints: [join(ROOT, 'sim', 'node', 'sandbox-entry.ts')],
+      platform: 'neutral',
+      format: 'cjs',
+      target: 'es2022',
+    }),
   ]);
   const sandboxScript =
     '(function () {\n"use strict";\nvar module = { exports: {} }, exports = module.exports;\n' +
     sandbox.outputFiles[0].text +
     '\nreturn module.exports.default;\n})()\n';
   const inputs = new Set(['scripts/build-cli.mjs', 'package.json']);
-  for (const r of [cli, worker, c, sandbox]) for (const f of Object.keys(r.metafile.inputs)) if (!f.includes('node_modules')) inputs.add(relative(ROOT, join(process.cwd(), f)));
+  for (const r of [cli, worker, c, sandbox])
+    for (const f of Object.keys(r.metafile.inputs))
+      if (!f.includes('node_modules')) inputs.add(relative(ROOT, join(process.cwd(), f)));
   const files = [
     ['forklore.mjs', cli.outputFiles[0].text],
     ['worker.mjs', worker.outputFiles[0].text],

@@ -1,7 +1,7 @@
 // `npm test`: the suite's steps in order, each step's time and the total printed at the end.
 import { spawnSync } from 'node:child_process';
 
-const STEPS = ['typecheck', 'lint', 'test:unit', 'build', 'test:e2e'];
+const STEPS = ['typecheck', 'lint', 'format:check', 'test:unit', 'build', 'test:e2e'];
 const npm = process.env.npm_execpath;
 const times = [];
 const start = performance.now();

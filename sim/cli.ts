@@ -29,7 +29,14 @@ export const EXIT = {
 } as const;
 
 /** The order in which a batch's statuses are compared: the first one present is the batch's. */
-export const WORST_FIRST: readonly number[] = [EXIT.failed, EXIT.badInput, EXIT.stopped, EXIT.bug, EXIT.incomplete, EXIT.ok];
+export const WORST_FIRST: readonly number[] = [
+  EXIT.failed,
+  EXIT.badInput,
+  EXIT.stopped,
+  EXIT.bug,
+  EXIT.incomplete,
+  EXIT.ok,
+];
 
 const USAGE = `usage: forklore check FILE... [options]
        forklore reproduce FILE.c [--schedule S] [-o repro.c]
@@ -121,7 +128,10 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
   const args = [...argv];
   if (args.length === 0 || args.includes('--help') || args.includes('-h')) return 'help';
   const command = args.shift()!;
-  if (command !== 'check') throw new BadInput(`unknown command "${escapeText(command)}" (the commands are: forklore check FILE.ts, forklore reproduce FILE.c)`);
+  if (command !== 'check')
+    throw new BadInput(
+      `unknown command "${escapeText(command)}" (the commands are: forklore check FILE.ts, forklore reproduce FILE.c)`,
+    );
   const files: string[] = [];
   let json = false;
   const options: ExploreOptions = {};
@@ -148,33 +158,41 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       else model.plash = arg === '--plash';
     } else if (arg === '--libc') {
       const v = value();
-      if (!(LIBCS as readonly string[]).includes(v)) throw new BadInput(`--libc must be one of ${LIBCS.join(', ')} (got "${escapeText(v)}")`);
+      if (!(LIBCS as readonly string[]).includes(v))
+        throw new BadInput(`--libc must be one of ${LIBCS.join(', ')} (got "${escapeText(v)}")`);
       model.libc = v as Model['libc'];
     } else if (arg === '--futex') {
       const v = value();
-      if (!(FUTEXES as readonly string[]).includes(v)) throw new BadInput(`--futex must be one of ${FUTEXES.join(', ')} (got "${escapeText(v)}")`);
+      if (!(FUTEXES as readonly string[]).includes(v))
+        throw new BadInput(`--futex must be one of ${FUTEXES.join(', ')} (got "${escapeText(v)}")`);
       model.futex = v as Model['futex'];
     } else if (arg === '--jobs') {
       const v = value();
       const n = Number(v);
-      if (!/^\d+$/.test(v) || n < 1 || n > 64) throw new BadInput(`--jobs must be a whole number from 1 to 64 (got "${escapeText(v)}")`);
+      if (!/^\d+$/.test(v) || n < 1 || n > 64)
+        throw new BadInput(`--jobs must be a whole number from 1 to 64 (got "${escapeText(v)}")`);
       jobs = n;
     } else if (arg in LIMITS) {
       const { key, scale, min, max, unit } = LIMITS[arg]!;
       const v = value();
       const n = Number(v);
-      if (!/^\d+$/.test(v) || n < min || n > max) throw new BadInput(`${arg} must be a whole number of ${unit} from ${min} to ${max} (got "${escapeText(v)}")`);
+      if (!/^\d+$/.test(v) || n < min || n > max)
+        throw new BadInput(`${arg} must be a whole number of ${unit} from ${min} to ${max} (got "${escapeText(v)}")`);
       limits[key] = n * scale;
     } else if (arg === '--strategy') {
       const v = value();
-      if (!STRATEGIES.includes(v as StrategyName)) throw new BadInput(`--strategy must be one of ${STRATEGIES.join(', ')} (got "${escapeText(v)}")`);
+      if (!STRATEGIES.includes(v as StrategyName))
+        throw new BadInput(`--strategy must be one of ${STRATEGIES.join(', ')} (got "${escapeText(v)}")`);
       options.strategy = v as StrategyName;
     } else if (arg === '--schedule') {
       const v = value();
       // Counted before it is expanded: "1000*999999999999" would otherwise fill the memory.
       let steps = 0;
       for (const token of v.split('.')) steps += Number(/\*(\d+)$/.exec(token)?.[1] ?? 1);
-      if (!(steps <= MAX_SCHEDULE_STEPS)) throw new BadInput(`--schedule asks for ${steps} steps, more than ${MAX_SCHEDULE_STEPS} (an execution is cut off at --max-steps anyway)`);
+      if (!(steps <= MAX_SCHEDULE_STEPS))
+        throw new BadInput(
+          `--schedule asks for ${steps} steps, more than ${MAX_SCHEDULE_STEPS} (an execution is cut off at --max-steps anyway)`,
+        );
       try {
         decodeSchedule(v);
       } catch (e) {
@@ -186,7 +204,9 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       const v = value();
       const n = Number(v);
       if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) {
-        throw new BadInput(`${arg} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got "${escapeText(v)}")`);
+        throw new BadInput(
+          `${arg} must be a whole number${min > 0 ? ` of at least ${min}` : ''} (got "${escapeText(v)}")`,
+        );
       }
       options[key] = n;
     } else if (arg.startsWith('-')) {
@@ -230,12 +250,15 @@ const VERDICT_WORDS: Record<string, string> = {
 export function formatReport(name: string, report: Report, file = 'FILE'): string {
   const lines: string[] = [];
   const { stats, completeness } = report;
-  const sampled = stats.runs !== undefined ? `${stats.failedRuns ?? 0} of ${plural(stats.runs, 'run')} went wrong, ` : '';
+  const sampled =
+    stats.runs !== undefined ? `${stats.failedRuns ?? 0} of ${plural(stats.runs, 'run')} went wrong, ` : '';
   const statLine =
     `${sampled}${plural(stats.executions, 'execution')}` +
     (stats.blocked ? ` (and ${stats.blocked} cut short as redundant)` : '') +
     `, ${plural(stats.distinctOutcomes, 'distinct outcome')}, ${Math.round(stats.elapsedMs)} ms, strategy ${report.strategy}`;
-  const stop = completeness.complete ? '' : `The search is incomplete: ${STOPPED[completeness.stoppedBy] ?? completeness.stoppedBy}.`;
+  const stop = completeness.complete
+    ? ''
+    : `The search is incomplete: ${STOPPED[completeness.stoppedBy] ?? completeness.stoppedBy}.`;
   if (report.verdict === 'ok') {
     lines.push(
       completeness.complete
@@ -271,7 +294,11 @@ export function formatReport(name: string, report: Report, file = 'FILE'): strin
   return lines.join('\n');
 }
 
-const SOURCE_WORDS: Record<ModelSource, string> = { 'command line': 'command line', file: 'the file', default: 'default' };
+const SOURCE_WORDS: Record<ModelSource, string> = {
+  'command line': 'command line',
+  file: 'the file',
+  default: 'default',
+};
 
 /** One line: the model the program was checked under, and where each part came from. */
 export function formatModel(model: Model, source: Record<keyof Model, ModelSource>): string {
@@ -334,7 +361,8 @@ async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
   } catch {
     return fail(EXIT.badInput, `forklore: no such file: ${shown}`);
   }
-  if (size > MAX_SOURCE_BYTES) return fail(EXIT.badInput, `forklore: ${shown}: larger than ${MAX_SOURCE_BYTES >> 20} MiB`);
+  if (size > MAX_SOURCE_BYTES)
+    return fail(EXIT.badInput, `forklore: ${shown}: larger than ${MAX_SOURCE_BYTES >> 20} MiB`);
   const name = basename(file).replace(/\.([cm]?[jt]s|c)$/, '');
   let outcome: Outcome;
   try {
@@ -344,11 +372,17 @@ async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
   }
   switch (outcome.kind) {
     case 'load-error':
-      return fail(EXIT.badInput, `${shown}:${outcome.line}:${outcome.column}: error: ${escapeText(outcome.message)}`, { line: outcome.line, column: outcome.column });
+      return fail(EXIT.badInput, `${shown}:${outcome.line}:${outcome.column}: error: ${escapeText(outcome.message)}`, {
+        line: outcome.line,
+        column: outcome.column,
+      });
     case 'bad-input':
       return fail(EXIT.badInput, `forklore: ${shown}: ${escapeText(outcome.message)}`);
     case 'stopped':
-      return fail(EXIT.stopped, `forklore: ${shown}: ${stoppedText(outcome, parsed.limits)}`, { stopped: outcome.what, phase: outcome.phase });
+      return fail(EXIT.stopped, `forklore: ${shown}: ${stoppedText(outcome, parsed.limits)}`, {
+        stopped: outcome.what,
+        phase: outcome.phase,
+      });
     case 'crash':
     case 'failed':
       return fail(EXIT.failed, `forklore: ${shown}: the checker failed: ${escapeText(outcome.message)}`);
@@ -361,14 +395,22 @@ async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
         try {
           text = formatReport(escapeText(name), escapeReport(outcome.report), shellWord(shown));
           text += `\n${formatModel(outcome.model, outcome.source)}`;
-          for (const key of outcome.ignored) text += `\nThe file's options.${escapeText(key)} is not a valid value; it was not used.`;
+          for (const key of outcome.ignored)
+            text += `\nThe file's options.${escapeText(key)} is not a valid value; it was not used.`;
           // Whatever is left (C1 controls, bidi overrides inside the strace log's quoted strings).
           text = text.split('\n').map(escapeText).join('\n');
         } catch (e) {
-          return fail(EXIT.failed, `forklore: ${shown}: the checker failed: the report could not be shown (${escapeText(String(e))})`);
+          return fail(
+            EXIT.failed,
+            `forklore: ${shown}: the checker failed: the report could not be shown (${escapeText(String(e))})`,
+          );
         }
       }
-      return { status, json: { file, status, model: outcome.model, modelSource: outcome.source, ...outcome.report }, out: text };
+      return {
+        status,
+        json: { file, status, model: outcome.model, modelSource: outcome.source, ...outcome.report },
+        out: text,
+      };
     }
   }
 }
@@ -384,7 +426,8 @@ function escapeReport(report: Report): Report {
   const events = (trace: Report['findings'][number]['trace']) =>
     trace.map((e) => {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(e)) out[k] = QUOTED_BY_STRACE.has(k) && typeof v === 'string' ? v : escapeDeep(v);
+      for (const [k, v] of Object.entries(e))
+        out[k] = QUOTED_BY_STRACE.has(k) && typeof v === 'string' ? v : escapeDeep(v);
       return out as unknown as typeof e;
     });
   const { findings, sample, ...rest } = report;
@@ -423,12 +466,19 @@ export function parseReproduce(argv: readonly string[]): ReproduceArgs {
     } else if (a === '--schedule' || a.startsWith('--schedule=') || a in LIMITS || a.split('=')[0]! in LIMITS) {
       rest.push(a);
       if (!a.includes('=')) rest.push(args[++i] ?? '--');
-    } else if (a.startsWith('-')) throw new BadInput(`reproduce: unknown option ${escapeText(a)} (it takes --schedule S, -o FILE, --time-limit, --memory-limit)`);
+    } else if (a.startsWith('-'))
+      throw new BadInput(
+        `reproduce: unknown option ${escapeText(a)} (it takes --schedule S, -o FILE, --time-limit, --memory-limit)`,
+      );
     else if (file !== undefined) throw new BadInput('reproduce takes one C file');
     else file = a;
   }
-  if (file === undefined) throw new BadInput('which program? usage: forklore reproduce FILE.c [--schedule S] [-o repro.c]');
-  if (!/\.c$/i.test(file)) throw new BadInput(`reproduce: ${escapeText(file)} is not a C file (the forced replay is C: it takes a .c program)`);
+  if (file === undefined)
+    throw new BadInput('which program? usage: forklore reproduce FILE.c [--schedule S] [-o repro.c]');
+  if (!/\.c$/i.test(file))
+    throw new BadInput(
+      `reproduce: ${escapeText(file)} is not a C file (the forced replay is C: it takes a .c program)`,
+    );
   // The schedule and the limits are checked as `check` checks them.
   const p = parseArgs(['check', file, ...rest]);
   if (p === 'help') throw new BadInput('reproduce FILE.c [--schedule S] [-o repro.c]');
@@ -486,13 +536,18 @@ async function reproduceCommand(argv: readonly string[], io: Io): Promise<number
         }
       } else io.out(outcome.source);
       const reordered = outcome.schedule !== outcome.given ? ` (reordered, the same trace: ${outcome.schedule})` : '';
-      io.err(`forklore: forced replay of ${escapeText(outcome.finding)}, schedule ${escapeText(outcome.given)}${escapeText(reordered)}`);
-      if (outcome.notForceable.length === 0) io.err('forklore: every decisive step is forced: when the simulator says deadlock, every run of it hangs');
+      io.err(
+        `forklore: forced replay of ${escapeText(outcome.finding)}, schedule ${escapeText(outcome.given)}${escapeText(reordered)}`,
+      );
+      if (outcome.notForceable.length === 0)
+        io.err('forklore: every decisive step is forced: when the simulator says deadlock, every run of it hangs');
       for (const n of outcome.notForceable) io.err(`forklore: not forced: ${escapeText(n)}`);
       for (const n of outcome.caveats) io.err(`forklore: forced with a difference: ${escapeText(n)}`);
       if (a.out !== undefined) {
         const o = shellWord(escapeText(a.out));
-        io.err(`forklore: wrote ${o}; run it with: gcc -std=gnu11 -pthread -I include -o repro ${o} && timeout 10 ./repro; echo $?   (124: it hung)`);
+        io.err(
+          `forklore: wrote ${o}; run it with: gcc -std=gnu11 -pthread -I include -o repro ${o} && timeout 10 ./repro; echo $?   (124: it hung)`,
+        );
       }
       return EXIT.ok;
     }

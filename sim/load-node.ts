@@ -68,13 +68,24 @@ export async function loadProgram(path: string): Promise<LoadResult> {
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const m = /:(\d+):(\d+)/.exec(err.stack?.split('\n').find((l) => l.includes(basename(file))) ?? '');
-    return { ok: false, error: { file, line: m ? Number(m[1]) : 1, column: m ? Number(m[2]) : 1, message: err.message } };
+    return {
+      ok: false,
+      error: { file, line: m ? Number(m[1]) : 1, column: m ? Number(m[2]) : 1, message: err.message },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const main = mod.default;
   if (typeof main !== 'function') {
-    return { ok: false, error: { file, line: 1, column: 1, message: 'the program has no default export: export default function* main() { ... }' } };
+    return {
+      ok: false,
+      error: {
+        file,
+        line: 1,
+        column: 1,
+        message: 'the program has no default export: export default function* main() { ... }',
+      },
+    };
   }
   const program: Program = {
     main: main as Program['main'],

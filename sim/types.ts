@@ -27,14 +27,7 @@ export interface ProgramOptions {
 export type Verdict = 'ok' | 'deadlock' | 'assertion' | 'fd-leak' | 'unsafe-call' | 'error';
 
 /** Worst first: the report's verdict is the most severe finding. */
-export const VERDICT_SEVERITY: readonly Verdict[] = [
-  'error',
-  'deadlock',
-  'assertion',
-  'fd-leak',
-  'unsafe-call',
-  'ok',
-];
+export const VERDICT_SEVERITY: readonly Verdict[] = ['error', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'ok'];
 
 /** What an example module declares it must produce (checked by the test suite). */
 export interface Expected {
@@ -91,7 +84,10 @@ export interface Progress {
 /** Why a search ended. */
 export type Completeness =
   | { complete: true }
-  | { complete: false; stoppedBy: 'maxExecutions' | 'maxTime' | 'preemptionBound' | 'maxSteps' | 'cancelled' | 'sampling' };
+  | {
+      complete: false;
+      stoppedBy: 'maxExecutions' | 'maxTime' | 'preemptionBound' | 'maxSteps' | 'cancelled' | 'sampling';
+    };
 
 /** One thread that can never run again, explained. */
 export interface StuckThread {

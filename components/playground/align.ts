@@ -49,7 +49,11 @@ export interface Alignment {
 }
 
 /** Aligns the shared events of `a` (the buggy run) and `b` (the fixed run) by a longest common subsequence. */
-export function alignRuns(a: readonly TraceEvent[], b: readonly TraceEvent[], names: { a: string; b: string } = { a: 'the buggy program', b: 'the fixed program' }): Alignment {
+export function alignRuns(
+  a: readonly TraceEvent[],
+  b: readonly TraceEvent[],
+  names: { a: string; b: string } = { a: 'the buggy program', b: 'the fixed program' },
+): Alignment {
   const xa = a.filter((e) => key(e) !== null);
   const xb = b.filter((e) => key(e) !== null);
   const ka = xa.map(key);
@@ -58,7 +62,8 @@ export function alignRuns(a: readonly TraceEvent[], b: readonly TraceEvent[], na
   const m = kb.length;
   const lcs: Uint16Array[] = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
   for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = ka[i] === kb[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = ka[i] === kb[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const rows: AlignedRow[] = [];
   let i = 0;
   let j = 0;
@@ -72,7 +77,13 @@ export function alignRuns(a: readonly TraceEvent[], b: readonly TraceEvent[], na
   return { rows, first, words: divergence(rows, first, a, b, names) };
 }
 
-function divergence(rows: AlignedRow[], first: number, a: readonly TraceEvent[], b: readonly TraceEvent[], names: { a: string; b: string }): string {
+function divergence(
+  rows: AlignedRow[],
+  first: number,
+  a: readonly TraceEvent[],
+  b: readonly TraceEvent[],
+  names: { a: string; b: string },
+): string {
   // The first event each run has that the other lacks, from the divergence on.
   const ea = rows.slice(first).find((r) => r.a && !r.b)?.a;
   const eb = rows.slice(first).find((r) => r.b && !r.a)?.b;
@@ -87,6 +98,7 @@ function divergence(rows: AlignedRow[], first: number, a: readonly TraceEvent[],
   if (ea?.type === 'futex.wait' && ea.lock) {
     return `Here ${names.b} parts from ${names.a}: in ${names.a} thread ${ea.tid} waits for ${ea.lock} forever (step ${ea.step}); in ${names.b} ${eb ? `${describeEvent(eb)} instead (step ${eb.step})` : 'it never has to'}.`;
   }
-  const say = (e: TraceEvent | undefined, name: string) => (e ? `in ${name}, step ${e.step}: ${describeEvent(e)}` : `${name} has nothing in its place`);
+  const say = (e: TraceEvent | undefined, name: string) =>
+    e ? `in ${name}, step ${e.step}: ${describeEvent(e)}` : `${name} has nothing in its place`;
   return `Here the two runs part: ${say(ea, names.a)}; ${say(eb, names.b)}.`;
 }

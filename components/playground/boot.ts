@@ -47,7 +47,12 @@ class FlPlayground extends HTMLElement {
       this.dataset.solved = 'true';
     }
     const panes = this.querySelectorAll<HTMLElement>('[data-pane]');
-    const edited = [...panes].some((p) => p.tagName === 'SECTION' && (storageGet(EDIT_PREFIX + (p.dataset.name || 'blank')) || storageGet(KEPT_PREFIX + (p.dataset.name || 'blank'))));
+    const edited = [...panes].some(
+      (p) =>
+        p.tagName === 'SECTION' &&
+        (storageGet(EDIT_PREFIX + (p.dataset.name || 'blank')) ||
+          storageGet(KEPT_PREFIX + (p.dataset.name || 'blank'))),
+    );
     if (edited || /^#(?:pg|share)=/.test(location.hash)) void load().then((c) => c.restore(this, location.hash));
   }
 }

@@ -16,7 +16,16 @@ export function packTree(root: PNode, text: string): Packed {
   const pack = (n: PNode): Packed => {
     const start = (starts[n.row] ?? 0) + n.col;
     const ok = text.slice(start, start + n.text.length) === n.text;
-    return [n.type, (n.named ? 1 : 0) | (n.missing ? 2 : 0), n.field, n.row, n.col, ok ? start : n.text, ok ? start + n.text.length : -1, n.children.map(pack)];
+    return [
+      n.type,
+      (n.named ? 1 : 0) | (n.missing ? 2 : 0),
+      n.field,
+      n.row,
+      n.col,
+      ok ? start : n.text,
+      ok ? start + n.text.length : -1,
+      n.children.map(pack),
+    ];
   };
   return pack(root);
 }

@@ -19,7 +19,9 @@ export function threadColours(tids: Iterable<number>): Map<number, string> {
 }
 
 /** Marks grouped by line: the attributes a marked line gets (listing and editor alike). */
-export function lineAttributes(marks: readonly ThreadMark[]): Map<number, { class: string; style: string; 'data-threads': string; title: string }> {
+export function lineAttributes(
+  marks: readonly ThreadMark[],
+): Map<number, { class: string; style: string; 'data-threads': string; title: string }> {
   const by = new Map<number, ThreadMark[]>();
   for (const m of marks) by.set(m.line, [...(by.get(m.line) ?? []), m]);
   const out = new Map<number, { class: string; style: string; 'data-threads': string; title: string }>();
@@ -60,7 +62,8 @@ export function markListing(code: HTMLElement, marks: readonly ThreadMark[], foc
   if (target && pre) {
     requestAnimationFrame(() => {
       const top = target.offsetTop - pre.offsetTop;
-      if (top < pre.scrollTop + 10 || top > pre.scrollTop + pre.clientHeight - 30) pre.scrollTop = Math.max(0, top - pre.clientHeight / 3);
+      if (top < pre.scrollTop + 10 || top > pre.scrollTop + pre.clientHeight - 30)
+        pre.scrollTop = Math.max(0, top - pre.clientHeight / 3);
     });
   }
 }

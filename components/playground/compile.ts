@@ -32,7 +32,9 @@ export function loadCompiler(onProgress?: (loaded: number, total: number) => voi
         },
       }),
     );
-    const wasmModule = await WebAssembly.compileStreaming(new Response(counted, { headers: { 'content-type': 'application/wasm' } }));
+    const wasmModule = await WebAssembly.compileStreaming(
+      new Response(counted, { headers: { 'content-type': 'application/wasm' } }),
+    );
     performance.mark('fl-compiler-compiled');
     await esbuild.initialize({ wasmModule, worker: true });
     // A first transform warms the compiler's code paths, so the reader's own compile is quick.
@@ -49,14 +51,29 @@ export function compilerLoaded(): boolean {
 }
 
 /** TypeScript to CommonJS, as the build does for unedited examples. */
-export async function compile(source: string, name: string, onProgress?: (loaded: number, total: number) => void): Promise<CompileResult> {
+export async function compile(
+  source: string,
+  name: string,
+  onProgress?: (loaded: number, total: number) => void,
+): Promise<CompileResult> {
   const esbuild = await loadCompiler(onProgress);
   try {
-    const r = await esbuild.transform(source, { loader: 'ts', format: 'cjs', sourcefile: `${name || 'program'}.ts`, target: 'es2022', sourcemap: 'external', sourcesContent: false });
+    const r = await esbuild.transform(source, {
+      loader: 'ts',
+      format: 'cjs',
+      sourcefile: `${name || 'program'}.ts`,
+      target: 'es2022',
+      sourcemap: 'external',
+      sourcesContent: false,
+    });
     return { ok: true, code: r.code, map: r.map };
   } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors ?? [];
+    const errors =
+      (e as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors ?? [];
     if (!errors.length) return { ok: false, errors: [{ line: 1, column: 0, message: String(e) }] };
-    return { ok: false, errors: errors.map((x) => ({ line: x.location?.line ?? 1, column: x.location?.column ?? 0, message: x.text })) };
+    return {
+      ok: false,
+      errors: errors.map((x) => ({ line: x.location?.line ?? 1, column: x.location?.column ?? 0, message: x.text })),
+    };
   }
 }

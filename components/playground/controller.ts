@@ -5,7 +5,19 @@ import type { RunRequest, SchedState, LogLine } from './protocol.ts';
 import { sandboxHint } from './protocol.ts';
 import type { Report } from '../../sim/types.ts';
 import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
-import { loadEdit, saveEdit, clearEdit, markSolved, loadKept, clearKept, saveKept, saveSoon, watchOtherTabs, type Seen, type SaveOutcome } from './storage.ts';
+import {
+  loadEdit,
+  saveEdit,
+  clearEdit,
+  markSolved,
+  loadKept,
+  clearKept,
+  saveKept,
+  saveSoon,
+  watchOtherTabs,
+  type Seen,
+  type SaveOutcome,
+} from './storage.ts';
 import { encodeShare, readShare } from './share.ts';
 import { esc, describeEvent } from '../timeline-svg.ts';
 import type { Editor } from './editor.ts';
@@ -57,7 +69,11 @@ let owner: Island | null = null;
 function standDown(isl: Island): void {
   if (owner === isl) return;
   running(isl, null);
-  setVerdict(isl, '<p class="fl-pg-head">Stopped: another Playground on this page started a run.</p><p>Press Run again to check this one.</p>', '');
+  setVerdict(
+    isl,
+    '<p class="fl-pg-head">Stopped: another Playground on this page started a run.</p><p>Press Run again to check this one.</p>',
+    '',
+  );
 }
 
 function json<T>(el: Element | null): T {
@@ -85,7 +101,15 @@ function island(el: HTMLElement): Island {
       lineMaps: new Map(),
     };
   });
-  isl = { el, id: el.dataset.id ?? '', panes, exercise: el.dataset.exercise !== undefined, sched: null, cancel: null, blocked: [] };
+  isl = {
+    el,
+    id: el.dataset.id ?? '',
+    panes,
+    exercise: el.dataset.exercise !== undefined,
+    sched: null,
+    cancel: null,
+    blocked: [],
+  };
   islands.set(el, isl);
   return isl;
 }
@@ -98,7 +122,10 @@ watchOtherTabs((example, code) => {
     const isl = islands.get(el);
     for (const p of isl?.panes ?? []) {
       if (!isl || p.key !== example || !p.editor || code === p.code || code === p.seen.code) continue;
-      note(isl, `Another tab ${code === null ? 'reset' : 'saved a different version of'} ${p.name || 'this program'}. Nothing is lost: when this tab saves, the other version is kept beside it.`);
+      note(
+        isl,
+        `Another tab ${code === null ? 'reset' : 'saved a different version of'} ${p.name || 'this program'}. Nothing is lost: when this tab saves, the other version is kept beside it.`,
+      );
     }
   }
 });
@@ -112,25 +139,73 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
   const isl = island(el);
   const pane = btn?.dataset.pane !== undefined ? isl.panes[Number(btn.dataset.pane)] : undefined;
   switch (action) {
-    case 'run': return run(isl);
-    case 'edit': if (pane) await edit(isl, pane, pane.code, true); return;
-    case 'reset': if (pane) reset(isl, pane); return;
-    case 'share': return share(isl);
-    case 'cancel': isl.cancel?.(); return;
-    case 'mode': isl.sched = null; q(isl, '[data-results]').innerHTML = ''; setVerdict(isl, '', ''); return;
-    case 'sched-pick': if (isl.sched && btn?.dataset.choice) { isl.sched.path.push(btn.dataset.choice); isl.schedFocus = 'pick'; await schedStep(isl); } return;
-    case 'sched-undo': if (isl.sched) { isl.sched.path.pop(); isl.schedFocus = 'undo'; await schedStep(isl); } return;
-    case 'sched-restart': if (isl.sched) { isl.sched.path = []; isl.schedFocus = 'pick'; await schedStep(isl); } return;
+    case 'run':
+      return run(isl);
+    case 'edit':
+      if (pane) await edit(isl, pane, pane.code, true);
+      return;
+    case 'reset':
+      if (pane) reset(isl, pane);
+      return;
+    case 'share':
+      return share(isl);
+    case 'cancel':
+      isl.cancel?.();
+      return;
+    case 'mode':
+      isl.sched = null;
+      q(isl, '[data-results]').innerHTML = '';
+      setVerdict(isl, '', '');
+      return;
+    case 'sched-pick':
+      if (isl.sched && btn?.dataset.choice) {
+        isl.sched.path.push(btn.dataset.choice);
+        isl.schedFocus = 'pick';
+        await schedStep(isl);
+      }
+      return;
+    case 'sched-undo':
+      if (isl.sched) {
+        isl.sched.path.pop();
+        isl.schedFocus = 'undo';
+        await schedStep(isl);
+      }
+      return;
+    case 'sched-restart':
+      if (isl.sched) {
+        isl.sched.path = [];
+        isl.schedFocus = 'pick';
+        await schedStep(isl);
+      }
+      return;
     case 'use-solution': {
       const solution = json<string>(isl.el.querySelector('[data-solution-source]'));
       if (pane && solution) await edit(isl, pane, solution, true);
       return;
     }
-    case 'stale-keep': if (pane) { hideStale(pane); saved(isl, pane, saveEdit(pane.key, pane.code, pane.hash, undefined, pane.seen)); } return;
-    case 'kept-open': if (pane) await openKept(isl, pane); return;
-    case 'kept-discard': if (pane) { clearKept(pane.key); hideStale(pane); } return;
-    case 'stale-site': if (pane) { reset(isl, pane); hideStale(pane); } return;
-    default: return;
+    case 'stale-keep':
+      if (pane) {
+        hideStale(pane);
+        saved(isl, pane, saveEdit(pane.key, pane.code, pane.hash, undefined, pane.seen));
+      }
+      return;
+    case 'kept-open':
+      if (pane) await openKept(isl, pane);
+      return;
+    case 'kept-discard':
+      if (pane) {
+        clearKept(pane.key);
+        hideStale(pane);
+      }
+      return;
+    case 'stale-site':
+      if (pane) {
+        reset(isl, pane);
+        hideStale(pane);
+      }
+      return;
+    default:
+      return;
   }
 }
 
@@ -148,7 +223,10 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
       if (code !== undefined && code !== p.original) await edit(isl, p, code, false, false);
     }
     isl.sharedSchedule = shared.schedule;
-    note(isl, `This code came from a shared link${shared.schedule ? ' with a schedule' : ''}. It has not run: press Run to check it.${read && 'warning' in read && read.warning ? ` ${read.warning}` : ''}`);
+    note(
+      isl,
+      `This code came from a shared link${shared.schedule ? ' with a schedule' : ''}. It has not run: press Run to check it.${read && 'warning' in read && read.warning ? ` ${read.warning}` : ''}`,
+    );
     // The reader's own saved edit of a program the link replaced stays in storage; a save of the
     // shared code keeps it (storage.ts), and the offer to open it stays on screen.
     for (const p of isl.panes) if (loadKept(p.key)) showKept(p);
@@ -212,9 +290,19 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
       // A shared schedule belongs to the shared code only.
       isl.sharedSchedule = undefined;
       // The reader is changing the program: start fetching the compiler now, so Run finds it ready.
-      void import('./compile.ts').then((c) => c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined));
+      void import('./compile.ts').then((c) =>
+        c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined),
+      );
       // Saved once typing pauses, or at once when the page goes away (storage.ts flushes on pagehide).
-      saveSoon(pane.key, () => saved(isl, pane, code === pane.original ? clearEdit(pane.key, undefined, pane.seen) : saveEdit(pane.key, code, pane.hash, undefined, pane.seen)));
+      saveSoon(pane.key, () =>
+        saved(
+          isl,
+          pane,
+          code === pane.original
+            ? clearEdit(pane.key, undefined, pane.seen)
+            : saveEdit(pane.key, code, pane.hash, undefined, pane.seen),
+        ),
+      );
     });
     host.hidden = false;
     pane.section.querySelector<HTMLElement>('[data-code]')!.hidden = true;
@@ -297,7 +385,9 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   isl.compiling = true;
   running(isl, 'Compiling…');
   if (q(isl, '[data-note]').textContent?.startsWith('Downloading the compiler')) note(isl, '');
-  const r = await compile(pane.code, pane.name, (loaded, total) => compilerProgress(isl, loaded, total)).finally(() => (isl.compiling = false));
+  const r = await compile(pane.code, pane.name, (loaded, total) => compilerProgress(isl, loaded, total)).finally(
+    () => (isl.compiling = false),
+  );
   if (!r.ok) {
     showCompileErrors(isl, pane, r.errors);
     return null;
@@ -311,7 +401,8 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
 /** Download progress of the compiler, shown while a Run waits for it. */
 function compilerProgress(isl: Island, loaded: number, total: number) {
   const pct = Math.min(100, Math.round((100 * loaded) / total));
-  const text = pct < 100 ? `Downloading the compiler: ${pct}% of ${(total / 1e6).toFixed(1)} MB` : 'Starting the compiler…';
+  const text =
+    pct < 100 ? `Downloading the compiler: ${pct}% of ${(total / 1e6).toFixed(1)} MB` : 'Starting the compiler…';
   if (isl.compiling) {
     running(isl, text);
     // The toolbar's download line would otherwise stay at the percentage it had when Run was pressed.
@@ -337,14 +428,11 @@ type RunArgs = Omit<RunRequest, 'type' | 'id' | 'code' | 'name'>;
 async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: string): Promise<Reply> {
   running(isl, `${what}…`);
   owner = isl;
-  const p = request(
-    { type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>,
-    {
-      siteCode: code === pane.compiledOriginal,
-      onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
-      onBlocked: blockedNotice(isl),
-    },
-  );
+  const p = request({ type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>, {
+    siteCode: code === pane.compiledOriginal,
+    onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
+    onBlocked: blockedNotice(isl),
+  });
   isl.cancel = p.cancel;
   try {
     return await p.promise;
@@ -376,7 +464,8 @@ function failureHtml(reply: Reply & { type: 'error' }): string {
 function stoppedHtml(e: Stopped): string {
   if (e.reason === 'watchdog')
     return '<p class="fl-pg-head">Stopped: the program ran too long.</p><p>A thread kept running without reaching a <code>yield*</code>, so the watchdog stopped the worker and started a fresh one. Every loop in a thread needs a step boundary.</p>';
-  if (e.reason === 'cancelled') return '<p class="fl-pg-head">Cancelled.</p><p>The search was stopped before it finished.</p>';
+  if (e.reason === 'cancelled')
+    return '<p class="fl-pg-head">Cancelled.</p><p>The search was stopped before it finished.</p>';
   return '';
 }
 
@@ -386,7 +475,8 @@ function reportWithBlocked(isl: Island, report: Report): string {
     const hint = sandboxHint(report.findings[0]?.message ?? '');
     if (hint) html += `<p>${esc(hint)}</p>`;
   }
-  if (isl.blocked.length) html += `<p>The sandbox refused: ${esc(isl.blocked.join('; '))}. Programs run with no network and no storage.</p>`;
+  if (isl.blocked.length)
+    html += `<p>The sandbox refused: ${esc(isl.blocked.join('; '))}. Programs run with no network and no storage.</p>`;
   return html;
 }
 
@@ -429,7 +519,9 @@ async function run(isl: Island): Promise<void> {
           reportWithBlocked(isl, rc.report),
         verdictKind(rc.report.verdict),
       );
-      await loadPositions(isl, [showTrace(isl, results, rc.report, rc.log, announce, 'The exhaustive answer', pane, codes[0])]);
+      await loadPositions(isl, [
+        showTrace(isl, results, rc.report, rc.log, announce, 'The exhaustive answer', pane, codes[0]),
+      ]);
       return;
     }
     if (isl.panes.length === 2) return await runPair(isl, codes, results, announce);
@@ -438,7 +530,13 @@ async function run(isl: Island): Promise<void> {
     if (r.type !== 'result') return errorOut(isl, r);
     let shown = r;
     if (isl.sharedSchedule) {
-      const rp = await ask(isl, pane, codes[0]!, { mode: 'replay', schedule: isl.sharedSchedule }, 'Replaying the shared schedule');
+      const rp = await ask(
+        isl,
+        pane,
+        codes[0]!,
+        { mode: 'replay', schedule: isl.sharedSchedule },
+        'Replaying the shared schedule',
+      );
       if (rp.type === 'result') shown = rp;
     }
     running(isl, null);
@@ -460,7 +558,18 @@ async function run(isl: Island): Promise<void> {
       }
     }
     setVerdict(isl, html, verdictKind(r.report.verdict), [r.report.verdict]);
-    await loadPositions(isl, [showTrace(isl, results, shown.report, shown.log, announce, shown === r ? undefined : 'The shared schedule', pane, codes[0])]);
+    await loadPositions(isl, [
+      showTrace(
+        isl,
+        results,
+        shown.report,
+        shown.log,
+        announce,
+        shown === r ? undefined : 'The shared schedule',
+        pane,
+        codes[0],
+      ),
+    ]);
   } catch (e) {
     // A newer run replaced this one: it owns the progress line and the verdict now.
     if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
@@ -490,7 +599,16 @@ interface Shown {
   goto(step: number): void;
 }
 
-function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[], announce: HTMLElement, caption?: string, pane?: Pane, code?: string): Shown | null {
+function showTrace(
+  isl: Island,
+  host: HTMLElement,
+  report: Report,
+  log: LogLine[],
+  announce: HTMLElement,
+  caption?: string,
+  pane?: Pane,
+  code?: string,
+): Shown | null {
   const f = report.findings[0];
   const trace = f?.trace ?? report.sample?.trace ?? [];
   isl.lastSchedule = f?.schedule ?? report.sample?.schedule;
@@ -508,7 +626,9 @@ function showTrace(isl: Island, host: HTMLElement, report: Report, log: LogLine[
     explain: !!f,
     onStep: follow?.onStep,
   });
-  return follow && isl.lastSchedule ? { pane: pane!, code: code!, schedule: isl.lastSchedule, setPositions: follow.setPositions, goto: view.set } : null;
+  return follow && isl.lastSchedule
+    ? { pane: pane!, code: code!, schedule: isl.lastSchedule, setPositions: follow.setPositions, goto: view.set }
+    : null;
 }
 
 /** Highlights, at each step, the line each thread is at in the pane's code (listing or editor). */
@@ -520,7 +640,11 @@ function followInCode(pane: Pane, code: string, trace: TraceEvent[]) {
     if (!positions || pane.code !== codeSource(pane, code)) return;
     const map = code === pane.compiledOriginal ? pane.lines : pane.lineMaps.get(code);
     const marks: ThreadMark[] = (positions[step] ?? [])
-      .map(([tid, l]) => ({ tid: Number(tid), line: sourceLine(map, Number(l)), colour: colours.get(Number(tid)) ?? '#56B4E9' }))
+      .map(([tid, l]) => ({
+        tid: Number(tid),
+        line: sourceLine(map, Number(l)),
+        colour: colours.get(Number(tid)) ?? '#56B4E9',
+      }))
       .filter((m) => m.line > 0);
     const mover = trace.find((e) => e.step === step)?.tid;
     const focus = marks.find((m) => m.tid === mover)?.line;
@@ -563,7 +687,8 @@ function markStale(isl: Island) {
   const p = document.createElement('p');
   p.className = 'fl-pg-stale-note';
   p.dataset.staleNote = '';
-  p.textContent = 'You changed the program since this run: these results are for the code before your edit. Press Run to check it again.';
+  p.textContent =
+    'You changed the program since this run: these results are for the code before your edit. Press Run to check it again.';
   v.prepend(p);
   clearMarks(isl);
 }
@@ -582,7 +707,17 @@ async function loadPositions(isl: Island, shown: (Shown | null)[]) {
     if (!s) continue;
     try {
       owner = isl;
-      const reply = await request({ type: 'run', code: s.code, name: s.pane.name || 'program', mode: 'replay', schedule: s.schedule, positions: true } as Omit<RunRequest, 'id'>, { onBlocked: blockedNotice(isl) }).promise;
+      const reply = await request(
+        {
+          type: 'run',
+          code: s.code,
+          name: s.pane.name || 'program',
+          mode: 'replay',
+          schedule: s.schedule,
+          positions: true,
+        } as Omit<RunRequest, 'id'>,
+        { onBlocked: blockedNotice(isl) },
+      ).promise;
       if (reply.type === 'result' && Array.isArray(reply.positions)) s.setPositions(reply.positions);
     } catch {
       return; // a newer run replaced this one; it shows its own
@@ -602,7 +737,13 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
   let same: Extract<Reply, { type: 'result' }> | null = null;
   if (schedule) {
     const forkAt = bad.trace.find((e) => e.type === 'fork')?.step;
-    const rp = await ask(isl, b, codes[1]!, { mode: 'follow', schedule, forkAt }, 'Playing the same schedule on the fixed program');
+    const rp = await ask(
+      isl,
+      b,
+      codes[1]!,
+      { mode: 'follow', schedule, forkAt },
+      'Playing the same schedule on the fixed program',
+    );
     if (rp.type === 'result' && (rp.report.findings[0]?.trace.length || rp.report.sample?.trace.length)) same = rp;
   }
   running(isl, null);
@@ -613,10 +754,20 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
     'pair',
     [ra.report.verdict, rb.report.verdict],
   );
-  results.innerHTML = '<div data-compare></div><div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
+  results.innerHTML =
+    '<div data-compare></div><div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
   const left = results.querySelector<HTMLElement>('[data-left]')!;
   const right = results.querySelector<HTMLElement>('[data-right]')!;
-  const l = showTrace(isl, left, ra.report, ra.log, announce, bad ? `${a.name}: the schedule that goes wrong` : `${a.name}: one schedule`, a, codes[0]);
+  const l = showTrace(
+    isl,
+    left,
+    ra.report,
+    ra.log,
+    announce,
+    bad ? `${a.name}: the schedule that goes wrong` : `${a.name}: one schedule`,
+    a,
+    codes[0],
+  );
   const r2 = same ?? rb;
   const r = showTrace(
     isl,
@@ -630,7 +781,14 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
   );
   if (bad && same) {
     const fixedTrace = same.report.findings[0]?.trace ?? same.report.sample?.trace ?? [];
-    compareHtml(results.querySelector<HTMLElement>('[data-compare]')!, alignRuns(bad.trace, fixedTrace, { a: a.name || 'the buggy program', b: b.name || 'the fixed program' }), a.name, b.name, l, r);
+    compareHtml(
+      results.querySelector<HTMLElement>('[data-compare]')!,
+      alignRuns(bad.trace, fixedTrace, { a: a.name || 'the buggy program', b: b.name || 'the fixed program' }),
+      a.name,
+      b.name,
+      l,
+      r,
+    );
   }
   isl.lastSchedule = schedule;
   performance.mark('fl-shown');
@@ -665,7 +823,10 @@ async function schedStep(isl: Island): Promise<void> {
   let reply: Reply;
   try {
     owner = isl;
-    const p = request({ type: 'sched', code, name: pane.name || 'program', path: s.path }, { siteCode: code === pane.compiledOriginal });
+    const p = request(
+      { type: 'sched', code, name: pane.name || 'program', path: s.path },
+      { siteCode: code === pane.compiledOriginal },
+    );
     isl.cancel = p.cancel;
     reply = await p.promise;
   } catch (e) {
@@ -696,7 +857,11 @@ function renderSched(isl: Island, st: SchedState) {
       f ? 'bad' : 'ok',
     );
   } else {
-    setVerdict(isl, `<p>Step ${isl.sched!.path.length}: ${st.enabled.length} thread${st.enabled.length === 1 ? ' can' : 's can'} run. Pick one.</p>`, '');
+    setVerdict(
+      isl,
+      `<p>Step ${isl.sched!.path.length}: ${st.enabled.length} thread${st.enabled.length === 1 ? ' can' : 's can'} run. Pick one.</p>`,
+      '',
+    );
   }
   const why = whyNot(st.trace, enabledTids, st.threads);
   results.innerHTML = `
@@ -710,7 +875,12 @@ function renderSched(isl: Island, st: SchedState) {
     <div data-sched-trace></div>`;
   const box = results.querySelector<HTMLElement>('[data-sched-trace]')!;
   if (st.trace.length)
-    traceView(box, st.trace, st.log, { stuck: f?.stuck, idPrefix: `pgs-${isl.id.replace(/[^a-z0-9]/gi, '-')}`, announce: q(isl, '[data-step-announce]'), schedule: st.schedule });
+    traceView(box, st.trace, st.log, {
+      stuck: f?.stuck,
+      idPrefix: `pgs-${isl.id.replace(/[^a-z0-9]/gi, '-')}`,
+      announce: q(isl, '[data-step-announce]'),
+      schedule: st.schedule,
+    });
   // The buttons were just replaced: put focus back among them (the first choice after a pick, Undo
   // after Undo while there is more to undo), so keyboard-only play never falls back to the page.
   const first = results.querySelector<HTMLButtonElement>('[data-action="sched-pick"]');

@@ -17,8 +17,10 @@ export function changedLines(a: string, b: string): { a: Set<number>; b: Set<num
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (x[i] === y[j]) { i++; j++; }
-    else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) ca.add(++i);
+    if (x[i] === y[j]) {
+      i++;
+      j++;
+    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) ca.add(++i);
     else cb.add(++j);
   }
   while (i < n) ca.add(++i);

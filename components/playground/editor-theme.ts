@@ -67,9 +67,10 @@ function build(p: Palette, dark: boolean): Extension {
       '&': { color: p.fg, backgroundColor: p.bg },
       '.cm-content': { caretColor: p.cursor },
       '.cm-cursor, .cm-dropCursor': { borderLeftColor: p.cursor },
-      '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': {
-        backgroundColor: p.selection,
-      },
+      '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection':
+        {
+          backgroundColor: p.selection,
+        },
       '.cm-activeLine': { backgroundColor: p.activeLine },
       '.cm-gutters': { backgroundColor: p.bg, color: p.gutterFg, borderRight: `1px solid ${p.border}` },
       '.cm-activeLineGutter': { backgroundColor: p.activeLine, color: p.fg },
@@ -85,10 +86,16 @@ function build(p: Palette, dark: boolean): Extension {
     { dark },
   );
   const style = HighlightStyle.define([
-    { tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword, t.definitionKeyword, t.modifier], color: p.keyword },
+    {
+      tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword, t.definitionKeyword, t.modifier],
+      color: p.keyword,
+    },
     { tag: [t.string, t.special(t.string), t.regexp], color: p.string },
     { tag: [t.comment, t.lineComment, t.blockComment], color: p.comment, fontStyle: 'italic' },
-    { tag: [t.function(t.variableName), t.function(t.propertyName), t.function(t.definition(t.variableName))], color: p.fn },
+    {
+      tag: [t.function(t.variableName), t.function(t.propertyName), t.function(t.definition(t.variableName))],
+      color: p.fn,
+    },
     { tag: [t.number, t.bool, t.null, t.atom, t.constant(t.variableName), t.propertyName], color: p.constant },
     { tag: [t.typeName, t.className, t.namespace, t.definition(t.typeName)], color: p.type },
     { tag: [t.operator, t.punctuation, t.bracket, t.variableName, t.definition(t.variableName)], color: p.fg },

@@ -29,7 +29,12 @@ export interface Editor {
   destroy(): void;
 }
 
-export function createEditor(parent: HTMLElement, doc: string, label: string, onChange: (text: string) => void): Editor {
+export function createEditor(
+  parent: HTMLElement,
+  doc: string,
+  label: string,
+  onChange: (text: string) => void,
+): Editor {
   const theme = new Compartment();
   const view = new EditorView({
     doc,
@@ -79,7 +84,8 @@ export function createEditor(parent: HTMLElement, doc: string, label: string, on
       if (focusLine && focusLine <= doc.lines) {
         const box = view.dom;
         const top = view.lineBlockAt(doc.line(focusLine).from).top;
-        if (top < box.scrollTop + 10 || top > box.scrollTop + box.clientHeight - 30) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+        if (top < box.scrollTop + 10 || top > box.scrollTop + box.clientHeight - 30)
+          box.scrollTop = Math.max(0, top - box.clientHeight / 3);
       }
     },
     focus: () => view.focus(),

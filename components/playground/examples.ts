@@ -1,20 +1,27 @@
 // Build-time access to content/examples: each example's source text and its module, by name.
 import type { Program, ProgramOptions, Expected } from '../../sim/types.ts';
 
-const sources = import.meta.glob<string>('../../content/examples/*.ts', { query: '?raw', import: 'default', eager: true });
+const sources = import.meta.glob<string>('../../content/examples/*.ts', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 const modules = import.meta.glob<Record<string, unknown>>('../../content/examples/*.ts');
 
 const key = (name: string) => `../../content/examples/${name}.ts`;
 
 /** Every example name that exists. */
 export function exampleNames(): string[] {
-  return Object.keys(sources).map((k) => k.replace(/^.*\/(.*)\.ts$/, '$1')).sort();
+  return Object.keys(sources)
+    .map((k) => k.replace(/^.*\/(.*)\.ts$/, '$1'))
+    .sort();
 }
 
 /** The file's text, exactly as readers see it. Throws a message naming the file when it is missing. */
 export function exampleSource(name: string): string {
   const s = sources[key(name)];
-  if (s === undefined) throw new Error(`content/examples/${name}.ts does not exist (used by a Playground or BugPicture)`);
+  if (s === undefined)
+    throw new Error(`content/examples/${name}.ts does not exist (used by a Playground or BugPicture)`);
   return s;
 }
 
@@ -24,7 +31,8 @@ export async function exampleProgram(name: string): Promise<Program> {
   if (!load) throw new Error(`content/examples/${name}.ts does not exist`);
   const mod = await load();
   const main = mod.default;
-  if (typeof main !== 'function') throw new Error(`content/examples/${name}.ts has no default export (the main thread)`);
+  if (typeof main !== 'function')
+    throw new Error(`content/examples/${name}.ts has no default export (the main thread)`);
   return {
     main: main as Program['main'],
     options: (mod.options as ProgramOptions | undefined) ?? {},

@@ -11,7 +11,8 @@ export interface Sentence {
 
 const ERRNO: Record<number, string> = { 1: 'EPERM', 11: 'EAGAIN', 16: 'EBUSY', 22: 'EINVAL', 35: 'EDEADLK' };
 
-const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+const list = (xs: string[]) =>
+  xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 
 /** The sentences, in step order; consecutive glibc-internal steps are left out (the fork sentence covers them). */
 export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly StuckThread[] = []): Sentence[] {
@@ -37,11 +38,15 @@ export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly St
         if (e.lock.kind !== 'lll') say(e.step, `${Who(e.tid)} takes ${e.lock.name}.`);
         break;
       case 'mutex.trylock':
-        if (e.lock.kind !== 'lll') say(e.step, `${Who(e.tid)} tries ${e.lock.name}: ${e.result === 0 ? 'it gets it' : 'it is busy'}.`);
+        if (e.lock.kind !== 'lll')
+          say(e.step, `${Who(e.tid)} tries ${e.lock.name}: ${e.result === 0 ? 'it gets it' : 'it is busy'}.`);
         break;
       case 'mutex.unlock':
         if (e.result !== 0)
-          say(e.step, `${Who(e.tid)} unlocks ${e.lock.name} and fails with ${ERRNO[e.result] ?? `error ${e.result}`}: in process ${e.pid} the lock belongs to another thread.`);
+          say(
+            e.step,
+            `${Who(e.tid)} unlocks ${e.lock.name} and fails with ${ERRNO[e.result] ?? `error ${e.result}`}: in process ${e.pid} the lock belongs to another thread.`,
+          );
         else if (e.lock.kind !== 'lll' && e.word === 0) say(e.step, `${Who(e.tid)} releases ${e.lock.name}.`);
         break;
       case 'mutex.init':
@@ -50,14 +55,21 @@ export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly St
       case 'futex.wait': {
         const w = stateAt(trace.slice(0, i), e.step);
         const lock = w.locks.find((l) => l.pid === e.pid && l.name === e.lock);
-        const holder = lock ? (lock.orphan ? `held by thread ${lock.owner}, which is not in process ${e.pid}` : `held by thread ${lock.owner}`) : 'taken';
+        const holder = lock
+          ? lock.orphan
+            ? `held by thread ${lock.owner}, which is not in process ${e.pid}`
+            : `held by thread ${lock.owner}`
+          : 'taken';
         say(e.step, `${Who(e.tid)} finds ${e.lock ?? 'the lock'} ${holder}, and sleeps until it is released.`);
         break;
       }
       case 'fork': {
         // What the child inherits: every lock of the parent in its current state, owner included.
         const w = stateAt(trace.slice(0, i), e.step);
-        const mine = trace.slice(i + 1).filter((x) => x.type === 'libc.lock-reset' && x.pid === e.child).map((x) => (x as { lock: { name: string } }).lock.name);
+        const mine = trace
+          .slice(i + 1)
+          .filter((x) => x.type === 'libc.lock-reset' && x.pid === e.child)
+          .map((x) => (x as { lock: { name: string } }).lock.name);
         const held = w.locks.filter((l) => l.pid === e.pid && !mine.includes(l.name));
         const others = held.filter((l) => l.owner !== e.tid);
         const own = held.filter((l) => l.owner === e.tid);
@@ -65,7 +77,8 @@ export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly St
         let text = `${Who(e.tid)} calls ${call}: process ${e.child} is born with one thread, a copy of this one.`;
         if (others.length)
           text = `${Who(e.tid)} calls ${call} while ${list(others.map((l) => `thread ${l.owner} holds ${l.name}`))}: process ${e.child} gets ${others.length === 1 ? 'that lock' : 'those locks'} still locked, by a thread it does not have.`;
-        else if (own.length) text += ` The child's copy of ${list(own.map((l) => l.name))} is held by the child's own thread, which can release it.`;
+        else if (own.length)
+          text += ` The child's copy of ${list(own.map((l) => l.name))} is held by the child's own thread, which can release it.`;
         else text += ' No lock is held, so every copy in the child is free.';
         say(e.step, text);
         break;
@@ -74,7 +87,12 @@ export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly St
         if (!e.internal) say(e.step, `${Who(e.tid)} runs its ${e.phase} handler (pthread_atfork #${e.index}).`);
         break;
       case 'proc.wait':
-        say(e.step, e.blocked ? `${Who(e.tid)} waits for process ${e.child} to exit.` : `${Who(e.tid)} reaps process ${e.child} (status ${e.status}).`);
+        say(
+          e.step,
+          e.blocked
+            ? `${Who(e.tid)} waits for process ${e.child} to exit.`
+            : `${Who(e.tid)} reaps process ${e.child} (status ${e.status}).`,
+        );
         break;
       case 'proc.exit':
         say(e.step, `Process ${e.pid} exits with status ${e.status}.`);
@@ -98,7 +116,10 @@ export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly St
         say(e.step, `${e.sig} interrupts ${who(e.tid)}, which runs its handler.`);
         break;
       case 'unsafe-call':
-        say(e.step, `${Who(e.tid)} calls ${e.fn}, which is not async-signal-safe ${e.context === 'fork-child' ? 'in the child of a multi-threaded process' : 'in a signal handler'}.`);
+        say(
+          e.step,
+          `${Who(e.tid)} calls ${e.fn}, which is not async-signal-safe ${e.context === 'fork-child' ? 'in the child of a multi-threaded process' : 'in a signal handler'}.`,
+        );
         break;
       case 'assert.fail':
         say(e.step, `An assertion fails in ${who(e.tid)}: ${e.message}.`);
@@ -116,7 +137,9 @@ export function explainSchedule(trace: readonly TraceEvent[], stuck: readonly St
     say(
       last,
       `No thread can take another step: ${list(stuck.map((s) => `thread ${s.tid}`))} ${stuck.length === 1 ? 'waits' : 'wait'} forever.` +
-        (orphan ? ` Thread ${orphan.holder} holds the lock only in the parent; in process ${orphan.pid} nobody will ever release it.` : ''),
+        (orphan
+          ? ` Thread ${orphan.holder} holds the lock only in the parent; in process ${orphan.pid} nobody will ever release it.`
+          : ''),
     );
   }
   return out;

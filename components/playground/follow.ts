@@ -39,7 +39,11 @@ export function followTurns(run: Runnable, path: readonly string[], forkAt?: num
       const match = en.find((e) => e.id === t.id) ?? en.find((e) => e.tid === t.tid && plain(e.id));
       // A fork before the buggy run's fork point waits while a thread with an earlier turn can move.
       const forksEarly = !!match && early(t) && /fork/i.test(next?.get(t.tid) ?? '');
-      if (forksEarly && turns.some((u, k) => k !== i && early(u) && u.tid !== t.tid && en.some((e) => e.tid === u.tid && plain(e.id)))) continue;
+      if (
+        forksEarly &&
+        turns.some((u, k) => k !== i && early(u) && u.tid !== t.tid && en.some((e) => e.tid === u.tid && plain(e.id)))
+      )
+        continue;
       if (match) {
         pick = match.id;
         turns.splice(i, 1);

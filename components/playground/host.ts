@@ -67,7 +67,12 @@ function token(): string {
 }
 
 function isHello(x: unknown, expected: string): x is FrameHello {
-  return typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'frame-ready' && (x as { token?: unknown }).token === expected;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as { type?: unknown }).type === 'frame-ready' &&
+    (x as { token?: unknown }).token === expected
+  );
 }
 
 /** Throw the frame away (it loaded a document that is not ours); the next request builds a new one. */
@@ -109,7 +114,10 @@ function boot(): Promise<void> {
     });
     let loads = 0;
     f.addEventListener('load', () => {
-      if (++loads > 1 && frame === f) discard('The sandbox frame was navigated to another document, so the Playground threw it away. Press Run again.');
+      if (++loads > 1 && frame === f)
+        discard(
+          'The sandbox frame was navigated to another document, so the Playground threw it away. Press Run again.',
+        );
     });
     frame = f;
     f.srcdoc = sandboxDocument(expected);
@@ -127,7 +135,12 @@ function onPort(data: unknown, ready: () => void) {
     if (a) {
       finish();
       send({ type: 'stop' });
-      a.resolve({ type: 'error', id: a.id, phase: 'run', message: `The page refused the sandbox's reply: ${read.reason}.` });
+      a.resolve({
+        type: 'error',
+        id: a.id,
+        phase: 'run',
+        message: `The page refused the sandbox's reply: ${read.reason}.`,
+      });
     }
     return;
   }
@@ -198,7 +211,15 @@ export function request(
     };
     void boot().then(() => {
       if (id !== latest) return reject(new Stopped('superseded', 'A newer run replaced this one.'));
-      active = { id, resolve, reject, onProgress: opts.onProgress, onBlocked: opts.onBlocked, timer: null, deadline: Date.now() + (opts.limitMs ?? LIMITS.requestMs) };
+      active = {
+        id,
+        resolve,
+        reject,
+        onProgress: opts.onProgress,
+        onBlocked: opts.onBlocked,
+        timer: null,
+        deadline: Date.now() + (opts.limitMs ?? LIMITS.requestMs),
+      };
       arm();
       const message: WorkerRequest = { ...msg, id };
       send({ type: 'post', message, siteCode: opts.siteCode === true });

@@ -77,8 +77,9 @@ interface ThreadLike {
 export function positionsOf(run: Steppable, path: readonly string[]): StepPositions[] {
   const threads = (run as unknown as { threads?: Map<number, ThreadLike> }).threads;
   if (!(threads instanceof Map)) return [];
-  const lineOf = (t: ThreadLike | undefined) => ((t?.pending as Record<symbol, number> | null)?.[LOC] ?? 0);
-  const waiting = (): StepPositions => [...threads.values()].filter((t) => !t.exited && lineOf(t)).map((t) => [t.tid, lineOf(t)]);
+  const lineOf = (t: ThreadLike | undefined) => (t?.pending as Record<symbol, number> | null)?.[LOC] ?? 0;
+  const waiting = (): StepPositions =>
+    [...threads.values()].filter((t) => !t.exited && lineOf(t)).map((t) => [t.tid, lineOf(t)]);
   const out: StepPositions[] = [];
   for (const id of path) {
     const tid = Number(/^\d+/.exec(id)?.[0]);

@@ -97,7 +97,11 @@ export type FrameResponse = WorkerResponse;
 
 /** A short explanation added to errors that come from the sandbox's limits. */
 export function sandboxHint(message: string): string | undefined {
-  if (/\b(fetch|XMLHttpRequest|WebSocket|importScripts|NetworkError|Content Security Policy|Failed to fetch)\b/i.test(message))
+  if (
+    /\b(fetch|XMLHttpRequest|WebSocket|importScripts|NetworkError|Content Security Policy|Failed to fetch)\b/i.test(
+      message,
+    )
+  )
     return 'Programs run in a sandbox with no network access: the request was refused.';
   if (/\b(localStorage|sessionStorage|indexedDB|Indexed Database|caches|cookie|SecurityError)\b/i.test(message))
     return 'Programs run in a sandboxed frame with an opaque origin: there is no storage to read, and your saved edits are out of reach.';

@@ -96,7 +96,13 @@ function bootstrap(token: string, limits: FrameLimits) {
       const r: unknown = ev.data;
       if (typeof r !== 'object' || r === null) return;
       const { type: t, message, siteCode } = r as { type?: unknown; message?: unknown; siteCode?: unknown };
-      if (t === 'post' && typeof message === 'object' && message !== null && typeof (message as { id?: unknown }).id === 'number') start(message as { id: number }, siteCode === true);
+      if (
+        t === 'post' &&
+        typeof message === 'object' &&
+        message !== null &&
+        typeof (message as { id?: unknown }).id === 'number'
+      )
+        start(message as { id: number }, siteCode === true);
       else if (t === 'stop') stop();
     };
     toPage(JSON.stringify({ type: 'ready' }));

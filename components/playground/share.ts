@@ -67,19 +67,36 @@ export function encodeShare(p: SharePayload): string {
 export function readShare(hash: string): ShareRead | null {
   if (!hash.startsWith(SHARE_PREFIX)) return null;
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-  if (hash.length > LIMITS.shareHashChars) return { refused: `This shared link is too long (${mb(hash.length)}; the Playground reads links up to ${mb(LIMITS.shareHashChars)}), so its code was not loaded.` };
+  if (hash.length > LIMITS.shareHashChars)
+    return {
+      refused: `This shared link is too long (${mb(hash.length)}; the Playground reads links up to ${mb(LIMITS.shareHashChars)}), so its code was not loaded.`,
+    };
   let v: unknown;
   try {
-    v = JSON.parse(strFromU8(inflateBounded(fromBase64Url(hash.slice(SHARE_PREFIX.length)), LIMITS.shareInflatedChars)));
+    v = JSON.parse(
+      strFromU8(inflateBounded(fromBase64Url(hash.slice(SHARE_PREFIX.length)), LIMITS.shareInflatedChars)),
+    );
   } catch (e) {
-    if (e instanceof TooLarge) return { refused: `This shared link's code is larger than the Playground accepts (over ${mb(LIMITS.shareInflatedChars)}), so it was not loaded.` };
+    if (e instanceof TooLarge)
+      return {
+        refused: `This shared link's code is larger than the Playground accepts (over ${mb(LIMITS.shareInflatedChars)}), so it was not loaded.`,
+      };
     return null;
   }
   if (typeof v !== 'object' || v === null) return null;
   const { v: version, i, c, s } = v as { v?: unknown; i?: unknown; c?: unknown; s?: unknown };
-  if (version !== 1 || typeof i !== 'string' || !Array.isArray(c) || !c.every((x): x is string => typeof x === 'string')) return null;
+  if (
+    version !== 1 ||
+    typeof i !== 'string' ||
+    !Array.isArray(c) ||
+    !c.every((x): x is string => typeof x === 'string')
+  )
+    return null;
   if (typeof s === 'string' && scheduleSteps(s) > LIMITS.scheduleSteps) {
-    return { payload: { id: i, codes: c }, warning: `Its schedule asks for more than ${LIMITS.scheduleSteps} steps, so it was left out.` };
+    return {
+      payload: { id: i, codes: c },
+      warning: `Its schedule asks for more than ${LIMITS.scheduleSteps} steps, so it was left out.`,
+    };
   }
   return { payload: { id: i, codes: c, ...(typeof s === 'string' ? { schedule: s } : {}) } };
 }

@@ -41,7 +41,9 @@ export function stateAt(trace: readonly TraceEvent[], step: number): WorldState 
     step: s.step,
     time: s.time,
     threads: s.processes.flatMap((p) => p.threads.map((t) => ({ pid: p.pid, ...t }))),
-    locks: s.processes.flatMap((p) => p.locks.map((l) => ({ pid: p.pid, name: l.name, kind: l.kind, owner: l.owner, orphan: l.orphan }))),
+    locks: s.processes.flatMap((p) =>
+      p.locks.map((l) => ({ pid: p.pid, name: l.name, kind: l.kind, owner: l.owner, orphan: l.orphan })),
+    ),
     procs: s.processes.map((p) => ({
       pid: p.pid,
       parent: p.ppid || undefined,

@@ -92,7 +92,13 @@ function keepIfCompeting(s: Storage | null, example: string, seen: Seen, next: s
 }
 
 /** Save the reader's edit; says whether it was written and which competing version it kept. */
-export function saveEdit(example: string, code: string, base: string, s: Storage | null = store(), seen: Seen = { code: null }): SaveOutcome {
+export function saveEdit(
+  example: string,
+  code: string,
+  base: string,
+  s: Storage | null = store(),
+  seen: Seen = { code: null },
+): SaveOutcome {
   const displaced = keepIfCompeting(s, example, seen, code);
   const status = write(s, EDIT + example, { code, base, savedAt: Date.now() });
   if (status === 'saved') seen.code = code;

@@ -46,12 +46,19 @@ function checkFindings(x: unknown) {
   need(Array.isArray(x), 'the findings are not a list');
   need(x.length <= LIMITS.findings, `${x.length} findings (at most ${LIMITS.findings})`);
   for (const f of x) {
-    need(isObj(f) && typeof f.kind === 'string' && VERDICTS.has(f.kind) && f.kind !== 'ok', 'a finding of no known kind');
+    need(
+      isObj(f) && typeof f.kind === 'string' && VERDICTS.has(f.kind) && f.kind !== 'ok',
+      'a finding of no known kind',
+    );
     need(typeof f.message === 'string' && typeof f.schedule === 'string', 'a finding without its message or schedule');
     checkTrace(f.trace, "a finding's trace");
     if (f.stuck !== undefined) {
       need(Array.isArray(f.stuck) && f.stuck.length <= LIMITS.choices, 'the stuck threads are not a short list');
-      for (const s of f.stuck) need(isObj(s) && isInt(s.tid) && isInt(s.pid) && typeof s.sentence === 'string', 'a stuck thread without its sentence');
+      for (const s of f.stuck)
+        need(
+          isObj(s) && isInt(s.tid) && isInt(s.pid) && typeof s.sentence === 'string',
+          'a stuck thread without its sentence',
+        );
     }
   }
 }
@@ -59,14 +66,26 @@ function checkFindings(x: unknown) {
 function checkReport(r: unknown) {
   need(isObj(r), 'the report is missing');
   need(typeof r.verdict === 'string' && VERDICTS.has(r.verdict), 'the verdict is not one the checker gives');
-  need(isObj(r.completeness) && typeof r.completeness.complete === 'boolean', 'the report does not say whether the search was complete');
-  need(Array.isArray(r.notes) && r.notes.length <= LIMITS.findings && r.notes.every((n) => typeof n === 'string'), 'the notes are not a short list of text');
-  need(isObj(r.stats) && isNum(r.stats.executions) && isNum(r.stats.distinctOutcomes) && isNum(r.stats.elapsedMs), 'the statistics are missing');
+  need(
+    isObj(r.completeness) && typeof r.completeness.complete === 'boolean',
+    'the report does not say whether the search was complete',
+  );
+  need(
+    Array.isArray(r.notes) && r.notes.length <= LIMITS.findings && r.notes.every((n) => typeof n === 'string'),
+    'the notes are not a short list of text',
+  );
+  need(
+    isObj(r.stats) && isNum(r.stats.executions) && isNum(r.stats.distinctOutcomes) && isNum(r.stats.elapsedMs),
+    'the statistics are missing',
+  );
   need(typeof r.strategy === 'string', 'the strategy is missing');
   checkFindings(r.findings);
   // The verdict is the worst finding's kind; a report that says ok has none.
   const findings = r.findings as Obj[];
-  need(r.verdict === 'ok' ? findings.length === 0 : findings.some((f) => f.kind === r.verdict), 'the verdict does not match the findings');
+  need(
+    r.verdict === 'ok' ? findings.length === 0 : findings.some((f) => f.kind === r.verdict),
+    'the verdict does not match the findings',
+  );
   if (r.sample !== undefined) {
     need(isObj(r.sample) && typeof r.sample.schedule === 'string', 'the sample has no schedule');
     checkTrace(r.sample.trace, "the sample's trace");
@@ -80,15 +99,28 @@ function checkReply(m: unknown): WorkerResponse {
   switch (m.type) {
     case 'progress': {
       const p = m.progress;
-      need(isObj(p) && isNum(p.executions) && isNum(p.elapsedMs) && isNum(p.findings), 'a progress report without its numbers');
-      return { type: 'progress', id: m.id, progress: { executions: p.executions, elapsedMs: p.elapsedMs, findings: p.findings } };
+      need(
+        isObj(p) && isNum(p.executions) && isNum(p.elapsedMs) && isNum(p.findings),
+        'a progress report without its numbers',
+      );
+      return {
+        type: 'progress',
+        id: m.id,
+        progress: { executions: p.executions, elapsedMs: p.elapsedMs, findings: p.findings },
+      };
     }
     case 'blocked':
       need(typeof m.what === 'string', 'a refusal without its words');
       return { type: 'blocked', id: m.id, what: m.what.slice(0, LIMITS.noticeChars) };
     case 'error':
       need((m.phase === 'load' || m.phase === 'run') && typeof m.message === 'string', 'an error without its message');
-      return { type: 'error', id: m.id, phase: m.phase, message: m.message.slice(0, LIMITS.textChars), ...(isInt(m.line) ? { line: m.line } : {}) };
+      return {
+        type: 'error',
+        id: m.id,
+        phase: m.phase,
+        message: m.message.slice(0, LIMITS.textChars),
+        ...(isInt(m.line) ? { line: m.line } : {}),
+      };
     case 'result':
       checkReport(m.report);
       checkLog(m.log);
@@ -97,9 +129,21 @@ function checkReply(m: unknown): WorkerResponse {
       const s = m.state;
       need(isObj(s), 'a scheduler state without its state');
       need(Array.isArray(s.enabled) && s.enabled.length <= LIMITS.choices, 'the choices are not a short list');
-      for (const c of s.enabled) need(isObj(c) && typeof c.id === 'string' && isInt(c.tid) && isInt(c.pid) && typeof c.label === 'string', 'a choice without its thread');
+      for (const c of s.enabled)
+        need(
+          isObj(c) && typeof c.id === 'string' && isInt(c.tid) && isInt(c.pid) && typeof c.label === 'string',
+          'a choice without its thread',
+        );
       need(Array.isArray(s.threads) && s.threads.length <= LIMITS.choices, 'the threads are not a short list');
-      for (const t of s.threads) need(isObj(t) && isInt(t.tid) && isInt(t.pid) && typeof t.state === 'string' && (t.next === null || typeof t.next === 'string'), 'a thread without its state');
+      for (const t of s.threads)
+        need(
+          isObj(t) &&
+            isInt(t.tid) &&
+            isInt(t.pid) &&
+            typeof t.state === 'string' &&
+            (t.next === null || typeof t.next === 'string'),
+          'a thread without its state',
+        );
       need(typeof s.over === 'boolean' && typeof s.schedule === 'string', 'a scheduler state without its schedule');
       checkTrace(s.trace, 'the trace');
       checkLog(s.log);
@@ -114,7 +158,8 @@ function checkReply(m: unknown): WorkerResponse {
 /** Reads one message from the sandbox: bounded text first, then JSON, then the shape. */
 export function readReply(data: unknown): ReadReply {
   if (typeof data !== 'string') return { ok: false, reason: 'the sandbox sent something other than text' };
-  if (data.length > LIMITS.replyChars) return { ok: false, reason: `the reply is too large (${(data.length / 1e6).toFixed(1)} million characters)` };
+  if (data.length > LIMITS.replyChars)
+    return { ok: false, reason: `the reply is too large (${(data.length / 1e6).toFixed(1)} million characters)` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);

@@ -37,7 +37,9 @@ export function verdictHtml(report: Report, heading?: string): string {
       ? 'the search stopped at this counterexample'
       : `the search stopped early (${STOPPED_WORDS[report.completeness.stoppedBy] ?? 'at a limit'}), so this is not a proof`;
   const parts: string[] = [];
-  parts.push(`<p class="fl-pg-head">${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</p>`);
+  parts.push(
+    `<p class="fl-pg-head">${heading ? `${esc(heading)}: ` : ''}${esc(VERDICT_WORDS[report.verdict])}${report.verdict === 'ok' ? (report.completeness.complete ? ' (checked every schedule).' : ' in the schedules explored.') : '.'}</p>`,
+  );
   if (f) {
     // The stuck threads are listed below; keep the message's summary without repeating them.
     let message = f.message;
@@ -45,17 +47,32 @@ export function verdictHtml(report: Report, heading?: string): string {
     if (message) parts.push(`<p>${esc(message)}</p>`);
   }
   if (f?.stuck?.length) {
-    parts.push('<ul>' + f.stuck.map((t) => `<li>${esc(t.sentence)}${t.holderLeftBehindByFork ? ' <strong class="fl-pg-orphan">(left behind by fork)</strong>' : ''}</li>`).join('') + '</ul>');
+    parts.push(
+      '<ul>' +
+        f.stuck
+          .map(
+            (t) =>
+              `<li>${esc(t.sentence)}${t.holderLeftBehindByFork ? ' <strong class="fl-pg-orphan">(left behind by fork)</strong>' : ''}</li>`,
+          )
+          .join('') +
+        '</ul>',
+    );
   }
   for (const other of report.findings.slice(1)) parts.push(`<p>Also: ${esc(other.message)}</p>`);
   if (report.strategy === 'random' || report.strategy === 'pct') {
-    parts.push(`<p>${s.failedRuns ?? 0} of ${s.runs ?? s.executions} random schedules went wrong (${Math.round(s.elapsedMs)} ms).</p>`);
+    parts.push(
+      `<p>${s.failedRuns ?? 0} of ${s.runs ?? s.executions} random schedules went wrong (${Math.round(s.elapsedMs)} ms).</p>`,
+    );
   } else {
-    parts.push(`<p>${s.executions} execution${s.executions === 1 ? '' : 's'} explored, ${s.distinctOutcomes} distinct outcome${s.distinctOutcomes === 1 ? '' : 's'}, ${Math.round(s.elapsedMs)} ms; ${complete}.</p>`);
+    parts.push(
+      `<p>${s.executions} execution${s.executions === 1 ? '' : 's'} explored, ${s.distinctOutcomes} distinct outcome${s.distinctOutcomes === 1 ? '' : 's'}, ${Math.round(s.elapsedMs)} ms; ${complete}.</p>`,
+    );
   }
   // POSIX notes are not findings: one line, open for whoever wants them.
   if (report.notes.length)
-    parts.push(`<details class="fl-pg-notes"><summary>${report.notes.length} note${report.notes.length === 1 ? '' : 's'} on what POSIX allows (not findings)</summary>${report.notes.map((n) => `<p class="fl-pg-noteline">${esc(n)}</p>`).join('')}</details>`);
+    parts.push(
+      `<details class="fl-pg-notes"><summary>${report.notes.length} note${report.notes.length === 1 ? '' : 's'} on what POSIX allows (not findings)</summary>${report.notes.map((n) => `<p class="fl-pg-noteline">${esc(n)}</p>`).join('')}</details>`,
+    );
   return parts.join('');
 }
 
@@ -122,7 +139,8 @@ export function traceView(
     requestAnimationFrame(() => {
       if (tl.scrollWidth <= tl.clientWidth) return;
       const left = tl.scrollLeft;
-      if (cursorX < left + 200 || cursorX > left + tl.clientWidth - 140) tl.scrollLeft = Math.max(0, cursorX - tl.clientWidth * 0.6);
+      if (cursorX < left + 200 || cursorX > left + tl.clientWidth - 140)
+        tl.scrollLeft = Math.max(0, cursorX - tl.clientWidth * 0.6);
     });
     for (const li of host.querySelectorAll<HTMLElement>('[data-explain] li')) {
       if (Number(li.dataset.s) === step) li.setAttribute('aria-current', 'step');
@@ -144,7 +162,8 @@ export function traceView(
       const line = current;
       requestAnimationFrame(() => {
         const top = line.offsetTop - logEl.offsetTop;
-        if (top < logEl.scrollTop || top > logEl.scrollTop + logEl.clientHeight - 20) logEl.scrollTop = Math.max(0, top - 40);
+        if (top < logEl.scrollTop || top > logEl.scrollTop + logEl.clientHeight - 20)
+          logEl.scrollTop = Math.max(0, top - 40);
       });
     }
     if (announce && opts.announce) {
@@ -192,23 +211,44 @@ export function traceView(
 }
 
 /** What the marks of the timeline mean, in one line. */
-const swatch = (body: string) => `<svg width="18" height="12" viewBox="0 0 18 12" aria-hidden="true" focusable="false">${body}</svg>`;
+const swatch = (body: string) =>
+  `<svg width="18" height="12" viewBox="0 0 18 12" aria-hidden="true" focusable="false">${body}</svg>`;
 const LEGEND = `<p class="fl-pg-legend-marks" data-legend>${[
   [swatch(`<rect x="1" y="3" width="16" height="6" rx="2" fill="${PALETTE.held}"/>`), 'holds a lock'],
-  [swatch(`<rect x="1" y="1" width="16" height="10" fill="${PALETTE.blocked}" fill-opacity="0.45" stroke="${PALETTE.blockedStroke}"/>`), 'waits'],
-  [swatch(`<rect x="1" y="1" width="16" height="10" fill="${PALETTE.orphan}" fill-opacity="0.25" stroke="${PALETTE.orphan}" stroke-dasharray="4 2"/>`), 'lock left behind by fork (owner gone)'],
+  [
+    swatch(
+      `<rect x="1" y="1" width="16" height="10" fill="${PALETTE.blocked}" fill-opacity="0.45" stroke="${PALETTE.blockedStroke}"/>`,
+    ),
+    'waits',
+  ],
+  [
+    swatch(
+      `<rect x="1" y="1" width="16" height="10" fill="${PALETTE.orphan}" fill-opacity="0.25" stroke="${PALETTE.orphan}" stroke-dasharray="4 2"/>`,
+    ),
+    'lock left behind by fork (owner gone)',
+  ],
   [swatch(`<circle cx="9" cy="6" r="5" fill="${PALETTE.fork}"/>`), 'fork'],
-  [swatch(`<rect x="3" y="0" width="12" height="12" fill="${PALETTE.mark}"/><text x="9" y="10" text-anchor="middle" font-size="10" font-weight="700" fill="#000">!</text>`), 'finding'],
+  [
+    swatch(
+      `<rect x="3" y="0" width="12" height="12" fill="${PALETTE.mark}"/><text x="9" y="10" text-anchor="middle" font-size="10" font-weight="700" fill="#000">!</text>`,
+    ),
+    'finding',
+  ],
   [swatch(`<path d="M4 1 L14 11 M14 1 L4 11" stroke="${PALETTE.orphan}" stroke-width="2.5"/>`), 'stuck forever'],
   [swatch(`<line x1="9" y1="0" x2="9" y2="12" stroke="${PALETTE.cursor}" stroke-width="2"/>`), 'this step'],
-].map(([svg, words]) => `<span>${svg} ${words}</span>`).join(' ')}</p>`;
+]
+  .map(([svg, words]) => `<span>${svg} ${words}</span>`)
+  .join(' ')}</p>`;
 
 /** "Explain this schedule": a numbered sentence per decisive step, each a way to that step. */
 function explainHtml(trace: TraceEvent[], stuck?: StuckThread[]): string {
   const sentences = explainSchedule(trace, stuck);
   if (!sentences.length) return '';
   return `<details class="fl-pg-explain"><summary>Explain this schedule</summary><ol data-explain>${sentences
-    .map((x) => `<li data-s="${x.step}"><button type="button" class="fl-pg-goto" data-goto="${x.step}">step ${x.step}</button> ${esc(x.text)}</li>`)
+    .map(
+      (x) =>
+        `<li data-s="${x.step}"><button type="button" class="fl-pg-goto" data-goto="${x.step}">step ${x.step}</button> ${esc(x.text)}</li>`,
+    )
     .join('')}</ol></details>`;
 }
 
@@ -223,10 +263,21 @@ function stateHtml(trace: TraceEvent[], step: number, stuck?: StuckThread[]): st
   };
   const threads = rows(w.threads.map((t) => `<tr><td>${t.tid}</td><td>${t.pid}</td><td>${esc(doing(t))}</td></tr>`));
   const locks = rows(
-    w.locks.map((l) => `<tr${l.orphan ? ' class="fl-pg-orphan"' : ''}><td>${esc(l.name)}</td><td>${l.pid}</td><td>${l.owner}${l.orphan ? ' — not in this process (left behind by fork)' : ''}</td></tr>`),
+    w.locks.map(
+      (l) =>
+        `<tr${l.orphan ? ' class="fl-pg-orphan"' : ''}><td>${esc(l.name)}</td><td>${l.pid}</td><td>${l.owner}${l.orphan ? ' — not in this process (left behind by fork)' : ''}</td></tr>`,
+    ),
   );
   const fds = rows(
-    w.procs.map((p) => `<tr><td>${p.pid}</td><td>${[...p.fds.entries()].filter(([fd]) => fd > 2).map(([fd, what]) => `${fd}: ${esc(what)}`).join(', ') || '0, 1, 2'}</td><td>${p.exited === undefined ? 'running' : `exited ${p.exited}`}</td></tr>`),
+    w.procs.map(
+      (p) =>
+        `<tr><td>${p.pid}</td><td>${
+          [...p.fds.entries()]
+            .filter(([fd]) => fd > 2)
+            .map(([fd, what]) => `${fd}: ${esc(what)}`)
+            .join(', ') || '0, 1, 2'
+        }</td><td>${p.exited === undefined ? 'running' : `exited ${p.exited}`}</td></tr>`,
+    ),
   );
   return `
     <table><caption>Threads</caption><thead><tr><th scope="col">tid</th><th scope="col">pid</th><th scope="col">doing</th></tr></thead><tbody>${threads}</tbody></table>
@@ -250,14 +301,18 @@ export function whyNot(
       return `Thread ${t.tid} (process ${t.pid}) cannot run: it is ${t.state}${t.next ? `, waiting to ${t.next}` : ''}.`;
     })
     .filter((x): x is string => x !== null);
-  return fromWorld.concat(w.threads
-    .filter((t) => t.status === 'blocked' && !enabledTids.has(t.tid))
-    .map((t) => {
-      if (t.status === 'blocked') {
-        const lock = w.locks.find((l) => l.pid === t.pid && t.waits?.includes(l.name));
-        const who = lock ? `, held by thread ${lock.owner}${lock.orphan ? ', which does not exist in this process: only a lock reset could free it' : ''}` : '';
-        return `Thread ${t.tid} (process ${t.pid}) cannot run: it waits for ${t.waits}${who}.`;
-      }
-      return `Thread ${t.tid} (process ${t.pid}) cannot run now.`;
-    }));
+  return fromWorld.concat(
+    w.threads
+      .filter((t) => t.status === 'blocked' && !enabledTids.has(t.tid))
+      .map((t) => {
+        if (t.status === 'blocked') {
+          const lock = w.locks.find((l) => l.pid === t.pid && t.waits?.includes(l.name));
+          const who = lock
+            ? `, held by thread ${lock.owner}${lock.orphan ? ', which does not exist in this process: only a lock reset could free it' : ''}`
+            : '';
+          return `Thread ${t.tid} (process ${t.pid}) cannot run: it waits for ${t.waits}${who}.`;
+        }
+        return `Thread ${t.tid} (process ${t.pid}) cannot run now.`;
+      }),
+  );
 }

@@ -9,7 +9,15 @@
 import { explore, createRun, encodeSchedule, decodeSchedule } from '../../sim/index.ts';
 import * as api from '../../sim/api/index.ts';
 import { parseId } from '../../sim/transition.ts';
-import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Verdict, WorldSnapshot } from '../../sim/types.ts';
+import type {
+  ExploreOptions,
+  Program,
+  ProgramOptions,
+  Expected,
+  Report,
+  Verdict,
+  WorldSnapshot,
+} from '../../sim/types.ts';
 import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
 import { logLines } from './log-lines.ts';
 import { trackingApi, positionsOf, type StepPositions } from './positions.ts';
@@ -48,10 +56,20 @@ function post(m: WorkerResponse, final: boolean) {
   try {
     data = serialize(m);
   } catch (e) {
-    data = serialize({ type: 'error', id: current, phase: 'run', message: `the result could not be sent: ${errorMessage(e)}` });
+    data = serialize({
+      type: 'error',
+      id: current,
+      phase: 'run',
+      message: `the result could not be sent: ${errorMessage(e)}`,
+    });
   }
   if (data.length > LIMITS.replyChars) {
-    data = serialize({ type: 'error', id: current, phase: 'run', message: `the result is too large to show (${(data.length / 1e6).toFixed(1)} million characters).` });
+    data = serialize({
+      type: 'error',
+      id: current,
+      phase: 'run',
+      message: `the result is too large to show (${(data.length / 1e6).toFixed(1)} million characters).`,
+    });
   }
   const out: PortMessage = { final, data };
   apply(postOnPort, port, [out]);
@@ -107,7 +125,15 @@ function loadOrReport(req: { id: number; code: string; name: string }): Program 
 
 function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   if ((req.mode === 'replay' || req.mode === 'follow') && scheduleSteps(req.schedule ?? '') > LIMITS.scheduleSteps) {
-    post({ type: 'error', id: req.id, phase: 'run', message: `the schedule asks for more than ${LIMITS.scheduleSteps} steps; it was not replayed.` }, true);
+    post(
+      {
+        type: 'error',
+        id: req.id,
+        phase: 'run',
+        message: `the schedule asks for more than ${LIMITS.scheduleSteps} steps; it was not replayed.`,
+      },
+      true,
+    );
     return;
   }
   const program = loadOrReport(req);
@@ -115,7 +141,11 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   if (req.mode === 'follow') {
     // The other program's turns, as far as this one allows; then replayed as this program's schedule.
     try {
-      req = { ...req, mode: 'replay', schedule: encodeSchedule(followTurns(createRun(program, {}), decodeSchedule(req.schedule ?? ''), req.forkAt)) };
+      req = {
+        ...req,
+        mode: 'replay',
+        schedule: encodeSchedule(followTurns(createRun(program, {}), decodeSchedule(req.schedule ?? ''), req.forkAt)),
+      };
     } catch (e) {
       post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
       return;
@@ -126,12 +156,26 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
     const now = Date.now();
     if (now - lastPost > 100) {
       lastPost = now;
-      post({ type: 'progress', id: req.id, progress: { executions: p.executions, elapsedMs: p.elapsedMs, findings: p.findings } }, false);
+      post(
+        {
+          type: 'progress',
+          id: req.id,
+          progress: { executions: p.executions, elapsedMs: p.elapsedMs, findings: p.findings },
+        },
+        false,
+      );
     }
   };
   const opts: ExploreOptions =
     req.mode === 'random'
-      ? { strategy: 'random', runs: Math.min(req.runs ?? 100, 1000), seed: req.seed ?? 1, stopAtFirst: false, maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
+      ? {
+          strategy: 'random',
+          runs: Math.min(req.runs ?? 100, 1000),
+          seed: req.seed ?? 1,
+          stopAtFirst: false,
+          maxTimeMs: req.maxTimeMs ?? 8000,
+          onProgress,
+        }
       : req.mode === 'replay'
         ? { strategy: 'replay', schedule: req.schedule ?? '', maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
         : // A counterexample is the answer: report it at once rather than search on to the time limit.
@@ -139,7 +183,8 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
   try {
     const report: Report = explore(program, opts);
     const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
-    const positions = req.positions && req.mode === 'replay' && req.schedule ? linePositions(req, req.schedule) : undefined;
+    const positions =
+      req.positions && req.mode === 'replay' && req.schedule ? linePositions(req, req.schedule) : undefined;
     post({ type: 'result', id: req.id, report, log: logLines(trace), positions }, true);
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
@@ -159,12 +204,24 @@ type ThreadView = SchedState['threads'][number];
 
 /** The threads of the world's snapshot that have not exited, with their state and next operation. */
 function threadsOf(snap: WorldSnapshot): ThreadView[] {
-  return snap.processes.flatMap((p) => p.threads.filter((t) => t.state !== 'exited').map((t) => ({ tid: t.tid, pid: p.pid, state: t.state, next: t.next })));
+  return snap.processes.flatMap((p) =>
+    p.threads
+      .filter((t) => t.state !== 'exited')
+      .map((t) => ({ tid: t.tid, pid: p.pid, state: t.state, next: t.next })),
+  );
 }
 
 function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
   if (req.path.length > LIMITS.scheduleSteps) {
-    post({ type: 'error', id: req.id, phase: 'run', message: `a schedule of more than ${LIMITS.scheduleSteps} steps cannot be stepped by hand.` }, true);
+    post(
+      {
+        type: 'error',
+        id: req.id,
+        phase: 'run',
+        message: `a schedule of more than ${LIMITS.scheduleSteps} steps cannot be stepped by hand.`,
+      },
+      true,
+    );
     return;
   }
   const program = loadOrReport(req);
@@ -174,10 +231,20 @@ function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
     for (const id of req.path) r.step(id);
     const trace = r.trace();
     const threads = threadsOf(r.snapshot());
-    const enabled: Choice[] = r.enabled().map((t) => ({ id: t.id, tid: t.tid, pid: t.pid, label: describeChoice(t.id, t.tid, threads) }));
+    const enabled: Choice[] = r
+      .enabled()
+      .map((t) => ({ id: t.id, tid: t.tid, pid: t.pid, label: describeChoice(t.id, t.tid, threads) }));
     const scheduleText = encodeSchedule(req.path);
     const findings = r.findings().map((f) => ({ ...f, schedule: scheduleText }));
-    const state: SchedState = { enabled, trace, log: logLines(trace), findings, over: enabled.length === 0, schedule: scheduleText, threads };
+    const state: SchedState = {
+      enabled,
+      trace,
+      log: logLines(trace),
+      findings,
+      over: enabled.length === 0,
+      schedule: scheduleText,
+      threads,
+    };
     post({ type: 'sched-state', id: req.id, state }, true);
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);

@@ -203,7 +203,11 @@ export function* fork(): G<number> {
   for (let i = handlers.length - 1; i >= 0; i--) {
     const h = handlers[i]!;
     if (!h.prepare) continue;
-    yield* op<void>(h.internal ? { k: 'atfork_run', phase: 'prepare', index: i, internal: h.internal } : { k: 'atfork_run', phase: 'prepare', index: i });
+    yield* op<void>(
+      h.internal
+        ? { k: 'atfork_run', phase: 'prepare', index: i, internal: h.internal }
+        : { k: 'atfork_run', phase: 'prepare', index: i },
+    );
     yield* runHandler(h.prepare);
   }
   if (locks) {
@@ -228,7 +232,11 @@ export function* fork(): G<number> {
     for (let i = 0; i < handlers.length; i++) {
       const h = handlers[i]!;
       if (!h.child) continue;
-      yield* op<void>(h.internal ? { k: 'atfork_run', phase: 'child', index: i, internal: h.internal } : { k: 'atfork_run', phase: 'child', index: i });
+      yield* op<void>(
+        h.internal
+          ? { k: 'atfork_run', phase: 'child', index: i, internal: h.internal }
+          : { k: 'atfork_run', phase: 'child', index: i },
+      );
       yield* runHandler(h.child);
     }
   } else {
@@ -242,7 +250,11 @@ export function* fork(): G<number> {
     for (let i = 0; i < handlers.length; i++) {
       const h = handlers[i]!;
       if (!h.parent) continue;
-      yield* op<void>(h.internal ? { k: 'atfork_run', phase: 'parent', index: i, internal: h.internal } : { k: 'atfork_run', phase: 'parent', index: i });
+      yield* op<void>(
+        h.internal
+          ? { k: 'atfork_run', phase: 'parent', index: i, internal: h.internal }
+          : { k: 'atfork_run', phase: 'parent', index: i },
+      );
       yield* runHandler(h.parent);
     }
   }

@@ -108,7 +108,16 @@ export type InstantOp =
 
 export type Op = StepOp | InstantOp;
 
-export const INSTANT_OPS: ReadonlySet<string> = new Set(['self', 'malloc_locks', 'libc', 'stdio_buf', 'enter', 'leave', 'reset', 'atfork_run']);
+export const INSTANT_OPS: ReadonlySet<string> = new Set([
+  'self',
+  'malloc_locks',
+  'libc',
+  'stdio_buf',
+  'enter',
+  'leave',
+  'reset',
+  'atfork_run',
+]);
 
 /** Thrown by assert(): the world turns it into an 'assertion' finding and aborts the process. */
 export class AssertionFailure extends Error {

@@ -36,5 +36,11 @@ export const SIGABRT = 'SIGABRT';
 
 /** Linux signal numbers, for wait statuses. */
 export const SIGNUM: Readonly<Record<string, number>> = {
-  SIGUSR1: 10, SIGUSR2: 12, SIGALRM: 14, SIGCHLD: 17, SIGTERM: 15, SIGKILL: 9, SIGABRT: 6,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGALRM: 14,
+  SIGCHLD: 17,
+  SIGTERM: 15,
+  SIGKILL: 9,
+  SIGABRT: 6,
 };

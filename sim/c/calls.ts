@@ -20,8 +20,12 @@ export function call(this: Compiler, n: PNode): E {
       const args = name === 'assert' || name === 'TEMP_FAILURE_RETRY' ? [] : argNs.map((a) => this.expr(a));
       return b.c(this, args, n, where);
     }
-    if (f) this.err(fnN, `${name} is declared but never defined (the simulator knows only the library calls it models)`);
-    return this.err(fnN, `unknown function ${name}: not defined in this file and not a library call the simulator models`);
+    if (f)
+      this.err(fnN, `${name} is declared but never defined (the simulator knows only the library calls it models)`);
+    return this.err(
+      fnN,
+      `unknown function ${name}: not defined in this file and not a library call the simulator models`,
+    );
   }
   // A call through a function pointer.
   const fp = this.expr(fnN);
@@ -30,9 +34,9 @@ export function call(this: Compiler, n: PNode): E {
   const args = argNs.map((a) => this.expr(a));
   const self = this;
   return gen(ft.ret, function* (fr) {
-    const target = (fp.p ? fp.p(fr) : yield* fp.g!(fr));
+    const target = fp.p ? fp.p(fr) : yield* fp.g!(fr);
     const vals: unknown[] = [];
-    for (const a of args) vals.push((a.p ? a.p(fr) : yield* a.g!(fr)));
+    for (const a of args) vals.push(a.p ? a.p(fr) : yield* a.g!(fr));
     return yield* self.callValue(fr.ctx, target, vals, where);
   });
 }
@@ -41,7 +45,10 @@ export function call(this: Compiler, n: PNode): E {
 export function* callValue(this: Compiler, ctx: Ctx, target: unknown, vals: unknown[], where: string): G<unknown> {
   if (!isFn(target)) throw new CRuntimeError(`${where}: calling ${describe(target)}, which is not a function`);
   const f = this.fns.get(target.fn);
-  if (!f?.invoke) throw new CRuntimeError(`${where}: calling ${target.fn} through a pointer: only functions defined in this file can be called that way`);
+  if (!f?.invoke)
+    throw new CRuntimeError(
+      `${where}: calling ${target.fn} through a pointer: only functions defined in this file can be called that way`,
+    );
   return yield* f.invoke(ctx, vals);
 }
 
@@ -52,11 +59,14 @@ export function userCall(this: Compiler, f: FnInfo, argNs: PNode[], n: PNode): E
     return pt ? this.convertTo(e, pt, a) : e;
   });
   if (!f.type.variadic && args.length !== f.type.params.length) {
-    this.err(n, `${f.name} takes ${f.type.params.length} argument${f.type.params.length === 1 ? '' : 's'}, ${args.length} given`);
+    this.err(
+      n,
+      `${f.name} takes ${f.type.params.length} argument${f.type.params.length === 1 ? '' : 's'}, ${args.length} given`,
+    );
   }
   return gen(f.type.ret, function* (fr) {
     const vals: unknown[] = [];
-    for (const a of args) vals.push((a.p ? a.p(fr) : yield* a.g!(fr)));
+    for (const a of args) vals.push(a.p ? a.p(fr) : yield* a.g!(fr));
     return yield* f.invoke!(fr.ctx, vals);
   });
 }

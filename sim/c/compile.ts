@@ -162,7 +162,12 @@ export class Compiler {
 
   /** A generator function for a thread, a handler or an exec image: runs `name` in a fresh context. */
   readonly entries = new Map<string, (...args: unknown[]) => G<unknown>>();
-  entry(name: string, kind: 'thread' | 'handler' | 'atfork', where: string, sig?: number): (...args: unknown[]) => G<unknown> {
+  entry(
+    name: string,
+    kind: 'thread' | 'handler' | 'atfork',
+    where: string,
+    sig?: number,
+  ): (...args: unknown[]) => G<unknown> {
     const key = `${kind}:${name}:${sig ?? ''}`;
     let g = this.entries.get(key);
     if (g) return g;
@@ -191,9 +196,16 @@ export class Compiler {
     const f = this.fns.get(entryName);
     if (!f?.node) {
       const p = { row: root.row, col: root.col };
-      throw new CError(driver ? 'a file that includes <support/test-driver.c> must define do_test' : 'the program has no main function', this.map(p.row, p.col).line, 1);
+      throw new CError(
+        driver
+          ? 'a file that includes <support/test-driver.c> must define do_test'
+          : 'the program has no main function',
+        this.map(p.row, p.col).line,
+        1,
+      );
     }
-    if (driver && this.fns.get('main')?.node) this.err(this.fns.get('main')!.node!, '<support/test-driver.c> defines main; this file must not');
+    if (driver && this.fns.get('main')?.node)
+      this.err(this.fns.get('main')!.node!, '<support/test-driver.c> defines main; this file must not');
     const self = this;
     const usesAtexit = this.usesAtexit;
     const st = this.statics;
@@ -211,7 +223,13 @@ export class Compiler {
 }
 
 // The compiler's methods live in one file per part of the language; they are installed on the class here.
-type Methods = typeof declareM & typeof localsM & typeof stmtM & typeof exprM & typeof lvalueM & typeof operatorsM & typeof callsM;
+type Methods = typeof declareM &
+  typeof localsM &
+  typeof stmtM &
+  typeof exprM &
+  typeof lvalueM &
+  typeof operatorsM &
+  typeof callsM;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface Compiler extends Methods {}
 Object.assign(Compiler.prototype, declareM, localsM, stmtM, exprM, lvalueM, operatorsM, callsM);

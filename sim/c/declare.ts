@@ -84,7 +84,8 @@ export function structType(this: Compiler, n: PNode): Extract<CType, { k: 'struc
         const r = this.declarator(bt, d);
         fs.push({ name: r.name, type: r.type });
       }
-      if (fd.children.some((c) => c.type === 'bitfield_clause')) this.err(fd, 'bit-fields are outside the supported subset of C');
+      if (fd.children.some((c) => c.type === 'bitfield_clause'))
+        this.err(fd, 'bit-fields are outside the supported subset of C');
     }
     st.fields = fs;
   }
@@ -92,7 +93,11 @@ export function structType(this: Compiler, n: PNode): Extract<CType, { k: 'struc
 }
 
 /** Applies a declarator to a base type: `*p`, `a[3]`, `(*f)(int)`, `f(void)`. */
-export function declarator(this: Compiler, t: CType, d: PNode | undefined): { name: string; type: CType; node: PNode; params?: PNode } {
+export function declarator(
+  this: Compiler,
+  t: CType,
+  d: PNode | undefined,
+): { name: string; type: CType; node: PNode; params?: PNode } {
   if (!d) return { name: '', type: t, node: d as unknown as PNode };
   switch (d.type) {
     case 'identifier':
@@ -178,7 +183,11 @@ export function semInits(this: Compiler, n: PNode, fn: string): void {
       if (typeof v === 'number') {
         for (const key of [name, `${fn}:${name}`]) {
           const prev = this.statics.semInit.get(key);
-          if (prev !== undefined && prev !== v) this.err(n, `sem_init of ${name} with ${v} and elsewhere with ${prev}: the engine has no sem_init operation, so each semaphore needs one constant initial value`);
+          if (prev !== undefined && prev !== v)
+            this.err(
+              n,
+              `sem_init of ${name} with ${v} and elsewhere with ${prev}: the engine has no sem_init operation, so each semaphore needs one constant initial value`,
+            );
           this.statics.semInit.set(key, v);
         }
       }
@@ -277,7 +286,11 @@ export function staticInit(this: Compiler, base: string, t: CType, init: PNode |
       if (t.name === 'pthread_mutex_t') {
         if (init) {
           const kind = init.type === 'identifier' ? MUTEX_INITS[init.text] : undefined;
-          if (!kind) this.err(init, `a pthread_mutex_t is initialised with PTHREAD_MUTEX_INITIALIZER, PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP or PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP, not ${init.text}`);
+          if (!kind)
+            this.err(
+              init,
+              `a pthread_mutex_t is initialised with PTHREAD_MUTEX_INITIALIZER, PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP or PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP, not ${init.text}`,
+            );
           this.needHeader(init, init.text, ['pthread.h']);
           if (kind !== 'normal') st.mutexType.set(name, kind);
         }
@@ -288,7 +301,9 @@ export function staticInit(this: Compiler, base: string, t: CType, init: PNode |
     }
     if (t.k === 'array' || t.k === 'struct') {
       const kids: { key: string | number; t: CType }[] =
-        t.k === 'array' ? Array.from({ length: t.n ?? 0 }, (_, i) => ({ key: i, t: t.of })) : (t.fields ?? []).map((f) => ({ key: f.name, t: f.type }));
+        t.k === 'array'
+          ? Array.from({ length: t.n ?? 0 }, (_, i) => ({ key: i, t: t.of }))
+          : (t.fields ?? []).map((f) => ({ key: f.name, t: f.type }));
       const sub = (k: string | number) => (typeof k === 'number' ? `${name}[${k}]` : `${name}.${k}`);
       if (!init) {
         for (const c of kids) walk(sub(c.key), c.t, undefined);
@@ -337,7 +352,8 @@ export function listItems(this: Compiler, t: CType, init: PNode): Map<string | n
     }
     const key = keys ? keys[idx]! : idx;
     if (keys && idx >= keys.length) this.err(item, `too many initializers for ${typeName(t)}`);
-    if (!keys && t.k === 'array' && t.n !== null && idx >= t.n) this.err(item, `too many initializers for ${typeName(t)}`);
+    if (!keys && t.k === 'array' && t.n !== null && idx >= t.n)
+      this.err(item, `too many initializers for ${typeName(t)}`);
     out.set(key, valueNode);
     idx++;
   }

@@ -49,7 +49,12 @@ export function exprUncached(this: Compiler, n: PNode): E {
     }
     case 'string_literal':
     case 'concatenated_string': {
-      const s = n.type === 'string_literal' ? stringValue(n) : named(n).map((c) => stringValue(c)).join('');
+      const s =
+        n.type === 'string_literal'
+          ? stringValue(n)
+          : named(n)
+              .map((c) => stringValue(c))
+              .join('');
       const v = { str: s, i: 0 };
       return { t: { k: 'array', of: T.char, n: s.length + 1 }, p: () => v, k: v };
     }
@@ -60,7 +65,8 @@ export function exprUncached(this: Compiler, n: PNode): E {
     case 'null':
       return pure(voidPtr, () => 0, 0);
     case 'parenthesized_expression':
-      if (named(n)[0]?.type === 'compound_statement') return this.err(n, 'statement expressions ({ ... }) are outside the supported subset of C');
+      if (named(n)[0]?.type === 'compound_statement')
+        return this.err(n, 'statement expressions ({ ... }) are outside the supported subset of C');
       return this.expr(named(n)[0]!);
     case 'identifier':
       return this.ident(n);
@@ -97,7 +103,13 @@ export function exprUncached(this: Compiler, n: PNode): E {
         return pure(t, (fr) => (truthy(cp(fr)) ? ap(fr) : bp(fr)));
       }
       return gen(t, function* (fr) {
-        return truthy((c.p ? c.p(fr) : yield* c.g!(fr))) ? (a.p ? a.p(fr) : yield* a.g!(fr)) : (b.p ? b.p(fr) : yield* b.g!(fr));
+        return truthy(c.p ? c.p(fr) : yield* c.g!(fr))
+          ? a.p
+            ? a.p(fr)
+            : yield* a.g!(fr)
+          : b.p
+            ? b.p(fr)
+            : yield* b.g!(fr);
       });
     }
     case 'comma_expression': {
@@ -108,8 +120,8 @@ export function exprUncached(this: Compiler, n: PNode): E {
         return pure(b.t, (fr) => (ap(fr), bp(fr)));
       }
       return gen(b.t, function* (fr) {
-        (a.p ? a.p(fr) : yield* a.g!(fr));
-        return (b.p ? b.p(fr) : yield* b.g!(fr));
+        a.p ? a.p(fr) : yield* a.g!(fr);
+        return b.p ? b.p(fr) : yield* b.g!(fr);
       });
     }
     case 'cast_expression': {
@@ -129,7 +141,9 @@ export function exprUncached(this: Compiler, n: PNode): E {
         let vn = field(n, 'value')!;
         while (vn.type === 'parenthesized_expression') vn = named(vn)[0]!;
         // sizeof an array is the array's size: its type before decaying to a pointer.
-        const lt = ['identifier', 'field_expression', 'subscript_expression', 'pointer_expression'].includes(vn.type) ? this.lookupType(vn) : undefined;
+        const lt = ['identifier', 'field_expression', 'subscript_expression', 'pointer_expression'].includes(vn.type)
+          ? this.lookupType(vn)
+          : undefined;
         size = sizeOf(lt && lt.k !== 'fn' ? lt : this.expr(vn).t);
       }
       return pure(BUILTIN_TYPEDEFS.size_t!, () => size, size);
@@ -226,8 +240,12 @@ export function ident(this: Compiler, n: PNode): E {
     case 'SIG_IGN':
       return this.err(n, 'SIG_IGN is not modelled by the simulator (a handler that returns at once is)');
     case 'NULL':
-      return this.err(n, 'NULL is defined in <stddef.h>, <stdio.h>, <stdlib.h> or <string.h>, none of which this file includes');
+      return this.err(
+        n,
+        'NULL is defined in <stddef.h>, <stdio.h>, <stdlib.h> or <string.h>, none of which this file includes',
+      );
   }
-  if (MUTEX_INITS[name] || name === 'PTHREAD_COND_INITIALIZER') this.err(n, `${name} is only allowed as the initializer of a declaration`);
+  if (MUTEX_INITS[name] || name === 'PTHREAD_COND_INITIALIZER')
+    this.err(n, `${name} is only allowed as the initializer of a declaration`);
   return this.err(n, `unknown identifier ${name}`);
 }

@@ -8,7 +8,6 @@ import { type CType, T } from './types.ts';
 /** Iterations of local loops allowed between two steps before the thread is stopped as runaway. */
 export const FUEL = 1_000_000;
 
-
 export interface Frame {
   v: unknown[];
   ctx: Ctx;
@@ -94,7 +93,6 @@ export interface Builtin {
   c: (cx: Compiler, args: E[], n: PNode, where: string) => E;
 }
 
-
 // ---------------------------------------------------------------- helpers
 
 export function newCtx(main: boolean): Ctx {
@@ -113,7 +111,9 @@ export function* metered(ctx: Ctx, it: G<unknown>): G<unknown> {
 }
 
 export function runaway(what: string): CRuntimeError {
-  return new CRuntimeError(`${what} ran ${FUEL.toLocaleString('en-US')} iterations without a step (no shared access, no library call): a local loop that never ends, such as for (;;) {}, is stopped`);
+  return new CRuntimeError(
+    `${what} ran ${FUEL.toLocaleString('en-US')} iterations without a step (no shared access, no library call): a local loop that never ends, such as for (;;) {}, is stopped`,
+  );
 }
 
 export function privRead(loc: unknown, where: string): unknown {
@@ -126,22 +126,37 @@ export function privRead(loc: unknown, where: string): unknown {
 
 export function* writeNonZero(st: Statics, l: Loc, t: CType, v: unknown, where: string): G<void> {
   if (t.k === 'struct') {
-    for (const f of t.fields ?? []) yield* writeNonZero(st, { s: (l as { s: string }).s, p: [...(l as { p: (string | number)[] }).p, f.name] }, f.type, (v as Record<string, unknown>)[f.name], where);
+    for (const f of t.fields ?? [])
+      yield* writeNonZero(
+        st,
+        { s: (l as { s: string }).s, p: [...(l as { p: (string | number)[] }).p, f.name] },
+        f.type,
+        (v as Record<string, unknown>)[f.name],
+        where,
+      );
     return;
   }
   if (t.k === 'array') {
-    for (let i = 0; i < (t.n ?? 0); i++) yield* writeNonZero(st, { s: (l as { s: string }).s, p: [...(l as { p: (string | number)[] }).p, i] }, t.of, (v as unknown[])[i], where);
+    for (let i = 0; i < (t.n ?? 0); i++)
+      yield* writeNonZero(
+        st,
+        { s: (l as { s: string }).s, p: [...(l as { p: (string | number)[] }).p, i] },
+        t.of,
+        (v as unknown[])[i],
+        where,
+      );
     return;
   }
   if (v !== 0 && v !== undefined) yield* write(st, l, t, v, where);
 }
 
-
 export function num(v: unknown, where: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v === null || v === undefined) return 0;
-  throw new CRuntimeError(`${where}: ${describe(v)} used as a number (casting a pointer to an integer is outside the supported subset)`);
+  throw new CRuntimeError(
+    `${where}: ${describe(v)} used as a number (casting a pointer to an integer is outside the supported subset)`,
+  );
 }
 
 export function mul(a: number, b: number): number {
@@ -159,12 +174,20 @@ export function bitop(a: number, b: number, f: '&' | '|' | '^'): number {
 }
 
 export function ptrDiff(x: unknown, y: unknown, where: string): number {
-  if (isShr(x) && isShr(y) && x.s === y.s && x.p.length === y.p.length && x.p.slice(0, -1).every((k, i) => k === y.p[i])) {
+  if (
+    isShr(x) &&
+    isShr(y) &&
+    x.s === y.s &&
+    x.p.length === y.p.length &&
+    x.p.slice(0, -1).every((k, i) => k === y.p[i])
+  ) {
     return (x.p[x.p.length - 1] as number) - (y.p[y.p.length - 1] as number);
   }
   if (isPriv(x) && isPriv(y) && x.box === y.box) return (x.key as number) - (y.key as number);
   if (isStr(x) && isStr(y) && x.str === y.str) return x.i - y.i;
-  throw new CRuntimeError(`${where}: comparing or subtracting pointers into different objects (outside the supported subset)`);
+  throw new CRuntimeError(
+    `${where}: comparing or subtracting pointers into different objects (outside the supported subset)`,
+  );
 }
 
 export function promote(t: Extract<CType, { k: 'int' }>): CType {
@@ -206,9 +229,15 @@ export function stringValue(n: PNode, quote = '"'): string {
     }
     const d = s[++i]!;
     switch (d) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
       case '0':
       case '1':
       case '2':
@@ -228,12 +257,23 @@ export function stringValue(n: PNode, quote = '"'): string {
         i += m.length;
         break;
       }
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case 'e': out += '\x1b'; break;
-      default: out += d;
+      case 'a':
+        out += '\x07';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case 'e':
+        out += '\x1b';
+        break;
+      default:
+        out += d;
     }
   }
   return out;

@@ -20,7 +20,9 @@ export function parseForkloreLine(text: string, line: number): { options: Progra
   let expected: Expected | undefined;
   const also: Verdict[] = [];
   for (const item of text.split(/\s+/).filter(Boolean)) {
-    const [k, v] = item.includes('=') ? [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)] : [item, undefined];
+    const [k, v] = item.includes('=')
+      ? [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]
+      : [item, undefined];
     const bad = (why: string): never => {
       throw new CError(`// forklore: ${item}: ${why}`, line, 1);
     };
@@ -69,8 +71,15 @@ function baseName(file: string): string {
  * `parse` replaces tree-sitter for the preprocessed text: the browser's worker passes a tree parsed at
  * build time for an unedited example (components/playground/c-tree.ts), so no wasm is needed for it.
  */
-export async function compileC(source: string, file: string, parse: (text: string) => Promise<PNode> = parseC): Promise<LoadResult> {
-  const fail = (line: number, column: number, message: string): LoadResult => ({ ok: false, error: { file, line, column, message } });
+export async function compileC(
+  source: string,
+  file: string,
+  parse: (text: string) => Promise<PNode> = parseC,
+): Promise<LoadResult> {
+  const fail = (line: number, column: number, message: string): LoadResult => ({
+    ok: false,
+    error: { file, line, column, message },
+  });
   try {
     const pp = preprocess(source, file.split(/[\\/]/).pop() ?? file);
     let options: ProgramOptions = {};
@@ -90,7 +99,9 @@ export async function compileC(source: string, file: string, parse: (text: strin
     const bad = firstSyntaxError(root);
     if (bad) {
       const p = pp.map(bad.row, bad.col);
-      const what = bad.missing ? `syntax error: missing ${bad.type}` : `syntax error near ${JSON.stringify(bad.text.split('\n')[0]!.slice(0, 30))}`;
+      const what = bad.missing
+        ? `syntax error: missing ${bad.type}`
+        : `syntax error near ${JSON.stringify(bad.text.split('\n')[0]!.slice(0, 30))}`;
       return fail(p.line, p.column, what);
     }
     const cx = new Compiler({ root, file, map: pp.map, includes: pp.includes });

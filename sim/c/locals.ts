@@ -23,7 +23,11 @@ export function escapeAnalysis(this: Compiler, body: PNode): Set<string> {
   };
   collectArrays(body);
   const baseName = (n: PNode): string | null => {
-    while (n.type === 'field_expression' || n.type === 'subscript_expression' || n.type === 'parenthesized_expression') {
+    while (
+      n.type === 'field_expression' ||
+      n.type === 'subscript_expression' ||
+      n.type === 'parenthesized_expression'
+    ) {
       if (n.type === 'field_expression' && field(n, 'operator')?.text === '->') return null;
       if (n.type === 'subscript_expression' && !arrays.has(baseName(field(n, 'argument')!) ?? '')) return null;
       n = n.type === 'parenthesized_expression' ? named(n)[0]! : field(n, 'argument')!;
@@ -107,7 +111,8 @@ export function localDeclaration(this: Compiler, n: PNode): S {
   for (const d of fields(n, 'declarator')) {
     const r = this.declarator(bt, d);
     if (r.type.k === 'fn' || isExtern) {
-      if (r.type.k === 'fn' && !this.fns.has(r.name) && !BUILTINS[r.name]) this.fns.set(r.name, { name: r.name, type: r.type, node: null });
+      if (r.type.k === 'fn' && !this.fns.has(r.name) && !BUILTINS[r.name])
+        this.fns.set(r.name, { name: r.name, type: r.type, node: null });
       continue;
     }
     const init = d.type === 'init_declarator' ? field(d, 'value') : undefined;
@@ -119,7 +124,10 @@ export function localDeclaration(this: Compiler, n: PNode): S {
       continue;
     }
     if (isStatic) {
-      const base = this.globals.has(r.name) || this.staticLocals.some((s) => s.v.name === r.name) ? `${this.fnName}.${r.name}` : r.name;
+      const base =
+        this.globals.has(r.name) || this.staticLocals.some((s) => s.v.name === r.name)
+          ? `${this.fnName}.${r.name}`
+          : r.name;
       const v: VarInfo = { kind: 'global', name: r.name, type: t, base };
       this.scopes[this.scopes.length - 1]!.set(r.name, v);
       this.staticLocals.push({ v, init, n: d });
@@ -157,14 +165,22 @@ export function initLocal(this: Compiler, v: VarInfo, init: PNode | undefined, n
     if (t.k === 'sync') {
       if (t.name === 'pthread_mutex_t') {
         mutexKind = init.type === 'identifier' ? (MUTEX_INITS[init.text] ?? null) : null;
-        if (!mutexKind) this.err(init, `a pthread_mutex_t is initialised with PTHREAD_MUTEX_INITIALIZER, PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP or PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP, not ${init.text}`);
-      } else if (!(init.type === 'identifier' && init.text === 'PTHREAD_COND_INITIALIZER')) this.err(init, `unsupported initializer for ${t.name}`);
+        if (!mutexKind)
+          this.err(
+            init,
+            `a pthread_mutex_t is initialised with PTHREAD_MUTEX_INITIALIZER, PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP or PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP, not ${init.text}`,
+          );
+      } else if (!(init.type === 'identifier' && init.text === 'PTHREAD_COND_INITIALIZER'))
+        this.err(init, `unsupported initializer for ${t.name}`);
     } else build = this.initValue(t, init);
   }
   if (!v.shared) {
     const z = zero(t);
     const isAgg = typeof z === 'object';
-    const scalar = init && t.k !== 'array' && t.k !== 'struct' && init.type !== 'initializer_list' ? this.convertTo(this.expr(init), t, init) : null;
+    const scalar =
+      init && t.k !== 'array' && t.k !== 'struct' && init.type !== 'initializer_list'
+        ? this.convertTo(this.expr(init), t, init)
+        : null;
     if (!init || scalar?.p) {
       const sp = scalar?.p;
       return mkPure((fr) => {
@@ -206,7 +222,11 @@ export function initValue(this: Compiler, t: CType, init: PNode): (fr: Frame) =>
     const subs: [string | number, CType, (fr: Frame) => G<unknown>][] = [];
     for (const [k, node] of items) {
       const ft = t.k === 'array' ? t.of : (t.fields ?? []).find((f) => f.name === k)!.type;
-      if (ft.k === 'sync') this.err(node, 'a mutex, condition variable or semaphore inside a local aggregate is outside the supported subset');
+      if (ft.k === 'sync')
+        this.err(
+          node,
+          'a mutex, condition variable or semaphore inside a local aggregate is outside the supported subset',
+        );
       subs.push([k, ft, this.initValue(ft, node)]);
     }
     const z = zero(t);
@@ -218,13 +238,14 @@ export function initValue(this: Compiler, t: CType, init: PNode): (fr: Frame) =>
   }
   if (init.type === 'initializer_list') {
     const first = named(init)[0];
-    if (!first) return function* () {
-      return zero(t);
-    };
+    if (!first)
+      return function* () {
+        return zero(t);
+      };
     return this.initValue(t, first);
   }
   const e = this.convertTo(this.expr(init), t, init);
   return function* (fr) {
-    return (e.p ? e.p(fr) : yield* e.g!(fr));
+    return e.p ? e.p(fr) : yield* e.g!(fr);
   };
 }

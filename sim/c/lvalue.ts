@@ -44,11 +44,15 @@ export function lvalueUncached(this: Compiler, n: PNode): E {
       if (a.t.k === 'array') et = a.t.of;
       else if (a.t.k === 'ptr') et = a.t.to;
       else return this.err(an, `subscripted value is not an array or pointer (${typeName(a.t)})`);
-      const declared = an.type === 'identifier' || an.type === 'field_expression' || an.type === 'subscript_expression' ? this.lookupType(an) : undefined;
+      const declared =
+        an.type === 'identifier' || an.type === 'field_expression' || an.type === 'subscript_expression'
+          ? this.lookupType(an)
+          : undefined;
       const bound = declared?.k === 'array' ? declared.n : a.t.k === 'array' ? a.t.n : null;
       const arrName = an.text;
       const at = (base: unknown, i: number) => {
-        if (bound !== null && (i < 0 || i >= bound)) throw new CRuntimeError(`${where}: index ${i} is out of bounds of ${arrName}[${bound}]`);
+        if (bound !== null && (i < 0 || i >= bound))
+          throw new CRuntimeError(`${where}: index ${i} is out of bounds of ${arrName}[${bound}]`);
         return offset(base, i, where);
       };
       if (a.p && idx.p) {
@@ -59,8 +63,8 @@ export function lvalueUncached(this: Compiler, n: PNode): E {
         t: et,
         loc: {
           g: function* (fr) {
-            const base = (a.p ? a.p(fr) : yield* a.g!(fr));
-            return at(base, ((idx.p ? idx.p(fr) : yield* idx.g!(fr))) as number);
+            const base = a.p ? a.p(fr) : yield* a.g!(fr);
+            return at(base, (idx.p ? idx.p(fr) : yield* idx.g!(fr)) as number);
           },
         },
       };
@@ -131,7 +135,8 @@ export function rvalue(this: Compiler, lv: E, n: PNode): E {
   const st = this.statics;
   if (t.k === 'array') {
     const pt: CType = { k: 'ptr', to: t.of };
-    const first = (x: unknown) => (isShr(x) ? { s: x.s, p: [...x.p, 0] } : isPriv(x) ? { box: x.box[x.key], key: 0 } : x);
+    const first = (x: unknown) =>
+      isShr(x) ? { s: x.s, p: [...x.p, 0] } : isPriv(x) ? { box: x.box[x.key], key: 0 } : x;
     if (l.p) {
       const lp = l.p;
       return pure(pt, (fr) => first(lp(fr)));

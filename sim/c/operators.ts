@@ -30,7 +30,7 @@ export function unary(this: Compiler, n: PNode): E {
     return pure(t, (fr) => f(ap(fr)), k);
   }
   return gen(t, function* (fr) {
-    return f((a.p ? a.p(fr) : yield* a.g!(fr)));
+    return f(a.p ? a.p(fr) : yield* a.g!(fr));
   });
 }
 
@@ -43,13 +43,22 @@ export function binary(this: Compiler, n: PNode): E {
     const and = op === '&&';
     if (a.p && b.p) {
       const [ap, bp] = [a.p, b.p];
-      const k = a.k !== undefined && b.k !== undefined ? (and ? truthy(a.k) && truthy(b.k) : truthy(a.k) || truthy(b.k)) ? 1 : 0 : undefined;
-      return pure(T.int, (fr) => (and ? truthy(ap(fr)) && truthy(bp(fr)) : truthy(ap(fr)) || truthy(bp(fr))) ? 1 : 0, k);
+      const k =
+        a.k !== undefined && b.k !== undefined
+          ? (and ? truthy(a.k) && truthy(b.k) : truthy(a.k) || truthy(b.k))
+            ? 1
+            : 0
+          : undefined;
+      return pure(
+        T.int,
+        (fr) => ((and ? truthy(ap(fr)) && truthy(bp(fr)) : truthy(ap(fr)) || truthy(bp(fr))) ? 1 : 0),
+        k,
+      );
     }
     return gen(T.int, function* (fr) {
-      const x = truthy((a.p ? a.p(fr) : yield* a.g!(fr)));
+      const x = truthy(a.p ? a.p(fr) : yield* a.g!(fr));
       if (and ? !x : x) return x ? 1 : 0;
-      return truthy((b.p ? b.p(fr) : yield* b.g!(fr))) ? 1 : 0;
+      return truthy(b.p ? b.p(fr) : yield* b.g!(fr)) ? 1 : 0;
     });
   }
   const f = this.binop(op, a.t, b.t, n, where);
@@ -66,13 +75,20 @@ export function binary(this: Compiler, n: PNode): E {
     return pure(f.t, (fr) => f.f(ap(fr), bp(fr)), k);
   }
   return gen(f.t, function* (fr) {
-    const x = (a.p ? a.p(fr) : yield* a.g!(fr));
-    const y = (b.p ? b.p(fr) : yield* b.g!(fr));
+    const x = a.p ? a.p(fr) : yield* a.g!(fr);
+    const y = b.p ? b.p(fr) : yield* b.g!(fr);
     return f.f(x, y);
   });
 }
 
-export function binop(this: Compiler, op: string, at: CType, bt: CType, n: PNode, where: string): { t: CType; f: (x: unknown, y: unknown) => unknown } {
+export function binop(
+  this: Compiler,
+  op: string,
+  at: CType,
+  bt: CType,
+  n: PNode,
+  where: string,
+): { t: CType; f: (x: unknown, y: unknown) => unknown } {
   const ptrA = at.k === 'ptr' || at.k === 'array';
   const ptrB = bt.k === 'ptr' || bt.k === 'array';
   if (['==', '!=', '<', '>', '<=', '>='].includes(op)) {
@@ -101,12 +117,18 @@ export function binop(this: Compiler, op: string, at: CType, bt: CType, n: PNode
           q = conv(ct, q) as number;
         }
         switch (op) {
-          case '==': return p === q ? 1 : 0;
-          case '!=': return p !== q ? 1 : 0;
-          case '<': return p < q ? 1 : 0;
-          case '>': return p > q ? 1 : 0;
-          case '<=': return p <= q ? 1 : 0;
-          default: return p >= q ? 1 : 0;
+          case '==':
+            return p === q ? 1 : 0;
+          case '!=':
+            return p !== q ? 1 : 0;
+          case '<':
+            return p < q ? 1 : 0;
+          case '>':
+            return p > q ? 1 : 0;
+          case '<=':
+            return p <= q ? 1 : 0;
+          default:
+            return p >= q ? 1 : 0;
         }
       },
     };
@@ -116,7 +138,13 @@ export function binop(this: Compiler, op: string, at: CType, bt: CType, n: PNode
       if (op === '+') this.err(n, 'adding two pointers');
       return { t: BUILTIN_TYPEDEFS.ptrdiff_t!, f: (x, y) => ptrDiff(x, y, where) };
     }
-    const pt: CType = ptrA ? (at.k === 'array' ? { k: 'ptr', to: at.of } : at) : bt.k === 'array' ? { k: 'ptr', to: bt.of } : bt;
+    const pt: CType = ptrA
+      ? at.k === 'array'
+        ? { k: 'ptr', to: at.of }
+        : at
+      : bt.k === 'array'
+        ? { k: 'ptr', to: bt.of }
+        : bt;
     const sign = op === '-' ? -1 : 1;
     if (ptrA) return { t: pt, f: (x, y) => offset(x, sign * num(y, where), where) };
     if (op === '-') this.err(n, 'subtracting a pointer from an integer');
@@ -128,9 +156,12 @@ export function binop(this: Compiler, op: string, at: CType, bt: CType, n: PNode
   const isF = t.k === 'float';
   const c = (v: number) => conv(t, v);
   switch (op) {
-    case '+': return { t, f: (x, y) => c(num(x, where) + num(y, where)) };
-    case '-': return { t, f: (x, y) => c(num(x, where) - num(y, where)) };
-    case '*': return { t, f: (x, y) => c(isF ? num(x, where) * num(y, where) : mul(num(x, where), num(y, where))) };
+    case '+':
+      return { t, f: (x, y) => c(num(x, where) + num(y, where)) };
+    case '-':
+      return { t, f: (x, y) => c(num(x, where) - num(y, where)) };
+    case '*':
+      return { t, f: (x, y) => c(isF ? num(x, where) * num(y, where) : mul(num(x, where), num(y, where))) };
     case '/':
       return {
         t,
@@ -149,11 +180,16 @@ export function binop(this: Compiler, op: string, at: CType, bt: CType, n: PNode
           return c(num(x, where) % q);
         },
       };
-    case '&': return { t, f: (x, y) => c(bitop(num(x, where), num(y, where), '&')) };
-    case '|': return { t, f: (x, y) => c(bitop(num(x, where), num(y, where), '|')) };
-    case '^': return { t, f: (x, y) => c(bitop(num(x, where), num(y, where), '^')) };
-    case '<<': return { t, f: (x, y) => c(num(x, where) * 2 ** num(y, where)) };
-    case '>>': return { t, f: (x, y) => c(Math.floor(num(x, where) / 2 ** num(y, where))) };
+    case '&':
+      return { t, f: (x, y) => c(bitop(num(x, where), num(y, where), '&')) };
+    case '|':
+      return { t, f: (x, y) => c(bitop(num(x, where), num(y, where), '|')) };
+    case '^':
+      return { t, f: (x, y) => c(bitop(num(x, where), num(y, where), '^')) };
+    case '<<':
+      return { t, f: (x, y) => c(num(x, where) * 2 ** num(y, where)) };
+    case '>>':
+      return { t, f: (x, y) => c(Math.floor(num(x, where) / 2 ** num(y, where))) };
     default:
       return this.err(n, `unsupported operator ${op}`);
   }
@@ -203,7 +239,8 @@ export function assign(this: Compiler, n: PNode): E {
   if (t.k === 'array') this.err(n, 'assigning to an array');
   let combine: ((x: unknown, y: unknown) => unknown) | null = null;
   if (op !== '=') combine = this.binop(op.slice(0, -1), t, right.t, n, where).f;
-  if (op === '=' && t.k === 'ptr' && isInt(right.t) && right.k !== 0 && right.k !== undefined) this.err(n, 'assigning an integer to a pointer without a cast');
+  if (op === '=' && t.k === 'ptr' && isInt(right.t) && right.k !== 0 && right.k !== undefined)
+    this.err(n, 'assigning an integer to a pointer without a cast');
   const privFast = l.p && this.isPrivateLvalue(leftN) && right.p;
   if (privFast) {
     const [lp, rp] = [l.p!, right.p!];
@@ -218,7 +255,7 @@ export function assign(this: Compiler, n: PNode): E {
   }
   return gen(t, function* (fr) {
     const loc = l.p ? l.p(fr) : yield* l.g!(fr);
-    const r = (right.p ? right.p(fr) : yield* right.g!(fr));
+    const r = right.p ? right.p(fr) : yield* right.g!(fr);
     const v = conv(t, combine ? combine(yield* read(st, loc, t, where), r) : r);
     yield* write(st, loc, t, v, where);
     return v;

@@ -43,7 +43,9 @@ async function nodeWasm(): Promise<WasmBytes> {
   const proc = (globalThis as { process?: NodeLike }).process;
   const get = proc?.getBuiltinModule;
   if (!proc?.versions?.node || !get) {
-    throw new Error('the C front end needs its wasm files: call provideWasm() with tree-sitter.wasm and tree-sitter-c.wasm');
+    throw new Error(
+      'the C front end needs its wasm files: call provideWasm() with tree-sitter.wasm and tree-sitter-c.wasm',
+    );
   }
   const fs = get('node:fs') as { readFileSync(p: string): Uint8Array };
   const mod = get('node:module') as { createRequire(u: string): { resolve(id: string): string } };

@@ -17,10 +17,32 @@ export class CError extends Error {
 
 /** The system headers the front end knows by name (their declarations are built in). */
 export const KNOWN_HEADERS: ReadonlySet<string> = new Set([
-  'pthread.h', 'stdio.h', 'stdlib.h', 'unistd.h', 'sys/wait.h', 'signal.h', 'fcntl.h', 'errno.h',
-  'string.h', 'time.h', 'stdint.h', 'stdbool.h', 'stddef.h', 'assert.h', 'sys/types.h', 'sys/socket.h',
-  'semaphore.h', 'dlfcn.h', 'inttypes.h', 'limits.h', 'sys/stat.h', 'sys/syscall.h', 'stdarg.h', 'sched.h',
-  'sys/time.h', 'stdatomic.h',
+  'pthread.h',
+  'stdio.h',
+  'stdlib.h',
+  'unistd.h',
+  'sys/wait.h',
+  'signal.h',
+  'fcntl.h',
+  'errno.h',
+  'string.h',
+  'time.h',
+  'stdint.h',
+  'stdbool.h',
+  'stddef.h',
+  'assert.h',
+  'sys/types.h',
+  'sys/socket.h',
+  'semaphore.h',
+  'dlfcn.h',
+  'inttypes.h',
+  'limits.h',
+  'sys/stat.h',
+  'sys/syscall.h',
+  'stdarg.h',
+  'sched.h',
+  'sys/time.h',
+  'stdatomic.h',
 ]);
 /** Included by name with quotes or angle brackets: the project's own header and glibc's test driver. */
 export const PROJECT_HEADERS: ReadonlySet<string> = new Set(['forklore.h', 'support/test-driver.c']);
@@ -57,7 +79,28 @@ export interface Preprocessed {
 }
 
 const PUNCT3 = ['...', '<<=', '>>='];
-const PUNCT2 = ['##', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '^=', '|='];
+const PUNCT2 = [
+  '##',
+  '->',
+  '++',
+  '--',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '^=',
+  '|=',
+];
 
 /** Tokenizes one logical line (comments already removed). */
 function tokenize(s: string, line: number): Tok[] {
@@ -77,7 +120,11 @@ function tokenize(s: string, line: number): Tok[] {
       i = j;
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[i + 1] ?? ''))) {
       let j = i;
-      while (j < s.length && (/[A-Za-z0-9_.]/.test(s[j]!) || ((s[j] === '+' || s[j] === '-') && /[eEpP]/.test(s[j - 1]!)))) j++;
+      while (
+        j < s.length &&
+        (/[A-Za-z0-9_.]/.test(s[j]!) || ((s[j] === '+' || s[j] === '-') && /[eEpP]/.test(s[j - 1]!)))
+      )
+        j++;
       out.push({ k: 'num', v: s.slice(i, j), col: i });
       i = j;
     } else if (c === '"' || c === "'") {
@@ -110,7 +157,8 @@ const PREDEFINED: Record<string, string> = {
 /** Preprocesses `src`. Throws CError with a source position on a bad directive or unknown include. */
 export function preprocess(src: string, file = 'prog.c'): Preprocessed {
   const macros = new Map<string, Macro>();
-  for (const [name, v] of Object.entries(PREDEFINED)) macros.set(name, { name, params: null, variadic: false, body: tokenize(v, 0).map((t) => ({ ...t, col: -1 })) });
+  for (const [name, v] of Object.entries(PREDEFINED))
+    macros.set(name, { name, params: null, variadic: false, body: tokenize(v, 0).map((t) => ({ ...t, col: -1 })) });
   const includes = new Set<string>();
   const directives: Preprocessed['directives'] = [];
   const rawLines = src.split('\n');
@@ -244,7 +292,11 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
         }
         if (header === null) throw new CError('#include needs "file" or <file>', line, col(t));
         if (!KNOWN_HEADERS.has(header) && !PROJECT_HEADERS.has(header)) {
-          throw new CError(`#include <${header}>: the simulator knows only the headers ${[...KNOWN_HEADERS].join(', ')}, "forklore.h" and <support/test-driver.c>`, line, col(t));
+          throw new CError(
+            `#include <${header}>: the simulator knows only the headers ${[...KNOWN_HEADERS].join(', ')}, "forklore.h" and <support/test-driver.c>`,
+            line,
+            col(t),
+          );
         }
         includes.add(header);
         return;
@@ -270,7 +322,8 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
             }
             if (p.v === '...') variadic = true;
             else if (p.k === 'id') params.push(p.v);
-            else if (p.v !== ',') throw new CError(`#define ${nt.v}: unexpected '${p.v}' in the parameter list`, line, p.col + indent + 2);
+            else if (p.v !== ',')
+              throw new CError(`#define ${nt.v}: unexpected '${p.v}' in the parameter list`, line, p.col + indent + 2);
             i++;
           }
         }
@@ -319,11 +372,33 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
     const num = (t: Tok): number => {
       if (t.k === 'id') return 0;
       if (t.k === 'chr') return t.v.charCodeAt(1);
-      const v = Number.parseInt(t.v.replace(/[uUlL]+$/, ''), t.v.startsWith('0x') || t.v.startsWith('0X') ? 16 : t.v.length > 1 && t.v.startsWith('0') ? 8 : 10);
+      const v = Number.parseInt(
+        t.v.replace(/[uUlL]+$/, ''),
+        t.v.startsWith('0x') || t.v.startsWith('0X') ? 16 : t.v.length > 1 && t.v.startsWith('0') ? 8 : 10,
+      );
       if (Number.isNaN(v)) fail(`'${t.v}' is not a number`);
       return v;
     };
-    const PREC: Record<string, number> = { '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 };
+    const PREC: Record<string, number> = {
+      '||': 1,
+      '&&': 2,
+      '|': 3,
+      '^': 4,
+      '&': 5,
+      '==': 6,
+      '!=': 6,
+      '<': 7,
+      '>': 7,
+      '<=': 7,
+      '>=': 7,
+      '<<': 8,
+      '>>': 8,
+      '+': 9,
+      '-': 9,
+      '*': 10,
+      '/': 10,
+      '%': 10,
+    };
     const unary = (): number => {
       const t = expanded[i++];
       if (!t) return fail('expression ends early');
@@ -348,24 +423,60 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
         i++;
         const r = binary(p + 1);
         switch (op) {
-          case '||': l = l || r ? 1 : 0; break;
-          case '&&': l = l && r ? 1 : 0; break;
-          case '|': l |= r; break;
-          case '^': l ^= r; break;
-          case '&': l &= r; break;
-          case '==': l = l === r ? 1 : 0; break;
-          case '!=': l = l !== r ? 1 : 0; break;
-          case '<': l = l < r ? 1 : 0; break;
-          case '>': l = l > r ? 1 : 0; break;
-          case '<=': l = l <= r ? 1 : 0; break;
-          case '>=': l = l >= r ? 1 : 0; break;
-          case '<<': l <<= r; break;
-          case '>>': l >>= r; break;
-          case '+': l += r; break;
-          case '-': l -= r; break;
-          case '*': l *= r; break;
-          case '/': l = r === 0 ? fail('division by zero') : Math.trunc(l / r); break;
-          case '%': l = r === 0 ? fail('division by zero') : l % r; break;
+          case '||':
+            l = l || r ? 1 : 0;
+            break;
+          case '&&':
+            l = l && r ? 1 : 0;
+            break;
+          case '|':
+            l |= r;
+            break;
+          case '^':
+            l ^= r;
+            break;
+          case '&':
+            l &= r;
+            break;
+          case '==':
+            l = l === r ? 1 : 0;
+            break;
+          case '!=':
+            l = l !== r ? 1 : 0;
+            break;
+          case '<':
+            l = l < r ? 1 : 0;
+            break;
+          case '>':
+            l = l > r ? 1 : 0;
+            break;
+          case '<=':
+            l = l <= r ? 1 : 0;
+            break;
+          case '>=':
+            l = l >= r ? 1 : 0;
+            break;
+          case '<<':
+            l <<= r;
+            break;
+          case '>>':
+            l >>= r;
+            break;
+          case '+':
+            l += r;
+            break;
+          case '-':
+            l -= r;
+            break;
+          case '*':
+            l *= r;
+            break;
+          case '/':
+            l = r === 0 ? fail('division by zero') : Math.trunc(l / r);
+            break;
+          case '%':
+            l = r === 0 ? fail('division by zero') : l % r;
+            break;
         }
       }
     };
@@ -392,7 +503,11 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i]!;
       if (t.k === 'id' && (t.v === '__LINE__' || t.v === '__FILE__')) {
-        out.push({ k: t.v === '__LINE__' ? 'num' : 'str', v: t.v === '__LINE__' ? String(line) : JSON.stringify(file), col: t.col });
+        out.push({
+          k: t.v === '__LINE__' ? 'num' : 'str',
+          v: t.v === '__LINE__' ? String(line) : JSON.stringify(file),
+          col: t.col,
+        });
         continue;
       }
       const m = t.k === 'id' && !hide.has(t.v) ? macros.get(t.v) : undefined;
@@ -402,7 +517,13 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
       }
       if (m.params === null) {
         const h = new Set(hide).add(m.name);
-        out.push(...expandTokens(m.body.map((b) => ({ ...b, col: -1 })), h, line).map((x) => ({ ...x, col: -1 })));
+        out.push(
+          ...expandTokens(
+            m.body.map((b) => ({ ...b, col: -1 })),
+            h,
+            line,
+          ).map((x) => ({ ...x, col: -1 })),
+        );
         continue;
       }
       // A function-like macro needs '(' next (whitespace allowed); otherwise it is a plain name.
@@ -427,12 +548,21 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
         }
         args[args.length - 1]!.push(a);
       }
-      if (j >= toks.length) throw new CError(`the arguments of macro ${m.name} must be on one line (no closing ')' on this line)`, line, t.col + 1);
+      if (j >= toks.length)
+        throw new CError(
+          `the arguments of macro ${m.name} must be on one line (no closing ')' on this line)`,
+          line,
+          t.col + 1,
+        );
       const trimmed = args.map((a) => trimWs(a));
       if (trimmed.length === 1 && trimmed[0]!.length === 0 && m.params.length === 0) trimmed.length = 0;
       const want = m.params.length;
       if (trimmed.length < want || (!m.variadic && trimmed.length > want)) {
-        throw new CError(`macro ${m.name} takes ${want} argument${want === 1 ? '' : 's'}, got ${trimmed.length}`, line, t.col + 1);
+        throw new CError(
+          `macro ${m.name} takes ${want} argument${want === 1 ? '' : 's'}, got ${trimmed.length}`,
+          line,
+          t.col + 1,
+        );
       }
       const argMap = new Map<string, Tok[]>();
       m.params.forEach((p, k) => argMap.set(p, trimmed[k] ?? []));
@@ -451,7 +581,10 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
       for (let b = 0; b < body.length; b++) {
         const bt = body[b]!;
         if (bt.v === '#' && body[b + 1]?.k === 'id' && argMap.has(body[b + 1]!.v)) {
-          const text = argMap.get(body[b + 1]!.v)!.map((x) => x.v).join('');
+          const text = argMap
+            .get(body[b + 1]!.v)!
+            .map((x) => x.v)
+            .join('');
           sub.push({ k: 'str', v: JSON.stringify(text), col: -1 });
           b++;
           continue;
@@ -477,7 +610,13 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
         sub.push(bt);
       }
       const h = new Set(hide).add(m.name);
-      out.push(...expandTokens(sub.map((x) => ({ ...x, col: -1 })), h, line).map((x) => ({ ...x, col: -1 })));
+      out.push(
+        ...expandTokens(
+          sub.map((x) => ({ ...x, col: -1 })),
+          h,
+          line,
+        ).map((x) => ({ ...x, col: -1 })),
+      );
       i = j;
     }
     return out;

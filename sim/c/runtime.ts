@@ -134,11 +134,17 @@ export function offset(l: unknown, i: number, where: string): unknown {
   if (isStr(l)) return { str: l.str, i: l.i + i };
   if (isShr(l)) {
     const last = l.p[l.p.length - 1];
-    if (typeof last !== 'number') throw new CRuntimeError(`${where}: pointer arithmetic on a pointer to ${locName(l)}, which is not an array element (outside the supported subset)`);
+    if (typeof last !== 'number')
+      throw new CRuntimeError(
+        `${where}: pointer arithmetic on a pointer to ${locName(l)}, which is not an array element (outside the supported subset)`,
+      );
     return { s: l.s, p: [...l.p.slice(0, -1), last + i] };
   }
   if (isPriv(l)) {
-    if (typeof l.key !== 'number' || !Array.isArray(l.box)) throw new CRuntimeError(`${where}: pointer arithmetic on a pointer that is not into an array (outside the supported subset)`);
+    if (typeof l.key !== 'number' || !Array.isArray(l.box))
+      throw new CRuntimeError(
+        `${where}: pointer arithmetic on a pointer that is not into an array (outside the supported subset)`,
+      );
     return { box: l.box, key: l.key + i };
   }
   if (l === 0 || l === null) throw new CRuntimeError(`${where}: arithmetic on a null pointer`);
@@ -181,7 +187,9 @@ export function* read(st: Statics, l: unknown, t: CType, where: string): G<unkno
     return l.i < l.str.length ? l.str.charCodeAt(l.i) : 0;
   }
   if (l === 0 || l === null) throw new CRuntimeError(`${where}: null pointer dereference`);
-  throw new CRuntimeError(`${where}: dereferencing ${describe(l)}, which does not point to an object (outside the supported subset)`);
+  throw new CRuntimeError(
+    `${where}: dereferencing ${describe(l)}, which does not point to an object (outside the supported subset)`,
+  );
 }
 
 export function* write(st: Statics, l: unknown, t: CType, v: unknown, where: string): G<void> {
@@ -208,7 +216,9 @@ export function* write(st: Statics, l: unknown, t: CType, v: unknown, where: str
   }
   if (isStr(l)) throw new CRuntimeError(`${where}: writing into a string literal`);
   if (l === 0 || l === null) throw new CRuntimeError(`${where}: null pointer dereference`);
-  throw new CRuntimeError(`${where}: writing through ${describe(l)}, which does not point to an object (outside the supported subset)`);
+  throw new CRuntimeError(
+    `${where}: writing through ${describe(l)}, which does not point to an object (outside the supported subset)`,
+  );
 }
 
 /** Reads a NUL-terminated string (a literal, or a char array: one step per shared char). */
@@ -219,7 +229,7 @@ export function* readCString(st: Statics, p: unknown, where: string): G<string> 
     return z < 0 ? s : s.slice(0, z);
   }
   if (p === 0 || p === null) return '(null)';
-  let out = "";
+  let out = '';
   let l: unknown = p;
   for (let n = 0; n < 65536; n++) {
     const c = (yield* read(st, l, { k: 'int', name: 'char', bits: 8, signed: true }, where)) as number;
@@ -267,7 +277,8 @@ export function* format(st: Statics, fmt: string, args: unknown[], errno: number
   let out = '';
   let a = 0;
   const next = (): unknown => {
-    if (a >= args.length) throw new CRuntimeError(`${where}: the format "${fmt}" needs more arguments than the ${args.length} given`);
+    if (a >= args.length)
+      throw new CRuntimeError(`${where}: the format "${fmt}" needs more arguments than the ${args.length} given`);
     return args[a++];
   };
   for (let i = 0; i < fmt.length; i++) {
@@ -277,7 +288,8 @@ export function* format(st: Statics, fmt: string, args: unknown[], errno: number
       continue;
     }
     const m = /^%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?([diouxXcspmfFgGeE%])/.exec(fmt.slice(i));
-    if (!m) throw new CRuntimeError(`${where}: unsupported conversion in the format "${fmt}" at "${fmt.slice(i, i + 4)}"`);
+    if (!m)
+      throw new CRuntimeError(`${where}: unsupported conversion in the format "${fmt}" at "${fmt.slice(i, i + 4)}"`);
     i += m[0].length - 1;
     const flags = m[1]!;
     const width = m[2] === '*' ? Number(next()) : m[2] ? Number(m[2]) : 0;
@@ -292,7 +304,8 @@ export function* format(st: Statics, fmt: string, args: unknown[], errno: number
       case 'd':
       case 'i': {
         let v = toNum(next(), where);
-        if (len === '' || len === 'h' || len === 'hh') v = len === 'hh' ? (v << 24) >> 24 : len === 'h' ? (v << 16) >> 16 : v | 0;
+        if (len === '' || len === 'h' || len === 'hh')
+          v = len === 'hh' ? (v << 24) >> 24 : len === 'h' ? (v << 16) >> 16 : v | 0;
         s = Math.abs(v).toString();
         if (prec !== undefined) s = s.padStart(prec, '0');
         s = (v < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + s;
@@ -303,7 +316,7 @@ export function* format(st: Statics, fmt: string, args: unknown[], errno: number
       case 'X':
       case 'o': {
         let v = toNum(next(), where);
-        if (len === '' ) v = v >>> 0;
+        if (len === '') v = v >>> 0;
         else if (v < 0) v += 2 ** 64;
         s = v.toString(conv === 'u' ? 10 : conv === 'o' ? 8 : 16);
         if (conv === 'X') s = s.toUpperCase();

@@ -80,7 +80,7 @@ export function stmt(this: Compiler, n: PNode): S {
         return mkPure((fr) => (truthy(cp(fr)) ? ap(fr) : bp ? bp(fr) : undefined));
       }
       return function* (fr) {
-        if (truthy((c.p ? c.p(fr) : yield* c.g!(fr)))) return yield* a(fr);
+        if (truthy(c.p ? c.p(fr) : yield* c.g!(fr))) return yield* a(fr);
         return b ? yield* b(fr) : undefined;
       };
     }
@@ -88,7 +88,7 @@ export function stmt(this: Compiler, n: PNode): S {
       const c = this.cond(field(n, 'condition')!);
       const body = this.loopBody(field(n, 'body')!);
       return function* (fr) {
-        while (truthy((c.p ? c.p(fr) : yield* c.g!(fr)))) {
+        while (truthy(c.p ? c.p(fr) : yield* c.g!(fr))) {
           const r = body.pure ? body.pure(fr) : yield* body(fr);
           if (r instanceof Comp) {
             if (r === BRK) break;
@@ -110,14 +110,18 @@ export function stmt(this: Compiler, n: PNode): S {
             if (r !== CONT) return r;
           }
           if (--fr.ctx.fuel < 0) throw runaway(`the do loop at ${where}`);
-        } while (truthy((c.p ? c.p(fr) : yield* c.g!(fr))));
+        } while (truthy(c.p ? c.p(fr) : yield* c.g!(fr)));
         return undefined;
       };
     }
     case 'for_statement': {
       this.scopes.push(new Map());
       const initN = field(n, 'initializer');
-      const init = initN ? (initN.type === 'declaration' ? this.localDeclaration(initN) : this.stmtOfExpr(initN)) : null;
+      const init = initN
+        ? initN.type === 'declaration'
+          ? this.localDeclaration(initN)
+          : this.stmtOfExpr(initN)
+        : null;
       const condN = field(n, 'condition');
       const c = condN ? this.cond(condN) : null;
       const updN = field(n, 'update');
@@ -127,13 +131,13 @@ export function stmt(this: Compiler, n: PNode): S {
       return function* (fr) {
         if (init) yield* init(fr);
         for (;;) {
-          if (c && !truthy((c.p ? c.p(fr) : yield* c.g!(fr)))) break;
+          if (c && !truthy(c.p ? c.p(fr) : yield* c.g!(fr))) break;
           const r = body.pure ? body.pure(fr) : yield* body(fr);
           if (r instanceof Comp) {
             if (r === BRK) break;
             if (r !== CONT) return r;
           }
-          if (upd) (upd.p ? upd.p(fr) : yield* upd.g!(fr));
+          if (upd) upd.p ? upd.p(fr) : yield* upd.g!(fr);
           if (--fr.ctx.fuel < 0) throw runaway(`the for loop at ${where}`);
         }
         return undefined;
@@ -148,7 +152,7 @@ export function stmt(this: Compiler, n: PNode): S {
         return mkPure((fr) => new Comp('ret', p(fr)));
       }
       return function* (fr) {
-        return new Comp('ret', (e.p ? e.p(fr) : yield* e.g!(fr)));
+        return new Comp('ret', e.p ? e.p(fr) : yield* e.g!(fr));
       };
     }
     case 'break_statement':
@@ -160,16 +164,21 @@ export function stmt(this: Compiler, n: PNode): S {
     case 'goto_statement': {
       const label = field(n, 'label')!.text;
       if (!this.labels.some((s) => s.has(label))) {
-        this.err(n, `goto ${label}: the label must be in this block or an enclosing one (jumping into a block is outside the supported subset)`);
+        this.err(
+          n,
+          `goto ${label}: the label must be in this block or an enclosing one (jumping into a block is outside the supported subset)`,
+        );
       }
       const c = new Comp('go', label);
       return mkPure(() => c);
     }
     case 'labeled_statement': {
       const inner = n.children.find((x) => x.named && x.field !== 'label');
-      return inner ? this.stmt(inner) : function* () {
-        return undefined;
-      };
+      return inner
+        ? this.stmt(inner)
+        : function* () {
+            return undefined;
+          };
     }
     case 'switch_statement':
       return this.switchStmt(n);
@@ -193,7 +202,7 @@ export function stmt(this: Compiler, n: PNode): S {
 export function stmtOfExpr(this: Compiler, n: PNode): S {
   const e = this.expr(n);
   return function* (fr) {
-    (e.p ? e.p(fr) : yield* e.g!(fr));
+    e.p ? e.p(fr) : yield* e.g!(fr);
     return undefined;
   };
 }
@@ -234,7 +243,7 @@ export function switchStmt(this: Compiler, n: PNode): S {
   this.scopes.pop();
   const def = cases.find((x) => x.v === null);
   return function* (fr) {
-    const v = (c.p ? c.p(fr) : yield* c.g!(fr));
+    const v = c.p ? c.p(fr) : yield* c.g!(fr);
     const hit = cases.find((x) => x.v !== null && x.v === v) ?? def;
     if (!hit) return undefined;
     for (let i = hit.at; i < stmts.length; i++) {

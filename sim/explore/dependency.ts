@@ -50,7 +50,13 @@ export function createInterner(): (accesses: readonly Access[]) => Acc[] {
       const cacheKey = `${a.write ? 'w' : 'r'}${a.await ? 'a' : ''} ${a.obj}`;
       let acc = interned.get(cacheKey);
       if (!acc) {
-        acc = { key: intern(a.obj), pid: intern(scopeOf(a.obj)), all: isWholeProcess(a.obj), write: a.write, await: a.await === true };
+        acc = {
+          key: intern(a.obj),
+          pid: intern(scopeOf(a.obj)),
+          all: isWholeProcess(a.obj),
+          write: a.write,
+          await: a.await === true,
+        };
         interned.set(cacheKey, acc);
       }
       return acc;

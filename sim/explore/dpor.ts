@@ -81,8 +81,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   let preemptions = 0;
   let lastTid: number | undefined;
 
-  const withinBound = (t: Transition, node: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined }): boolean =>
-    boundAllows(bound, t, node);
+  const withinBound = (
+    t: Transition,
+    node: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined },
+  ): boolean => boundAllows(bound, t, node);
 
   /** True when `id` is already taken, explored, asleep or pending at `node`. */
   const known = (node: Node, id: string): boolean =>
@@ -164,7 +166,13 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    * is not a race with e, and the walk goes on past e to the earlier steps it did race with (the lock
    * before that unlock). `raceClock` starts as the thread's own history, without its enabler.
    */
-  function analyse(current: Event, clock: number[], raceClock: number[], dependsOn: (e: Event) => boolean, candidates: number[] | null): void {
+  function analyse(
+    current: Event,
+    clock: number[],
+    raceClock: number[],
+    dependsOn: (e: Event) => boolean,
+    candidates: number[] | null,
+  ): void {
     const n = candidates ? candidates.length : events.length;
     for (let k = 0; k < n; k++) {
       const j = candidates ? candidates[k]! : events.length - 1 - k;
@@ -333,7 +341,13 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         for (const b of killed) {
           const u = b.transition.tid;
           const vc = [...(node.saved.threadClock.get(u) ?? [])];
-          killedSteps.push({ step: b, by: current, at: events.length - 1, vc, seq: (node.saved.threadSeq.get(u) ?? 0) + 1 });
+          killedSteps.push({
+            step: b,
+            by: current,
+            at: events.length - 1,
+            vc,
+            seq: (node.saved.threadSeq.get(u) ?? 0) + 1,
+          });
         }
       }
       for (const u of replaced) {
@@ -371,10 +385,20 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // Those ended by a step of a prefix replayed since are kept; those of a discarded suffix go.
       killedSteps = killedSteps.filter((k) => events[k.at] === k.by);
       const all = [
-        ...blocked.map((b) => ({ step: b, by: undefined as Event | undefined, vc: undefined as number[] | undefined, seq: 0 })),
+        ...blocked.map((b) => ({
+          step: b,
+          by: undefined as Event | undefined,
+          vc: undefined as number[] | undefined,
+          seq: 0,
+        })),
         ...killedSteps,
       ];
-      for (const { step: { transition: t, accesses }, by, vc, seq: killedSeq } of all) {
+      for (const {
+        step: { transition: t, accesses },
+        by,
+        vc,
+        seq: killedSeq,
+      } of all) {
         const clock = vc ? [...vc] : [...(threadClock.get(t.tid) ?? [])];
         const raceClock = [...clock];
         const seq = vc ? killedSeq : (threadSeq.get(t.tid) ?? 0) + 1;
@@ -383,7 +407,13 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         raceClock[s] = seq;
         const acc = internAll(accesses);
         const current: Event = { id: t.id, tid: t.tid, slot: s, seq, acc, vc: clock };
-        analyse(current, clock, raceClock, (ej) => ej === by || conflicts(ej.acc, acc), by ? null : index.candidatesFor(acc));
+        analyse(
+          current,
+          clock,
+          raceClock,
+          (ej) => ej === by || conflicts(ej.acc, acc),
+          by ? null : index.candidatesFor(acc),
+        );
       }
     },
 

@@ -8,11 +8,18 @@ export function isPreemption(t: Transition, enabled: readonly Transition[], last
 }
 
 /** The preemptions of a schedule once `t` is taken at a point with `preemptions` so far. */
-export function preemptionsAfter(t: Transition, at: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined }): number {
+export function preemptionsAfter(
+  t: Transition,
+  at: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined },
+): number {
   return at.preemptions + (isPreemption(t, at.enabled, at.lastTid) ? 1 : 0);
 }
 
 /** Within `bound` (undefined: unbounded) once `t` is taken there. */
-export function withinBound(bound: number | undefined, t: Transition, at: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined }): boolean {
+export function withinBound(
+  bound: number | undefined,
+  t: Transition,
+  at: { enabled: readonly Transition[]; preemptions: number; lastTid: number | undefined },
+): boolean {
   return bound === undefined || preemptionsAfter(t, at) <= bound;
 }

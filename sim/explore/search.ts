@@ -81,7 +81,12 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
     const { accesses } = run.step(id);
     ids.push(id);
     const enabledAfter = run.enabled();
-    const halted = enabledAfter.length === 0 && run.findings().slice(findingsBefore).some((f) => f.kind !== 'deadlock');
+    const halted =
+      enabledAfter.length === 0 &&
+      run
+        .findings()
+        .slice(findingsBefore)
+        .some((f) => f.kind !== 'deadlock');
     let killed: BlockedStep[] | undefined;
     if (blockedBefore.length > 0 && accesses.some((a) => a.write && isWholeProcess(a.obj))) {
       const still = new Set([...enabledAfter, ...run.blocked!().map((b) => b.transition)].map((t) => t.tid));

@@ -21,7 +21,8 @@ export function foataNormalForm(steps: readonly Step[]): string {
   for (let i = 0; i < steps.length; i++) {
     let l = 0;
     for (let j = 0; j < i; j++) {
-      if ((level[j]! >= l) && dependent(steps[j]!.tid, steps[j]!.accesses, steps[i]!.tid, steps[i]!.accesses)) l = level[j]! + 1;
+      if (level[j]! >= l && dependent(steps[j]!.tid, steps[j]!.accesses, steps[i]!.tid, steps[i]!.accesses))
+        l = level[j]! + 1;
     }
     level.push(l);
     (levels[l] ??= []).push(steps[i]!.label);
@@ -78,7 +79,10 @@ export function countTraces(
         const result = run.step(id);
         const n = (seq.get(t.tid) ?? 0) + 1;
         seq.set(t.tid, n);
-        const acc = result.accesses.map((a) => `${a.write ? 'w' : 'r'}${a.obj}`).sort().join(' ');
+        const acc = result.accesses
+          .map((a) => `${a.write ? 'w' : 'r'}${a.obj}`)
+          .sort()
+          .join(' ');
         steps.push({ tid: t.tid, label: `${id}#${n}[${acc}]`, accesses: result.accesses });
         return result;
       },

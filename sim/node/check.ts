@@ -60,7 +60,10 @@ function quickjsWasm(): Promise<WebAssembly.Module> {
 }
 
 /** Compiles TypeScript to CommonJS with a source map; a syntax error comes back as a position. */
-async function compileTs(source: string, file: string): Promise<{ code: string; map: number[][][] } | { line: number; column: number; message: string }> {
+async function compileTs(
+  source: string,
+  file: string,
+): Promise<{ code: string; map: number[][][] } | { line: number; column: number; message: string }> {
   try {
     const out = await transform(source, {
       loader: 'ts',
@@ -75,7 +78,11 @@ async function compileTs(source: string, file: string): Promise<{ code: string; 
     return { code: out.code, map: decodeMappings(map.mappings) };
   } catch (e) {
     const m = (e as { errors?: Message[] }).errors?.[0];
-    return { line: m?.location?.line ?? 1, column: (m?.location?.column ?? 0) + 1, message: m?.text ?? (e instanceof Error ? e.message : String(e)) };
+    return {
+      line: m?.location?.line ?? 1,
+      column: (m?.location?.column ?? 0) + 1,
+      message: m?.text ?? (e instanceof Error ? e.message : String(e)),
+    };
   }
 }
 
@@ -87,7 +94,10 @@ function loadPosition(stack: string, map: number[][][] | null): { line: number; 
   return originalPosition(map, Number(m[1]) - 1, Number(m[2] ?? 1)) ?? { line: 1, column: 1 };
 }
 
-function runWorker(job: WorkerJob, limits: Limits): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error }> {
+function runWorker(
+  job: WorkerJob,
+  limits: Limits,
+): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error }> {
   return new Promise((done) => {
     const worker = new Worker(new URL('worker.mjs', BUILD_DIR), {
       workerData: job,
@@ -136,14 +146,23 @@ export async function checkFile(file: string, request: CheckRequest, limits: Lim
     if (!('code' in compiled)) return { kind: 'load-error', ...compiled };
     map = compiled.map;
     sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
-    job = { kind: 'ts', sandboxScript, code: compiled.code, request: JSON.stringify(request), memoryMb: limits.memoryMb, timeMs: limits.timeMs, wasm: await quickjsWasm() };
+    job = {
+      kind: 'ts',
+      sandboxScript,
+      code: compiled.code,
+      request: JSON.stringify(request),
+      memoryMb: limits.memoryMb,
+      timeMs: limits.timeMs,
+      wasm: await quickjsWasm(),
+    };
   }
   const { reply, phase, timedOut, error } = await runWorker(job, limits);
   if (timedOut) return { kind: 'stopped', what: 'time', phase };
   if (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') return { kind: 'stopped', what: 'memory', phase };
-    if (error instanceof RangeError && /call stack/i.test(error.message)) return { kind: 'stopped', what: 'stack', phase };
+    if (error instanceof RangeError && /call stack/i.test(error.message))
+      return { kind: 'stopped', what: 'stack', phase };
     return { kind: 'failed', message: error.message };
   }
   if (!reply || reply.type === 'phase') return { kind: 'failed', message: 'no answer' };
@@ -156,7 +175,8 @@ export async function checkFile(file: string, request: CheckRequest, limits: Lim
     return { kind: 'failed', message: (e as Error).message };
   }
   if (answer.kind === 'load-error') {
-    const pos = answer.line !== undefined ? { line: answer.line, column: answer.column ?? 1 } : loadPosition(answer.stack, map);
+    const pos =
+      answer.line !== undefined ? { line: answer.line, column: answer.column ?? 1 } : loadPosition(answer.stack, map);
     return { kind: 'load-error', ...pos, message: answer.message };
   }
   if (answer.kind === 'report' && map) {

@@ -8,7 +8,16 @@
 // the frozen prototype (the "override mistake"); the usual names are turned into accessors that set
 // an own property on the instance instead, as SES's lockdown does for the same reason.
 
-const OVERRIDABLE: readonly PropertyKey[] = ['constructor', 'name', 'message', 'toString', 'valueOf', 'toLocaleString', 'toJSON', Symbol.toStringTag];
+const OVERRIDABLE: readonly PropertyKey[] = [
+  'constructor',
+  'name',
+  'message',
+  'toString',
+  'valueOf',
+  'toLocaleString',
+  'toJSON',
+  Symbol.toStringTag,
+];
 
 function tameOverride(proto: object): void {
   for (const key of OVERRIDABLE) {
@@ -22,7 +31,8 @@ function tameOverride(proto: object): void {
         return value;
       },
       set(this: object, v: unknown) {
-        if (this === proto) throw new TypeError(`Cannot assign to read only property '${String(key)}' of a frozen prototype`);
+        if (this === proto)
+          throw new TypeError(`Cannot assign to read only property '${String(key)}' of a frozen prototype`);
         Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
       },
     });
@@ -34,7 +44,17 @@ function hiddenIntrinsics(): unknown[] {
   function* gen() {}
   async function af() {}
   async function* ag() {}
-  const out: unknown[] = [gen, af, ag, gen(), ag(), [][Symbol.iterator](), new Map().entries(), new Set().values(), ''[Symbol.iterator]()];
+  const out: unknown[] = [
+    gen,
+    af,
+    ag,
+    gen(),
+    ag(),
+    [][Symbol.iterator](),
+    new Map().entries(),
+    new Set().values(),
+    ''[Symbol.iterator](),
+  ];
   try {
     out.push(/x/g[Symbol.matchAll]('x'));
   } catch {

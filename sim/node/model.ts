@@ -25,7 +25,12 @@ export function resolveModel(
   cli: Partial<Model>,
 ): { model: Model; source: Record<keyof Model, ModelSource>; ignored: string[] } {
   const model = { ...MODEL_DEFAULTS };
-  const source: Record<keyof Model, ModelSource> = { libc: 'default', strict: 'default', plash: 'default', futex: 'default' };
+  const source: Record<keyof Model, ModelSource> = {
+    libc: 'default',
+    strict: 'default',
+    plash: 'default',
+    futex: 'default',
+  };
   const ignored: string[] = [];
   const valid: Record<keyof Model, (v: unknown) => boolean> = {
     libc: (v) => (LIBCS as readonly unknown[]).includes(v),

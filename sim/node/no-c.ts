@@ -2,5 +2,8 @@
 import type { LoadResult } from './load-types.ts';
 
 export async function compileC(_source: string, file: string): Promise<LoadResult> {
-  return { ok: false, error: { file, line: 1, column: 1, message: 'C support is not in this build (sim/c/ is missing)' } };
+  return {
+    ok: false,
+    error: { file, line: 1, column: 1, message: 'C support is not in this build (sim/c/ is missing)' },
+  };
 }

@@ -2,7 +2,15 @@
 export type Phase = 'load' | 'search';
 
 export type WorkerJob =
-  | { kind: 'ts'; sandboxScript: string; code: string; request: string; memoryMb: number; timeMs: number; wasm: WebAssembly.Module }
+  | {
+      kind: 'ts';
+      sandboxScript: string;
+      code: string;
+      request: string;
+      memoryMb: number;
+      timeMs: number;
+      wasm: WebAssembly.Module;
+    }
   | { kind: 'c'; source: string; file: string; request: string; timeMs: number };
 
 export type WorkerReply =

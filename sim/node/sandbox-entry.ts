@@ -62,7 +62,10 @@ function programApi(): Record<string, unknown> {
   const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(api)) {
-    out[key] = typeof value === 'function' && Object.getPrototypeOf(value) === GeneratorFunction ? counted(value as (...a: unknown[]) => AnyGen) : value;
+    out[key] =
+      typeof value === 'function' && Object.getPrototypeOf(value) === GeneratorFunction
+        ? counted(value as (...a: unknown[]) => AnyGen)
+        : value;
   }
   return Object.freeze(out);
 }
@@ -87,11 +90,21 @@ function describe(e: unknown): { message: string; stack: string } {
 /** Serialises a report: functions (thread arguments) become their names, bigints strings. */
 function plain(value: unknown): string {
   return stringify(value, (_k, v: unknown) =>
-    typeof v === 'function' ? `[function ${(v as { name: string }).name || 'anonymous'}]` : typeof v === 'bigint' ? String(v) : v,
+    typeof v === 'function'
+      ? `[function ${(v as { name: string }).name || 'anonymous'}]`
+      : typeof v === 'bigint'
+        ? String(v)
+        : v,
   );
 }
 
-let loaded: { program: Program; model: Model; source: unknown; ignored: string[]; options: SandboxRequest['options'] } | null = null;
+let loaded: {
+  program: Program;
+  model: Model;
+  source: unknown;
+  ignored: string[];
+  options: SandboxRequest['options'];
+} | null = null;
 let loadCalled = false;
 let runCalled = false;
 
@@ -120,12 +133,17 @@ function load(programFn: unknown, requestJson: unknown): string | null {
     return stringify({ kind: 'load-error', ...describe(e) });
   }
   if (typeof main !== 'function') {
-    return stringify({ kind: 'load-error', message: 'the program has no default export: export default function* main() { ... }', stack: '' });
+    return stringify({
+      kind: 'load-error',
+      message: 'the program has no default export: export default function* main() { ... }',
+      stack: '',
+    });
   }
   if (Object.getPrototypeOf(main) !== GENERATOR_FUNCTION) {
     return stringify({
       kind: 'load-error',
-      message: 'the default export must be a generator function (function*, not async): export default function* main() { ... }',
+      message:
+        'the default export must be a generator function (function*, not async): export default function* main() { ... }',
       stack: '',
     });
   }
@@ -134,11 +152,16 @@ function load(programFn: unknown, requestJson: unknown): string | null {
     if (fileOptions && typeof fileOptions === 'object') {
       for (const key of ['libc', 'strict', 'plash', 'futex']) {
         const v = (fileOptions as Record<string, unknown>)[key];
-        fileRecord[key] = v === undefined || typeof v === 'string' || typeof v === 'boolean' ? v : '(not a plain value)';
+        fileRecord[key] =
+          v === undefined || typeof v === 'string' || typeof v === 'boolean' ? v : '(not a plain value)';
       }
     }
   } catch (e) {
-    return stringify({ kind: 'load-error', message: `reading the program's options threw: ${describe(e).message}`, stack: '' });
+    return stringify({
+      kind: 'load-error',
+      message: `reading the program's options threw: ${describe(e).message}`,
+      stack: '',
+    });
   }
   const { model, source, ignored } = resolveModel(fileRecord, req.model ?? {});
   const program: Program = { main: main as Program['main'], options: { ...model }, name: String(req.name) };

@@ -45,13 +45,20 @@ export function decodeMappings(mappings: string): number[][][] {
 }
 
 /** The source position (1-based line and column) of a generated one (1-based), or null. */
-export function originalPosition(map: number[][][], line: number, column: number): { line: number; column: number } | null {
+export function originalPosition(
+  map: number[][][],
+  line: number,
+  column: number,
+): { line: number; column: number } | null {
   for (let l = line - 1; l >= 0; l--) {
     const segs = map[l];
     if (!segs || segs.length === 0) continue;
     let best = segs[0]!;
     if (l === line - 1) for (const s of segs) if (s[0]! <= column - 1) best = s;
-    return { line: best[1]! + 1, column: (l === line - 1 ? best[2]! + Math.max(0, column - 1 - best[0]!) : best[2]!) + 1 };
+    return {
+      line: best[1]! + 1,
+      column: (l === line - 1 ? best[2]! + Math.max(0, column - 1 - best[0]!) : best[2]!) + 1,
+    };
   }
   return null;
 }

@@ -10,7 +10,15 @@ export type Answer =
   | { kind: 'bad-input'; message: string }
   | { kind: 'crash'; message: string }
   /** `forklore reproduce`: the forced replay's C source, made from the program's counterexample. */
-  | { kind: 'reproducer'; source: string; schedule: string; given: string; finding: string; notForceable: string[]; caveats: string[] };
+  | {
+      kind: 'reproducer';
+      source: string;
+      schedule: string;
+      given: string;
+      finding: string;
+      notForceable: string[];
+      caveats: string[];
+    };
 
 /** Answers larger than this are refused before parsing (a 50 MB printf still fits). */
 export const MAX_ANSWER_CHARS = 256 * 1024 * 1024;
@@ -38,15 +46,53 @@ function event(e: unknown, where: string): void {
   for (const k of ['step', 'pid', 'tid']) need(count(o[k]), `${where}.${k}`);
   need(o.time === undefined || finite(o.time), `${where}.time`);
   if (o.lock !== undefined && typeof o.lock !== 'string') {
-    need(isObj(o.lock) && finite((o.lock as Record<string, unknown>).addr) && str((o.lock as Record<string, unknown>).name) && str((o.lock as Record<string, unknown>).kind), `${where}.lock`);
+    need(
+      isObj(o.lock) &&
+        finite((o.lock as Record<string, unknown>).addr) &&
+        str((o.lock as Record<string, unknown>).name) &&
+        str((o.lock as Record<string, unknown>).kind),
+      `${where}.lock`,
+    );
   }
-  for (const k of ['fn', 'sig', 'name', 'path', 'text', 'what', 'mutex', 'message', 'detail', 'phase', 'how', 'internal', 'context']) {
+  for (const k of [
+    'fn',
+    'sig',
+    'name',
+    'path',
+    'text',
+    'what',
+    'mutex',
+    'message',
+    'detail',
+    'phase',
+    'how',
+    'internal',
+    'context',
+  ]) {
     need(o[k] === undefined || str(o[k]), `${where}.${k}`);
   }
-  for (const k of ['child', 'target', 'addr', 'val', 'count', 'result', 'word', 'index', 'fd', 'from', 'to', 'bytes', 'owner', 'intoPid', 'parent', 'parentTid']) {
+  for (const k of [
+    'child',
+    'target',
+    'addr',
+    'val',
+    'count',
+    'result',
+    'word',
+    'index',
+    'fd',
+    'from',
+    'to',
+    'bytes',
+    'owner',
+    'intoPid',
+    'parent',
+    'parentTid',
+  ]) {
     need(o[k] === undefined || finite(o[k]), `${where}.${k}`);
   }
-  for (const k of ['woken', 'closed', 'fds']) need(o[k] === undefined || (Array.isArray(o[k]) && (o[k] as unknown[]).every(finite)), `${where}.${k}`);
+  for (const k of ['woken', 'closed', 'fds'])
+    need(o[k] === undefined || (Array.isArray(o[k]) && (o[k] as unknown[]).every(finite)), `${where}.${k}`);
 }
 
 function trace(t: unknown, where: string): void {
@@ -65,7 +111,15 @@ function finding(f: unknown, i: number): void {
   if (o.stuck !== undefined) {
     need(Array.isArray(o.stuck), `${where}.stuck`);
     for (const s of o.stuck as unknown[]) {
-      need(isObj(s) && count(s.pid) && count(s.tid) && str(s.sentence) && isObj(s.waitsFor) && str((s.waitsFor as Record<string, unknown>).kind), `${where}.stuck`);
+      need(
+        isObj(s) &&
+          count(s.pid) &&
+          count(s.tid) &&
+          str(s.sentence) &&
+          isObj(s.waitsFor) &&
+          str((s.waitsFor as Record<string, unknown>).kind),
+        `${where}.stuck`,
+      );
       const w = (s as Record<string, unknown>).waitsFor as Record<string, unknown>;
       need(w.name === undefined || str(w.name), `${where}.stuck.waitsFor.name`);
     }
@@ -79,7 +133,10 @@ function report(r: unknown): void {
   need(STRATEGIES.includes(o.strategy as StrategyName), 'report.strategy');
   need(isObj(o.completeness), 'report.completeness');
   const c = o.completeness as Record<string, unknown>;
-  need(c.complete === true || (c.complete === false && STOPPED_BY.includes(c.stoppedBy as string)), 'report.completeness');
+  need(
+    c.complete === true || (c.complete === false && STOPPED_BY.includes(c.stoppedBy as string)),
+    'report.completeness',
+  );
   need(Array.isArray(o.findings), 'report.findings');
   (o.findings as unknown[]).forEach(finding);
   // The verdict is the worst finding; a report that says ok with findings (or the reverse) is forged.
@@ -113,18 +170,51 @@ export function parseAnswer(json: unknown): Answer {
       case 'report': {
         report(o.report);
         const m = o.model as Partial<Model> | null;
-        need(isObj(m) && LIBCS.includes(m.libc!) && typeof m.strict === 'boolean' && typeof m.plash === 'boolean' && FUTEXES.includes(m.futex!), 'model');
-        need(isObj(o.source) && ['libc', 'strict', 'plash', 'futex'].every((k) => SOURCES.includes((o.source as Record<string, ModelSource>)[k]!)), 'model source');
+        need(
+          isObj(m) &&
+            LIBCS.includes(m.libc!) &&
+            typeof m.strict === 'boolean' &&
+            typeof m.plash === 'boolean' &&
+            FUTEXES.includes(m.futex!),
+          'model',
+        );
+        need(
+          isObj(o.source) &&
+            ['libc', 'strict', 'plash', 'futex'].every((k) =>
+              SOURCES.includes((o.source as Record<string, ModelSource>)[k]!),
+            ),
+          'model source',
+        );
         need(strs(o.ignored), 'ignored');
         return o as Answer;
       }
       case 'load-error':
         need(str(o.message) && (o.stack === undefined || str(o.stack)), 'load error');
-        need((o.line === undefined || count(o.line)) && (o.column === undefined || count(o.column)), 'load error position');
-        return { kind: 'load-error', message: o.message as string, stack: (o.stack as string | undefined) ?? '', line: o.line as number | undefined, column: o.column as number | undefined };
+        need(
+          (o.line === undefined || count(o.line)) && (o.column === undefined || count(o.column)),
+          'load error position',
+        );
+        return {
+          kind: 'load-error',
+          message: o.message as string,
+          stack: (o.stack as string | undefined) ?? '',
+          line: o.line as number | undefined,
+          column: o.column as number | undefined,
+        };
       case 'reproducer':
-        need(str(o.source) && str(o.schedule) && str(o.given) && str(o.finding) && strs(o.notForceable) && strs(o.caveats), 'reproducer');
-        return { kind: 'reproducer', source: o.source as string, schedule: o.schedule as string, given: o.given as string, finding: o.finding as string, notForceable: o.notForceable as string[], caveats: o.caveats as string[] };
+        need(
+          str(o.source) && str(o.schedule) && str(o.given) && str(o.finding) && strs(o.notForceable) && strs(o.caveats),
+          'reproducer',
+        );
+        return {
+          kind: 'reproducer',
+          source: o.source as string,
+          schedule: o.schedule as string,
+          given: o.given as string,
+          finding: o.finding as string,
+          notForceable: o.notForceable as string[],
+          caveats: o.caveats as string[],
+        };
       case 'bad-input':
       case 'crash':
         need(str(o.message), String(o.kind));
@@ -133,7 +223,8 @@ export function parseAnswer(json: unknown): Answer {
         throw new Invalid('unknown answer kind');
     }
   } catch (e) {
-    if (e instanceof Invalid) throw new Error(`the sandbox's answer is not a valid report (${e.message})`, { cause: e });
+    if (e instanceof Invalid)
+      throw new Error(`the sandbox's answer is not a valid report (${e.message})`, { cause: e });
     throw e;
   }
 }

@@ -52,7 +52,16 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   const fn = vm.evalCode(`(function (require, module, exports) {\n${job.code}\n})`, 'program.js');
   if (fn.error) {
     const e: unknown = vm.dump(fn.error);
-    post(stopped(e) ?? { type: 'answer', json: JSON.stringify({ kind: 'load-error', message: String((e as { message?: unknown } | null)?.message ?? e), stack: typeof (e as { stack?: unknown } | null)?.stack === 'string' ? (e as { stack: string }).stack : '' }) });
+    post(
+      stopped(e) ?? {
+        type: 'answer',
+        json: JSON.stringify({
+          kind: 'load-error',
+          message: String((e as { message?: unknown } | null)?.message ?? e),
+          stack: typeof (e as { stack?: unknown } | null)?.stack === 'string' ? (e as { stack: string }).stack : '',
+        }),
+      },
+    );
     return;
   }
   const load = vm.getProp(checker.value, 'load');
@@ -99,12 +108,16 @@ function limitReached(json: string, phase: Phase): WorkerReply | null {
   } catch {
     return null;
   }
-  const messages: unknown[] = [a.message, ...(a.report?.findings ?? []).filter((f) => f.kind === 'error').map((f) => f.message)];
+  const messages: unknown[] = [
+    a.message,
+    ...(a.report?.findings ?? []).filter((f) => f.kind === 'error').map((f) => f.message),
+  ];
   for (const m of messages) {
     if (typeof m !== 'string') continue;
     if (/(^|: )(InternalError: )?out of memory( \(|$)/.test(m)) return { type: 'stopped', what: 'memory', phase };
     if (/(^|: )(InternalError: )?interrupted( \(|$)/.test(m)) return { type: 'stopped', what: 'time', phase };
-    if (/(^|: )(InternalError: )?stack overflow( \(|$)/.test(m) && phase === 'search' && a.kind !== 'report') return { type: 'stopped', what: 'stack', phase };
+    if (/(^|: )(InternalError: )?stack overflow( \(|$)/.test(m) && phase === 'search' && a.kind !== 'report')
+      return { type: 'stopped', what: 'stack', phase };
   }
   return null;
 }
@@ -123,7 +136,16 @@ async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   const { compileC } = await import('forklore:c');
   const loaded = await compileC(job.source, job.file);
   if (!loaded.ok) {
-    post({ type: 'answer', json: JSON.stringify({ kind: 'load-error', message: loaded.error.message, line: loaded.error.line, column: loaded.error.column, stack: '' }) });
+    post({
+      type: 'answer',
+      json: JSON.stringify({
+        kind: 'load-error',
+        message: loaded.error.message,
+        line: loaded.error.line,
+        column: loaded.error.column,
+        stack: '',
+      }),
+    });
     return;
   }
   const fileOptions = loaded.program.options as ProgramOptions & Record<string, unknown>;
@@ -134,10 +156,22 @@ async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   try {
     // The command terminates this worker at the deadline; the search needs no clock of its own.
     const report = explore(program, { ...req.options });
-    post({ type: 'answer', json: JSON.stringify({ kind: 'report', report, model, source, ignored }, (_k, v: unknown) => (typeof v === 'function' ? `[function ${(v as { name?: string }).name || 'anonymous'}]` : v)) });
+    post({
+      type: 'answer',
+      json: JSON.stringify({ kind: 'report', report, model, source, ignored }, (_k, v: unknown) =>
+        typeof v === 'function' ? `[function ${(v as { name?: string }).name || 'anonymous'}]` : v,
+      ),
+    });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    post({ type: 'answer', json: JSON.stringify(e instanceof Error && e.name === 'ReplayDivergedError' ? { kind: 'bad-input', message } : { kind: 'crash', message }) });
+    post({
+      type: 'answer',
+      json: JSON.stringify(
+        e instanceof Error && e.name === 'ReplayDivergedError'
+          ? { kind: 'bad-input', message }
+          : { kind: 'crash', message },
+      ),
+    });
   }
 }
 
@@ -145,13 +179,27 @@ async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
  * `forklore reproduce`: the forced replay of `schedule`, or of the first finding of the search.
  * sim/reproduce replays the schedule in the model and writes C text; nothing is compiled or run.
  */
-function reproduceC(program: Parameters<typeof explore>[0], job: Extract<WorkerJob, { kind: 'c' }>, schedule: string, options: Request['options']): void {
+function reproduceC(
+  program: Parameters<typeof explore>[0],
+  job: Extract<WorkerJob, { kind: 'c' }>,
+  schedule: string,
+  options: Request['options'],
+): void {
   let finding = 'the given schedule';
   if (schedule === '') {
-    const report = explore(program, { ...options, strategy: options.strategy === 'replay' ? undefined : options.strategy });
+    const report = explore(program, {
+      ...options,
+      strategy: options.strategy === 'replay' ? undefined : options.strategy,
+    });
     const f = report.findings.find((x) => x.kind === 'deadlock') ?? report.findings[0];
     if (!f) {
-      post({ type: 'answer', json: JSON.stringify({ kind: 'bad-input', message: `the check finds no counterexample (verdict ${report.verdict}${report.completeness.complete ? '' : ', search incomplete'}): nothing to reproduce` }) });
+      post({
+        type: 'answer',
+        json: JSON.stringify({
+          kind: 'bad-input',
+          message: `the check finds no counterexample (verdict ${report.verdict}${report.completeness.complete ? '' : ', search incomplete'}): nothing to reproduce`,
+        }),
+      });
       return;
     }
     schedule = f.schedule;
@@ -160,10 +208,24 @@ function reproduceC(program: Parameters<typeof explore>[0], job: Extract<WorkerJ
   try {
     const name = job.file.split(/[\\/]/).pop()!.replace(/\.c$/, '');
     const rep = reproduce(program, schedule, job.source, name);
-    post({ type: 'answer', json: JSON.stringify({ kind: 'reproducer', source: rep.source, schedule: rep.schedule, given: schedule, finding, notForceable: rep.notForceable, caveats: rep.caveats }) });
+    post({
+      type: 'answer',
+      json: JSON.stringify({
+        kind: 'reproducer',
+        source: rep.source,
+        schedule: rep.schedule,
+        given: schedule,
+        finding,
+        notForceable: rep.notForceable,
+        caveats: rep.caveats,
+      }),
+    });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    post({ type: 'answer', json: JSON.stringify({ kind: /does not fit the program/.test(message) ? 'bad-input' : 'crash', message }) });
+    post({
+      type: 'answer',
+      json: JSON.stringify({ kind: /does not fit the program/.test(message) ? 'bad-input' : 'crash', message }),
+    });
   }
 }
 

@@ -9,7 +9,9 @@ export function explain(finding: Pick<Finding, 'kind' | 'message' | 'stuck'>): s
       for (const s of finding.stuck ?? []) if (!finding.message.includes(s.sentence)) out.push(s.sentence);
       const orphan = finding.stuck?.find((s) => s.holderLeftBehindByFork);
       if (orphan) {
-        out.push(`Only the thread that called fork is copied into the child, so no thread in process ${orphan.pid} will ever unlock it.`);
+        out.push(
+          `Only the thread that called fork is copied into the child, so no thread in process ${orphan.pid} will ever unlock it.`,
+        );
       }
       break;
     }
@@ -20,7 +22,9 @@ export function explain(finding: Pick<Finding, 'kind' | 'message' | 'stuck'>): s
       break;
     case 'unsafe-call':
       if (/handler/.test(finding.message)) {
-        out.push('A handler may run between any two steps of the thread it interrupts, even while that thread holds a lock inside the same function; only async-signal-safe calls such as sem_post or write are allowed there.');
+        out.push(
+          'A handler may run between any two steps of the thread it interrupts, even while that thread holds a lock inside the same function; only async-signal-safe calls such as sem_post or write are allowed there.',
+        );
       }
       break;
     case 'assertion':

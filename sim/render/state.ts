@@ -71,7 +71,16 @@ export function stateAt(trace: readonly TraceEvent[], step: number, options: Sta
   const procs = new Map<number, Proc>();
   let time = 0;
   const newProc = (pid: number, ppid: number): Proc => {
-    const p: Proc = { pid, ppid, exited: false, status: 0, threads: new Map(), locks: new Map(), cells: new Map(), fds: new Map() };
+    const p: Proc = {
+      pid,
+      ppid,
+      exited: false,
+      status: 0,
+      threads: new Map(),
+      locks: new Map(),
+      cells: new Map(),
+      fds: new Map(),
+    };
     procs.set(pid, p);
     return p;
   };
@@ -136,7 +145,8 @@ export function stateAt(trace: readonly TraceEvent[], step: number, options: Sta
         p.locks.set(e.lock.name, { name: e.lock.name, addr: e.lock.addr, kind: e.lock.kind, owner: e.tid });
         break;
       case 'mutex.trylock':
-        if (e.result === 0) p.locks.set(e.lock.name, { name: e.lock.name, addr: e.lock.addr, kind: e.lock.kind, owner: e.tid });
+        if (e.result === 0)
+          p.locks.set(e.lock.name, { name: e.lock.name, addr: e.lock.addr, kind: e.lock.kind, owner: e.tid });
         break;
       case 'mutex.unlock':
         // A recursive mutex still held (its count went down) keeps its word and its owner.

@@ -6,7 +6,15 @@ import { assertNever } from '../events.ts';
 const hex = (n: number): string => `0x${n.toString(16)}`;
 /** A stable stack address per thread for clone's child_tidptr, as glibc passes &THREAD_SELF->tid. */
 const tidptr = (tid: number): number => 0x7f3a_1a00_09d0 + (tid % 4096) * 0x80_0000;
-const SIGNAMES: Record<number, string> = { 6: 'SIGABRT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2', 14: 'SIGALRM', 15: 'SIGTERM', 17: 'SIGCHLD' };
+const SIGNAMES: Record<number, string> = {
+  6: 'SIGABRT',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  12: 'SIGUSR2',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+  17: 'SIGCHLD',
+};
 
 function quote(text: string, max = 32): string {
   const body = JSON.stringify(text.length > max ? text.slice(0, max) : text).slice(1, -1);
@@ -33,7 +41,10 @@ export function straceLine(e: TraceEvent): string | null {
     case 'thread.create':
       return `clone(child_stack=${hex(tidptr(e.child) - 0x9d0)}, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=[${e.child}], tls=${hex(tidptr(e.child) - 0x9d0 + 0x700)}, child_tidptr=${hex(tidptr(e.child))}) = ${e.child}`;
     case 'proc.wait':
-      if (e.blocked || e.status === null) return e.blocked ? `wait4(${e.child}, <unfinished ...>` : `wait4(${e.child}, 0x7ffc2d1e8a4c, 0, NULL) = -1 ECHILD (No child processes)`;
+      if (e.blocked || e.status === null)
+        return e.blocked
+          ? `wait4(${e.child}, <unfinished ...>`
+          : `wait4(${e.child}, 0x7ffc2d1e8a4c, 0, NULL) = -1 ECHILD (No child processes)`;
       return `wait4(${e.child}, ${waitStatus(e.status)}, 0, NULL) = ${e.child}`;
     case 'proc.exit':
       if (e.how === 'signal') return `+++ killed by ${SIGNAMES[e.status] ?? e.status} +++`;
@@ -45,7 +56,10 @@ export function straceLine(e: TraceEvent): string | null {
       return `sendmsg(${e.fd}, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=${quote('MSG!' + e.what)}, iov_len=${e.bytes}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, MSG_NOSIGNAL) = ${e.bytes}`;
     case 'sys.recvmsg': {
       if (e.bytes < 0) return `recvmsg(${e.fd}, 0x7ffc2d1e8a00, 0) = -1 EBADF (Bad file descriptor)`;
-      const rights = e.fds && e.fds.length > 0 ? `, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[${e.fds.join(', ')}]}]` : '';
+      const rights =
+        e.fds && e.fds.length > 0
+          ? `, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[${e.fds.join(', ')}]}]`
+          : '';
       return `recvmsg(${e.fd}, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="MSG!"..., iov_len=10240}], msg_iovlen=1${rights}, msg_controllen=24, msg_flags=0}, 0) = ${e.bytes}`;
     }
     case 'fd.close':

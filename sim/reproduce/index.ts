@@ -23,7 +23,15 @@ export function modelSteps(program: Program, schedule: string): ModelStep[] {
   let seen = 0;
   for (const [index, id] of decodeSchedule(schedule).entries()) {
     const t = run.enabled().find((x) => x.id === id);
-    if (!t) throw new Error(`the schedule does not fit the program at step ${index + 1}: ${id} cannot run (enabled: ${run.enabled().map((x) => x.id).join(', ') || 'none'})`);
+    if (!t)
+      throw new Error(
+        `the schedule does not fit the program at step ${index + 1}: ${id} cannot run (enabled: ${
+          run
+            .enabled()
+            .map((x) => x.id)
+            .join(', ') || 'none'
+        })`,
+      );
     const snap = run.snapshot() as { processes: { threads: { tid: number; next: string | null }[] }[] };
     const op = snap.processes.flatMap((p) => p.threads).find((x) => x.tid === t.tid)?.next ?? '?';
     const { accesses } = run.step(id);
@@ -36,9 +44,24 @@ export function modelSteps(program: Program, schedule: string): ModelStep[] {
 
 /** The real calls the replay header wraps (include/forklore-replay.h). */
 const WRAPPED = new Set([
-  'pthread_create', 'pthread_join', 'pthread_exit', 'pthread_mutex_lock', 'pthread_mutex_unlock',
-  'pthread_mutex_trylock', 'pthread_mutex_init', 'close', 'dup2', 'write', 'waitpid', 'malloc', 'free',
-  'fork', '_Fork', '_exit', 'printf', 'clone_connection',
+  'pthread_create',
+  'pthread_join',
+  'pthread_exit',
+  'pthread_mutex_lock',
+  'pthread_mutex_unlock',
+  'pthread_mutex_trylock',
+  'pthread_mutex_init',
+  'close',
+  'dup2',
+  'write',
+  'waitpid',
+  'malloc',
+  'free',
+  'fork',
+  '_Fork',
+  '_exit',
+  'printf',
+  'clone_connection',
 ]);
 /** Split calls the header can hold open across other threads' steps (see the header). */
 const SPLIT_OK = new Set(['pthread_mutex_lock', 'pthread_join', 'waitpid', 'printf', 'malloc', 'free']);
@@ -139,7 +162,9 @@ const overlaps = (a: string, b: string) =>
 function dependent(a: ModelStep, b: ModelStep): boolean {
   if (a.tid === b.tid) return true;
   const creates = (x: ModelStep, y: ModelStep) =>
-    x.events.some((e) => (e.type === 'thread.create' || e.type === 'fork') && (e as { child?: number }).child === y.tid);
+    x.events.some(
+      (e) => (e.type === 'thread.create' || e.type === 'fork') && (e as { child?: number }).child === y.tid,
+    );
   if (creates(a, b) || creates(b, a)) return true;
   return a.accesses.some((x) => b.accesses.some((y) => (x.write || y.write) && overlaps(x.obj, y.obj)));
 }
@@ -216,11 +241,19 @@ export interface ReplayHeaders {
  * With `headers`, the file is self-contained (the headers are inlined: `gcc -pthread repro.c` is enough,
  * as for a download); without, it includes "forklore-replay.h" (gcc -I include).
  */
-export function reproduce(program: Program, schedule: string, cSource: string, cName: string, headers?: ReplayHeaders): Reproducer {
+export function reproduce(
+  program: Program,
+  schedule: string,
+  cSource: string,
+  cName: string,
+  headers?: ReplayHeaders,
+): Reproducer {
   const original = modelSteps(program, schedule);
   const signals = original.filter((s) => s.op === '?' || /!/.test(decodeSchedule(schedule)[s.index]!));
   const signalNote = signals.length
-    ? [`signal delivery (step${signals.length > 1 ? 's' : ''} ${signals.map((s) => s.index + 1).join(', ')}): the replay does not force when a signal arrives yet`]
+    ? [
+        `signal delivery (step${signals.length > 1 ? 's' : ''} ${signals.map((s) => s.index + 1).join(', ')}): the replay does not force when a signal arrives yet`,
+      ]
     : [];
   const first = groupSteps(original);
   const order = normalize(original, first.groups);
@@ -250,12 +283,19 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
       lastStepOf.get(g.tid) === lastStep.index && lastStep.events.some((e) => e.type === 'futex.wait');
     const split = runs.length > 1;
     if (split && !SPLIT_OK.has(g.call)) {
-      notForceable.push(`${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}): other threads' steps happen inside it, and nothing outside glibc can hold it open`);
+      notForceable.push(
+        `${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}): other threads' steps happen inside it, and nothing outside glibc can hold it open`,
+      );
     }
     if (split && PARKED.has(g.call) && !blockedForGood) {
-      caveats.push(`${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}) is held open by parking the thread in malloc_stats(), which holds main_arena, with glibc limited to one arena as in the model (mallopt M_ARENA_MAX 1): by default glibc gives each thread its own arena, and then this thread never holds main_arena`);
+      caveats.push(
+        `${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}) is held open by parking the thread in malloc_stats(), which holds main_arena, with glibc limited to one arena as in the model (mallopt M_ARENA_MAX 1): by default glibc gives each thread its own arena, and then this thread never holds main_arena`,
+      );
     }
-    if (runs.length > 2) notForceable.push(`${g.call} of thread ${g.tid} is split ${runs.length} ways: only the first and the last part are forced`);
+    if (runs.length > 2)
+      notForceable.push(
+        `${g.call} of thread ${g.tid} is split ${runs.length} ways: only the first and the last part are forced`,
+      );
     return {
       tid: g.tid,
       call: g.call,
@@ -272,14 +312,24 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
   for (const o of owed) {
     if (!/^(load|store)\(/.test(o.op)) continue;
     const prevCall = blocks.filter((b) => b.tid === o.tid && b.last < o.index).at(-1);
-    const created = steps.findIndex((x) => x.events.some((e) => (e.type === 'thread.create' || e.type === 'fork') && (e as { child?: number }).child === o.tid));
+    const created = steps.findIndex((x) =>
+      x.events.some(
+        (e) => (e.type === 'thread.create' || e.type === 'fork') && (e as { child?: number }).child === o.tid,
+      ),
+    );
     const from = Math.max(prevCall ? prevCall.last + 1 : 0, created + 1);
     const racing = steps.slice(from, o.index).find((x) => x.tid !== o.tid && dependent(x, o));
-    if (racing) notForceable.push(`${o.op} of thread ${o.tid} (step ${o.index + 1}) runs as soon as its thread gets there, before ${racing.op} of thread ${racing.tid} (step ${racing.index + 1}) that the model puts first`);
+    if (racing)
+      notForceable.push(
+        `${o.op} of thread ${o.tid} (step ${o.index + 1}) runs as soon as its thread gets there, before ${racing.op} of thread ${racing.tid} (step ${racing.index + 1}) that the model puts first`,
+      );
   }
   const plash = /#include\s+"forklore\.h"/.test(cSource);
   const q = (t: string) => JSON.stringify(t);
-  const rows = blocks.map((b) => `  { ${b.tid}, ${q(b.call)}, ${b.first}, ${b.release}, ${b.resume}, ${b.last}, ${(b.split ? 1 : 0) | (b.noreturn ? 2 : 0)} },`);
+  const rows = blocks.map(
+    (b) =>
+      `  { ${b.tid}, ${q(b.call)}, ${b.first}, ${b.release}, ${b.resume}, ${b.last}, ${(b.split ? 1 : 0) | (b.noreturn ? 2 : 0)} },`,
+  );
   const owedRows = owed.map((o) => `  { ${o.tid}, ${o.index} },  /* ${o.op.replace(/\*\//g, '* /')} */`);
   const compileLine = headers
     ? `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -o repro repro.c   (self-contained: the replay headers are inlined)`
@@ -287,17 +337,27 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
   // Inlined headers: forklore.h inside the replay header, and the program's own #include "forklore.h"
   // (which gcc would look for on disk) becomes a comment on the same line, so line numbers hold.
   const includeReplay = headers
-    ? [`// ---- include/forklore-replay.h, inlined ----`, headers.replay.replace(/^#\s*include\s+"forklore\.h".*$/m, plash ? headers.plash : ''), `// ---- end of the inlined headers ----`].join('\n')
+    ? [
+        `// ---- include/forklore-replay.h, inlined ----`,
+        headers.replay.replace(/^#\s*include\s+"forklore\.h".*$/m, plash ? headers.plash : ''),
+        `// ---- end of the inlined headers ----`,
+      ].join('\n')
     : '#include "forklore-replay.h"';
-  const programText = headers ? cSource.replace(/^[ \t]*#[ \t]*include[ \t]+"forklore\.h".*$/gm, '/* #include "forklore.h": inlined above */') : cSource;
+  const programText = headers
+    ? cSource.replace(/^[ \t]*#[ \t]*include[ \t]+"forklore\.h".*$/gm, '/* #include "forklore.h": inlined above */')
+    : cSource;
   const source = [
     `// A forced replay of ${cName}.c: the simulator's counterexample, made to happen on real threads.`,
     `// Made by forklore reproduce (sim/reproduce) from the schedule ${encoded}`,
     compileLine,
     `// Run:     timeout 10 ./repro; echo $?    (124: it hung, as the simulator says every run of this must)`,
     `// Status 3 with a "forklore-replay:" line on stderr: the real run left the schedule.`,
-    ...(notForceable.length ? ['// Not forced (the replay may still hang, but not by construction):', ...notForceable.map((n) => `//   ${n}`)] : []),
-    ...(caveats.length ? ['// Forced with a difference from the program as it runs by default:', ...caveats.map((n) => `//   ${n}`)] : []),
+    ...(notForceable.length
+      ? ['// Not forced (the replay may still hang, but not by construction):', ...notForceable.map((n) => `//   ${n}`)]
+      : []),
+    ...(caveats.length
+      ? ['// Forced with a difference from the program as it runs by default:', ...caveats.map((n) => `//   ${n}`)]
+      : []),
     ...(plash ? ['#define FL_PLASH 1'] : []),
     ...(caveats.length ? ['#define FL_ONE_ARENA 1'] : []),
     includeReplay,
@@ -315,5 +375,12 @@ export function reproduce(program: Program, schedule: string, cSource: string, c
     `#line 1 "${cName}.c"`,
     programText,
   ].join('\n');
-  return { schedule: encoded, blocks, owed: owed.map((o) => ({ tid: o.tid, step: o.index, op: o.op })), notForceable, caveats, source };
+  return {
+    schedule: encoded,
+    blocks,
+    owed: owed.map((o) => ({ tid: o.tid, step: o.index, op: o.op })),
+    notForceable,
+    caveats,
+    source,
+  };
 }

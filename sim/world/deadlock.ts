@@ -10,14 +10,23 @@ export function explainStuck(k: Kernel, t: Thread): StuckThread {
   const o = t.pending!;
   const model = modelOf(o);
   if (model.stuck) return model.stuck(k, t, o);
-  return { pid: t.pid, tid: t.tid, waitsFor: { kind: o.k }, sentence: `Thread ${t.tid} of process ${t.pid} cannot continue (${model.describe(o)}).` };
+  return {
+    pid: t.pid,
+    tid: t.tid,
+    waitsFor: { kind: o.k },
+    sentence: `Thread ${t.tid} of process ${t.pid} cannot continue (${model.describe(o)}).`,
+  };
 }
 
 /**
  * The deadlock finding of a run that cannot go on, or null when every process has exited. Also ends
  * the log of each call that never returns as strace would show it (unfinished).
  */
-export function deadlockOf(k: Kernel, procs: Iterable<Proc>, threads: readonly Thread[]): { message: string; stuck: StuckThread[] } | null {
+export function deadlockOf(
+  k: Kernel,
+  procs: Iterable<Proc>,
+  threads: readonly Thread[],
+): { message: string; stuck: StuckThread[] } | null {
   const hung = [...procs].filter((p) => !p.exited);
   if (hung.length === 0) return null;
   const stuck: StuckThread[] = [];
@@ -45,7 +54,13 @@ function leadSentence(stuck: StuckThread[]): string | undefined {
   for (const start of stuck) {
     const path: StuckThread[] = [];
     let cur: StuckThread | undefined = start;
-    while (cur && cur.waitsFor.kind === 'mutex' && cur.holder !== undefined && cur.holder !== cur.tid && !path.includes(cur)) {
+    while (
+      cur &&
+      cur.waitsFor.kind === 'mutex' &&
+      cur.holder !== undefined &&
+      cur.holder !== cur.tid &&
+      !path.includes(cur)
+    ) {
       path.push(cur);
       const next = byTid.get(cur.holder);
       if (next && next.pid !== cur.pid) break;

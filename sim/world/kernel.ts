@@ -8,7 +8,11 @@ import { exit as libcExit } from '../api/exit.ts';
 import type { MemObj, MutexObj, Proc, Thread } from './state.ts';
 
 /** A trace event without the fields the world fills in (step, pid, tid, time). */
-export type EventBody = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'step' | 'pid' | 'tid' | 'time'> : never) : never;
+export type EventBody = TraceEvent extends infer E
+  ? E extends TraceEvent
+    ? Omit<E, 'step' | 'pid' | 'tid' | 'time'>
+    : never
+  : never;
 
 /** Who an event is about: a thread, or a process's last moment (its exit). */
 export type Actor = Thread | { tid: number; pid: number; clock: number };

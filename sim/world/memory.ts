@@ -14,7 +14,19 @@ export function memObj(p: Proc, h: { handle: string; name: string }): MemObj {
   switch (h.handle) {
     case 'mutex': {
       const m = anyH as MutexHandle;
-      o = { kind: 'mutex', name: m.name, type: m.type, internal: !!m.internal, addr: addrOf(m.name, !!m.internal), word: 0, owner: 0, count: 0, waiters: [], io: !!m.io, ownerTcb: 0 };
+      o = {
+        kind: 'mutex',
+        name: m.name,
+        type: m.type,
+        internal: !!m.internal,
+        addr: addrOf(m.name, !!m.internal),
+        word: 0,
+        owner: 0,
+        count: 0,
+        waiters: [],
+        io: !!m.io,
+        ownerTcb: 0,
+      };
       break;
     }
     case 'cell':

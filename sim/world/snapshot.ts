@@ -29,17 +29,33 @@ export function snapshotOf(w: SnapshotSource): WorldSnapshot {
         .filter((t) => t.pid === p.pid)
         .map((t) => ({
           tid: t.tid,
-          state: t.exited ? 'exited' : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !w.canRun(t)) ? 'blocked' : 'runnable',
-          next: t.pending ? w.describe(t.pending) + (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '') : null,
+          state: t.exited
+            ? 'exited'
+            : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !w.canRun(t))
+              ? 'blocked'
+              : 'runnable',
+          next: t.pending
+            ? w.describe(t.pending) +
+              (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '')
+            : null,
           clock: t.clock,
         })),
       locks: [...p.mem.values()]
         .filter((o): o is MutexObj => o.kind === 'mutex')
         .map((m) => ({ ...lockRefOf(m), word: m.word, owner: m.owner, count: m.count, waiters: m.waiters.slice() })),
-      cells: [...p.mem.values()].filter((o) => o.kind === 'cell').map((o) => ({ name: o.name, value: (o as { value: unknown }).value })),
+      cells: [...p.mem.values()]
+        .filter((o) => o.kind === 'cell')
+        .map((o) => ({ name: o.name, value: (o as { value: unknown }).value })),
       fds: [...p.fds.entries()]
         .sort((a, b) => a[0] - b[0])
-        .map(([fd, e]) => ({ fd, path: e.ofd.path, ofd: e.ofd.id, cloexec: e.cloexec, clofork: e.clofork, owner: e.owner ?? null })),
+        .map(([fd, e]) => ({
+          fd,
+          path: e.ofd.path,
+          ofd: e.ofd.id,
+          cloexec: e.cloexec,
+          clofork: e.clofork,
+          owner: e.owner ?? null,
+        })),
     })),
   };
 }

@@ -2,9 +2,28 @@
 // Threads are generators; every step's accesses, effects and blocking rule come from its op model
 // (ops/), and the world implements the Kernel those models work through. The world never chooses:
 // every source of nondeterminism is a transition the caller picks.
-import type { Access, BlockedStep, Finding, LibcModel, Program, Run, StepResult, StuckThread, Transition, WorldSnapshot } from '../types.ts';
+import type {
+  Access,
+  BlockedStep,
+  Finding,
+  LibcModel,
+  Program,
+  Run,
+  StepResult,
+  StuckThread,
+  Transition,
+  WorldSnapshot,
+} from '../types.ts';
 import type { TraceEvent } from '../events.ts';
-import { AssertionFailure, INSTANT_OPS, type InstantOp, type MutexHandle, type Op, type StepOp, type ThreadFn } from '../api/ops.ts';
+import {
+  AssertionFailure,
+  INSTANT_OPS,
+  type InstantOp,
+  type MutexHandle,
+  type Op,
+  type StepOp,
+  type ThreadFn,
+} from '../api/ops.ts';
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import { key } from '../access.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
@@ -195,7 +214,8 @@ class World implements Run, Kernel {
   }
 
   mutexObj(p: Proc, m: MutexHandle): MutexObj {
-    if (!m || m.handle !== 'mutex') throw new Error(`expected a mutex handle (from mutex('name')), got ${JSON.stringify(m)}`);
+    if (!m || m.handle !== 'mutex')
+      throw new Error(`expected a mutex handle (from mutex('name')), got ${JSON.stringify(m)}`);
     return this.mem(p, m) as MutexObj;
   }
 
@@ -259,7 +279,11 @@ class World implements Run, Kernel {
     }
     const e = err instanceof Error ? err : new Error(String(err));
     const where = lineOf(e);
-    this.fail('error', `${e instanceof NondeterminismError ? '' : 'An exception in thread ' + t.tid + ': '}${e.message}${where ? ` (${where})` : ''}`, t);
+    this.fail(
+      'error',
+      `${e instanceof NondeterminismError ? '' : 'An exception in thread ' + t.tid + ': '}${e.message}${where ? ` (${where})` : ''}`,
+      t,
+    );
   }
 
   /** Completes the pending op of `t` with `result`, records it, and runs to the next one. */
@@ -307,7 +331,9 @@ class World implements Run, Kernel {
       // Only an op with a blocking rule waits for another thread.
       if (!model.canRun || this.canRun(t)) continue;
       const transition = { id: plainId(t.tid), tid: t.tid, pid: t.pid };
-      const accesses = model.blockedAccesses ? [...model.blockedAccesses(this, t, o), this.signalRead(t)] : this.peek(transition);
+      const accesses = model.blockedAccesses
+        ? [...model.blockedAccesses(this, t, o), this.signalRead(t)]
+        : this.peek(transition);
       out.push({ transition, accesses });
     }
     return out;
@@ -340,7 +366,14 @@ class World implements Run, Kernel {
 
   step(id: string): StepResult {
     const tr = this.enabled().find((x) => x.id === id);
-    if (!tr) throw new Error(`transition ${id} is not enabled (enabled: ${this.enabled().map((x) => x.id).join(', ') || 'none'})`);
+    if (!tr)
+      throw new Error(
+        `transition ${id} is not enabled (enabled: ${
+          this.enabled()
+            .map((x) => x.id)
+            .join(', ') || 'none'
+        })`,
+      );
     const accesses = this.peek(tr);
     this.stepEvents = [];
     this.enabledCache = null;

@@ -16,7 +16,8 @@ export function baseLinksPlugin(base) {
   const rewriteAttributes = (node, ctx) => {
     let changed = false;
     const attributes = node.attributes.map((attr) => {
-      if (attr.type !== 'mdxJsxAttribute' || !URL_ATTRIBUTES.has(attr.name) || typeof attr.value !== 'string') return attr;
+      if (attr.type !== 'mdxJsxAttribute' || !URL_ATTRIBUTES.has(attr.name) || typeof attr.value !== 'string')
+        return attr;
       const value = withBase(attr.value, base);
       if (value === attr.value) return attr;
       changed = true;

@@ -8,7 +8,10 @@ import { explore } from '../../sim/index.ts';
 import type { Expected, Program, Report } from '../../sim/types.ts';
 
 const dir = fileURLToPath(new URL('../../content/examples/', import.meta.url));
-const cNames = readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
+const cNames = readdirSync(dir)
+  .filter((f) => f.endsWith('.c'))
+  .map((f) => f.slice(0, -2))
+  .sort();
 
 async function loadC(name: string): Promise<Program> {
   const r = await compileC(readFileSync(`${dir}${name}.c`, 'utf8'), `${name}.c`);
@@ -16,7 +19,11 @@ async function loadC(name: string): Promise<Program> {
   return r.program;
 }
 async function loadTs(name: string): Promise<Program> {
-  const mod = (await import(`../../content/examples/${name}.ts`)) as { default: Program['main']; options?: Program['options']; expected?: Expected };
+  const mod = (await import(`../../content/examples/${name}.ts`)) as {
+    default: Program['main'];
+    options?: Program['options'];
+    expected?: Expected;
+  };
   return { main: mod.default, options: mod.options ?? {}, ...(mod.expected ? { expected: mod.expected } : {}), name };
 }
 // An assertion's text is the C expression in C and a message in TypeScript: compare where it failed.

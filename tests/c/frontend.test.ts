@@ -43,10 +43,15 @@ async function runOnce(src: string) {
     run.step(en[0]!.id);
   }
   const trace = run.trace();
-  const out = trace.filter((e) => e.type === 'io.write' && e.fd === 1).map((e) => (e as { text: string }).text).join('');
+  const out = trace
+    .filter((e) => e.type === 'io.write' && e.fd === 1)
+    .map((e) => (e as { text: string }).text)
+    .join('');
   const exit = trace.find((e) => e.type === 'proc.exit' && e.pid === 1000) as { status: number } | undefined;
   const errors = run.findings().map((f) => `${f.kind}: ${f.message}`);
-  const cellOps = trace.filter((e) => e.type === 'cell.read' || e.type === 'cell.write').map((e) => `${e.type === 'cell.read' ? 'R' : 'W'} ${(e as { name: string }).name}`);
+  const cellOps = trace
+    .filter((e) => e.type === 'cell.read' || e.type === 'cell.write')
+    .map((e) => `${e.type === 'cell.read' ? 'R' : 'W'} ${(e as { name: string }).name}`);
   return { out, status: exit?.status, errors, cellOps, trace };
 }
 
@@ -123,7 +128,7 @@ again:
     expect(r.out).toBe('1 2 300000000 6 42 101 3\n');
   });
 
-  it('sizeof an array is its whole size (not a pointer\'s); __func__, __LINE__ and __FILE__', async () => {
+  it("sizeof an array is its whole size (not a pointer's); __func__, __LINE__ and __FILE__", async () => {
     const r = await runOnce(`${HDR}
 struct job { int id; pthread_mutex_t lock; };
 static struct job jobs[3];
@@ -216,7 +221,14 @@ int main(void) {
   return counter == 18 ? 0 : 1;
 }`);
     expect(r.status).toBe(0);
-    expect(r.cellOps).toEqual(['W main:shared', 'R main:shared', 'W main:shared', 'R main:shared', 'W counter', 'R counter']);
+    expect(r.cellOps).toEqual([
+      'W main:shared',
+      'R main:shared',
+      'W main:shared',
+      'R main:shared',
+      'W counter',
+      'R counter',
+    ]);
   });
 
   it('function pointers reach pthread_atfork, atexit and signal handlers', async () => {
@@ -338,12 +350,15 @@ static int do_test(void) {
   });
 
   it('a failed assert() is an assertion finding that names the C expression and its line', async () => {
-    const p = await compile(`${HDR}
+    const p = await compile(
+      `${HDR}
 int main(void) {
   int x = 1;
   assert(x == 2);
   return 0;
-}`, 'a.c');
+}`,
+      'a.c',
+    );
     const rep = explore(p, {});
     expect(rep.verdict).toBe('assertion');
     expect(rep.findings[0]!.message).toContain("a.c:18: Assertion `x == 2' failed.");
@@ -364,45 +379,57 @@ int main(int argc, char **argv) {
   });
 
   it('reads options and the expected verdict from the // forklore: line', async () => {
-    const p = await compile(`// forklore: libc=glibc-2.7 plash strict futex=blocking expect=deadlock also=fd-leak,unsafe-call
+    const p =
+      await compile(`// forklore: libc=glibc-2.7 plash strict futex=blocking expect=deadlock also=fd-leak,unsafe-call
 ${HDR}int main(void) { return 0; }`);
     expect(p.options).toEqual({ libc: 'glibc-2.7', plash: true, strict: true, futex: 'blocking' });
     expect(p.expected).toEqual({ verdict: 'deadlock', also: ['fd-leak', 'unsafe-call'] });
   });
 
   it(`stops a local loop without steps after ${FUEL} iterations with a message that names it`, async () => {
-    const p = await compile(`${HDR}
+    const p = await compile(
+      `${HDR}
 int main(void) {
   int x = 0;
   for (;;) { x++; }
   return x;
-}`, 'spin.c');
+}`,
+      'spin.c',
+    );
     const rep = explore(p, {});
     expect(rep.verdict).toBe('error');
     expect(rep.findings[0]!.message).toMatch(/the for loop at spin\.c:18:3 ran 1,000,000 iterations without a step/);
   });
 
   it('stops pointer arithmetic beyond an array with the position of the expression', async () => {
-    const p = await compile(`${HDR}
+    const p = await compile(
+      `${HDR}
 static int g;
 int main(void) {
   int *p = &g;
   p = p + 1;
   return *p;
-}`, 'arith.c');
+}`,
+      'arith.c',
+    );
     const rep = explore(p, {});
     expect(rep.verdict).toBe('error');
-    expect(rep.findings[0]!.message).toContain('arith.c:19:7: pointer arithmetic on a pointer to g, which is not an array element (outside the supported subset)');
+    expect(rep.findings[0]!.message).toContain(
+      'arith.c:19:7: pointer arithmetic on a pointer to g, which is not an array element (outside the supported subset)',
+    );
   });
 
   it('reports a run-time error (out-of-bounds index) with its C position', async () => {
-    const p = await compile(`${HDR}
+    const p = await compile(
+      `${HDR}
 static int a[3];
 int main(void) {
   int i = 3;
   a[i] = 1;
   return 0;
-}`, 'oob.c');
+}`,
+      'oob.c',
+    );
     const rep = explore(p, {});
     expect(rep.verdict).toBe('error');
     expect(rep.findings[0]!.message).toContain('oob.c:19:3: index 3 is out of bounds of a[3]');
@@ -411,22 +438,100 @@ int main(void) {
 
 describe('C front end: constructs outside the subset are errors at their line and column', () => {
   const cases: [string, string, number, number, RegExp][] = [
-    ['union', `${HDR}union u { int a; float b; };\nint main(void) { return 0; }`, 15, 1, /unions are outside the supported subset/],
-    ['inline asm', `${HDR}int main(void) {\n  __asm__("nop");\n  return 0;\n}`, 16, 3, /inline asm is outside the supported subset/],
-    ['unknown library call', `${HDR}int main(void) {\n  int r = frobnicate(3);\n  return r;\n}`, 16, 11, /unknown function frobnicate/],
-    ['declared, never defined', `${HDR}int helper(int);\nint main(void) {\n  return helper(1);\n}`, 17, 10, /helper is declared but never defined/],
-    ['pointer to a too-small integer', `${HDR}int main(void) {\n  int x;\n  int v = (int) &x;\n  return v;\n}`, 17, 11, /casting a pointer to int, which cannot hold it/],
-    ['unknown header', `#include <sys/mman.h>\nint main(void) { return 0; }`, 1, 10, /#include <sys\/mman.h>: the simulator knows only the headers/],
-    ['missing header', `#include <stdio.h>\nint main(void) { pid_t p = fork(); return p; }`, 2, 28, /fork is declared in <unistd.h>, which this file does not #include/],
-    ['unknown identifier', `${HDR}int main(void) {\n  return nothing_here;\n}`, 16, 10, /unknown identifier nothing_here/],
+    [
+      'union',
+      `${HDR}union u { int a; float b; };\nint main(void) { return 0; }`,
+      15,
+      1,
+      /unions are outside the supported subset/,
+    ],
+    [
+      'inline asm',
+      `${HDR}int main(void) {\n  __asm__("nop");\n  return 0;\n}`,
+      16,
+      3,
+      /inline asm is outside the supported subset/,
+    ],
+    [
+      'unknown library call',
+      `${HDR}int main(void) {\n  int r = frobnicate(3);\n  return r;\n}`,
+      16,
+      11,
+      /unknown function frobnicate/,
+    ],
+    [
+      'declared, never defined',
+      `${HDR}int helper(int);\nint main(void) {\n  return helper(1);\n}`,
+      17,
+      10,
+      /helper is declared but never defined/,
+    ],
+    [
+      'pointer to a too-small integer',
+      `${HDR}int main(void) {\n  int x;\n  int v = (int) &x;\n  return v;\n}`,
+      17,
+      11,
+      /casting a pointer to int, which cannot hold it/,
+    ],
+    [
+      'unknown header',
+      `#include <sys/mman.h>\nint main(void) { return 0; }`,
+      1,
+      10,
+      /#include <sys\/mman.h>: the simulator knows only the headers/,
+    ],
+    [
+      'missing header',
+      `#include <stdio.h>\nint main(void) { pid_t p = fork(); return p; }`,
+      2,
+      28,
+      /fork is declared in <unistd.h>, which this file does not #include/,
+    ],
+    [
+      'unknown identifier',
+      `${HDR}int main(void) {\n  return nothing_here;\n}`,
+      16,
+      10,
+      /unknown identifier nothing_here/,
+    ],
     ['syntax error', `${HDR}int main(void) {\n  int x = ;\n  return 0;\n}`, 16, 10, /syntax error/],
-    ['goto into a block', `${HDR}int main(void) {\n  goto inside;\n  { inside: ; }\n  return 0;\n}`, 16, 3, /goto inside: the label must be in this block or an enclosing one/],
-    ['statement expression', `${HDR}int main(void) {\n  int x = ({ 1; });\n  return x;\n}`, 16, 11, /statement expressions/],
-    ['SIG_IGN', `${HDR}int main(void) {\n  signal(SIGUSR1, SIG_IGN);\n  return 0;\n}`, 16, 19, /SIG_IGN is not modelled/],
+    [
+      'goto into a block',
+      `${HDR}int main(void) {\n  goto inside;\n  { inside: ; }\n  return 0;\n}`,
+      16,
+      3,
+      /goto inside: the label must be in this block or an enclosing one/,
+    ],
+    [
+      'statement expression',
+      `${HDR}int main(void) {\n  int x = ({ 1; });\n  return x;\n}`,
+      16,
+      11,
+      /statement expressions/,
+    ],
+    [
+      'SIG_IGN',
+      `${HDR}int main(void) {\n  signal(SIGUSR1, SIG_IGN);\n  return 0;\n}`,
+      16,
+      19,
+      /SIG_IGN is not modelled/,
+    ],
     ['bad #if', `#if 1 +\n#endif\nint main(void) { return 0; }`, 1, 1, /#if: expression ends early/],
     ['unterminated #if', `#ifdef X\nint main(void) { return 0; }`, 1, 1, /#if without #endif/],
-    ['bad forklore line', `// forklore: libc=musl\nint main(void) { return 0; }`, 1, 1, /libc is none, glibc-2\.7 or glibc/],
-    ['bit-fields', `${HDR}struct s { int a : 3; };\nint main(void) { return 0; }`, 15, 12, /bit-fields are outside the supported subset/],
+    [
+      'bad forklore line',
+      `// forklore: libc=musl\nint main(void) { return 0; }`,
+      1,
+      1,
+      /libc is none, glibc-2\.7 or glibc/,
+    ],
+    [
+      'bit-fields',
+      `${HDR}struct s { int a : 3; };\nint main(void) { return 0; }`,
+      15,
+      12,
+      /bit-fields are outside the supported subset/,
+    ],
   ];
   for (const [what, src, line, column, msg] of cases) {
     it(what, async () => {
@@ -437,7 +542,9 @@ describe('C front end: constructs outside the subset are errors at their line an
   }
 
   it('keeps the source column after a macro expansion on the same line', async () => {
-    const e = await compileError(`${HDR}#define ONE 1\nint main(void) { int x = ONE + ONE + undefined_name; return x; }`);
+    const e = await compileError(
+      `${HDR}#define ONE 1\nint main(void) { int x = ONE + ONE + undefined_name; return x; }`,
+    );
     expect(e.message).toMatch(/unknown identifier undefined_name/);
     expect([e.line, e.column]).toEqual([16, 38]);
   });

@@ -17,7 +17,10 @@ type Spec = SpecOf<COnly>;
 
 const specArb = specArbitrary<COnly>({
   leaves: [
-    { arbitrary: fc.tuple(cellArb, fc.integer({ min: 1, max: 3 })).map(([c, n]): COnly => ({ k: 'local', c, n })), weight: 1 },
+    {
+      arbitrary: fc.tuple(cellArb, fc.integer({ min: 1, max: 3 })).map(([c, n]): COnly => ({ k: 'local', c, n })),
+      weight: 1,
+    },
     { arbitrary: fc.integer({ min: 0, max: 3 }).map((i): COnly => ({ k: 'elem', i })), weight: 1 },
   ],
   child: [{ k: 'inc', c: 'a' }],
@@ -118,7 +121,8 @@ static struct targ targs[${nthreads}];
     c += `static void handler${i}(int sig)\n{\n  (void) sig;\n${ops(body, { main: '0', sib: '0', kids: null }, '  ')}}\n\n`;
   });
   if (sp.atfork === 'lock') {
-    c += 'static void prepare(void) { pthread_mutex_lock(&m1); }\nstatic void parent(void) { pthread_mutex_unlock(&m1); }\nstatic void child(void) { pthread_mutex_unlock(&m1); }\n\n';
+    c +=
+      'static void prepare(void) { pthread_mutex_lock(&m1); }\nstatic void parent(void) { pthread_mutex_unlock(&m1); }\nstatic void child(void) { pthread_mutex_unlock(&m1); }\n\n';
   }
   if (sp.atfork === 'malloc') c += 'static void child(void) { free(malloc(4)); }\n\n';
   for (let i = 1; i < nthreads; i++) {

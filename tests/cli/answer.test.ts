@@ -6,10 +6,23 @@ import { parseAnswer } from '../../sim/node/validate.ts';
 import { escapeDeep, escapeText, safeJson } from '../../sim/node/escape.ts';
 
 const event = { type: 'thread.start', step: 0, pid: 1000, tid: 1000, time: 0, fn: 'main', args: [] };
-const finding = { kind: 'deadlock', message: 'stuck', schedule: '1000*2', trace: [event], stuck: [{ pid: 1000, tid: 1000, waitsFor: { kind: 'mutex', name: 'm' }, sentence: 's' }] };
+const finding = {
+  kind: 'deadlock',
+  message: 'stuck',
+  schedule: '1000*2',
+  trace: [event],
+  stuck: [{ pid: 1000, tid: 1000, waitsFor: { kind: 'mutex', name: 'm' }, sentence: 's' }],
+};
 const good = {
   kind: 'report',
-  report: { verdict: 'deadlock', completeness: { complete: true }, findings: [finding], notes: [], stats: { executions: 3, distinctOutcomes: 2, elapsedMs: 5 }, strategy: 'dpor' },
+  report: {
+    verdict: 'deadlock',
+    completeness: { complete: true },
+    findings: [finding],
+    notes: [],
+    stats: { executions: 3, distinctOutcomes: 2, elapsedMs: 5 },
+    strategy: 'dpor',
+  },
   model: { libc: 'glibc', strict: false, plash: false, futex: 'exact' },
   source: { libc: 'file', strict: 'default', plash: 'default', futex: 'command line' },
   ignored: [],
@@ -24,7 +37,9 @@ describe('the sandbox answer', () => {
   });
 
   it('is refused when the verdict does not match the findings (a forged ok, or a forged bug)', () => {
-    expect(() => parseAnswer(withReport({ verdict: 'ok' }))).toThrow(/not a valid report \(report\.verdict does not match its findings\)/);
+    expect(() => parseAnswer(withReport({ verdict: 'ok' }))).toThrow(
+      /not a valid report \(report\.verdict does not match its findings\)/,
+    );
     expect(() => parseAnswer(withReport({ verdict: 'deadlock', findings: [] }))).toThrow(/does not match its findings/);
     expect(() => parseAnswer(withReport({ verdict: 'assertion' }))).toThrow(/does not match its findings/);
   });
@@ -32,11 +47,19 @@ describe('the sandbox answer', () => {
   it('is refused when any field has the wrong type or an unknown value', () => {
     expect(() => parseAnswer(withReport({ verdict: 'fine' }))).toThrow(/report\.verdict/);
     expect(() => parseAnswer(withReport({ strategy: 'bfs' }))).toThrow(/report\.strategy/);
-    expect(() => parseAnswer(withReport({ completeness: { complete: false, stoppedBy: 'whim' } }))).toThrow(/report\.completeness/);
-    expect(() => parseAnswer(withReport({ stats: { executions: -1, distinctOutcomes: 1, elapsedMs: 1 } }))).toThrow(/report\.stats/);
+    expect(() => parseAnswer(withReport({ completeness: { complete: false, stoppedBy: 'whim' } }))).toThrow(
+      /report\.completeness/,
+    );
+    expect(() => parseAnswer(withReport({ stats: { executions: -1, distinctOutcomes: 1, elapsedMs: 1 } }))).toThrow(
+      /report\.stats/,
+    );
     expect(() => parseAnswer(withReport({ notes: [42] }))).toThrow(/report\.notes/);
-    expect(() => parseAnswer(withReport({ findings: [{ ...finding, trace: [{ ...event, step: 1e300 }] }] }))).toThrow(/findings\[0\]\.trace\[0\]\.step/);
-    expect(() => parseAnswer(withReport({ findings: [{ ...finding, trace: [{ ...event, fn: { toString: 1 } }] }] }))).toThrow(/trace\[0\]\.fn/);
+    expect(() => parseAnswer(withReport({ findings: [{ ...finding, trace: [{ ...event, step: 1e300 }] }] }))).toThrow(
+      /findings\[0\]\.trace\[0\]\.step/,
+    );
+    expect(() =>
+      parseAnswer(withReport({ findings: [{ ...finding, trace: [{ ...event, fn: { toString: 1 } }] }] })),
+    ).toThrow(/trace\[0\]\.fn/);
     expect(() => parseAnswer(withReport({ sample: { schedule: 1, trace: [] } }))).toThrow(/report\.sample/);
     expect(() => parseAnswer(json({ ...good, model: { ...good.model, libc: 'musl' } }))).toThrow(/model/);
     expect(() => parseAnswer(json({ ...good, source: { ...good.source, libc: 'student' } }))).toThrow(/model source/);
@@ -50,18 +73,30 @@ describe('the sandbox answer', () => {
   });
 
   it('takes a load error with its message', () => {
-    expect(parseAnswer(json({ kind: 'load-error', message: 'TypeError: x', stack: 'at program.js:3:4' }))).toEqual({ kind: 'load-error', message: 'TypeError: x', stack: 'at program.js:3:4', line: undefined, column: undefined });
+    expect(parseAnswer(json({ kind: 'load-error', message: 'TypeError: x', stack: 'at program.js:3:4' }))).toEqual({
+      kind: 'load-error',
+      message: 'TypeError: x',
+      stack: 'at program.js:3:4',
+      line: undefined,
+      column: undefined,
+    });
   });
 });
 
 describe('strings from a program on a terminal', () => {
   it('show escape sequences, newlines, C1 controls and bidi overrides as text', () => {
-    expect(escapeText('\u001b[2J\u001b[Hok\nfake line\r\t\u0007\u009b31m\u202eevil\u2066')).toBe('\\e[2J\\e[Hok\\nfake line\\r\\t\\u{7}\\u{9b}31m\\u{202e}evil\\u{2066}');
+    expect(escapeText('\u001b[2J\u001b[Hok\nfake line\r\t\u0007\u009b31m\u202eevil\u2066')).toBe(
+      '\\e[2J\\e[Hok\\nfake line\\r\\t\\u{7}\\u{9b}31m\\u{202e}evil\\u{2066}',
+    );
     expect(escapeText('libc_lock m[1] ü ✓')).toBe('libc_lock m[1] ü ✓');
   });
 
   it('are escaped everywhere in a report, keys too', () => {
-    expect(escapeDeep({ a: ['\u001b'], ['k\n']: { b: 'x\u0085' }, n: 3 })).toEqual({ a: ['\\e'], ['k\\n']: { b: 'x\\u{85}' }, n: 3 });
+    expect(escapeDeep({ a: ['\u001b'], ['k\n']: { b: 'x\u0085' }, n: 3 })).toEqual({
+      a: ['\\e'],
+      ['k\\n']: { b: 'x\\u{85}' },
+      n: 3,
+    });
   });
 
   it('in JSON keep their values but no raw C1 or bidi character', () => {

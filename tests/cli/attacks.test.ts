@@ -76,7 +76,10 @@ describe.concurrent('privileges: the program has none (G)', { timeout: 180_000 }
   });
 
   it('G2, G3: cannot require or import a Node module (refused with exit 2)', async () => {
-    for (const line of [`const fs = require('fs'); fs.readFileSync(${JSON.stringify(answers)});`, `import { readFileSync } from 'node:fs'; readFileSync(${JSON.stringify(answers)});`]) {
+    for (const line of [
+      `const fs = require('fs'); fs.readFileSync(${JSON.stringify(answers)});`,
+      `import { readFileSync } from 'node:fs'; readFileSync(${JSON.stringify(answers)});`,
+    ]) {
       const r = await forklore(['check', program(line)], { env });
       untouched(r);
       expect(r.status).toBe(2);
@@ -85,10 +88,26 @@ describe.concurrent('privileges: the program has none (G)', { timeout: 180_000 }
   });
 
   it('G4: cannot reach node:fs with a computed dynamic import, awaited or not', async () => {
-    const awaited = await forklore(['check', program(`const fs: any = await import(['node', 'fs'].join(':')); fs.appendFileSync(${JSON.stringify(grades)}, 'mallory,100\\n');`)], { env });
+    const awaited = await forklore(
+      [
+        'check',
+        program(
+          `const fs: any = await import(['node', 'fs'].join(':')); fs.appendFileSync(${JSON.stringify(grades)}, 'mallory,100\\n');`,
+        ),
+      ],
+      { env },
+    );
     untouched(awaited);
     expect(awaited.status).toBe(2);
-    const later = await forklore(['check', program(`import(['node', 'fs'].join(':')).then((fs: any) => fs.appendFileSync(${JSON.stringify(grades)}, 'mallory,100\\n'), () => {});`)], { env });
+    const later = await forklore(
+      [
+        'check',
+        program(
+          `import(['node', 'fs'].join(':')).then((fs: any) => fs.appendFileSync(${JSON.stringify(grades)}, 'mallory,100\\n'), () => {});`,
+        ),
+      ],
+      { env },
+    );
     untouched(later);
     realDeadlock(later);
   });
@@ -123,24 +142,35 @@ describe.concurrent('the checker alone decides the result (G)', { timeout: 180_0
   });
 
   it('G9: printing a fake OK and exiting does not reach the terminal', async () => {
-    const r = await forklore(['check', program(`try { process.stdout.write('attack: OK. No schedule goes wrong: every schedule was explored.\\n'); process.exit(0); } catch {}`)]);
+    const r = await forklore([
+      'check',
+      program(
+        `try { process.stdout.write('attack: OK. No schedule goes wrong: every schedule was explored.\\n'); process.exit(0); } catch {}`,
+      ),
+    ]);
     realDeadlock(r);
   });
 
   it('G10: process.exit(0) in the child branch, during the search, does not end the check', async () => {
-    const body = baseline.replace('if (pid === 0) {', 'if (pid === 0) {\n    try { (globalThis as any).process.exit(0); } catch {}');
+    const body = baseline.replace(
+      'if (pid === 0) {',
+      'if (pid === 0) {\n    try { (globalThis as any).process.exit(0); } catch {}',
+    );
     expect(body).not.toBe(baseline);
     const r = await forklore(['check', program('', body)]);
     realDeadlock(r);
   });
 
   it('G11: a wrapped process.stdout.write and an exit hook change neither the report nor the status', async () => {
-    const r = await forklore(['check', program(`
+    const r = await forklore([
+      'check',
+      program(`
       try {
         const write = process.stdout.write.bind(process.stdout);
         process.stdout.write = (s: any, ...rest: any[]) => write(/DEADLOCK/.test(String(s)) ? 'attack: OK. No schedule goes wrong: every schedule was explored.\\n' : s, ...rest);
         process.on('exit', () => { process.exitCode = 0; });
-      } catch {}`)]);
+      } catch {}`),
+    ]);
     realDeadlock(r);
   });
 
@@ -174,15 +204,26 @@ describe.concurrent('the checker alone decides the result (G)', { timeout: 180_0
     expect(fileChoice.stdout).toMatch(/^Model: libc none \(the file\)/m);
     const pinned = await forklore(['check', file, '--libc', 'glibc']);
     realDeadlock(pinned);
-    expect(pinned.stdout).toMatch(/^Model: libc glibc \(command line\), futex exact \(default\), strict off \(default\), plash off \(default\)\.$/m);
-    const json = JSON.parse((await forklore(['check', file, '--libc', 'glibc', '--futex', 'blocking', '--json'])).stdout);
+    expect(pinned.stdout).toMatch(
+      /^Model: libc glibc \(command line\), futex exact \(default\), strict off \(default\), plash off \(default\)\.$/m,
+    );
+    const json = JSON.parse(
+      (await forklore(['check', file, '--libc', 'glibc', '--futex', 'blocking', '--json'])).stdout,
+    );
     expect(json.model).toEqual({ libc: 'glibc', strict: false, plash: false, futex: 'blocking' });
-    expect(json.modelSource).toEqual({ libc: 'command line', strict: 'default', plash: 'default', futex: 'command line' });
+    expect(json.modelSource).toEqual({
+      libc: 'command line',
+      strict: 'default',
+      plash: 'default',
+      futex: 'command line',
+    });
   });
 
   it('G15: escape codes and newlines in a lock name reach the terminal as text', async () => {
     const file = join(dir, 'G15-ansi.ts');
-    writeFileSync(file, `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, fork, _exit, waitpid, printf } from 'forklore';
+    writeFileSync(
+      file,
+      `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, fork, _exit, waitpid, printf } from 'forklore';
 const ESC = String.fromCharCode(27);
 const m = mutex(ESC + '[2J' + ESC + '[H' + '\\nG15-ansi: OK. No schedule goes wrong: every schedule was explored.\\u009b8m\\u202e' + ESC + '[8m');
 function* w() { yield* pthread_mutex_lock(m); }
@@ -194,8 +235,12 @@ export default function* main() {
   yield* waitpid(pid);
   yield* pthread_join(t);
 }
-`);
-    for (const args of [['check', file], ['check', file, '--json']]) {
+`,
+    );
+    for (const args of [
+      ['check', file],
+      ['check', file, '--json'],
+    ]) {
       const r = await forklore(args);
       expect(r.status).toBe(1);
       // eslint-disable-next-line no-control-regex
@@ -207,7 +252,10 @@ export default function* main() {
   });
 
   it('G16: a thread that runs forever does not hide the verdict', async () => {
-    const body = baseline.replace('export default function* main() {', "import { load as ld, cell } from 'forklore';\nconst c = cell('c', 0);\nfunction* spin() { for (;;) yield* ld(c); }\nexport default function* main() {\n  yield* pthread_create(spin);");
+    const body = baseline.replace(
+      'export default function* main() {',
+      "import { load as ld, cell } from 'forklore';\nconst c = cell('c', 0);\nfunction* spin() { for (;;) yield* ld(c); }\nexport default function* main() {\n  yield* pthread_create(spin);",
+    );
     const r = await forklore(['check', program('', body)]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}(thread|Thread) 1001 .*steps.*a loop that never ends\?/m);
@@ -219,12 +267,16 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
     const r = await forklore(['check', program('for (;;) {}'), '--time-limit', '2'], { outerMs: 30_000 });
     expect(r.killed).toBe(false);
     expect(r.status).toBe(4);
-    expect(r.stderr).toMatch(/attack-\d+\.ts: stopped: its top-level code \(before main\) reached the time limit \(2 s, --time-limit\); no verdict/);
+    expect(r.stderr).toMatch(
+      /attack-\d+\.ts: stopped: its top-level code \(before main\) reached the time limit \(2 s, --time-limit\); no verdict/,
+    );
   });
 
   it('H2: an endless loop in a thread is stopped at --time-limit, naming the search', async () => {
     const body = baseline.replace('function* allocator() {', 'function* allocator() {\n  for (;;) {}');
-    const r = await forklore(['check', program('', body), '--time-limit', '2', '--max-time', '1000'], { outerMs: 30_000 });
+    const r = await forklore(['check', program('', body), '--time-limit', '2', '--max-time', '1000'], {
+      outerMs: 30_000,
+    });
     expect(r.killed).toBe(false);
     expect(r.status).toBe(4);
     expect(r.stderr).toMatch(/stopped: the search reached the time limit \(2 s, --time-limit\); no verdict/);
@@ -232,8 +284,14 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
 
   it('H3: a loop of getpid() is bounded by the step budget', async () => {
     const file = join(dir, 'H3-getpid.ts');
-    writeFileSync(file, "import { getpid } from 'forklore';\nexport default function* main() { for (;;) yield* getpid(); }\n");
-    for (const [args, limit] of [[[], 5000], [['--max-steps', '100'], 100]] as const) {
+    writeFileSync(
+      file,
+      "import { getpid } from 'forklore';\nexport default function* main() { for (;;) yield* getpid(); }\n",
+    );
+    for (const [args, limit] of [
+      [[], 5000],
+      [['--max-steps', '100'], 100],
+    ] as const) {
       const r = await forklore(['check', file, ...args], { outerMs: 30_000 });
       expect(r.killed).toBe(false);
       expect(r.status).toBe(1);
@@ -244,17 +302,33 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
 
   it('H4: a loop of real steps is bounded by the step budget', async () => {
     const file = join(dir, 'H4-load.ts');
-    writeFileSync(file, "import { cell, load } from 'forklore';\nconst c = cell('c', 0);\nexport default function* main() { for (;;) yield* load(c); }\n");
+    writeFileSync(
+      file,
+      "import { cell, load } from 'forklore';\nconst c = cell('c', 0);\nexport default function* main() { for (;;) yield* load(c); }\n",
+    );
     const r = await forklore(['check', file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}(thread|Thread) 1000 .*5000 steps.*a loop that never ends\?/m);
   });
 
   it('H5: a memory bomb at top level or in a thread is stopped at --memory-limit, naming what was stopped', async () => {
-    const top = await forklore(['check', program('const hoard: any[] = []; for (;;) hoard.push(new Array(1e6).fill(7));'), '--memory-limit', '64'], { outerMs: 60_000 });
+    const top = await forklore(
+      [
+        'check',
+        program('const hoard: any[] = []; for (;;) hoard.push(new Array(1e6).fill(7));'),
+        '--memory-limit',
+        '64',
+      ],
+      { outerMs: 60_000 },
+    );
     expect(top.status).toBe(4);
-    expect(top.stderr).toMatch(/stopped: its top-level code \(before main\) reached the memory limit \(64 MiB, --memory-limit\)/);
-    const body = baseline.replace('function* allocator() {', 'function* allocator() {\n  const hoard: any[] = []; for (;;) hoard.push(new Array(1e6).fill(7));');
+    expect(top.stderr).toMatch(
+      /stopped: its top-level code \(before main\) reached the memory limit \(64 MiB, --memory-limit\)/,
+    );
+    const body = baseline.replace(
+      'function* allocator() {',
+      'function* allocator() {\n  const hoard: any[] = []; for (;;) hoard.push(new Array(1e6).fill(7));',
+    );
     const thread = await forklore(['check', program('', body), '--memory-limit', '64'], { outerMs: 60_000 });
     expect(thread.status).toBe(4);
     expect(thread.stderr).toMatch(/stopped: the search reached the memory limit \(64 MiB, --memory-limit\)/);
@@ -263,7 +337,10 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
   it('H6, H7: 10,000 threads or 10,000 forks end within the time limit', async () => {
     for (const call of ['pthread_create(t)', 'fork()']) {
       const file = join(dir, `H67-${call.slice(0, 4)}.ts`);
-      writeFileSync(file, `import { pthread_create, fork, _exit } from 'forklore';\nfunction* t() {}\nexport default function* main() {\n  for (let i = 0; i < 10000; i++) { const r = yield* ${call}; if (r === 0) yield* _exit(0); }\n}\n`);
+      writeFileSync(
+        file,
+        `import { pthread_create, fork, _exit } from 'forklore';\nfunction* t() {}\nexport default function* main() {\n  for (let i = 0; i < 10000; i++) { const r = yield* ${call}; if (r === 0) yield* _exit(0); }\n}\n`,
+      );
       const r = await forklore(['check', file, '--time-limit', '5'], { outerMs: 30_000 });
       expect(r.killed).toBe(false);
       expect([1, 4]).toContain(r.status);
@@ -273,7 +350,10 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
 
   it('H8: a 50 MB printf is checked', async () => {
     const file = join(dir, 'H8-printf.ts');
-    writeFileSync(file, "import { printf } from 'forklore';\nexport default function* main() { yield* printf('x'.repeat(50_000_000)); }\n");
+    writeFileSync(
+      file,
+      "import { printf } from 'forklore';\nexport default function* main() { yield* printf('x'.repeat(50_000_000)); }\n",
+    );
     const r = await forklore(['check', file], { outerMs: 60_000 });
     expect(r.status).toBe(0);
   });
@@ -310,18 +390,37 @@ describe.concurrent('malformed input and options (I)', { timeout: 180_000 }, () 
   });
 
   it('I5: a 10 MB file is checked', async () => {
-    const r = await forklore(['check', program(`const big = ${JSON.stringify('y'.repeat(10_000_000))}; void big;`)], { outerMs: 60_000 });
+    const r = await forklore(['check', program(`const big = ${JSON.stringify('y'.repeat(10_000_000))}; void big;`)], {
+      outerMs: 60_000,
+    });
     realDeadlock(r);
   });
 
   it('I6 to I9: a syntax error, an unknown import, a throw at load and a non-function default name the file, line and column', async () => {
-    const syntax = await forklore(['check', write('syntax.ts', "import { fork } from 'forklore';\n\n\nconst x = ;\nexport default function* main() {}\n")]);
+    const syntax = await forklore([
+      'check',
+      write('syntax.ts', "import { fork } from 'forklore';\n\n\nconst x = ;\nexport default function* main() {}\n"),
+    ]);
     expect(syntax.status).toBe(2);
     expect(syntax.stderr).toMatch(/syntax\.ts:4:11: error: Unexpected ";"/);
-    const imp = await forklore(['check', write('imp.ts', "import { fork } from 'forklore';\nimport { helper } from './does-not-exist.ts';\nexport default function* main() { helper(); yield* fork(); }\n")]);
+    const imp = await forklore([
+      'check',
+      write(
+        'imp.ts',
+        "import { fork } from 'forklore';\nimport { helper } from './does-not-exist.ts';\nexport default function* main() { helper(); yield* fork(); }\n",
+      ),
+    ]);
     expect(imp.status).toBe(2);
-    expect(imp.stderr).toMatch(/imp\.ts:2:\d+: error: a program can import only 'forklore' \(this one imports '\.\/does-not-exist\.ts'\)/);
-    const thrown = await forklore(['check', write('throw.ts', "import { fork } from 'forklore';\nconst n: any = null;\n\nconst e = n.entry;\nexport default function* main() { yield* fork(); }\n")]);
+    expect(imp.stderr).toMatch(
+      /imp\.ts:2:\d+: error: a program can import only 'forklore' \(this one imports '\.\/does-not-exist\.ts'\)/,
+    );
+    const thrown = await forklore([
+      'check',
+      write(
+        'throw.ts',
+        "import { fork } from 'forklore';\nconst n: any = null;\n\nconst e = n.entry;\nexport default function* main() { yield* fork(); }\n",
+      ),
+    ]);
     expect(thrown.status).toBe(2);
     expect(thrown.stderr).toMatch(/throw\.ts:4:\d+: error: TypeError: /);
     const num = await forklore(['check', write('num.ts', 'export default 42;\n')]);
@@ -330,7 +429,10 @@ describe.concurrent('malformed input and options (I)', { timeout: 180_000 }, () 
   });
 
   it('I10, I11: a default export that is not a generator function is bad input, not a bug', async () => {
-    for (const [name, text] of [['plain.ts', 'export default function main() { return 0; }\n'], ['async.ts', 'export default async function* main() {}\n']] as const) {
+    for (const [name, text] of [
+      ['plain.ts', 'export default function main() { return 0; }\n'],
+      ['async.ts', 'export default async function* main() {}\n'],
+    ] as const) {
       const r = await forklore(['check', write(name, text)]);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/the default export must be a generator function/);
@@ -373,13 +475,22 @@ describe.concurrent('malformed input and options (I)', { timeout: 180_000 }, () 
 
   it('I29: a search cut short by a bound exits 3, not 0', async () => {
     const file = program('');
-    for (const args of [['--max-executions', '1'], ['--max-time', '0'], ['--preemption-bound', '0']]) {
+    for (const args of [
+      ['--max-executions', '1'],
+      ['--max-time', '0'],
+      ['--preemption-bound', '0'],
+    ]) {
       const r = await forklore(['check', file, ...args]);
       if (r.status === 1) continue; // the bound still let the deadlock be found: a bug, as it should be
       expect(r.status, args.join(' ')).toBe(3);
       expect(r.stdout).toMatch(/no bug found\. The search is incomplete/);
     }
-    const cut = await forklore(['check', join(root, 'content', 'examples', 'ch1-wrapper-fixed.ts'), '--max-executions', '1']);
+    const cut = await forklore([
+      'check',
+      join(root, 'content', 'examples', 'ch1-wrapper-fixed.ts'),
+      '--max-executions',
+      '1',
+    ]);
     expect(cut.status).toBe(3);
   });
 });

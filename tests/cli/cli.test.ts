@@ -11,37 +11,92 @@ const forklore = (...args: string[]) => run(args);
 
 describe('parseArgs', { timeout: 180_000 }, () => {
   it('reads every option into one options object', () => {
-    const p = parseArgs(['check', 'x.ts', '--strategy', 'pct', '--runs', '50', '--seed=3', '--depth', '2', '--max-steps', '100', '--max-executions', '9', '--max-time', '0', '--preemption-bound', '1', '--json',
-      '--libc', 'glibc-2.7', '--futex=blocking', '--strict', '--no-plash', '--time-limit', '5', '--memory-limit', '64', '--jobs', '3', 'y.c']);
+    const p = parseArgs([
+      'check',
+      'x.ts',
+      '--strategy',
+      'pct',
+      '--runs',
+      '50',
+      '--seed=3',
+      '--depth',
+      '2',
+      '--max-steps',
+      '100',
+      '--max-executions',
+      '9',
+      '--max-time',
+      '0',
+      '--preemption-bound',
+      '1',
+      '--json',
+      '--libc',
+      'glibc-2.7',
+      '--futex=blocking',
+      '--strict',
+      '--no-plash',
+      '--time-limit',
+      '5',
+      '--memory-limit',
+      '64',
+      '--jobs',
+      '3',
+      'y.c',
+    ]);
     expect(p).toEqual({
       files: ['x.ts', 'y.c'],
       jobs: 3,
       json: true,
-      options: { strategy: 'pct', runs: 50, seed: 3, depth: 2, maxSteps: 100, maxExecutions: 9, maxTimeMs: 0, preemptionBound: 1 },
+      options: {
+        strategy: 'pct',
+        runs: 50,
+        seed: 3,
+        depth: 2,
+        maxSteps: 100,
+        maxExecutions: 9,
+        maxTimeMs: 0,
+        preemptionBound: 1,
+      },
       model: { libc: 'glibc-2.7', futex: 'blocking', strict: true, plash: false },
       limits: { timeMs: 5000, memoryMb: 64 },
     });
   });
 
   it('takes --schedule to mean the replay strategy', () => {
-    expect(parseArgs(['check', 'x.ts', '--schedule', '1000*2.1001'])).toMatchObject({ options: { strategy: 'replay', schedule: '1000*2.1001' } });
+    expect(parseArgs(['check', 'x.ts', '--schedule', '1000*2.1001'])).toMatchObject({
+      options: { strategy: 'replay', schedule: '1000*2.1001' },
+    });
   });
 
   it('rejects unknown options, bad numbers, unknown strategies and malformed schedules with a clear message', () => {
     expect(() => parseArgs(['check', 'x.ts', '--frobnicate'])).toThrow('unknown option --frobnicate');
-    expect(() => parseArgs(['check', 'x.ts', '--runs', 'many'])).toThrow('--runs must be a whole number of at least 1 (got "many")');
+    expect(() => parseArgs(['check', 'x.ts', '--runs', 'many'])).toThrow(
+      '--runs must be a whole number of at least 1 (got "many")',
+    );
     expect(() => parseArgs(['check', 'x.ts', '--runs', '0'])).toThrow('--runs must be a whole number of at least 1');
-    expect(() => parseArgs(['check', 'x.ts', '--strategy', 'bfs'])).toThrow('--strategy must be one of dpor, enumerate, random, pct, replay (got "bfs")');
+    expect(() => parseArgs(['check', 'x.ts', '--strategy', 'bfs'])).toThrow(
+      '--strategy must be one of dpor, enumerate, random, pct, replay (got "bfs")',
+    );
     expect(() => parseArgs(['check', 'x.ts', '--schedule', '1000**2'])).toThrow('--schedule: not a schedule string');
     expect(() => parseArgs(['check', 'x.ts', '--strategy', 'replay'])).toThrow('--strategy replay needs --schedule S');
     expect(() => parseArgs(['check'])).toThrow('which program?');
     expect(() => parseArgs(['run', 'x.ts'])).toThrow('unknown command "run"');
-    expect(() => parseArgs(['check', 'x.ts', '--libc', 'musl'])).toThrow('--libc must be one of none, glibc-2.7, glibc (got "musl")');
-    expect(() => parseArgs(['check', 'x.ts', '--futex', 'fast'])).toThrow('--futex must be one of exact, blocking (got "fast")');
+    expect(() => parseArgs(['check', 'x.ts', '--libc', 'musl'])).toThrow(
+      '--libc must be one of none, glibc-2.7, glibc (got "musl")',
+    );
+    expect(() => parseArgs(['check', 'x.ts', '--futex', 'fast'])).toThrow(
+      '--futex must be one of exact, blocking (got "fast")',
+    );
     expect(() => parseArgs(['check', 'x.ts', '--strict=yes'])).toThrow('--strict takes no value');
-    expect(() => parseArgs(['check', 'x.ts', '--time-limit', '0'])).toThrow('--time-limit must be a whole number of seconds from 1 to 86400 (got "0")');
-    expect(() => parseArgs(['check', 'x.ts', '--jobs', '0'])).toThrow('--jobs must be a whole number from 1 to 64 (got "0")');
-    expect(() => parseArgs(['check', 'x.ts', '--memory-limit', '4096'])).toThrow('--memory-limit must be a whole number of MiB from 16 to 1536 (got "4096")');
+    expect(() => parseArgs(['check', 'x.ts', '--time-limit', '0'])).toThrow(
+      '--time-limit must be a whole number of seconds from 1 to 86400 (got "0")',
+    );
+    expect(() => parseArgs(['check', 'x.ts', '--jobs', '0'])).toThrow(
+      '--jobs must be a whole number from 1 to 64 (got "0")',
+    );
+    expect(() => parseArgs(['check', 'x.ts', '--memory-limit', '4096'])).toThrow(
+      '--memory-limit must be a whole number of MiB from 16 to 1536 (got "4096")',
+    );
   });
 
   it('escapes control characters of a bad value in its message', () => {
@@ -68,7 +123,9 @@ describe('forklore check', { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/does not exist in process/);
     expect(r.stdout).toMatch(/\[pid \d+\] futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 2, NULL <unfinished \.\.\.>/);
     expect(r.stdout).toMatch(/Schedule: \S+/);
-    expect(r.stdout).toMatch(/^Model: libc glibc \(the file\), futex exact \(default\), strict off \(default\), plash on \(the file\)\.$/m);
+    expect(r.stdout).toMatch(
+      /^Model: libc glibc \(the file\), futex exact \(default\), strict off \(default\), plash on \(the file\)\.$/m,
+    );
   });
 
   it('shows program output in the strace log quoted once, with its real length', async () => {
@@ -91,7 +148,9 @@ describe('forklore check', { timeout: 180_000 }, () => {
     const schedule = report.findings[0].schedule as string;
     expect(report.model).toEqual({ libc: 'glibc', strict: false, plash: true, futex: 'exact' });
     expect(report.status).toBe(1);
-    const again = JSON.parse((await forklore('check', example('ch1-wrapper-buggy'), '--json', '--schedule', schedule)).stdout);
+    const again = JSON.parse(
+      (await forklore('check', example('ch1-wrapper-buggy'), '--json', '--schedule', schedule)).stdout,
+    );
     expect(again.strategy).toBe('replay');
     expect(again.findings[0].trace).toEqual(report.findings[0].trace);
   });
@@ -114,7 +173,9 @@ describe('forklore check', { timeout: 180_000 }, () => {
 
     const diverged = await forklore('check', example('ch1-wrapper-fixed'), '--schedule', '1000.4242');
     expect(diverged.status).toBe(2);
-    expect(diverged.stderr).toMatch(/the replay diverged at step 1: thread 4242 cannot run; is the program deterministic\?/);
+    expect(diverged.stderr).toMatch(
+      /the replay diverged at step 1: thread 4242 cannot run; is the program deterministic\?/,
+    );
   });
 });
 
@@ -130,17 +191,41 @@ describe('forklore check, many files', { timeout: 180_000 }, () => {
   });
 
   it('prints one JSON object per file per line with --json, in the order given, one file at a time or several', async () => {
-    const r = await forklore('check', example('ch1-wrapper-fixed'), example('ch1-wrapper-buggy'), '/nonexistent/x.ts', '--json', '--jobs', '3');
+    const r = await forklore(
+      'check',
+      example('ch1-wrapper-fixed'),
+      example('ch1-wrapper-buggy'),
+      '/nonexistent/x.ts',
+      '--json',
+      '--jobs',
+      '3',
+    );
     expect(r.status).toBe(EXIT.badInput);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.file.split('/').pop(), l.status, l.verdict ?? 'error'])).toEqual([
       ['ch1-wrapper-fixed.ts', 0, 'ok'],
       ['ch1-wrapper-buggy.ts', 1, 'deadlock'],
       ['x.ts', 2, 'error'],
     ]);
     expect(lines[2].error.message).toMatch(/no such file/);
-    const serial = await forklore('check', example('ch1-wrapper-fixed'), example('ch1-wrapper-buggy'), '/nonexistent/x.ts', '--json', '--jobs', '1');
-    expect(serial.stdout.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual([0, 1, 2]);
+    const serial = await forklore(
+      'check',
+      example('ch1-wrapper-fixed'),
+      example('ch1-wrapper-buggy'),
+      '/nonexistent/x.ts',
+      '--json',
+      '--jobs',
+      '1',
+    );
+    expect(
+      serial.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status),
+    ).toEqual([0, 1, 2]);
   });
 
   it('sends a .c file to the C front end, or says clearly that this build has none', async () => {

@@ -21,7 +21,18 @@ describe('forklore reproduce', () => {
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(/^\/\/ A forced replay of ch1-wrapper-buggy\.c/);
     expect(text).toContain(readFileSync(c('ch1-wrapper-buggy'), 'utf8'));
-    execFileSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-I', join(root, 'include'), '-o', join(dir, 'repro'), out]);
+    execFileSync('gcc', [
+      '-std=gnu11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-pthread',
+      '-I',
+      join(root, 'include'),
+      '-o',
+      join(dir, 'repro'),
+      out,
+    ]);
     for (let i = 0; i < 2; i++) {
       const run = spawnSync('timeout', ['3', join(dir, 'repro')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
       expect(run.status, String(run.stderr)).toBe(124);

@@ -17,7 +17,10 @@ export interface CliResult {
 }
 
 /** Runs `forklore ...args`; kills it after `outerMs` (a command that needs that is already a failure). */
-export function forklore(args: readonly string[], opts: { env?: Record<string, string>; cwd?: string; outerMs?: number } = {}): Promise<CliResult> {
+export function forklore(
+  args: readonly string[],
+  opts: { env?: Record<string, string>; cwd?: string; outerMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: opts.cwd ?? root,

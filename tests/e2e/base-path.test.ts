@@ -19,7 +19,8 @@ const ASTRO = join(ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
 function buildEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(VITEST|VITE_)/.test(key) || ['TEST', 'NODE_ENV', 'MODE', 'BASE_URL', 'DEV', 'PROD', 'SSR'].includes(key)) delete env[key];
+    if (/^(VITEST|VITE_)/.test(key) || ['TEST', 'NODE_ENV', 'MODE', 'BASE_URL', 'DEV', 'PROD', 'SSR'].includes(key))
+      delete env[key];
   }
   return env;
 }
@@ -69,9 +70,13 @@ describe(`the site built with BASE_PATH=${BASE}`, () => {
     const visit = await site.visit('the-bug/', { waitUntil: 'networkidle' });
     const run = visit.page.locator('[data-action="run"]').first();
     await run.click();
-    await visit.page.waitForFunction(() => (document.querySelector('[data-verdict]')?.textContent ?? '').trim() !== '', null, {
-      timeout: 60_000,
-    });
+    await visit.page.waitForFunction(
+      () => (document.querySelector('[data-verdict]')?.textContent ?? '').trim() !== '',
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
     // The controller and the worker's script have arrived by now; give a late request a moment to fail.
     await visit.page.waitForTimeout(500);
     expect(visit.consoleErrors).toEqual([]);
@@ -93,7 +98,10 @@ describe(`the site built with BASE_PATH=${BASE}`, () => {
     const input = visit.page.locator('#starlight__search input').first();
     await input.waitFor({ state: 'visible' });
     await input.fill('Plash');
-    await visit.page.locator(`#starlight__search a[href^="${BASE}the-bug/"]`).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await visit.page
+      .locator(`#starlight__search a[href^="${BASE}the-bug/"]`)
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     expect(visit.failedRequests).toEqual([]);
     await visit.close();
   });

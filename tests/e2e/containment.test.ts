@@ -182,7 +182,14 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
 
   test('prototype pollution (Object.prototype.maxSteps = 2), then the unedited pair: its true verdicts', async () => {
     const v = await open();
-    await setCode(v.page, EXERCISE, 0, failing(`try { (Object.prototype as any).maxSteps = 2; } catch {}\ntry { (Array.prototype as any).push = function () { return 0; }; } catch {}`));
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      failing(
+        `try { (Object.prototype as any).maxSteps = 2; } catch {}\ntry { (Array.prototype as any).push = function () { return 0; }; } catch {}`,
+      ),
+    );
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     await verdict(v.page, EXERCISE);
     for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
@@ -195,7 +202,9 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
       v.page,
       EXERCISE,
       0,
-      failing(`setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`),
+      failing(
+        `setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`,
+      ),
     );
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     await verdict(v.page, EXERCISE);
@@ -222,7 +231,12 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
 describe('an honest reply too large to show', () => {
   test('printf of 50 MB ends with a verdict and the page keeps answering', async () => {
     const v = await open();
-    await setCode(v.page, EXERCISE, 0, `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`);
+    await setCode(
+      v.page,
+      EXERCISE,
+      0,
+      `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`,
+    );
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     expect(await verdict(v.page, EXERCISE, 60_000)).toMatch(/Solved|No schedule|Stopped|too large/);
     await answers(v.page);
@@ -236,7 +250,9 @@ describe('framing', () => {
   beforeAll(async () => {
     attacker = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><title>attacker</title><iframe id="f" src="${site.url(CHAPTER)}" width="800" height="600"></iframe>`);
+      res.end(
+        `<!doctype html><title>attacker</title><iframe id="f" src="${site.url(CHAPTER)}" width="800" height="600"></iframe>`,
+      );
     });
     await new Promise<void>((ok) => attacker.listen(0, '127.0.0.1', () => ok()));
     const a = attacker.address();
@@ -274,7 +290,11 @@ describe('framing', () => {
       const f = document.querySelector<HTMLIFrameElement>('iframe[title="Playground sandbox"]')!;
       f.contentWindow!.location.href = `data:text/html,${encodeURIComponent(html)}`;
     }, evil);
-    await v.page.waitForFunction(() => document.querySelectorAll('iframe[title="Playground sandbox"]').length === 0, undefined, { timeout: 10_000 });
+    await v.page.waitForFunction(
+      () => document.querySelectorAll('iframe[title="Playground sandbox"]').length === 0,
+      undefined,
+      { timeout: 10_000 },
+    );
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/FORGED/);
     await v.close();
@@ -282,12 +302,13 @@ describe('framing', () => {
 });
 
 describe('what held keeps holding', () => {
-  const program = (body: string) => `import { getpid } from 'forklore';\ndeclare const self: any;\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
+  const program = (body: string) =>
+    `import { getpid } from 'forklore';\ndeclare const self: any;\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
 
   test('no request leaves the sandbox: fetch, XHR, WebSocket, EventSource, importScripts, import(), nested workers', async () => {
     const v = await open();
     // The logger answers anyone: it proves it is reachable from the page itself, and then hears nothing from a program.
-    expect((await v.page.evaluate((u) => fetch(u + '/from-the-page').then((r) => r.status), loggerOrigin))).toBe(200);
+    expect(await v.page.evaluate((u) => fetch(u + '/from-the-page').then((r) => r.status), loggerOrigin)).toBe(200);
     expect(logged).toContain('GET /from-the-page');
     logged.length = 0;
     await setCode(
@@ -317,7 +338,12 @@ describe('what held keeps holding', () => {
   test("the page's storage, cookies and DOM are out of reach", async () => {
     const v = await open();
     await v.context.addCookies([{ name: 'sess', value: 'SECRET-COOKIE', url: site.url() }]);
-    await v.page.evaluate(() => localStorage.setItem('forklore:v1:edit:some-other-example', JSON.stringify({ code: '// SECRET', base: 'x', savedAt: 0 })));
+    await v.page.evaluate(() =>
+      localStorage.setItem(
+        'forklore:v1:edit:some-other-example',
+        JSON.stringify({ code: '// SECRET', base: 'x', savedAt: 0 }),
+      ),
+    );
     await setCode(
       v.page,
       EXERCISE,
@@ -333,7 +359,9 @@ describe('what held keeps holding', () => {
     const text = await verdict(v.page, EXERCISE);
     expect(text).not.toMatch(/LEAKED/);
     expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
-    expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain('SECRET');
+    expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain(
+      'SECRET',
+    );
     await v.close();
   });
 
@@ -377,11 +405,12 @@ export default function* main() {
   });
 });
 
-describe('no silent loss of the reader\'s work', () => {
+describe("no silent loss of the reader's work", () => {
   const KEY = 'forklore:v1:edit:ch2-exercise';
   const KEPT = 'forklore:v1:kept:ch2-exercise';
   const editorText = (page: Page) => page.locator(`${EXERCISE} section[data-pane="0"] .cm-content`).innerText();
-  const stored = (page: Page, key: string) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null')?.code ?? null, key);
+  const stored = (page: Page, key: string) =>
+    page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null')?.code ?? null, key);
   const keptBox = (page: Page) => page.locator(`${EXERCISE} section[data-pane="0"] [data-stale][data-kept]`);
 
   test('storage full: the reader is told the edit was not saved', async () => {
@@ -422,7 +451,10 @@ describe('no silent loss of the reader\'s work', () => {
     const hash = encodeShare({ id: EXERCISE_ID, codes: ['// CODE FROM SOMEONE ELSE\n'] });
     const page = await (await site.browser.newContext()).newPage();
     await page.goto(site.url('reference/'));
-    await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })), KEY);
+    await page.evaluate(
+      (k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })),
+      KEY,
+    );
     await page.goto(site.url(CHAPTER) + hash);
     await page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     expect(await editorText(page)).toContain('CODE FROM SOMEONE ELSE');
@@ -432,7 +464,13 @@ describe('no silent loss of the reader\'s work', () => {
     await keptBox(page).waitFor({ timeout: 5000 });
     expect(await stored(page, KEPT)).toBe('// MY OWN EXERCISE WORK\n');
     await page.click(`${EXERCISE} [data-action="kept-open"]`);
-    await page.waitForFunction((sel) => /MY OWN EXERCISE WORK/.test(document.querySelector(`${sel} section[data-pane="0"] .cm-content`)?.textContent ?? ''), EXERCISE);
+    await page.waitForFunction(
+      (sel) =>
+        /MY OWN EXERCISE WORK/.test(
+          document.querySelector(`${sel} section[data-pane="0"] .cm-content`)?.textContent ?? '',
+        ),
+      EXERCISE,
+    );
     // The shared code, as the reader changed it, is kept in its place.
     expect(await stored(page, KEPT)).toMatch(/CODE FROM SOMEONE ELSE/);
     await page.context().close();
@@ -442,7 +480,10 @@ describe('no silent loss of the reader\'s work', () => {
     const { encodeShare } = await import('../../components/playground/share.ts');
     const page = await (await site.browser.newContext()).newPage();
     await page.goto(site.url('reference/'));
-    await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })), KEY);
+    await page.evaluate(
+      (k) => localStorage.setItem(k, JSON.stringify({ code: '// MY OWN EXERCISE WORK\n', base: 'x', savedAt: 1 })),
+      KEY,
+    );
     await page.goto(site.url(CHAPTER) + encodeShare({ id: EXERCISE_ID, codes: ['// CODE FROM SOMEONE ELSE\n'] }));
     await page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     await page.click(`${EXERCISE} section[data-pane="0"] [data-action="reset"]`);
@@ -453,7 +494,13 @@ describe('no silent loss of the reader\'s work', () => {
     await page.goto(site.url(CHAPTER));
     await keptBox(page).waitFor({ timeout: 10_000 });
     await page.click(`${EXERCISE} [data-action="kept-open"]`);
-    await page.waitForFunction((sel) => /MY OWN EXERCISE WORK/.test(document.querySelector(`${sel} section[data-pane="0"] .cm-content`)?.textContent ?? ''), EXERCISE);
+    await page.waitForFunction(
+      (sel) =>
+        /MY OWN EXERCISE WORK/.test(
+          document.querySelector(`${sel} section[data-pane="0"] .cm-content`)?.textContent ?? '',
+        ),
+      EXERCISE,
+    );
     expect(await stored(page, KEY)).toBe('// MY OWN EXERCISE WORK\n');
     await page.context().close();
   });
@@ -471,7 +518,12 @@ describe('no silent loss of the reader\'s work', () => {
     await setCode(a, EXERCISE, 0, '// TAB A: AN HOUR OF WORK\n');
     await a.waitForFunction((k) => (localStorage.getItem(k) ?? '').includes('TAB A'), KEY);
     // Tab B, editing the same example, is told at once.
-    await b.waitForFunction((sel) => /Another tab saved a different version/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 5000 });
+    await b.waitForFunction(
+      (sel) =>
+        /Another tab saved a different version/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''),
+      EXERCISE,
+      { timeout: 5000 },
+    );
     await setCode(b, EXERCISE, 0, '// TAB B: A QUICK TRY\n');
     await keptBox(b).waitFor({ timeout: 5000 });
     expect(await stored(b, KEY)).toBe('// TAB B: A QUICK TRY\n');
@@ -499,7 +551,14 @@ describe('share links and schedules as bombs', () => {
     const json = JSON.stringify({ v: 1, i: EXERCISE_ID, c: ['a\n'.repeat(50_000_000)] });
     const hash = '#pg=' + Buffer.from(deflateSync(strToU8(json), { level: 9 })).toString('base64url');
     const v = await open(CHAPTER, hash);
-    await v.page.waitForFunction(() => /larger than the Playground accepts/.test(document.querySelector('fl-playground [data-note]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await v.page.waitForFunction(
+      () =>
+        /larger than the Playground accepts/.test(
+          document.querySelector('fl-playground [data-note]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
     expect(await v.page.locator(`${EXERCISE} .cm-content`).count()).toBe(0);
     await answers(v.page);
     await v.close();
@@ -509,7 +568,11 @@ describe('share links and schedules as bombs', () => {
     const { encodeShare } = await import('../../components/playground/share.ts');
     const hash = encodeShare({ id: EXERCISE_ID, codes: [failing('')], schedule: '1000*999999999999' });
     const v = await open(CHAPTER, hash);
-    await v.page.waitForFunction((sel) => /left out/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''), EXERCISE, { timeout: 10_000 });
+    await v.page.waitForFunction(
+      (sel) => /left out/.test(document.querySelector(`${sel} [data-note]`)?.textContent ?? ''),
+      EXERCISE,
+      { timeout: 10_000 },
+    );
     await v.page.click(`${EXERCISE} [data-action="run"]`);
     expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
     await v.page.click(`${EXERCISE} [data-action="run"]`);
@@ -519,7 +582,10 @@ describe('share links and schedules as bombs', () => {
 
   test('a shared program runs only when Run is pressed', async () => {
     const { encodeShare } = await import('../../components/playground/share.ts');
-    const hash = encodeShare({ id: EXERCISE_ID, codes: [failing(`fetch('${'http://127.0.0.1:1'}/ran-on-load').catch(() => {});`)] });
+    const hash = encodeShare({
+      id: EXERCISE_ID,
+      codes: [failing(`fetch('${'http://127.0.0.1:1'}/ran-on-load').catch(() => {});`)],
+    });
     const v = await open(CHAPTER, hash);
     await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     await v.page.waitForTimeout(1000);

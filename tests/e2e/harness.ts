@@ -1,5 +1,12 @@
 // End-to-end harness: serves a built site on 127.0.0.1 and drives the system Chromium, recording what went wrong per page.
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -67,7 +74,9 @@ function assertBuilt(root: string, base: string) {
     throw new Error(`${landing} does not exist: build the site first (npm run build).`);
   }
   const html = readFileSync(landing, 'utf8');
-  const favicon = /<link[^>]*rel="shortcut icon"[^>]*href="([^"]*)"/.exec(html) ?? /<link[^>]*href="([^"]*)"[^>]*rel="shortcut icon"/.exec(html);
+  const favicon =
+    /<link[^>]*rel="shortcut icon"[^>]*href="([^"]*)"/.exec(html) ??
+    /<link[^>]*href="([^"]*)"[^>]*rel="shortcut icon"/.exec(html);
   const faviconHref = favicon?.[1];
   if (faviconHref !== undefined && !faviconHref.startsWith(base)) {
     throw new Error(
@@ -85,7 +94,12 @@ export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {
     if (msg.type() !== 'error') return;
     // Chromium also logs every >= 400 response as a console error; an expected one is not an error.
     const status = /status of (\d{3})/.exec(msg.text());
-    if (status && msg.text().startsWith('Failed to load resource') && options.allowStatus?.(msg.location().url, Number(status[1]))) return;
+    if (
+      status &&
+      msg.text().startsWith('Failed to load resource') &&
+      options.allowStatus?.(msg.location().url, Number(status[1]))
+    )
+      return;
     consoleErrors.push(`${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
@@ -111,7 +125,12 @@ export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {
 export async function openSite(options: { root?: string; base?: string } = {}): Promise<Site> {
   const root = options.root ?? DIST;
   assertBuilt(root, normaliseBase(options.base ?? process.env.BASE_PATH));
-  const server = await startStaticServer({ root, base: options.base ?? process.env.BASE_PATH, host: '127.0.0.1', port: 0 });
+  const server = await startStaticServer({
+    root,
+    base: options.base ?? process.env.BASE_PATH,
+    host: '127.0.0.1',
+    port: 0,
+  });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
@@ -160,9 +179,14 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     // @ts-expect-error: axe is the global that axe.min.js defines in the page.
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return (result.violations as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>).map(
-      (v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }),
-    );
+    return (
+      result.violations as Array<{
+        id: string;
+        impact: string | null;
+        help: string;
+        nodes: Array<{ target: unknown[] }>;
+      }>
+    ).map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
 }
 
@@ -189,7 +213,10 @@ function decodeEntities(value: string): string {
  * checks every internal href/src: it must answer 200, stay under the base path, and a #fragment
  * must name an id on the target page. External links are not fetched (there is no network).
  */
-export async function crawlLinks(site: Site, start: string[] = site.pages()): Promise<{ checked: number; broken: BrokenLink[] }> {
+export async function crawlLinks(
+  site: Site,
+  start: string[] = site.pages(),
+): Promise<{ checked: number; broken: BrokenLink[] }> {
   const broken: BrokenLink[] = [];
   const html = new Map<string, Promise<{ status: number; body: string; type: string }>>();
   const fetchOnce = (url: string) => {
@@ -198,7 +225,9 @@ export async function crawlLinks(site: Site, start: string[] = site.pages()): Pr
       got = fetch(url, { redirect: 'follow' }).then(async (r) => ({
         status: r.status,
         type: r.headers.get('content-type') ?? '',
-        body: (r.headers.get('content-type') ?? '').startsWith('text/html') ? await r.text() : (await r.arrayBuffer(), ''),
+        body: (r.headers.get('content-type') ?? '').startsWith('text/html')
+          ? await r.text()
+          : (await r.arrayBuffer(), ''),
       }));
       html.set(url, got);
     }

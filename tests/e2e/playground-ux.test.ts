@@ -42,7 +42,8 @@ async function verdict(page: Page, island: string, timeout = 30_000): Promise<st
 async function editorDoc(page: Page, island: string, pane: number): Promise<string> {
   return page.evaluate(
     ([sel, i]) => {
-      const content = document.querySelector(`${sel} section[data-pane="${i}"] .cm-content`) as (HTMLElement & { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } }) | null;
+      const content = document.querySelector(`${sel} section[data-pane="${i}"] .cm-content`) as
+        (HTMLElement & { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } }) | null;
       const view = content?.cmTile?.root?.view;
       if (!view) throw new Error('no CodeMirror view on .cm-content');
       return view.state.doc.toString();
@@ -62,7 +63,10 @@ async function contrastViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     // @ts-expect-error: axe is the global that axe.min.js defines in the page.
-    const result = await window.axe.run({ include: [['fl-playground']] }, { runOnly: ['color-contrast'], resultTypes: ['violations'] });
+    const result = await window.axe.run(
+      { include: [['fl-playground']] },
+      { runOnly: ['color-contrast'], resultTypes: ['violations'] },
+    );
     return (result.violations as { nodes: { target: string[]; failureSummary?: string }[] }[]).flatMap((v) =>
       v.nodes.map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('')}`),
     );
@@ -103,7 +107,9 @@ describe('editing', () => {
     await page.keyboard.type('@7@');
     expect((await editorDoc(page, PAIR, 0)).split('\n')[6]!.startsWith('@7@')).toBe(true);
     // Rendered lines sit one line-height apart: no margin between them.
-    const tops = await page.$$eval(`${PAIR} section[data-pane="0"] .cm-line`, (els) => els.slice(0, 6).map((e) => e.getBoundingClientRect().top));
+    const tops = await page.$$eval(`${PAIR} section[data-pane="0"] .cm-line`, (els) =>
+      els.slice(0, 6).map((e) => e.getBoundingClientRect().top),
+    );
     const gaps = tops.slice(1).map((t, i) => t - tops[i]!);
     expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(1);
     expect(Math.max(...gaps)).toBeLessThan(24);
@@ -133,7 +139,9 @@ describe('editing', () => {
     const v = await site.visit('', { context: { viewport: { width: 1280, height: 800 } } });
     const { page } = v;
     await page.waitForSelector('fl-playground.fl-pg-pair[data-ready]');
-    const codes = await page.$$eval('fl-playground.fl-pg-pair section[data-pane] .astro-code', (els) => els.slice(0, 2).map((e) => e.getBoundingClientRect()));
+    const codes = await page.$$eval('fl-playground.fl-pg-pair section[data-pane] .astro-code', (els) =>
+      els.slice(0, 2).map((e) => e.getBoundingClientRect()),
+    );
     expect(codes[1]!.left).toBeGreaterThan(codes[0]!.right - 1);
     expect(Math.abs(codes[0]!.top - codes[1]!.top)).toBeLessThan(1);
     await v.close();
@@ -147,8 +155,12 @@ describe('themes', () => {
       const { page } = v;
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
       await openEditor(page, PAIR, 0);
-      const bg = () => page.$eval(`${PAIR} section[data-pane="0"] .cm-editor`, (e) => getComputedStyle(e).backgroundColor);
-      const listingBg = await page.$eval(`${PAIR} section[data-pane="1"] .astro-code`, (e) => getComputedStyle(e).backgroundColor);
+      const bg = () =>
+        page.$eval(`${PAIR} section[data-pane="0"] .cm-editor`, (e) => getComputedStyle(e).backgroundColor);
+      const listingBg = await page.$eval(
+        `${PAIR} section[data-pane="1"] .astro-code`,
+        (e) => getComputedStyle(e).backgroundColor,
+      );
       // Pressing Edit keeps the listing's background: the editor looks like the code it replaced.
       expect(await bg()).toBe(listingBg);
       expect(await bg()).toBe(colorScheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
@@ -158,7 +170,12 @@ describe('themes', () => {
       const select = page.locator('starlight-theme-select select').filter({ visible: true }).first();
       await select.selectOption(other);
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(other);
-      await page.waitForFunction(([sel, want]) => getComputedStyle(document.querySelector(`${sel} section[data-pane="0"] .cm-editor`)!).backgroundColor === want, [PAIR, other === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)'] as const);
+      await page.waitForFunction(
+        ([sel, want]) =>
+          getComputedStyle(document.querySelector(`${sel} section[data-pane="0"] .cm-editor`)!).backgroundColor ===
+          want,
+        [PAIR, other === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)'] as const,
+      );
       expect(await contrastViolations(page)).toEqual([]);
       await v.close();
     });
@@ -168,7 +185,10 @@ describe('themes', () => {
 async function overlappingLabels(page: Page, island: string): Promise<string[]> {
   return page.$$eval(`${island} [data-results] svg.fl-timeline`, (svgs) =>
     svgs.flatMap((svg) => {
-      const boxes = [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() }));
+      const boxes = [...svg.querySelectorAll('text')].map((t) => ({
+        text: t.textContent ?? '',
+        r: t.getBoundingClientRect(),
+      }));
       const bad: string[] = [];
       for (let i = 0; i < boxes.length; i++)
         for (let j = i + 1; j < boxes.length; j++) {
@@ -211,10 +231,16 @@ describe('following the bug', () => {
     expect(await inView()).toBe(true);
     // A one-line legend names every mark.
     const legend = await first.locator('[data-legend]').first().innerText();
-    for (const words of ['holds a lock', 'waits', 'left behind by fork', 'fork', 'stuck forever', 'this step']) expect(legend).toContain(words);
+    for (const words of ['holds a lock', 'waits', 'left behind by fork', 'fork', 'stuck forever', 'this step'])
+      expect(legend).toContain(words);
     // Explain this schedule: numbered sentences, one per decisive step, the fork among them.
     await first.locator('.fl-pg-explain summary').first().click();
-    const sentences = await first.locator('[data-explain] li').first().locator('xpath=..').locator('li').allInnerTexts();
+    const sentences = await first
+      .locator('[data-explain] li')
+      .first()
+      .locator('xpath=..')
+      .locator('li')
+      .allInnerTexts();
     expect(sentences.length).toBeGreaterThan(2);
     expect(sentences.join('\n')).toMatch(/calls (_Fork|fork)/);
     expect(sentences[sentences.length - 1]).toMatch(/forever/);
@@ -235,10 +261,17 @@ describe('following the bug', () => {
     const range = page.locator(`${PAIR} [data-left] [data-step-range]`);
     const max = await range.getAttribute('max');
     await page.click(`${PAIR} [data-left] [data-step-play]`);
-    await page.waitForFunction((s) => Number((document.querySelector(s) as HTMLInputElement).value) > 0, `${PAIR} [data-left] [data-step-range]`);
+    await page.waitForFunction(
+      (s) => Number((document.querySelector(s) as HTMLInputElement).value) > 0,
+      `${PAIR} [data-left] [data-step-range]`,
+    );
     const seen = Number(await range.inputValue());
     expect(seen).toBeLessThan(Number(max));
-    await page.waitForFunction(([s, m]) => (document.querySelector(s) as HTMLInputElement).value === m, [`${PAIR} [data-left] [data-step-range]`, max!] as const, { timeout: 60_000 });
+    await page.waitForFunction(
+      ([s, m]) => (document.querySelector(s) as HTMLInputElement).value === m,
+      [`${PAIR} [data-left] [data-step-range]`, max!] as const,
+      { timeout: 60_000 },
+    );
     expect(await page.locator(`${PAIR} [data-left] [data-step-play]`).innerText()).toBe('Play');
     await v.close();
   });
@@ -290,19 +323,29 @@ describe('following the bug in the code', () => {
     const { page } = v;
     await page.click(`${PAIR} [data-action="run"]`);
     await verdict(page, PAIR);
-    const src = (await page.$$eval(`${PAIR} section[data-pane="0"] .line`, (els) => els.map((e) => e.textContent ?? '')));
+    const src = await page.$$eval(`${PAIR} section[data-pane="0"] .line`, (els) => els.map((e) => e.textContent ?? ''));
     // At the last step of the deadlock: the child (1002) waits in the lock it inherited, main in waitpid.
-    await page.waitForFunction((s) => document.querySelectorAll(`${s} section[data-pane="0"] .line.fl-at`).length > 0, PAIR);
+    await page.waitForFunction(
+      (s) => document.querySelectorAll(`${s} section[data-pane="0"] .line.fl-at`).length > 0,
+      PAIR,
+    );
     let m = await marks(page, PAIR, 0);
-    const lineOf = (tid: number, mk: Record<number, string>) => Number(Object.entries(mk).find(([, t]) => t.split(/\s*◀\s*/).includes(String(tid)))?.[0]);
+    const lineOf = (tid: number, mk: Record<number, string>) =>
+      Number(Object.entries(mk).find(([, t]) => t.split(/\s*◀\s*/).includes(String(tid)))?.[0]);
     expect(src[lineOf(1000, m) - 1]).toMatch(/waitpid/);
     expect(src[lineOf(1002, m) - 1]).toMatch(/pthread_mutex_lock\(libc_lock\)/);
     // Each thread has its own colour.
-    const colours = await page.$$eval(`${PAIR} section[data-pane="0"] .line.fl-at`, (els) => els.map((e) => (e as HTMLElement).style.getPropertyValue('--fl-at')));
+    const colours = await page.$$eval(`${PAIR} section[data-pane="0"] .line.fl-at`, (els) =>
+      els.map((e) => (e as HTMLElement).style.getPropertyValue('--fl-at')),
+    );
     expect(new Set(colours).size).toBe(colours.length);
     // Step through: at the fork step, main is on its _Fork line while 1001 is inside plash_call.
     const range = page.locator(`${PAIR} [data-left] [data-step-range]`);
-    const forkStep = Number(await page.$eval(`${PAIR} [data-left] [data-explain]`, (ol) => [...ol.querySelectorAll('li')].find((li) => /calls _?Fork/i.test(li.textContent ?? ''))!.getAttribute('data-s')));
+    const forkStep = Number(
+      await page.$eval(`${PAIR} [data-left] [data-explain]`, (ol) =>
+        [...ol.querySelectorAll('li')].find((li) => /calls _?Fork/i.test(li.textContent ?? ''))!.getAttribute('data-s'),
+      ),
+    );
     await range.focus();
     await page.keyboard.press('Home');
     for (let i = 0; i < forkStep; i++) await page.keyboard.press('ArrowRight');
@@ -314,8 +357,13 @@ describe('following the bug in the code', () => {
     await right.focus();
     await page.keyboard.press('Home');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((s) => document.querySelectorAll(`${s} section[data-pane="1"] .line.fl-at`).length > 0, PAIR);
-    const fixedSrc = await page.$$eval(`${PAIR} section[data-pane="1"] .line`, (els) => els.map((e) => e.textContent ?? ''));
+    await page.waitForFunction(
+      (s) => document.querySelectorAll(`${s} section[data-pane="1"] .line.fl-at`).length > 0,
+      PAIR,
+    );
+    const fixedSrc = await page.$$eval(`${PAIR} section[data-pane="1"] .line`, (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
     expect(fixedSrc[lineOf(1001, await marks(page, PAIR, 1)) - 1]).toMatch(/libc_lock/);
     await page.keyboard.press('End');
     expect(await marks(page, PAIR, 1)).toEqual({});
@@ -351,12 +399,20 @@ describe('the pair comparison', () => {
     await b.click();
     expect(await page.locator(`${PAIR} [data-right] [data-step-range]`).inputValue()).toBe(to);
     // Each program's verdict in its own colour, the two side by side.
-    const sides = await page.$$eval(`${PAIR} [data-verdict] .fl-pg-side`, (els) => els.map((e) => ({ kind: (e as HTMLElement).dataset.kind, border: getComputedStyle(e).borderLeftColor, box: e.getBoundingClientRect().toJSON() as DOMRect })));
+    const sides = await page.$$eval(`${PAIR} [data-verdict] .fl-pg-side`, (els) =>
+      els.map((e) => ({
+        kind: (e as HTMLElement).dataset.kind,
+        border: getComputedStyle(e).borderLeftColor,
+        box: e.getBoundingClientRect().toJSON() as DOMRect,
+      })),
+    );
     expect(sides.map((s) => s.kind)).toEqual(['bad', 'ok']);
     expect(sides[0]!.border).not.toBe(sides[1]!.border);
     expect(sides[1]!.box.left).toBeGreaterThanOrEqual(sides[0]!.box.right - 1);
     // The two programs' code sits side by side in the chapter's column.
-    const codes = await page.$$eval(`${PAIR} section[data-pane]`, (els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    const codes = await page.$$eval(`${PAIR} section[data-pane]`, (els) =>
+      els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect),
+    );
     expect(codes[1]!.left).toBeGreaterThanOrEqual(codes[0]!.right - 1);
     await v.close();
   });
@@ -408,7 +464,7 @@ describe('truthful results', () => {
     await v.close();
   });
 
-  test("a found deadlock is reported as found, the state table says what a joining thread waits for, and POSIX notes fold into one line", async () => {
+  test('a found deadlock is reported as found, the state table says what a joining thread waits for, and POSIX notes fold into one line', async () => {
     const v = await open('testing-a-heisenbug/', {}, 'fl-playground');
     const { page } = v;
     const first = page.locator('fl-playground').first();
@@ -441,18 +497,30 @@ describe('Be the scheduler from the keyboard', () => {
     await page.click(`${PAIR} [data-action="run"]`);
     await page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
     await page.focus(`${PAIR} [data-action="sched-pick"]`);
-    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action ?? document.activeElement?.tagName);
+    const focused = () =>
+      page.evaluate(
+        () => (document.activeElement as HTMLElement | null)?.dataset.action ?? document.activeElement?.tagName,
+      );
     for (let i = 1; i <= 3; i++) {
       await page.keyboard.press('Enter');
-      await page.waitForFunction(([s, n]) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith(`Step ${n}:`), [PAIR, i] as const);
+      await page.waitForFunction(
+        ([s, n]) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith(`Step ${n}:`),
+        [PAIR, i] as const,
+      );
       expect(await focused()).toBe('sched-pick');
     }
     await page.focus(`${PAIR} [data-action="sched-undo"]`);
     await page.keyboard.press('Enter');
-    await page.waitForFunction((s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 2:'), PAIR);
+    await page.waitForFunction(
+      (s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 2:'),
+      PAIR,
+    );
     expect(await focused()).toBe('sched-undo');
     await page.keyboard.press('Space');
-    await page.waitForFunction((s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 1:'), PAIR);
+    await page.waitForFunction(
+      (s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 1:'),
+      PAIR,
+    );
     expect(await focused()).toBe('sched-undo');
     await v.close();
   });

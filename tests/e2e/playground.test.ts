@@ -22,9 +22,16 @@ async function axeOnPlaygrounds(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     // @ts-expect-error: axe is the global that axe.min.js defines in the page.
-    const result = await window.axe.run({ include: [['fl-playground'], ['.bug-picture']] }, { resultTypes: ['violations'] });
+    const result = await window.axe.run(
+      { include: [['fl-playground'], ['.bug-picture']] },
+      { resultTypes: ['violations'] },
+    );
     return (result.violations as { id: string; help: string; nodes: { target: string[] }[] }[]).map(
-      (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`,
+      (v) =>
+        `${v.id}: ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
     );
   });
 }
@@ -80,7 +87,8 @@ async function openExercise(hash = ''): Promise<Visit> {
   return v;
 }
 
-const program = (body: string) => `import { getpid } from 'forklore';\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
+const program = (body: string) =>
+  `import { getpid } from 'forklore';\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
 
 describe('the Playground on a chapter page', () => {
   test('an unedited buggy example deadlocks, with the stuck thread explained and the orphaned lock drawn', async () => {
@@ -94,7 +102,9 @@ describe('the Playground on a chapter page', () => {
     expect(await v.page.locator(`${PAIR} [data-results] .fl-ghost`).count()).toBeGreaterThan(0);
     expect(await v.page.locator(`${PAIR} [data-results] .fl-stuck`).count()).toBeGreaterThan(0);
     // The first Run needed no compiler: the build compiled the example.
-    expect(await v.page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')))).toBe(false);
+    expect(
+      await v.page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm'))),
+    ).toBe(false);
     expect(v.consoleErrors).toEqual([]);
     await v.close();
   });
@@ -104,10 +114,13 @@ describe('the Playground on a chapter page', () => {
     await v.page.click(`${PAIR} [data-action="run"]`);
     await v.page.click(`${PAIR} [data-action="run"]`);
     expect(await verdict(v.page, PAIR)).toMatch(/ch1-wrapper-buggy: Deadlock/);
-    await v.page.evaluate(([a, b]) => {
-      document.querySelector<HTMLElement>(`${a} [data-action="run"]`)!.click();
-      setTimeout(() => document.querySelector<HTMLElement>(`${b} [data-action="run"]`)!.click(), 0);
-    }, [PAIR, OTHER] as const);
+    await v.page.evaluate(
+      ([a, b]) => {
+        document.querySelector<HTMLElement>(`${a} [data-action="run"]`)!.click();
+        setTimeout(() => document.querySelector<HTMLElement>(`${b} [data-action="run"]`)!.click(), 0);
+      },
+      [PAIR, OTHER] as const,
+    );
     expect(await verdict(v.page, OTHER, 60_000)).toMatch(/Deadlock|No schedule goes wrong/);
     const pair = await verdict(v.page, PAIR);
     expect(pair).toMatch(/another Playground on this page started a run|Deadlock/);
@@ -142,7 +155,10 @@ describe('the Playground on a chapter page', () => {
     const v = await open();
     await setCode(v.page, PAIR, 0, FIXED_SOURCE);
     await v.page.keyboard.press('ControlOrMeta+Enter');
-    await v.page.waitForFunction((sel) => /compil|Checking/i.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), PAIR);
+    await v.page.waitForFunction(
+      (sel) => /compil|Checking/i.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''),
+      PAIR,
+    );
     const text = await verdict(v.page, PAIR);
     expect(text).toMatch(/ch1-wrapper-buggy: No schedule goes wrong/);
     await v.close();
@@ -167,7 +183,11 @@ describe('the Playground on a chapter page', () => {
     const v = await openExercise();
     await setCode(v.page, EXERCISE, 0, program('  for (;;) { /* never yields */ }'));
     await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await v.page.waitForFunction((sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), EXERCISE, { timeout: 60_000 });
+    await v.page.waitForFunction(
+      (sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''),
+      EXERCISE,
+      { timeout: 60_000 },
+    );
     await v.page.waitForTimeout(300);
     // The page answers: a click opens the hint while the worker spins. How fast it answers is a
     // figure of npm run bench (bench/playground-report.mjs, "a runaway program"), not a test.
@@ -203,7 +223,10 @@ describe('the Playground on a chapter page', () => {
   test('an edit made against an older version of the example says so and offers both versions', async () => {
     const v = await open();
     await v.page.evaluate(() =>
-      localStorage.setItem('forklore:v1:edit:ch1-wrapper-buggy', JSON.stringify({ code: '// MY OLD EDIT\n', base: 'an-older-version', savedAt: 0 })),
+      localStorage.setItem(
+        'forklore:v1:edit:ch1-wrapper-buggy',
+        JSON.stringify({ code: '// MY OLD EDIT\n', base: 'an-older-version', savedAt: 0 }),
+      ),
     );
     await v.page.reload();
     const stale = v.page.locator(`${PAIR} section[data-pane="0"] [data-stale]`);
@@ -248,7 +271,9 @@ describe('the Playground on a chapter page', () => {
     expect(await fresh.page.locator(`${EXERCISE} [data-note]`).innerText()).toMatch(/shared link.*has not run/);
     expect(await fresh.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toBe('');
     // The shared code is not saved over the reader's own edits.
-    expect(await fresh.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('forklore:v1:edit:')))).toEqual([]);
+    expect(
+      await fresh.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('forklore:v1:edit:'))),
+    ).toEqual([]);
     await fresh.page.click(`${EXERCISE} [data-action="run"]`);
     expect(await verdict(fresh.page, EXERCISE)).toMatch(/No schedule goes wrong/);
     await fresh.close();
@@ -270,13 +295,18 @@ describe('the Playground on a chapter page', () => {
       await choice.waitFor({ timeout: 10_000 });
       await choice.click();
       await v.page.waitForFunction(
-        ([sel, n]) => new RegExp(`^Step ${n}:|in ${n} steps`).test(document.querySelector(`${sel} [data-verdict]`)?.textContent?.trim() ?? ''),
+        ([sel, n]) =>
+          new RegExp(`^Step ${n}:|in ${n} steps`).test(
+            document.querySelector(`${sel} [data-verdict]`)?.textContent?.trim() ?? '',
+          ),
         [PAIR, i + 1] as const,
       );
     }
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toMatch(/You scheduled your way to a deadlock/);
     // Why the threads cannot run: the child waits for a lock whose owner is not in its process.
-    expect((await v.page.locator(`${PAIR} .fl-pg-cant`).allInnerTexts()).join('\n')).toMatch(/cannot run: it waits for .*libc_lock.*does not exist in this process/);
+    expect((await v.page.locator(`${PAIR} .fl-pg-cant`).allInnerTexts()).join('\n')).toMatch(
+      /cannot run: it waits for .*libc_lock.*does not exist in this process/,
+    );
     // Undo steps back one choice and offers threads again.
     await v.page.click(`${PAIR} [data-action="sched-undo"]`);
     await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
@@ -296,7 +326,10 @@ describe('the Playground on a chapter page', () => {
 
 describe('every Playground in the guide', () => {
   test('runs its example and reaches the verdict the example file expects, with no console errors', async () => {
-    const expectedOf = (name: string) => /export const expected\s*=\s*\{\s*verdict:\s*'([a-z-]+)'/.exec(readFileSync(new URL(`../../content/examples/${name}.ts`, import.meta.url), 'utf8'))?.[1];
+    const expectedOf = (name: string) =>
+      /export const expected\s*=\s*\{\s*verdict:\s*'([a-z-]+)'/.exec(
+        readFileSync(new URL(`../../content/examples/${name}.ts`, import.meta.url), 'utf8'),
+      )?.[1];
     const problems: string[] = [];
     let checked = 0;
     for (const path of site.pages()) {
@@ -304,13 +337,16 @@ describe('every Playground in the guide', () => {
       const ids = await v.page.$$eval('fl-playground', (els) => els.map((e) => (e as HTMLElement).dataset.id!));
       for (const id of ids) {
         const sel = `fl-playground[data-id="${id}"]`;
-        const names = await v.page.$$eval(`${sel} section[data-pane]`, (els) => els.map((e) => (e as HTMLElement).dataset.name ?? ''));
+        const names = await v.page.$$eval(`${sel} section[data-pane]`, (els) =>
+          els.map((e) => (e as HTMLElement).dataset.name ?? ''),
+        );
         await v.page.click(`${sel} [data-action="run"]`);
         await verdict(v.page, sel, 60_000);
         const got = ((await v.page.locator(`${sel} [data-verdict]`).getAttribute('data-verdicts')) ?? '').split(' ');
         names.forEach((name, i) => {
           const want = name ? expectedOf(name) : undefined;
-          if (want && got[i] !== want) problems.push(`/${path} ${name}: expected ${want}, the Playground says ${got[i] || '(nothing)'}`);
+          if (want && got[i] !== want)
+            problems.push(`/${path} ${name}: expected ${want}, the Playground says ${got[i] || '(nothing)'}`);
         });
         checked++;
       }
@@ -345,7 +381,11 @@ export default function* main() {
     const v = await openExercise();
     await setCode(v.page, EXERCISE, 0, BUSY);
     await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await v.page.waitForFunction((sel) => /\d+ executions/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''), EXERCISE, { timeout: 60_000 });
+    await v.page.waitForFunction(
+      (sel) => /\d+ executions/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''),
+      EXERCISE,
+      { timeout: 60_000 },
+    );
     const first = await v.page.locator(`${EXERCISE} [data-running-text]`).innerText();
     await v.page.waitForFunction(
       ([sel, was]) => (document.querySelector(`${sel} [data-running-text]`)?.textContent ?? was) !== was,
@@ -370,7 +410,11 @@ export default function* main() {
 describe('hostile programs from a shared link', () => {
   const hostile: [string, string, RegExp][] = [
     ['fetch', "  fetch('/secret-from-sandbox?leak=1');", /no network/],
-    ['localStorage', "  const saved = localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy');", /no storage|localStorage is not defined/],
+    [
+      'localStorage',
+      "  const saved = localStorage.getItem('forklore:v1:edit:ch1-wrapper-buggy');",
+      /no storage|localStorage is not defined/,
+    ],
     ['indexedDB', "  indexedDB.open('forklore');", /storage|SecurityError|denied/],
     ['importScripts', "  importScripts('/secret-from-sandbox.js');", /no network|refused|importScripts/],
     ['the DOM', "  document.body.setAttribute('data-owned', '');", /no page to touch|document is not defined/],
@@ -381,7 +425,12 @@ describe('hostile programs from a shared link', () => {
       const v = await openExercise();
       const requests: string[] = [];
       v.context.on('request', (r) => requests.push(r.url()));
-      await v.page.evaluate(() => localStorage.setItem('forklore:v1:edit:some-other-example', JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 })));
+      await v.page.evaluate(() =>
+        localStorage.setItem(
+          'forklore:v1:edit:some-other-example',
+          JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 }),
+        ),
+      );
       const title = await v.page.title();
       await setCode(v.page, EXERCISE, 0, program(body));
       await v.page.click(`${EXERCISE} [data-action="run"]`);
@@ -394,7 +443,9 @@ describe('hostile programs from a shared link', () => {
       expect(await v.page.title()).toBe(title);
       expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
       // The page's own storage still holds what it held: the program could not reach it.
-      expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain('secret');
+      expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain(
+        'secret',
+      );
       expect(requests.filter((u) => u.includes('secret-from-sandbox'))).toEqual([]);
       await v.close();
     });
@@ -422,15 +473,15 @@ describe('forged replies', () => {
 
 describe('accessibility', () => {
   for (const colorScheme of ['light', 'dark'] as const)
-  test(`a chapter page with Playgrounds has no axe-core violations, before and after a run (${colorScheme})`, async () => {
-    const v = await site.visit(CHAPTER, { context: { colorScheme } });
-    await v.page.waitForSelector(`${PAIR}[data-ready]`);
-    expect(await axeOnPlaygrounds(v.page)).toEqual([]);
-    await v.page.click(`${PAIR} [data-action="run"]`);
-    await verdict(v.page, PAIR);
-    expect(await axeOnPlaygrounds(v.page)).toEqual([]);
-    await v.close();
-  });
+    test(`a chapter page with Playgrounds has no axe-core violations, before and after a run (${colorScheme})`, async () => {
+      const v = await site.visit(CHAPTER, { context: { colorScheme } });
+      await v.page.waitForSelector(`${PAIR}[data-ready]`);
+      expect(await axeOnPlaygrounds(v.page)).toEqual([]);
+      await v.page.click(`${PAIR} [data-action="run"]`);
+      await verdict(v.page, PAIR);
+      expect(await axeOnPlaygrounds(v.page)).toEqual([]);
+      await v.close();
+    });
 
   test('Run works from the keyboard alone and the verdict lands in a live region', async () => {
     const v = await open();

@@ -32,7 +32,9 @@ describe('the MDX pipeline', () => {
     const code = visit.page.locator('pre code').first();
     expect(await code.innerText()).toContain('yield* fork()');
     // Shiki colours tokens with inline styles: more than one distinct colour means it highlighted.
-    const colours = await code.evaluate((el) => new Set([...el.querySelectorAll('span')].map((s) => getComputedStyle(s).color)).size);
+    const colours = await code.evaluate(
+      (el) => new Set([...el.querySelectorAll('span')].map((s) => getComputedStyle(s).color)).size,
+    );
     expect(colours).toBeGreaterThan(1);
     const island = visit.page.getByTestId('hello-island');
     expect(await island.innerText()).toContain('Checks run');
@@ -46,10 +48,16 @@ describe('code blocks', () => {
   test('scrollable code blocks become focusable regions with distinct names', async () => {
     const visit = await site.visit(PIPELINE, { context: { viewport: { width: 800, height: 900 } } });
     // Expressive Code marks overflowing blocks after an idle callback; wait for both.
-    await visit.page.waitForFunction(() => document.querySelectorAll('.expressive-code pre[role="region"][aria-label]').length >= 2, null, {
-      timeout: 10_000,
-    });
-    const names = await visit.page.locator('.expressive-code pre[role="region"]').evaluateAll((pres) => pres.map((p) => p.getAttribute('aria-label')));
+    await visit.page.waitForFunction(
+      () => document.querySelectorAll('.expressive-code pre[role="region"][aria-label]').length >= 2,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    const names = await visit.page
+      .locator('.expressive-code pre[role="region"]')
+      .evaluateAll((pres) => pres.map((p) => p.getAttribute('aria-label')));
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('Code: wide-one.c (2)');
     await visit.close();
@@ -59,9 +67,9 @@ describe('code blocks', () => {
 describe('navigation', () => {
   test('the sidebar lists the chapters in order before the reference pages, and marks the current page', async () => {
     const visit = await site.visit(CHAPTER);
-    const links = await visit.page.locator('nav[aria-label="Main"] a').evaluateAll((as) =>
-      as.map((a) => ({ href: a.getAttribute('href'), current: a.getAttribute('aria-current') })),
-    );
+    const links = await visit.page
+      .locator('nav[aria-label="Main"] a')
+      .evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href'), current: a.getAttribute('aria-current') })));
     const hrefs = links.map((l) => l.href);
     expect(hrefs[0]).toBe(`${site.base}the-bug/`);
     expect(hrefs.slice(-3)).toEqual([`${site.base}reference/`, `${site.base}glossary/`, `${site.base}playground/`]);
@@ -94,7 +102,9 @@ describe('navigation', () => {
   });
 
   test('on a phone the menu button opens the sidebar and its links work', async () => {
-    const visit = await site.visit(CHAPTER, { context: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true } });
+    const visit = await site.visit(CHAPTER, {
+      context: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true },
+    });
     const sidebarLink = visit.page.locator(`nav[aria-label="Main"] a[href="${site.base}reference/"]`);
     expect(await sidebarLink.isVisible()).toBe(false);
     await visit.page.locator('button[popovertarget="starlight__sidebar"]').click();
@@ -128,7 +138,9 @@ describe('search', () => {
     await visit.page.locator('#starlight__search input').waitFor({ state: 'attached', timeout: 20_000 });
     await visit.page.keyboard.press('Control+k');
     await visit.page.locator('site-search dialog[open]').waitFor({ timeout: 5_000 });
-    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, { timeout: 5_000 });
+    await visit.page.waitForFunction(() => document.activeElement?.matches('#starlight__search input') ?? false, null, {
+      timeout: 5_000,
+    });
     await visit.close();
   });
 });
@@ -143,7 +155,9 @@ describe('themes', () => {
   });
 
   test('choosing dark mode applies at once and persists across pages and reloads', async () => {
-    const visit = await site.visit(CHAPTER, { context: { colorScheme: 'light', viewport: { width: 1280, height: 800 } } });
+    const visit = await site.visit(CHAPTER, {
+      context: { colorScheme: 'light', viewport: { width: 1280, height: 800 } },
+    });
     const { page } = visit;
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const lightBackground = await background();
@@ -162,7 +176,9 @@ describe('themes', () => {
 describe('the edges', () => {
   test('an unknown address gets the 404 page, styled and with a way home', async () => {
     const missing = site.url('no-such-page/');
-    const visit = await site.visit('no-such-page/', { allowStatus: (url, status) => url === missing && status === 404 });
+    const visit = await site.visit('no-such-page/', {
+      allowStatus: (url, status) => url === missing && status === 404,
+    });
     expect(visit.response?.status()).toBe(404);
     expect(await visit.page.locator('h1').innerText()).toMatch(/404|not found/i);
     expect(await visit.page.locator(`main a[href="${site.base}"]`).count()).toBeGreaterThan(0);
@@ -187,9 +203,11 @@ describe('the edges', () => {
 
 /** Waits (briefly) until a locator's attribute has the value; hydration happens after load. */
 async function expectAttribute(locator: import('playwright-core').Locator, name: string, value: string) {
-  await locator.page().waitForFunction(
-    ([el, n, v]) => (el as Element).getAttribute(n as string) === v,
-    [await locator.elementHandle(), name, value] as const,
-    { timeout: 10_000 },
-  );
+  await locator
+    .page()
+    .waitForFunction(
+      ([el, n, v]) => (el as Element).getAttribute(n as string) === v,
+      [await locator.elementHandle(), name, value] as const,
+      { timeout: 10_000 },
+    );
 }

@@ -12,9 +12,18 @@ import { LIMITS, scheduleSteps } from '../../components/playground/limits.ts';
 import { logLines } from '../../components/playground/log-lines.ts';
 import { saveEdit, clearEdit, loadEdit, loadKept, type Seen } from '../../components/playground/storage.ts';
 
-const program: Program = { main: buggy.default as Program['main'], options: buggy.options as Program['options'], name: 'buggy' };
+const program: Program = {
+  main: buggy.default as Program['main'],
+  options: buggy.options as Program['options'],
+  name: 'buggy',
+};
 const report = explore(program, { stopAtFirst: false });
-const honest = () => ({ type: 'result', id: 7, report: JSON.parse(JSON.stringify(report)), log: logLines(report.findings[0]!.trace) });
+const honest = () => ({
+  type: 'result',
+  id: 7,
+  report: JSON.parse(JSON.stringify(report)),
+  log: logLines(report.findings[0]!.trace),
+});
 
 describe('a reply from the sandbox', () => {
   test("the checker's own result for a real example passes", () => {
@@ -25,7 +34,10 @@ describe('a reply from the sandbox', () => {
 
   test('anything but bounded JSON text is refused before it is parsed', () => {
     expect(readReply(honest())).toMatchObject({ ok: false, reason: expect.stringMatching(/other than text/) });
-    expect(readReply('x'.repeat(LIMITS.replyChars + 1))).toMatchObject({ ok: false, reason: expect.stringMatching(/too large/) });
+    expect(readReply('x'.repeat(LIMITS.replyChars + 1))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/too large/),
+    });
     expect(readReply('{not json')).toMatchObject({ ok: false });
   });
 
@@ -34,19 +46,28 @@ describe('a reply from the sandbox', () => {
     far.report.findings[0].trace[0].step = 1e12;
     expect(readReply(JSON.stringify(far))).toMatchObject({ ok: false, reason: expect.stringMatching(/step/) });
     const giant = honest();
-    giant.report.findings[0].trace = Array.from({ length: LIMITS.traceEvents + 1 }, (_, i) => ({ type: 'thread.start', step: 0, pid: 1000, tid: 1000 + (i % 5) }));
+    giant.report.findings[0].trace = Array.from({ length: LIMITS.traceEvents + 1 }, (_, i) => ({
+      type: 'thread.start',
+      step: 0,
+      pid: 1000,
+      tid: 1000 + (i % 5),
+    }));
     expect(readReply(JSON.stringify(giant))).toMatchObject({ ok: false, reason: expect.stringMatching(/events/) });
     const odd = honest();
     odd.report.verdict = 'solved';
     expect(readReply(JSON.stringify(odd))).toMatchObject({ ok: false });
     const lie = honest();
     lie.report.verdict = 'ok';
-    expect(readReply(JSON.stringify(lie))).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
+    expect(readReply(JSON.stringify(lie))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/does not match/),
+    });
   });
 });
 
 describe('share links', () => {
-  const link = (json: string) => SHARE_PREFIX + Buffer.from(deflateSync(strToU8(json), { level: 9 })).toString('base64url');
+  const link = (json: string) =>
+    SHARE_PREFIX + Buffer.from(deflateSync(strToU8(json), { level: 9 })).toString('base64url');
 
   test('a link round-trips its code and schedule', () => {
     const r = readShare(encodeShare({ id: 'blank', codes: ['// mine'], schedule: '1000*3.1001' }));
@@ -64,7 +85,10 @@ describe('share links', () => {
     expect(scheduleSteps('1000*999999999999')).toBe(999999999999);
     expect(scheduleSteps('1000*3.1001.1000!SIGUSR1')).toBe(5);
     const r = readShare(link(JSON.stringify({ v: 1, i: 'blank', c: ['// code'], s: '1000*999999999999' })));
-    expect(r).toMatchObject({ payload: { id: 'blank', codes: ['// code'] }, warning: expect.stringMatching(/more than/) });
+    expect(r).toMatchObject({
+      payload: { id: 'blank', codes: ['// code'] },
+      warning: expect.stringMatching(/more than/),
+    });
     expect(r && 'payload' in r && r.payload.schedule).toBeFalsy();
   });
 });

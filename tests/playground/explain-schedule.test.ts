@@ -18,10 +18,14 @@ describe('explaining a schedule', () => {
 
   test('the fork is told with the lock another thread holds at that instant, and the end with who waits forever', () => {
     const fork = sentences.find((s) => /calls _?Fork/i.test(s.text))!;
-    expect(fork.text).toMatch(/while thread 1001 holds libc_lock: process \d+ gets that lock still locked, by a thread it does not have/);
+    expect(fork.text).toMatch(
+      /while thread 1001 holds libc_lock: process \d+ gets that lock still locked, by a thread it does not have/,
+    );
     expect(deadlock.trace.some((e) => e.type === 'fork' && e.step === fork.step)).toBe(true);
     const last = sentences[sentences.length - 1]!;
-    expect(last.text).toMatch(/^No thread can take another step: .* forever\. Thread 1001 holds the lock only in the parent/);
+    expect(last.text).toMatch(
+      /^No thread can take another step: .* forever\. Thread 1001 holds the lock only in the parent/,
+    );
   });
 
   test('sentences come in step order and leave glibc-internal locks out', () => {

@@ -57,11 +57,22 @@ describe('lockdown', () => {
         frozen: Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype) && Object.isFrozen(Function.prototype),
       });
     `);
-    expect(r).toEqual({ polluted: undefined, json: '{"a":1}', sameJson: true, pushed: 2, errorName: 'Failure', ownToString: 'mine', frozen: true });
+    expect(r).toEqual({
+      polluted: undefined,
+      json: '{"a":1}',
+      sameJson: true,
+      pushed: 2,
+      errorName: 'Failure',
+      ownToString: 'mine',
+      frozen: true,
+    });
   });
 
   test('after lockdown the simulator still gives examples the verdict they declare (every eighth example; the browser tests run the rest)', async () => {
-    const names = readdirSync(`${ROOT}content/examples`).filter((f) => f.endsWith('.ts')).sort().filter((_, i) => i % 8 === 0);
+    const names = readdirSync(`${ROOT}content/examples`)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .filter((_, i) => i % 8 === 0);
     const r = (await inRealm(`
       import { parentPort } from 'node:worker_threads';
       import { lockdown } from './components/playground/lockdown.ts';
@@ -79,7 +90,14 @@ describe('lockdown', () => {
       });
       parentPort.postMessage(out);
     `)) as Record<string, string>;
-    const want = Object.fromEntries(names.map((n) => [n, /export const expected\s*=\s*\{\s*verdict:\s*'([a-z-]+)'/.exec(readFileSync(`${ROOT}content/examples/${n}`, 'utf8'))?.[1] ?? 'ok']));
+    const want = Object.fromEntries(
+      names.map((n) => [
+        n,
+        /export const expected\s*=\s*\{\s*verdict:\s*'([a-z-]+)'/.exec(
+          readFileSync(`${ROOT}content/examples/${n}`, 'utf8'),
+        )?.[1] ?? 'ok',
+      ]),
+    );
     expect(names.length).toBeGreaterThan(5);
     expect(r).toEqual(want);
   }, 120_000);

@@ -37,13 +37,19 @@ describe('the timeline', () => {
   test("glibc's internal locks that its fork resets in the child get no left-behind lane; a raw _Fork's do", () => {
     // Under glibc's fork the child is born holding the list and arena locks the parent took for the
     // fork, and glibc re-initialises them before any code of the program runs there.
-    const viaFork = explore(program(atforkBuggy, 'atfork'), { stopAtFirst: false }).findings.find((f) => f.kind === 'deadlock')!;
+    const viaFork = explore(program(atforkBuggy, 'atfork'), { stopAtFirst: false }).findings.find(
+      (f) => f.kind === 'deadlock',
+    )!;
     expect(viaFork.trace.some((e) => e.type === 'libc.lock-reset')).toBe(true);
-    const forkGhosts = [...layoutTimeline(viaFork.trace, viaFork.stuck).lanes.values()].filter((l) => l.ghost).map((l) => l.ghost!.lock);
+    const forkGhosts = [...layoutTimeline(viaFork.trace, viaFork.stuck).lanes.values()]
+      .filter((l) => l.ghost)
+      .map((l) => l.ghost!.lock);
     expect(forkGhosts).toEqual(['table_lock']);
     // _Fork resets nothing: the arena lock copied held by the allocating thread stays left behind.
     const raw = explore(program(mallocRaw, 'raw'), { stopAtFirst: false }).findings.find((f) => f.kind === 'deadlock')!;
-    const rawGhosts = [...layoutTimeline(raw.trace, raw.stuck).lanes.values()].filter((l) => l.ghost).map((l) => l.ghost!.lock);
+    const rawGhosts = [...layoutTimeline(raw.trace, raw.stuck).lanes.values()]
+      .filter((l) => l.ghost)
+      .map((l) => l.ghost!.lock);
     expect(rawGhosts).toContain('main_arena');
   });
 
@@ -62,7 +68,11 @@ describe('the timeline', () => {
     expect(forks.length).toBeGreaterThan(0);
     expect(svg.match(/class="fl-fork"/g)?.length).toBe(forks.length);
     const layout = layoutTimeline(deadlock.trace);
-    for (const f of forks) if (f.type === 'fork') expect(layout.groups.find((g) => g.pid === f.child)?.label).toMatch(new RegExp(`fork of ${f.pid} by thread ${f.tid}`));
+    for (const f of forks)
+      if (f.type === 'fork')
+        expect(layout.groups.find((g) => g.pid === f.child)?.label).toMatch(
+          new RegExp(`fork of ${f.pid} by thread ${f.tid}`),
+        );
   });
 
   test('text from the program is escaped', () => {
@@ -93,7 +103,11 @@ describe('the state at a step', () => {
 
 describe('share links', () => {
   test('a link holds the programs and the schedule, and reads back the same', () => {
-    const p = { id: 'ch1-wrapper-buggy+ch1-wrapper-fixed', codes: [String(buggy.default), 'ünïcode ✓'], schedule: deadlock.schedule };
+    const p = {
+      id: 'ch1-wrapper-buggy+ch1-wrapper-fixed',
+      codes: [String(buggy.default), 'ünïcode ✓'],
+      schedule: deadlock.schedule,
+    };
     const hash = encodeShare(p);
     expect(hash.startsWith('#pg=')).toBe(true);
     expect(hash).toMatch(/^#pg=[A-Za-z0-9_-]+$/);
@@ -126,7 +140,9 @@ describe('saved edits', () => {
   const memory = (): Storage => {
     const m = new Map<string, string>();
     return {
-      get length() { return m.size; },
+      get length() {
+        return m.size;
+      },
       clear: () => m.clear(),
       getItem: (k) => m.get(k) ?? null,
       key: (i) => [...m.keys()][i] ?? null,
@@ -193,7 +209,15 @@ describe('replies from the sandbox', () => {
       report: {
         verdict: 'deadlock',
         completeness: { complete: false, stoppedBy: '<img src=x onerror=alert(1)>' },
-        findings: [{ kind: 'deadlock', message: '<b>hi</b>', schedule: '1"><script>', trace: [], stuck: [{ pid: '<svg onload=x>', tid: 1, waitsFor: { kind: 'mutex' }, sentence: '<i>s</i>' }] }],
+        findings: [
+          {
+            kind: 'deadlock',
+            message: '<b>hi</b>',
+            schedule: '1"><script>',
+            trace: [],
+            stuck: [{ pid: '<svg onload=x>', tid: 1, waitsFor: { kind: 'mutex' }, sentence: '<i>s</i>' }],
+          },
+        ],
         notes: ['<u>n</u>'],
         stats: { executions: '<script>', distinctOutcomes: 1, elapsedMs: 2 },
         strategy: 'dpor',
@@ -211,7 +235,9 @@ describe('replies from the sandbox', () => {
 
   test('a transition id with a signal or a variant survives', async () => {
     const { sanitizeReply } = await import('../../components/playground/sanitize.ts');
-    const s = sanitizeReply({ state: { enabled: [{ id: '1001!SIGUSR1', tid: 1001, pid: 1000, label: 'write(1, "x")' }] } });
+    const s = sanitizeReply({
+      state: { enabled: [{ id: '1001!SIGUSR1', tid: 1001, pid: 1000, label: 'write(1, "x")' }] },
+    });
     expect(s.state.enabled[0]).toEqual({ id: '1001!SIGUSR1', tid: 1001, pid: 1000, label: 'write(1, "x")' });
   });
 });

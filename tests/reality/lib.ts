@@ -81,10 +81,18 @@ export function cExamples(): string[] {
     .sort();
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : null
+        : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
@@ -152,10 +160,17 @@ export async function runReal(watchdog: string, binary: string, header: Header, 
   const cwd = mkdtempSync(join(dir, 'run-'));
   const budget = Math.max(BUDGET_MS, timeoutMs);
   // The watchdog ends by itself: runs stop at the budget, and a run lasts at most timeout + 2 s.
-  const r = await run(watchdog, ['-n', String(runs), '-t', String(timeoutMs), '-b', String(budget), '-d', cwd, '--', binary], budget + timeoutMs + 30_000);
+  const r = await run(
+    watchdog,
+    ['-n', String(runs), '-t', String(timeoutMs), '-b', String(budget), '-d', cwd, '--', binary],
+    budget + timeoutMs + 30_000,
+  );
   rmSync(cwd, { recursive: true, force: true });
   if (r.code !== 0) throw new Error(`the watchdog failed (${r.code}): ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RealRun & { done?: boolean });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RealRun & { done?: boolean });
   const done = lines.pop();
   if (!done?.done) throw new Error(`the watchdog's output ended early:\n${r.stdout}`);
   const result: RealResult = { runs: lines, hangs: 0, assertions: 0, clean: 0, timeouts: 0, other: 0 };
@@ -264,17 +279,29 @@ export async function forcedReplay(name: string, watchdog: string, dir: string):
   // The model of the C file itself, as `forklore reproduce NAME.c` reads it (sim/c).
   const cSource = readFileSync(join(EXAMPLES, `${name}.c`), 'utf8');
   const loaded = await compileC(cSource, `${name}.c`);
-  if (!loaded.ok) return { schedule: '', notForceable: [`the C front end does not take ${name}.c: ${loaded.error.line}: ${loaded.error.message}`], caveats: [] };
+  if (!loaded.ok)
+    return {
+      schedule: '',
+      notForceable: [`the C front end does not take ${name}.c: ${loaded.error.line}: ${loaded.error.message}`],
+      caveats: [],
+    };
   const program = loaded.program;
   const report = explore(program, { maxTimeMs: 20_000 });
   const finding = report.findings.find((f) => f.kind === 'deadlock');
-  if (!finding) return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'], caveats: [] };
+  if (!finding)
+    return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'], caveats: [] };
   const rep = reproduce(program, finding.schedule, cSource, `content/examples/${name}`);
   const src = join(dir, `${name}-repro.c`);
   writeFileSync(src, rep.source);
   const compiled = await compileFile(src, join(dir, `${name}-repro`));
-  if (!compiled.ok) return { schedule: rep.schedule, notForceable: rep.notForceable, caveats: rep.caveats, compile: compiled.message };
-  const real = await runReal(watchdog, compiled.binary, { forklore: {}, real: { runs: FORCED_RUNS, timeoutMs: 2000 } }, dir);
+  if (!compiled.ok)
+    return { schedule: rep.schedule, notForceable: rep.notForceable, caveats: rep.caveats, compile: compiled.message };
+  const real = await runReal(
+    watchdog,
+    compiled.binary,
+    { forklore: {}, real: { runs: FORCED_RUNS, timeoutMs: 2000 } },
+    dir,
+  );
   return { schedule: rep.schedule, notForceable: rep.notForceable, caveats: rep.caveats, real };
 }
 
@@ -301,50 +328,81 @@ export interface Row {
  * fd-leak and unsafe-call are not observed on real runs (nothing there checks for them).
  */
 export function judge(name: string, expected: string, model: ModelFacts, real: RealResult, forced?: Forced): Row {
-  const row = (agreement: Row['agreement'], why: string): Row => ({ name, expected, model, real, agreement, why, ...(forced ? { forced } : {}) });
+  const row = (agreement: Row['agreement'], why: string): Row => ({
+    name,
+    expected,
+    model,
+    real,
+    agreement,
+    why,
+    ...(forced ? { forced } : {}),
+  });
   if (forced && forced.notForceable.length === 0) {
     // A forced replay that leaves no decisive step to chance must hang in every run.
     const f = forced.real;
     if (forced.compile || !f) return row('disagree', `the forced replay does not compile: ${forced.compile}`);
     if (f.hangs !== f.runs.length) {
       const other = f.runs.find((r) => r.outcome !== 'hang');
-      return row('disagree', `the forced replay of ${forced.schedule} hung in ${f.hangs} of ${f.runs.length} runs; run ${other?.run}: ${other?.outcome} ${other?.status ?? other?.signal ?? ''} ${other?.stderr ?? ''}`);
+      return row(
+        'disagree',
+        `the forced replay of ${forced.schedule} hung in ${f.hangs} of ${f.runs.length} runs; run ${other?.run}: ${other?.outcome} ${other?.status ?? other?.signal ?? ''} ${other?.stderr ?? ''}`,
+      );
     }
   }
   const n = real.runs.length;
   const first = real.runs.find((r) => !(r.outcome === 'exit' && r.status === 0 && !r.stderr?.includes('Assertion `')));
   const describe = (r: RealRun | undefined) =>
-    r ? `run ${r.run}: ${r.outcome}${r.status !== undefined ? ' ' + r.status : ''}${r.signal !== undefined ? ' signal ' + r.signal : ''}${r.evidence ? ' (' + r.evidence + ')' : ''}${r.stderr ? ' stderr: ' + r.stderr : ''}` : '';
+    r
+      ? `run ${r.run}: ${r.outcome}${r.status !== undefined ? ' ' + r.status : ''}${r.signal !== undefined ? ' signal ' + r.signal : ''}${r.evidence ? ' (' + r.evidence + ')' : ''}${r.stderr ? ' stderr: ' + r.stderr : ''}`
+      : '';
   if (real.timeouts > 0) {
     const r = real.runs.find((x) => x.outcome === 'timeout');
     return row('disagree', `${real.timeouts} of ${n} runs timed out without a proven deadlock; ${describe(r)}`);
   }
   if (expected === 'ok') {
     if (real.clean === n) return row('agree', `all ${n} runs exited 0`);
-    return row('disagree', `the simulator says ok, but ${n - real.clean} of ${n} runs did not exit 0 cleanly; first ${describe(first)}`);
+    return row(
+      'disagree',
+      `the simulator says ok, but ${n - real.clean} of ${n} runs did not exit 0 cleanly; first ${describe(first)}`,
+    );
   }
   if (expected !== 'deadlock' && real.hangs > 0) {
     const r = real.runs.find((x) => x.outcome === 'hang');
-    return row('disagree', `no schedule deadlocks in the simulator, but ${real.hangs} of ${n} runs hung; ${describe(r)}`);
+    return row(
+      'disagree',
+      `no schedule deadlocks in the simulator, but ${real.hangs} of ${n} runs hung; ${describe(r)}`,
+    );
   }
   if (model.everySchedule && (expected === 'deadlock' || expected === 'assertion')) {
     const seen = expected === 'deadlock' ? real.hangs : real.assertions;
     if (seen === n) return row('agree', `every schedule has the ${expected} and all ${n} runs showed it`);
-    return row('disagree', `every schedule has the ${expected} in the simulator, but only ${seen} of ${n} runs showed it; first other ${describe(real.runs.find((r) => (expected === 'deadlock' ? r.outcome !== 'hang' : !(r.stderr ?? '').includes('Assertion `') && r.signal !== SIGABRT)))}`);
+    return row(
+      'disagree',
+      `every schedule has the ${expected} in the simulator, but only ${seen} of ${n} runs showed it; first other ${describe(real.runs.find((r) => (expected === 'deadlock' ? r.outcome !== 'hang' : !(r.stderr ?? '').includes('Assertion `') && r.signal !== SIGABRT)))}`,
+    );
   }
   if (expected === 'deadlock') {
-    const f = forced?.real && forced.notForceable.length === 0 ? `; forced replay: ${forced.real.hangs} of ${forced.real.runs.length} hung${forced.caveats.length ? ' (with glibc limited to one arena, as the model has)' : ''}` : '';
+    const f =
+      forced?.real && forced.notForceable.length === 0
+        ? `; forced replay: ${forced.real.hangs} of ${forced.real.runs.length} hung${forced.caveats.length ? ' (with glibc limited to one arena, as the model has)' : ''}`
+        : '';
     if (f) return row('agree', `${real.hangs} of ${n} free runs hung (the hang depends on the schedule)${f}`);
-    if (real.hangs > 0) return row('agree', `${real.hangs} of ${n} runs hung for real (the hang depends on the schedule)`);
-    return row('consistent', `0 of ${n} runs hung: the deadlock depends on the schedule and was not met${forced ? '; not forced: ' + forced.notForceable[0] : ''}`);
+    if (real.hangs > 0)
+      return row('agree', `${real.hangs} of ${n} runs hung for real (the hang depends on the schedule)`);
+    return row(
+      'consistent',
+      `0 of ${n} runs hung: the deadlock depends on the schedule and was not met${forced ? '; not forced: ' + forced.notForceable[0] : ''}`,
+    );
   }
   if (expected === 'assertion') {
     if (real.assertions > 0) return row('agree', `${real.assertions} of ${n} runs failed the assert for real`);
     return row('consistent', `0 of ${n} runs failed the assert: it depends on the schedule and was not met`);
   }
-  return row('consistent', `${expected} is not observed on real runs; ${real.hangs} hangs, ${real.clean} clean of ${n}`);
+  return row(
+    'consistent',
+    `${expected} is not observed on real runs; ${real.hangs} hangs, ${real.clean} clean of ${n}`,
+  );
 }
-
 
 /** Runs fn over items, at most `limit` at a time, keeping the order of items in the result. */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -361,7 +419,10 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Pro
 }
 
 /** Everything for one example: header, compile, model facts, real runs, verdict of agreement. */
-export async function examineAll(names: string[], opts: { concurrency?: number } = {}): Promise<{ rows: Row[]; elapsedMs: number }> {
+export async function examineAll(
+  names: string[],
+  opts: { concurrency?: number } = {},
+): Promise<{ rows: Row[]; elapsedMs: number }> {
   const started = performance.now();
   const dir = scratch();
   try {
@@ -371,11 +432,14 @@ export async function examineAll(names: string[], opts: { concurrency?: number }
       const header = parseHeader(source);
       const expected = String(header.forklore.expect ?? 'ok');
       const compiled = await compile(name, dir);
-      if (!compiled.ok) return { name, expected, compile: compiled.message, agreement: 'not compiled', why: compiled.message };
-      if (header.real.skip !== undefined) return { name, expected, skip: header.real.skip, agreement: 'skipped', why: header.real.skip };
+      if (!compiled.ok)
+        return { name, expected, compile: compiled.message, agreement: 'not compiled', why: compiled.message };
+      if (header.real.skip !== undefined)
+        return { name, expected, skip: header.real.skip, agreement: 'skipped', why: header.real.skip };
       const model = await modelFacts(name);
       const real = await runReal(watchdog, compiled.binary, header, dir);
-      const forced = expected === 'deadlock' && !model.everySchedule ? await forcedReplay(name, watchdog, dir) : undefined;
+      const forced =
+        expected === 'deadlock' && !model.everySchedule ? await forcedReplay(name, watchdog, dir) : undefined;
       return judge(name, expected, model, real, forced);
     });
     return { rows, elapsedMs: performance.now() - started };

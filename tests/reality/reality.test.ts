@@ -18,22 +18,41 @@ import {
 } from './lib.ts';
 import type { Program } from '../../sim/types.ts';
 
-const tsNames = readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+const tsNames = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 const cNames = cExamples();
 
 // Examples of chapters 4, 8 and 9 that landed before their C twins were written. Each entry must still
 // lack its twin: once NAME.c exists, this test asks for the entry to be removed.
 const AWAITING_C_TWIN = [
-  'compose-exercise', 'compose-exercise-solution', 'compose-lock-order-buggy', 'compose-lock-order-fixed',
-  'localtime-child', 'localtime-child-fixed', 'prefork-exercise', 'prefork-exercise-solution',
-  'spawn-handlers-buggy', 'spawn-handlers-fixed',
+  'compose-exercise',
+  'compose-exercise-solution',
+  'compose-lock-order-buggy',
+  'compose-lock-order-fixed',
+  'localtime-child',
+  'localtime-child-fixed',
+  'prefork-exercise',
+  'prefork-exercise-solution',
+  'spawn-handlers-buggy',
+  'spawn-handlers-fixed',
 ];
 
 describe('C twins', () => {
   it('every TypeScript example has a C twin, and every C example a TypeScript one', () => {
-    expect(tsNames.filter((n) => !cNames.includes(n) && !AWAITING_C_TWIN.includes(n)), 'examples without NAME.c').toEqual([]);
-    expect(AWAITING_C_TWIN.filter((n) => cNames.includes(n) || !tsNames.includes(n)), 'AWAITING_C_TWIN entries that have a twin now, or no example').toEqual([]);
-    expect(cNames.filter((n) => !tsNames.includes(n)), 'C files without NAME.ts').toEqual([]);
+    expect(
+      tsNames.filter((n) => !cNames.includes(n) && !AWAITING_C_TWIN.includes(n)),
+      'examples without NAME.c',
+    ).toEqual([]);
+    expect(
+      AWAITING_C_TWIN.filter((n) => cNames.includes(n) || !tsNames.includes(n)),
+      'AWAITING_C_TWIN entries that have a twin now, or no example',
+    ).toEqual([]);
+    expect(
+      cNames.filter((n) => !tsNames.includes(n)),
+      'C files without NAME.ts',
+    ).toEqual([]);
   });
 
   for (const name of cNames) {
@@ -54,10 +73,13 @@ describe('C twins', () => {
       if (mod.expected!.also?.length) want.also = mod.expected!.also.join(',');
       expect(forklore).toEqual(want);
       // The plash option is the server connection on fd 3, which only forklore.h opens.
-      expect(/#include "forklore\.h"/.test(source), `${name}.c: plash <=> #include "forklore.h"`).toBe(want.plash === true);
+      expect(/#include "forklore\.h"/.test(source), `${name}.c: plash <=> #include "forklore.h"`).toBe(
+        want.plash === true,
+      );
       if (real.skip !== undefined) expect(real.skip, `${name}.c: a skip says why`).not.toBe('');
       // This machine's glibc is not 2.7: such an example cannot run here and must say so.
-      if (want.libc === 'glibc-2.7') expect(real.skip, `${name}.c needs a forklore-real: skip line`).toMatch(/glibc 2\.7/);
+      if (want.libc === 'glibc-2.7')
+        expect(real.skip, `${name}.c needs a forklore-real: skip line`).toMatch(/glibc 2\.7/);
     });
   }
 });
@@ -81,34 +103,43 @@ describe('the watchdog recognises a real deadlock and only that', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a child that locks a mutex its parent held at fork is a hang, with the futex as evidence', async () => {
-    const bin = await program('held', `#include <pthread.h>
+    const bin = await program(
+      'held',
+      `#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 int main(void) { pthread_mutex_lock(&m); pid_t pid = fork(); if (pid == 0) { pthread_mutex_lock(&m); _exit(0); } waitpid(pid, NULL, 0); return 0; }
-`);
+`,
+    );
     const r = await once(bin);
     expect(r.hangs).toBe(1);
     expect(r.runs[0]!.evidence).toMatch(/1 thread, state S, .*futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 2, NULL\)/);
   }, 30_000);
 
   it('a thread waiting for a lock another live thread holds is not a proven hang: a timeout', async () => {
-    const bin = await program('two', `#include <pthread.h>
+    const bin = await program(
+      'two',
+      `#include <pthread.h>
 #include <unistd.h>
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static void *t(void *a) { (void) a; pthread_mutex_lock(&m); return NULL; }
 int main(void) { pthread_mutex_lock(&m); pthread_t th; pthread_create(&th, NULL, t, NULL); pthread_join(th, NULL); return 0; }
-`);
+`,
+    );
     const r = await once(bin);
     expect(r.hangs).toBe(0);
     expect(r.timeouts).toBe(1);
   }, 30_000);
 
   it('an exit status, a failed assert and a clean exit are told apart', async () => {
-    const bin = await program('ends', `#include <assert.h>
+    const bin = await program(
+      'ends',
+      `#include <assert.h>
 #include <stdlib.h>
 int main(int argc, char **argv) { (void) argv; assert(argc < 3 && "too many"); return argc == 2 ? 3 : 0; }
-`);
+`,
+    );
     const clean = await once(bin);
     expect([clean.clean, clean.assertions, clean.other]).toEqual([1, 0, 0]);
     // The same binary with arguments, through a tiny wrapper script.
@@ -122,7 +153,9 @@ int main(int argc, char **argv) { (void) argv; assert(argc < 3 && "too many"); r
   }, 30_000);
 
   it("forklore.h's clone_connection hands out new connections that work, fd 3 is the server's in a child too", async () => {
-    writeFileSync(join(dir, 'conn.c'), `#include <assert.h>
+    writeFileSync(
+      join(dir, 'conn.c'),
+      `#include <assert.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include "forklore.h"
@@ -139,9 +172,21 @@ int main(void) {
   assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   return 0;
 }
-`);
+`,
+    );
     const { execFileSync } = await import('node:child_process');
-    execFileSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-I', join(EXAMPLES, '..', '..', 'include'), '-o', join(dir, 'conn'), join(dir, 'conn.c')]);
+    execFileSync('gcc', [
+      '-std=gnu11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-pthread',
+      '-I',
+      join(EXAMPLES, '..', '..', 'include'),
+      '-o',
+      join(dir, 'conn'),
+      join(dir, 'conn.c'),
+    ]);
     const r = await once(join(dir, 'conn'), 2000);
     expect(r.clean, JSON.stringify(r.runs)).toBe(1);
   }, 30_000);
@@ -157,7 +202,10 @@ describe('every C example on real Linux', () => {
 
   afterAll(() => {
     // The counts, for the log: real hangs of a schedule-dependent deadlock are not asserted.
-    const lines = rows.map((r) => `  ${r.name.padEnd(26)} ${r.expected.padEnd(11)} ${String(r.real?.runs.length ?? '-').padStart(3)} runs ${String(r.real?.hangs ?? '-').padStart(3)} hangs  forced ${r.forced?.real && !r.forced.notForceable.length ? `${r.forced.real.hangs}/${r.forced.real.runs.length}` : r.forced ? 'n/f' : '-'}  ${r.agreement}: ${r.why}`);
+    const lines = rows.map(
+      (r) =>
+        `  ${r.name.padEnd(26)} ${r.expected.padEnd(11)} ${String(r.real?.runs.length ?? '-').padStart(3)} runs ${String(r.real?.hangs ?? '-').padStart(3)} hangs  forced ${r.forced?.real && !r.forced.notForceable.length ? `${r.forced.real.hangs}/${r.forced.real.runs.length}` : r.forced ? 'n/f' : '-'}  ${r.agreement}: ${r.why}`,
+    );
     console.log(`reality twin (${Math.round(elapsedMs)} ms):\n${lines.join('\n')}`);
   });
 
@@ -185,16 +233,20 @@ describe('every C example on real Linux', () => {
       const row = rows.find((r) => r.name === name)!;
       expect(row.forced, `${name} has a forced replay`).toBeDefined();
       expect(row.forced!.notForceable, `${name}: ${row.forced!.notForceable.join('; ')}`).toEqual([]);
-      expect(row.forced!.real!.hangs, `${name}: ${JSON.stringify(row.forced!.real!.runs)}`).toBe(row.forced!.real!.runs.length);
+      expect(row.forced!.real!.hangs, `${name}: ${JSON.stringify(row.forced!.real!.runs)}`).toBe(
+        row.forced!.real!.runs.length,
+      );
     }
   });
 
   it('a forced replay that cannot force a step says which and why', () => {
     const row = rows.find((r) => r.name === 'signal-malloc')!;
-    expect(row.forced!.notForceable.join('\n')).toMatch(/signal delivery \(step \d+\): the replay does not force when a signal arrives/);
+    expect(row.forced!.notForceable.join('\n')).toMatch(
+      /signal delivery \(step \d+\): the replay does not force when a signal arrives/,
+    );
   });
 
-  it("a free held open across the fork is forced by parking its thread in malloc_stats(), and says it limits glibc to one arena", () => {
+  it('a free held open across the fork is forced by parking its thread in malloc_stats(), and says it limits glibc to one arena', () => {
     const row = rows.find((r) => r.name === 'malloc-child-raw')!;
     expect(row.forced!.notForceable).toEqual([]);
     expect(row.forced!.caveats.join('\n')).toMatch(/free of thread 1001 .*malloc_stats\(\).*one arena/);

@@ -27,7 +27,9 @@ describe('the Reproduce on Linux download', () => {
       const file = join(dir, r.fileName);
       writeFileSync(file, r.text);
       // Another directory, no -I: nothing but the file itself.
-      execFileSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', join(dir, name), file], { cwd: dir });
+      execFileSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', join(dir, name), file], {
+        cwd: dir,
+      });
       for (let i = 0; i < 2; i++) {
         const run = spawnSync('timeout', ['3', join(dir, name)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
         expect(run.status, String(run.stderr)).toBe(124);
@@ -39,6 +41,8 @@ describe('the Reproduce on Linux download', () => {
     const source = readFileSync(join(EXAMPLES, 'intro-held-lock.c'), 'utf8');
     const loaded = await compileC(source, 'intro-held-lock.c');
     if (!loaded.ok) throw new Error(loaded.error.message);
-    expect(() => makeReproduction(loaded.program, '1000.1005', source, 'intro-held-lock.c')).toThrow(/at step 2: 1005 cannot run/);
+    expect(() => makeReproduction(loaded.program, '1000.1005', source, 'intro-held-lock.c')).toThrow(
+      /at step 2: 1005 cannot run/,
+    );
   });
 });

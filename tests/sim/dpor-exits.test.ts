@@ -1,7 +1,17 @@
 // DPOR against plain enumeration when a step ends a whole process while one of its threads is blocked:
 // the blocked thread never runs in that execution, yet what it would have done next races with the exit.
 import { describe, expect, it } from 'vitest';
-import { SIGUSR1, _exit, exit, fork, pthread_create, pthread_join, pthread_kill, pthread_self, waitpid } from '../../sim/api/index.ts';
+import {
+  SIGUSR1,
+  _exit,
+  exit,
+  fork,
+  pthread_create,
+  pthread_join,
+  pthread_kill,
+  pthread_self,
+  waitpid,
+} from '../../sim/api/index.ts';
 import { prog, searchOutcomes as finals } from './world-helpers.ts';
 
 /**

@@ -4,8 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { countTraces } from '../../sim/explore/traces.ts';
 import { createRun } from '../../sim/world/index.ts';
 import {
-  SIGUSR1, _exit, cell, fork, getpid, kill, load, mutex, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock,
-  pthread_mutex_unlock, pthread_self, sigaction, store,
+  SIGUSR1,
+  _exit,
+  cell,
+  fork,
+  getpid,
+  kill,
+  load,
+  mutex,
+  pthread_create,
+  pthread_join,
+  pthread_kill,
+  pthread_mutex_lock,
+  pthread_mutex_unlock,
+  pthread_self,
+  sigaction,
+  store,
 } from '../../sim/api/index.ts';
 import { prog, searchOutcomes as finals } from './world-helpers.ts';
 

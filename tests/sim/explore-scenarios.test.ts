@@ -36,7 +36,11 @@ const examples: Loaded[] = await Promise.all(
     };
     if (typeof mod.default !== 'function') throw new Error(`${name}.ts has no default export (the main thread)`);
     if (!mod.expected) throw new Error(`${name}.ts must export const expected = { verdict: ... }`);
-    return { name, program: { main: mod.default, options: mod.options ?? {}, expected: mod.expected, name }, expected: mod.expected };
+    return {
+      name,
+      program: { main: mod.default, options: mod.options ?? {}, expected: mod.expected, name },
+      expected: mod.expected,
+    };
   }),
 );
 
@@ -72,46 +76,65 @@ function describeReport(report: Report): string {
 }
 
 describe.each(examples)('$name', (ex) => {
-  it('produces the verdict it declares under DPOR, over every schedule', () => {
-    const { name, expected } = ex;
-    const { full } = search(ex);
-    expect(full.verdict, `${name}: ${describeReport(full)}`).toBe(expected.verdict);
-    for (const kind of expected.also ?? []) {
-      expect(full.findings.map((f) => f.kind), `${name} must also report ${kind}: ${describeReport(full)}`).toContain(kind);
-    }
-    if (expected.verdict === 'ok') {
-      // "No bug found" is a claim about every schedule: a search cut short by a bound proves nothing.
-      expect(full.completeness, `${name}: ${describeReport(full)}`).toEqual({ complete: true });
-    }
-  }, SEARCH_TIMEOUT);
+  it(
+    'produces the verdict it declares under DPOR, over every schedule',
+    () => {
+      const { name, expected } = ex;
+      const { full } = search(ex);
+      expect(full.verdict, `${name}: ${describeReport(full)}`).toBe(expected.verdict);
+      for (const kind of expected.also ?? []) {
+        expect(
+          full.findings.map((f) => f.kind),
+          `${name} must also report ${kind}: ${describeReport(full)}`,
+        ).toContain(kind);
+      }
+      if (expected.verdict === 'ok') {
+        // "No bug found" is a claim about every schedule: a search cut short by a bound proves nothing.
+        expect(full.completeness, `${name}: ${describeReport(full)}`).toEqual({ complete: true });
+      }
+    },
+    SEARCH_TIMEOUT,
+  );
 
-  it('with default options (stop at the first deadlock) reports a verdict it declares, from a complete search', () => {
-    const { name, expected } = ex;
-    const { first } = search(ex);
-    expect(
-      [expected.verdict, ...(expected.also ?? [])],
-      `${name} with default options reports ${first.verdict}: declare it in expected.also, or change the example so that the declared bug is met first\n${describeReport(first)}`,
-    ).toContain(first.verdict);
-    expect(first.completeness).toEqual({ complete: true });
-  }, SEARCH_TIMEOUT);
+  it(
+    'with default options (stop at the first deadlock) reports a verdict it declares, from a complete search',
+    () => {
+      const { name, expected } = ex;
+      const { first } = search(ex);
+      expect(
+        [expected.verdict, ...(expected.also ?? [])],
+        `${name} with default options reports ${first.verdict}: declare it in expected.also, or change the example so that the declared bug is met first\n${describeReport(first)}`,
+      ).toContain(first.verdict);
+      expect(first.completeness).toEqual({ complete: true });
+    },
+    SEARCH_TIMEOUT,
+  );
 
-  it('gives its expected verdict under random search (300 runs, seed 1) and PCT (300 runs, depth 4, seed 1)', () => {
-    const { program, expected } = ex;
-    for (const strategy of ['random', 'pct'] as const) {
-      const report = explore(program, { strategy, runs: 300, seed: 1, depth: 4 });
-      expect(report.verdict, strategy).toBe(expected.verdict);
-    }
-  }, SEARCH_TIMEOUT);
+  it(
+    'gives its expected verdict under random search (300 runs, seed 1) and PCT (300 runs, depth 4, seed 1)',
+    () => {
+      const { program, expected } = ex;
+      for (const strategy of ['random', 'pct'] as const) {
+        const report = explore(program, { strategy, runs: 300, seed: 1, depth: 4 });
+        expect(report.verdict, strategy).toBe(expected.verdict);
+      }
+    },
+    SEARCH_TIMEOUT,
+  );
 });
 
 describe.each(examples.filter((ex) => ex.expected.verdict !== 'ok'))('$name', (ex) => {
-  it('replays the counterexample DPOR found to the same finding and trace', () => {
-    const { program } = ex;
-    const { first } = search(ex);
-    const found = first.findings[0]!;
-    const again = explore(program, { strategy: 'replay', schedule: found.schedule });
-    expect(again.findings.map((f) => f.kind)).toContain(found.kind);
-    expect(again.findings.find((f) => f.kind === found.kind)!.trace).toEqual(found.trace);
-    expect(replay(program, found.schedule).trace()).toEqual(found.trace);
-  }, SEARCH_TIMEOUT);
+  it(
+    'replays the counterexample DPOR found to the same finding and trace',
+    () => {
+      const { program } = ex;
+      const { first } = search(ex);
+      const found = first.findings[0]!;
+      const again = explore(program, { strategy: 'replay', schedule: found.schedule });
+      expect(again.findings.map((f) => f.kind)).toContain(found.kind);
+      expect(again.findings.find((f) => f.kind === found.kind)!.trace).toEqual(found.trace);
+      expect(replay(program, found.schedule).trace()).toEqual(found.trace);
+    },
+    SEARCH_TIMEOUT,
+  );
 });

@@ -17,43 +17,84 @@ const lockUnlock = (m: string): Op[] => [
 
 /** The Plash shape: a thread takes a lock while main forks; the child then takes the same lock. */
 const forkWhileLocked: FakeProgram = {
-  threads: [[{ op: 'spawn', thread: 1 }, { op: 'fork', child: lockUnlock('m') }], lockUnlock('m')],
+  threads: [
+    [
+      { op: 'spawn', thread: 1 },
+      { op: 'fork', child: lockUnlock('m') },
+    ],
+    lockUnlock('m'),
+  ],
 };
 
 /** The fix: the lock is held across fork, so no other thread can hold it at that moment. */
 const forkHoldingLock: FakeProgram = {
   threads: [
-    [{ op: 'spawn', thread: 1 }, { op: 'lock', mutex: 'm' }, { op: 'fork', child: [] }, { op: 'unlock', mutex: 'm' }],
+    [
+      { op: 'spawn', thread: 1 },
+      { op: 'lock', mutex: 'm' },
+      { op: 'fork', child: [] },
+      { op: 'unlock', mutex: 'm' },
+    ],
     lockUnlock('m'),
   ],
 };
 
 const racyIncrement: FakeProgram = {
   threads: [
-    [{ op: 'spawn', thread: 1 }, { op: 'read', cell: 'x' }, { op: 'inc', cell: 'x' }, { op: 'assert', cell: 'x', not: 1 }],
-    [{ op: 'read', cell: 'x' }, { op: 'inc', cell: 'x' }],
+    [
+      { op: 'spawn', thread: 1 },
+      { op: 'read', cell: 'x' },
+      { op: 'inc', cell: 'x' },
+      { op: 'assert', cell: 'x', not: 1 },
+    ],
+    [
+      { op: 'read', cell: 'x' },
+      { op: 'inc', cell: 'x' },
+    ],
   ],
   cells: ['x'],
 };
 
 const independent: FakeProgram = {
   threads: [
-    [{ op: 'spawn', thread: 1 }, { op: 'spawn', thread: 2 }, { op: 'write', cell: 'a', value: 1 }, { op: 'write', cell: 'a', value: 2 }],
-    [{ op: 'write', cell: 'b', value: 1 }, { op: 'write', cell: 'b', value: 2 }],
-    [{ op: 'write', cell: 'c', value: 1 }, { op: 'write', cell: 'c', value: 2 }],
+    [
+      { op: 'spawn', thread: 1 },
+      { op: 'spawn', thread: 2 },
+      { op: 'write', cell: 'a', value: 1 },
+      { op: 'write', cell: 'a', value: 2 },
+    ],
+    [
+      { op: 'write', cell: 'b', value: 1 },
+      { op: 'write', cell: 'b', value: 2 },
+    ],
+    [
+      { op: 'write', cell: 'c', value: 1 },
+      { op: 'write', cell: 'c', value: 2 },
+    ],
   ],
 };
 
 const threeLockers: FakeProgram = {
   threads: [
     [{ op: 'spawn', thread: 1 }, { op: 'spawn', thread: 2 }, ...lockUnlock('m')],
-    [{ op: 'lock', mutex: 'm' }, { op: 'write', cell: 'x', value: 1 }, { op: 'unlock', mutex: 'm' }],
-    [{ op: 'lock', mutex: 'm' }, { op: 'write', cell: 'x', value: 2 }, { op: 'unlock', mutex: 'm' }],
+    [
+      { op: 'lock', mutex: 'm' },
+      { op: 'write', cell: 'x', value: 1 },
+      { op: 'unlock', mutex: 'm' },
+    ],
+    [
+      { op: 'lock', mutex: 'm' },
+      { op: 'write', cell: 'x', value: 2 },
+      { op: 'unlock', mutex: 'm' },
+    ],
   ],
 };
 
 const withChoice: FakeProgram = {
-  threads: [[{ op: 'spawn', thread: 1 }, { op: 'choose' }, { op: 'write', cell: 'x', value: 1 }], [{ op: 'read', cell: 'x' }]],
+  threads: [
+    [{ op: 'spawn', thread: 1 }, { op: 'choose' }, { op: 'write', cell: 'x', value: 1 }],
+    [{ op: 'read', cell: 'x' }],
+  ],
 };
 
 const check = (p: FakeProgram, options: Parameters<typeof search>[1] = {}) => search(() => createFakeRun(p), options);
@@ -98,15 +139,24 @@ describe('dpor', () => {
 
   it('explores every local choice of a thread (both variants of a step)', () => {
     const report = check(withChoice, { stopAtFirst: false });
-    expect(report.stats.distinctOutcomes).toBe(check(withChoice, { strategy: 'enumerate', stopAtFirst: false }).stats.distinctOutcomes);
+    expect(report.stats.distinctOutcomes).toBe(
+      check(withChoice, { strategy: 'enumerate', stopAtFirst: false }).stats.distinctOutcomes,
+    );
     expect(report.stats.distinctOutcomes).toBe(4);
   });
 
   it('never tries a step that waits for a lasting write before that write, when the access says so', () => {
     const program = (lasting: boolean): FakeProgram => ({
       threads: [
-        [{ op: 'spawn', thread: 1 }, { op: 'write', cell: 'y', value: 1 }, { op: 'await', cell: 'done', value: 1, lasting }],
-        [{ op: 'write', cell: 'y', value: 2 }, { op: 'write', cell: 'done', value: 1 }],
+        [
+          { op: 'spawn', thread: 1 },
+          { op: 'write', cell: 'y', value: 1 },
+          { op: 'await', cell: 'done', value: 1, lasting },
+        ],
+        [
+          { op: 'write', cell: 'y', value: 2 },
+          { op: 'write', cell: 'done', value: 1 },
+        ],
       ],
     });
     const plain = check(program(false), { stopAtFirst: false });
@@ -125,7 +175,16 @@ describe('dpor', () => {
 
 describe('enumerate', () => {
   it('runs every interleaving: 4 of two threads with one step each after the spawn', () => {
-    const p: FakeProgram = { threads: [[{ op: 'spawn', thread: 1 }, { op: 'write', cell: 'a', value: 1 }, { op: 'write', cell: 'a', value: 2 }], [{ op: 'write', cell: 'b', value: 1 }]] };
+    const p: FakeProgram = {
+      threads: [
+        [
+          { op: 'spawn', thread: 1 },
+          { op: 'write', cell: 'a', value: 1 },
+          { op: 'write', cell: 'a', value: 2 },
+        ],
+        [{ op: 'write', cell: 'b', value: 1 }],
+      ],
+    };
     expect(check(p, { strategy: 'enumerate', stopAtFirst: false }).stats.executions).toBe(3);
   });
 
@@ -226,8 +285,12 @@ describe('dependency', () => {
   });
 
   it('two reads never conflict; a read and a write of the same object do', () => {
-    expect(conflicts([{ obj: key.wholeProcess(1000), write: false }], [{ obj: key.cell(1000, 'x'), write: false }])).toBe(false);
-    expect(conflicts([{ obj: key.wholeProcess(1000), write: false }], [{ obj: key.cell(1000, 'x'), write: true }])).toBe(true);
+    expect(
+      conflicts([{ obj: key.wholeProcess(1000), write: false }], [{ obj: key.cell(1000, 'x'), write: false }]),
+    ).toBe(false);
+    expect(
+      conflicts([{ obj: key.wholeProcess(1000), write: false }], [{ obj: key.cell(1000, 'x'), write: true }]),
+    ).toBe(true);
   });
 
   it('the Foata normal form is the same for two orders of independent steps and differs for dependent ones', () => {
@@ -242,15 +305,41 @@ describe('dependency', () => {
 describe('the key and id grammars', () => {
   it('spells keys exactly as schedules, tests and the README do', () => {
     expect([
-      key.mutex(1000, 'libc_lock'), key.cell(1000, 'x'), key.sem(1000, 's'), key.cond(1000, 'c'), key.fd(1000),
-      key.atfork(1000), key.sig(1000), key.heap(1000), key.dl(1000), key.exit(1001), key.children(1000),
-      key.wholeProcess(1000), key.threads(1000), key.thread(1000, 1001), key.futexQueue(1000, 'm'),
-      key.signalState(1000, 1001), key.signalTargets(1000),
+      key.mutex(1000, 'libc_lock'),
+      key.cell(1000, 'x'),
+      key.sem(1000, 's'),
+      key.cond(1000, 'c'),
+      key.fd(1000),
+      key.atfork(1000),
+      key.sig(1000),
+      key.heap(1000),
+      key.dl(1000),
+      key.exit(1001),
+      key.children(1000),
+      key.wholeProcess(1000),
+      key.threads(1000),
+      key.thread(1000, 1001),
+      key.futexQueue(1000, 'm'),
+      key.signalState(1000, 1001),
+      key.signalTargets(1000),
     ]).toEqual([
-      '1000/m:libc_lock', '1000/cell:x', '1000/sem:s', '1000/cond:c', '1000/fd',
-      '1000/atfork', '1000/sig', '1000/heap', '1000/dl', '1001/exit', '1000/children',
-      '1000/*', '1000:threads', '1000:thread:1001', '1000:futex:m',
-      '1000:sig:1001', '1000:sigtargets',
+      '1000/m:libc_lock',
+      '1000/cell:x',
+      '1000/sem:s',
+      '1000/cond:c',
+      '1000/fd',
+      '1000/atfork',
+      '1000/sig',
+      '1000/heap',
+      '1000/dl',
+      '1001/exit',
+      '1000/children',
+      '1000/*',
+      '1000:threads',
+      '1000:thread:1001',
+      '1000:futex:m',
+      '1000:sig:1001',
+      '1000:sigtargets',
     ]);
     expect(isLock(key.mutex(1000, 'm'))).toBe(true);
     expect(isLock(key.futexQueue(1000, 'm'))).toBe(false);
@@ -258,7 +347,11 @@ describe('the key and id grammars', () => {
   });
 
   it('builds and parses transition ids', () => {
-    expect([plainId(1001), signalId(1001, 'SIGUSR1'), spuriousId(1003)]).toEqual(['1001', '1001!SIGUSR1', '1003~spurious']);
+    expect([plainId(1001), signalId(1001, 'SIGUSR1'), spuriousId(1003)]).toEqual([
+      '1001',
+      '1001!SIGUSR1',
+      '1003~spurious',
+    ]);
     expect(parseId('1001')).toEqual({ tid: 1001, kind: 'plain' });
     expect(parseId('1001!SIGUSR1')).toEqual({ tid: 1001, kind: 'signal', sig: 'SIGUSR1' });
     expect(parseId('1003~spurious')).toEqual({ tid: 1003, kind: 'variant', variant: 'spurious' });

@@ -137,7 +137,9 @@ export function createFakeRun(program: FakeProgram): Run {
           break;
         case 'unlock':
           if (proc.owners.get(op.mutex) === t.tid) proc.owners.delete(op.mutex);
-          events.push(ev(t, { type: 'mutex.unlock', lock: { addr: 0, name: op.mutex, kind: 'normal' }, result: 0, word: 0 }));
+          events.push(
+            ev(t, { type: 'mutex.unlock', lock: { addr: 0, name: op.mutex, kind: 'normal' }, result: 0, word: 0 }),
+          );
           break;
         case 'spawn': {
           const child = nextId++;
@@ -202,8 +204,21 @@ export function createFakeRun(program: FakeProgram): Run {
         status: 0,
         threads: threads
           .filter((t) => t.pid === p.pid)
-          .map((t) => ({ tid: t.tid, state: t.pc >= t.ops.length ? 'exited' : runnable(t) ? 'runnable' : 'blocked', next: t.ops[t.pc]?.op ?? null, clock: 0 })),
-        locks: [...p.owners].map(([name, owner]) => ({ addr: 0, name, kind: 'normal', word: 1, owner, count: 1, waiters: [] })),
+          .map((t) => ({
+            tid: t.tid,
+            state: t.pc >= t.ops.length ? 'exited' : runnable(t) ? 'runnable' : 'blocked',
+            next: t.ops[t.pc]?.op ?? null,
+            clock: 0,
+          })),
+        locks: [...p.owners].map(([name, owner]) => ({
+          addr: 0,
+          name,
+          kind: 'normal',
+          word: 1,
+          owner,
+          count: 1,
+          waiters: [],
+        })),
         cells: [...p.cells].map(([name, value]) => ({ name, value })),
         fds: [],
       })),

@@ -6,8 +6,22 @@
 // a deadlock.
 import { describe, expect, it } from 'vitest';
 import {
-  assert, cell, cond, load, mutex, pthread_cond_broadcast, pthread_cond_signal, pthread_cond_wait, pthread_create,
-  pthread_join, pthread_mutex_lock, pthread_mutex_unlock, sem, sem_post, sem_wait, store,
+  assert,
+  cell,
+  cond,
+  load,
+  mutex,
+  pthread_cond_broadcast,
+  pthread_cond_signal,
+  pthread_cond_wait,
+  pthread_create,
+  pthread_join,
+  pthread_mutex_lock,
+  pthread_mutex_unlock,
+  sem,
+  sem_post,
+  sem_wait,
+  store,
 } from '../../sim/api/index.ts';
 import { explore } from '../../sim/explore/index.ts';
 import { explain } from '../../sim/render/index.ts';
@@ -26,10 +40,12 @@ function* waitReady(): Generator<unknown, void, unknown> {
 
 describe('condition variables that can hang', () => {
   it('a waiter nobody will signal is a deadlock, explained by the condition variable, found completely', () => {
-    const report = explore(prog(function* main() {
-      const t = yield* pthread_create(waitReady);
-      yield* pthread_join(t);
-    }));
+    const report = explore(
+      prog(function* main() {
+        const t = yield* pthread_create(waitReady);
+        yield* pthread_join(t);
+      }),
+    );
     expect(report.verdict).toBe('deadlock');
     expect(report.completeness).toEqual({ complete: true });
     const f = report.findings[0]!;
@@ -42,16 +58,18 @@ describe('condition variables that can hang', () => {
   });
 
   it('a textbook predicate loop is proven ok, completely, in few executions', () => {
-    const report = explore(prog(function* main() {
-      const t = yield* pthread_create(function* setter() {
-        yield* pthread_mutex_lock(m);
-        yield* store(ready, 1);
-        yield* pthread_cond_signal(cv);
-        yield* pthread_mutex_unlock(m);
-      });
-      yield* waitReady();
-      yield* pthread_join(t);
-    }));
+    const report = explore(
+      prog(function* main() {
+        const t = yield* pthread_create(function* setter() {
+          yield* pthread_mutex_lock(m);
+          yield* store(ready, 1);
+          yield* pthread_cond_signal(cv);
+          yield* pthread_mutex_unlock(m);
+        });
+        yield* waitReady();
+        yield* pthread_join(t);
+      }),
+    );
     expect(report.verdict).toBe('ok');
     expect(report.completeness).toEqual({ complete: true });
     expect(report.stats.executions).toBeLessThan(100);
@@ -67,47 +85,59 @@ describe('condition variables that can hang', () => {
       yield* pthread_cond_broadcast(cv);
       yield* pthread_mutex_unlock(m);
     }
-    const report = explore(prog(function* main() {
-      const a = yield* pthread_create(worker);
-      const b = yield* pthread_create(worker);
-      yield* pthread_mutex_lock(m);
-      while (((yield* load(count)) as number) < 2) yield* pthread_cond_wait(cv, m);
-      yield* pthread_mutex_unlock(m);
-      yield* pthread_join(a);
-      yield* pthread_join(b);
-    }));
+    const report = explore(
+      prog(function* main() {
+        const a = yield* pthread_create(worker);
+        const b = yield* pthread_create(worker);
+        yield* pthread_mutex_lock(m);
+        while (((yield* load(count)) as number) < 2) yield* pthread_cond_wait(cv, m);
+        yield* pthread_mutex_unlock(m);
+        yield* pthread_join(a);
+        yield* pthread_join(b);
+      }),
+    );
     expect(report.verdict).toBe('deadlock');
     expect(report.completeness).toEqual({ complete: true });
     expect(report.findings[0]!.stuck!.find((s) => s.tid === 1000)!.waitsFor).toEqual({ kind: 'cond', name: 'cv' });
 
     // The same program on a semaphore (the reference the report compares with).
     const s = sem('s', 0);
-    const onSem = explore(prog(function* main() {
-      const a = yield* pthread_create(function* w() { yield* store(count, ((yield* load(count)) as number) + 1); yield* sem_post(s); });
-      const b = yield* pthread_create(function* w() { yield* store(count, ((yield* load(count)) as number) + 1); yield* sem_post(s); });
-      yield* sem_wait(s);
-      yield* sem_wait(s);
-      assert(((yield* load(count)) as number) === 2, 'lost update');
-      yield* pthread_join(a);
-      yield* pthread_join(b);
-    }));
+    const onSem = explore(
+      prog(function* main() {
+        const a = yield* pthread_create(function* w() {
+          yield* store(count, ((yield* load(count)) as number) + 1);
+          yield* sem_post(s);
+        });
+        const b = yield* pthread_create(function* w() {
+          yield* store(count, ((yield* load(count)) as number) + 1);
+          yield* sem_post(s);
+        });
+        yield* sem_wait(s);
+        yield* sem_wait(s);
+        assert(((yield* load(count)) as number) === 2, 'lost update');
+        yield* pthread_join(a);
+        yield* pthread_join(b);
+      }),
+    );
     expect(onSem.verdict).toBe('assertion');
   });
 
   it('still tries a spurious wake-up while another thread runs: a wait without a predicate loop is a bug', () => {
-    const report = explore(prog(function* main() {
-      const t = yield* pthread_create(function* setter() {
+    const report = explore(
+      prog(function* main() {
+        const t = yield* pthread_create(function* setter() {
+          yield* pthread_mutex_lock(m);
+          yield* store(ready, 1);
+          yield* pthread_cond_signal(cv);
+          yield* pthread_mutex_unlock(m);
+        });
         yield* pthread_mutex_lock(m);
-        yield* store(ready, 1);
-        yield* pthread_cond_signal(cv);
+        if ((yield* load(ready)) === 0) yield* pthread_cond_wait(cv, m);
+        assert((yield* load(ready)) === 1, 'woke with ready still 0');
         yield* pthread_mutex_unlock(m);
-      });
-      yield* pthread_mutex_lock(m);
-      if ((yield* load(ready)) === 0) yield* pthread_cond_wait(cv, m);
-      assert((yield* load(ready)) === 1, 'woke with ready still 0');
-      yield* pthread_mutex_unlock(m);
-      yield* pthread_join(t);
-    }));
+        yield* pthread_join(t);
+      }),
+    );
     expect(report.verdict).toBe('assertion');
     expect(report.findings[0]!.schedule).toContain('~spurious');
   });
@@ -117,7 +147,9 @@ describe('condition variables that can hang', () => {
     const report = explore(
       prog(function* main() {
         const t = yield* pthread_create(function* spinner() {
-          while ((yield* load(flag)) === 0) { /* spins: nobody sets flag */ }
+          while ((yield* load(flag)) === 0) {
+            /* spins: nobody sets flag */
+          }
         });
         yield* pthread_join(t);
       }),

@@ -10,7 +10,19 @@
 //   child calls exit(0), the other thread in fflush(NULL):   92 of 200 hung (the list lock)
 import { describe, expect, it } from 'vitest';
 import {
-  _Fork, _exit, exit, fflush, fork, getpid, kill, printf, pthread_create, pthread_join, sigaction, waitpid, SIGUSR1,
+  _Fork,
+  _exit,
+  exit,
+  fflush,
+  fork,
+  getpid,
+  kill,
+  printf,
+  pthread_create,
+  pthread_join,
+  sigaction,
+  waitpid,
+  SIGUSR1,
   WEXITSTATUS,
 } from '../../sim/api/index.ts';
 import { explore } from '../../sim/explore/index.ts';
@@ -19,23 +31,26 @@ import { prog } from './world-helpers.ts';
 
 /** Another thread uses stdio while main _Forks; the child does `inChild`; main reaps it. */
 function program(other: 'printf' | 'fflush', inChild: 'exit' | 'printf', libc: LibcModel = 'glibc') {
-  return prog(function* main() {
-    const t = yield* pthread_create(function* user() {
-      if (other === 'printf') yield* printf('x\n');
-      else yield* fflush(null);
-    });
-    const pid = yield* _Fork();
-    if (pid === 0) {
-      if (inChild === 'printf') {
-        yield* printf('child\n');
-        yield* _exit(0);
+  return prog(
+    function* main() {
+      const t = yield* pthread_create(function* user() {
+        if (other === 'printf') yield* printf('x\n');
+        else yield* fflush(null);
+      });
+      const pid = yield* _Fork();
+      if (pid === 0) {
+        if (inChild === 'printf') {
+          yield* printf('child\n');
+          yield* _exit(0);
+        }
+        yield* exit(7);
       }
-      yield* exit(7);
-    }
-    const { status } = yield* waitpid(pid);
-    yield* pthread_join(t);
-    return WEXITSTATUS(status) === 7 || inChild === 'printf' ? 0 : 1;
-  }, { libc });
+      const { status } = yield* waitpid(pid);
+      yield* pthread_join(t);
+      return WEXITSTATUS(status) === 7 || inChild === 'printf' ? 0 : 1;
+    },
+    { libc },
+  );
 }
 
 describe("exit() as glibc's _IO_cleanup does it", () => {
@@ -53,7 +68,7 @@ describe("exit() as glibc's _IO_cleanup does it", () => {
     expect(child.holderLeftBehindByFork).toBe(true);
   });
 
-  it("one whose parent held the list lock (fflush(NULL) in another thread) hangs in exit()", () => {
+  it('one whose parent held the list lock (fflush(NULL) in another thread) hangs in exit()', () => {
     const report = explore(program('fflush', 'exit'));
     expect(report.verdict).toBe('deadlock');
     const child = report.findings[0]!.stuck!.find((s) => s.pid === 1002)!;
@@ -69,24 +84,26 @@ describe("exit() as glibc's _IO_cleanup does it", () => {
     // resets nothing (posix/fork.c: multiple_threads is false). The child's thread runs on the TCB of
     // the thread that held stdout mid-printf, and _IO_lock_lock (sysdeps/nptl/stdio-lock.h) compares
     // the owner with THREAD_SELF: it re-enters the lock instead of waiting for it.
-    const report = explore(prog(function* main() {
-      yield* sigaction(SIGUSR1, function* handler() {
-        const pid = yield* fork();
-        if (pid === 0) {
-          yield* printf('in the child\n');
-          yield* exit(0);
+    const report = explore(
+      prog(function* main() {
+        yield* sigaction(SIGUSR1, function* handler() {
+          const pid = yield* fork();
+          if (pid === 0) {
+            yield* printf('in the child\n');
+            yield* exit(0);
+          }
+          yield* waitpid(pid);
+        });
+        const me = yield* getpid();
+        const helper = yield* fork();
+        if (helper === 0) {
+          yield* kill(me, SIGUSR1);
+          yield* _exit(0);
         }
-        yield* waitpid(pid);
-      });
-      const me = yield* getpid();
-      const helper = yield* fork();
-      if (helper === 0) {
-        yield* kill(me, SIGUSR1);
-        yield* _exit(0);
-      }
-      yield* printf('hello\n');
-      yield* waitpid(helper);
-    }));
+        yield* printf('hello\n');
+        yield* waitpid(helper);
+      }),
+    );
     expect(report.completeness).toEqual({ complete: true });
     expect(report.findings.map((f) => f.kind)).not.toContain('deadlock');
     // The handler's fork and printf are not async-signal-safe, and that is reported.

@@ -7,8 +7,16 @@
 // unlock it.
 import { describe, expect, it } from 'vitest';
 import {
-  _exit, fork, mutex, pthread_atfork, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock,
-  waitpid, type MutexType,
+  _exit,
+  fork,
+  mutex,
+  pthread_atfork,
+  pthread_create,
+  pthread_join,
+  pthread_mutex_lock,
+  pthread_mutex_unlock,
+  waitpid,
+  type MutexType,
 } from '../../sim/api/index.ts';
 import { explore } from '../../sim/explore/index.ts';
 import { explain } from '../../sim/render/index.ts';
@@ -17,7 +25,15 @@ import { prog } from './world-helpers.ts';
 function lockedInPrepare(type: MutexType) {
   const m = mutex('m', { type });
   return prog(function* main() {
-    yield* pthread_atfork(function* prepare() { yield* pthread_mutex_lock(m); }, function* parent() { yield* pthread_mutex_unlock(m); }, null);
+    yield* pthread_atfork(
+      function* prepare() {
+        yield* pthread_mutex_lock(m);
+      },
+      function* parent() {
+        yield* pthread_mutex_unlock(m);
+      },
+      null,
+    );
     const pid = yield* fork();
     if (pid === 0) {
       yield* pthread_mutex_lock(m);
@@ -55,22 +71,24 @@ describe('explanations that are true', () => {
   it('a deadlock within one process leads with the cycle, not with main in pthread_join', () => {
     const a = mutex('a');
     const b = mutex('b');
-    const f = explore(prog(function* main() {
-      const t1 = yield* pthread_create(function* ab() {
-        yield* pthread_mutex_lock(a);
-        yield* pthread_mutex_lock(b);
-        yield* pthread_mutex_unlock(b);
-        yield* pthread_mutex_unlock(a);
-      });
-      const t2 = yield* pthread_create(function* ba() {
-        yield* pthread_mutex_lock(b);
-        yield* pthread_mutex_lock(a);
-        yield* pthread_mutex_unlock(a);
-        yield* pthread_mutex_unlock(b);
-      });
-      yield* pthread_join(t1);
-      yield* pthread_join(t2);
-    })).findings[0]!;
+    const f = explore(
+      prog(function* main() {
+        const t1 = yield* pthread_create(function* ab() {
+          yield* pthread_mutex_lock(a);
+          yield* pthread_mutex_lock(b);
+          yield* pthread_mutex_unlock(b);
+          yield* pthread_mutex_unlock(a);
+        });
+        const t2 = yield* pthread_create(function* ba() {
+          yield* pthread_mutex_lock(b);
+          yield* pthread_mutex_lock(a);
+          yield* pthread_mutex_unlock(a);
+          yield* pthread_mutex_unlock(b);
+        });
+        yield* pthread_join(t1);
+        yield* pthread_join(t2);
+      }),
+    ).findings[0]!;
     expect(f.kind).toBe('deadlock');
     expect(f.message).toMatch(/Threads 100[12] and 100[12] of process 1000 wait for each other/);
     expect(f.message).toContain('thread 1001 holds a and waits for b');

@@ -14,7 +14,16 @@
 // and the handler's puts on the same path in __lll_lock_wait_private on main_arena.
 import { describe, expect, it } from 'vitest';
 import {
-  _Fork, _exit, fork, printf, pthread_create, pthread_join, pthread_kill, pthread_self, sigaction, waitpid,
+  _Fork,
+  _exit,
+  fork,
+  printf,
+  pthread_create,
+  pthread_join,
+  pthread_kill,
+  pthread_self,
+  sigaction,
+  waitpid,
   SIGUSR1,
 } from '../../sim/api/index.ts';
 import { explore } from '../../sim/explore/index.ts';
@@ -27,14 +36,16 @@ const arenaLocks = (run: ReturnType<typeof createRun>, pid: number) =>
   run.trace().filter((e) => e.type === 'mutex.lock' && e.lock.name === 'main_arena' && e.pid === pid).length;
 
 describe("a FILE's first buffered output allocates its buffer through malloc", () => {
-  it('the first printf of a multi-threaded process takes main_arena under stdout\'s lock; the second does not', () => {
-    const run = runFirst(prog(function* main() {
-      const t = yield* pthread_create(function* idle() {});
-      yield* pthread_join(t);
-      yield* printf('one\n');
-      yield* printf('two\n');
-      return 0;
-    }));
+  it("the first printf of a multi-threaded process takes main_arena under stdout's lock; the second does not", () => {
+    const run = runFirst(
+      prog(function* main() {
+        const t = yield* pthread_create(function* idle() {});
+        yield* pthread_join(t);
+        yield* printf('one\n');
+        yield* printf('two\n');
+        return 0;
+      }),
+    );
     const tr = run.trace();
     const locks = tr.filter((e) => e.type === 'mutex.lock').map((e) => (e as { lock: { name: string } }).lock.name);
     expect(locks.slice(0, 3)).toEqual(['stdout_lock', 'main_arena', 'stdout_lock']);
@@ -42,69 +53,77 @@ describe("a FILE's first buffered output allocates its buffer through malloc", (
   });
 
   it('a child made by fork after the parent printed has the buffer: its printf takes no arena lock', () => {
-    const run = runFirst(prog(function* main() {
-      const t = yield* pthread_create(function* idle() {});
-      yield* printf('parent\n');
-      const pid = yield* _Fork();
-      if (pid === 0) {
-        yield* printf('child\n');
-        yield* _exit(0);
-      }
-      yield* waitpid(pid);
-      yield* pthread_join(t);
-      return 0;
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        const t = yield* pthread_create(function* idle() {});
+        yield* printf('parent\n');
+        const pid = yield* _Fork();
+        if (pid === 0) {
+          yield* printf('child\n');
+          yield* _exit(0);
+        }
+        yield* waitpid(pid);
+        yield* pthread_join(t);
+        return 0;
+      }),
+    );
     expect(arenaLocks(run, 1000)).toBe(1);
     expect(arenaLocks(run, 1002)).toBe(0);
   });
 
   it("a child whose parent never printed allocates stdout's buffer on its first printf", () => {
-    const run = runFirst(prog(function* main() {
-      const t = yield* pthread_create(function* idle() {});
-      const pid = yield* fork();
-      if (pid === 0) {
-        yield* printf('child\n');
-        yield* _exit(0);
-      }
-      yield* waitpid(pid);
-      yield* pthread_join(t);
-      return 0;
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        const t = yield* pthread_create(function* idle() {});
+        const pid = yield* fork();
+        if (pid === 0) {
+          yield* printf('child\n');
+          yield* _exit(0);
+        }
+        yield* waitpid(pid);
+        yield* pthread_join(t);
+        return 0;
+      }),
+    );
     expect(arenaLocks(run, 1002)).toBe(1);
   });
 
   it("a signal handler's printf during main's first printf waits on main_arena, which main holds (ch5-exercise)", () => {
-    const report = explore(prog(function* main() {
-      yield* sigaction(SIGUSR1, function* onUsr1() {
-        yield* printf('got SIGUSR1\n');
-      });
-      const me = yield* pthread_self();
-      const t = yield* pthread_create(function* notifier() {
-        yield* pthread_kill(me, SIGUSR1);
-      });
-      yield* printf('main: working\n');
-      yield* pthread_join(t);
-      return 0;
-    }));
+    const report = explore(
+      prog(function* main() {
+        yield* sigaction(SIGUSR1, function* onUsr1() {
+          yield* printf('got SIGUSR1\n');
+        });
+        const me = yield* pthread_self();
+        const t = yield* pthread_create(function* notifier() {
+          yield* pthread_kill(me, SIGUSR1);
+        });
+        yield* printf('main: working\n');
+        yield* pthread_join(t);
+        return 0;
+      }),
+    );
     expect(report.verdict).toBe('deadlock');
     const main = report.findings.find((f) => f.kind === 'deadlock')!.stuck!.find((s) => s.tid === 1000)!;
     expect(main.waitsFor.name).toBe('main_arena');
   });
 
   it('once the buffer exists, the same handler can only re-enter stdout (no deadlock, an unsafe call)', () => {
-    const report = explore(prog(function* main() {
-      yield* sigaction(SIGUSR1, function* onUsr1() {
-        yield* printf('got SIGUSR1\n');
-      });
-      yield* printf('buffer allocated\n');
-      const me = yield* pthread_self();
-      const t = yield* pthread_create(function* notifier() {
-        yield* pthread_kill(me, SIGUSR1);
-      });
-      yield* printf('main: working\n');
-      yield* pthread_join(t);
-      return 0;
-    }));
+    const report = explore(
+      prog(function* main() {
+        yield* sigaction(SIGUSR1, function* onUsr1() {
+          yield* printf('got SIGUSR1\n');
+        });
+        yield* printf('buffer allocated\n');
+        const me = yield* pthread_self();
+        const t = yield* pthread_create(function* notifier() {
+          yield* pthread_kill(me, SIGUSR1);
+        });
+        yield* printf('main: working\n');
+        yield* pthread_join(t);
+        return 0;
+      }),
+    );
     expect(report.verdict).toBe('unsafe-call');
   });
 });

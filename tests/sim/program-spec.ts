@@ -44,7 +44,9 @@ export interface SpecExtras<Extra> {
 export const cellArb = fc.constantFrom<Cell>('a', 'b');
 
 /** The spec grammar, with `extras` for what only one front end can express. */
-export function specArbitrary<Extra = never>(extras: SpecExtras<Extra> = { leaves: [], child: [] }): fc.Arbitrary<Spec<Extra>> {
+export function specArbitrary<Extra = never>(
+  extras: SpecExtras<Extra> = { leaves: [], child: [] },
+): fc.Arbitrary<Spec<Extra>> {
   type O = Op<Extra>;
   const mx = fc.constantFrom<Mx>('m1', 'm2');
   const sig = fc.constantFrom<'SIGUSR1' | 'SIGUSR2'>('SIGUSR1', 'SIGUSR1', 'SIGUSR2');
@@ -57,7 +59,10 @@ export function specArbitrary<Extra = never>(extras: SpecExtras<Extra> = { leave
     fc.constant<O>({ k: 'fork', raw: false, child: [], end: '_exit', wait: false }),
   );
   const leafOp: fc.Arbitrary<O> = fc.oneof(
-    { arbitrary: fc.tuple(cellArb, fc.integer({ min: 1, max: 2 })).map(([c, v]): O => ({ k: 'store', c, v })), weight: 2 },
+    {
+      arbitrary: fc.tuple(cellArb, fc.integer({ min: 1, max: 2 })).map(([c, v]): O => ({ k: 'store', c, v })),
+      weight: 2,
+    },
     { arbitrary: cellArb.map((c): O => ({ k: 'inc', c })), weight: 2 },
     ...extras.leaves.map(({ arbitrary, weight }) => ({ arbitrary: arbitrary.map((x): O => x), weight })),
     { arbitrary: fc.constant<O>({ k: 'malloc' }), weight: 2 },
@@ -69,7 +74,10 @@ export function specArbitrary<Extra = never>(extras: SpecExtras<Extra> = { leave
         .map(([target, s]): O => ({ k: 'kill', target, sig: s })),
       weight: 3,
     },
-    { arbitrary: fc.tuple(sig, fc.constantFrom<0 | 1>(0, 1)).map(([s, h]): O => ({ k: 'sigaction', sig: s, h })), weight: 1 },
+    {
+      arbitrary: fc.tuple(sig, fc.constantFrom<0 | 1>(0, 1)).map(([s, h]): O => ({ k: 'sigaction', sig: s, h })),
+      weight: 1,
+    },
     { arbitrary: fc.constant<O>({ k: 'post' }), weight: 1 },
     { arbitrary: fc.boolean().map((trywait): O => ({ k: 'semwait', trywait })), weight: 1 },
     { arbitrary: fc.constant<O>({ k: 'condwait' }), weight: 1 },
@@ -77,12 +85,18 @@ export function specArbitrary<Extra = never>(extras: SpecExtras<Extra> = { leave
   );
   const threadOp: fc.Arbitrary<O> = fc.oneof(
     { arbitrary: leafOp, weight: 6 },
-    { arbitrary: fc.tuple(mx, fc.array(leafOp, { maxLength: 1 })).map(([m, inner]): O => ({ k: 'crit', m, inner })), weight: 2 },
+    {
+      arbitrary: fc.tuple(mx, fc.array(leafOp, { maxLength: 1 })).map(([m, inner]): O => ({ k: 'crit', m, inner })),
+      weight: 2,
+    },
     {
       arbitrary: fc
         .record({
           raw: fc.boolean(),
-          child: fc.array(fc.constantFrom<O>({ k: 'malloc' }, { k: 'printf' }, { k: 'crit', m: 'm1', inner: [] }, ...extras.child), { maxLength: 1 }),
+          child: fc.array(
+            fc.constantFrom<O>({ k: 'malloc' }, { k: 'printf' }, { k: 'crit', m: 'm1', inner: [] }, ...extras.child),
+            { maxLength: 1 },
+          ),
           end: fc.constantFrom<'exit' | '_exit'>('exit', '_exit'),
           wait: fc.boolean(),
         })
@@ -95,12 +109,18 @@ export function specArbitrary<Extra = never>(extras: SpecExtras<Extra> = { leave
     .record({
       libc: fc.constantFrom<LibcModel>('none', 'glibc', 'glibc-2.7'),
       futex: fc.constantFrom<'exact' | 'blocking'>('exact', 'blocking'),
-      handlers: fc.tuple(fc.array(handlerOp, { minLength: 1, maxLength: 2 }), fc.array(handlerOp, { minLength: 1, maxLength: 1 })),
+      handlers: fc.tuple(
+        fc.array(handlerOp, { minLength: 1, maxLength: 2 }),
+        fc.array(handlerOp, { minLength: 1, maxLength: 1 }),
+      ),
       atfork: fc.constantFrom<'none' | 'lock' | 'malloc'>('none', 'none', 'lock', 'malloc'),
       sig1: fc.boolean(),
       sig2: fc.boolean(),
       main: ops(2),
-      others: fc.array(fc.tuple(ops(2), fc.option(fc.constantFrom<'exit' | '_exit'>('exit', '_exit'), { nil: undefined, freq: 4 })), { minLength: 1, maxLength: 2 }),
+      others: fc.array(
+        fc.tuple(ops(2), fc.option(fc.constantFrom<'exit' | '_exit'>('exit', '_exit'), { nil: undefined, freq: 4 })),
+        { minLength: 1, maxLength: 2 },
+      ),
       sem: fc.nat(1),
     })
     .map(({ libc, futex, handlers, atfork, sig1, sig2, main, others, sem }): Spec<Extra> => {

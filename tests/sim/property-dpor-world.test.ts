@@ -24,10 +24,11 @@ interface Ctx {
 
 /** Builds the program a spec describes; main returns a*10+b after joining and reaping. */
 export function build(sp: Spec): Program {
-  const hs = sp.handlers.map((body) =>
-    function* handler() {
-      yield* runOps(body, { main: 0, sib: 0, children: [] });
-    },
+  const hs = sp.handlers.map(
+    (body) =>
+      function* handler() {
+        yield* runOps(body, { main: 0, sib: 0, children: [] });
+      },
   );
   function* runOps(list: Op[], ctx: Ctx): Generator<unknown, void, unknown> {
     for (const o of list) {
@@ -103,16 +104,26 @@ export function build(sp: Spec): Program {
     if (sp.sem) yield* F.sem_post(s);
     if (sp.atfork === 'lock')
       yield* F.pthread_atfork(
-        function* prepare() { yield* F.pthread_mutex_lock(m.m1); },
-        function* parent() { yield* F.pthread_mutex_unlock(m.m1); },
-        function* child() { yield* F.pthread_mutex_unlock(m.m1); },
+        function* prepare() {
+          yield* F.pthread_mutex_lock(m.m1);
+        },
+        function* parent() {
+          yield* F.pthread_mutex_unlock(m.m1);
+        },
+        function* child() {
+          yield* F.pthread_mutex_unlock(m.m1);
+        },
       );
-    if (sp.atfork === 'malloc') yield* F.pthread_atfork(null, null, function* child() { yield* F.free(yield* F.malloc(4)); });
+    if (sp.atfork === 'malloc')
+      yield* F.pthread_atfork(null, null, function* child() {
+        yield* F.free(yield* F.malloc(4));
+      });
     const ctx: Ctx = { main: 0, sib: 0, children: [] };
     yield* runOps(sp.init, ctx);
     const me = (yield* F.pthread_self()) as number;
     const tids: number[] = [];
-    for (let i = 1; i < sp.threads.length; i++) tids.push((yield* F.pthread_create(worker, me, tids[0] ?? me, i)) as number);
+    for (let i = 1; i < sp.threads.length; i++)
+      tids.push((yield* F.pthread_create(worker, me, tids[0] ?? me, i)) as number);
     yield* runOps(sp.threads[0]!, { main: me, sib: tids[0] ?? me, children: ctx.children });
     for (const t of tids) yield* F.pthread_join(t);
     for (const pid of ctx.children) yield* F.waitpid(pid);

@@ -4,7 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { _Fork, _exit, mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock, waitpid } from '../../sim/api/index.ts';
+import {
+  _Fork,
+  _exit,
+  mutex,
+  pthread_create,
+  pthread_join,
+  pthread_mutex_lock,
+  pthread_mutex_unlock,
+  waitpid,
+} from '../../sim/api/index.ts';
 import { explain, renderStrace } from '../../sim/render/index.ts';
 import { loadProgram } from '../../sim/load-node.ts';
 import { drive, prog } from './world-helpers.ts';
@@ -37,7 +46,9 @@ describe('renderStrace', () => {
     const run = deadlocked();
     const text = renderStrace(run.trace());
     const lines = text.split('\n');
-    expect(lines.map(noAddr)).toContain('[pid 1000] clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0xADDR) = 1002');
+    expect(lines.map(noAddr)).toContain(
+      '[pid 1000] clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0xADDR) = 1002',
+    );
     const wait = lines.find((l) => l.startsWith('[pid 1002] futex('))!;
     expect(wait).toMatch(/^\[pid 1002\] futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 2, NULL <unfinished \.\.\.>$/);
     expect(lines.indexOf(wait)).toBeGreaterThan(lines.findIndex((l) => l.includes('clone(child_stack=NULL')));
@@ -46,14 +57,17 @@ describe('renderStrace', () => {
   });
 
   it('prints nothing for uncontended locks and a full wait4 line for a reaped child', () => {
-    const run = drive(prog(function* main2() {
-      yield* pthread_mutex_lock(m);
-      yield* pthread_mutex_unlock(m);
-      const pid = yield* _Fork();
-      if (pid === 0) yield* _exit(3);
-      yield* waitpid(pid);
-      yield* _exit(0);
-    }), ['1000', '1000', '1000', '1001', '1000', '1000']);
+    const run = drive(
+      prog(function* main2() {
+        yield* pthread_mutex_lock(m);
+        yield* pthread_mutex_unlock(m);
+        const pid = yield* _Fork();
+        if (pid === 0) yield* _exit(3);
+        yield* waitpid(pid);
+        yield* _exit(0);
+      }),
+      ['1000', '1000', '1000', '1001', '1000', '1000'],
+    );
     expect(renderStrace(run.trace()).split('\n').map(noAddr)).toEqual([
       '[pid 1000] clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0xADDR) = 1001',
       '[pid 1001] exit_group(3) = ?',
@@ -68,7 +82,9 @@ describe('explain', () => {
     const [f] = deadlocked().findings();
     const sentences = explain(f!);
     expect(sentences.join(' ')).toContain('held by thread 1001, which does not exist in process 1002');
-    expect(sentences.at(-1)).toBe('Only the thread that called fork is copied into the child, so no thread in process 1002 will ever unlock it.');
+    expect(sentences.at(-1)).toBe(
+      'Only the thread that called fork is copied into the child, so no thread in process 1002 will ever unlock it.',
+    );
   });
 });
 
@@ -85,7 +101,10 @@ describe('loadProgram', () => {
   it('returns a syntax error with its file, line and column instead of throwing', async () => {
     // Written at test time: a file with a syntax error in the tree would break the type check.
     const file = join(mkdtempSync(join(tmpdir(), 'forklore-test-')), 'broken.ts');
-    writeFileSync(file, "import { write } from 'forklore';\nexport default function* main() {\n  yield* write(1, 'x');\n  yield* write(1, 'x' +);\n}\n");
+    writeFileSync(
+      file,
+      "import { write } from 'forklore';\nexport default function* main() {\n  yield* write(1, 'x');\n  yield* write(1, 'x' +);\n}\n",
+    );
     const r = await loadProgram(file);
     expect(r.ok).toBe(false);
     if (r.ok) return;

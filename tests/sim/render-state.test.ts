@@ -18,7 +18,11 @@ const names = readdirSync(dir)
 const withBug = (
   await Promise.all(
     names.map(async (name) => {
-      const mod = (await import(`../../content/examples/${name}.ts`)) as { default: Program['main']; options?: Program['options']; expected?: Expected };
+      const mod = (await import(`../../content/examples/${name}.ts`)) as {
+        default: Program['main'];
+        options?: Program['options'];
+        expected?: Expected;
+      };
       const program: Program = { main: mod.default, options: mod.options ?? {}, name };
       return { name, program, verdict: mod.expected?.verdict };
     }),
@@ -34,7 +38,10 @@ function fromWorld(s: WorldSnapshot) {
       exited: p.exited,
       status: p.status,
       threads: p.threads.map((t) => ({ tid: t.tid, exited: t.state === 'exited' })).sort((a, b) => a.tid - b.tid),
-      locks: p.locks.filter((l) => l.owner !== 0).map((l) => ({ name: l.name, owner: l.owner })).sort((a, b) => a.name.localeCompare(b.name)),
+      locks: p.locks
+        .filter((l) => l.owner !== 0)
+        .map((l) => ({ name: l.name, owner: l.owner }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
       cells: p.cells.map((c) => ({ name: c.name, value: c.value })).sort((a, b) => a.name.localeCompare(b.name)),
       fds: p.fds.map((f) => ({ fd: f.fd, path: f.path })),
     }))

@@ -38,5 +38,8 @@ export function searchOutcomes(p: Program, strategy: 'dpor' | 'enumerate', maxEx
     },
     { strategy, stopAtFirst: false, ...(maxExecutions === undefined ? {} : { maxExecutions }) },
   );
-  return { report, outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort() };
+  return {
+    report,
+    outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort(),
+  };
 }

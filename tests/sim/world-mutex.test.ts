@@ -1,8 +1,21 @@
 // The world's mutexes: glibc's futex protocol, owners, and the errors of the three POSIX kinds.
 import { describe, expect, it } from 'vitest';
 import {
-  EBUSY, EDEADLK, EPERM, _Fork, _exit, assert, cell, mutex, pthread_create, pthread_join, pthread_mutex_lock,
-  pthread_mutex_trylock, pthread_mutex_unlock, store, waitpid,
+  EBUSY,
+  EDEADLK,
+  EPERM,
+  _Fork,
+  _exit,
+  assert,
+  cell,
+  mutex,
+  pthread_create,
+  pthread_join,
+  pthread_mutex_lock,
+  pthread_mutex_trylock,
+  pthread_mutex_unlock,
+  store,
+  waitpid,
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import type { TraceEvent } from '../../sim/events.ts';
@@ -14,10 +27,12 @@ const ids = (run: ReturnType<typeof createRun>) => run.enabled().map((t) => t.id
 describe('mutexes on a futex word', () => {
   it('an uncontended lock and unlock make no futex call', () => {
     const m = mutex('m');
-    const run = runFirst(prog(function* main() {
-      yield* pthread_mutex_lock(m);
-      yield* pthread_mutex_unlock(m);
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        yield* pthread_mutex_lock(m);
+        yield* pthread_mutex_unlock(m);
+      }),
+    );
     expect(types(run.trace())).toContain('mutex.lock');
     expect(types(run.trace()).filter((t) => t.startsWith('futex.'))).toEqual([]);
   });
@@ -89,25 +104,29 @@ describe('mutexes on a futex word', () => {
     const e = mutex('e', { type: 'errorcheck' });
     const n = mutex('n');
     const got: number[] = [];
-    runFirst(prog(function* main() {
-      yield* pthread_mutex_lock(e);
-      got.push(yield* pthread_mutex_lock(e));
-      yield* pthread_mutex_lock(n);
-      got.push(yield* pthread_mutex_trylock(n));
-    }));
+    runFirst(
+      prog(function* main() {
+        yield* pthread_mutex_lock(e);
+        got.push(yield* pthread_mutex_lock(e));
+        yield* pthread_mutex_lock(n);
+        got.push(yield* pthread_mutex_trylock(n));
+      }),
+    );
     expect(got).toEqual([EDEADLK, EBUSY]);
   });
 
-  it('a recursive mutex counts its owner\'s locks', () => {
+  it("a recursive mutex counts its owner's locks", () => {
     const r = mutex('r', { type: 'recursive' });
     const got: number[] = [];
-    const run = runFirst(prog(function* main() {
-      yield* pthread_mutex_lock(r);
-      yield* pthread_mutex_lock(r);
-      got.push(yield* pthread_mutex_unlock(r));
-      got.push(yield* pthread_mutex_unlock(r));
-      got.push(yield* pthread_mutex_unlock(r));
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        yield* pthread_mutex_lock(r);
+        yield* pthread_mutex_lock(r);
+        got.push(yield* pthread_mutex_unlock(r));
+        got.push(yield* pthread_mutex_unlock(r));
+        got.push(yield* pthread_mutex_unlock(r));
+      }),
+    );
     expect(got).toEqual([0, 0, EPERM]);
     expect(run.findings()).toEqual([]);
   });
@@ -130,14 +149,17 @@ describe('mutexes on a futex word', () => {
   it('a normal mutex unlocks whoever owns it, as glibc does', () => {
     const n = mutex('n');
     const got: number[] = [];
-    runFirst(prog(function* main() {
-      yield* pthread_mutex_lock(n);
-      const t = yield* pthread_create(function* other() {
-        got.push(yield* pthread_mutex_unlock(n));
-        got.push(yield* pthread_mutex_trylock(n));
-      });
-      yield* pthread_join(t);
-    }), [1001]);
+    runFirst(
+      prog(function* main() {
+        yield* pthread_mutex_lock(n);
+        const t = yield* pthread_create(function* other() {
+          got.push(yield* pthread_mutex_unlock(n));
+          got.push(yield* pthread_mutex_trylock(n));
+        });
+        yield* pthread_join(t);
+      }),
+      [1001],
+    );
     expect(got).toEqual([0, 0]);
   });
 
@@ -161,11 +183,13 @@ describe('mutexes on a futex word', () => {
 
   it('a thread that locks a normal mutex it holds deadlocks on itself', () => {
     const m = mutex('m');
-    const run = runFirst(prog(function* main() {
-      yield* pthread_mutex_lock(m);
-      yield* pthread_mutex_lock(m);
-      assert(false, 'never reached');
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        yield* pthread_mutex_lock(m);
+        yield* pthread_mutex_lock(m);
+        assert(false, 'never reached');
+      }),
+    );
     const [f] = run.findings();
     expect(f?.kind).toBe('deadlock');
     expect(f?.stuck?.[0]?.sentence).toContain('already holds itself');
@@ -180,32 +204,42 @@ describe("futex: 'blocking'", () => {
   }
 
   it('a thread whose lock is held by a live thread of its process waits without a futex call', () => {
-    const program = prog(function* main() {
-      yield* pthread_mutex_lock(m);
-      const t = yield* pthread_create(worker);
-      yield* pthread_mutex_unlock(m);
-      yield* pthread_join(t);
-    }, { futex: 'blocking' });
+    const program = prog(
+      function* main() {
+        yield* pthread_mutex_lock(m);
+        const t = yield* pthread_create(worker);
+        yield* pthread_mutex_unlock(m);
+        yield* pthread_join(t);
+      },
+      { futex: 'blocking' },
+    );
     const run = drive(program, ['1000', '1000']);
     expect(ids(run)).toEqual(['1000']);
-    expect(run.blocked?.().map((b) => [b.transition.id, b.accesses.find((a) => a.obj === '1000/m:m')?.write])).toEqual([['1001', true]]);
+    expect(run.blocked?.().map((b) => [b.transition.id, b.accesses.find((a) => a.obj === '1000/m:m')?.write])).toEqual([
+      ['1001', true],
+    ]);
     run.step('1000'); // unlock: nobody waits on the futex
     expect(ids(run)).toContain('1001');
-    const all = runFirst(program).trace().map((e) => e.type);
+    const all = runFirst(program)
+      .trace()
+      .map((e) => e.type);
     expect(all.filter((x) => x.startsWith('futex.'))).toEqual([]);
   });
 
   it('a child still waits in FUTEX_WAIT for a lock that fork left behind', () => {
-    const program = prog(function* main() {
-      const t = yield* pthread_create(worker);
-      const pid = yield* _Fork();
-      if (pid === 0) {
-        yield* pthread_mutex_lock(m);
-        yield* _exit(0);
-      }
-      yield* waitpid(pid);
-      yield* pthread_join(t);
-    }, { futex: 'blocking' });
+    const program = prog(
+      function* main() {
+        const t = yield* pthread_create(worker);
+        const pid = yield* _Fork();
+        if (pid === 0) {
+          yield* pthread_mutex_lock(m);
+          yield* _exit(0);
+        }
+        yield* waitpid(pid);
+        yield* pthread_join(t);
+      },
+      { futex: 'blocking' },
+    );
     const run = drive(program, ['1000', '1001', '1000', '1002']);
     expect(run.trace().at(-1)).toMatchObject({ type: 'futex.wait', pid: 1002 });
   });

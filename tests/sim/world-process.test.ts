@@ -1,10 +1,42 @@
 // The world's descriptors, signals, semaphores, condition variables, time, exec and failure reports.
 import { describe, expect, it } from 'vitest';
 import {
-  FD_CLOFORK, F_SETFD, O_CLOEXEC, SIGUSR1, _Fork, _exit, assert, cell, clone_connection,
-  close, cond, dup2, execve, fcntl, load, malloc, mutex, nanosleep, open, pthread_cond_signal,
-  pthread_cond_wait, pthread_create, pthread_join, pthread_kill, pthread_mutex_lock, pthread_mutex_unlock,
-  sem, sem_post, sem_wait, sigaction, store, waitpid, write, fork, kill, getpid,
+  FD_CLOFORK,
+  F_SETFD,
+  O_CLOEXEC,
+  SIGUSR1,
+  _Fork,
+  _exit,
+  assert,
+  cell,
+  clone_connection,
+  close,
+  cond,
+  dup2,
+  execve,
+  fcntl,
+  load,
+  malloc,
+  mutex,
+  nanosleep,
+  open,
+  pthread_cond_signal,
+  pthread_cond_wait,
+  pthread_create,
+  pthread_join,
+  pthread_kill,
+  pthread_mutex_lock,
+  pthread_mutex_unlock,
+  sem,
+  sem_post,
+  sem_wait,
+  sigaction,
+  store,
+  waitpid,
+  write,
+  fork,
+  kill,
+  getpid,
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import { drive, prog, runFirst } from './world-helpers.ts';
@@ -12,33 +44,38 @@ import { drive, prog, runFirst } from './world-helpers.ts';
 describe('file descriptors', () => {
   it('fork copies descriptors except close-on-fork ones; execve closes close-on-exec ones', () => {
     const seen: number[] = [];
-    const run = runFirst(prog(function* main() {
-      const a = yield* open('/a', O_CLOEXEC);
-      const b = yield* open('/b');
-      yield* fcntl(b, F_SETFD, FD_CLOFORK);
-      const pid = yield* _Fork();
-      if (pid === 0) {
-        seen.push(yield* write(a, 'x'), yield* write(b, 'x'));
-        yield* execve('/bin/true');
-      }
-      yield* waitpid(pid);
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        const a = yield* open('/a', O_CLOEXEC);
+        const b = yield* open('/b');
+        yield* fcntl(b, F_SETFD, FD_CLOFORK);
+        const pid = yield* _Fork();
+        if (pid === 0) {
+          seen.push(yield* write(a, 'x'), yield* write(b, 'x'));
+          yield* execve('/bin/true');
+        }
+        yield* waitpid(pid);
+      }),
+    );
     expect(seen).toEqual([1, -1]);
     const exec = run.trace().find((e) => e.type === 'proc.exec');
     expect(exec).toMatchObject({ closed: [3] });
   });
 
-  it('a fresh connection that another thread forks over leaks into that thread\'s child', () => {
-    const program = prog(function* main() {
-      const t = yield* pthread_create(function* other() {
-        const fd = yield* clone_connection();
-        yield* close(fd);
-      });
-      const pid = yield* _Fork();
-      if (pid === 0) yield* _exit(0);
-      yield* waitpid(pid);
-      yield* pthread_join(t);
-    }, { plash: true });
+  it("a fresh connection that another thread forks over leaks into that thread's child", () => {
+    const program = prog(
+      function* main() {
+        const t = yield* pthread_create(function* other() {
+          const fd = yield* clone_connection();
+          yield* close(fd);
+        });
+        const pid = yield* _Fork();
+        if (pid === 0) yield* _exit(0);
+        yield* waitpid(pid);
+        yield* pthread_join(t);
+      },
+      { plash: true },
+    );
     const run = drive(program, ['1000', '1001', '1001', '1000']); // other gets fd 4, then main forks
     const leak = run.findings().find((f) => f.kind === 'fd-leak');
     expect(leak?.message).toBe(
@@ -47,16 +84,21 @@ describe('file descriptors', () => {
   });
 
   it('a connection moved into place with dup2 no longer belongs to a pending fork', () => {
-    const run = runFirst(prog(function* main() {
-      const t = yield* pthread_create(function* other() {
-        const fd = yield* clone_connection();
-        yield* dup2(fd, 3);
-      });
-      yield* pthread_join(t);
-      const pid = yield* _Fork();
-      if (pid === 0) yield* _exit(0);
-      yield* waitpid(pid);
-    }, { plash: true }));
+    const run = runFirst(
+      prog(
+        function* main() {
+          const t = yield* pthread_create(function* other() {
+            const fd = yield* clone_connection();
+            yield* dup2(fd, 3);
+          });
+          yield* pthread_join(t);
+          const pid = yield* _Fork();
+          if (pid === 0) yield* _exit(0);
+          yield* waitpid(pid);
+        },
+        { plash: true },
+      ),
+    );
     expect(run.findings().map((f) => f.kind)).toEqual([]);
   });
 });
@@ -66,7 +108,9 @@ describe('signals', () => {
     const c = cell('c', '');
     const got: unknown[] = [];
     const program = prog(function* main() {
-      yield* sigaction(SIGUSR1, function* handler() { yield* store(c, 'handled'); });
+      yield* sigaction(SIGUSR1, function* handler() {
+        yield* store(c, 'handled');
+      });
       yield* pthread_kill(1000, SIGUSR1);
       got.push(yield* load(c));
     });
@@ -85,7 +129,9 @@ describe('signals', () => {
     const program = prog(function* main() {
       yield* sigaction(SIGUSR1, function* handler() {});
       yield* pthread_mutex_lock(m);
-      const t = yield* pthread_create(function* waiter() { yield* pthread_mutex_lock(m); });
+      const t = yield* pthread_create(function* waiter() {
+        yield* pthread_mutex_lock(m);
+      });
       yield* pthread_kill(t, SIGUSR1);
       yield* pthread_mutex_unlock(m);
       yield* pthread_join(t);
@@ -96,25 +142,38 @@ describe('signals', () => {
 
   it('malloc in a handler that interrupted malloc is an unsafe call and can deadlock', () => {
     const program = prog(function* main() {
-      yield* sigaction(SIGUSR1, function* handler() { yield* malloc(8); });
-      yield* pthread_create(function* sender() { yield* pthread_kill(1000, SIGUSR1); });
+      yield* sigaction(SIGUSR1, function* handler() {
+        yield* malloc(8);
+      });
+      yield* pthread_create(function* sender() {
+        yield* pthread_kill(1000, SIGUSR1);
+      });
       yield* malloc(8);
     });
     // main: sigaction, create, malloc locks the arena; the second thread sends; the handler mallocs.
     const run = drive(program, ['1000', '1000', '1000', '1001', '1000!SIGUSR1', '1000', '1001']);
     expect(run.enabled().map((t) => t.id)).toEqual([]);
-    expect(run.findings().map((f) => f.kind).sort()).toEqual(['deadlock', 'unsafe-call']);
+    expect(
+      run
+        .findings()
+        .map((f) => f.kind)
+        .sort(),
+    ).toEqual(['deadlock', 'unsafe-call']);
   });
 });
 
 describe('semaphores, condition variables, time', () => {
   it('sem_wait at 0 is not enabled until a sem_post', () => {
     const s = sem('s', 0);
-    const run = createRun(prog(function* main() {
-      const t = yield* pthread_create(function* poster() { yield* sem_post(s); });
-      yield* sem_wait(s);
-      yield* pthread_join(t);
-    }));
+    const run = createRun(
+      prog(function* main() {
+        const t = yield* pthread_create(function* poster() {
+          yield* sem_post(s);
+        });
+        yield* sem_wait(s);
+        yield* pthread_join(t);
+      }),
+    );
     run.step('1000');
     expect(run.enabled().map((t) => t.id)).toEqual(['1001']);
     expect(run.blocked?.().map((b) => b.transition.id)).toEqual(['1000']);
@@ -127,7 +186,9 @@ describe('semaphores, condition variables, time', () => {
     const c = cond('c');
     const program = prog(function* main() {
       yield* pthread_mutex_lock(m);
-      const t = yield* pthread_create(function* signaller() { yield* pthread_cond_signal(c); });
+      const t = yield* pthread_create(function* signaller() {
+        yield* pthread_cond_signal(c);
+      });
       yield* pthread_cond_wait(c, m);
       yield* pthread_mutex_unlock(m);
       yield* pthread_join(t);
@@ -141,11 +202,13 @@ describe('semaphores, condition variables, time', () => {
     expect(asleep.enabled().map((t) => t.id)).toEqual(['1001']);
   });
 
-  it('nanosleep advances the sleeping thread\'s virtual clock', () => {
-    const run = runFirst(prog(function* main() {
-      yield* nanosleep(300_000_000);
-      yield* write(1, 'done');
-    }));
+  it("nanosleep advances the sleeping thread's virtual clock", () => {
+    const run = runFirst(
+      prog(function* main() {
+        yield* nanosleep(300_000_000);
+        yield* write(1, 'done');
+      }),
+    );
     const w = run.trace().find((e) => e.type === 'io.write');
     expect(w?.time).toBe(300_000_000);
   });
@@ -153,10 +216,12 @@ describe('semaphores, condition variables, time', () => {
 
 describe('failures', () => {
   it('an exception in reader code is an error finding with its message', () => {
-    const run = runFirst(prog(function* main() {
-      yield* write(1, 'x');
-      throw new Error('boom');
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        yield* write(1, 'x');
+        throw new Error('boom');
+      }),
+    );
     expect(run.findings()).toMatchObject([{ kind: 'error' }]);
     expect(run.findings()[0]!.message).toContain('boom');
     expect(run.findings()[0]!.message).toMatch(/\(world-process\.test\.ts:\d+:\d+\)$/);
@@ -164,20 +229,26 @@ describe('failures', () => {
   });
 
   it('a failed assertion is reported and aborts its process', () => {
-    const run = runFirst(prog(function* main() {
-      const pid = yield* _Fork();
-      if (pid === 0) assert(false, 'the child is unhappy');
-      const { status } = yield* waitpid(pid);
-      assert(status === 6, 'killed by SIGABRT');
-    }));
-    expect(run.findings().map((f) => [f.kind, f.message])).toEqual([['assertion', 'Assertion failed in thread 1001 of process 1001: the child is unhappy']]);
+    const run = runFirst(
+      prog(function* main() {
+        const pid = yield* _Fork();
+        if (pid === 0) assert(false, 'the child is unhappy');
+        const { status } = yield* waitpid(pid);
+        assert(status === 6, 'killed by SIGABRT');
+      }),
+    );
+    expect(run.findings().map((f) => [f.kind, f.message])).toEqual([
+      ['assertion', 'Assertion failed in thread 1001 of process 1001: the child is unhappy'],
+    ]);
   });
 
   it('a failed assertion aborts its process in a step of its own that writes the whole process', () => {
-    const run = createRun(prog(function* main() {
-      yield* write(1, 'x');
-      assert(false, 'no');
-    }));
+    const run = createRun(
+      prog(function* main() {
+        yield* write(1, 'x');
+        assert(false, 'no');
+      }),
+    );
     run.step('1000');
     const abort = run.enabled()[0]!;
     expect(run.peek(abort)).toContainEqual({ obj: '1000/*', write: true });
@@ -186,11 +257,16 @@ describe('failures', () => {
 
   it('a thread that never finishes is named when the step bound is reached', () => {
     const c = cell('c', 0);
-    const run = createRun(prog(function* main() {
-      for (;;) yield* store(c, 1);
-    }), { maxSteps: 50 });
+    const run = createRun(
+      prog(function* main() {
+        for (;;) yield* store(c, 1);
+      }),
+      { maxSteps: 50 },
+    );
     for (let i = 0; i < 100 && run.enabled().length > 0; i++) run.step(run.enabled()[0]!.id);
-    expect(run.findings()[0]!.message).toMatch(/^Thread 1000 of process 1000 took 50 of the last 50 steps and was still running when this execution reached its bound of 50 steps/);
+    expect(run.findings()[0]!.message).toMatch(
+      /^Thread 1000 of process 1000 took 50 of the last 50 steps and was still running when this execution reached its bound of 50 steps/,
+    );
     expect(run.findings()[0]!.cut).toBe('maxSteps');
   });
 
@@ -201,9 +277,11 @@ describe('failures', () => {
   });
 
   it('yield without a star is explained', () => {
-    const run = runFirst(prog(function* main() {
-      yield write(1, 'x') as unknown as never;
-    }));
+    const run = runFirst(
+      prog(function* main() {
+        yield write(1, 'x') as unknown as never;
+      }),
+    );
     expect(run.findings()[0]!.message).toContain('yield*');
   });
 });
@@ -217,11 +295,14 @@ describe('signals after a thread function returns', () => {
     function* worker() {
       yield* sigaction(SIGUSR1, handler);
     }
-    const p = prog(function* main() {
-      yield* pthread_create(worker);
-      yield* kill(yield* getpid(), SIGUSR1);
-      return 0;
-    }, { libc: 'none' });
+    const p = prog(
+      function* main() {
+        yield* pthread_create(worker);
+        yield* kill(yield* getpid(), SIGUSR1);
+        return 0;
+      },
+      { libc: 'none' },
+    );
     // main creates the worker; the worker installs the handler and returns (its exit step still to
     // come); main sends; the worker takes the signal and forks inside the handler.
     const run = drive(p, ['1000', '1001', '1000', '1001!SIGUSR1', '1001', '1001']);

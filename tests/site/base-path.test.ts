@@ -51,7 +51,9 @@ describe('the Markdown base-links plugin', () => {
   test('rewrites root-relative link, image and definition URLs', () => {
     expect(visit('link', { type: 'link', url: '/the-bug/' })).toEqual({ url: '/sub/the-bug/' });
     expect(visit('image', { type: 'image', url: '/img/a.svg' })).toEqual({ url: '/sub/img/a.svg' });
-    expect(visit('definition', { type: 'definition', url: '/glossary/#futex' })).toEqual({ url: '/sub/glossary/#futex' });
+    expect(visit('definition', { type: 'definition', url: '/glossary/#futex' })).toEqual({
+      url: '/sub/glossary/#futex',
+    });
   });
 
   test('leaves other URLs untouched and records no change for them', () => {
@@ -70,6 +72,10 @@ describe('the Markdown base-links plugin', () => {
       ],
     };
     const changes = visit('mdxJsxTextElement', node) as { attributes: Array<{ name: string; value: unknown }> };
-    expect(changes.attributes.map((a) => a.value)).toEqual(['/sub/reference/', '/not-a-url/', { type: 'mdxJsxAttributeValueExpression', value: 'x' }]);
+    expect(changes.attributes.map((a) => a.value)).toEqual([
+      '/sub/reference/',
+      '/not-a-url/',
+      { type: 'mdxJsxAttributeValueExpression', value: 'x' },
+    ]);
   });
 });

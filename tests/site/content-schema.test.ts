@@ -36,7 +36,11 @@ async function syncWith(pages: Record<string, string>): Promise<{ ok: boolean; o
   const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
   for (const key of ['NODE_ENV', 'MODE', 'BASE_URL', 'TEST', 'VITEST']) delete env[key];
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [ASTRO, 'sync'], { cwd: dir, env, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [ASTRO, 'sync'], {
+      cwd: dir,
+      env,
+      maxBuffer: 16 << 20,
+    });
     return { ok: true, output: stdout + stderr };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
@@ -73,7 +77,9 @@ describe('the docs collection', () => {
 
   test('rejects an example whose file is missing, naming the file, the field and the missing program', async () => {
     const result = await syncWith({
-      'missing-example.mdx': page('title: Missing\norder: 3\nsummary: Uses a program that is not there.\nexamples:\n  - real-example\n  - ghost-program'),
+      'missing-example.mdx': page(
+        'title: Missing\norder: 3\nsummary: Uses a program that is not there.\nexamples:\n  - real-example\n  - ghost-program',
+      ),
     });
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/content\/missing-example\.mdx/);

@@ -17,7 +17,10 @@ beforeAll(async () => {
   writeFileSync(join(root, '404.html'), '<h1>404</h1>');
   writeFileSync(join(root, 'favicon.svg'), '<svg/>');
   mkdirSync(join(root, '_astro'));
-  writeFileSync(join(root, '_astro', 'esbuild.BaXVPFT2.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...new Array(4096).fill(0)]));
+  writeFileSync(
+    join(root, '_astro', 'esbuild.BaXVPFT2.wasm'),
+    Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...new Array(4096).fill(0)]),
+  );
   writeFileSync(join(root, '_astro', 'unhashed.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d]));
   writeFileSync(join(tmpdir(), 'forklore-secret.txt'), 'secret');
   server = await startStaticServer({ root, base: 'sub' });
@@ -33,7 +36,14 @@ function get(path: string): Promise<{ status: number; type?: string; location?: 
     const req = request(`${server.origin}${path}`, { method: 'GET' }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], location: res.headers.location, body }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: res.headers['content-type'],
+          location: res.headers.location,
+          body,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -64,7 +74,11 @@ describe('the static server', () => {
   });
 
   test('never serves a file outside its root', async () => {
-    for (const path of ['/sub/../forklore-secret.txt', '/sub/%2e%2e/forklore-secret.txt', '/sub/..%2fforklore-secret.txt']) {
+    for (const path of [
+      '/sub/../forklore-secret.txt',
+      '/sub/%2e%2e/forklore-secret.txt',
+      '/sub/..%2fforklore-secret.txt',
+    ]) {
       const res = await get(path);
       expect(res.body).not.toContain('secret');
     }
@@ -85,7 +99,9 @@ test('compresses text with gzip when the client accepts it, as static hosts do',
 });
 
 test('serves the compiler (wasm) compressed, so its 14 MB download shrinks to about 4 MB', async () => {
-  const res = await fetch(`${server.origin}/sub/_astro/esbuild.BaXVPFT2.wasm`, { headers: { 'accept-encoding': 'gzip' } });
+  const res = await fetch(`${server.origin}/sub/_astro/esbuild.BaXVPFT2.wasm`, {
+    headers: { 'accept-encoding': 'gzip' },
+  });
   expect(res.headers.get('content-type')).toBe('application/wasm');
   expect(res.headers.get('content-encoding')).toBe('gzip');
   const body = new Uint8Array(await res.arrayBuffer());

@@ -5,7 +5,19 @@ import type { Compiler } from '../compile.ts';
 import { SIG_BY_NUM } from '../consts.ts';
 import { type Builtin, type Ctx, type E, type Frame, gen } from '../forms.ts';
 import { field } from '../parse.ts';
-import { CRuntimeError, describe, format, type G, isShr, locName, offset, read, readCString, type Statics, write } from '../runtime.ts';
+import {
+  CRuntimeError,
+  describe,
+  format,
+  type G,
+  isShr,
+  locName,
+  offset,
+  read,
+  readCString,
+  type Statics,
+  write,
+} from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, charPtr, type CType } from '../types.ts';
 
 // ---------------------------------------------------------------- the library calls
@@ -16,22 +28,38 @@ export const pidT = BUILTIN_TYPEDEFS.pid_t!;
 /** Evaluates all arguments in order (each may step). */
 export function* evalArgs(args: E[], fr: Frame): G<unknown[]> {
   const out: unknown[] = [];
-  for (const a of args) out.push((a.p ? a.p(fr) : yield* a.g!(fr)));
+  for (const a of args) out.push(a.p ? a.p(fr) : yield* a.g!(fr));
   return out;
 }
 
 export type Impl = (fr: Frame, a: unknown[], cx: Compiler, where: string) => G<unknown>;
-export function lib(h: string[], ret: CType, impl: Impl, opts: { esc?: number[]; arity?: [number, number] } = {}): Builtin {
+export function lib(
+  h: string[],
+  ret: CType,
+  impl: Impl,
+  opts: { esc?: number[]; arity?: [number, number] } = {},
+): Builtin {
   const b: Builtin = {
     h,
     c: (cx, args, n, where) => {
       if (opts.arity) {
         const [lo, hi] = opts.arity;
-        if (args.length < lo || args.length > hi) cx.err(n, `${field(n, 'function')!.text} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, ${args.length} given`);
+        if (args.length < lo || args.length > hi)
+          cx.err(
+            n,
+            `${field(n, 'function')!.text} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, ${args.length} given`,
+          );
       }
       if (args.every((a) => a.p)) {
         const ps = args.map((a) => a.p!);
-        return gen(ret, (fr) => impl(fr, ps.map((p) => p(fr)), cx, where));
+        return gen(ret, (fr) =>
+          impl(
+            fr,
+            ps.map((p) => p(fr)),
+            cx,
+            where,
+          ),
+        );
       }
       return gen(ret, function* (fr) {
         const vals = yield* evalArgs(args, fr);
@@ -45,7 +73,10 @@ export function lib(h: string[], ret: CType, impl: Impl, opts: { esc?: number[];
 
 export const sigName = (v: unknown, where: string): string => {
   const s = SIG_BY_NUM.get(Number(v));
-  if (!s || !(s in L.SIGNUM)) throw new CRuntimeError(`${where}: signal ${String(v)}${s ? ` (${s})` : ''} is not modelled (the simulator has ${Object.keys(L.SIGNUM).join(', ')})`);
+  if (!s || !(s in L.SIGNUM))
+    throw new CRuntimeError(
+      `${where}: signal ${String(v)}${s ? ` (${s})` : ''} is not modelled (the simulator has ${Object.keys(L.SIGNUM).join(', ')})`,
+    );
   return s;
 };
 
@@ -103,9 +134,13 @@ export function* execCall(fr: Frame, cx: Compiler, path: string, argv: string[])
   // outside the model: the process becomes it and ends with status 0.
   const image = path === '/proc/self/exe' ? cx.programMain : null;
   const img = image
-    ? Object.defineProperty(function* () {
-        return yield* (image as (argv: string[]) => G<unknown>)(argv);
-      }, 'name', { value: argv[0] ?? 'main' })
+    ? Object.defineProperty(
+        function* () {
+          return yield* (image as (argv: string[]) => G<unknown>)(argv);
+        },
+        'name',
+        { value: argv[0] ?? 'main' },
+      )
     : null;
   const r = (yield* L.execve(path, img as never)) as number;
   return sysret(fr, r, 2);
@@ -123,7 +158,6 @@ export function* argvOf(cx: Compiler, p: unknown, where: string): G<string[]> {
   throw new CRuntimeError(`${where}: argv without a terminating NULL`);
 }
 
-
 export const H = {
   pthread: ['pthread.h'],
   stdio: ['stdio.h'],
@@ -140,8 +174,6 @@ export const H = {
   fl: ['forklore.h'],
   assert: ['assert.h'],
 };
-
-
 
 export function* runAtexit(cx: Compiler, ctx: Ctx, st: Statics): G<void> {
   const list = ((yield* L.load(L.cell('__atexit_handlers', [] as string[]))) as string[]) ?? [];

@@ -7,48 +7,93 @@ import { BUILTIN_TYPEDEFS, charPtr, T, voidPtr } from '../types.ts';
 
 export const IO: Record<string, Builtin> = {
   // ---- file descriptors
-  open: lib(H.fcntl, T.int, function* (fr, [path, flags], cx, where) {
-    const r = yield* L.open(yield* stringArg(cx, path, where), Number(flags ?? 0));
-    return sysret(fr, r, L.ENOENT);
-  }, { arity: [2, 3] }),
-  close: lib(H.unistd, T.int, function* (fr, [fd]) {
-    return sysret(fr, yield* L.close(Number(fd)), L.EBADF);
-  }, { arity: [1, 1] }),
-  dup: lib(H.unistd, T.int, function* (fr, [fd]) {
-    return sysret(fr, yield* L.dup(Number(fd)), L.EBADF);
-  }, { arity: [1, 1] }),
-  dup2: lib(H.unistd, T.int, function* (fr, [a, b]) {
-    return sysret(fr, yield* L.dup2(Number(a), Number(b)), L.EBADF);
-  }, { arity: [2, 2] }),
-  socketpair: lib(H.sock, T.int, function* (fr, [domain, type, _proto, sv], cx, where) {
-    if (Number(domain) !== 1) throw new CRuntimeError(`${where}: only AF_UNIX socket pairs are modelled`);
-    const flags = Number(type) & (L.SOCK_CLOEXEC | L.SOCK_CLOFORK);
-    const [a, b] = yield* L.socketpair(flags);
-    yield* write(cx.statics, sv, T.int, a, where);
-    yield* write(cx.statics, offset(sv, 1, where), T.int, b, where);
-    void fr;
-    return 0;
-  }, { arity: [4, 4] }),
-  fcntl: lib(H.fcntl, T.int, function* (fr, [fd, cmd, arg]) {
-    const r = yield* L.fcntl(Number(fd), Number(cmd), Number(arg ?? 0));
-    return sysret(fr, r, L.EBADF);
-  }, { arity: [2, 3] }),
-  write: lib(H.unistd, BUILTIN_TYPEDEFS.ssize_t!, function* (fr, [fd, buf, n], cx, where) {
-    const s = (yield* stringArg(cx, buf, where)).slice(0, Number(n));
-    return sysret(fr, yield* L.write(Number(fd), s), L.EBADF);
-  }, { arity: [3, 3] }),
+  open: lib(
+    H.fcntl,
+    T.int,
+    function* (fr, [path, flags], cx, where) {
+      const r = yield* L.open(yield* stringArg(cx, path, where), Number(flags ?? 0));
+      return sysret(fr, r, L.ENOENT);
+    },
+    { arity: [2, 3] },
+  ),
+  close: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [fd]) {
+      return sysret(fr, yield* L.close(Number(fd)), L.EBADF);
+    },
+    { arity: [1, 1] },
+  ),
+  dup: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [fd]) {
+      return sysret(fr, yield* L.dup(Number(fd)), L.EBADF);
+    },
+    { arity: [1, 1] },
+  ),
+  dup2: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [a, b]) {
+      return sysret(fr, yield* L.dup2(Number(a), Number(b)), L.EBADF);
+    },
+    { arity: [2, 2] },
+  ),
+  socketpair: lib(
+    H.sock,
+    T.int,
+    function* (fr, [domain, type, _proto, sv], cx, where) {
+      if (Number(domain) !== 1) throw new CRuntimeError(`${where}: only AF_UNIX socket pairs are modelled`);
+      const flags = Number(type) & (L.SOCK_CLOEXEC | L.SOCK_CLOFORK);
+      const [a, b] = yield* L.socketpair(flags);
+      yield* write(cx.statics, sv, T.int, a, where);
+      yield* write(cx.statics, offset(sv, 1, where), T.int, b, where);
+      void fr;
+      return 0;
+    },
+    { arity: [4, 4] },
+  ),
+  fcntl: lib(
+    H.fcntl,
+    T.int,
+    function* (fr, [fd, cmd, arg]) {
+      const r = yield* L.fcntl(Number(fd), Number(cmd), Number(arg ?? 0));
+      return sysret(fr, r, L.EBADF);
+    },
+    { arity: [2, 3] },
+  ),
+  write: lib(
+    H.unistd,
+    BUILTIN_TYPEDEFS.ssize_t!,
+    function* (fr, [fd, buf, n], cx, where) {
+      const s = (yield* stringArg(cx, buf, where)).slice(0, Number(n));
+      return sysret(fr, yield* L.write(Number(fd), s), L.EBADF);
+    },
+    { arity: [3, 3] },
+  ),
 
   // ---- stdio and libc
   printf: lib(H.stdio, T.int, function* (fr, [fmt, ...rest], cx, where) {
     return yield* L.printf(yield* doPrintf(fr, cx, fmt, rest, where));
   }),
-  puts: lib(H.stdio, T.int, function* (_fr, [s], cx, where) {
-    return yield* L.printf(`${yield* stringArg(cx, s, where)}\n`);
-  }, { arity: [1, 1] }),
-  putchar: lib(H.stdio, T.int, function* (_fr, [c]) {
-    yield* L.printf(String.fromCharCode(Number(c) & 0xff));
-    return c;
-  }, { arity: [1, 1] }),
+  puts: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [s], cx, where) {
+      return yield* L.printf(`${yield* stringArg(cx, s, where)}\n`);
+    },
+    { arity: [1, 1] },
+  ),
+  putchar: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [c]) {
+      yield* L.printf(String.fromCharCode(Number(c) & 0xff));
+      return c;
+    },
+    { arity: [1, 1] },
+  ),
   fprintf: lib(H.stdio, T.int, function* (fr, [f, fmt, ...rest], cx, where) {
     const stream = fileOf(f, where);
     const text = yield* doPrintf(fr, cx, fmt, rest, where);
@@ -71,52 +116,108 @@ export const IO: Record<string, Builtin> = {
     if (max > 0) yield* write(cx.statics, l, T.char, 0, where);
     return text.length;
   }),
-  fflush: lib(H.stdio, T.int, function* (_fr, [f], _cx, where) {
-    return yield* L.fflush(fileOf(f, where) as 'stdout' | 'stderr' | null);
-  }, { arity: [1, 1] }),
-  perror: lib(H.stdio, T.void, function* (fr, [s], cx, where) {
-    const p = s === 0 ? '' : `${yield* stringArg(cx, s, where)}: `;
-    yield* L.write(2, `${p}${strerror(fr.ctx.errno)}\n`);
-    return undefined;
-  }, { arity: [1, 1] }),
-  getline: lib(H.stdio, BUILTIN_TYPEDEFS.ssize_t!, function* (_fr, [bufp, np, f], cx, where) {
-    if (fileOf(f, where) !== 'stdin') throw new CRuntimeError(`${where}: getline reads stdin only`);
-    const line = yield* L.getline('stdin');
-    if (line === null || line === undefined) return -1;
-    yield* write(cx.statics, bufp, charPtr, { str: String(line), i: 0 }, where);
-    yield* storeOut(_fr, cx, np, sizeT, 120, where);
-    return String(line).length;
-  }, { arity: [3, 3] }),
-  malloc: lib(H.stdlib, voidPtr, function* (_fr, [n]) {
-    const a = yield* L.malloc(Number(n));
-    return a ? { s: `heap@0x${a.toString(16)}`, p: [0] } : 0;
-  }, { arity: [1, 1] }),
-  calloc: lib(H.stdlib, voidPtr, function* (_fr, [n, m]) {
-    const a = yield* L.malloc(Number(n) * Number(m));
-    return a ? { s: `heap@0x${a.toString(16)}`, p: [0] } : 0;
-  }, { arity: [2, 2] }),
-  free: lib(H.stdlib, T.void, function* (_fr, [p], _cx, where) {
-    if (p === 0 || p === null) return undefined;
-    if (!isShr(p) || !p.s.startsWith('heap@') || p.p.length !== 1 || p.p[0] !== 0) throw new CRuntimeError(`${where}: free(${describe(p)}): not a pointer returned by malloc`);
-    yield* L.free(Number.parseInt(p.s.slice(7), 16));
-    return undefined;
-  }, { arity: [1, 1] }),
-  dlopen: lib(H.dl, voidPtr, function* (_fr, [name], cx, where) {
-    const h = yield* L.dlopen(name === 0 ? '' : yield* stringArg(cx, name, where));
-    return { s: `dl@${h}`, p: [] };
-  }, { arity: [2, 2] }),
-  strerror: lib(H.string, charPtr, function* (_fr, [e]) {
-    return { str: strerror(Number(e)), i: 0 };
-  }, { arity: [1, 1] }),
-  strlen: lib(H.string, sizeT, function* (_fr, [s], cx, where) {
-    return (yield* stringArg(cx, s, where)).length;
-  }, { arity: [1, 1] }),
-  strcmp: lib(H.string, T.int, function* (_fr, [a, b], cx, where) {
-    const x = yield* stringArg(cx, a, where);
-    const y = yield* stringArg(cx, b, where);
-    return x < y ? -1 : x > y ? 1 : 0;
-  }, { arity: [2, 2] }),
-  atoi: lib(H.stdlib, T.int, function* (_fr, [s], cx, where) {
-    return Number.parseInt(yield* stringArg(cx, s, where), 10) | 0 || 0;
-  }, { arity: [1, 1] }),
+  fflush: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f], _cx, where) {
+      return yield* L.fflush(fileOf(f, where) as 'stdout' | 'stderr' | null);
+    },
+    { arity: [1, 1] },
+  ),
+  perror: lib(
+    H.stdio,
+    T.void,
+    function* (fr, [s], cx, where) {
+      const p = s === 0 ? '' : `${yield* stringArg(cx, s, where)}: `;
+      yield* L.write(2, `${p}${strerror(fr.ctx.errno)}\n`);
+      return undefined;
+    },
+    { arity: [1, 1] },
+  ),
+  getline: lib(
+    H.stdio,
+    BUILTIN_TYPEDEFS.ssize_t!,
+    function* (_fr, [bufp, np, f], cx, where) {
+      if (fileOf(f, where) !== 'stdin') throw new CRuntimeError(`${where}: getline reads stdin only`);
+      const line = yield* L.getline('stdin');
+      if (line === null || line === undefined) return -1;
+      yield* write(cx.statics, bufp, charPtr, { str: String(line), i: 0 }, where);
+      yield* storeOut(_fr, cx, np, sizeT, 120, where);
+      return String(line).length;
+    },
+    { arity: [3, 3] },
+  ),
+  malloc: lib(
+    H.stdlib,
+    voidPtr,
+    function* (_fr, [n]) {
+      const a = yield* L.malloc(Number(n));
+      return a ? { s: `heap@0x${a.toString(16)}`, p: [0] } : 0;
+    },
+    { arity: [1, 1] },
+  ),
+  calloc: lib(
+    H.stdlib,
+    voidPtr,
+    function* (_fr, [n, m]) {
+      const a = yield* L.malloc(Number(n) * Number(m));
+      return a ? { s: `heap@0x${a.toString(16)}`, p: [0] } : 0;
+    },
+    { arity: [2, 2] },
+  ),
+  free: lib(
+    H.stdlib,
+    T.void,
+    function* (_fr, [p], _cx, where) {
+      if (p === 0 || p === null) return undefined;
+      if (!isShr(p) || !p.s.startsWith('heap@') || p.p.length !== 1 || p.p[0] !== 0)
+        throw new CRuntimeError(`${where}: free(${describe(p)}): not a pointer returned by malloc`);
+      yield* L.free(Number.parseInt(p.s.slice(7), 16));
+      return undefined;
+    },
+    { arity: [1, 1] },
+  ),
+  dlopen: lib(
+    H.dl,
+    voidPtr,
+    function* (_fr, [name], cx, where) {
+      const h = yield* L.dlopen(name === 0 ? '' : yield* stringArg(cx, name, where));
+      return { s: `dl@${h}`, p: [] };
+    },
+    { arity: [2, 2] },
+  ),
+  strerror: lib(
+    H.string,
+    charPtr,
+    function* (_fr, [e]) {
+      return { str: strerror(Number(e)), i: 0 };
+    },
+    { arity: [1, 1] },
+  ),
+  strlen: lib(
+    H.string,
+    sizeT,
+    function* (_fr, [s], cx, where) {
+      return (yield* stringArg(cx, s, where)).length;
+    },
+    { arity: [1, 1] },
+  ),
+  strcmp: lib(
+    H.string,
+    T.int,
+    function* (_fr, [a, b], cx, where) {
+      const x = yield* stringArg(cx, a, where);
+      const y = yield* stringArg(cx, b, where);
+      return x < y ? -1 : x > y ? 1 : 0;
+    },
+    { arity: [2, 2] },
+  ),
+  atoi: lib(
+    H.stdlib,
+    T.int,
+    function* (_fr, [s], cx, where) {
+      return Number.parseInt(yield* stringArg(cx, s, where), 10) | 0 || 0;
+    },
+    { arity: [1, 1] },
+  ),
 };

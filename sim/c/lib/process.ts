@@ -7,68 +7,149 @@ import { T } from '../types.ts';
 
 export const PROCESSES: Record<string, Builtin> = {
   // ---- processes
-  fork: lib(H.unistd, pidT, function* () {
-    return yield* L.fork();
-  }, { arity: [0, 0] }),
-  vfork: lib(H.unistd, pidT, function* () {
-    return yield* L.fork();
-  }, { arity: [0, 0] }),
-  _Fork: lib(H.unistd, pidT, function* () {
-    return yield* L._Fork();
-  }, { arity: [0, 0] }),
-  kernel_fork: lib(H.fl, pidT, function* () {
-    return yield* L.fork();
-  }, { arity: [0, 0] }),
-  clone_connection: lib(H.fl, T.int, function* () {
-    return yield* L.clone_connection();
-  }, { arity: [0, 0] }),
-  pthread_atfork: lib(H.pthread, T.int, function* (_fr, [p, a, c], cx, where) {
-    return yield* L.pthread_atfork(cx.handler(p, where), cx.handler(a, where), cx.handler(c, where));
-  }, { arity: [3, 3] }),
-  waitpid: lib(H.wait, pidT, function* (fr, [pid, status, options], cx, where) {
-    if (Number(options) !== 0) throw new CRuntimeError(`${where}: waitpid options (${String(options)}) are not modelled: pass 0`);
-    const r = yield* L.waitpid(Number(pid));
-    if (r.pid === -1) {
-      fr.ctx.errno = (r as { errno?: number }).errno ?? L.ECHILD;
-      return -1;
-    }
-    yield* storeOut(fr, cx, status, T.int, r.status, where);
-    return r.pid;
-  }, { arity: [3, 3] }),
-  wait: lib(H.wait, pidT, function* (fr, [status], cx, where) {
-    const r = yield* L.waitpid(-1);
-    if (r.pid === -1) {
-      fr.ctx.errno = (r as { errno?: number }).errno ?? L.ECHILD;
-      return -1;
-    }
-    yield* storeOut(fr, cx, status, T.int, r.status, where);
-    return r.pid;
-  }, { arity: [1, 1] }),
-  WIFEXITED: lib(H.wait, T.int, function* (_fr, [s]) {
-    return L.WIFEXITED(Number(s)) ? 1 : 0;
-  }, { arity: [1, 1] }),
-  WEXITSTATUS: lib(H.wait, T.int, function* (_fr, [s]) {
-    return L.WEXITSTATUS(Number(s));
-  }, { arity: [1, 1] }),
-  WIFSIGNALED: lib(H.wait, T.int, function* (_fr, [s]) {
-    return L.WIFSIGNALED(Number(s)) ? 1 : 0;
-  }, { arity: [1, 1] }),
-  WTERMSIG: lib(H.wait, T.int, function* (_fr, [s]) {
-    return L.WTERMSIG(Number(s));
-  }, { arity: [1, 1] }),
-  exit: lib(H.stdlib, T.void, function* (fr, [s], cx) {
-    return yield* doExit(fr, cx, Number(s));
-  }, { arity: [1, 1] }),
-  _exit: lib(H.unistd, T.void, function* (_fr, [s]) {
-    return yield* L._exit(Number(s) & 0xff);
-  }, { arity: [1, 1] }),
-  _Exit: lib(H.stdlib, T.void, function* (_fr, [s]) {
-    return yield* L._exit(Number(s) & 0xff);
-  }, { arity: [1, 1] }),
-  abort: lib(H.stdlib, T.void, function* () {
-    yield* L.raise(L.SIGABRT);
-    return yield* L._exit(134);
-  }, { arity: [0, 0] }),
+  fork: lib(
+    H.unistd,
+    pidT,
+    function* () {
+      return yield* L.fork();
+    },
+    { arity: [0, 0] },
+  ),
+  vfork: lib(
+    H.unistd,
+    pidT,
+    function* () {
+      return yield* L.fork();
+    },
+    { arity: [0, 0] },
+  ),
+  _Fork: lib(
+    H.unistd,
+    pidT,
+    function* () {
+      return yield* L._Fork();
+    },
+    { arity: [0, 0] },
+  ),
+  kernel_fork: lib(
+    H.fl,
+    pidT,
+    function* () {
+      return yield* L.fork();
+    },
+    { arity: [0, 0] },
+  ),
+  clone_connection: lib(
+    H.fl,
+    T.int,
+    function* () {
+      return yield* L.clone_connection();
+    },
+    { arity: [0, 0] },
+  ),
+  pthread_atfork: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [p, a, c], cx, where) {
+      return yield* L.pthread_atfork(cx.handler(p, where), cx.handler(a, where), cx.handler(c, where));
+    },
+    { arity: [3, 3] },
+  ),
+  waitpid: lib(
+    H.wait,
+    pidT,
+    function* (fr, [pid, status, options], cx, where) {
+      if (Number(options) !== 0)
+        throw new CRuntimeError(`${where}: waitpid options (${String(options)}) are not modelled: pass 0`);
+      const r = yield* L.waitpid(Number(pid));
+      if (r.pid === -1) {
+        fr.ctx.errno = (r as { errno?: number }).errno ?? L.ECHILD;
+        return -1;
+      }
+      yield* storeOut(fr, cx, status, T.int, r.status, where);
+      return r.pid;
+    },
+    { arity: [3, 3] },
+  ),
+  wait: lib(
+    H.wait,
+    pidT,
+    function* (fr, [status], cx, where) {
+      const r = yield* L.waitpid(-1);
+      if (r.pid === -1) {
+        fr.ctx.errno = (r as { errno?: number }).errno ?? L.ECHILD;
+        return -1;
+      }
+      yield* storeOut(fr, cx, status, T.int, r.status, where);
+      return r.pid;
+    },
+    { arity: [1, 1] },
+  ),
+  WIFEXITED: lib(
+    H.wait,
+    T.int,
+    function* (_fr, [s]) {
+      return L.WIFEXITED(Number(s)) ? 1 : 0;
+    },
+    { arity: [1, 1] },
+  ),
+  WEXITSTATUS: lib(
+    H.wait,
+    T.int,
+    function* (_fr, [s]) {
+      return L.WEXITSTATUS(Number(s));
+    },
+    { arity: [1, 1] },
+  ),
+  WIFSIGNALED: lib(
+    H.wait,
+    T.int,
+    function* (_fr, [s]) {
+      return L.WIFSIGNALED(Number(s)) ? 1 : 0;
+    },
+    { arity: [1, 1] },
+  ),
+  WTERMSIG: lib(
+    H.wait,
+    T.int,
+    function* (_fr, [s]) {
+      return L.WTERMSIG(Number(s));
+    },
+    { arity: [1, 1] },
+  ),
+  exit: lib(
+    H.stdlib,
+    T.void,
+    function* (fr, [s], cx) {
+      return yield* doExit(fr, cx, Number(s));
+    },
+    { arity: [1, 1] },
+  ),
+  _exit: lib(
+    H.unistd,
+    T.void,
+    function* (_fr, [s]) {
+      return yield* L._exit(Number(s) & 0xff);
+    },
+    { arity: [1, 1] },
+  ),
+  _Exit: lib(
+    H.stdlib,
+    T.void,
+    function* (_fr, [s]) {
+      return yield* L._exit(Number(s) & 0xff);
+    },
+    { arity: [1, 1] },
+  ),
+  abort: lib(
+    H.stdlib,
+    T.void,
+    function* () {
+      yield* L.raise(L.SIGABRT);
+      return yield* L._exit(134);
+    },
+    { arity: [0, 0] },
+  ),
   atexit: {
     h: H.stdlib,
     c: (cx, args, n, where) => {
@@ -76,7 +157,8 @@ export const PROCESSES: Record<string, Builtin> = {
       if (args.length !== 1) cx.err(n, 'atexit takes 1 argument');
       return gen(T.int, function* (fr) {
         const [f] = yield* evalArgs(args, fr);
-        if (!isFn(f) || !cx.fns.get(f.fn)?.node) throw new CRuntimeError(`${where}: atexit needs a function of this file`);
+        if (!isFn(f) || !cx.fns.get(f.fn)?.node)
+          throw new CRuntimeError(`${where}: atexit needs a function of this file`);
         const c = L.cell('__atexit_handlers', [] as string[]);
         const list = ((yield* L.load(c)) as string[]) ?? [];
         yield* L.store(c, [...list, f.fn]);
@@ -84,15 +166,30 @@ export const PROCESSES: Record<string, Builtin> = {
       });
     },
   },
-  execve: lib(H.unistd, T.int, function* (fr, [path, argv], cx, where) {
-    return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
-  }, { arity: [3, 3] }),
-  execv: lib(H.unistd, T.int, function* (fr, [path, argv], cx, where) {
-    return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
-  }, { arity: [2, 2] }),
-  execvp: lib(H.unistd, T.int, function* (fr, [path, argv], cx, where) {
-    return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
-  }, { arity: [2, 2] }),
+  execve: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [path, argv], cx, where) {
+      return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
+    },
+    { arity: [3, 3] },
+  ),
+  execv: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [path, argv], cx, where) {
+      return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
+    },
+    { arity: [2, 2] },
+  ),
+  execvp: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [path, argv], cx, where) {
+      return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
+    },
+    { arity: [2, 2] },
+  ),
   execl: lib(H.unistd, T.int, function* (fr, [path, ...rest], cx, where) {
     const argv: string[] = [];
     for (const a of rest) {

@@ -8,44 +8,108 @@ import { BUILTIN_STRUCTS, T, voidPtr } from '../types.ts';
 
 export const SIGNALS: Record<string, Builtin> = {
   // ---- signals
-  signal: lib(H.signal, voidPtr, function* (_fr, [sig, h], cx, where) {
-    const name = sigName(sig, where);
-    yield* L.sigaction(name, cx.handler(h, where, Number(sig)));
-    return 0;
-  }, { arity: [2, 2] }),
-  sigaction: lib(H.signal, T.int, function* (_fr, [sig, act, old], cx, where) {
-    const name = sigName(sig, where);
-    if (old !== 0 && old !== null) throw new CRuntimeError(`${where}: sigaction's old action is not modelled (pass NULL)`);
-    if (act === 0 || act === null) return 0;
-    const h = yield* read(cx.statics, isShr(act) ? { s: act.s, p: [...act.p, 'sa_handler'] } : { box: (act as { box: Record<string, unknown>; key: string }).box[(act as { key: string }).key] as Record<string, unknown>, key: 'sa_handler' }, voidPtr, where);
-    return yield* L.sigaction(name, cx.handler(h, where, Number(sig)));
-  }, { arity: [3, 3] }),
-  sigemptyset: lib(H.signal, T.int, function* () {
-    return 0;
-  }, { arity: [1, 1] }),
-  kill: lib(H.signal, T.int, function* (fr, [pid, sig], _cx, where) {
-    return sysret(fr, yield* L.kill(Number(pid), sigName(sig, where)), L.ESRCH);
-  }, { arity: [2, 2] }),
-  pthread_kill: lib(H.signal, T.int, function* (_fr, [tid, sig], _cx, where) {
-    return yield* L.pthread_kill(Number(tid), sigName(sig, where));
-  }, { arity: [2, 2] }),
-  raise: lib(H.signal, T.int, function* (_fr, [sig], _cx, where) {
-    return yield* L.raise(sigName(sig, where));
-  }, { arity: [1, 1] }),
+  signal: lib(
+    H.signal,
+    voidPtr,
+    function* (_fr, [sig, h], cx, where) {
+      const name = sigName(sig, where);
+      yield* L.sigaction(name, cx.handler(h, where, Number(sig)));
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  sigaction: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [sig, act, old], cx, where) {
+      const name = sigName(sig, where);
+      if (old !== 0 && old !== null)
+        throw new CRuntimeError(`${where}: sigaction's old action is not modelled (pass NULL)`);
+      if (act === 0 || act === null) return 0;
+      const h = yield* read(
+        cx.statics,
+        isShr(act)
+          ? { s: act.s, p: [...act.p, 'sa_handler'] }
+          : {
+              box: (act as { box: Record<string, unknown>; key: string }).box[(act as { key: string }).key] as Record<
+                string,
+                unknown
+              >,
+              key: 'sa_handler',
+            },
+        voidPtr,
+        where,
+      );
+      return yield* L.sigaction(name, cx.handler(h, where, Number(sig)));
+    },
+    { arity: [3, 3] },
+  ),
+  sigemptyset: lib(
+    H.signal,
+    T.int,
+    function* () {
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  kill: lib(
+    H.signal,
+    T.int,
+    function* (fr, [pid, sig], _cx, where) {
+      return sysret(fr, yield* L.kill(Number(pid), sigName(sig, where)), L.ESRCH);
+    },
+    { arity: [2, 2] },
+  ),
+  pthread_kill: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [tid, sig], _cx, where) {
+      return yield* L.pthread_kill(Number(tid), sigName(sig, where));
+    },
+    { arity: [2, 2] },
+  ),
+  raise: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [sig], _cx, where) {
+      return yield* L.raise(sigName(sig, where));
+    },
+    { arity: [1, 1] },
+  ),
 
   // ---- time
-  sleep: lib(H.unistd, T.uint, function* (_fr, [s]) {
-    yield* L.sleep(Number(s));
-    return 0;
-  }, { arity: [1, 1] }),
-  usleep: lib(H.unistd, T.int, function* (_fr, [us]) {
-    return yield* L.usleep(Number(us));
-  }, { arity: [1, 1] }),
-  nanosleep: lib(H.time, T.int, function* (_fr, [ts, rem], cx, where) {
-    const t = (yield* read(cx.statics, ts, { k: 'struct', name: 'timespec', fields: BUILTIN_STRUCTS.timespec! }, where)) as { tv_sec: number; tv_nsec: number };
-    void rem;
-    return yield* L.nanosleep(t.tv_sec * 1e9 + t.tv_nsec);
-  }, { arity: [2, 2] }),
+  sleep: lib(
+    H.unistd,
+    T.uint,
+    function* (_fr, [s]) {
+      yield* L.sleep(Number(s));
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  usleep: lib(
+    H.unistd,
+    T.int,
+    function* (_fr, [us]) {
+      return yield* L.usleep(Number(us));
+    },
+    { arity: [1, 1] },
+  ),
+  nanosleep: lib(
+    H.time,
+    T.int,
+    function* (_fr, [ts, rem], cx, where) {
+      const t = (yield* read(
+        cx.statics,
+        ts,
+        { k: 'struct', name: 'timespec', fields: BUILTIN_STRUCTS.timespec! },
+        where,
+      )) as { tv_sec: number; tv_nsec: number };
+      void rem;
+      return yield* L.nanosleep(t.tv_sec * 1e9 + t.tv_nsec);
+    },
+    { arity: [2, 2] },
+  ),
 
   // ---- macros from headers, as calls
   assert: {
@@ -58,7 +122,7 @@ export const SIGNALS: Record<string, Builtin> = {
       const p = cx.pos(n);
       const msg = `${cx.file}:${p.line}: Assertion \`${text}' failed.`;
       return gen(T.void, function* (fr) {
-        L.assert(truthy((e.p ? e.p(fr) : yield* e.g!(fr))), msg);
+        L.assert(truthy(e.p ? e.p(fr) : yield* e.g!(fr)), msg);
         return undefined;
       });
     },
@@ -71,7 +135,7 @@ export const SIGNALS: Record<string, Builtin> = {
       const e = cx.expr(argNs[0]!);
       return gen(T.long, function* (fr) {
         for (;;) {
-          const r = (e.p ? e.p(fr) : yield* e.g!(fr));
+          const r = e.p ? e.p(fr) : yield* e.g!(fr);
           if (!(r === -1 && fr.ctx.errno === L.EINTR)) return r;
         }
       });

@@ -8,28 +8,54 @@ import { BUILTIN_TYPEDEFS, T, voidPtr } from '../types.ts';
 
 export const THREADS: Record<string, Builtin> = {
   // ---- threads
-  pthread_create: lib(H.pthread, T.int, function* (fr, [th, attr, fn, arg], cx, where) {
-    if (attr !== 0 && attr !== null) void attr;
-    if (!isFn(fn)) throw new CRuntimeError(`${where}: the thread function is ${describe(fn)}, not a function of this file`);
-    const g = cx.entry(fn.fn, 'thread', where);
-    const tid = yield* L.pthread_create(g as (a: unknown) => G<unknown>, arg);
-    yield* storeOut(fr, cx, th, BUILTIN_TYPEDEFS.pthread_t!, tid, where);
-    return 0;
-  }, { esc: [3], arity: [4, 4] }),
-  pthread_join: lib(H.pthread, T.int, function* (fr, [tid, ret], cx, where) {
-    const v = yield* L.pthread_join(Number(tid));
-    yield* storeOut(fr, cx, ret, voidPtr, v === null || v === undefined ? 0 : v, where);
-    return 0;
-  }, { arity: [2, 2] }),
-  pthread_exit: lib(H.pthread, T.void, function* (_fr, [v]) {
-    return yield* L.pthread_exit(v ?? 0);
-  }, { arity: [1, 1] }),
-  pthread_self: lib(H.pthread, BUILTIN_TYPEDEFS.pthread_t!, function* () {
-    return yield* L.pthread_self();
-  }, { arity: [0, 0] }),
-  pthread_equal: lib(H.pthread, T.int, function* (_fr, [a, b]) {
-    return a === b ? 1 : 0;
-  }, { arity: [2, 2] }),
+  pthread_create: lib(
+    H.pthread,
+    T.int,
+    function* (fr, [th, attr, fn, arg], cx, where) {
+      if (attr !== 0 && attr !== null) void attr;
+      if (!isFn(fn))
+        throw new CRuntimeError(`${where}: the thread function is ${describe(fn)}, not a function of this file`);
+      const g = cx.entry(fn.fn, 'thread', where);
+      const tid = yield* L.pthread_create(g as (a: unknown) => G<unknown>, arg);
+      yield* storeOut(fr, cx, th, BUILTIN_TYPEDEFS.pthread_t!, tid, where);
+      return 0;
+    },
+    { esc: [3], arity: [4, 4] },
+  ),
+  pthread_join: lib(
+    H.pthread,
+    T.int,
+    function* (fr, [tid, ret], cx, where) {
+      const v = yield* L.pthread_join(Number(tid));
+      yield* storeOut(fr, cx, ret, voidPtr, v === null || v === undefined ? 0 : v, where);
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  pthread_exit: lib(
+    H.pthread,
+    T.void,
+    function* (_fr, [v]) {
+      return yield* L.pthread_exit(v ?? 0);
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_self: lib(
+    H.pthread,
+    BUILTIN_TYPEDEFS.pthread_t!,
+    function* () {
+      return yield* L.pthread_self();
+    },
+    { arity: [0, 0] },
+  ),
+  pthread_equal: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [a, b]) {
+      return a === b ? 1 : 0;
+    },
+    { arity: [2, 2] },
+  ),
   pthread_detach: lib(H.pthread, T.int, function* (_fr, _a, _cx, where) {
     throw new CRuntimeError(`${where}: pthread_detach is not modelled by the simulator`);
   }),
@@ -39,93 +65,201 @@ export const THREADS: Record<string, Builtin> = {
   pthread_attr_destroy: lib(H.pthread, T.int, function* () {
     return 0;
   }),
-  gettid: lib(H.unistd, pidT, function* () {
-    return yield* L.gettid();
-  }, { arity: [0, 0] }),
-  getpid: lib(H.unistd, pidT, function* () {
-    return yield* L.getpid();
-  }, { arity: [0, 0] }),
-  getppid: lib(H.unistd, pidT, function* () {
-    return yield* L.getppid();
-  }, { arity: [0, 0] }),
+  gettid: lib(
+    H.unistd,
+    pidT,
+    function* () {
+      return yield* L.gettid();
+    },
+    { arity: [0, 0] },
+  ),
+  getpid: lib(
+    H.unistd,
+    pidT,
+    function* () {
+      return yield* L.getpid();
+    },
+    { arity: [0, 0] },
+  ),
+  getppid: lib(
+    H.unistd,
+    pidT,
+    function* () {
+      return yield* L.getppid();
+    },
+    { arity: [0, 0] },
+  ),
 
   // ---- mutexes
-  pthread_mutex_lock: lib(H.pthread, T.int, function* (_fr, [m], cx, where) {
-    return yield* L.pthread_mutex_lock(mutexOf(cx.statics, m, where));
-  }, { arity: [1, 1] }),
-  pthread_mutex_trylock: lib(H.pthread, T.int, function* (_fr, [m], cx, where) {
-    return yield* L.pthread_mutex_trylock(mutexOf(cx.statics, m, where));
-  }, { arity: [1, 1] }),
-  pthread_mutex_unlock: lib(H.pthread, T.int, function* (_fr, [m], cx, where) {
-    return yield* L.pthread_mutex_unlock(mutexOf(cx.statics, m, where));
-  }, { arity: [1, 1] }),
-  pthread_mutex_init: lib(H.pthread, T.int, function* (_fr, [m, attr], cx, where) {
-    const type = (attr === 0 || attr === null ? 'normal' : attrKind(attr, where)) as 'normal' | 'recursive' | 'errorcheck';
-    return yield* L.pthread_mutex_init(mutexOf(cx.statics, m, where), { type });
-  }, { arity: [2, 2] }),
-  pthread_mutex_destroy: lib(H.pthread, T.int, function* () {
-    return 0;
-  }, { arity: [1, 1] }),
-  pthread_mutexattr_init: lib(H.pthread, T.int, function* (_fr, [a], _cx, where) {
-    setAttr(a, 'normal', where);
-    return 0;
-  }, { arity: [1, 1] }),
-  pthread_mutexattr_destroy: lib(H.pthread, T.int, function* () {
-    return 0;
-  }, { arity: [1, 1] }),
-  pthread_mutexattr_settype: lib(H.pthread, T.int, function* (_fr, [a, kind], _cx, where) {
-    const k = MUTEX_KIND[Number(kind)];
-    if (!k) return L.EINVAL;
-    setAttr(a, k, where);
-    return 0;
-  }, { arity: [2, 2] }),
+  pthread_mutex_lock: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [m], cx, where) {
+      return yield* L.pthread_mutex_lock(mutexOf(cx.statics, m, where));
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_mutex_trylock: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [m], cx, where) {
+      return yield* L.pthread_mutex_trylock(mutexOf(cx.statics, m, where));
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_mutex_unlock: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [m], cx, where) {
+      return yield* L.pthread_mutex_unlock(mutexOf(cx.statics, m, where));
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_mutex_init: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [m, attr], cx, where) {
+      const type = (attr === 0 || attr === null ? 'normal' : attrKind(attr, where)) as
+        'normal' | 'recursive' | 'errorcheck';
+      return yield* L.pthread_mutex_init(mutexOf(cx.statics, m, where), { type });
+    },
+    { arity: [2, 2] },
+  ),
+  pthread_mutex_destroy: lib(
+    H.pthread,
+    T.int,
+    function* () {
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_mutexattr_init: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [a], _cx, where) {
+      setAttr(a, 'normal', where);
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_mutexattr_destroy: lib(
+    H.pthread,
+    T.int,
+    function* () {
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_mutexattr_settype: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [a, kind], _cx, where) {
+      const k = MUTEX_KIND[Number(kind)];
+      if (!k) return L.EINVAL;
+      setAttr(a, k, where);
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
 
   // ---- condition variables and semaphores
-  pthread_cond_wait: lib(H.pthread, T.int, function* (_fr, [c, m], cx, where) {
-    return yield* L.pthread_cond_wait(condHandle(c, where), mutexOf(cx.statics, m, where));
-  }, { arity: [2, 2] }),
-  pthread_cond_signal: lib(H.pthread, T.int, function* (_fr, [c], _cx, where) {
-    return yield* L.pthread_cond_signal(condHandle(c, where));
-  }, { arity: [1, 1] }),
-  pthread_cond_broadcast: lib(H.pthread, T.int, function* (_fr, [c], _cx, where) {
-    return yield* L.pthread_cond_broadcast(condHandle(c, where));
-  }, { arity: [1, 1] }),
-  pthread_cond_init: lib(H.pthread, T.int, function* (_fr, [c, attr], _cx, where) {
-    condHandle(c, where);
-    if (attr !== 0 && attr !== null) throw new CRuntimeError(`${where}: condition variable attributes are not modelled (pass NULL)`);
-    return 0;
-  }, { arity: [2, 2] }),
-  pthread_cond_destroy: lib(H.pthread, T.int, function* () {
-    return 0;
-  }, { arity: [1, 1] }),
-  sem_init: lib(H.sem, T.int, function* (_fr, [s, _pshared, value], cx, where) {
-    if (!isShr(s)) throw new CRuntimeError(`${where}: not a pointer to a sem_t`);
-    const name = locName(s);
-    const known = cx.statics.semInit.get(name) ?? 0;
-    if (Number(value) !== known) {
-      throw new CRuntimeError(`${where}: sem_init(&${name}, ..., ${String(value)}): the engine has no sem_init operation, so a semaphore's value must be a constant the front end sees at compile time`);
-    }
-    return 0;
-  }, { arity: [3, 3] }),
-  sem_destroy: lib(H.sem, T.int, function* () {
-    return 0;
-  }, { arity: [1, 1] }),
-  sem_wait: lib(H.sem, T.int, function* (_fr, [s], cx, where) {
-    return yield* L.sem_wait(yield* semHandle(cx, s, where));
-  }, { arity: [1, 1] }),
-  sem_trywait: lib(H.sem, T.int, function* (fr, [s], cx, where) {
-    const r = yield* L.sem_trywait(yield* semHandle(cx, s, where));
-    if (r !== 0) {
-      fr.ctx.errno = L.EAGAIN;
-      return -1;
-    }
-    return 0;
-  }, { arity: [1, 1] }),
-  sem_post: lib(H.sem, T.int, function* (_fr, [s], cx, where) {
-    return yield* L.sem_post(yield* semHandle(cx, s, where));
-  }, { arity: [1, 1] }),
+  pthread_cond_wait: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [c, m], cx, where) {
+      return yield* L.pthread_cond_wait(condHandle(c, where), mutexOf(cx.statics, m, where));
+    },
+    { arity: [2, 2] },
+  ),
+  pthread_cond_signal: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [c], _cx, where) {
+      return yield* L.pthread_cond_signal(condHandle(c, where));
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_cond_broadcast: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [c], _cx, where) {
+      return yield* L.pthread_cond_broadcast(condHandle(c, where));
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_cond_init: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [c, attr], _cx, where) {
+      condHandle(c, where);
+      if (attr !== 0 && attr !== null)
+        throw new CRuntimeError(`${where}: condition variable attributes are not modelled (pass NULL)`);
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  pthread_cond_destroy: lib(
+    H.pthread,
+    T.int,
+    function* () {
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  sem_init: lib(
+    H.sem,
+    T.int,
+    function* (_fr, [s, _pshared, value], cx, where) {
+      if (!isShr(s)) throw new CRuntimeError(`${where}: not a pointer to a sem_t`);
+      const name = locName(s);
+      const known = cx.statics.semInit.get(name) ?? 0;
+      if (Number(value) !== known) {
+        throw new CRuntimeError(
+          `${where}: sem_init(&${name}, ..., ${String(value)}): the engine has no sem_init operation, so a semaphore's value must be a constant the front end sees at compile time`,
+        );
+      }
+      return 0;
+    },
+    { arity: [3, 3] },
+  ),
+  sem_destroy: lib(
+    H.sem,
+    T.int,
+    function* () {
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  sem_wait: lib(
+    H.sem,
+    T.int,
+    function* (_fr, [s], cx, where) {
+      return yield* L.sem_wait(yield* semHandle(cx, s, where));
+    },
+    { arity: [1, 1] },
+  ),
+  sem_trywait: lib(
+    H.sem,
+    T.int,
+    function* (fr, [s], cx, where) {
+      const r = yield* L.sem_trywait(yield* semHandle(cx, s, where));
+      if (r !== 0) {
+        fr.ctx.errno = L.EAGAIN;
+        return -1;
+      }
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  sem_post: lib(
+    H.sem,
+    T.int,
+    function* (_fr, [s], cx, where) {
+      return yield* L.sem_post(yield* semHandle(cx, s, where));
+    },
+    { arity: [1, 1] },
+  ),
 };
-
 
 function setAttr(a: unknown, kind: string, where: string): void {
   if (isPriv(a)) {

@@ -7,7 +7,14 @@ import type { Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import type { CondObj, Thread } from '../state.ts';
-import { doUnlock, heldByLiveOther, lockAccesses, lockAccessesWhileBlocked, lockAttempt, stuckOnMutex } from './mutex.ts';
+import {
+  doUnlock,
+  heldByLiveOther,
+  lockAccesses,
+  lockAccessesWhileBlocked,
+  lockAttempt,
+  stuckOnMutex,
+} from './mutex.ts';
 
 type CondWait = Extract<StepOp, { k: 'cond_wait' }>;
 
@@ -54,7 +61,10 @@ export function spurious(k: Kernel, t: Thread): void {
 
 export const condOps: Models<'cond_wait' | 'cond_signal'> = {
   cond_wait: {
-    accesses: (k, t, o) => (t.phase === 'run' ? [writes(key.cond(t.pid, o.c.name)), writes(key.mutex(t.pid, o.m.name))] : lockAccesses(k, t, o.m)),
+    accesses: (k, t, o) =>
+      t.phase === 'run'
+        ? [writes(key.cond(t.pid, o.c.name)), writes(key.mutex(t.pid, o.m.name))]
+        : lockAccesses(k, t, o.m),
     blockedAccesses: (k, t, o) => lockAccessesWhileBlocked(k, t, o.m),
     // Only the re-take can wait for another thread ('blocking' mode); the wait itself is the 'cond' phase.
     canRun: (k, t, o) => !(k.blockingLocks && t.phase === 'relock' && heldByLiveOther(k, t, k.procOf(t), o.m)),

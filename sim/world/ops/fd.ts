@@ -21,7 +21,10 @@ function flagNames(flags: number): string[] {
   return out;
 }
 
-type FdKind = Extract<OpKind, 'open' | 'close' | 'dup' | 'dup2' | 'socketpair' | 'fcntl' | 'write' | 'read' | 'sendmsg' | 'recvmsg_conn'>;
+type FdKind = Extract<
+  OpKind,
+  'open' | 'close' | 'dup' | 'dup2' | 'socketpair' | 'fcntl' | 'write' | 'read' | 'sendmsg' | 'recvmsg_conn'
+>;
 
 /** Ops that change the descriptor table write it; those that only use a descriptor read it. */
 const table = (_k: Kernel, t: Thread): Access[] => [writes(key.fd(t.pid))];
@@ -33,7 +36,11 @@ export const fdOps: Models<FdKind> = {
     exec(k, t, o) {
       const p = k.procOf(t);
       const fd = lowestFd(p);
-      p.fds.set(fd, { ofd: { id: k.nextOfd(), path: o.path }, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
+      p.fds.set(fd, {
+        ofd: { id: k.nextOfd(), path: o.path },
+        cloexec: !!(o.flags & O_CLOEXEC),
+        clofork: !!(o.flags & O_CLOFORK),
+      });
       k.emit(t, { type: 'fd.open', fd, path: o.path, flags: flagNames(o.flags) });
       k.complete(t, fd);
     },
@@ -151,7 +158,12 @@ export const fdOps: Models<FdKind> = {
         return;
       }
       const fd = lowestFd(p);
-      p.fds.set(fd, { ofd: { id: k.nextOfd(), path: 'socket:[plash-server]' }, cloexec: false, clofork: false, owner: t.tid });
+      p.fds.set(fd, {
+        ofd: { id: k.nextOfd(), path: 'socket:[plash-server]' },
+        cloexec: false,
+        clofork: false,
+        owner: t.tid,
+      });
       k.emit(t, { type: 'sys.recvmsg', fd: o.fd, bytes: 28, what: 'connection', fds: [fd] });
       k.complete(t, fd);
     },

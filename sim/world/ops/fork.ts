@@ -14,7 +14,14 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   const c = k.newProc(cpid, p.pid);
   p.children.push(cpid);
   for (const [name, o] of p.mem) {
-    c.mem.set(name, o.kind === 'mutex' || o.kind === 'cond' ? { ...o, waiters: [] } : o.kind === 'cell' ? { ...o, value: cloneValue(o.value) } : { ...o });
+    c.mem.set(
+      name,
+      o.kind === 'mutex' || o.kind === 'cond'
+        ? { ...o, waiters: [] }
+        : o.kind === 'cell'
+          ? { ...o, value: cloneValue(o.value) }
+          : { ...o },
+    );
   }
   c.atfork = p.atfork.slice();
   c.handlers = new Map(p.handlers);
@@ -49,7 +56,14 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   try {
     replay(u, t.record);
   } catch (err) {
-    k.threadThrew(u, err instanceof NondeterminismError ? err : new NondeterminismError(`nondeterministic program: replaying thread ${t.tid} to build process ${cpid} failed: ${(err as Error).message}`));
+    k.threadThrew(
+      u,
+      err instanceof NondeterminismError
+        ? err
+        : new NondeterminismError(
+            `nondeterministic program: replaying thread ${t.tid} to build process ${cpid} failed: ${(err as Error).message}`,
+          ),
+    );
     return;
   }
   u.record = t.record.slice();
@@ -61,7 +75,9 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
 /** Rebuilds `u`'s generator stack by feeding it `records` without touching the world. */
 function replay(u: Thread, records: readonly Rec[]): void {
   const nd = (msg: string) =>
-    new NondeterminismError(`nondeterministic program: process ${u.pid}'s copy of thread ${u.tid} ${msg} (code between yield* must not depend on Math.random, Date or outside state)`);
+    new NondeterminismError(
+      `nondeterministic program: process ${u.pid}'s copy of thread ${u.tid} ${msg} (code between yield* must not depend on Math.random, Date or outside state)`,
+    );
   // Mirrors drive(): a thread whose function returned still has its exit step to take, and a
   // signal may be delivered before it, so a returned base frame becomes the same 'texit' step.
   const next = (value: unknown): StepOp => {

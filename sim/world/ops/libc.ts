@@ -41,7 +41,12 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
       return undefined;
     }
     case 'atfork_run':
-      k.emit(t, o.internal ? { type: 'atfork.run', phase: o.phase, index: o.index, internal: o.internal } : { type: 'atfork.run', phase: o.phase, index: o.index });
+      k.emit(
+        t,
+        o.internal
+          ? { type: 'atfork.run', phase: o.phase, index: o.index, internal: o.internal }
+          : { type: 'atfork.run', phase: o.phase, index: o.index },
+      );
       return undefined;
   }
 }
@@ -60,7 +65,10 @@ export function checkSafety(k: Kernel, t: Thread, p: Proc, frame: Frame, fn: str
   const why = WHY_UNSAFE[fn] ?? '';
   if (frame.sig !== undefined) {
     k.emit(t, { type: 'unsafe-call', fn, context: 'signal-handler' });
-    k.addFinding('unsafe-call', `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe${why}.`);
+    k.addFinding(
+      'unsafe-call',
+      `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe${why}.`,
+    );
   } else if (p.childOfMultiThreaded) {
     const text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : why ? ` (${fn} is not one${why})` : ''}.`;
     if (k.strict) {

@@ -164,14 +164,20 @@ export function stuckOnMutex(k: Kernel, t: Thread, h: MutexHandle): StuckThread 
     } else if (m.internal) {
       sentence += ', and nothing in this process releases it';
     } else {
-      sentence += ': a normal mutex, which this thread could unlock (glibc does not check its owner), but no step of it does before locking it again';
+      sentence +=
+        ': a normal mutex, which this thread could unlock (glibc does not check its owner), but no step of it does before locking it again';
     }
   } else if (!u || u.pid !== t.pid) {
     leftBehind = true;
     sentence += `, held by thread ${holder}, which does not exist in process ${t.pid}: fork copied the lock while thread ${holder}${u ? ` of process ${u.pid}` : ''} held it`;
   } else if (u.exited) sentence += `, held by thread ${holder}, which exited without unlocking it`;
   else sentence += `, held by thread ${holder}, which is stuck too`;
-  const s: StuckThread = { pid: t.pid, tid: t.tid, waitsFor: { kind: 'mutex', name: m.name, addr: m.addr }, sentence: sentence + '.' };
+  const s: StuckThread = {
+    pid: t.pid,
+    tid: t.tid,
+    waitsFor: { kind: 'mutex', name: m.name, addr: m.addr },
+    sentence: sentence + '.',
+  };
   if (holder) s.holder = holder;
   if (leftBehind) s.holderLeftBehindByFork = true;
   if (forking) s.holderIsForkingThread = true;
@@ -215,7 +221,9 @@ export const mutexOps: Models<'lock' | 'trylock' | 'unlock' | 'minit'> = {
     accesses(k, t, o) {
       const m = k.mutexObj(k.procOf(t), o.m);
       if (ownsChecked(m, t)) return [reads(key.mutex(t.pid, o.m.name))];
-      return m.waiters.length > 0 ? [writes(key.mutex(t.pid, o.m.name)), writes(key.futexQueue(t.pid, m.name))] : [writes(key.mutex(t.pid, o.m.name))];
+      return m.waiters.length > 0
+        ? [writes(key.mutex(t.pid, o.m.name)), writes(key.futexQueue(t.pid, m.name))]
+        : [writes(key.mutex(t.pid, o.m.name))];
     },
     exec: (k, t, o) => k.complete(t, doUnlock(k, t, k.mutexObj(k.procOf(t), o.m))),
     describe: (o) => (o.m.internal ? `__libc_lock_unlock(${o.m.name})` : `pthread_mutex_unlock(${o.m.name})`),

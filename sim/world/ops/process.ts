@@ -49,7 +49,8 @@ export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
   waitpid: {
     // A waitpid waits for an exit that never reverts: `await` tells the explorer it cannot be moved
     // before that exit (sim/README.md, the explorer).
-    accesses: (_k, t, o) => (o.pid === -1 ? [writes(key.children(t.pid))] : [{ obj: key.exit(o.pid), write: true, await: true }]),
+    accesses: (_k, t, o) =>
+      o.pid === -1 ? [writes(key.children(t.pid))] : [{ obj: key.exit(o.pid), write: true, await: true }],
     canRun: (k, t, o) => waitTarget(k, k.procOf(t), o.pid) !== 'blocked',
     exec(k, t, o) {
       const c = waitTarget(k, k.procOf(t), o.pid);

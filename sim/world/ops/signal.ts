@@ -35,7 +35,10 @@ export function deliverable(t: Thread, p: Proc): string[] {
 /** What delivering `sig` to `t` touches: its handler table, the pending state it takes the signal from, and more if it kills. */
 export function deliveryAccesses(k: Kernel, t: Thread, sig: string): Access[] {
   const P = t.pid;
-  const acc: Access[] = [reads(key.sig(P)), ...(t.pendingSigs.includes(sig) ? [writes(key.signalState(P, t.tid))] : sigKeys(k, P))];
+  const acc: Access[] = [
+    reads(key.sig(P)),
+    ...(t.pendingSigs.includes(sig) ? [writes(key.signalState(P, t.tid))] : sigKeys(k, P)),
+  ];
   const blockedOn = blockedMutex(t);
   if (blockedOn) acc.push(writes(key.futexQueue(P, blockedOn.name)));
   if (!k.procOf(t).handlers.get(sig)) acc.push(writes(key.wholeProcess(P)));

@@ -8,9 +8,26 @@ const f = process.argv[2]!;
 const r = await compileC(readFileSync(f, 'utf8'), f);
 const t = await loadProgram(f.replace(/\.c$/, '.ts'));
 for (const p of [r, t]) {
-  if (!p.ok) { console.log(p.error); continue; }
+  if (!p.ok) {
+    console.log(p.error);
+    continue;
+  }
   const run = createRun(p.program);
   const lines: string[] = [];
-  for (;;) { const en = run.enabled(); if (!en.length) break; const s = run.step(en[0]!.id); lines.push(en[0]!.id + ' ' + s.accesses.map(a => (a.write?'W':'R') + a.obj).join(' ') + ' | ' + s.events.map(e => e.type + ((e as { fn?: unknown }).fn ? ':' + String((e as { fn?: unknown }).fn) : '')).join(' ')); }
-  console.log(lines.length, 'steps'); if (process.argv[3]) console.log(lines.join('\n'));
+  for (;;) {
+    const en = run.enabled();
+    if (!en.length) break;
+    const s = run.step(en[0]!.id);
+    lines.push(
+      en[0]!.id +
+        ' ' +
+        s.accesses.map((a) => (a.write ? 'W' : 'R') + a.obj).join(' ') +
+        ' | ' +
+        s.events
+          .map((e) => e.type + ((e as { fn?: unknown }).fn ? ':' + String((e as { fn?: unknown }).fn) : ''))
+          .join(' '),
+    );
+  }
+  console.log(lines.length, 'steps');
+  if (process.argv[3]) console.log(lines.join('\n'));
 }
