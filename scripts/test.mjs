@@ -9,8 +9,8 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 function summary(failed) {
   console.log('\nnpm test:');
-  for (const [step, ms] of times) console.log(`  ${step.padEnd(10)} ${seconds(ms).padStart(8)}`);
-  console.log(`  ${'total'.padEnd(10)} ${seconds(performance.now() - start).padStart(8)}`);
+  for (const [step, ms] of times) console.log(`  ${step.padEnd(12)} ${seconds(ms).padStart(8)}`);
+  console.log(`  ${'total'.padEnd(12)} ${seconds(performance.now() - start).padStart(8)}`);
   if (failed) console.log(`\nnpm test failed at step '${failed}'.`);
 }
 
