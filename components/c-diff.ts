@@ -4,6 +4,8 @@
 // expect=ok), `// forklore-real:` notes and blank lines are not part of the fix and are left out, as
 // are hunks that change only comments; a header that names another libc model is the fix, and stays.
 
+import { lcsLengths } from './playground/diff.ts';
+
 export interface DiffLine {
   /** 1-based line number in its own file. */
   line: number;
@@ -29,10 +31,7 @@ export function diffHunks(a: string, b: string): Hunk[] {
   const y = y0.map(key);
   const n = x.length;
   const m = y.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const lcs = lcsLengths(x, y);
   const hunks: Hunk[] = [];
   let cur: Hunk | null = null;
   const push = (side: 'removed' | 'added', line: number, text: string) => {
