@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GCC_FLAGS } from '../reality/lib.ts';
 import { forklore, root } from './run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'forklore-repro-'));
@@ -21,18 +22,7 @@ describe('forklore reproduce', () => {
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(/^\/\/ A forced replay of ch1-wrapper-buggy\.c/);
     expect(text).toContain(readFileSync(c('ch1-wrapper-buggy'), 'utf8'));
-    execFileSync('gcc', [
-      '-std=gnu11',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      '-pthread',
-      '-I',
-      join(root, 'include'),
-      '-o',
-      join(dir, 'repro'),
-      out,
-    ]);
+    execFileSync('gcc', [...GCC_FLAGS, '-o', join(dir, 'repro'), out]);
     for (let i = 0; i < 2; i++) {
       const run = spawnSync('timeout', ['3', join(dir, 'repro')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
       expect(run.status, String(run.stderr)).toBe(124);

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EXAMPLES,
+  GCC_FLAGS,
   buildWatchdog,
   cExamples,
   compileFile,
@@ -175,18 +176,7 @@ int main(void) {
 `,
     );
     const { execFileSync } = await import('node:child_process');
-    execFileSync('gcc', [
-      '-std=gnu11',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      '-pthread',
-      '-I',
-      join(EXAMPLES, '..', '..', 'include'),
-      '-o',
-      join(dir, 'conn'),
-      join(dir, 'conn.c'),
-    ]);
+    execFileSync('gcc', [...GCC_FLAGS, '-o', join(dir, 'conn'), join(dir, 'conn.c')]);
     const r = await once(join(dir, 'conn'), 2000);
     expect(r.clean, JSON.stringify(r.runs)).toBe(1);
   }, 30_000);
