@@ -198,6 +198,12 @@ export interface Run {
    * attempt that then waits) needs no entry.
    */
   blocked?(): BlockedStep[];
+  /**
+   * Optional: every thread that has not exited, in creation order, with the operation object it
+   * yielded and waits to run or is blocked in (null while it has none). Views use it to say where
+   * each thread is in the program (the Playground's per-thread line highlight).
+   */
+  pendingOps?(): { tid: number; op: object | null }[];
 }
 
 /** A thread's next operation that is not enabled now, and what it would access. */

@@ -60,11 +60,7 @@ export type StepPositions = [number, number][];
 
 interface Steppable {
   step(id: string): { events: { type: string; tid: number; pid: number; child?: number }[] };
-}
-interface ThreadLike {
-  tid: number;
-  exited: boolean;
-  pending: object | null;
+  pendingOps?(): { tid: number; op: object | null }[];
 }
 
 /**
@@ -72,22 +68,23 @@ interface ThreadLike {
  * live thread is at: the thread that took the step, at the call it just made (a forked child with
  * it, at the fork); every other thread at the call it waits to make or is blocked in. One more entry
  * after the last step puts every thread at its waiting call (where a deadlock leaves them).
- * Needs the world's thread table; returns [] when this build's world does not expose one.
+ * Needs the run's pendingOps(); returns [] for a run that has none.
  */
 export function positionsOf(run: Steppable, path: readonly string[]): StepPositions[] {
-  const threads = (run as unknown as { threads?: Map<number, ThreadLike> }).threads;
-  if (!(threads instanceof Map)) return [];
-  const lineOf = (t: ThreadLike | undefined) => (t?.pending as Record<symbol, number> | null)?.[LOC] ?? 0;
-  const waiting = (): StepPositions =>
-    [...threads.values()].filter((t) => !t.exited && lineOf(t)).map((t) => [t.tid, lineOf(t)]);
+  if (!run.pendingOps) return [];
+  const pendingOps = () => run.pendingOps!();
+  const lineOf = (op: object | null | undefined) => (op as Record<symbol, number> | null | undefined)?.[LOC] ?? 0;
+  const waiting = (live = pendingOps()): StepPositions =>
+    live.filter((t) => lineOf(t.op)).map((t) => [t.tid, lineOf(t.op)]);
   const out: StepPositions[] = [];
   for (const id of path) {
     const tid = Number(/^\d+/.exec(id)?.[0]);
-    const line = lineOf(threads.get(tid));
+    const line = lineOf(pendingOps().find((t) => t.tid === tid)?.op);
     const { events } = run.step(id);
     const born = new Set(events.filter((e) => e.type === 'fork.child').map((e) => e.tid));
-    const now = waiting().filter(([t]) => t !== tid && !born.has(t));
-    if (line && !threads.get(tid)?.exited) now.unshift([tid, line]);
+    const live = pendingOps();
+    const now = waiting(live).filter(([t]) => t !== tid && !born.has(t));
+    if (line && live.some((t) => t.tid === tid)) now.unshift([tid, line]);
     if (line) for (const t of born) now.push([t, line]);
     out.push(now);
   }

@@ -431,6 +431,10 @@ class World implements Run, Kernel {
     return this.traceLog;
   }
 
+  pendingOps(): { tid: number; op: object | null }[] {
+    return this.threadOrder.filter((t) => !t.exited).map((t) => ({ tid: t.tid, op: t.pending }));
+  }
+
   snapshot(): WorldSnapshot {
     return snapshotOf({
       step: this.stepNo,

@@ -241,3 +241,28 @@ describe('replies from the sandbox', () => {
     expect(s.state.enabled[0]).toEqual({ id: '1001!SIGUSR1', tid: 1001, pid: 1000, label: 'write(1, "x")' });
   });
 });
+
+describe("each thread's line at every step", () => {
+  test('the tracking library marks each operation with its call line, read through the run', async () => {
+    const api = await import('../../sim/api/index.ts');
+    const { createRun, decodeSchedule } = await import('../../sim/index.ts');
+    const { trackingApi, positionsOf } = await import('../../components/playground/positions.ts');
+    const lib = trackingApi({ ...api });
+    // Compiled-like text evaluated as the worker does: lines count from the Function's body.
+    const code = [
+      "const f = require('forklore');",
+      "const m = f.mutex('m');",
+      'module.exports.default = function* main() {',
+      '  yield* f.pthread_mutex_lock(m);',
+      '  yield* f.pthread_mutex_unlock(m);',
+      '};',
+    ].join('\n');
+    const mod = { exports: {} as Record<string, unknown> };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the worker's own way of loading a program
+    new Function('require', 'module', 'exports', code)(() => lib, mod, mod.exports);
+    const run = createRun({ main: mod.exports.default as Program['main'], options: {}, name: 'p' }, {});
+    const path = decodeSchedule('1000*2');
+    const pos = positionsOf(run, path);
+    expect(pos.map((s) => s.map(([, line]) => line))).toEqual([[4], [5], []]);
+  });
+});
