@@ -21,26 +21,52 @@ export type ObjectKey = string & { readonly [objectKeyBrand]: true };
 
 const k = (s: string): ObjectKey => s as ObjectKey;
 
+// Keys are built at every step of every execution: each is made once and kept, so that a step looks
+// its keys up instead of building strings (and a search compares the same string instances).
+type Memo<A extends unknown[]> = (...args: A) => ObjectKey;
+function perPid(build: (pid: number) => string): Memo<[number]> {
+  const memo = new Map<number, ObjectKey>();
+  return (pid) => {
+    let s = memo.get(pid);
+    if (s === undefined) memo.set(pid, (s = k(build(pid))));
+    return s;
+  };
+}
+function perPidAnd<T extends string | number>(build: (pid: number, x: T) => string): Memo<[number, T]> {
+  const memo = new Map<number, Map<T, ObjectKey>>();
+  return (pid, x) => {
+    let inner = memo.get(pid);
+    if (inner === undefined) memo.set(pid, (inner = new Map<T, ObjectKey>()));
+    let s = inner.get(x);
+    if (s === undefined) {
+      // A bound on what is kept: programs with very many objects build keys again, as before.
+      if (inner.size >= 10_000) inner.clear();
+      inner.set(x, (s = k(build(pid, x))));
+    }
+    return s;
+  };
+}
+
 export const key = {
-  mutex: (pid: number, name: string): ObjectKey => k(`${pid}/m:${name}`),
-  cell: (pid: number, name: string): ObjectKey => k(`${pid}/cell:${name}`),
-  sem: (pid: number, name: string): ObjectKey => k(`${pid}/sem:${name}`),
-  cond: (pid: number, name: string): ObjectKey => k(`${pid}/cond:${name}`),
-  fd: (pid: number): ObjectKey => k(`${pid}/fd`),
-  atfork: (pid: number): ObjectKey => k(`${pid}/atfork`),
-  sig: (pid: number): ObjectKey => k(`${pid}/sig`),
-  heap: (pid: number): ObjectKey => k(`${pid}/heap`),
-  dl: (pid: number): ObjectKey => k(`${pid}/dl`),
-  exit: (pid: number): ObjectKey => k(`${pid}/exit`),
-  children: (pid: number): ObjectKey => k(`${pid}/children`),
+  mutex: perPidAnd<string>((pid, name) => `${pid}/m:${name}`),
+  cell: perPidAnd<string>((pid, name) => `${pid}/cell:${name}`),
+  sem: perPidAnd<string>((pid, name) => `${pid}/sem:${name}`),
+  cond: perPidAnd<string>((pid, name) => `${pid}/cond:${name}`),
+  fd: perPid((pid) => `${pid}/fd`),
+  atfork: perPid((pid) => `${pid}/atfork`),
+  sig: perPid((pid) => `${pid}/sig`),
+  heap: perPid((pid) => `${pid}/heap`),
+  dl: perPid((pid) => `${pid}/dl`),
+  exit: perPid((pid) => `${pid}/exit`),
+  children: perPid((pid) => `${pid}/children`),
   /** Every object of the process at once: fork reads it, exit_group, execve and a fatal signal write it. */
-  wholeProcess: (pid: number): ObjectKey => k(`${pid}/*`),
+  wholeProcess: perPid((pid) => `${pid}/*`),
   // Outside "PID/": fork does not copy these.
-  threads: (pid: number): ObjectKey => k(`${pid}:threads`),
-  thread: (pid: number, tid: number): ObjectKey => k(`${pid}:thread:${tid}`),
-  futexQueue: (pid: number, name: string): ObjectKey => k(`${pid}:futex:${name}`),
-  signalState: (pid: number, tid: number): ObjectKey => k(`${pid}:sig:${tid}`),
-  signalTargets: (pid: number): ObjectKey => k(`${pid}:sigtargets`),
+  threads: perPid((pid) => `${pid}:threads`),
+  thread: perPidAnd<number>((pid, tid) => `${pid}:thread:${tid}`),
+  futexQueue: perPidAnd<string>((pid, name) => `${pid}:futex:${name}`),
+  signalState: perPidAnd<number>((pid, tid) => `${pid}:sig:${tid}`),
+  signalTargets: perPid((pid) => `${pid}:sigtargets`),
   /** An object of the machine, outside every process (a stand-in world's id counter, say). */
   system: (name: string): ObjectKey => k(`sys/${name}`),
 };

@@ -10,7 +10,12 @@ export type TransitionId = string & { readonly [transitionIdBrand]: true };
 
 const id = (s: string): TransitionId => s as TransitionId;
 
-export const plainId = (tid: number): TransitionId => id(String(tid));
+const plainIds: TransitionId[] = [];
+/** Built once per tid: the world names every enabled thread's step at every step. */
+export const plainId = (tid: number): TransitionId => {
+  if (tid >= 0 && tid < 1 << 20 && Number.isInteger(tid)) return (plainIds[tid] ??= id(String(tid)));
+  return id(String(tid));
+};
 export const signalId = (tid: number, sig: string): TransitionId => id(`${tid}!${sig}`);
 export const spuriousId = (tid: number): TransitionId => variantId(tid, 'spurious');
 /** A local choice of a thread other than its plain step (a stand-in world's "~alt", say). */
@@ -23,8 +28,21 @@ export type ParsedId =
 
 const GRAMMAR = /^(\d+)(?:(!|~)([A-Za-z0-9_-]+))?$/;
 
-/** Takes an id apart; null when the text is not an id. */
+/** Ids already taken apart (a search names the same few ids at every step); kept small. */
+const parsed = new Map<string, ParsedId | null>();
+
+/** Takes an id apart; null when the text is not an id. The result is shared: do not change it. */
 export function parseId(text: string): ParsedId | null {
+  let p = parsed.get(text);
+  if (p === undefined) {
+    if (parsed.size >= 4096) parsed.clear();
+    parsed.set(text, (p = parseUncached(text)));
+    if (p) Object.freeze(p);
+  }
+  return p;
+}
+
+function parseUncached(text: string): ParsedId | null {
   const m = GRAMMAR.exec(text);
   if (!m) return null;
   const tid = Number(m[1]);

@@ -177,7 +177,11 @@ export interface StepResult {
 export interface Run {
   /** Transitions enabled now. Empty when the run is over (finished, deadlocked or failed). */
   enabled(): Transition[];
-  /** The access set the given enabled transition would have, without running it. */
+  /**
+   * The access set the given enabled transition would have, without running it. A whole-process
+   * write ("PID/*") that step() would report must show here already: the explorer asks for the
+   * blocked threads (blocked()) only before such a step.
+   */
   peek(t: Transition): Access[];
   /** Run one transition atomically. */
   step(id: string): StepResult;

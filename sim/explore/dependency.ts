@@ -44,23 +44,29 @@ export function createInterner(): (accesses: readonly Access[]) => Acc[] {
     if (id === undefined) keyIds.set(s, (id = keyIds.size));
     return id;
   };
-  const interned = new Map<string, Acc>();
-  return (accesses) =>
-    accesses.map((a) => {
-      const cacheKey = `${a.write ? 'w' : 'r'}${a.await ? 'a' : ''} ${a.obj}`;
-      let acc = interned.get(cacheKey);
-      if (!acc) {
-        acc = {
-          key: intern(a.obj),
-          pid: intern(scopeOf(a.obj)),
-          all: isWholeProcess(a.obj),
-          write: a.write,
-          await: a.await === true,
-        };
-        interned.set(cacheKey, acc);
-      }
-      return acc;
-    });
+  // By key, then by the access's flags (write, await): no string is built per access.
+  const interned = new Map<string, (Acc | undefined)[]>();
+  const one = (a: Access): Acc => {
+    let byFlags = interned.get(a.obj);
+    if (byFlags === undefined) interned.set(a.obj, (byFlags = []));
+    const flags = (a.write ? 1 : 0) | (a.await === true ? 2 : 0);
+    let acc = byFlags[flags];
+    if (acc === undefined) {
+      acc = byFlags[flags] = {
+        key: intern(a.obj),
+        pid: intern(scopeOf(a.obj)),
+        all: isWholeProcess(a.obj),
+        write: a.write,
+        await: a.await === true,
+      };
+    }
+    return acc;
+  };
+  return (accesses) => {
+    const out = new Array<Acc>(accesses.length);
+    for (let i = 0; i < accesses.length; i++) out[i] = one(accesses[i]!);
+    return out;
+  };
 }
 
 const overlapsInterned = (x: Acc, y: Acc): boolean => x.key === y.key || ((x.all || y.all) && x.pid === y.pid);

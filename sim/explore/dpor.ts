@@ -15,11 +15,13 @@ interface Asleep {
   acc: readonly Acc[];
 }
 
-/** The per-thread bookkeeping before a node's step, restored when the search branches there. */
-interface Saved {
-  threadClock: Map<number, number[]>;
-  threadSeq: Map<number, number>;
-  enablers: Map<number, number[]>;
+/** One change to the per-thread bookkeeping, made by the step at `depth`: undone when the search branches there. */
+interface Undo {
+  depth: number;
+  map: Map<number, unknown>;
+  key: number;
+  /** The value before the change; undefined when there was none. */
+  old: unknown;
 }
 
 /** A choice point: the state before the step at the same depth. */
@@ -42,7 +44,6 @@ interface Node {
   /** Preemptions in the schedule before this node, and the thread that ran last. */
   preemptions: number;
   lastTid: number | undefined;
-  saved?: Saved;
 }
 
 export interface DporOptions {
@@ -66,13 +67,31 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   };
 
   // Per-execution state. Steps replayed from the prefix are not analysed again: the events and the
-  // bookkeeping of the prefix are kept, and restored from the branch node's snapshot.
+  // bookkeeping of the prefix are kept; the bookkeeping's changes since the branch node are undone.
   let depth = 0;
   const events: Event[] = [];
-  let threadClock = new Map<number, number[]>();
-  let threadSeq = new Map<number, number>();
+  const threadClock = new Map<number, number[]>();
+  const threadSeq = new Map<number, number>();
   /** Clocks of the steps that enabled a thread which could not run before them (a wake, a create, a fork). */
-  let enablers = new Map<number, number[]>();
+  const enablers = new Map<number, number[]>();
+  // The three maps' values are never changed in place (a clock stored is a fresh array), so undoing
+  // a change is putting the old value back.
+  const undoLog: Undo[] = [];
+  const change = <V>(map: Map<number, V>, key: number, value: V | undefined, at: number): void => {
+    undoLog.push({ depth: at, map: map as Map<number, unknown>, key, old: map.get(key) });
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
+  };
+  const undoTo = (at: number): void => {
+    for (let u = undoLog.pop(); u !== undefined; u = undoLog.pop()) {
+      if (u.depth < at) {
+        undoLog.push(u);
+        break;
+      }
+      if (u.old === undefined) u.map.delete(u.key);
+      else u.map.set(u.key, u.old);
+    }
+  };
   /** The sleep set and the wakeup subtree of the node about to be created. */
   let nextSleep = new Map<string, Asleep>();
   /** Steps of blocked threads that a step of this execution ended (see StepInfo.killed), with that step. */
@@ -221,10 +240,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         nodes.length = i + 1;
         events.length = i;
         index.truncate(i);
-        const saved = node.saved!;
-        threadClock = new Map(saved.threadClock);
-        threadSeq = new Map(saved.threadSeq);
-        enablers = new Map(saved.enablers);
+        undoTo(i);
         preemptions = node.preemptions;
         lastTid = node.lastTid;
         depth = 0;
@@ -284,12 +300,16 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // A step replayed from the prefix: everything about it is known from the execution that took it.
       if (d < nodes.length - 1) return;
       const node = nodes[d]!;
-      node.saved = { threadClock: new Map(threadClock), threadSeq: new Map(threadSeq), enablers: new Map(enablers) };
       const tid = t.tid;
+      // Blocked threads this step ended: their clocks and places are taken from before this step (see below).
+      const killedBefore = killed?.map((b) => ({
+        vc: [...(threadClock.get(b.transition.tid) ?? [])],
+        seq: (threadSeq.get(b.transition.tid) ?? 0) + 1,
+      }));
       const mySlot = slot(tid);
       const acc = internAll(accesses);
       const seq = (threadSeq.get(tid) ?? 0) + 1;
-      threadSeq.set(tid, seq);
+      change(threadSeq, tid, seq, d);
       const clock = [...(threadClock.get(tid) ?? [])];
       // The race clock leaves out the step that enabled this one: the steps ordered before that
       // enabler may still race with this step (a lock, then an unlock that wakes a waiter).
@@ -297,7 +317,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       const enabler = enablers.get(tid);
       if (enabler) {
         join(clock, enabler);
-        enablers.delete(tid);
+        change(enablers, tid, undefined, d);
       }
       clock[mySlot] = seq;
       raceClock[mySlot] = seq;
@@ -329,7 +349,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
 
       const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock, wild: endsRun || disabled.size > 0 };
       analyse(current, clock, raceClock, dependsOn, endsRun || disabled.size > 0 ? null : index.candidatesFor(acc));
-      threadClock.set(tid, clock);
+      change(threadClock, tid, clock, d);
       index.add(current, events.length);
       events.push(current);
       for (const u of disabled) addThread(node, u);
@@ -338,17 +358,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // Their clocks are taken from before this step: the step itself may be their own thread's (a fatal
       // signal delivered to a thread blocked in waitpid), and what they would have done precedes it.
       if (killed) {
-        for (const b of killed) {
-          const u = b.transition.tid;
-          const vc = [...(node.saved.threadClock.get(u) ?? [])];
-          killedSteps.push({
-            step: b,
-            by: current,
-            at: events.length - 1,
-            vc,
-            seq: (node.saved.threadSeq.get(u) ?? 0) + 1,
-          });
-        }
+        killed.forEach((b, i) => {
+          const { vc, seq: killedSeq } = killedBefore![i]!;
+          killedSteps.push({ step: b, by: current, at: events.length - 1, vc, seq: killedSeq });
+        });
       }
       for (const u of replaced) {
         if (!known(node, u.id)) node.pending.push({ id: u.id, tid: u.tid, acc: null, then: [] });
@@ -364,7 +377,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         const prev = enablers.get(u.tid);
         const joined = prev ? [...prev] : [];
         join(joined, clock);
-        enablers.set(u.tid, joined);
+        change(enablers, u.tid, joined, d);
       }
 
       // The sleep set after this step: what stays independent of it and enabled.

@@ -2,6 +2,7 @@
 // collect findings with their schedules, count distinct outcomes, and build the Report.
 import { encodeSchedule } from './schedule.ts';
 import type {
+  Access,
   BlockedStep,
   Completeness,
   ExploreOptions,
@@ -76,8 +77,10 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
     if (!transition) throw new Error(`the scheduler chose ${id}, which is not enabled`);
     const findingsBefore = run.findings().length;
     // Threads blocked now that the step ends (an exit of their process) never take their step: the
-    // scheduler hears of them so it can still find their races (only DPOR listens, so only it pays).
-    const blockedBefore = scheduler.ended && run.blocked ? run.blocked() : [];
+    // scheduler hears of them so it can still find their races (only DPOR listens, so only it pays,
+    // and only before a step that writes a whole process: peek() shows it, see Run.peek).
+    const blockedBefore =
+      scheduler.ended && run.blocked && writesWholeProcess(run.peek(transition)) ? run.blocked() : [];
     const { accesses } = run.step(id);
     ids.push(id);
     const enabledAfter = run.enabled();
@@ -88,13 +91,18 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
         .slice(findingsBefore)
         .some((f) => f.kind !== 'deadlock');
     let killed: BlockedStep[] | undefined;
-    if (blockedBefore.length > 0 && accesses.some((a) => a.write && isWholeProcess(a.obj))) {
+    if (blockedBefore.length > 0 && writesWholeProcess(accesses)) {
       const still = new Set([...enabledAfter, ...run.blocked!().map((b) => b.transition)].map((t) => t.tid));
       killed = blockedBefore.filter((b) => !still.has(b.transition.tid));
     }
     scheduler.stepped({ transition, accesses, enabledAfter, halted, killed });
     enabled = enabledAfter;
   }
+}
+
+function writesWholeProcess(accesses: readonly Access[]): boolean {
+  for (const a of accesses) if (a.write && isWholeProcess(a.obj)) return true;
+  return false;
 }
 
 const severity = (v: Verdict): number => VERDICT_SEVERITY.indexOf(v);

@@ -5,9 +5,13 @@ import { cloneValue } from './kernel.ts';
 import { addrOf } from './naming.ts';
 import type { MemObj, Proc } from './state.ts';
 
+/** Each handle's key in Proc.mem, made once (every step that touches an object looks it up). */
+const keys = new WeakMap<object, string>();
+
 /** The object handle `h` names in process `p`, created from the handle on first use. */
 export function memObj(p: Proc, h: { handle: string; name: string }): MemObj {
-  const key = `${h.handle}:${h.name}`;
+  let key = keys.get(h);
+  if (key === undefined || !key.endsWith(h.name)) keys.set(h, (key = `${h.handle}:${h.name}`));
   let o = p.mem.get(key);
   if (o) return o;
   const anyH = h as MutexHandle & { initial?: unknown };

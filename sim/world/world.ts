@@ -71,6 +71,8 @@ class World implements Run, Kernel {
   private failed = false;
   private finalized = false;
   private enabledCache: Transition[] | null = null;
+  /** The latest peek(), valid until the next step. */
+  private lastPeek: { step: number; id: string; accesses: Access[] } | null = null;
   private readonly stdin: string[] = [];
   /** The tids of the latest steps (a ring of LOOP_WINDOW), to name the thread that loops. */
   private readonly recent: number[] = [];
@@ -346,9 +348,13 @@ class World implements Run, Kernel {
   }
 
   peek(tr: Transition): Access[] {
+    // The explorer peeks at the step it is about to take: step() then reuses the list.
+    const last = this.lastPeek;
+    if (last && last.step === this.stepNo && last.id === tr.id) return last.accesses;
     const acc = this.accessesOf(tr);
     // Every step reads its thread's pending signals (a signal sent before it is delivered first).
     if (parseId(tr.id)?.kind !== 'signal') acc.push(this.signalRead(tr));
+    this.lastPeek = { step: this.stepNo, id: tr.id, accesses: acc };
     return acc;
   }
 
@@ -375,6 +381,7 @@ class World implements Run, Kernel {
         })`,
       );
     const accesses = this.peek(tr);
+    this.lastPeek = null;
     this.stepEvents = [];
     this.enabledCache = null;
     const t = this.threads.get(tr.tid)!;
