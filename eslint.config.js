@@ -25,9 +25,6 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
-      // Off until tsconfig has noUncheckedIndexedAccess: the `arr[i]!` assertions it reports as
-      // unnecessary are the ones that flag makes necessary.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
       // The C front end compiles to generator functions (they cannot be arrows), which reach the
       // compiler through a `self` captured on purpose.
       '@typescript-eslint/no-this-alias': 'off',

@@ -5,7 +5,7 @@ import type { StuckThread } from '../sim/types.ts';
 
 export interface TimelineOptions {
   /** Threads that can never run again (from a deadlock finding): their lanes end in a stuck mark. */
-  stuck?: StuckThread[];
+  stuck?: StuckThread[] | undefined;
   /** The step the reader is looking at: drawn as a cursor. */
   step?: number;
   /** Used to make ids unique when several timelines share a page. */

@@ -86,7 +86,7 @@ async function fileAt(path) {
 /**
  * Starts serving `root` under `base` on `host`:`port` (port 0 picks a free one). Paths outside
  * the base, or missing, get dist/404.html with status 404, as a static host would.
- * @param {{ root: string, base?: string, host?: string, port?: number }} options
+ * @param {{ root: string, base?: string | undefined, host?: string, port?: number }} options
  * @returns {Promise<{ origin: string, url: string, base: string, close: () => Promise<void> }>}
  */
 export async function startStaticServer({ root, base = '/', host = '127.0.0.1', port = 0 }) {

@@ -225,7 +225,7 @@ export function worstStatus(statuses: readonly number[]): number {
 export interface ReproduceArgs {
   file: string;
   schedule: string;
-  out?: string;
+  out?: string | undefined;
   limits: Limits;
 }
 

@@ -12,7 +12,7 @@ export interface FileResult {
   /** What --json prints for this file. */
   json: Record<string, unknown>;
   /** The report in words (stdout) or the error (stderr), printed in the order the files were given. */
-  out?: string;
+  out?: string | undefined;
   err?: string;
 }
 

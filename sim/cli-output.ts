@@ -144,5 +144,5 @@ export function escapeReport(report: Report): Report {
     ...escapeDeep(rest),
     findings: findings.map(({ trace, ...f }) => ({ ...escapeDeep(f), trace: events(trace) })),
     ...(sample ? { sample: { schedule: escapeText(sample.schedule), trace: events(sample.trace) } } : {}),
-  } as Report;
+  };
 }

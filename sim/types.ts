@@ -40,7 +40,7 @@ export interface Expected {
 export interface Program {
   main: (...args: unknown[]) => Generator<unknown, unknown, unknown>;
   options: ProgramOptions;
-  expected?: Expected;
+  expected?: Expected | undefined;
   /** Shown in reports and errors. */
   name?: string;
 }

@@ -68,9 +68,9 @@ export function alignRuns(
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && ka[i] === kb[j]) rows.push({ a: xa[i++], b: xb[j++] });
-    else if (j >= m || (i < n && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) rows.push({ a: xa[i++] });
-    else rows.push({ b: xb[j++] });
+    if (i < n && j < m && ka[i] === kb[j]) rows.push({ a: xa[i++]!, b: xb[j++]! });
+    else if (j >= m || (i < n && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) rows.push({ a: xa[i++]! });
+    else rows.push({ b: xb[j++]! });
   }
   const first = rows.findIndex((r) => !r.a || !r.b);
   if (first < 0) return { rows };

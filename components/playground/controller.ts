@@ -53,10 +53,10 @@ interface Island {
   exercise: boolean;
   sched: { path: string[]; pane: number } | null;
   /** Where the keyboard goes once the scheduler's choices are drawn again: the reader's place is kept. */
-  schedFocus?: 'pick' | 'undo';
+  schedFocus?: 'pick' | 'undo' | undefined;
   cancel: (() => void) | null;
-  sharedSchedule?: string;
-  lastSchedule?: string;
+  sharedSchedule?: string | undefined;
+  lastSchedule?: string | undefined;
   blocked: string[];
   compiling?: boolean;
 }
@@ -428,11 +428,14 @@ type RunArgs = Omit<RunRequest, 'type' | 'id' | 'code' | 'name'>;
 async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: string): Promise<Reply> {
   running(isl, `${what}…`);
   owner = isl;
-  const p = request({ type: 'run', code, name: pane.name || 'program', ...args } as Omit<RunRequest, 'id'>, {
-    siteCode: code === pane.compiledOriginal,
-    onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
-    onBlocked: blockedNotice(isl),
-  });
+  const p = request(
+    { type: 'run', code, name: pane.name || 'program', ...args },
+    {
+      siteCode: code === pane.compiledOriginal,
+      onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
+      onBlocked: blockedNotice(isl),
+    },
+  );
   isl.cancel = p.cancel;
   try {
     return await p.promise;
@@ -715,7 +718,7 @@ async function loadPositions(isl: Island, shown: (Shown | null)[]) {
           mode: 'replay',
           schedule: s.schedule,
           positions: true,
-        } as Omit<RunRequest, 'id'>,
+        },
         { onBlocked: blockedNotice(isl) },
       ).promise;
       if (reply.type === 'result' && Array.isArray(reply.positions)) s.setPositions(reply.positions);

@@ -20,7 +20,7 @@ export interface RunRequest {
   /** With a schedule: also say which line each thread is at after every step of it. */
   positions?: boolean;
   /** For 'follow': the index in `schedule` of the step at which the other program forked. */
-  forkAt?: number;
+  forkAt?: number | undefined;
 }
 
 /** Be the scheduler: build the run that follows `path` (transition ids) and describe where it stands. */

@@ -8,7 +8,7 @@ export interface SharePayload {
   /** The Playground's id on its page. */
   id: string;
   codes: string[];
-  schedule?: string;
+  schedule?: string | undefined;
 }
 
 /** A link read: its payload (with a warning when a part of it was dropped), or why it was refused. */

@@ -22,8 +22,8 @@ export interface LockState {
 }
 export interface ProcState {
   pid: number;
-  parent?: number;
-  exited?: number;
+  parent?: number | undefined;
+  exited?: number | undefined;
   fds: Map<number, string>;
 }
 export interface WorldState {

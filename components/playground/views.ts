@@ -88,15 +88,15 @@ export function traceView(
   trace: TraceEvent[],
   log: LogLine[],
   opts: {
-    stuck?: StuckThread[];
+    stuck?: StuckThread[] | undefined;
     idPrefix: string;
     announce?: HTMLElement;
     caption?: string;
-    schedule?: string;
+    schedule?: string | undefined;
     /** Narrate the schedule in numbered sentences ("Explain this schedule"). */
     explain?: boolean;
     /** Called with each step the cursor moves to (the code view highlights each thread's line). */
-    onStep?: (step: number) => void;
+    onStep?: ((step: number) => void) | undefined;
   },
 ) {
   const last = trace.length ? trace[trace.length - 1]!.step : 0;

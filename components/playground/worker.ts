@@ -185,7 +185,7 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
     const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
     const positions =
       req.positions && req.mode === 'replay' && req.schedule ? linePositions(req, req.schedule) : undefined;
-    post({ type: 'result', id: req.id, report, log: logLines(trace), positions }, true);
+    post({ type: 'result', id: req.id, report, log: logLines(trace), ...(positions && { positions }) }, true);
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
   }

@@ -145,7 +145,7 @@ export class Compiler {
 
   /** A name for a local that lives in process memory: unique per execution of its declaration. */
   *freshBase(ctx: Ctx, fn: string, name: string): G<string> {
-    if (ctx.tid === null) ctx.tid = (yield* L.gettid()) as number;
+    if (ctx.tid === null) ctx.tid = yield* L.gettid();
     const key = `${fn}:${name}`;
     const k = ctx.acts.get(key) ?? 0;
     ctx.acts.set(key, k + 1);
@@ -186,7 +186,7 @@ export class Compiler {
   handler(v: unknown, where: string, sig?: number): HandlerFn {
     if (v === 0 || v === null || v === undefined) return null;
     if (!isFn(v)) throw new CRuntimeError(`${where}: ${describe(v)} is not a function`);
-    return this.entry(v.fn, sig === undefined ? 'atfork' : 'handler', where, sig) as HandlerFn;
+    return this.entry(v.fn, sig === undefined ? 'atfork' : 'handler', where, sig);
   }
 
   /** The program: main (or do_test with <support/test-driver.c>) as the first process's main thread. */

@@ -208,7 +208,7 @@ export function ident(this: Compiler, n: PNode): E {
     return pure({ k: 'ptr', to: f.type }, () => fp, fp);
   }
   if (BUILTINS[name] && !(name in CONSTS)) {
-    const b = BUILTINS[name]!;
+    const b = BUILTINS[name];
     this.needHeader(n, name, b.h);
     const fp = { fn: name };
     return pure({ k: 'ptr', to: { k: 'fn', ret: T.int, params: [], variadic: true } }, () => fp, fp);

@@ -28,8 +28,8 @@ export function parseForkloreLine(text: string, line: number): { options: Progra
     };
     switch (k) {
       case 'libc':
-        if (v !== 'none' && v !== 'glibc-2.7' && v !== 'glibc') bad('libc is none, glibc-2.7 or glibc');
-        options.libc = v as ProgramOptions['libc'];
+        if (v === 'none' || v === 'glibc-2.7' || v === 'glibc') options.libc = v;
+        else bad('libc is none, glibc-2.7 or glibc');
         break;
       case 'plash':
       case 'strict':
@@ -37,8 +37,8 @@ export function parseForkloreLine(text: string, line: number): { options: Progra
         options[k] = true;
         break;
       case 'futex':
-        if (v !== 'exact' && v !== 'blocking') bad('futex is exact or blocking');
-        options.futex = v as ProgramOptions['futex'];
+        if (v === 'exact' || v === 'blocking') options.futex = v;
+        else bad('futex is exact or blocking');
         break;
       case 'expect':
         if (!VERDICTS.includes(v as Verdict)) bad(`expect is one of ${VERDICTS.join(', ')}`);

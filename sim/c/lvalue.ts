@@ -149,7 +149,7 @@ export function rvalue(this: Compiler, lv: E, n: PNode): E {
   if (t.k === 'fn') return l.p ? pure({ k: 'ptr', to: t }, l.p) : gen({ k: 'ptr', to: t }, l.g!);
   if (t.k === 'sync' || t.k === 'opaque') {
     // Only their address is used (by library calls).
-    return { t, p: l.p, g: l.g, loc: l };
+    return { t, ...(l.p && { p: l.p }), ...(l.g && { g: l.g }), loc: l };
   }
   if (l.p) {
     const lp = l.p;

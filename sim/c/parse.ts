@@ -65,7 +65,7 @@ function getParser(): Promise<Parser> {
   if (!parserPromise) {
     parserPromise = (async () => {
       const bytes = await (provider ?? nodeWasm)();
-      await Parser.init({ wasmBinary: bytes.runtime } as object);
+      await Parser.init({ wasmBinary: bytes.runtime });
       const lang = await Language.load(bytes.grammar);
       const p = new Parser();
       p.setLanguage(lang);

@@ -68,7 +68,7 @@ export function stmt(this: Compiler, n: PNode): S {
         });
       }
       // The expression's value is not a Comp, so the block ignores it: no wrapper needed.
-      return x.g! as S;
+      return x.g!;
     }
     case 'if_statement': {
       const c = this.cond(field(n, 'condition')!);

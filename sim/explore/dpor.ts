@@ -47,7 +47,7 @@ interface Node {
 }
 
 export interface DporOptions {
-  preemptionBound?: number;
+  preemptionBound?: number | undefined;
 }
 
 export function createDpor(options: DporOptions = {}): Scheduler {
@@ -78,7 +78,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   // a change is putting the old value back.
   const undoLog: Undo[] = [];
   const change = <V>(map: Map<number, V>, key: number, value: V | undefined, at: number): void => {
-    undoLog.push({ depth: at, map: map as Map<number, unknown>, key, old: map.get(key) });
+    undoLog.push({ depth: at, map, key, old: map.get(key) });
     if (value === undefined) map.delete(key);
     else map.set(key, value);
   };

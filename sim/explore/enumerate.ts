@@ -13,7 +13,7 @@ interface Node {
 }
 
 export interface EnumerateOptions {
-  preemptionBound?: number;
+  preemptionBound?: number | undefined;
 }
 
 export function createEnumerate(options: EnumerateOptions = {}): Scheduler {

@@ -18,7 +18,7 @@ export interface StepInfo {
    * Steps of threads that were blocked before this step and that the step ended (it ended their
    * process: exit, a fatal signal): they never run, so DPOR looks for their races at the end.
    */
-  killed?: readonly BlockedStep[];
+  killed?: readonly BlockedStep[] | undefined;
 }
 
 export interface Scheduler {

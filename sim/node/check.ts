@@ -97,7 +97,7 @@ function loadPosition(stack: string, map: number[][][] | null): { line: number; 
 function runWorker(
   job: WorkerJob,
   limits: Limits,
-): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error }> {
+): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error | undefined }> {
   return new Promise((done) => {
     const worker = new Worker(new URL('worker.mjs', BUILD_DIR), {
       workerData: job,

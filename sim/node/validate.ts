@@ -6,7 +6,7 @@ import { FUTEXES, LIBCS, type Model, type ModelSource } from './model.ts';
 
 export type Answer =
   | { kind: 'report'; report: Report; model: Model; source: Record<keyof Model, ModelSource>; ignored: string[] }
-  | { kind: 'load-error'; message: string; stack: string; line?: number; column?: number }
+  | { kind: 'load-error'; message: string; stack: string; line?: number | undefined; column?: number | undefined }
   | { kind: 'bad-input'; message: string }
   | { kind: 'crash'; message: string }
   /** `forklore reproduce`: the forced replay's C source, made from the program's counterexample. */
@@ -46,13 +46,7 @@ function event(e: unknown, where: string): void {
   for (const k of ['step', 'pid', 'tid']) need(count(o[k]), `${where}.${k}`);
   need(o.time === undefined || finite(o.time), `${where}.time`);
   if (o.lock !== undefined && typeof o.lock !== 'string') {
-    need(
-      isObj(o.lock) &&
-        finite((o.lock as Record<string, unknown>).addr) &&
-        str((o.lock as Record<string, unknown>).name) &&
-        str((o.lock as Record<string, unknown>).kind),
-      `${where}.lock`,
-    );
+    need(isObj(o.lock) && finite(o.lock.addr) && str(o.lock.name) && str(o.lock.kind), `${where}.lock`);
   }
   for (const k of [
     'fn',
@@ -112,12 +106,7 @@ function finding(f: unknown, i: number): void {
     need(Array.isArray(o.stuck), `${where}.stuck`);
     for (const s of o.stuck as unknown[]) {
       need(
-        isObj(s) &&
-          count(s.pid) &&
-          count(s.tid) &&
-          str(s.sentence) &&
-          isObj(s.waitsFor) &&
-          str((s.waitsFor as Record<string, unknown>).kind),
+        isObj(s) && count(s.pid) && count(s.tid) && str(s.sentence) && isObj(s.waitsFor) && str(s.waitsFor.kind),
         `${where}.stuck`,
       );
       const w = (s as Record<string, unknown>).waitsFor as Record<string, unknown>;
@@ -149,7 +138,7 @@ function report(r: unknown): void {
   need(count(s.executions) && count(s.distinctOutcomes) && finite(s.elapsedMs), 'report.stats');
   for (const k of ['blocked', 'failedRuns', 'runs']) need(s[k] === undefined || count(s[k]), `report.stats.${k}`);
   if (o.sample !== undefined) {
-    need(isObj(o.sample) && str((o.sample as Record<string, unknown>).schedule), 'report.sample');
+    need(isObj(o.sample) && str(o.sample.schedule), 'report.sample');
     trace((o.sample as Record<string, unknown>).trace, 'report.sample.trace');
   }
 }

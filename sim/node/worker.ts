@@ -187,10 +187,9 @@ function reproduceC(
 ): void {
   let finding = 'the given schedule';
   if (schedule === '') {
-    const report = explore(program, {
-      ...options,
-      strategy: options.strategy === 'replay' ? undefined : options.strategy,
-    });
+    // A search, not a replay: the strategy given for the replay is left out (dpor by default).
+    const { strategy, ...search } = options;
+    const report = explore(program, strategy === 'replay' ? search : options);
     const f = report.findings.find((x) => x.kind === 'deadlock') ?? report.findings[0];
     if (!f) {
       post({

@@ -98,7 +98,7 @@ class World implements Run, Kernel {
       this.fail('error', 'the program has no main thread: export default function* main() { ... }');
       return;
     }
-    const main = wrapMain(program.main as ThreadFn);
+    const main = wrapMain(program.main);
     const t = this.newThread(pid, pid, main, []);
     this.emit(t, { type: 'thread.start', fn: program.main.name || 'main', args: [] });
     this.drive(t, undefined);
@@ -186,7 +186,7 @@ class World implements Run, Kernel {
   // ---------------------------------------------------------------- events, findings
 
   emit(t: Actor, body: EventBody): void {
-    const e = { step: this.stepNo, pid: t.pid, tid: t.tid, time: t.clock, ...body } as TraceEvent;
+    const e = { step: this.stepNo, pid: t.pid, tid: t.tid, time: t.clock, ...body };
     this.stepEvents.push(e);
     this.traceLog.push(e);
   }
@@ -248,11 +248,12 @@ class World implements Run, Kernel {
         t.phase = 'run';
         return;
       }
-      const o = res.value as Op;
-      if (!o || typeof o !== 'object' || typeof (o as { k?: unknown }).k !== 'string') {
-        this.fail('error', `thread ${t.tid} yielded ${String(o as unknown)}: library calls need yield* (not yield)`, t);
+      const value: unknown = res.value;
+      if (!value || typeof value !== 'object' || typeof (value as { k?: unknown }).k !== 'string') {
+        this.fail('error', `thread ${t.tid} yielded ${String(value)}: library calls need yield* (not yield)`, t);
         return;
       }
+      const o = value as Op;
       if (INSTANT_OPS.has(o.k)) {
         try {
           v = instant(this, t, frame, o as InstantOp);

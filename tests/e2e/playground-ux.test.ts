@@ -42,8 +42,9 @@ async function verdict(page: Page, island: string, timeout = 30_000): Promise<st
 async function editorDoc(page: Page, island: string, pane: number): Promise<string> {
   return page.evaluate(
     ([sel, i]) => {
-      const content = document.querySelector(`${sel} section[data-pane="${i}"] .cm-content`) as
-        (HTMLElement & { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } }) | null;
+      const content = document.querySelector<
+        HTMLElement & { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } }
+      >(`${sel} section[data-pane="${i}"] .cm-content`);
       const view = content?.cmTile?.root?.view;
       if (!view) throw new Error('no CodeMirror view on .cm-content');
       return view.state.doc.toString();

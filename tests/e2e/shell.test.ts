@@ -206,7 +206,7 @@ async function expectAttribute(locator: import('playwright-core').Locator, name:
   await locator
     .page()
     .waitForFunction(
-      ([el, n, v]) => (el as Element).getAttribute(n as string) === v,
+      ([el, n, v]) => (el as Element).getAttribute(n) === v,
       [await locator.elementHandle(), name, value] as const,
       { timeout: 10_000 },
     );

@@ -13,7 +13,7 @@ import { logLines } from '../../components/playground/log-lines.ts';
 import { saveEdit, clearEdit, loadEdit, loadKept, type Seen } from '../../components/playground/storage.ts';
 
 const program: Program = {
-  main: buggy.default as Program['main'],
+  main: buggy.default,
   options: buggy.options as Program['options'],
   name: 'buggy',
 };

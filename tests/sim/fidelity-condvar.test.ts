@@ -79,7 +79,7 @@ describe('condition variables that can hang', () => {
     // Two workers increment count without the lock (load, then store), then signal; the waiter waits
     // for count == 2. When both read 0, count ends at 1 and the waiter sleeps forever.
     function* worker(): Generator<unknown, void, unknown> {
-      const n = (yield* load(count)) as number;
+      const n = yield* load(count);
       yield* store(count, n + 1);
       yield* pthread_mutex_lock(m);
       yield* pthread_cond_broadcast(cv);
@@ -90,7 +90,7 @@ describe('condition variables that can hang', () => {
         const a = yield* pthread_create(worker);
         const b = yield* pthread_create(worker);
         yield* pthread_mutex_lock(m);
-        while (((yield* load(count)) as number) < 2) yield* pthread_cond_wait(cv, m);
+        while ((yield* load(count)) < 2) yield* pthread_cond_wait(cv, m);
         yield* pthread_mutex_unlock(m);
         yield* pthread_join(a);
         yield* pthread_join(b);
@@ -105,16 +105,16 @@ describe('condition variables that can hang', () => {
     const onSem = explore(
       prog(function* main() {
         const a = yield* pthread_create(function* w() {
-          yield* store(count, ((yield* load(count)) as number) + 1);
+          yield* store(count, (yield* load(count)) + 1);
           yield* sem_post(s);
         });
         const b = yield* pthread_create(function* w() {
-          yield* store(count, ((yield* load(count)) as number) + 1);
+          yield* store(count, (yield* load(count)) + 1);
           yield* sem_post(s);
         });
         yield* sem_wait(s);
         yield* sem_wait(s);
-        assert(((yield* load(count)) as number) === 2, 'lost update');
+        assert((yield* load(count)) === 2, 'lost update');
         yield* pthread_join(a);
         yield* pthread_join(b);
       }),

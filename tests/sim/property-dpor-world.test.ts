@@ -59,7 +59,7 @@ export function build(sp: Spec): Program {
           else yield* F.pthread_kill(o.target === 'main' ? ctx.main : ctx.sib, o.sig);
           break;
         case 'sigaction':
-          yield* F.sigaction(o.sig, hs[o.h]!);
+          yield* F.sigaction(o.sig, hs[o.h]);
           break;
         case 'post':
           yield* F.sem_post(s);
@@ -120,10 +120,9 @@ export function build(sp: Spec): Program {
       });
     const ctx: Ctx = { main: 0, sib: 0, children: [] };
     yield* runOps(sp.init, ctx);
-    const me = (yield* F.pthread_self()) as number;
+    const me = yield* F.pthread_self();
     const tids: number[] = [];
-    for (let i = 1; i < sp.threads.length; i++)
-      tids.push((yield* F.pthread_create(worker, me, tids[0] ?? me, i)) as number);
+    for (let i = 1; i < sp.threads.length; i++) tids.push(yield* F.pthread_create(worker, me, tids[0] ?? me, i));
     yield* runOps(sp.threads[0]!, { main: me, sib: tids[0] ?? me, children: ctx.children });
     for (const t of tids) yield* F.pthread_join(t);
     for (const pid of ctx.children) yield* F.waitpid(pid);

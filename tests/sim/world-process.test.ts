@@ -279,7 +279,7 @@ describe('failures', () => {
   it('yield without a star is explained', () => {
     const run = runFirst(
       prog(function* main() {
-        yield write(1, 'x') as unknown as never;
+        yield write(1, 'x');
       }),
     );
     expect(run.findings()[0]!.message).toContain('yield*');

@@ -31,7 +31,9 @@ afterAll(async () => {
 });
 
 /** A raw GET, so that paths like /sub/../x reach the server unnormalised. */
-function get(path: string): Promise<{ status: number; type?: string; location?: string; body: string }> {
+function get(
+  path: string,
+): Promise<{ status: number; type?: string | undefined; location?: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${server.origin}${path}`, { method: 'GET' }, (res) => {
       let body = '';

@@ -136,13 +136,13 @@ export function* execCall(fr: Frame, cx: Compiler, path: string, argv: string[])
   const img = image
     ? Object.defineProperty(
         function* () {
-          return yield* (image as (argv: string[]) => G<unknown>)(argv);
+          return yield* image(argv);
         },
         'name',
         { value: argv[0] ?? 'main' },
       )
     : null;
-  const r = (yield* L.execve(path, img as never)) as number;
+  const r = yield* L.execve(path, img);
   return sysret(fr, r, 2);
 }
 
@@ -176,7 +176,7 @@ export const H = {
 };
 
 export function* runAtexit(cx: Compiler, ctx: Ctx, st: Statics): G<void> {
-  const list = ((yield* L.load(L.cell('__atexit_handlers', [] as string[]))) as string[]) ?? [];
+  const list = (yield* L.load(L.cell('__atexit_handlers', [] as string[]))) ?? [];
   for (let i = list.length - 1; i >= 0; i--) {
     const f = cx.fns.get(list[i]!);
     if (f?.invoke) yield* f.invoke(ctx, []);

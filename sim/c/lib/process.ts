@@ -160,7 +160,7 @@ export const PROCESSES: Record<string, Builtin> = {
         if (!isFn(f) || !cx.fns.get(f.fn)?.node)
           throw new CRuntimeError(`${where}: atexit needs a function of this file`);
         const c = L.cell('__atexit_handlers', [] as string[]);
-        const list = ((yield* L.load(c)) as string[]) ?? [];
+        const list = (yield* L.load(c)) ?? [];
         yield* L.store(c, [...list, f.fn]);
         return 0;
       });

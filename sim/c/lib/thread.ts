@@ -3,7 +3,7 @@ import * as L from '../../api/index.ts';
 import { MUTEX_KIND } from '../consts.ts';
 import type { Builtin } from '../forms.ts';
 import { condHandle, H, lib, pidT, semHandle, storeOut } from './core.ts';
-import { CRuntimeError, describe, type G, isFn, isPriv, isShr, locName, mutexOf } from '../runtime.ts';
+import { CRuntimeError, describe, isFn, isPriv, isShr, locName, mutexOf } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, T, voidPtr } from '../types.ts';
 
 export const THREADS: Record<string, Builtin> = {
@@ -16,7 +16,7 @@ export const THREADS: Record<string, Builtin> = {
       if (!isFn(fn))
         throw new CRuntimeError(`${where}: the thread function is ${describe(fn)}, not a function of this file`);
       const g = cx.entry(fn.fn, 'thread', where);
-      const tid = yield* L.pthread_create(g as (a: unknown) => G<unknown>, arg);
+      const tid = yield* L.pthread_create(g, arg);
       yield* storeOut(fr, cx, th, BUILTIN_TYPEDEFS.pthread_t!, tid, where);
       return 0;
     },

@@ -85,7 +85,7 @@ function replay(u: Thread, records: readonly Rec[]): void {
       const frame = u.frames[u.frames.length - 1]!;
       const res = frame.gen.next(value);
       if (res.done) {
-        if (frame.sig === undefined) return { k: 'texit', value: res.value === undefined ? null : res.value } as StepOp;
+        if (frame.sig === undefined) return { k: 'texit', value: res.value === undefined ? null : res.value };
         u.frames.pop();
         return frame.saved!.pending!;
       }

@@ -33,7 +33,7 @@ const OPS: Table = {
   ...timeOps,
 };
 
-/** The model of an op's kind (the one cast: the table holds the model of each kind under its key). */
+/** The model of an op's kind (the table holds the model of each kind under its key). */
 export function modelOf(o: StepOp): OpModel<StepOp> {
-  return OPS[o.k] as OpModel<StepOp>;
+  return OPS[o.k];
 }
