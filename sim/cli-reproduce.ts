@@ -67,7 +67,7 @@ export async function reproduceCommand(argv: readonly string[], io: Io): Promise
       if (a.out !== undefined) {
         const o = shellWord(escapeText(a.out));
         io.err(
-          `forklore: wrote ${o}; run it with: gcc -std=gnu11 -pthread -I include -o repro ${o} && timeout 10 ./repro; echo $?   (124: it hung)`,
+          `forklore: wrote ${o}; run it with: gcc -std=gnu11 -pthread -o repro ${o} && timeout 10 ./repro; echo $?   (124: it hung)`,
         );
       }
       return EXIT.ok;

@@ -10,6 +10,7 @@ import { explore } from '../explore/index.ts';
 import type { ExploreOptions, ProgramOptions } from '../types.ts';
 import { resolveModel, type Model } from './model.ts';
 import { reproduce } from '../reproduce/index.ts';
+import { readReplayHeaders } from '../reproduce/headers.ts';
 import type { Phase, WorkerJob, WorkerReply } from './protocol.ts';
 
 const post = (m: WorkerReply) => parentPort!.postMessage(m);
@@ -206,7 +207,8 @@ function reproduceC(
   }
   try {
     const name = job.file.split(/[\\/]/).pop()!.replace(/\.c$/, '');
-    const rep = reproduce(program, schedule, job.source, name);
+    // Self-contained (the headers inlined), as the page's download: gcc -pthread alone compiles it.
+    const rep = reproduce(program, schedule, job.source, name, readReplayHeaders());
     post({
       type: 'answer',
       json: JSON.stringify({

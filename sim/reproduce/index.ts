@@ -1,208 +1,14 @@
-// Forced replay, behind `forklore reproduce` (sim/cli.ts), the reality test and the bench: turn a counterexample
-// schedule of the simulator into a C program that forces the same interleaving on real threads.
-import { createRun } from '../world/index.ts';
+// Forced replay, behind `forklore reproduce` (sim/cli-reproduce.ts), the reality test, the bench and the
+// pages' download: turn a counterexample schedule of the simulator into a C program that forces the same
+// interleaving on real threads (the runtime is include/forklore-replay.h; steps.ts reads the schedule).
 import { decodeSchedule, encodeSchedule } from '../explore/schedule.ts';
-import type { Access, Program } from '../types.ts';
-import type { TraceEvent } from '../events.ts';
+import type { Program } from '../types.ts';
+import { dependent, groupSteps, modelSteps, normalize, type Group, type ModelStep } from './steps.ts';
 
-/** One model step of the schedule, as the world ran it. */
-export interface ModelStep {
-  index: number;
-  tid: number;
-  pid: number;
-  /** The thread's pending operation in words before the step (describeOp), e.g. "pthread_mutex_lock(m)". */
-  op: string;
-  events: TraceEvent[];
-  accesses: Access[];
-}
+export { groupSteps, modelSteps, normalize, type Group, type ModelStep } from './steps.ts';
 
-/** Replays `schedule` step by step, keeping each step's operation, events and accesses. */
-export function modelSteps(program: Program, schedule: string): ModelStep[] {
-  const run = createRun(program, {});
-  const steps: ModelStep[] = [];
-  let seen = 0;
-  for (const [index, id] of decodeSchedule(schedule).entries()) {
-    const t = run.enabled().find((x) => x.id === id);
-    if (!t)
-      throw new Error(
-        `the schedule does not fit the program at step ${index + 1}: ${id} cannot run (enabled: ${
-          run
-            .enabled()
-            .map((x) => x.id)
-            .join(', ') || 'none'
-        })`,
-      );
-    const snap = run.snapshot() as { processes: { threads: { tid: number; next: string | null }[] }[] };
-    const op = snap.processes.flatMap((p) => p.threads).find((x) => x.tid === t.tid)?.next ?? '?';
-    const { accesses } = run.step(id);
-    const trace = run.trace();
-    steps.push({ index, tid: t.tid, pid: t.pid, op, events: trace.slice(seen), accesses });
-    seen = trace.length;
-  }
-  return steps;
-}
-
-/** The real calls the replay header wraps (include/forklore-replay.h). */
-const WRAPPED = new Set([
-  'pthread_create',
-  'pthread_join',
-  'pthread_exit',
-  'pthread_mutex_lock',
-  'pthread_mutex_unlock',
-  'pthread_mutex_trylock',
-  'pthread_mutex_init',
-  'close',
-  'dup2',
-  'write',
-  'waitpid',
-  'malloc',
-  'free',
-  'fork',
-  '_Fork',
-  '_exit',
-  'printf',
-  'clone_connection',
-]);
-/** Split calls the header can hold open across other threads' steps (see the header). */
-const SPLIT_OK = new Set(['pthread_mutex_lock', 'pthread_join', 'waitpid', 'printf', 'malloc', 'free']);
-/** Split calls held open by parking in malloc_stats(), which needs glibc to use one arena. */
-const PARKED = new Set(['malloc', 'free']);
-
-/** A real call of one thread, and the model steps it stands for. */
-export interface Group {
-  tid: number;
-  call: string;
-  steps: number[];
-}
-
-const internal = (op: string) => op.startsWith('__libc_lock_');
-
-/**
- * Groups each thread's model steps into the real calls a C program makes: a libc call (between its
- * enter and leave events) is one real call however many steps it takes; glibc's fork is its
- * prepare step, its internal locks, the clone and the parent's unlocks; clone_connection is its
- * sendmsg and recvmsg. Steps that stand for no wrapped call (memory, unwrapped calls) are owed.
- */
-export function groupSteps(steps: ModelStep[]): { groups: Group[]; owed: ModelStep[]; problems: string[] } {
-  const groups: Group[] = [];
-  const owed: ModelStep[] = [];
-  const problems: string[] = [];
-  const stack = new Map<number, string[]>();
-  const open = new Map<number, Group>();
-  const forkPhase = new Map<number, 'prepare' | 'parent'>();
-  const push = (tid: number, fn: string) => (stack.get(tid) ?? stack.set(tid, []).get(tid)!).push(fn);
-  const close = (tid: number) => {
-    const g = open.get(tid);
-    if (g) {
-      if (WRAPPED.has(g.call)) groups.push(g);
-      else for (const i of g.steps) owed.push(steps[i]!);
-      open.delete(tid);
-    }
-  };
-  for (const s of steps) {
-    const depth = stack.get(s.tid)?.length ?? 0;
-    const phase = forkPhase.get(s.tid);
-    if (phase === 'parent' && !s.op.startsWith('__libc_lock_unlock')) {
-      forkPhase.delete(s.tid);
-      close(s.tid);
-    }
-    if (forkPhase.has(s.tid)) {
-      if (phase === 'prepare' && !internal(s.op) && s.op !== 'fork: clone') {
-        problems.push(`step ${s.index + 1}: ${s.op} inside fork (an atfork handler): handlers are not forced yet`);
-      }
-      open.get(s.tid)!.steps.push(s.index);
-      if (s.op === 'fork: clone') forkPhase.set(s.tid, 'parent');
-    } else if (s.op === 'fork: prepare') {
-      close(s.tid);
-      open.set(s.tid, { tid: s.tid, call: 'fork', steps: [s.index] });
-      forkPhase.set(s.tid, 'prepare');
-    } else if (depth > 0) {
-      const g = open.get(s.tid);
-      if (g && g.call === stack.get(s.tid)![0]) g.steps.push(s.index);
-      else {
-        close(s.tid);
-        open.set(s.tid, { tid: s.tid, call: stack.get(s.tid)![0]!, steps: [s.index] });
-      }
-    } else {
-      close(s.tid);
-      const name = /^([A-Za-z_]\w*)/.exec(s.op)?.[1] ?? s.op;
-      if (name === 'sendmsg') open.set(s.tid, { tid: s.tid, call: 'clone_connection', steps: [s.index] });
-      else if (name === 'recvmsg') {
-        const g = [...groups].reverse().find((x) => x.tid === s.tid);
-        if (g && g.call === 'clone_connection') g.steps.push(s.index);
-        else owed.push(s);
-      } else if (WRAPPED.has(name)) groups.push({ tid: s.tid, call: name, steps: [s.index] });
-      else owed.push(s);
-    }
-    // The call stack after this step's events (enter events come when a thread reaches its next call).
-    for (const e of s.events) {
-      if (e.type !== 'libc.call') continue;
-      const fn = (e as { fn: string }).fn;
-      if (fn === 'fork') continue;
-      if ((e as { phase: string }).phase === 'enter') push(e.tid, fn);
-      else {
-        stack.get(e.tid)?.pop();
-        if ((stack.get(e.tid)?.length ?? 0) === 0) {
-          const g = open.get(e.tid);
-          if (g && g.steps.includes(s.index) && !forkPhase.has(e.tid)) close(e.tid);
-        }
-      }
-    }
-  }
-  for (const tid of [...open.keys()]) close(tid);
-  groups.sort((a, b) => a.steps[0]! - b.steps[0]!);
-  owed.sort((a, b) => a.index - b.index);
-  return { groups, owed, problems };
-}
-
-const overlaps = (a: string, b: string) =>
-  a === b || (a.endsWith('/*') && b.startsWith(a.slice(0, -1))) || (b.endsWith('/*') && a.startsWith(b.slice(0, -1)));
-
-/** Steps that cannot trade places: same thread, a common object one of them writes, or one creates the other's thread. */
-function dependent(a: ModelStep, b: ModelStep): boolean {
-  if (a.tid === b.tid) return true;
-  const creates = (x: ModelStep, y: ModelStep) =>
-    x.events.some(
-      (e) => (e.type === 'thread.create' || e.type === 'fork') && (e as { child?: number }).child === y.tid,
-    );
-  if (creates(a, b) || creates(b, a)) return true;
-  return a.accesses.some((x) => b.accesses.some((y) => (x.write || y.write) && overlaps(x.obj, y.obj)));
-}
-
-/**
- * Reorders the schedule, by swapping adjacent independent steps only (so the run is the same
- * Mazurkiewicz trace, with the same outcome), so that each real call's model steps are next to each
- * other where that is possible: a real fork() cannot stop between glibc's internal locks and the
- * clone while another thread takes a step, but that step can go first when it is independent.
- */
-export function normalize(steps: ModelStep[], groups: Group[]): ModelStep[] {
-  const order = steps.slice();
-  const pos = (i: number) => order.findIndex((s) => s.index === i);
-  for (const g of groups) {
-    if (g.steps.length < 2) continue;
-    const mine = new Set(g.steps);
-    for (;;) {
-      const first = pos(g.steps[0]!);
-      const last = pos(g.steps.at(-1)!);
-      let moved = false;
-      for (let p = first + 1; p < last && !moved; p++) {
-        const f = order[p]!;
-        if (mine.has(f.index)) continue;
-        if (order.slice(first, p).every((x) => !dependent(x, f))) {
-          order.splice(p, 1);
-          order.splice(first, 0, f);
-          moved = true;
-        } else if (order.slice(p + 1, last + 1).every((x) => !dependent(x, f))) {
-          order.splice(p, 1);
-          order.splice(last, 0, f);
-          moved = true;
-        }
-      }
-      if (!moved) break;
-    }
-  }
-  return order;
-}
+/** Block flags, as include/forklore-replay.h reads them. */
+export const FLAG = { split: 1, noreturn: 2, holdStdout: 4, holdArena: 8 } as const;
 
 /** One row of the replay header's block table. */
 export interface Block {
@@ -216,13 +22,24 @@ export interface Block {
   last: number;
   split: boolean;
   noreturn: boolean;
+  /** glibc locks the model's call holds while other steps happen inside it, held for real by the replay. */
+  hold: ('stdout' | 'arena')[];
+}
+
+/** One row of the owed table: a step without a wrapped call, or a signal delivery. */
+export interface Owed {
+  tid: number;
+  step: number;
+  op: string;
+  /** For a delivery: the signal, and the turn at which its thread unblocks it (-1: at the delivery's turn). */
+  signal?: { name: string; open: number };
 }
 
 export interface Reproducer {
   /** The schedule after normalize(), as a schedule string. */
   schedule: string;
   blocks: Block[];
-  owed: { tid: number; step: number; op: string }[];
+  owed: Owed[];
   /** What the replay cannot force faithfully; empty when every decisive step is forced. */
   notForceable: string[];
   /** How the forcing differs from the program run as it is (forced all the same). */
@@ -234,6 +51,136 @@ export interface Reproducer {
 export interface ReplayHeaders {
   replay: string;
   plash: string;
+}
+
+/** Calls that may be split (other steps happen inside them) and what the replay does to hold them open. */
+const SPLIT_OK = new Set(['pthread_mutex_lock', 'pthread_join', 'waitpid', 'printf', 'malloc', 'free', 'fork']);
+/** The glibc locks a held-open call may hold, by the model's name, and how the replay takes them. */
+const HOLDABLE: Record<string, 'stdout' | 'arena'> = { stdout_lock: 'stdout', main_arena: 'arena' };
+
+/** The glibc locks a thread's call holds after the steps `upTo` (granted and not released). */
+function heldLocks(steps: ModelStep[], indices: number[]): string[] {
+  const held: string[] = [];
+  for (const i of indices) {
+    const s = steps[i]!;
+    const m = /^__libc_lock_(lock|unlock)\((\w+)\)/.exec(s.op);
+    if (!m) continue;
+    if (m[1] === 'unlock') held.splice(held.indexOf(m[2]!), 1);
+    else if (s.events.some((e) => e.type === 'mutex.lock')) held.push(m[2]!);
+  }
+  return held;
+}
+
+const stepList = (g: { steps: number[] }) => g.steps.map((i) => i + 1).join(', ');
+
+/**
+ * Turns the groups of the (normalized) schedule into the header's blocks, listing on `notForceable`
+ * what the replay cannot hold open and on `caveats` where it holds a call open differently.
+ */
+function makeBlocks(steps: ModelStep[], groups: Group[], notForceable: string[], caveats: string[]): Block[] {
+  const lastStepOf = new Map<number, number>();
+  for (const s of steps) lastStepOf.set(s.tid, s.index);
+  return groups.map((g) => {
+    const runs: number[][] = [];
+    for (const i of g.steps) {
+      const run = runs.at(-1);
+      if (run && run.at(-1) === i - 1) run.push(i);
+      else runs.push([i]);
+    }
+    const lastStep = steps[g.steps.at(-1)!]!;
+    const blockedForGood =
+      lastStepOf.get(g.tid) === lastStep.index && lastStep.events.some((e) => e.type === 'futex.wait');
+    const held = g.held === true;
+    const split = runs.length > 1;
+    const where = `${g.call} of thread ${g.tid} (steps ${stepList(g)})`;
+    // fork: a handler's or another thread's steps may come between its prepare step and its internal
+    // locks (the replay's own atfork prepare handler, the last to run, waits there), nowhere else.
+    const forkOk = g.call !== 'fork' || !split || (runs.length === 2 && runs[0]!.length === 1);
+    if ((split || held) && (!SPLIT_OK.has(g.call) || !forkOk)) {
+      notForceable.push(
+        g.call === 'fork'
+          ? `${where}: other steps happen between glibc's internal locks in fork and the clone, and a real fork() does not stop there`
+          : `${where}: other threads' steps happen inside it, and nothing outside glibc can hold it open`,
+      );
+    }
+    if (runs.length > 2)
+      notForceable.push(
+        `${g.call} of thread ${g.tid} is split ${runs.length} ways: only the first and the last part are forced`,
+      );
+    const hold: Block['hold'] = [];
+    if ((split || held) && g.call !== 'fork') {
+      for (const name of heldLocks(steps, runs[0]!)) {
+        const h = HOLDABLE[name];
+        if (h && !hold.includes(h)) hold.push(h);
+        else if (!h)
+          notForceable.push(
+            `${where} holds ${name} across other steps: the replay cannot take that lock from outside glibc`,
+          );
+      }
+    }
+    if (hold.includes('arena') && g.tid !== 1000)
+      caveats.push(
+        `${where} is held open by parking the thread in malloc_stats(), which holds main_arena, with glibc limited to one arena as in the model (mallopt M_ARENA_MAX 1): by default glibc gives each thread its own arena, and then this thread never holds main_arena`,
+      );
+    return {
+      tid: g.tid,
+      call: g.call,
+      first: g.steps[0]!,
+      release: runs[0]!.at(-1)! + 1,
+      resume: runs.at(-1)![0]!,
+      last: g.steps.at(-1)!,
+      split,
+      noreturn: blockedForGood || held || g.call === '_exit',
+      hold,
+    };
+  });
+}
+
+/**
+ * How each signal delivery is forced. The replay keeps the schedule's signals blocked in every thread;
+ * the real pthread_kill or kill runs at its own step, and the signal stays pending until its thread
+ * unblocks it. Sent after the thread's last step before the delivery: it unblocks it at that step (it
+ * may be inside a call held open, as the model's thread is), the kernel delivers it at once, and the
+ * handler (the replay's trampoline) waits for the delivery's turn. Sent earlier: the thread unblocks it
+ * at the delivery's own turn, which it can only do between its calls.
+ */
+function deliveries(steps: ModelStep[], owed: ModelStep[], blocks: Block[], notForceable: string[]): Owed[] {
+  return owed.map((o): Owed => {
+    const base = { tid: o.tid, step: o.index, op: o.op };
+    if (!o.signal) return base;
+    const sig = o.signal;
+    const sent = steps
+      .slice(0, o.index)
+      .reverse()
+      .find((x) =>
+        x.events.some((e) => {
+          if (e.type !== 'signal.send') return false;
+          const s = e as unknown as { sig: string; target: number; targetIsPid: boolean };
+          return s.sig === sig && s.target === (s.targetIsPid ? o.pid : o.tid);
+        }),
+      );
+    const j = steps.slice(0, o.index).findLast((x) => x.tid === o.tid)?.index ?? -1;
+    const at = `the delivery of ${sig} to thread ${o.tid} (step ${o.index + 1})`;
+    if (!sent) {
+      notForceable.push(`${at}: no step of the schedule sent it`);
+      return { ...base, signal: { name: sig, open: -1 } };
+    }
+    if (sent.index > j) {
+      // Delivered for real right after the send: the other threads' steps in between must not see it.
+      const seen = steps.slice(sent.index + 1, o.index).find((x) => x.tid !== o.tid && dependent(x, o));
+      if (seen)
+        notForceable.push(
+          `${at}: the kernel delivers it at once after ${sent.op} (step ${sent.index + 1}), before ${seen.op} of thread ${seen.tid} (step ${seen.index + 1}) that the model puts first`,
+        );
+      return { ...base, signal: { name: sig, open: j + 1 } };
+    }
+    const inside = blocks.find((b) => b.tid === o.tid && b.first <= j && (b.noreturn || b.last > o.index));
+    if (inside)
+      notForceable.push(
+        `${at}: it was sent (step ${sent.index + 1}) before the thread's step ${j + 1}, and comes while the thread is inside ${inside.call}, where the replay cannot unblock it`,
+      );
+    return { ...base, signal: { name: sig, open: -1 } };
+  });
 }
 
 /**
@@ -249,12 +196,6 @@ export function reproduce(
   headers?: ReplayHeaders,
 ): Reproducer {
   const original = modelSteps(program, schedule);
-  const signals = original.filter((s) => s.op === '?' || /!/.test(decodeSchedule(schedule)[s.index]!));
-  const signalNote = signals.length
-    ? [
-        `signal delivery (step${signals.length > 1 ? 's' : ''} ${signals.map((s) => s.index + 1).join(', ')}): the replay does not force when a signal arrives yet`,
-      ]
-    : [];
   const first = groupSteps(original);
   const order = normalize(original, first.groups);
   // Re-run the reordered schedule: it must be a schedule of the program with the same findings.
@@ -266,71 +207,44 @@ export function reproduce(
   } catch {
     steps = original;
   }
-  const { groups, owed, problems } = groupSteps(steps);
-  const notForceable = [...signalNote, ...problems];
+  const grouped = groupSteps(steps);
+  const notForceable = [...grouped.problems];
   const caveats: string[] = [];
-  const lastStepOf = new Map<number, number>();
-  for (const s of steps) lastStepOf.set(s.tid, s.index);
-  const blocks: Block[] = groups.map((g) => {
-    const runs: number[][] = [];
-    for (const i of g.steps) {
-      const run = runs.at(-1);
-      if (run && run.at(-1) === i - 1) run.push(i);
-      else runs.push([i]);
-    }
-    const lastStep = steps[g.steps.at(-1)!]!;
-    const blockedForGood =
-      lastStepOf.get(g.tid) === lastStep.index && lastStep.events.some((e) => e.type === 'futex.wait');
-    const split = runs.length > 1;
-    if (split && !SPLIT_OK.has(g.call)) {
-      notForceable.push(
-        `${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}): other threads' steps happen inside it, and nothing outside glibc can hold it open`,
-      );
-    }
-    if (split && PARKED.has(g.call) && !blockedForGood) {
-      caveats.push(
-        `${g.call} of thread ${g.tid} (steps ${g.steps.map((i) => i + 1).join(', ')}) is held open by parking the thread in malloc_stats(), which holds main_arena, with glibc limited to one arena as in the model (mallopt M_ARENA_MAX 1): by default glibc gives each thread its own arena, and then this thread never holds main_arena`,
-      );
-    }
-    if (runs.length > 2)
-      notForceable.push(
-        `${g.call} of thread ${g.tid} is split ${runs.length} ways: only the first and the last part are forced`,
-      );
-    return {
-      tid: g.tid,
-      call: g.call,
-      first: g.steps[0]!,
-      release: runs[0]!.at(-1)! + 1,
-      resume: runs.at(-1)![0]!,
-      last: g.steps.at(-1)!,
-      split,
-      noreturn: blockedForGood || g.call === '_exit',
-    };
-  });
+  const blocks = makeBlocks(steps, grouped.groups, notForceable, caveats);
+  const owed = deliveries(steps, grouped.owed, blocks, notForceable);
   // Memory steps run when the thread gets there, not at their turn: say so where another thread's
   // step in between touches the same object.
   for (const o of owed) {
-    if (!/^(load|store)\(/.test(o.op)) continue;
-    const prevCall = blocks.filter((b) => b.tid === o.tid && b.last < o.index).at(-1);
+    if (o.signal || !/^(load|store)\(/.test(o.op)) continue;
+    const mine = steps[o.step]!;
+    const prevCall = blocks.filter((b) => b.tid === o.tid && b.last < o.step).at(-1);
     const created = steps.findIndex((x) =>
       x.events.some(
         (e) => (e.type === 'thread.create' || e.type === 'fork') && (e as { child?: number }).child === o.tid,
       ),
     );
     const from = Math.max(prevCall ? prevCall.last + 1 : 0, created + 1);
-    const racing = steps.slice(from, o.index).find((x) => x.tid !== o.tid && dependent(x, o));
+    const racing = steps.slice(from, o.step).find((x) => x.tid !== o.tid && dependent(x, mine));
     if (racing)
       notForceable.push(
-        `${o.op} of thread ${o.tid} (step ${o.index + 1}) runs as soon as its thread gets there, before ${racing.op} of thread ${racing.tid} (step ${racing.index + 1}) that the model puts first`,
+        `${o.op} of thread ${o.tid} (step ${o.step + 1}) runs as soon as its thread gets there, before ${racing.op} of thread ${racing.tid} (step ${racing.index + 1}) that the model puts first`,
       );
   }
+  const signals = [...new Set(owed.flatMap((o) => (o.signal ? [o.signal.name] : [])))];
   const plash = /#include\s+"forklore\.h"/.test(cSource);
   const q = (t: string) => JSON.stringify(t);
+  const flags = (b: Block) =>
+    (b.split ? FLAG.split : 0) |
+    (b.noreturn ? FLAG.noreturn : 0) |
+    (b.hold.includes('stdout') ? FLAG.holdStdout : 0) |
+    (b.hold.includes('arena') ? FLAG.holdArena : 0);
   const rows = blocks.map(
-    (b) =>
-      `  { ${b.tid}, ${q(b.call)}, ${b.first}, ${b.release}, ${b.resume}, ${b.last}, ${(b.split ? 1 : 0) | (b.noreturn ? 2 : 0)} },`,
+    (b) => `  { ${b.tid}, ${q(b.call)}, ${b.first}, ${b.release}, ${b.resume}, ${b.last}, ${flags(b)} },`,
   );
-  const owedRows = owed.map((o) => `  { ${o.tid}, ${o.index} },  /* ${o.op.replace(/\*\//g, '* /')} */`);
+  const owedRows = owed.map(
+    (o) =>
+      `  { ${o.tid}, ${o.step}, ${o.signal ? `${o.signal.name}, ${o.signal.open}` : '0, -1'} },  /* ${o.op.replace(/\*\//g, '* /')} */`,
+  );
   const compileLine = headers
     ? `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -o repro repro.c   (self-contained: the replay headers are inlined)`
     : `// Compile: gcc -std=gnu11 -Wall -Wextra -Werror -pthread -I include -o repro repro.c`;
@@ -363,24 +277,19 @@ export function reproduce(
     includeReplay,
     '',
     'static const struct fl_block fl_schedule_blocks[] = {',
-    '  /* tid, call, first, release, resume, last, flags (1 split, 2 no return) */',
+    '  /* tid, call, first, release, resume, last, flags (1 split, 2 no return, 4 holds stdout, 8 holds main_arena) */',
     ...rows,
     '};',
     'static const struct fl_owed fl_schedule_owed[] = {',
+    '  /* tid, step, signal delivered (0: none), turn at which the thread unblocks it (-1: its own) */',
     ...owedRows,
-    '  { -1, -1 },  /* end */',
+    '  { -1, -1, 0, -1 },  /* end */',
     '};',
-    'FL_SCHEDULE(fl_schedule_blocks, fl_schedule_owed)',
+    `static const int fl_schedule_signals[] = { ${[...signals, '0'].join(', ')} };`,
+    'FL_SCHEDULE(fl_schedule_blocks, fl_schedule_owed, fl_schedule_signals)',
     '',
     `#line 1 "${cName}.c"`,
     programText,
   ].join('\n');
-  return {
-    schedule: encoded,
-    blocks,
-    owed: owed.map((o) => ({ tid: o.tid, step: o.index, op: o.op })),
-    notForceable,
-    caveats,
-    source,
-  };
+  return { schedule: encoded, blocks, owed, notForceable, caveats, source };
 }
