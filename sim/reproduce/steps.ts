@@ -122,7 +122,7 @@ export function groupSteps(steps: ModelStep[]): { groups: Group[]; owed: ModelSt
   };
   const close = (c: Context) => {
     if (c.open) finish(c.open);
-    c.open = undefined;
+    delete c.open;
   };
   for (const s of steps) {
     const c = ctx(s.tid);
@@ -131,7 +131,7 @@ export function groupSteps(steps: ModelStep[]): { groups: Group[]; owed: ModelSt
     } else {
       if (c.fork?.phase === 'parent' && !s.op.startsWith('__libc_lock_unlock')) {
         finish(c.fork.group);
-        c.fork = undefined;
+        delete c.fork;
       }
       const depth = c.stack.length;
       if (c.fork && depth === 0 && (internal(s.op) || s.op === 'fork: clone')) {
