@@ -26,6 +26,7 @@ import { lineMap, sourceLine } from './source-map.ts';
 import { markListing, threadColours, type ThreadMark } from './code-marks.ts';
 import type { TraceEvent } from '../../sim/events.ts';
 import { alignRuns, type Alignment, type AlignedRow } from './align.ts';
+import { isGoalKind, goalReached, goalDone, type GoalKind } from './goal.ts';
 
 interface Pane {
   index: number;
@@ -52,6 +53,8 @@ interface Island {
   panes: Pane[];
   exercise: boolean;
   sched: { path: string[]; pane: number } | null;
+  /** Be the scheduler's task from the chapter (goal.ts), and for which panes the reader has met it. */
+  goal?: { kind: GoalKind; text: string; reached: Set<number> };
   /** Where the keyboard goes once the scheduler's choices are drawn again: the reader's place is kept. */
   schedFocus?: 'pick' | 'undo' | undefined;
   cancel: (() => void) | null;
@@ -101,12 +104,14 @@ function island(el: HTMLElement): Island {
       lineMaps: new Map(),
     };
   });
+  const goal = el.dataset.goal;
   isl = {
     el,
     id: el.dataset.id ?? '',
     panes,
     exercise: el.dataset.exercise !== undefined,
     sched: null,
+    goal: isGoalKind(goal) ? { kind: goal, text: el.dataset.goalText ?? '', reached: new Set() } : undefined,
     cancel: null,
     blocked: [],
   };
@@ -168,6 +173,14 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
       if (isl.sched) {
         isl.sched.path.pop();
         isl.schedFocus = 'undo';
+        await schedStep(isl);
+      }
+      return;
+    case 'sched-pane':
+      // In a pair: schedule the other program, from its first step.
+      if (isl.sched && pane) {
+        isl.sched = { path: [], pane: pane.index };
+        isl.schedFocus = 'pick';
         await schedStep(isl);
       }
       return;
@@ -503,6 +516,8 @@ async function run(isl: Island): Promise<void> {
   try {
     if (mode === 'sched') {
       isl.sched = { path: [], pane: 0 };
+      // The keyboard goes to the choices at once: the game is played from there.
+      isl.schedFocus = 'pick';
       await schedStep(isl);
       return;
     }
@@ -822,13 +837,15 @@ async function schedStep(isl: Island): Promise<void> {
   const pane = isl.panes[s.pane]!;
   const code = await compiled(isl, pane);
   if (code === null) return;
-  running(isl, 'Taking the step…');
+  performance.mark('fl-sched-asked');
+  // A pick on the live world answers at once; say it is working only when it does not.
+  const slow = setTimeout(() => running(isl, 'Taking the step…'), 150);
   let reply: Reply;
   try {
     owner = isl;
     const p = request(
       { type: 'sched', code, name: pane.name || 'program', path: s.path },
-      { siteCode: code === pane.compiledOriginal },
+      { siteCode: code === pane.compiledOriginal, session: true },
     );
     isl.cancel = p.cancel;
     reply = await p.promise;
@@ -838,37 +855,75 @@ async function schedStep(isl: Island): Promise<void> {
     if (e instanceof Stopped) setVerdict(isl, stoppedHtml(e), 'bad');
     return;
   } finally {
+    clearTimeout(slow);
     isl.cancel = null;
   }
+  performance.mark('fl-sched-answered');
   running(isl, null);
   if (reply.type === 'error') return errorOut(isl, reply);
   if (reply.type !== 'sched-state') return;
   renderSched(isl, reply.state);
+  performance.mark('fl-sched-drawn');
 }
 
 function renderSched(isl: Island, st: SchedState) {
   const results = q(isl, '[data-results]');
   const enabledTids = new Set(st.enabled.map((c) => c.tid));
   const f = st.findings[0];
+  const at = isl.sched!;
+  const steps = at.path.length;
+  const pair = isl.panes.length === 2;
+  const fixedName = isl.panes[1]?.name || 'the fixed program';
   isl.lastSchedule = st.schedule;
+  // The chapter's task, checked on the live world's findings after every pick.
+  const g = isl.goal;
+  const reached = g ? goalReached(g.kind, st.findings, st.trace[0]?.pid) : false;
+  if (g && reached) {
+    g.reached.add(at.pane);
+    isl.el.dataset.goalReached = [...g.reached].sort().join(' ');
+  }
+  const tryFixed = `<button type="button" data-action="sched-pane" data-pane="1" data-try-fixed>Schedule ${esc(fixedName)}</button>`;
+  let goalHtml = '';
+  if (g && reached && at.pane === 0)
+    goalHtml = `<p class="fl-pg-goal" data-goal-state="reached"><strong>Goal reached:</strong> ${goalDone(g.kind)} in ${steps} steps.${pair ? ` Now try the fixed program: can you still? ${tryFixed}` : ''}</p>`;
+  else if (g && reached)
+    goalHtml = `<p class="fl-pg-goal" data-goal-state="fix-failed"><strong>The fix did not hold:</strong> ${goalDone(g.kind)} in ${esc(fixedName)} too, in ${steps} steps.</p>`;
+  else if (g && st.over && at.pane === 1)
+    goalHtml = `<p class="fl-pg-goal" data-goal-state="fix-held"><strong>The fix held on your schedule:</strong> every step you could take led to the end, and the goal was not reached. Undo and try other orders; Check every schedule shows that none reaches it.</p>`;
+  const sentences = f?.stuck?.map((t) => t.sentence).filter((x) => !f.message.includes(x)) ?? [];
   if (st.over) {
     setVerdict(
       isl,
-      f
-        ? `<p class="fl-pg-head">You scheduled your way to ${f.kind === 'deadlock' ? 'a deadlock' : `a failure (${esc(f.kind)})`} in ${isl.sched!.path.length} steps.</p><p>${esc(f.message)}</p>${f.stuck?.length ? `<ul>${f.stuck.map((t) => `<li>${esc(t.sentence)}</li>`).join('')}</ul>` : ''}`
-        : `<p class="fl-pg-head">Every process finished after ${isl.sched!.path.length} steps.</p><p>This schedule is fine. Undo and try another order.</p>`,
+      goalHtml +
+        (f
+          ? `<p class="fl-pg-head">You scheduled your way to ${f.kind === 'deadlock' ? 'a deadlock' : `a failure (${esc(f.kind)})`} in ${steps} steps.</p><p>${esc(f.message)}</p>${sentences.length ? `<ul>${sentences.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}`
+          : `<p class="fl-pg-head">Every process finished after ${steps} steps.</p><p>This schedule is fine. Undo and try another order.</p>`),
       f ? 'bad' : 'ok',
     );
   } else {
     setVerdict(
       isl,
-      `<p>Step ${isl.sched!.path.length}: ${st.enabled.length} thread${st.enabled.length === 1 ? ' can' : 's can'} run. Pick one.</p>`,
+      goalHtml +
+        `<p>Step ${steps}: ${st.enabled.length} thread${st.enabled.length === 1 ? ' can' : 's can'} run. Pick one.</p>`,
       '',
     );
   }
+  const task =
+    g && !reached
+      ? `<p class="fl-pg-goal" data-goal-state="open"><strong>${at.pane === 1 ? 'Now try the fixed program' : 'Goal'}:</strong> ${esc(g.text)}</p>`
+      : '';
+  const panes = pair
+    ? `<div class="fl-pg-choices" role="group" aria-label="Program to schedule">${isl.panes
+        .map(
+          (p) =>
+            `<button type="button" data-action="sched-pane" data-pane="${p.index}" aria-pressed="${p.index === at.pane}">Schedule ${esc(p.name || `program ${p.index + 1}`)}</button>`,
+        )
+        .join('')}</div>`
+    : '';
   const why = whyNot(st.trace, enabledTids, st.threads);
   results.innerHTML = `
-    <p class="fl-pg-sub">You are the scheduler: pick the thread that takes the next step</p>
+    <p class="fl-pg-sub">You are the scheduler: pick the thread that takes the next step${pair ? ` of ${esc(isl.panes[at.pane]!.name)}` : ''}</p>
+    ${panes}${task}
     <div class="fl-pg-choices" role="group" aria-label="Threads that can run">
       ${st.enabled.map((c) => `<button type="button" data-action="sched-pick" data-choice="${esc(c.id)}">Run thread ${c.tid} <small>(process ${c.pid}: ${esc(c.label)})</small></button>`).join('')}
       <button type="button" data-action="sched-undo" ${isl.sched!.path.length ? '' : 'disabled'}>Undo</button>
@@ -889,10 +944,12 @@ function renderSched(isl: Island, st: SchedState) {
   const first = results.querySelector<HTMLButtonElement>('[data-action="sched-pick"]');
   const undo = results.querySelector<HTMLButtonElement>('[data-action="sched-undo"]:not([disabled])');
   const restart = results.querySelector<HTMLButtonElement>('[data-action="sched-restart"]');
+  // Once the goal is reached in the buggy program, the next move is the fixed one.
+  const next = isl.el.querySelector<HTMLButtonElement>('[data-verdict] [data-try-fixed]');
   const want = isl.schedFocus;
   isl.schedFocus = undefined;
-  if (want === 'undo') (undo ?? first ?? restart)?.focus();
-  else if (want === 'pick') (first ?? undo ?? restart)?.focus();
+  if (want === 'undo') (undo ?? first ?? restart)?.focus({ preventScroll: true });
+  else if (want === 'pick') (first ?? next ?? undo ?? restart)?.focus({ preventScroll: true });
 }
 
 async function share(isl: Island): Promise<void> {

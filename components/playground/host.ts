@@ -190,6 +190,8 @@ export function request(
     limitMs?: number;
     /** The code is the site's own build output (an unedited example): its worker may serve the next request. */
     siteCode?: boolean;
+    /** Be the scheduler: the worker keeps this program's live world for its next pick (protocol.ts). */
+    session?: boolean;
   } = {},
 ): Pending {
   const id = nextId++;
@@ -222,7 +224,7 @@ export function request(
       };
       arm();
       const message: WorkerRequest = { ...msg, id };
-      send({ type: 'post', message, siteCode: opts.siteCode === true });
+      send({ type: 'post', message, siteCode: opts.siteCode === true, session: opts.session === true });
     }, reject);
   });
   return { promise, cancel: () => cancel() };

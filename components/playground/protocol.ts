@@ -87,7 +87,12 @@ export interface FrameHello {
 }
 
 /** From the page to the sandbox frame, on the MessagePort handed over at boot. */
-export type FrameRequest = { type: 'post'; message: WorkerRequest; siteCode: boolean } | { type: 'stop' };
+/**
+ * `session`: a Be-the-scheduler request, whose worker the frame keeps after it answers, to take the same
+ * program's next pick on the world it holds (any other request ends the session).
+ */
+export type FrameRequest =
+  { type: 'post'; message: WorkerRequest; siteCode: boolean; session?: boolean } | { type: 'stop' };
 
 /**
  * From the frame to the page, on that port: JSON text of a WorkerResponse (the checker's, relayed as it

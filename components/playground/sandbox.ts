@@ -31,22 +31,33 @@ function bootstrap(token: string, limits: FrameLimits) {
   let url = '';
   let spare: Worker | null = null;
   let current: Job | null = null;
+  // Be the scheduler: the worker that holds one program's live world between the reader's picks.
+  let held: { worker: Worker; code: string; name: string } | null = null;
   const toPage = (data: string) => page?.postMessage(data);
   const fresh = () => new Worker(url);
+  // The next request's worker loads while nothing else runs: never at the moment a request starts,
+  // when the new request's worker and the page are busy and a core is all the reader's clicks have.
+  const refill = () => {
+    if (!spare && url && (!current || current.answered)) spare = fresh();
+  };
   const stop = () => {
     if (!current) return;
     current.worker.terminate();
     clearTimeout(current.timer);
     current = null;
+    setTimeout(refill, 0);
   };
   // A worker that has run only the site's own examples (compiled at build time) is still clean and
-  // may serve the next request; one that ran a reader's program is terminated once it has answered.
-  const start = (request: { id: number }, siteCode: boolean) => {
+  // may serve the next request; one that ran a reader's program is terminated once it has answered,
+  // unless it holds a Be-the-scheduler session: then it serves that program's next pick, and only it.
+  const start = (request: { id: number; code?: unknown; name?: unknown }, siteCode: boolean, session: boolean) => {
+    const keep =
+      session && held !== null && held.code === request.code && held.name === request.name ? held.worker : null;
+    if (held && !keep) held.worker.terminate();
+    held = null;
     stop();
-    const worker = spare ?? fresh();
-    spare = null;
-    // The next request's worker loads now and runs no reader code until it gets that request.
-    if (!siteCode) spare = fresh();
+    const worker = keep ?? spare ?? fresh();
+    if (!keep) spare = null;
     const channel = new MessageChannel();
     const job: Job = { id: request.id, siteCode, worker, answered: false, notices: 0, timer: undefined };
     current = job;
@@ -61,11 +72,19 @@ function bootstrap(token: string, limits: FrameLimits) {
         // Answered: a few late refusal notices may follow (a blocked fetch is reported a moment
         // later); then the worker and whatever the program left running in it are gone.
         job.answered = true;
-        if (job.siteCode && !spare) {
+        if (session && typeof request.code === 'string' && typeof request.name === 'string') {
+          channel.port1.onmessage = null;
+          current = null;
+          held = { worker: job.worker, code: request.code, name: request.name };
+          setTimeout(refill, 0);
+        } else if (job.siteCode && !spare) {
           channel.port1.onmessage = null;
           current = null;
           spare = job.worker;
-        } else job.timer = setTimeout(() => current === job && stop(), limits.noticeGraceMs);
+        } else {
+          job.timer = setTimeout(() => current === job && stop(), limits.noticeGraceMs);
+          setTimeout(refill, 0);
+        }
       }
     };
     // What reader code posts on the worker's own channel goes nowhere.
@@ -95,14 +114,19 @@ function bootstrap(token: string, limits: FrameLimits) {
     page.onmessage = (ev) => {
       const r: unknown = ev.data;
       if (typeof r !== 'object' || r === null) return;
-      const { type: t, message, siteCode } = r as { type?: unknown; message?: unknown; siteCode?: unknown };
+      const {
+        type: t,
+        message,
+        siteCode,
+        session,
+      } = r as { type?: unknown; message?: unknown; siteCode?: unknown; session?: unknown };
       if (
         t === 'post' &&
         typeof message === 'object' &&
         message !== null &&
         typeof (message as { id?: unknown }).id === 'number'
       )
-        start(message as { id: number }, siteCode === true);
+        start(message as { id: number }, siteCode === true, session === true);
       else if (t === 'stop') stop();
     };
     toPage(JSON.stringify({ type: 'ready' }));

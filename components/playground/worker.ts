@@ -15,6 +15,7 @@ import type {
   ProgramOptions,
   Expected,
   Report,
+  Run,
   Verdict,
   WorldSnapshot,
 } from '../../sim/types.ts';
@@ -211,6 +212,32 @@ function threadsOf(snap: WorldSnapshot): ThreadView[] {
   );
 }
 
+/** Be the scheduler's live world: the program, loaded once, and the run that has taken `path`. */
+let session: { code: string; name: string; program: Program; run: Run; path: string[] } | null = null;
+
+/**
+ * The world after `path`: the live one stepped on when the path extends the steps it has taken (a
+ * pick costs one step), else a new run of the same loaded program replayed to it (Undo, Start over).
+ */
+function worldAt(req: Extract<WorkerRequest, { type: 'sched' }>): Run | null {
+  let s = session?.code === req.code && session.name === req.name ? session : null;
+  if (!s) {
+    const program = loadOrReport(req);
+    if (!program) return null;
+    s = session = { code: req.code, name: req.name, program, run: createRun(program, {}), path: [] };
+  }
+  const live = s.path.length <= req.path.length && s.path.every((id, i) => req.path[i] === id);
+  if (!live) {
+    s.run = createRun(s.program, {});
+    s.path = [];
+  }
+  for (const id of req.path.slice(s.path.length)) {
+    s.run.step(id);
+    s.path.push(id);
+  }
+  return s.run;
+}
+
 function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
   if (req.path.length > LIMITS.scheduleSteps) {
     post(
@@ -224,11 +251,9 @@ function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
     );
     return;
   }
-  const program = loadOrReport(req);
-  if (!program) return;
   try {
-    const r = createRun(program, {});
-    for (const id of req.path) r.step(id);
+    const r = worldAt(req);
+    if (!r) return;
     const trace = r.trace();
     const threads = threadsOf(r.snapshot());
     const enabled: Choice[] = r
@@ -247,6 +272,8 @@ function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
     };
     post({ type: 'sched-state', id: req.id, state }, true);
   } catch (e) {
+    // A step that failed leaves the world half way: the next request starts from a new run.
+    if (session) session.path = ['(failed)'];
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
   }
 }
@@ -286,19 +313,25 @@ function isRequest(x: unknown): x is WorkerRequest {
 }
 
 // The frame's message: the port to answer on and the request. A worker that runs a reader's program
-// listens to nothing more (the frame terminates it after its answer); one that runs the site's own
-// example may be given the next request, with a new port.
+// listens to nothing more (the frame terminates it after its answer), except that a Be-the-scheduler
+// session's worker takes that program's next picks; one that runs the site's own example may be given
+// the next request, with a new port. Only the frame's messages count (a program can dispatch events to
+// its own global, never trusted ones), and none reaches a listener the program added: this one is the
+// first capturing listener, registered before any reader code runs, and it stops the event.
+const stopEvent = Event.prototype.stopImmediatePropagation;
 function onRequest(e: MessageEvent<{ request?: unknown; siteCode?: unknown }>) {
+  if (!e.isTrusted) return;
+  apply(stopEvent, e, []);
   const siteCode = e.data?.siteCode === true;
-  if (!siteCode) self.removeEventListener('message', onRequest);
+  const req = e.data?.request;
+  if (!siteCode && !(isRequest(req) && req.type === 'sched')) self.removeEventListener('message', onRequest, true);
   port = e.ports[0] ?? null;
   notices = 0;
-  const req = e.data?.request;
   if (!isRequest(req)) return;
   current = req.id;
   if (req.type === 'run') run(req);
   else schedule(req);
 }
-self.addEventListener('message', onRequest);
+self.addEventListener('message', onRequest, true);
 
 lockdown([forklore]);

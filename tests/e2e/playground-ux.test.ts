@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSite, DIST, type Site, type Visit } from './harness.ts';
+import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
 const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
@@ -491,38 +494,93 @@ describe('truthful results', () => {
 });
 
 describe('Be the scheduler from the keyboard', () => {
-  test('focus stays on the choices after each pick and after Undo', async () => {
+  test("keyboard-only play reaches the chapter's goal, then the fixed program holds; focus stays on the choices", async () => {
     const v = await open();
     const { page } = v;
-    await page.selectOption(`${PAIR} [data-mode]`, 'sched');
+    // The counterexample, from a check: the order of picks that hangs the child.
     await page.click(`${PAIR} [data-action="run"]`);
+    await verdict(page, PAIR);
+    const schedule = await page.locator(`${PAIR} [data-results] [data-left] .fl-pg-sub code`).first().innerText();
+    const ids = decodeSchedule(schedule);
+    await page.selectOption(`${PAIR} [data-mode]`, 'sched');
+    // From here on, only keys.
+    await page.focus(`${PAIR} [data-mode]`);
+    await page.keyboard.press('Control+Enter');
     await page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
-    await page.focus(`${PAIR} [data-action="sched-pick"]`);
+    expect(await page.locator(`${PAIR} [data-goal-state="open"]`).innerText()).toMatch(/^Goal: Hang the child/);
     const focused = () =>
-      page.evaluate(
-        () => (document.activeElement as HTMLElement | null)?.dataset.action ?? document.activeElement?.tagName,
+      page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        return { action: a?.dataset.action ?? a?.tagName, choice: a?.dataset.choice };
+      });
+    // Run leaves the keyboard on the first choice; picks by keyboard alone: Tab to the wanted one, Enter.
+    for (const [i, id] of ids.entries()) {
+      const choices = await page.$$eval(`${PAIR} [data-action="sched-pick"]`, (bs) =>
+        bs.map((b) => (b as HTMLElement).dataset.choice),
       );
-    for (let i = 1; i <= 3; i++) {
+      expect((await focused()).action).toBe('sched-pick');
+      for (let k = 0; k < choices.indexOf(id); k++) await page.keyboard.press('Tab');
+      expect((await focused()).choice).toBe(id);
       await page.keyboard.press('Enter');
       await page.waitForFunction(
-        ([s, n]) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith(`Step ${n}:`),
-        [PAIR, i] as const,
+        ([sel, n]) =>
+          new RegExp(`Step ${n}:|in ${n} steps`).test(
+            document.querySelector(`${sel} [data-verdict]`)?.textContent ?? '',
+          ),
+        [PAIR, i + 1] as const,
       );
-      expect(await focused()).toBe('sched-pick');
     }
-    await page.focus(`${PAIR} [data-action="sched-undo"]`);
+    // The goal is met, said in the live region, and the keyboard is on the way to the fixed program.
+    expect(await page.locator(`${PAIR} [data-verdict] [data-goal-state="reached"]`).innerText()).toMatch(
+      new RegExp(`Goal reached: you hung the child in ${ids.length} steps`),
+    );
+    expect(await page.locator(PAIR).getAttribute('data-goal-reached')).toBe('0');
+    expect((await focused()).action).toBe('sched-pane');
     await page.keyboard.press('Enter');
     await page.waitForFunction(
-      (s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 2:'),
+      (sel) =>
+        /of ch1-wrapper-fixed/.test(document.querySelector(`${sel} [data-results] .fl-pg-sub`)?.textContent ?? ''),
       PAIR,
     );
-    expect(await focused()).toBe('sched-undo');
+    expect(await page.locator(`${PAIR} [data-goal-state="open"]`).innerText()).toMatch(/^Now try the fixed program/);
+    // The same picks on the fix, as far as it lets them go, then the first choice each time.
+    for (let n = 1; n <= 200; n++) {
+      const at = await focused();
+      if (at.action !== 'sched-pick') break;
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        ([sel, k]) =>
+          new RegExp(`Step ${k}:|after ${k} steps|in ${k} steps`).test(
+            document.querySelector(`${sel} [data-verdict]`)?.textContent ?? '',
+          ),
+        [PAIR, n] as const,
+      );
+    }
+    expect(await page.locator(`${PAIR} [data-verdict] [data-goal-state="fix-held"]`).count()).toBe(1);
+    expect(await page.locator(PAIR).getAttribute('data-goal-reached')).toBe('0');
+    // Undo keeps the keyboard on Undo, and the world steps back.
+    expect((await focused()).action).toBe('sched-undo');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
+    expect((await focused()).action).toBe('sched-undo');
     await page.keyboard.press('Space');
     await page.waitForFunction(
-      (s) => document.querySelector(`${s} [data-verdict]`)?.textContent?.startsWith('Step 1:'),
+      (sel) => /^Step \d+:/.test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''),
       PAIR,
     );
-    expect(await focused()).toBe('sched-undo');
+    expect((await focused()).action).toBe('sched-undo');
     await v.close();
+  });
+
+  test('every chapter sets a goal for Be the scheduler and says how to play it', () => {
+    const chapters = site.pages().filter((p) => !/^(reference|glossary|playground)\/$/.test(p));
+    const missing = chapters.filter((p) => {
+      const html = readFileSync(join(DIST, p, 'index.html'), 'utf8');
+      return (
+        html.includes('<fl-playground') && !(/data-goal="[a-z-]+"/.test(html) && /Be the scheduler<\/em>/.test(html))
+      );
+    });
+    expect(chapters.length).toBeGreaterThan(8);
+    expect(missing).toEqual([]);
   });
 });

@@ -266,3 +266,17 @@ describe("each thread's line at every step", () => {
     expect(pos.map((s) => s.map(([, line]) => line))).toEqual([[4], [5], []]);
   });
 });
+
+describe("Be the scheduler's goals", () => {
+  test('a child hangs only when a stuck thread is outside the first process; other goals are finding kinds', async () => {
+    const { goalReached } = await import('../../components/playground/goal.ts');
+    const stuck = (pid: number) => ({ pid, tid: pid, waitsFor: { kind: 'mutex' }, sentence: '' });
+    const inParent = [{ kind: 'deadlock' as const, stuck: [stuck(1000)] }];
+    const inChild = [{ kind: 'deadlock' as const, stuck: [stuck(1000), stuck(1002)] }];
+    expect(goalReached('child-hangs', inParent, 1000)).toBe(false);
+    expect(goalReached('child-hangs', inChild, 1000)).toBe(true);
+    expect(goalReached('deadlock', inParent, 1000)).toBe(true);
+    expect(goalReached('fd-leak', inChild, 1000)).toBe(false);
+    expect(goalReached('fd-leak', [{ kind: 'fd-leak' as const }], 1000)).toBe(true);
+  });
+});
