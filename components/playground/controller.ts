@@ -54,7 +54,7 @@ interface Island {
   exercise: boolean;
   sched: { path: string[]; pane: number } | null;
   /** Be the scheduler's task from the chapter (goal.ts), and for which panes the reader has met it. */
-  goal?: { kind: GoalKind; text: string; reached: Set<number> };
+  goal?: { kind: GoalKind; text: string; reached: Set<number> } | undefined;
   /** Where the keyboard goes once the scheduler's choices are drawn again: the reader's place is kept. */
   schedFocus?: 'pick' | 'undo' | undefined;
   cancel: (() => void) | null;
@@ -479,7 +479,7 @@ function failureHtml(reply: Reply & { type: 'error' }): string {
 
 function stoppedHtml(e: Stopped): string {
   if (e.reason === 'watchdog')
-    return '<p class="fl-pg-head">Stopped: the program ran too long.</p><p>A thread kept running without reaching a <code>yield*</code>, so the watchdog stopped the worker and started a fresh one. Every loop in a thread needs a step boundary.</p>';
+    return `<p class="fl-pg-head" data-watchdog="${esc(e.kind)}">${esc(e.head)}</p><p>${esc(e.message)}</p>`;
   if (e.reason === 'cancelled')
     return '<p class="fl-pg-head">Cancelled.</p><p>The search was stopped before it finished.</p>';
   return '';

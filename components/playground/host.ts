@@ -13,9 +13,13 @@ import { sandboxDocument } from './sandbox.ts';
 import { sanitizeReply } from './sanitize.ts';
 import { readReply } from './validate.ts';
 import { LIMITS } from './limits.ts';
+import { stopKind, stopWords, type Heard, type StopKind } from './watchdog.ts';
 import workerUrl from './worker.ts?worker&url';
 
-export type Reply = Exclude<WorkerResponse, { type: 'progress' } | { type: 'ready' } | { type: 'blocked' }>;
+export type Reply = Exclude<
+  WorkerResponse,
+  { type: 'progress' } | { type: 'ready' } | { type: 'blocked' } | { type: 'beat' }
+>;
 
 export interface Pending {
   promise: Promise<Reply>;
@@ -30,6 +34,9 @@ export class Stopped extends Error {
   constructor(
     public reason: 'superseded' | 'cancelled' | 'watchdog',
     message: string,
+    /** For the watchdog: its head line, and which of its cases it was (watchdog.ts). */
+    public head = '',
+    public kind: StopKind | '' = '',
   ) {
     super(message);
   }
@@ -45,7 +52,12 @@ interface Active {
   onProgress: ((p: Progress) => void) | undefined;
   onBlocked: ((what: string) => void) | undefined;
   timer: ReturnType<typeof setTimeout> | null;
+  started: number;
   deadline: number;
+  /** What the worker has said so far, and when it last said anything and last finished a step. */
+  heard: Heard;
+  beatAt: number;
+  stepAt: number;
 }
 
 let frame: HTMLIFrameElement | null = null;
@@ -152,9 +164,22 @@ function onPort(data: unknown, ready: () => void) {
     return;
   }
   if (!active || m.id !== active.id) return;
-  if (m.type === 'progress') {
-    arm();
-    active.onProgress?.(m.progress);
+  if (m.type === 'beat' || m.type === 'progress') {
+    const a = active;
+    const h = a.heard;
+    const now = Date.now();
+    a.beatAt = now;
+    if (m.type === 'beat') {
+      if (m.steps !== h.steps || h.phase !== 'running') a.stepAt = now;
+      h.phase = m.phase;
+      h.ops = m.ops;
+      h.steps = m.steps;
+    } else {
+      if (m.progress.executions !== h.executions) a.stepAt = now;
+      h.phase = 'running';
+      h.executions = m.progress.executions;
+      a.onProgress?.(m.progress);
+    }
     return;
   }
   const a = active;
@@ -168,17 +193,24 @@ function finish() {
   active = null;
 }
 
+/** The watchdog: wakes when the worker has been silent, or stepless, for STALL_MS, or at the deadline. */
 function arm() {
-  if (!active) return;
-  if (active.timer) clearTimeout(active.timer);
-  const wait = Math.max(0, Math.min(STALL_MS, active.deadline - Date.now()));
-  active.timer = setTimeout(() => {
-    const a = active;
-    if (!a) return;
-    finish();
-    send({ type: 'stop' });
-    a.reject(new Stopped('watchdog', 'The program ran too long without yielding and was stopped.'));
-  }, wait);
+  const a = active;
+  if (!a) return;
+  if (a.timer) clearTimeout(a.timer);
+  const due = Math.min(a.beatAt + STALL_MS, a.stepAt + STALL_MS, a.deadline);
+  a.timer = setTimeout(() => check(a), Math.max(0, due - Date.now()) + 5);
+}
+
+function check(a: Active) {
+  if (active !== a) return;
+  const now = Date.now();
+  const kind = stopKind(a.heard, now - a.beatAt, now - a.stepAt, now >= a.deadline, STALL_MS);
+  if (!kind) return arm();
+  finish();
+  send({ type: 'stop' });
+  const words = stopWords(kind, a.heard, kind === 'deadline' ? now - a.started : STALL_MS);
+  a.reject(new Stopped('watchdog', words.body, words.head, kind));
 }
 
 /** Send a request; an earlier request still running is stopped (the newest wins). */
@@ -213,6 +245,7 @@ export function request(
     };
     void boot().then(() => {
       if (id !== latest) return reject(new Stopped('superseded', 'A newer run replaced this one.'));
+      const now = Date.now();
       active = {
         id,
         resolve,
@@ -220,7 +253,11 @@ export function request(
         onProgress: opts.onProgress,
         onBlocked: opts.onBlocked,
         timer: null,
-        deadline: Date.now() + (opts.limitMs ?? LIMITS.requestMs),
+        started: now,
+        deadline: now + (opts.limitMs ?? LIMITS.requestMs),
+        heard: { phase: 'nothing', ops: 0, steps: 0, executions: 0 },
+        beatAt: now,
+        stepAt: now,
       };
       arm();
       const message: WorkerRequest = { ...msg, id };

@@ -66,6 +66,11 @@ export interface SchedState {
 export type WorkerResponse =
   | { type: 'ready' }
   | { type: 'progress'; id: number; progress: Progress }
+  /**
+   * The watchdog's heartbeat (watchdog.ts): at the start of a request, once the program is loaded, and
+   * every 200 ms while its threads make library calls, with the calls and the finished steps counted.
+   */
+  | { type: 'beat'; id: number; phase: 'loading' | 'running'; ops: number; steps: number }
   | { type: 'result'; id: number; report: Report; log: LogLine[]; positions?: [number, number][][] }
   | { type: 'sched-state'; id: number; state: SchedState }
   | { type: 'error'; id: number; phase: 'load' | 'run'; message: string; line?: number }

@@ -109,6 +109,12 @@ function checkReply(m: unknown): WorkerResponse {
         progress: { executions: p.executions, elapsedMs: p.elapsedMs, findings: p.findings },
       };
     }
+    case 'beat':
+      need(
+        (m.phase === 'loading' || m.phase === 'running') && isNum(m.ops) && isNum(m.steps),
+        'a heartbeat without its numbers',
+      );
+      return { type: 'beat', id: m.id, phase: m.phase, ops: m.ops, steps: m.steps };
     case 'blocked':
       need(typeof m.what === 'string', 'a refusal without its words');
       return { type: 'blocked', id: m.id, what: m.what.slice(0, LIMITS.noticeChars) };

@@ -9,6 +9,7 @@
 import { explore, createRun, encodeSchedule, decodeSchedule } from '../../sim/index.ts';
 import * as api from '../../sim/api/index.ts';
 import { parseId } from '../../sim/transition.ts';
+import { INSTANT_OPS } from '../../sim/api/ops.ts';
 import type {
   ExploreOptions,
   Program,
@@ -26,11 +27,62 @@ import { followTurns } from './follow.ts';
 import { lockdown } from './lockdown.ts';
 import { LIMITS, scheduleSteps } from './limits.ts';
 
+// The watchdog's heartbeat: library operations the program's threads yielded, and the steps that
+// finished (an operation that is a step is resumed once the world has run it), posted every 200 ms.
+let ops = 0;
+let steps = 0;
+let lastBeat = 0;
+function beat(phase: 'loading' | 'running', now = Date.now()) {
+  lastBeat = now;
+  post({ type: 'beat', id: current, phase, ops, steps }, false);
+}
+
+/** The library with every call's operations counted for the heartbeat, at the cost of one call per operation. */
+function counting(lib: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(lib)) {
+    if (typeof v !== 'function' || !(v instanceof GeneratorFunction)) {
+      out[k] = v;
+      continue;
+    }
+    const fn = v as (...args: unknown[]) => Iterator<unknown, unknown, unknown>;
+    const w = function (this: unknown, ...args: unknown[]): Iterator<unknown, unknown, unknown> & Iterable<unknown> {
+      const inner = apply(fn, this, args);
+      let stepping = false;
+      const seen = (r: IteratorResult<unknown, unknown>) => {
+        if (stepping) steps++;
+        stepping = false;
+        if (!r.done) {
+          ops++;
+          const k = (r.value as { k?: unknown } | null)?.k;
+          stepping = typeof k === 'string' && !INSTANT_OPS.has(k);
+          const now = Date.now();
+          if (now - lastBeat >= 200) beat('running', now);
+        }
+        return r;
+      };
+      const it = {
+        next: (x?: unknown) => seen(inner.next(x)),
+        throw: (e?: unknown) => seen(inner.throw!(e)),
+        return: (x?: unknown) => inner.return!(x),
+        [Symbol.iterator]: () => it,
+      };
+      return it;
+    };
+    Object.defineProperty(w, 'name', { value: fn.name });
+    out[k] = w;
+  }
+  return out;
+}
+const GeneratorFunction = (Object.getPrototypeOf(function* () {}) as { constructor: unknown }).constructor as new (
+  ...a: string[]
+) => unknown;
+
 // Captured while only the checker's code has run.
 const postOnPort = MessagePort.prototype.postMessage;
 const apply = Reflect.apply;
 const stringify = JSON.stringify;
-const forklore: Readonly<Record<string, unknown>> = Object.freeze({ ...api });
+const forklore: Readonly<Record<string, unknown>> = Object.freeze(counting({ ...api }));
 // The same library with each call marking its operations with the caller's line (positions.ts).
 const tracking: Readonly<Record<string, unknown>> = Object.freeze(trackingApi({ ...api }));
 let port: MessagePort | null = null;
@@ -117,7 +169,9 @@ function errorMessage(e: unknown): string {
 /** Loads the request's program, or reports why it cannot be loaded and returns null. */
 function loadOrReport(req: { id: number; code: string; name: string }): Program | null {
   try {
-    return load(req.code, req.name);
+    const program = load(req.code, req.name);
+    beat('running');
+    return program;
   } catch (e) {
     post({ type: 'error', id: req.id, phase: 'load', message: errorMessage(e) }, true);
     return null;
@@ -225,7 +279,7 @@ function worldAt(req: Extract<WorkerRequest, { type: 'sched' }>): Run | null {
     const program = loadOrReport(req);
     if (!program) return null;
     s = session = { code: req.code, name: req.name, program, run: createRun(program, {}), path: [] };
-  }
+  } else beat('running');
   const live = s.path.length <= req.path.length && s.path.every((id, i) => req.path[i] === id);
   if (!live) {
     s.run = createRun(s.program, {});
@@ -329,6 +383,7 @@ function onRequest(e: MessageEvent<{ request?: unknown; siteCode?: unknown }>) {
   notices = 0;
   if (!isRequest(req)) return;
   current = req.id;
+  beat('loading');
   if (req.type === 'run') run(req);
   else schedule(req);
 }

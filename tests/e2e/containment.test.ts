@@ -398,9 +398,80 @@ export default function* main() {
     const v = await open();
     await setCode(v.page, EXERCISE, 0, program('  for (;;) {}'));
     await v.page.click(`${EXERCISE} [data-action="run"]`);
-    expect(await verdict(v.page, EXERCISE, 30_000)).toMatch(/Stopped: the program ran too long/);
+    expect(await verdict(v.page, EXERCISE, 30_000)).toMatch(
+      /Stopped: a thread kept running without reaching a yield\*/,
+    );
     await answers(v.page);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
+    await v.close();
+  });
+});
+
+describe('the watchdog says what happened', () => {
+  /** Runs `code` in the exercise and returns the watchdog's case (data-watchdog) and the verdict's words. */
+  async function stopped(page: Page, code: string): Promise<[string | null, string]> {
+    await setCode(page, EXERCISE, 0, code);
+    await page.click(`${EXERCISE} [data-action="run"]`);
+    const text = await verdict(page, EXERCISE, 60_000);
+    return [await page.locator(`${EXERCISE} [data-verdict] [data-watchdog]`).getAttribute('data-watchdog'), text];
+  }
+
+  test('operations without a step (D4), a top-level loop, and thousands of threads (D10) or forks (D11)', async () => {
+    const v = await open();
+    // D4: every iteration reaches a yield*, but getpid() answers at once and is no step.
+    let [kind, text] = await stopped(
+      v.page,
+      `import { getpid } from 'forklore';\nexport default function* main() {\n  for (;;) yield* getpid();\n}\n`,
+    );
+    expect(kind).toBe('no-step');
+    expect(text).toMatch(/library calls kept coming, but no step finished/);
+    expect(text).not.toMatch(/without reaching a yield/);
+    // A loop at the top level: the program never finishes loading.
+    [kind, text] = await stopped(
+      v.page,
+      `import { getpid } from 'forklore';\nfor (;;) {}\nexport default function* main() {\n  yield* getpid();\n}\n`,
+    );
+    expect(kind).toBe('top-level');
+    expect(text).toMatch(/top level never finished/);
+    // D10 and D11: every operation is a step and steps keep finishing, until the time bound of a Run.
+    for (const call of ['pthread_create(w)', 'fork()']) {
+      [kind, text] = await stopped(
+        v.page,
+        `import { pthread_create, fork, getpid } from 'forklore';\nfunction* w() { yield* getpid(); }\nexport default function* main() {\n  for (let i = 0; i < 10000; i++) yield* ${call};\n}\n`,
+      );
+      expect(kind).toBe('deadline');
+      expect(text).toMatch(/The program was not stuck: steps kept finishing \([\d,]+ steps/);
+      expect(text).not.toMatch(/without reaching a yield/);
+    }
+    await answers(v.page);
+    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
+    await v.close();
+  });
+
+  test('a worker kept busy by what the program left running does not answer at all, and says so', async () => {
+    const v = await open();
+    await v.page.selectOption(`${PAIR} [data-mode]`, 'sched');
+    await setCode(
+      v.page,
+      PAIR,
+      0,
+      `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, pthread_mutex_unlock } from 'forklore';
+declare const setTimeout: (f: () => void, ms: number) => void;
+setTimeout(() => { for (;;) {} }, 50);
+const m = mutex('m');
+function* w() { yield* pthread_mutex_lock(m); yield* pthread_mutex_unlock(m); }
+export default function* main() { const t = yield* pthread_create(w); yield* pthread_join(t); }
+`,
+    );
+    await v.page.click(`${PAIR} [data-action="run"]`);
+    await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`, { timeout: 60_000 });
+    await v.page.waitForTimeout(300);
+    // The first pick goes to the worker that holds this program's world, where the loop now spins.
+    await v.page.click(`${PAIR} [data-action="sched-pick"]`);
+    await v.page.waitForSelector(`${PAIR} [data-verdict] [data-watchdog]`, { timeout: 30_000 });
+    expect(await v.page.locator(`${PAIR} [data-verdict] [data-watchdog]`).getAttribute('data-watchdog')).toBe('silent');
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toMatch(/did not answer at all/);
+    await answers(v.page);
     await v.close();
   });
 });

@@ -194,7 +194,7 @@ describe('the Playground on a chapter page', () => {
     await v.page.click(`${EXERCISE} details summary`);
     expect(await v.page.locator(`${EXERCISE} details`).first().getAttribute('open')).not.toBeNull();
     const text = await verdict(v.page, EXERCISE);
-    expect(text).toMatch(/Stopped: the program ran too long/);
+    expect(text).toMatch(/Stopped: a thread kept running without reaching a yield\*/);
     // A fresh worker answers the next Run.
     await setCode(v.page, EXERCISE, 0, program(''));
     await v.page.click(`${EXERCISE} [data-action="run"]`);
