@@ -80,7 +80,10 @@ export async function load(file: string): Promise<Program> {
   return { main: mod.default as Program['main'], options: (mod.options as Program['options']) ?? {} };
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const isMain =
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  /sim-bench-steps\.mjs$/.test(process.argv[1]);
 if (isMain) {
   const files = process.argv.slice(2);
   for (const file of files.length > 0 ? files : ['content/examples/tst-fork1-r815-3.ts']) {

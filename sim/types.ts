@@ -71,6 +71,11 @@ export interface ExploreOptions {
    * A search stopped this way counts as complete: its counterexample is definitive.
    */
   stopAtFirst?: boolean;
+  /**
+   * dpor with stopAtFirst: the runs of a PCT probe (seed, depth as above) interleaved with DPOR's
+   * executions after its first 50 (one in three), to reach a deep bug sooner (default 100; 0: none).
+   */
+  probe?: number;
   /** Called now and then with progress, for live views. Return false to cancel. */
   onProgress?: (p: Progress) => boolean | void;
 }

@@ -28,6 +28,11 @@ export const DEFAULTS = {
   runs: 1000,
   seed: 1,
   depth: 3,
+  /** The PCT probe of a search that stops at its first finding: runs, and executions before it starts. */
+  probeRuns: 100,
+  probeAfter: 50,
+  /** One probe run per this many executions. */
+  probeEvery: 3,
 } as const;
 
 /** Makes the scheduler that implements `options.strategy` (dpor by default). */
@@ -130,6 +135,18 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
   let lastProgress = started;
   let stoppedAtFinding = false;
 
+  // A DPOR search that stops at its first deadlock also runs a short PCT probe (Burckhardt et al.):
+  // after its first executions, one PCT run in every few executions until the probe's runs are
+  // spent. DPOR's order reaches a bug that needs preemptions early in long threads late, while random
+  // priorities hit it often; a bug the probe finds is a real schedule (replayable as any other), and
+  // DPOR alone still decides ok. A search that ends within probeAfter executions pays nothing.
+  const probeRuns = strategy === 'dpor' && stopAtFirst ? (options.probe ?? DEFAULTS.probeRuns) : 0;
+  let probe: Scheduler | null =
+    probeRuns > 0
+      ? createPct({ runs: probeRuns, seed: options.seed ?? DEFAULTS.seed, depth: options.depth ?? DEFAULTS.depth })
+      : null;
+  let sinceProbe = 0;
+
   while (stoppedBy === undefined) {
     if (executions + blocked >= maxExecutions) {
       if (scheduler.begin()) stoppedBy = 'maxExecutions';
@@ -139,8 +156,14 @@ export function search(newRun: () => Run, options: ExploreOptions = {}): Report 
       if (scheduler.begin()) stoppedBy = 'maxTime';
       break;
     }
-    if (!scheduler.begin()) break;
-    const { run, ids, end } = execute(newRun(), scheduler, maxSteps);
+    let current = scheduler;
+    if (probe && executions + blocked >= DEFAULTS.probeAfter && ++sinceProbe >= DEFAULTS.probeEvery) {
+      sinceProbe = 0;
+      if (probe.begin()) current = probe;
+      else probe = null;
+    }
+    if (current === scheduler && !scheduler.begin()) break;
+    const { run, ids, end } = execute(newRun(), current, maxSteps);
     if (end === 'abandoned') {
       blocked++;
     } else {
