@@ -19,6 +19,7 @@ import * as exprM from './expr.ts';
 import * as lvalueM from './lvalue.ts';
 import * as operatorsM from './operators.ts';
 import * as callsM from './calls.ts';
+import { trackLine } from './track.ts';
 
 export { FUEL, stringValue } from './forms.ts';
 export { BUILTINS } from './lib/index.ts';
@@ -28,6 +29,8 @@ export interface CompileInput {
   file: string;
   map: (row: number, col: number) => { line: number; column: number };
   includes: Set<string>;
+  /** Mark each operation with the C line of its statement (track.ts), for following a schedule. */
+  track?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the methods are installed below
@@ -35,6 +38,7 @@ export class Compiler {
   readonly file: string;
   readonly includes: Set<string>;
   readonly map: CompileInput['map'];
+  readonly track: boolean;
   readonly statics: Statics;
   readonly typedefs = new Map<string, CType>();
   readonly structs = new Map<string, Extract<CType, { k: 'struct' }>>();
@@ -57,6 +61,7 @@ export class Compiler {
     this.file = inp.file;
     this.map = inp.map;
     this.includes = inp.includes;
+    this.track = inp.track === true;
     this.statics = { cellInit: new Map(), mutexType: new Map(), semInit: new Map(), file: inp.file };
   }
 
@@ -233,3 +238,8 @@ type Methods = typeof declareM &
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface Compiler extends Methods {}
 Object.assign(Compiler.prototype, declareM, localsM, stmtM, exprM, lvalueM, operatorsM, callsM);
+// With `track`, every statement marks the operations it makes with its line (track.ts).
+Compiler.prototype.stmt = function (this: Compiler, n: PNode) {
+  const s = stmtM.stmt.call(this, n);
+  return this.track ? trackLine(s, this.pos(n).line) : s;
+};

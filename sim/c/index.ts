@@ -11,6 +11,7 @@ import { CError, preprocess } from './preprocess.ts';
 export { provideWasm, parseC, type PNode, type WasmBytes } from './parse.ts';
 export { preprocess } from './preprocess.ts';
 export { FUEL } from './compile.ts';
+export { LOC } from './track.ts';
 
 const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'error'];
 
@@ -75,6 +76,7 @@ export async function compileC(
   source: string,
   file: string,
   parse: (text: string) => Promise<PNode> = parseC,
+  opts: { track?: boolean } = {},
 ): Promise<LoadResult> {
   const fail = (line: number, column: number, message: string): LoadResult => ({
     ok: false,
@@ -104,7 +106,7 @@ export async function compileC(
         : `syntax error near ${JSON.stringify(bad.text.split('\n')[0]!.slice(0, 30))}`;
       return fail(p.line, p.column, what);
     }
-    const cx = new Compiler({ root, file, map: pp.map, includes: pp.includes });
+    const cx = new Compiler({ root, file, map: pp.map, includes: pp.includes, track: opts.track === true });
     cx.compileUnit(root);
     const name = baseName(file);
     const main = cx.program(name, root);
