@@ -10,6 +10,18 @@ const SOLVED_PREFIX = 'forklore:v1:solved:';
 /** A version kept from a conflict (storage.ts): it is offered back on load, so the controller loads. */
 const KEPT_PREFIX = 'forklore:v1:kept:';
 
+/** The reader's language for programs with a C twin: 'ts' or 'c' (the default), kept across pages. */
+export const LANG_KEY = 'forklore:v1:lang';
+
+/** Shows `lang`'s listing, file name and solution in a Playground that has a C twin (cheap: DOM only). */
+export function showLanguage(el: HTMLElement, lang: 'c' | 'ts'): void {
+  if (el.dataset.hasC === undefined) return;
+  el.dataset.lang = lang;
+  for (const x of el.querySelectorAll<HTMLElement>('[data-only]')) x.hidden = x.dataset.only !== lang;
+  for (const b of el.querySelectorAll<HTMLElement>('[data-action="lang"]'))
+    b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+}
+
 function storageGet(key: string): string | null {
   try {
     return localStorage.getItem(key);
@@ -24,6 +36,7 @@ class FlPlayground extends HTMLElement {
     this.dataset.ready = 'true';
     for (const el of this.querySelectorAll<HTMLElement>('[data-js]')) el.hidden = false;
     const id = this.dataset.id ?? '';
+    if (storageGet(LANG_KEY) === 'ts') showLanguage(this, 'ts');
     this.addEventListener('click', (e) => {
       const btn = (e.target as Element).closest<HTMLButtonElement>('button[data-action]');
       if (!btn || !this.contains(btn)) return;
@@ -50,8 +63,9 @@ class FlPlayground extends HTMLElement {
     const edited = [...panes].some(
       (p) =>
         p.tagName === 'SECTION' &&
-        (storageGet(EDIT_PREFIX + (p.dataset.name || 'blank')) ||
-          storageGet(KEPT_PREFIX + (p.dataset.name || 'blank'))),
+        [p.dataset.name || 'blank', `${p.dataset.name || 'blank'}.c`].some(
+          (k) => storageGet(EDIT_PREFIX + k) || storageGet(KEPT_PREFIX + k),
+        ),
     );
     if (edited || /^#(?:pg|share)=/.test(location.hash)) void load().then((c) => c.restore(this, location.hash));
   }

@@ -1,7 +1,7 @@
 // The Playground's controller, loaded on the reader's first interaction: compiles (build-time output
 // for unedited code, esbuild-wasm for edits), runs in the sandbox, shows results, edits, saves, shares.
 import { request, warm as warmHost, Stopped, type Reply } from './host.ts';
-import type { RunRequest, SchedState, LogLine } from './protocol.ts';
+import type { RunRequest, SchedState, LogLine, CProgram } from './protocol.ts';
 import { sandboxHint } from './protocol.ts';
 import type { Report } from '../../sim/types.ts';
 import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
@@ -27,6 +27,15 @@ import { markListing, threadColours, type ThreadMark } from './code-marks.ts';
 import type { TraceEvent } from '../../sim/events.ts';
 import { alignRuns, type Alignment, type AlignedRow } from './align.ts';
 import { isGoalKind, goalReached, goalDone, type GoalKind } from './goal.ts';
+import { LANG_KEY, showLanguage } from './boot.ts';
+import { reproduceButton, type Reproduction } from './reproduce-button.ts';
+
+type Lang = 'ts' | 'c';
+/** What a pane holds for one language; the pane's own fields are those of the language shown. */
+type Variant = Pick<
+  Pane,
+  'key' | 'original' | 'hash' | 'compiledOriginal' | 'code' | 'compiled' | 'seen' | 'lines' | 'lineMaps' | 'tree'
+> & { restored: boolean };
 
 interface Pane {
   index: number;
@@ -45,6 +54,12 @@ interface Pane {
   /** Compiled line to source line, for the unedited program (built with the site) and each edit. */
   lines: number[];
   lineMaps: Map<string, number[]>;
+  /** The language shown; a C program's code is its source, compiled in the worker. */
+  lang: Lang;
+  /** A C example's syntax tree, packed at build time (c-tree.ts), for a first Run with no parser. */
+  tree?: string | undefined;
+  /** Each language's program (C only where the example has a C twin). */
+  variants: Partial<Record<Lang, Variant>>;
 }
 
 interface Island {
@@ -62,6 +77,7 @@ interface Island {
   lastSchedule?: string | undefined;
   blocked: string[];
   compiling?: boolean;
+  lang: Lang;
 }
 
 const islands = new WeakMap<HTMLElement, Island>();
@@ -86,9 +102,11 @@ function json<T>(el: Element | null): T {
 function island(el: HTMLElement): Island {
   let isl = islands.get(el);
   if (isl) return isl;
+  const lang: Lang = el.dataset.lang === 'c' && el.dataset.hasC !== undefined ? 'c' : 'ts';
   const panes = [...el.querySelectorAll<HTMLElement>('section[data-pane]')].map((section, index): Pane => {
     const original = json<string>(section.querySelector('[data-source]'));
-    return {
+    const c = json<{ source: string; hash: string; tree: string } | null>(section.querySelector('[data-c]'));
+    const pane: Pane = {
       index,
       name: section.dataset.name ?? '',
       key: section.dataset.name || 'blank',
@@ -102,7 +120,27 @@ function island(el: HTMLElement): Island {
       seen: { code: null },
       lines: json<number[] | null>(section.querySelector('[data-lines]')) ?? [],
       lineMaps: new Map(),
+      lang: 'ts',
+      variants: {},
     };
+    pane.variants.ts = { ...variantOf(pane), restored: false };
+    if (c) {
+      pane.variants.c = {
+        key: `${pane.key}.c`,
+        original: c.source,
+        hash: c.hash,
+        compiledOriginal: c.source,
+        code: c.source,
+        compiled: new Map(),
+        seen: { code: null },
+        lines: [],
+        lineMaps: new Map(),
+        tree: c.tree,
+        restored: false,
+      };
+      if (lang === 'c') useVariant(pane, 'c');
+    }
+    return pane;
   });
   const goal = el.dataset.goal;
   isl = {
@@ -114,9 +152,77 @@ function island(el: HTMLElement): Island {
     goal: isGoalKind(goal) ? { kind: goal, text: el.dataset.goalText ?? '', reached: new Set() } : undefined,
     cancel: null,
     blocked: [],
+    lang,
   };
   islands.set(el, isl);
   return isl;
+}
+
+function variantOf(p: Pane): Omit<Variant, 'restored'> {
+  const { key, original, hash, compiledOriginal, code, compiled, seen, lines, lineMaps, tree } = p;
+  return { key, original, hash, compiledOriginal, code, compiled, seen, lines, lineMaps, tree };
+}
+
+/** Puts `lang`'s program into the pane's fields, keeping the one shown until now in its variant. */
+function useVariant(p: Pane, lang: Lang) {
+  const next = p.variants[lang];
+  const cur = p.variants[p.lang];
+  if (!next) return;
+  if (cur) Object.assign(cur, variantOf(p));
+  const { restored: _restored, ...fields } = next;
+  Object.assign(p, fields);
+  p.lang = lang;
+}
+
+/** The read-only listing of the language shown (the C and TypeScript listings share one box). */
+function listingOf(p: Pane): HTMLElement {
+  return (
+    p.section.querySelector<HTMLElement>(`[data-code] [data-only="${p.lang}"]`) ??
+    p.section.querySelector<HTMLElement>('[data-code]')!
+  );
+}
+
+/**
+ * Shows the island's programs in `lang`: each open editor closes (its text is kept, and saved), the
+ * results of the other language go, and the reader's saved edits in `lang` come back into the editor.
+ */
+async function setLanguage(isl: Island, lang: Lang, loadSaved = true): Promise<void> {
+  if (isl.lang === lang || !isl.panes.every((p) => p.variants[lang])) return;
+  isl.cancel?.();
+  for (const p of isl.panes) {
+    if (p.editor) closeEditor(p);
+    hideStale(p);
+    delete p.section.dataset.errorLines;
+    useVariant(p, lang);
+  }
+  isl.lang = lang;
+  isl.sched = null;
+  isl.sharedSchedule = undefined;
+  showLanguage(isl.el, lang);
+  clearResults(isl);
+  setVerdict(isl, '', '');
+  for (const p of isl.panes) {
+    if (loadSaved) await restoreSaved(isl, p);
+    else p.variants[lang]!.restored = true;
+    if (p.code !== p.original) await edit(isl, p, p.code, false, false);
+  }
+}
+
+/** The reader's saved edit of the pane's program (once per language), with the notices that go with it. */
+async function restoreSaved(isl: Island, p: Pane): Promise<void> {
+  const v = p.variants[p.lang];
+  if (v?.restored) return;
+  if (v) v.restored = true;
+  if (loadKept(p.key)) showKept(p);
+  const saved = loadEdit(p.key);
+  if (!saved) return;
+  p.seen.code = saved.code;
+  await edit(isl, p, saved.code, false, false);
+  if (saved.base !== p.hash) {
+    const box = p.section.querySelector<HTMLElement>('[data-stale]')!;
+    box.hidden = false;
+    box.innerHTML = `The site's version of ${esc(p.name || 'this program')} changed since you edited it. <button type="button" data-action="stale-keep" data-pane="${p.index}">Keep my edit</button> <button type="button" data-action="stale-site" data-pane="${p.index}">Use the site's version</button>`;
+  }
 }
 
 const q = <T extends HTMLElement>(isl: Island, sel: string) => isl.el.querySelector<T>(sel)!;
@@ -157,6 +263,21 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
     case 'cancel':
       isl.cancel?.();
       return;
+    case 'lang': {
+      const lang: Lang = btn?.dataset.lang === 'ts' ? 'ts' : 'c';
+      try {
+        localStorage.setItem(LANG_KEY, lang);
+      } catch {
+        // storage refused: the choice holds on this page only
+      }
+      // Every Playground of the page follows; the ones not touched yet only swap their listings.
+      for (const other of document.querySelectorAll<HTMLElement>('fl-playground')) {
+        const o = islands.get(other);
+        if (o) await setLanguage(o, lang);
+        else showLanguage(other, lang);
+      }
+      return;
+    }
     case 'mode':
       isl.sched = null;
       q(isl, '[data-results]').innerHTML = '';
@@ -192,7 +313,9 @@ export async function act(el: HTMLElement, action: string, btn?: HTMLElement): P
       }
       return;
     case 'use-solution': {
-      const solution = json<string>(isl.el.querySelector('[data-solution-source]'));
+      const solution = json<string>(
+        isl.el.querySelector(pane?.lang === 'c' ? '[data-solution-c]' : '[data-solution-source]'),
+      );
       if (pane && solution) await edit(isl, pane, solution, true);
       return;
     }
@@ -231,6 +354,12 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
   if (read && 'refused' in read && all[0] === el) note(isl, read.refused);
   const target = shared && (all.find((x) => x.dataset.id === shared.id) ?? all[0]);
   if (shared && target === el) {
+    // The link's language first (its codes are in it); the reader's own saved edits stay in storage.
+    const lang: Lang = shared.lang === 'c' ? 'c' : 'ts';
+    if (isl.panes.every((p) => p.variants[lang])) {
+      if (isl.lang !== lang) await setLanguage(isl, lang, false);
+      showLanguage(isl.el, lang);
+    }
     for (const p of isl.panes) {
       const code = shared.codes[p.index];
       if (code !== undefined && code !== p.original) await edit(isl, p, code, false, false);
@@ -246,18 +375,7 @@ export async function restore(el: HTMLElement, hash: string): Promise<void> {
     el.scrollIntoView({ block: 'start' });
     return;
   }
-  for (const p of isl.panes) {
-    if (loadKept(p.key)) showKept(p);
-    const saved = loadEdit(p.key);
-    if (!saved) continue;
-    p.seen.code = saved.code;
-    await edit(isl, p, saved.code, false, false);
-    if (saved.base !== p.hash) {
-      const box = p.section.querySelector<HTMLElement>('[data-stale]')!;
-      box.hidden = false;
-      box.innerHTML = `The site's version of ${esc(p.name || 'this program')} changed since you edited it. <button type="button" data-action="stale-keep" data-pane="${p.index}">Keep my edit</button> <button type="button" data-action="stale-site" data-pane="${p.index}">Use the site's version</button>`;
-    }
-  }
+  for (const p of isl.panes) await restoreSaved(isl, p);
 }
 
 function hideStale(pane: Pane) {
@@ -297,15 +415,19 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
   if (!pane.editor) {
     const host = pane.section.querySelector<HTMLElement>('[data-editor]')!;
     const { createEditor } = await import('./editor.ts');
-    pane.editor = createEditor(host, text, `Code of ${pane.name || 'your program'}`, (code) => {
+    const lang = pane.lang;
+    pane.editor = createEditor(host, text, `Code of ${pane.name || 'your program'}`, lang, (code) => {
       pane.code = code;
       markStale(isl);
       // A shared schedule belongs to the shared code only.
       isl.sharedSchedule = undefined;
-      // The reader is changing the program: start fetching the compiler now, so Run finds it ready.
-      void import('./compile.ts').then((c) =>
-        c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined),
-      );
+      // The reader is changing the program: start fetching the compiler now, so Run finds it ready
+      // (for C, the parser's wasm, which the page hands to the worker with the program).
+      if (lang === 'c') void import('./c-wasm.ts').then((c) => c.loadCWasm().catch(() => undefined));
+      else
+        void import('./compile.ts').then((c) =>
+          c.loadCompiler((loaded, total) => compilerProgress(isl, loaded, total)).catch(() => undefined),
+        );
       // Saved once typing pauses, or at once when the page goes away (storage.ts flushes on pagehide).
       saveSoon(pane.key, () =>
         saved(
@@ -328,19 +450,23 @@ async function edit(isl: Island, pane: Pane, text: string, focus: boolean, save 
   if (focus) pane.editor.focus();
 }
 
-function reset(isl: Island, pane: Pane) {
-  const out = clearEdit(pane.key, undefined, pane.seen);
-  pane.code = pane.original;
+/** Back to the read-only listing. */
+function closeEditor(pane: Pane) {
   pane.editor?.destroy();
   pane.editor = null;
   const host = pane.section.querySelector<HTMLElement>('[data-editor]')!;
   host.hidden = true;
   host.innerHTML = '';
   pane.section.querySelector<HTMLElement>('[data-code]')!.hidden = false;
-  const editBtn = pane.section.querySelector<HTMLElement>('[data-action="edit"]')!;
-  editBtn.hidden = false;
+  pane.section.querySelector<HTMLElement>('[data-action="edit"]')!.hidden = false;
   pane.section.querySelector<HTMLElement>('[data-action="reset"]')!.hidden = true;
-  editBtn.focus();
+}
+
+function reset(isl: Island, pane: Pane) {
+  const out = clearEdit(pane.key, undefined, pane.seen);
+  pane.code = pane.original;
+  closeEditor(pane);
+  pane.section.querySelector<HTMLElement>('[data-action="edit"]')!.focus();
   note(isl, `Reset ${pane.name || 'the program'} to the site's version.`);
   saved(isl, pane, out);
 }
@@ -392,6 +518,11 @@ async function openKept(isl: Island, pane: Pane) {
 /** The program's CommonJS text: built with the site when unedited, else compiled here. */
 async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   if (pane.code === pane.original) return pane.compiledOriginal;
+  // C is compiled in the sandboxed worker (sim/c): the page sends the source as it is.
+  if (pane.lang === 'c') {
+    pane.compiled.set(pane.code, pane.code);
+    return pane.code;
+  }
   const hit = pane.compiled.get(pane.code);
   if (hit) return hit;
   const { compile } = await import('./compile.ts');
@@ -437,12 +568,29 @@ function showCompileErrors(isl: Island, pane: Pane, errors: CompileError[]) {
 
 type RunArgs = Omit<RunRequest, 'type' | 'id' | 'code' | 'name'>;
 
+/** What a C program's request carries besides its source: the packed tree, or the parser's wasm. */
+async function cFields(isl: Island, pane: Pane, code: string): Promise<CProgram> {
+  if (pane.lang !== 'c') return {};
+  if (code === pane.original && pane.tree) return { lang: 'c', tree: pane.tree };
+  const { loadCWasm, cWasmLoading } = await import('./c-wasm.ts');
+  if (!cWasmLoading()) running(isl, 'Downloading the C parser…');
+  return { lang: 'c', wasm: await loadCWasm() };
+}
+
+/** A C program's compile error comes from the worker: marked on its line like a TypeScript one. */
+function cCompileError(isl: Island, pane: Pane, r: Reply): boolean {
+  if (r.type !== 'error' || r.phase !== 'load' || r.line === undefined || pane.lang !== 'c') return false;
+  showCompileErrors(isl, pane, [{ line: r.line, column: Math.max(0, (r.column ?? 1) - 1), message: r.message }]);
+  return true;
+}
+
 /** One request to the sandbox, with progress shown and the Cancel button wired. */
 async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: string): Promise<Reply> {
+  const c = await cFields(isl, pane, code);
   running(isl, `${what}…`);
   owner = isl;
   const p = request(
-    { type: 'run', code, name: pane.name || 'program', ...args },
+    { type: 'run', code, name: pane.name || 'program', ...args, ...c },
     {
       siteCode: code === pane.compiledOriginal,
       onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
@@ -451,7 +599,9 @@ async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: s
   );
   isl.cancel = p.cancel;
   try {
-    return await p.promise;
+    const r = await p.promise;
+    cCompileError(isl, pane, r);
+    return r;
   } finally {
     performance.mark(`fl-answered: ${what}`);
     isl.cancel = null;
@@ -576,18 +726,18 @@ async function run(isl: Island): Promise<void> {
       }
     }
     setVerdict(isl, html, verdictKind(r.report.verdict), [r.report.verdict]);
-    await loadPositions(isl, [
-      showTrace(
-        isl,
-        results,
-        shown.report,
-        shown.log,
-        announce,
-        shown === r ? undefined : 'The shared schedule',
-        pane,
-        codes[0],
-      ),
-    ]);
+    const trace = showTrace(
+      isl,
+      results,
+      shown.report,
+      shown.log,
+      announce,
+      shown === r ? undefined : 'The shared schedule',
+      pane,
+      codes[0],
+    );
+    offerReproduce(isl, results, pane, codes[0]!, r.report.findings[0]?.schedule);
+    await loadPositions(isl, [trace]);
   } catch (e) {
     // A newer run replaced this one: it owns the progress line and the verdict now.
     if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
@@ -602,6 +752,8 @@ async function run(isl: Island): Promise<void> {
 }
 
 function errorOut(isl: Island, r: Reply) {
+  // A C compile error is already on screen, marked on its line (cCompileError).
+  if (r.type === 'error' && r.phase === 'load' && r.line !== undefined) return;
   running(isl, null);
   clearResults(isl);
   if (r.type === 'error') setVerdict(isl, failureHtml(r), 'bad');
@@ -657,17 +809,19 @@ function followInCode(pane: Pane, code: string, trace: TraceEvent[]) {
   const apply = () => {
     if (!positions || pane.code !== codeSource(pane, code)) return;
     const map = code === pane.compiledOriginal ? pane.lines : pane.lineMaps.get(code);
+    // A C program's marks are its own lines (sim/c/track.ts); TypeScript's go through the source map.
+    const c = pane.lang === 'c';
     const marks: ThreadMark[] = (positions[step] ?? [])
       .map(([tid, l]) => ({
         tid: Number(tid),
-        line: sourceLine(map, Number(l)),
+        line: c ? Number(l) : sourceLine(map, Number(l)),
         colour: colours.get(Number(tid)) ?? '#56B4E9',
       }))
       .filter((m) => m.line > 0);
     const mover = trace.find((e) => e.step === step)?.tid;
     const focus = marks.find((m) => m.tid === mover)?.line;
     if (pane.editor) pane.editor.markThreads(marks, focus);
-    else markListing(pane.section.querySelector<HTMLElement>('[data-code]')!, marks, focus);
+    else markListing(listingOf(pane), marks, focus);
   };
   return {
     onStep(s: number) {
@@ -715,7 +869,7 @@ function markStale(isl: Island) {
 function clearMarks(isl: Island) {
   for (const p of isl.panes) {
     p.editor?.markThreads([]);
-    markListing(p.section.querySelector<HTMLElement>('[data-code]')!, []);
+    markListing(listingOf(p), []);
   }
 }
 
@@ -733,6 +887,7 @@ async function loadPositions(isl: Island, shown: (Shown | null)[]) {
           mode: 'replay',
           schedule: s.schedule,
           positions: true,
+          ...(await cFields(isl, s.pane, s.code)),
         },
         { onBlocked: blockedNotice(isl) },
       ).promise;
@@ -809,8 +964,35 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
     );
   }
   isl.lastSchedule = schedule;
+  offerReproduce(isl, results, a, codes[0]!, schedule);
   performance.mark('fl-shown');
   await loadPositions(isl, [l, r]);
+}
+
+/**
+ * "Reproduce on Linux" under a C program's counterexample: the worker writes the C file that forces
+ * the schedule on real threads (reproduce-file.ts), and the page downloads it.
+ */
+function offerReproduce(isl: Island, host: HTMLElement, pane: Pane, code: string, schedule: string | undefined) {
+  if (pane.lang !== 'c' || !schedule) return;
+  const box = document.createElement('p');
+  box.className = 'fl-pg-reproduce-box';
+  host.prepend(box);
+  reproduceButton(box, async (): Promise<Reproduction> => {
+    const c = await cFields(isl, pane, code);
+    owner = isl;
+    let r: Reply;
+    try {
+      r = await request(
+        { type: 'run', code, name: pane.name || 'program', mode: 'replay', schedule, reproduce: true, ...c },
+        { siteCode: code === pane.compiledOriginal, onBlocked: blockedNotice(isl) },
+      ).promise;
+    } catch (e) {
+      throw new Error(e instanceof Stopped ? e.message : String(e), { cause: e });
+    }
+    if (r.type === 'reproduction') return r;
+    throw new Error(r.type === 'error' ? r.message : 'the sandbox gave no file');
+  });
 }
 
 /** The two runs lined up by the events they share, the first point where they part in words. */
@@ -842,13 +1024,15 @@ async function schedStep(isl: Island): Promise<void> {
   const slow = setTimeout(() => running(isl, 'Taking the step…'), 150);
   let reply: Reply;
   try {
+    const c = await cFields(isl, pane, code);
     owner = isl;
     const p = request(
-      { type: 'sched', code, name: pane.name || 'program', path: s.path },
+      { type: 'sched', code, name: pane.name || 'program', path: s.path, ...c },
       { siteCode: code === pane.compiledOriginal, session: true },
     );
     isl.cancel = p.cancel;
     reply = await p.promise;
+    if (cCompileError(isl, pane, reply)) return;
   } catch (e) {
     if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
     running(isl, null);
@@ -953,7 +1137,12 @@ function renderSched(isl: Island, st: SchedState) {
 }
 
 async function share(isl: Island): Promise<void> {
-  const hash = encodeShare({ id: isl.id, codes: isl.panes.map((p) => p.code), schedule: isl.lastSchedule });
+  const hash = encodeShare({
+    id: isl.id,
+    codes: isl.panes.map((p) => p.code),
+    schedule: isl.lastSchedule,
+    lang: isl.lang,
+  });
   const url = `${location.origin}${location.pathname}${hash}`;
   isl.el.dataset.shareUrl = url;
   try {

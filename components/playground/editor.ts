@@ -1,4 +1,5 @@
-// The code editor (CodeMirror 6, TypeScript mode), loaded only when the reader presses Edit.
+// The code editor (CodeMirror 6), loaded only when the reader presses Edit: TypeScript mode, or for a
+// C program CodeMirror's C/C++ language, itself loaded only when a C program is edited.
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
 import { keymap, Decoration, type DecorationSet } from '@codemirror/view';
@@ -33,9 +34,11 @@ export function createEditor(
   parent: HTMLElement,
   doc: string,
   label: string,
+  lang: 'ts' | 'c',
   onChange: (text: string) => void,
 ): Editor {
   const theme = new Compartment();
+  const language = new Compartment();
   const view = new EditorView({
     doc,
     parent,
@@ -43,7 +46,7 @@ export function createEditor(
       basicSetup,
       // The site's theme, and the reader's switch of it while the editor is open.
       theme.of(editorThemes[siteTheme()]),
-      javascript({ typescript: true }),
+      language.of(lang === 'c' ? [] : javascript({ typescript: true })),
       lintGutter(),
       marksField,
       // Ctrl/Cmd+Enter runs the program (the Playground listens for it); keep CodeMirror from inserting a line.
@@ -54,6 +57,12 @@ export function createEditor(
       }),
     ],
   });
+  let destroyed = false;
+  if (lang === 'c')
+    void import('@codemirror/lang-cpp').then(({ cpp }) => {
+      if (!destroyed) view.dispatch({ effects: language.reconfigure(cpp()) });
+    });
+  parent.dataset.lang = lang;
   // data-theme on the host says which look is on, for tests and styles.
   parent.dataset.theme = siteTheme();
   const unwatch = onSiteTheme((t) => {
@@ -90,6 +99,7 @@ export function createEditor(
     },
     focus: () => view.focus(),
     destroy: () => {
+      destroyed = true;
       unwatch();
       view.destroy();
     },

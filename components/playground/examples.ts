@@ -6,6 +6,11 @@ const sources = import.meta.glob<string>('../../content/examples/*.ts', {
   import: 'default',
   eager: true,
 });
+const cSources = import.meta.glob<string>('../../content/examples/*.c', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 const modules = import.meta.glob<Record<string, unknown>>('../../content/examples/*.ts');
 
 const key = (name: string) => `../../content/examples/${name}.ts`;
@@ -23,6 +28,11 @@ export function exampleSource(name: string): string {
   if (s === undefined)
     throw new Error(`content/examples/${name}.ts does not exist (used by a Playground or BugPicture)`);
   return s;
+}
+
+/** The example's C twin (content/examples/NAME.c) as readers see it, or undefined when it has none. */
+export function exampleCSource(name: string): string | undefined {
+  return cSources[`../../content/examples/${name}.c`];
 }
 
 /** Load the example as a Program the simulator runs (at build time, in Node). */

@@ -4,6 +4,8 @@
 export const LIMITS = {
   /** A reply from the sandbox is JSON text; anything longer is refused before it is parsed. */
   replyChars: 8_000_000,
+  /** A reproducer's C text (the replay headers inlined, about 40 KB). */
+  reproductionChars: 400_000,
   /** Strings in a reply are clipped to this length by the checker (a schedule string excepted). */
   textChars: 10_000,
   /** Events in one trace, lines in one log: an honest execution stops at the explorer's 5,000 steps. */

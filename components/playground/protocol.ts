@@ -6,8 +6,19 @@ import type { TraceEvent } from '../../sim/events.ts';
 /** 'follow': play the turns of `schedule` (another program's) as far as this program allows (follow.ts). */
 export type RunMode = 'check' | 'random' | 'replay' | 'follow';
 
+/**
+ * A C program travels as its source text in `code` with lang 'c'; the worker compiles it (sim/c). An
+ * unedited example brings the tree parsed at build time (c-tree.ts, as JSON) and needs no parser; an
+ * edited one brings tree-sitter's two wasm files, which the page fetched from the site.
+ */
+export interface CProgram {
+  lang?: 'c';
+  tree?: string;
+  wasm?: { runtime: Uint8Array; grammar: Uint8Array };
+}
+
 /** Ask the worker to check a compiled program (CommonJS text whose 'forklore' import is provided). */
-export interface RunRequest {
+export interface RunRequest extends CProgram {
   type: 'run';
   id: number;
   code: string;
@@ -21,10 +32,12 @@ export interface RunRequest {
   positions?: boolean;
   /** For 'follow': the index in `schedule` of the step at which the other program forked. */
   forkAt?: number | undefined;
+  /** For a C program's 'replay': answer with the reproducer of `schedule` for real Linux instead. */
+  reproduce?: boolean | undefined;
 }
 
 /** Be the scheduler: build the run that follows `path` (transition ids) and describe where it stands. */
-export interface ScheduleRequest {
+export interface ScheduleRequest extends CProgram {
   type: 'sched';
   id: number;
   code: string;
@@ -73,7 +86,8 @@ export type WorkerResponse =
   | { type: 'beat'; id: number; phase: 'loading' | 'running'; ops: number; steps: number }
   | { type: 'result'; id: number; report: Report; log: LogLine[]; positions?: [number, number][][] }
   | { type: 'sched-state'; id: number; state: SchedState }
-  | { type: 'error'; id: number; phase: 'load' | 'run'; message: string; line?: number }
+  | { type: 'error'; id: number; phase: 'load' | 'run'; message: string; line?: number; column?: number }
+  | { type: 'reproduction'; id: number; fileName: string; text: string; notForceable: string[] }
   | { type: 'blocked'; id: number; what: string };
 
 /**

@@ -9,6 +9,8 @@ export interface SharePayload {
   id: string;
   codes: string[];
   schedule?: string | undefined;
+  /** The language the codes are in: 'c' for a Playground's C twins; absent for TypeScript. */
+  lang?: 'c' | 'ts' | undefined;
 }
 
 /** A link read: its payload (with a warning when a part of it was dropped), or why it was refused. */
@@ -59,7 +61,13 @@ function inflateBounded(data: Uint8Array, max: number): Uint8Array {
 
 /** The hash part of a share link. */
 export function encodeShare(p: SharePayload): string {
-  const json = JSON.stringify({ v: 1, i: p.id, c: p.codes, ...(p.schedule ? { s: p.schedule } : {}) });
+  const json = JSON.stringify({
+    v: 1,
+    i: p.id,
+    c: p.codes,
+    ...(p.schedule ? { s: p.schedule } : {}),
+    ...(p.lang === 'c' ? { l: 'c' } : {}),
+  });
   return SHARE_PREFIX + toBase64Url(deflateSync(strToU8(json), { level: 9 }));
 }
 
@@ -84,7 +92,8 @@ export function readShare(hash: string): ShareRead | null {
     return null;
   }
   if (typeof v !== 'object' || v === null) return null;
-  const { v: version, i, c, s } = v as { v?: unknown; i?: unknown; c?: unknown; s?: unknown };
+  const { v: version, i, c, s, l } = v as { v?: unknown; i?: unknown; c?: unknown; s?: unknown; l?: unknown };
+  const lang = l === 'c' ? { lang: 'c' as const } : {};
   if (
     version !== 1 ||
     typeof i !== 'string' ||
@@ -94,11 +103,11 @@ export function readShare(hash: string): ShareRead | null {
     return null;
   if (typeof s === 'string' && scheduleSteps(s) > LIMITS.scheduleSteps) {
     return {
-      payload: { id: i, codes: c },
+      payload: { id: i, codes: c, ...lang },
       warning: `Its schedule asks for more than ${LIMITS.scheduleSteps} steps, so it was left out.`,
     };
   }
-  return { payload: { id: i, codes: c, ...(typeof s === 'string' ? { schedule: s } : {}) } };
+  return { payload: { id: i, codes: c, ...(typeof s === 'string' ? { schedule: s } : {}), ...lang } };
 }
 
 /** The payload of a share link's hash; null when it holds none, is damaged or is refused. */

@@ -126,6 +126,25 @@ function checkReply(m: unknown): WorkerResponse {
         phase: m.phase,
         message: m.message.slice(0, LIMITS.textChars),
         ...(isInt(m.line) ? { line: m.line } : {}),
+        ...(isInt(m.column) ? { column: m.column } : {}),
+      };
+    case 'reproduction':
+      need(
+        typeof m.fileName === 'string' &&
+          /^[\w.-]{1,100}\.c$/.test(m.fileName) &&
+          typeof m.text === 'string' &&
+          m.text.length <= LIMITS.reproductionChars &&
+          Array.isArray(m.notForceable) &&
+          m.notForceable.length <= LIMITS.findings &&
+          m.notForceable.every((x) => typeof x === 'string'),
+        'a reproducer without its file',
+      );
+      return {
+        type: 'reproduction',
+        id: m.id,
+        fileName: m.fileName,
+        text: m.text,
+        notForceable: (m.notForceable as string[]).map((x) => x.slice(0, LIMITS.noticeChars)),
       };
     case 'result':
       checkReport(m.report);

@@ -26,6 +26,9 @@ import { trackingApi, positionsOf, type StepPositions } from './positions.ts';
 import { followTurns } from './follow.ts';
 import { lockdown } from './lockdown.ts';
 import { LIMITS, scheduleSteps } from './limits.ts';
+import { compileC, provideWasm } from '../../sim/c/index.ts';
+import { unpackTree, type Packed } from './c-tree.ts';
+import { makeReproduction } from './reproduce-file.ts';
 
 // The watchdog's heartbeat: library operations the program's threads yielded, and the steps that
 // finished (an operation that is a step is resumed once the world has run it), posted every 200 ms.
@@ -88,11 +91,18 @@ const tracking: Readonly<Record<string, unknown>> = Object.freeze(trackingApi({ 
 let port: MessagePort | null = null;
 let current = 0;
 let notices = 0;
+/**
+ * The request's C program, compiled by sim/c before the request is served (C is data: it is
+ * interpreted as closures, never evaluated), and the same program with line marks when asked for.
+ */
+let cProgram: { plain: Program; tracked: Program | null } | null = null;
 
 const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'error'];
 
 /** JSON text of a reply: functions and bigints in thread arguments become words, long strings are clipped. */
 function serialize(m: WorkerResponse): string {
+  // A reproducer is one long C text, bounded by the page (LIMITS.reproductionChars), never clipped.
+  if (m.type === 'reproduction') return stringify(m);
   return stringify(m, function (this: unknown, key: string, v: unknown) {
     if (typeof v === 'function') return `[function ${(v as { name: string }).name || 'anonymous'}]`;
     if (typeof v === 'bigint') return String(v);
@@ -130,6 +140,11 @@ function post(m: WorkerResponse, final: boolean) {
 
 /** Evaluate CommonJS text with 'forklore' as its only importable module. */
 function load(code: string, name: string, library: Readonly<Record<string, unknown>> = forklore): Program {
+  if (cProgram) {
+    const p = library === tracking ? cProgram.tracked : cProgram.plain;
+    if (!p) throw new Error('this C program was compiled without line marks');
+    return p;
+  }
   const module: { exports: Record<string, unknown> } = { exports: {} };
   const require = (spec: string) => {
     if (spec === 'forklore') return library;
@@ -235,6 +250,18 @@ function run(req: Extract<WorkerRequest, { type: 'run' }>) {
         ? { strategy: 'replay', schedule: req.schedule ?? '', maxTimeMs: req.maxTimeMs ?? 8000, onProgress }
         : // A counterexample is the answer: report it at once rather than search on to the time limit.
           { stopAtFirst: true, maxTimeMs: req.maxTimeMs ?? 8000, onProgress };
+  if (req.reproduce && cProgram && req.mode === 'replay') {
+    try {
+      const r = makeReproduction(program, req.schedule ?? '', req.code, req.name);
+      post(
+        { type: 'reproduction', id: req.id, fileName: r.fileName, text: r.text, notForceable: r.notForceable },
+        true,
+      );
+    } catch (e) {
+      post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
+    }
+    return;
+  }
   try {
     const report: Report = explore(program, opts);
     const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
@@ -360,8 +387,9 @@ self.addEventListener('unhandledrejection', (e) => {
 
 function isRequest(x: unknown): x is WorkerRequest {
   if (typeof x !== 'object' || x === null) return false;
-  const r = x as Partial<Record<keyof WorkerRequest | 'path', unknown>>;
+  const r = x as Partial<Record<keyof WorkerRequest | 'path' | 'lang', unknown>>;
   if (typeof r.id !== 'number' || typeof r.code !== 'string' || typeof r.name !== 'string') return false;
+  if (r.lang !== undefined && r.lang !== 'c') return false;
   if (r.type === 'run') return true;
   return r.type === 'sched' && Array.isArray(r.path) && r.path.every((p) => typeof p === 'string');
 }
@@ -384,8 +412,45 @@ function onRequest(e: MessageEvent<{ request?: unknown; siteCode?: unknown }>) {
   if (!isRequest(req)) return;
   current = req.id;
   beat('loading');
-  if (req.type === 'run') run(req);
-  else schedule(req);
+  cProgram = null;
+  const serve = () => (req.type === 'run' ? run(req) : schedule(req));
+  // A C program is compiled first; Be the scheduler's live session already holds its program.
+  const live = req.type === 'sched' && session?.code === req.code && session.name === req.name;
+  if (req.lang !== 'c' || live) return serve();
+  void compileRequest(req).then((ok) => ok && serve());
+}
+
+/**
+ * Compiles the request's C source with sim/c: from the tree packed at build time when the request
+ * brings one (an unedited example), else with tree-sitter from the wasm bytes the page sent. A compile
+ * error is the answer, with its line and column for the editor.
+ */
+async function compileRequest(req: WorkerRequest): Promise<boolean> {
+  try {
+    let parse: ((text: string) => Promise<ReturnType<typeof unpackTree>>) | undefined;
+    if (typeof req.tree === 'string') {
+      const packed = JSON.parse(req.tree) as Packed;
+      parse = (text) => Promise.resolve(unpackTree(packed, text));
+    } else {
+      const wasm = req.wasm;
+      if (!(wasm?.runtime instanceof Uint8Array) || !(wasm.grammar instanceof Uint8Array))
+        throw new Error('the C parser was not sent with this program');
+      provideWasm(() => Promise.resolve(wasm));
+    }
+    const file = `${req.name || 'program'}.c`;
+    const plain = await compileC(req.code, file, parse);
+    if (!plain.ok) {
+      const { line, column, message } = plain.error;
+      post({ type: 'error', id: req.id, phase: 'load', message, line, column }, true);
+      return false;
+    }
+    const tracked = req.type === 'run' && req.positions ? await compileC(req.code, file, parse, { track: true }) : null;
+    cProgram = { plain: plain.program, tracked: tracked?.ok ? tracked.program : null };
+    return true;
+  } catch (e) {
+    post({ type: 'error', id: req.id, phase: 'load', message: errorMessage(e) }, true);
+    return false;
+  }
 }
 self.addEventListener('message', onRequest, true);
 

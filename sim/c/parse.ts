@@ -65,7 +65,9 @@ function getParser(): Promise<Parser> {
   if (!parserPromise) {
     parserPromise = (async () => {
       const bytes = await (provider ?? nodeWasm)();
-      await Parser.init({ wasmBinary: bytes.runtime });
+      // locateFile: the bytes are given, and a Web Worker made from a blob: URL has no base URL to
+      // resolve the runtime's own file name against (emscripten would throw "Invalid URL").
+      await Parser.init({ wasmBinary: bytes.runtime, locateFile: (name: string) => name });
       const lang = await Language.load(bytes.grammar);
       const p = new Parser();
       p.setLanguage(lang);

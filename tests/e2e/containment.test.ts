@@ -22,7 +22,8 @@ let logger: Server;
 let loggerOrigin = '';
 const logged: string[] = [];
 beforeAll(async () => {
-  site = await openSite();
+  // Reader TypeScript is the code that runs as JavaScript; reader C is data the worker interprets.
+  site = await openSite({ lang: 'ts' });
   logger = createServer((req, res) => {
     logged.push(`${req.method} ${req.url}`);
     res.writeHead(200, { 'access-control-allow-origin': '*', 'content-type': 'text/javascript' });

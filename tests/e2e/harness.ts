@@ -122,7 +122,7 @@ export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {
  * Serves `root` (dist/ by default) under `base` (BASE_PATH by default) on an ephemeral port of
  * 127.0.0.1 and launches Chromium. Call close() in afterAll.
  */
-export async function openSite(options: { root?: string; base?: string } = {}): Promise<Site> {
+export async function openSite(options: { root?: string; base?: string; lang?: 'ts' } = {}): Promise<Site> {
   const root = options.root ?? DIST;
   assertBuilt(root, normaliseBase(options.base ?? process.env.BASE_PATH));
   const server = await startStaticServer({
@@ -137,6 +137,22 @@ export async function openSite(options: { root?: string; base?: string } = {}): 
   } catch (error) {
     await server.close();
     throw error;
+  }
+  if (options.lang === 'ts') {
+    // Tests of the TypeScript API: every context starts with the reader's choice of TypeScript (the
+    // Playground's own C | TypeScript switch, kept in localStorage), which a test may still change.
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (o?: BrowserContextOptions) => {
+      const c = await newContext(o);
+      await c.addInitScript(() => {
+        try {
+          if (localStorage.getItem('forklore:v1:lang') === null) localStorage.setItem('forklore:v1:lang', 'ts');
+        } catch {
+          // an opaque-origin frame (the Playground's sandbox) has no storage
+        }
+      });
+      return c;
+    };
   }
   const base: string = server.base;
   const url = (path = '') => server.origin + base + path.replace(/^\/+/, '');

@@ -15,7 +15,8 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let site: Site;
 beforeAll(async () => {
-  site = await openSite(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {});
+  // The TypeScript API's Playground (C's is tests/e2e/playground-c.test.ts).
+  site = await openSite({ lang: 'ts', ...(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {}) });
 });
 afterAll(async () => {
   await site?.close();

@@ -39,7 +39,8 @@ async function axeOnPlaygrounds(page: Page): Promise<string[]> {
 let site: Site;
 beforeAll(async () => {
   // PLAYGROUND_DIST lets the Playground's tests run against another build of the site.
-  site = await openSite(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {});
+  // The TypeScript API's Playground (C's is tests/e2e/playground-c.test.ts).
+  site = await openSite({ lang: 'ts', ...(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {}) });
 });
 afterAll(async () => {
   await site?.close();

@@ -1,11 +1,11 @@
-// The "Reproduce on Linux" download (components/playground/reproduce-button.ts): the file the
+// The "Reproduce on Linux" download (components/playground/reproduce-file.ts): the file the
 // browser would save is self-contained C that gcc compiles alone (no -I include), and it hangs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeReproduction } from '../../components/playground/reproduce-button.ts';
+import { makeReproduction } from '../../components/playground/reproduce-file.ts';
 import { compileC } from '../../sim/c/index.ts';
 import { explore } from '../../sim/explore/index.ts';
 import { EXAMPLES } from './lib.ts';
