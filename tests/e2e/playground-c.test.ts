@@ -185,7 +185,11 @@ describe('C in the Playground', () => {
       // A share link of an edited C program opens in C, in a browser that chose TypeScript.
       await page.click(`${SINGLE} [data-action="edit"][data-pane="0"]`);
       await page.waitForSelector(`${SINGLE} .cm-content`);
+      // The shared C writes markup: reader C is data to the page, and what it prints stays text.
+      const lines = (await editorText(page, SINGLE)).split('\n');
+      const at = lines.findIndex((l) => l.includes('int v = val;')) + 1;
       await typeAtLineEnd(page, SINGLE, 1, ' shared');
+      await typeAtLineEnd(page, SINGLE, at, ' write(1, "<img src=x onerror=window.pwned=1>", 34);');
       await page.click(`${SINGLE} [data-action="share"]`);
       await page.waitForFunction((sel) => !!document.querySelector<HTMLElement>(sel)?.dataset.shareUrl, SINGLE);
       const url = (await page.locator(SINGLE).getAttribute('data-share-url'))!;
@@ -199,6 +203,9 @@ describe('C in the Playground', () => {
         expect((await editorText(p2, SINGLE)).split('\n')[0]).toMatch(/shared$/);
         await p2.click(`${SINGLE} [data-action="run"]`);
         expect(await verdict(p2, SINGLE)).toMatch(/no schedule goes wrong|every schedule/i);
+        expect(await p2.locator(`${SINGLE} [data-results]`).innerText()).toContain('<img src=x onerror');
+        expect(await p2.locator(`${SINGLE} [data-results] img`).count()).toBe(0);
+        expect(await p2.evaluate(() => (window as { pwned?: unknown }).pwned)).toBeUndefined();
       } finally {
         await other.close();
       }

@@ -145,7 +145,11 @@ describe('editing', () => {
     const { page } = v;
     await page.waitForSelector('fl-playground.fl-pg-pair[data-ready]');
     const codes = await page.$$eval('fl-playground.fl-pg-pair section[data-pane] .astro-code', (els) =>
-      els.slice(0, 2).map((e) => e.getBoundingClientRect()),
+      // The listings shown (each pane holds a C and a TypeScript one, the other language's hidden).
+      els
+        .filter((e) => e.getClientRects().length > 0)
+        .slice(0, 2)
+        .map((e) => e.getBoundingClientRect()),
     );
     expect(codes[1]!.left).toBeGreaterThan(codes[0]!.right - 1);
     expect(Math.abs(codes[0]!.top - codes[1]!.top)).toBeLessThan(1);
