@@ -144,7 +144,7 @@ function checkReply(m: unknown): WorkerResponse {
         id: m.id,
         fileName: m.fileName,
         text: m.text,
-        notForceable: (m.notForceable).map((x) => x.slice(0, LIMITS.noticeChars)),
+        notForceable: m.notForceable.map((x) => x.slice(0, LIMITS.noticeChars)),
       };
     case 'result':
       checkReport(m.report);
