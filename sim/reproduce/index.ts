@@ -51,6 +51,8 @@ export interface Reproducer {
 export interface ReplayHeaders {
   replay: string;
   plash: string;
+  /** include/support/NAME by NAME, for the programs that #include "support/NAME" (tst-fork1's driver). */
+  support?: Record<string, string>;
 }
 
 /** Calls that may be split (other steps happen inside them) and what the replay does to hold them open. */
@@ -184,6 +186,33 @@ function deliveries(steps: ModelStep[], owed: ModelStep[], blocks: Block[], notF
 }
 
 /**
+ * The program's own includes of the project's headers, inlined: "forklore.h" (inlined above, in the
+ * replay header) becomes a comment on its line, and "support/NAME" its text between #line directives,
+ * so that gcc's messages still name the program's lines.
+ */
+function inlineIncludes(cSource: string, cName: string, headers: ReplayHeaders): string {
+  return cSource
+    .split('\n')
+    .map((line, i) => {
+      const m = /^[ \t]*#[ \t]*include[ \t]+(?:"([^"]+)"|<(support\/[^>]+)>)/.exec(line);
+      if (!m) return line;
+      const path = m[1] ?? m[2]!;
+      if (path === 'forklore.h') return '/* #include "forklore.h": inlined above */';
+      const name = /^support\/(.+)$/.exec(path)?.[1];
+      if (name === undefined) return line;
+      const text = headers.support?.[name];
+      if (text === undefined) throw new Error(`${cName}.c includes ${path}, which the replay cannot inline`);
+      return [
+        `/* #include ${path}: inlined here */`,
+        `#line 1 "include/${path}"`,
+        text,
+        `#line ${i + 2} "${cName}.c"`,
+      ].join('\n');
+    })
+    .join('\n');
+}
+
+/**
  * Builds the reproducer for `program` (the model of `cSource`, from sim/c or the TypeScript twin).
  * With `headers`, the file is self-contained (the headers are inlined: `gcc -pthread repro.c` is enough,
  * as for a download); without, it includes "forklore-replay.h" (gcc -I include).
@@ -257,9 +286,7 @@ export function reproduce(
         `// ---- end of the inlined headers ----`,
       ].join('\n')
     : '#include "forklore-replay.h"';
-  const programText = headers
-    ? cSource.replace(/^[ \t]*#[ \t]*include[ \t]+"forklore\.h".*$/gm, '/* #include "forklore.h": inlined above */')
-    : cSource;
+  const programText = headers ? inlineIncludes(cSource, cName, headers) : cSource;
   const source = [
     `// A forced replay of ${cName}.c: the simulator's counterexample, made to happen on real threads.`,
     `// Made by forklore reproduce (sim/reproduce) from the schedule ${encoded}`,
