@@ -50,6 +50,10 @@ export interface DporOptions {
   preemptionBound?: number | undefined;
 }
 
+/** The empty sleep and done sets most nodes have, shared until begin() adds to them. */
+const NO_SLEEP: Map<string, Asleep> = new Map();
+const NONE_DONE: Node['done'] = new Map();
+
 export function createDpor(options: DporOptions = {}): Scheduler {
   const bound = options.preemptionBound;
   const nodes: Node[] = [];
@@ -93,7 +97,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     }
   };
   /** The sleep set and the wakeup subtree of the node about to be created. */
-  let nextSleep = new Map<string, Asleep>();
+  let nextSleep = NO_SLEEP;
   /** Steps of blocked threads that a step of this execution ended (see StepInfo.killed), with that step. */
   let killedSteps: { step: BlockedStep; by: Event; at: number; vc: number[]; seq: number }[] = [];
   let nextWakeup: Wakeup[] = [];
@@ -233,6 +237,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         if (next === undefined) continue;
         // The subtree below the previous choice is finished: it goes to sleep for the later siblings,
         // unless it disabled a thread, which makes it dependent with that thread whatever it accessed.
+        if (node.sleep === NO_SLEEP) node.sleep = new Map();
+        if (node.done === NONE_DONE) node.done = new Map();
         if (!node.chosenDisables) node.sleep.set(node.chosen, { tid: node.chosenTid, acc: node.chosenAcc });
         node.done.set(node.chosen, { tid: node.chosenTid, acc: node.chosenDisables ? null : node.chosenAcc });
         node.chosen = next.id;
@@ -281,7 +287,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         enabled,
         pending,
         sleep,
-        done: new Map(),
+        done: NONE_DONE,
         chosen: p.id,
         chosenTid: p.tid,
         chosenAcc: [],
@@ -381,9 +387,12 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       }
 
       // The sleep set after this step: what stays independent of it and enabled.
-      const sleep = new Map<string, Asleep>();
+      let sleep = NO_SLEEP;
       for (const [id, q] of node.sleep) {
-        if (q.tid !== tid && !disabled.has(q.tid) && !endsRun && !conflicts(q.acc, acc)) sleep.set(id, q);
+        if (q.tid !== tid && !disabled.has(q.tid) && !endsRun && !conflicts(q.acc, acc)) {
+          if (sleep === NO_SLEEP) sleep = new Map();
+          sleep.set(id, q);
+        }
       }
       nextSleep = sleep;
 
