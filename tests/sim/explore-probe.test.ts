@@ -24,7 +24,7 @@ const n = cell('n', 0);
 function* noisy(k: number) {
   for (let i = 0; i < 3; i++) {
     yield* pthread_mutex_lock(stats);
-    const v = (yield* load(n)) as number;
+    const v = yield* load(n);
     yield* store(n, v + k);
     yield* pthread_mutex_unlock(stats);
   }
