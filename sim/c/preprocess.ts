@@ -62,7 +62,25 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
       for (let k = first; k <= n; k++) outLines.push(blank());
       continue;
     }
-    outLines.push(ex.expandLine(tokenize(text, lineNo), lineNo));
+    // A function-like macro call whose arguments go on past this line takes in the next lines, which
+    // become blank; its expansion stands on its first line.
+    let toks = tokenize(text, lineNo);
+    for (let call = ex.openCall(toks); call && n + 1 < lines.length; call = ex.openCall(toks)) {
+      const row = n + 1 - first;
+      let more = lines[++n]!;
+      while (more.endsWith('\\') && n + 1 < lines.length) more = more.slice(0, -1) + lines[++n]!;
+      if (more.trimStart().startsWith('#'))
+        throw new CError(
+          `a directive inside the arguments of macro ${call.v} (outside the supported subset)`,
+          n + 1,
+          1,
+        );
+      const last = toks[toks.length - 1];
+      const end = last ? ((last.row ?? 0) === row - 1 ? last.col + last.v.length : 0) : 0;
+      toks.push({ k: 'ws', v: ' ', col: end, ...(row > 1 ? { row: row - 1 } : {}) });
+      toks = toks.concat(tokenize(more, n + 1).map((x) => ({ ...x, row })));
+    }
+    outLines.push(ex.expandLine(toks, lineNo));
     for (let k = first + 1; k <= n; k++) outLines.push(blank());
   }
   const open = dirs.conds[dirs.conds.length - 1];
@@ -78,7 +96,7 @@ export function preprocess(src: string, file = 'prog.c'): Preprocessed {
       if (!l) return { line: row + 1, column: column + 1 };
       let seg = l.segs[0]!;
       for (const s of l.segs) if (s.out <= column) seg = s;
-      return { line: row + 1, column: (seg.fixed ? seg.orig : seg.orig + (column - seg.out)) + 1 };
+      return { line: row + 1 + (seg.row ?? 0), column: (seg.fixed ? seg.orig : seg.orig + (column - seg.out)) + 1 };
     },
   };
 }

@@ -58,12 +58,7 @@ export class Expander {
         }
         args[args.length - 1]!.push(a);
       }
-      if (j >= toks.length)
-        throw new CError(
-          `the arguments of macro ${m.name} must be on one line (no closing ')' on this line)`,
-          line,
-          t.col + 1,
-        );
+      if (j >= toks.length) throw new CError(`the arguments of macro ${m.name} have no closing ')'`, line, t.col + 1);
       const trimmed = args.map((a) => trimWs(a));
       if (trimmed.length === 1 && trimmed[0]!.length === 0 && m.params.length === 0) trimmed.length = 0;
       const want = m.params.length;
@@ -132,6 +127,29 @@ export class Expander {
     return out;
   }
 
+  /**
+   * The name of the function-like macro whose call `toks` opens and does not close (its arguments go on
+   * on the next lines, C11 6.10.3p10: "the sequence of preprocessing tokens bounded by the outside-most
+   * matching parentheses", newlines being white space there), or null.
+   */
+  openCall(toks: Tok[]): Tok | null {
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      if (t.k !== 'id' || !this.macros.get(t.v)?.params) continue;
+      let j = i + 1;
+      while (toks[j]?.k === 'ws') j++;
+      if (toks[j]?.v !== '(') continue;
+      let depth = 0;
+      for (; j < toks.length; j++) {
+        if (toks[j]!.v === '(') depth++;
+        else if (toks[j]!.v === ')' && --depth === 0) break;
+      }
+      if (j >= toks.length) return t;
+      i = j;
+    }
+    return null;
+  }
+
   expandLine(toks: Tok[], line: number): OutLine {
     // Expand each macro use, remembering for each output position where it came from.
     const segs: OutLine['segs'] = [];
@@ -142,7 +160,7 @@ export class Expander {
       const t = toks[i]!;
       const m = t.k === 'id' ? this.macros.get(t.v) : undefined;
       if (!m && !(t.k === 'id' && (t.v === '__LINE__' || t.v === '__FILE__'))) {
-        segs.push({ out: text.length, orig: t.col, fixed: false });
+        segs.push({ out: text.length, orig: t.col, fixed: false, ...(t.row ? { row: t.row } : {}) });
         text += t.v;
         i++;
         continue;
@@ -162,7 +180,7 @@ export class Expander {
         }
       }
       const exp = this.expandTokens(toks.slice(i, end), new Set(), line).filter((x) => x.k !== 'ws');
-      segs.push({ out: text.length, orig: t.col, fixed: true });
+      segs.push({ out: text.length, orig: t.col, fixed: true, ...(t.row ? { row: t.row } : {}) });
       text += exp.map((x) => x.v).join(' ');
       i = end;
     }

@@ -24,13 +24,18 @@ export interface Tok {
   v: string;
   /** Column (0-based) in the original line; -1 for tokens made by an expansion. */
   col: number;
+  /** Lines below the first of a macro call whose arguments span lines (absent: 0). */
+  row?: number;
 }
 
 /** One output line: its text and the column map back to the original line. */
 export interface OutLine {
   text: string;
-  /** Sorted by out: from output column `out` on, original column = orig + (col - out), or `orig` when fixed. */
-  segs: { out: number; orig: number; fixed: boolean }[];
+  /**
+   * Sorted by out: from output column `out` on, original column = orig + (col - out), or `orig` when
+   * fixed, on the line `row` lines below this one (a macro call's arguments may span lines).
+   */
+  segs: { out: number; orig: number; fixed: boolean; row?: number }[];
 }
 
 const PUNCT3 = ['...', '<<=', '>>='];
