@@ -81,6 +81,8 @@ export function describeEvent(e: TraceEvent): string {
       return `thread ${e.tid} sem_wait ${e.name}${e.blocked ? ' (blocks)' : ''}`;
     case 'sem.post':
       return `thread ${e.tid} sem_post ${e.name}`;
+    case 'sem.init':
+      return `thread ${e.tid} sem_init ${e.name} to ${e.value}`;
     case 'cond.wait':
       return `thread ${e.tid} waits on ${e.name}`;
     case 'cond.signal':
@@ -115,6 +117,10 @@ export function describeEvent(e: TraceEvent): string {
       return `thread ${e.tid} dup2(${e.from}, ${e.to})`;
     case 'fd.socketpair':
       return `thread ${e.tid} socketpair → ${e.fds.join(', ')}`;
+    case 'fd.pipe':
+      return `thread ${e.tid} pipe → ${e.fds.join(', ')}`;
+    case 'io.read':
+      return `thread ${e.tid} reads ${JSON.stringify(e.text)} from fd ${e.fd}`;
     case 'fd.inherit':
       return `process ${e.pid} inherits fds ${e.fds.join(', ')}`;
     case 'fd.leak':

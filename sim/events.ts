@@ -34,6 +34,7 @@ export type TraceEvent =
   | E<'futex.resume', { addr: number; result: number }>
   | E<'sem.wait', { name: string; value: number; blocked: boolean }>
   | E<'sem.post', { name: string; value: number }>
+  | E<'sem.init', { name: string; value: number }>
   | E<'cond.wait', { name: string; mutex: string }>
   | E<'cond.signal', { name: string; woken: number[]; broadcast: boolean }>
   | E<'cell.read', { name: string; value: unknown }>
@@ -45,7 +46,8 @@ export type TraceEvent =
   | E<'libc.lock-reset', { lock: LockRef; how: 'reinit' | 'unlock' }>
   | E<'libc.call', { fn: string; phase: 'enter' | 'leave'; detail?: string }>
   | E<'proc.exit', { status: number; how: 'exit' | '_exit' | 'return' | 'exec-image' | 'signal' }>
-  | E<'proc.wait', { child: number; status: number | null; blocked: boolean }>
+  /** nohang: WNOHANG was passed; with status null it returned 0 (no child had changed state). */
+  | E<'proc.wait', { child: number; status: number | null; blocked: boolean; nohang?: boolean }>
   | E<'proc.exec', { path: string; closed: number[] }>
   | E<'fd.open', { fd: number; path: string; flags: string[] }>
   | E<'fd.close', { fd: number; result: number }>
@@ -56,6 +58,9 @@ export type TraceEvent =
   | E<'sys.sendmsg', { fd: number; bytes: number; what: string }>
   | E<'sys.recvmsg', { fd: number; bytes: number; what: string; fds?: number[] }>
   | E<'io.write', { fd: number; text: string }>
+  /** A read from a pipe: the bytes it returned ('' at end of file). */
+  | E<'io.read', { fd: number; text: string }>
+  | E<'fd.pipe', { fds: [number, number]; flags: string[] }>
   | E<'signal.send', { sig: string; target: number; targetIsPid: boolean }>
   | E<'signal.deliver', { sig: string }>
   | E<'signal.return', { sig: string }>

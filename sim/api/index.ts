@@ -11,6 +11,7 @@ import {
   type SemHandle,
   type ThreadFn,
 } from './ops.ts';
+export { JoinError, SIG_IGN } from './ops.ts';
 import {
   DL_LOAD_LOCK,
   FILE_LOCKS,
@@ -36,6 +37,7 @@ export {
   EBUSY,
   EINVAL,
   EDEADLK,
+  EPIPE,
   O_RDONLY,
   O_WRONLY,
   O_RDWR,
@@ -55,7 +57,9 @@ export {
   SIGKILL,
   SIGABRT,
   SIGNUM,
+  WNOHANG,
 } from './posix.ts';
+import { WNOHANG } from './posix.ts';
 
 // ---- static objects ----
 
@@ -103,6 +107,10 @@ export function* pthread_create<A extends unknown[]>(
 }
 export function* pthread_join(tid: number): G<unknown> {
   return yield* op<unknown>({ k: 'join', tid });
+}
+/** Detaches a thread: it can no longer be joined (a join fails with EINVAL: JoinError). 0, or ESRCH/EINVAL. */
+export function* pthread_detach(tid: number): G<number> {
+  return yield* op<number>({ k: 'detach', tid });
 }
 export function* pthread_exit(value: unknown = null): G<never> {
   yield* op<void>({ k: 'texit', value });
@@ -155,6 +163,10 @@ export function* sem_wait(s: SemHandle): G<number> {
   const r = yield* op<number>({ k: 'sem_wait', s, try: false });
   yield* leave('sem_wait');
   return r;
+}
+/** sem_init(&s, pshared, value): sets the semaphore's value (glibc nptl/sem_init.c stores it, no lock). */
+export function* sem_init(s: SemHandle, value: number): G<number> {
+  return yield* op<number>({ k: 'sem_init', s, value });
 }
 export function* sem_trywait(s: SemHandle): G<number> {
   return yield* op<number>({ k: 'sem_wait', s, try: true });
@@ -266,8 +278,10 @@ export function* _Fork(): G<number> {
   return yield* op<number>({ k: 'fork_raw', raw: true });
 }
 
-export function* waitpid(pid: number): G<{ pid: number; status: number }> {
-  return yield* op<{ pid: number; status: number }>({ k: 'waitpid', pid });
+/** waitpid(pid, &status, options): with WNOHANG it returns pid 0 at once when no child has exited. */
+export function* waitpid(pid: number, options = 0): G<{ pid: number; status: number }> {
+  const nohang = (options & WNOHANG) !== 0;
+  return yield* op<{ pid: number; status: number }>(nohang ? { k: 'waitpid', pid, nohang } : { k: 'waitpid', pid });
 }
 export const WIFEXITED = (status: number): boolean => (status & 0x7f) === 0;
 export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
@@ -308,6 +322,14 @@ export function* fcntl(fd: number, cmd: number, arg = 0): G<number> {
 }
 export function* write(fd: number, text: string): G<number> {
   return yield* op<number>({ k: 'write', fd, text });
+}
+/** pipe2(fds, flags): [read end, write end] (sim/world/ops/pipe.ts has the semantics). */
+export function* pipe(flags = 0): G<[number, number]> {
+  return yield* op<[number, number]>({ k: 'pipe', flags });
+}
+/** read(fd, n) on a pipe: up to n bytes, '' at end of file, or -errno; on another fd, a line of stdin. */
+export function* read(fd: number, n?: number): G<string | number> {
+  return yield* op<string | number>(n === undefined ? { k: 'read', fd } : { k: 'read', fd, n });
 }
 /** Plash: ask the server over fd 3 for a new connection (sendmsg, then recvmsg carrying the fd). */
 export function* clone_connection(): G<number> {

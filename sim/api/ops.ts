@@ -36,6 +36,20 @@ export interface CondHandle {
 export type ThreadFn = (...args: never[]) => Generator<unknown, unknown, unknown>;
 export type HandlerFn = (() => Generator<unknown, unknown, unknown>) | null | undefined;
 
+/**
+ * SIG_IGN as a handler. A signal whose action is SIG_IGN is discarded when it is sent (Linux
+ * kernel/signal.c: prepare_signal -> sig_ignored); setting SIG_IGN discards a pending one (POSIX
+ * sigaction: "Setting a signal action to SIG_IGN for a signal that is pending shall cause the pending
+ * signal to be discarded"); execve keeps it (POSIX exec: "Signals set to be ignored by the calling
+ * process image shall be set to be ignored by the new process image"). null is SIG_DFL.
+ */
+export const SIG_IGN: HandlerFn = Object.defineProperty(function* () {}, 'name', { value: 'SIG_IGN' });
+
+/** What pthread_join returns (instead of the thread's value) when the thread is detached: EINVAL. */
+export class JoinError {
+  constructor(readonly errno: number) {}
+}
+
 export interface AtforkEntry {
   prepare: HandlerFn;
   parent: HandlerFn;
@@ -61,15 +75,17 @@ export type StepOp =
   | { k: 'store'; c: CellHandle; v: unknown }
   | { k: 'sem_wait'; s: SemHandle; try: boolean }
   | { k: 'sem_post'; s: SemHandle }
+  | { k: 'sem_init'; s: SemHandle; value: number }
   | { k: 'cond_wait'; c: CondHandle; m: MutexHandle }
   | { k: 'cond_signal'; c: CondHandle; all: boolean }
   | { k: 'create'; fn: ThreadFn; args: unknown[] }
   | { k: 'join'; tid: number }
+  | { k: 'detach'; tid: number }
   | { k: 'texit'; value: unknown }
   | { k: 'atfork_reg'; entry: AtforkEntry }
   | { k: 'fork_begin' }
   | { k: 'fork_raw'; raw: boolean }
-  | { k: 'waitpid'; pid: number }
+  | { k: 'waitpid'; pid: number; nohang?: boolean }
   | { k: 'exit_group'; status: number; how: 'exit' | '_exit' }
   /** Set by the world after a failed assert(): the process dies of SIGABRT in a step of its own. */
   | { k: 'abort'; message: string }
@@ -81,7 +97,8 @@ export type StepOp =
   | { k: 'socketpair'; flags: number }
   | { k: 'fcntl'; fd: number; cmd: number; arg: number }
   | { k: 'write'; fd: number; text: string }
-  | { k: 'read'; fd: number }
+  | { k: 'read'; fd: number; n?: number }
+  | { k: 'pipe'; flags: number }
   | { k: 'sendmsg'; fd: number; what: string }
   | { k: 'recvmsg_conn'; fd: number }
   | { k: 'heap'; what: 'malloc' | 'free'; n: number }

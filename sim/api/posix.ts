@@ -11,6 +11,7 @@ export const ECHILD = 10;
 export const EAGAIN = 11;
 export const EBUSY = 16;
 export const EINVAL = 22;
+export const EPIPE = 32;
 export const EDEADLK = 35;
 
 export const O_RDONLY = 0;
@@ -43,4 +44,8 @@ export const SIGNUM: Readonly<Record<string, number>> = {
   SIGTERM: 15,
   SIGKILL: 9,
   SIGABRT: 6,
+  SIGPIPE: 13,
 };
+
+/** waitpid's option (Linux include/uapi/linux/wait.h): return 0 at once when no child has changed state. */
+export const WNOHANG = 1;

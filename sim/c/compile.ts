@@ -62,7 +62,7 @@ export class Compiler {
     this.map = inp.map;
     this.includes = inp.includes;
     this.track = inp.track === true;
-    this.statics = { cellInit: new Map(), mutexType: new Map(), semInit: new Map(), file: inp.file };
+    this.statics = { cellInit: new Map(), mutexType: new Map(), file: inp.file };
   }
 
   // ---------------------------------------------------------------- errors and positions
@@ -97,7 +97,6 @@ export class Compiler {
       }
     }
     for (const n of root.children) this.topLevel(n);
-    this.semInits(root, '');
     for (const f of this.fns.values()) if (f.node) this.compileFunction(f);
   }
 

@@ -37,6 +37,7 @@ export const CONSTS: Record<string, [number, string[]]> = {
   ENOMEM: [12, ['errno.h']],
   EBUSY: [16, ['errno.h']],
   EINVAL: [22, ['errno.h']],
+  EPIPE: [32, ['errno.h']],
   EDEADLK: [35, ['errno.h']],
   ENOSYS: [38, ['errno.h']],
   ETIMEDOUT: [110, ['errno.h']],
@@ -93,3 +94,6 @@ export const MUTEX_INITS: Record<string, 'normal' | 'recursive' | 'errorcheck'> 
   PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP: 'normal',
 };
 export const MUTEX_KIND = ['normal', 'recursive', 'errorcheck'] as const;
+
+/** SIG_IGN's value as a C pointer: glibc's <signal.h> has `#define SIG_IGN ((__sighandler_t) 1)`. */
+export const SIG_IGN_VALUE = 1;

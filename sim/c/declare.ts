@@ -1,5 +1,5 @@
 // Declarations and types: type specifiers, declarators, struct layouts, file-level declarations and the
-// initial values of static objects (including the compile-time reading of sem_init).
+// initial values of static objects.
 import type { Compiler } from './compile.ts';
 import { MUTEX_INITS } from './consts.ts';
 import { decay, type Frame, initCount, stringValue, type VarInfo } from './forms.ts';
@@ -158,42 +158,6 @@ export function constant(this: Compiler, n: PNode): unknown {
   } catch {
     return this.err(n, `${n.text} is not a constant expression`);
   }
-}
-
-/**
- * The engine has no sem_init operation: a semaphore's object starts with the value its handle
- * carries. So each sem_init(&NAME, pshared, CONSTANT) is read here, at compile time, and sem_init at
- * run time checks that it is given that same value.
- */
-export function semInits(this: Compiler, n: PNode, fn: string): void {
-  if (n.type === 'function_definition') {
-    fn = this.declarator(T.int, field(n, 'declarator')).name;
-  }
-  if (n.type === 'call_expression' && field(n, 'function')?.text === 'sem_init') {
-    const args = named(field(n, 'arguments')!);
-    const target = args[0];
-    if (target?.type === 'pointer_expression' && args[2]) {
-      const name = field(target, 'argument')!.text.replace(/\s+/g, '');
-      let v: unknown;
-      try {
-        v = this.constant(args[2]);
-      } catch {
-        v = undefined;
-      }
-      if (typeof v === 'number') {
-        for (const key of [name, `${fn}:${name}`]) {
-          const prev = this.statics.semInit.get(key);
-          if (prev !== undefined && prev !== v)
-            this.err(
-              n,
-              `sem_init of ${name} with ${v} and elsewhere with ${prev}: the engine has no sem_init operation, so each semaphore needs one constant initial value`,
-            );
-          this.statics.semInit.set(key, v);
-        }
-      }
-    }
-  }
-  for (const c of n.children) this.semInits(c, fn);
 }
 
 export function topLevel(this: Compiler, n: PNode): void {

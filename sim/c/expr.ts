@@ -1,7 +1,7 @@
 // Expressions: literals, identifiers (variables, constants, functions, the headers' names) and the
 // dispatch over expression kinds.
 import type { Compiler } from './compile.ts';
-import { CONSTS, MUTEX_INITS } from './consts.ts';
+import { CONSTS, MUTEX_INITS, SIG_IGN_VALUE } from './consts.ts';
 import { arith, type E, gen, pure, stringValue } from './forms.ts';
 import { BUILTINS } from './lib/index.ts';
 import { field, named, type PNode } from './parse.ts';
@@ -238,7 +238,13 @@ export function ident(this: Compiler, n: PNode): E {
     case 'SIG_DFL':
       return pure(voidPtr, () => 0, 0);
     case 'SIG_IGN':
-      return this.err(n, 'SIG_IGN is not modelled by the simulator (a handler that returns at once is)');
+      // glibc's <signal.h>: #define SIG_IGN ((__sighandler_t) 1)
+      this.needHeader(n, name, ['signal.h']);
+      return pure(voidPtr, () => SIG_IGN_VALUE, SIG_IGN_VALUE);
+    case 'SIG_ERR':
+      // #define SIG_ERR ((__sighandler_t) -1)
+      this.needHeader(n, name, ['signal.h']);
+      return pure(voidPtr, () => -1, -1);
     case 'NULL':
       return this.err(
         n,

@@ -43,11 +43,10 @@ export class CRuntimeError extends Error {
 
 export type G<T = unknown> = Generator<unknown, T, unknown>;
 
-/** Per-execution tables the compiler fills: initial values of globals, mutex kinds, semaphore values. */
+/** Per-execution tables the compiler fills: initial values of globals, mutex kinds. */
 export interface Statics {
   cellInit: Map<string, unknown>;
   mutexType: Map<string, MutexType>;
-  semInit: Map<string, number>;
   file: string;
 }
 
@@ -251,6 +250,7 @@ export const ERRNO_NAMES: Record<number, [string, string]> = {
   12: ['ENOMEM', 'Cannot allocate memory'],
   16: ['EBUSY', 'Device or resource busy'],
   22: ['EINVAL', 'Invalid argument'],
+  32: ['EPIPE', 'Broken pipe'],
   35: ['EDEADLK', 'Resource deadlock avoided'],
   38: ['ENOSYS', 'Function not implemented'],
   110: ['ETIMEDOUT', 'Connection timed out'],

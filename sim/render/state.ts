@@ -225,6 +225,10 @@ export function stateAt(trace: readonly TraceEvent[], step: number, options: Sta
         p.fds.set(e.fds[0], 'socket:[pair]');
         p.fds.set(e.fds[1], 'socket:[pair]');
         break;
+      case 'fd.pipe':
+        p.fds.set(e.fds[0], 'pipe (read end)');
+        p.fds.set(e.fds[1], 'pipe (write end)');
+        break;
       case 'sys.recvmsg':
         for (const fd of e.fds ?? []) p.fds.set(fd, PLASH);
         break;

@@ -41,11 +41,12 @@ export function straceLine(e: TraceEvent): string | null {
     case 'thread.create':
       return `clone(child_stack=${hex(tidptr(e.child) - 0x9d0)}, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=[${e.child}], tls=${hex(tidptr(e.child) - 0x9d0 + 0x700)}, child_tidptr=${hex(tidptr(e.child))}) = ${e.child}`;
     case 'proc.wait':
+      if (e.nohang && e.status === null) return `wait4(${e.child}, 0x7ffc2d1e8a4c, WNOHANG, NULL) = 0`;
       if (e.blocked || e.status === null)
         return e.blocked
           ? `wait4(${e.child}, <unfinished ...>`
           : `wait4(${e.child}, 0x7ffc2d1e8a4c, 0, NULL) = -1 ECHILD (No child processes)`;
-      return `wait4(${e.child}, ${waitStatus(e.status)}, 0, NULL) = ${e.child}`;
+      return `wait4(${e.child}, ${waitStatus(e.status)}, ${e.nohang ? 'WNOHANG' : '0'}, NULL) = ${e.child}`;
     case 'proc.exit':
       if (e.how === 'signal') return `+++ killed by ${SIGNAMES[e.status] ?? e.status} +++`;
       if (e.how === 'return' || e.how === 'exec-image') return `+++ exited with ${e.status} +++`;
@@ -72,6 +73,10 @@ export function straceLine(e: TraceEvent): string | null {
       return `socketpair(AF_UNIX, ${['SOCK_STREAM', ...e.flags.map((f) => f.replace('O_', 'SOCK_'))].join('|')}, 0, [${e.fds.join(', ')}]) = 0`;
     case 'io.write':
       return `write(${e.fd}, ${quote(e.text)}, ${e.text.length}) = ${e.text.length}`;
+    case 'io.read':
+      return `read(${e.fd}, ${quote(e.text)}, ${Math.max(e.text.length, 1)}) = ${e.text.length}`;
+    case 'fd.pipe':
+      return `pipe2([${e.fds.join(', ')}], ${e.flags.length > 0 ? e.flags.join('|') : '0'}) = 0`;
     case 'time.sleep': {
       const s = Math.floor(e.ns / 1e9);
       return `nanosleep({tv_sec=${s}, tv_nsec=${e.ns - s * 1e9}}, NULL) = 0`;
@@ -96,6 +101,7 @@ export function straceLine(e: TraceEvent): string | null {
     case 'mutex.init':
     case 'sem.wait':
     case 'sem.post':
+    case 'sem.init':
     case 'cond.wait':
     case 'cond.signal':
     case 'cell.read':

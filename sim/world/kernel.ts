@@ -24,6 +24,8 @@ export interface Kernel {
   /** options.futex === 'blocking'. */
   readonly blockingLocks: boolean;
   proc(pid: number): Proc | undefined;
+  /** Every process of the execution, exited ones included. */
+  allProcs(): Iterable<Proc>;
   /** The process of a thread (it always exists). */
   procOf(t: Thread): Proc;
   thread(tid: number): Thread | undefined;

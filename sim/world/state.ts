@@ -41,6 +41,14 @@ export type MemObj = MutexObj | CellObj | SemObj | CondObj;
 export interface Ofd {
   id: number;
   path: string;
+  /** A pipe's end: the pipe (shared by both ends' descriptions) and which end this is (ops/pipe.ts). */
+  pipe?: Pipe;
+  end?: 'r' | 'w';
+}
+/** A pipe's kernel buffer: bytes written and not yet read. */
+export interface Pipe {
+  id: number;
+  buf: string;
 }
 export interface FdEntry {
   ofd: Ofd;
@@ -107,6 +115,8 @@ export interface Thread {
   exitValue: unknown;
   exitTime: number;
   joined: boolean;
+  /** pthread_detach'ed: a join fails with EINVAL. */
+  detached?: boolean;
   clock: number;
   record: Rec[];
   steps: number;

@@ -118,6 +118,10 @@ class World implements Run, Kernel {
     return this.procs.get(pid);
   }
 
+  allProcs(): Iterable<Proc> {
+    return this.procs.values();
+  }
+
   procOf(t: Thread): Proc {
     return this.procs.get(t.pid)!;
   }

@@ -105,7 +105,7 @@ export function* stringArg(cx: Compiler, v: unknown, where: string): G<string> {
 export function* semHandle(cx: Compiler, p: unknown, where: string) {
   if (!isShr(p)) throw new CRuntimeError(`${where}: not a pointer to a sem_t`);
   const name = locName(p);
-  return L.sem(name, cx.statics.semInit.get(name) ?? 0);
+  return L.sem(name, 0);
 }
 export function condHandle(p: unknown, where: string) {
   if (!isShr(p)) throw new CRuntimeError(`${where}: not a pointer to a pthread_cond_t`);

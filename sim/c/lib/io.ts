@@ -2,6 +2,7 @@
 import * as L from '../../api/index.ts';
 import type { Builtin } from '../forms.ts';
 import { doPrintf, fileOf, H, lib, sizeT, storeOut, stringArg, sysret } from './core.ts';
+import { bytesArg } from './bytes.ts';
 import { CRuntimeError, describe, isShr, offset, strerror, write } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, charPtr, T, voidPtr } from '../types.ts';
 
@@ -67,8 +68,48 @@ export const IO: Record<string, Builtin> = {
     H.unistd,
     BUILTIN_TYPEDEFS.ssize_t!,
     function* (fr, [fd, buf, n], cx, where) {
-      const s = (yield* stringArg(cx, buf, where)).slice(0, Number(n));
+      const s = yield* bytesArg(cx, buf, Number(n), where);
       return sysret(fr, yield* L.write(Number(fd), s), L.EBADF);
+    },
+    { arity: [3, 3] },
+  ),
+
+  pipe: lib(
+    H.unistd,
+    T.int,
+    function* (_fr, [fds], cx, where) {
+      const [r, w] = yield* L.pipe(0);
+      yield* write(cx.statics, fds, T.int, r, where);
+      yield* write(cx.statics, offset(fds, 1, where), T.int, w, where);
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  pipe2: lib(
+    H.unistd,
+    T.int,
+    function* (_fr, [fds, flags], cx, where) {
+      if ((Number(flags) & ~L.O_CLOEXEC) !== 0)
+        throw new CRuntimeError(`${where}: pipe2 flags other than O_CLOEXEC are not modelled`);
+      const [r, w] = yield* L.pipe(Number(flags));
+      yield* write(cx.statics, fds, T.int, r, where);
+      yield* write(cx.statics, offset(fds, 1, where), T.int, w, where);
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  read: lib(
+    H.unistd,
+    BUILTIN_TYPEDEFS.ssize_t!,
+    function* (fr, [fd, buf, n], cx, where) {
+      const r = yield* L.read(Number(fd), Number(n));
+      if (typeof r === 'number') return sysret(fr, r, L.EBADF);
+      let l = buf;
+      for (let i = 0; i < r.length; i++) {
+        yield* write(cx.statics, l, T.char, r.charCodeAt(i), where);
+        l = offset(l, 1, where);
+      }
+      return r.length;
     },
     { arity: [3, 3] },
   ),

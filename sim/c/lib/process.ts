@@ -59,9 +59,10 @@ export const PROCESSES: Record<string, Builtin> = {
     H.wait,
     pidT,
     function* (fr, [pid, status, options], cx, where) {
-      if (Number(options) !== 0)
-        throw new CRuntimeError(`${where}: waitpid options (${String(options)}) are not modelled: pass 0`);
-      const r = yield* L.waitpid(Number(pid));
+      if ((Number(options) & ~L.WNOHANG) !== 0)
+        throw new CRuntimeError(`${where}: waitpid options (${String(options)}) other than WNOHANG are not modelled`);
+      const r = yield* L.waitpid(Number(pid), Number(options));
+      if (r.pid === 0) return 0;
       if (r.pid === -1) {
         fr.ctx.errno = (r as { errno?: number }).errno ?? L.ECHILD;
         return -1;

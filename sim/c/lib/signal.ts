@@ -5,15 +5,38 @@ import { H, lib, sigName, sysret } from './core.ts';
 import { field, named } from '../parse.ts';
 import { CRuntimeError, isShr, read, truthy } from '../runtime.ts';
 import { BUILTIN_STRUCTS, T, voidPtr } from '../types.ts';
+import { SIG_IGN_VALUE } from '../consts.ts';
+import type { Compiler } from '../compile.ts';
+import type { HandlerFn } from '../../api/ops.ts';
+
+/**
+ * A signal's new action: SIG_DFL (null), SIG_IGN, or a function of this file. SIGKILL and SIGSTOP
+ * cannot be caught or ignored (POSIX sigaction: EINVAL), and SIGCHLD set to SIG_IGN makes the kernel
+ * reap children itself (waitpid then waits for all and fails with ECHILD), which is not modelled.
+ */
+function disposition(cx: Compiler, h: unknown, where: string, sig: unknown, name: string): HandlerFn | 'einval' {
+  if (name === 'SIGKILL') return h === 0 || h === null ? null : 'einval';
+  if (h !== SIG_IGN_VALUE) return cx.handler(h, where, Number(sig));
+  if (name === 'SIGCHLD')
+    throw new CRuntimeError(
+      `${where}: SIGCHLD set to SIG_IGN (children reaped by the kernel, POSIX XSI) is not modelled by the simulator`,
+    );
+  return L.SIG_IGN;
+}
 
 export const SIGNALS: Record<string, Builtin> = {
   // ---- signals
   signal: lib(
     H.signal,
     voidPtr,
-    function* (_fr, [sig, h], cx, where) {
+    function* (fr, [sig, h], cx, where) {
       const name = sigName(sig, where);
-      yield* L.sigaction(name, cx.handler(h, where, Number(sig)));
+      const d = disposition(cx, h, where, sig, name);
+      if (d === 'einval') {
+        fr.ctx.errno = L.EINVAL;
+        return -1; // SIG_ERR
+      }
+      yield* L.sigaction(name, d);
       return 0;
     },
     { arity: [2, 2] },
@@ -21,7 +44,7 @@ export const SIGNALS: Record<string, Builtin> = {
   sigaction: lib(
     H.signal,
     T.int,
-    function* (_fr, [sig, act, old], cx, where) {
+    function* (fr, [sig, act, old], cx, where) {
       const name = sigName(sig, where);
       if (old !== 0 && old !== null)
         throw new CRuntimeError(`${where}: sigaction's old action is not modelled (pass NULL)`);
@@ -40,7 +63,12 @@ export const SIGNALS: Record<string, Builtin> = {
         voidPtr,
         where,
       );
-      return yield* L.sigaction(name, cx.handler(h, where, Number(sig)));
+      const d = disposition(cx, h, where, sig, name);
+      if (d === 'einval') {
+        fr.ctx.errno = L.EINVAL;
+        return -1;
+      }
+      return yield* L.sigaction(name, d);
     },
     { arity: [3, 3] },
   ),

@@ -3,7 +3,7 @@ import * as L from '../../api/index.ts';
 import { MUTEX_KIND } from '../consts.ts';
 import type { Builtin } from '../forms.ts';
 import { condHandle, H, lib, pidT, semHandle, storeOut } from './core.ts';
-import { CRuntimeError, describe, isFn, isPriv, isShr, locName, mutexOf } from '../runtime.ts';
+import { CRuntimeError, describe, isFn, isPriv, mutexOf } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, T, voidPtr } from '../types.ts';
 
 export const THREADS: Record<string, Builtin> = {
@@ -27,6 +27,7 @@ export const THREADS: Record<string, Builtin> = {
     T.int,
     function* (fr, [tid, ret], cx, where) {
       const v = yield* L.pthread_join(Number(tid));
+      if (v instanceof L.JoinError) return v.errno;
       yield* storeOut(fr, cx, ret, voidPtr, v === null || v === undefined ? 0 : v, where);
       return 0;
     },
@@ -56,8 +57,18 @@ export const THREADS: Record<string, Builtin> = {
     },
     { arity: [2, 2] },
   ),
-  pthread_detach: lib(H.pthread, T.int, function* (_fr, _a, _cx, where) {
-    throw new CRuntimeError(`${where}: pthread_detach is not modelled by the simulator`);
+  pthread_detach: lib(
+    H.pthread,
+    T.int,
+    function* (_fr, [tid]) {
+      return yield* L.pthread_detach(Number(tid));
+    },
+    { arity: [1, 1] },
+  ),
+  pthread_attr_setdetachstate: lib(H.pthread, T.int, function* (_fr, _a, _cx, where) {
+    throw new CRuntimeError(
+      `${where}: pthread_attr_setdetachstate is not modelled by the simulator (create the thread, then pthread_detach it)`,
+    );
   }),
   pthread_attr_init: lib(H.pthread, T.int, function* () {
     return 0;
@@ -210,15 +221,7 @@ export const THREADS: Record<string, Builtin> = {
     H.sem,
     T.int,
     function* (_fr, [s, _pshared, value], cx, where) {
-      if (!isShr(s)) throw new CRuntimeError(`${where}: not a pointer to a sem_t`);
-      const name = locName(s);
-      const known = cx.statics.semInit.get(name) ?? 0;
-      if (Number(value) !== known) {
-        throw new CRuntimeError(
-          `${where}: sem_init(&${name}, ..., ${String(value)}): the engine has no sem_init operation, so a semaphore's value must be a constant the front end sees at compile time`,
-        );
-      }
-      return 0;
+      return yield* L.sem_init(yield* semHandle(cx, s, where), Number(value));
     },
     { arity: [3, 3] },
   ),

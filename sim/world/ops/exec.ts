@@ -1,15 +1,17 @@
 // execve: a new image. Close-on-exec descriptors close, the other threads end, memory, atfork
 // handlers and signal handlers are gone; with no image to run the process ends.
 import { MALLOC_ATFORK_2_7 } from '../../api/malloc-atfork.ts';
+import { SIG_IGN } from '../../api/ops.ts';
 import { key } from '../../access.ts';
 import { wrapMain } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import { finishProc } from './process.ts';
+import { pipeEnds } from './pipe.ts';
 
 export const execOps: Models<'execve'> = {
   execve: {
-    accesses: (_k, t) => [writes(key.wholeProcess(t.pid))],
+    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t))],
     exec(k, t, o) {
       const p = k.procOf(t);
       const closed: number[] = [];
@@ -25,7 +27,8 @@ export const execOps: Models<'execve'> = {
       p.threads = [t.tid];
       p.mem = new Map();
       p.atfork = k.libc === 'glibc-2.7' ? [MALLOC_ATFORK_2_7] : [];
-      p.handlers = new Map();
+      // Caught signals return to SIG_DFL; ignored ones stay ignored (POSIX exec).
+      p.handlers = new Map([...p.handlers].filter(([, h]) => h === SIG_IGN));
       p.multiThreaded = false;
       p.stdioBufs = [];
       p.childOfMultiThreaded = false;

@@ -1,5 +1,5 @@
 // File descriptors: open, close, dup, dup2, socketpair, fcntl (close-on-exec and close-on-fork),
-// write, read (stdin), and Plash's connection request over fd 3 (sendmsg, recvmsg carrying an fd).
+// write, read (stdin, and pipes: ops/pipe.ts), and Plash's connection request over fd 3 (sendmsg, recvmsg carrying an fd).
 import { EBADF, EINVAL, F_GETFD, F_SETFD, FD_CLOEXEC, FD_CLOFORK, O_CLOEXEC, O_CLOFORK } from '../../api/posix.ts';
 import { key } from '../../access.ts';
 import type { OpKind, Models } from '../op-model.ts';
@@ -7,6 +7,16 @@ import { reads, writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Access } from '../../types.ts';
+import {
+  PIPE_CAPACITY,
+  pipeEnds,
+  pipeEntry,
+  pipeIoAccesses,
+  pipeRead,
+  pipeReadable,
+  pipeWritable,
+  pipeWrite,
+} from './pipe.ts';
 
 function lowestFd(p: Proc): number {
   let fd = 0;
@@ -47,7 +57,7 @@ export const fdOps: Models<FdKind> = {
     describe: (o) => `open(${o.path})`,
   },
   close: {
-    accesses: table,
+    accesses: (k, t, o) => [writes(key.fd(t.pid)), ...pipeEnds(k.procOf(t), o.fd)],
     exec(k, t, o) {
       const ok = k.procOf(t).fds.delete(o.fd);
       k.emit(t, { type: 'fd.close', fd: o.fd, result: ok ? 0 : -EBADF });
@@ -72,7 +82,8 @@ export const fdOps: Models<FdKind> = {
     describe: (o) => `dup(${o.fd})`,
   },
   dup2: {
-    accesses: table,
+    // dup2 closes what `to` was: the last write end of a pipe, say.
+    accesses: (k, t, o) => [writes(key.fd(t.pid)), ...(o.from !== o.to ? pipeEnds(k.procOf(t), o.to) : [])],
     exec(k, t, o) {
       const p = k.procOf(t);
       const e = p.fds.get(o.from);
@@ -124,21 +135,56 @@ export const fdOps: Models<FdKind> = {
     describe: (o) => `fcntl(${o.fd})`,
   },
   write: {
-    accesses: uses,
+    accesses(k, t, o) {
+      const e = pipeEntry(k.procOf(t), o.fd);
+      return e ? pipeIoAccesses(k, t, e, true) : uses(k, t);
+    },
+    canRun(k, t, o) {
+      const e = pipeEntry(k.procOf(t), o.fd);
+      return !e || pipeWritable(k, e, o.text.length);
+    },
     exec(k, t, o) {
       if (!k.procOf(t).fds.has(o.fd)) {
         k.complete(t, -1);
+        return;
+      }
+      const e = pipeEntry(k.procOf(t), o.fd);
+      if (e) {
+        pipeWrite(k, t, o.fd, e, o.text);
         return;
       }
       k.emit(t, { type: 'io.write', fd: o.fd, text: o.text });
       k.complete(t, o.text.length);
     },
     describe: (o) => `write(${o.fd})`,
+    stuck: (_k, t, o) => ({
+      pid: t.pid,
+      tid: t.tid,
+      waitsFor: { kind: 'pipe', name: `fd ${o.fd}` },
+      sentence: `Thread ${t.tid} of process ${t.pid} waits in write on fd ${o.fd}, a pipe that stays full while a read end is open.`,
+    }),
   },
   read: {
-    accesses: uses,
-    exec: (k, t) => k.complete(t, k.readStdin()),
+    accesses(k, t, o) {
+      const e = pipeEntry(k.procOf(t), o.fd);
+      return e ? pipeIoAccesses(k, t, e, false) : uses(k, t);
+    },
+    canRun(k, t, o) {
+      const e = pipeEntry(k.procOf(t), o.fd);
+      return !e || pipeReadable(k, e);
+    },
+    exec(k, t, o) {
+      const e = pipeEntry(k.procOf(t), o.fd);
+      if (e) pipeRead(k, t, o.fd, e, o.n ?? PIPE_CAPACITY);
+      else k.complete(t, k.readStdin());
+    },
     describe: (o) => `read(${o.fd})`,
+    stuck: (_k, t, o) => ({
+      pid: t.pid,
+      tid: t.tid,
+      waitsFor: { kind: 'pipe', name: `fd ${o.fd}` },
+      sentence: `Thread ${t.tid} of process ${t.pid} waits in read on fd ${o.fd}, a pipe that stays empty while a write end is open.`,
+    }),
   },
   sendmsg: {
     accesses: uses,

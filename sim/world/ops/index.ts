@@ -10,6 +10,7 @@ import { fdOps } from './fd.ts';
 import { forkOps } from './fork.ts';
 import { libcOps } from './libc.ts';
 import { mutexOps } from './mutex.ts';
+import { pipeOps } from './pipe.ts';
 import { processOps } from './process.ts';
 import { semOps } from './sem.ts';
 import { signalOps } from './signal.ts';
@@ -28,6 +29,7 @@ const OPS: Table = {
   ...forkOps,
   ...execOps,
   ...fdOps,
+  ...pipeOps,
   ...signalOps,
   ...libcOps,
   ...timeOps,

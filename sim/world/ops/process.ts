@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
+import { pipeEnds } from './pipe.ts';
 
 export type ExitHow = 'exit' | '_exit' | 'return' | 'exec-image' | 'signal';
 
@@ -49,11 +50,24 @@ export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
   waitpid: {
     // A waitpid waits for an exit that never reverts: `await` tells the explorer it cannot be moved
     // before that exit (sim/README.md, the explorer).
-    accesses: (_k, t, o) =>
-      o.pid === -1 ? [writes(key.children(t.pid))] : [{ obj: key.exit(o.pid), write: true, await: true }],
-    canRun: (k, t, o) => waitTarget(k, k.procOf(t), o.pid) !== 'blocked',
+    // With WNOHANG it never waits: it reads whether the child (or each live child) has exited, which
+    // the exit writes, so the two are ordered both ways (0 before the exit, the status after).
+    accesses(k, t, o) {
+      if (o.nohang) {
+        const kids = o.pid === -1 ? k.procOf(t).children.filter((c) => !k.proc(c)?.reaped) : [o.pid];
+        return [writes(key.children(t.pid)), ...kids.map((c) => writes(key.exit(c)))];
+      }
+      return o.pid === -1 ? [writes(key.children(t.pid))] : [{ obj: key.exit(o.pid), write: true, await: true }];
+    },
+    canRun: (k, t, o) => !!o.nohang || waitTarget(k, k.procOf(t), o.pid) !== 'blocked',
     exec(k, t, o) {
       const c = waitTarget(k, k.procOf(t), o.pid);
+      if (c === 'blocked' && o.nohang) {
+        // Linux kernel/exit.c do_wait: with WNOHANG and children that have not changed state, 0.
+        k.emit(t, { type: 'proc.wait', child: o.pid, status: null, blocked: false, nohang: true });
+        k.complete(t, { pid: 0, status: 0 });
+        return;
+      }
       if (c === null || c === 'blocked') {
         k.emit(t, { type: 'proc.wait', child: o.pid, status: null, blocked: false });
         k.complete(t, { pid: -1, status: 0, errno: ECHILD });
@@ -61,10 +75,16 @@ export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
       }
       c.reaped = true;
       t.clock = Math.max(t.clock, c.exitTime);
-      k.emit(t, { type: 'proc.wait', child: c.pid, status: c.status, blocked: false });
+      k.emit(t, {
+        type: 'proc.wait',
+        child: c.pid,
+        status: c.status,
+        blocked: false,
+        ...(o.nohang ? { nohang: true } : {}),
+      });
       k.complete(t, { pid: c.pid, status: c.status });
     },
-    describe: (o) => `waitpid(${o.pid})`,
+    describe: (o) => `waitpid(${o.pid}${o.nohang ? ', WNOHANG' : ''})`,
     stuck: (_k, t, o) => ({
       pid: t.pid,
       tid: t.tid,
@@ -77,12 +97,13 @@ export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
     },
   },
   exit_group: {
-    accesses: (_k, t) => [writes(key.wholeProcess(t.pid))],
+    // Ending a process closes its descriptors: the pipe ends it holds too.
+    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t))],
     exec: (k, t, o) => exitProc(k, k.procOf(t), t, o.status, o.how),
     describe: (o) => `${o.how}(${o.status})`,
   },
   abort: {
-    accesses: (_k, t) => [writes(key.wholeProcess(t.pid))],
+    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t))],
     exec: (k, t) => killProc(k, k.procOf(t), SIGNUM.SIGABRT!, t),
     describe: () => 'abort()',
   },

@@ -1,11 +1,21 @@
-// Semaphores: sem_wait (waits at 0), sem_trywait (EAGAIN at 0) and sem_post.
+// Semaphores: sem_init (sets the value), sem_wait (waits at 0), sem_trywait (EAGAIN at 0) and sem_post.
 import { EAGAIN } from '../../api/posix.ts';
 import { key } from '../../access.ts';
 import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import type { SemObj } from '../state.ts';
 
-export const semOps: Models<'sem_wait' | 'sem_post'> = {
+export const semOps: Models<'sem_init' | 'sem_wait' | 'sem_post'> = {
+  sem_init: {
+    accesses: (_k, t, o) => [writes(key.sem(t.pid, o.s.name))],
+    exec(k, t, o) {
+      const s = k.mem(k.procOf(t), o.s) as SemObj;
+      s.value = o.value;
+      k.emit(t, { type: 'sem.init', name: s.name, value: s.value });
+      k.complete(t, 0);
+    },
+    describe: (o) => `sem_init(${o.s.name}, ${o.value})`,
+  },
   sem_wait: {
     accesses: (_k, t, o) => [writes(key.sem(t.pid, o.s.name))],
     canRun: (k, t, o) => o.try || (k.mem(k.procOf(t), o.s) as SemObj).value > 0,

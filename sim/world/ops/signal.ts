@@ -2,7 +2,7 @@
 // runs the handler on the target thread at a step boundary (also in a futex wait, which it
 // interrupts) or ends the process when there is none.
 import type { Access } from '../../types.ts';
-import type { HandlerFn } from '../../api/ops.ts';
+import { SIG_IGN, type HandlerFn } from '../../api/ops.ts';
 import { ESRCH, SIGNUM } from '../../api/posix.ts';
 import { key } from '../../access.ts';
 import type { Kernel } from '../kernel.ts';
@@ -11,6 +11,7 @@ import { reads, writes } from '../op-model.ts';
 import type { Frame, Proc, Thread } from '../state.ts';
 import { blockedMutex, dequeueFutex } from './mutex.ts';
 import { killProc } from './process.ts';
+import { pipeEnds } from './pipe.ts';
 
 /**
  * Keys of the signal state of the threads a signal sent to process `pid` may go to, and of the set of
@@ -41,7 +42,7 @@ export function deliveryAccesses(k: Kernel, t: Thread, sig: string): Access[] {
   ];
   const blockedOn = blockedMutex(t);
   if (blockedOn) acc.push(writes(key.futexQueue(P, blockedOn.name)));
-  if (!k.procOf(t).handlers.get(sig)) acc.push(writes(key.wholeProcess(P)));
+  if (!k.procOf(t).handlers.get(sig)) acc.push(writes(key.wholeProcess(P)), ...pipeEnds(k.procOf(t)));
   return acc;
 }
 
@@ -53,6 +54,7 @@ export function deliver(k: Kernel, t: Thread, sig: string): void {
   else p.pendingSigs.splice(p.pendingSigs.indexOf(sig), 1);
   const h = p.handlers.get(sig);
   k.emit(t, { type: 'signal.deliver', sig });
+  if (h === SIG_IGN) return;
   if (!h) {
     if (sig === 'SIGCHLD') return;
     killProc(k, p, SIGNUM[sig] ?? 15, t);
@@ -73,11 +75,19 @@ function pushHandler(k: Kernel, t: Thread, sig: string, h: HandlerFn): void {
 
 export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
   sigaction: {
-    accesses: (_k, t) => [writes(key.sig(t.pid))],
+    // Setting SIG_IGN also discards the signal where it is pending (the process's and each thread's set).
+    accesses: (k, t, o) => [writes(key.sig(t.pid)), ...(o.handler === SIG_IGN ? sigKeys(k, t.pid) : [])],
     exec(k, t, o) {
       const p = k.procOf(t);
       if (o.handler) p.handlers.set(o.sig, o.handler);
       else p.handlers.delete(o.sig);
+      if (o.handler === SIG_IGN) {
+        p.pendingSigs = p.pendingSigs.filter((s) => s !== o.sig);
+        for (const tid of p.threads) {
+          const u = k.thread(tid)!;
+          u.pendingSigs = u.pendingSigs.filter((s) => s !== o.sig);
+        }
+      }
       k.complete(t, 0);
     },
     describe: (o) => `sigaction(${o.sig})`,
@@ -88,7 +98,10 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
       const q = k.proc(o.pid);
       if (q?.exited) return [reads(key.exit(o.pid))];
       // SIGKILL ends the target process at once.
-      return o.sig === 'SIGKILL' ? [writes(key.wholeProcess(o.pid))] : sigKeys(k, o.pid);
+      if (o.sig === 'SIGKILL') return [writes(key.wholeProcess(o.pid)), ...pipeEnds(q)];
+      // A signal the target ignores is discarded, so the send reads its action (a sigaction changing it
+      // from SIG_IGN does not commute with the send; to SIG_IGN it does: both orders discard it).
+      return [...sigKeys(k, o.pid), ...(q?.handlers.get(o.sig) === SIG_IGN ? [reads(key.sig(o.pid))] : [])];
     },
     exec(k, t, o) {
       const q = k.proc(o.pid);
@@ -102,7 +115,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
         if (q !== k.procOf(t)) k.complete(t, 0);
         return;
       }
-      q.pendingSigs.push(o.sig);
+      if (q.handlers.get(o.sig) !== SIG_IGN) q.pendingSigs.push(o.sig);
       k.complete(t, 0);
     },
     describe: (o) => `kill(${o.pid}, ${o.sig})`,
@@ -113,7 +126,9 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
       // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
       // ordered both ways (the signal caught before the exit is another outcome).
       if (!u || u.exited) return u ? [reads(key.thread(u.pid, u.tid))] : [];
-      return o.sig === 'SIGKILL' ? [writes(key.wholeProcess(u.pid))] : [writes(key.signalState(u.pid, u.tid))];
+      if (o.sig === 'SIGKILL') return [writes(key.wholeProcess(u.pid)), ...pipeEnds(k.proc(u.pid))];
+      const ignored = k.proc(u.pid)?.handlers.get(o.sig) === SIG_IGN;
+      return [writes(key.signalState(u.pid, u.tid)), ...(ignored ? [reads(key.sig(u.pid))] : [])];
     },
     exec(k, t, o) {
       const u = k.thread(o.tid);
@@ -126,7 +141,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
         killProc(k, k.procOf(t), SIGNUM.SIGKILL!, t);
         return;
       }
-      u.pendingSigs.push(o.sig);
+      if (k.procOf(u).handlers.get(o.sig) !== SIG_IGN) u.pendingSigs.push(o.sig);
       k.complete(t, 0);
     },
     describe: (o) => `pthread_kill(${o.tid}, ${o.sig})`,

@@ -1,5 +1,6 @@
 // Threads: pthread_create, pthread_join and a thread's end (pthread_exit, or its function returning).
-import { ESRCH } from '../../api/posix.ts';
+import { EINVAL, ESRCH } from '../../api/posix.ts';
+import { JoinError } from '../../api/ops.ts';
 import { key } from '../../access.ts';
 import type { Access } from '../../types.ts';
 import type { Kernel } from '../kernel.ts';
@@ -7,6 +8,7 @@ import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
 import { finishProc } from './process.ts';
+import { pipeEnds } from './pipe.ts';
 
 /** The thread ends with `value`; the last thread's end ends the process with status 0, as exit(0) would. */
 export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void {
@@ -25,7 +27,7 @@ function isAncestor(k: Kernel, p: Proc, pid: number): boolean {
   return false;
 }
 
-export const threadOps: Models<'create' | 'join' | 'texit'> = {
+export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
   // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
   // threads, so creating or ending a thread commutes with a fork.
   create: {
@@ -63,6 +65,12 @@ export const threadOps: Models<'create' | 'join' | 'texit'> = {
         k.complete(t, null);
         return;
       }
+      if (u?.detached && u.pid === t.pid) {
+        // nptl/pthread_join_common.c: `if (IS_DETACHED (pd)) return EINVAL;`
+        k.emit(t, { type: 'thread.join', target: o.tid, value: null });
+        k.complete(t, new JoinError(EINVAL));
+        return;
+      }
       if (!u || u.pid !== t.pid || u.joined) {
         k.complete(t, ESRCH);
         return;
@@ -80,11 +88,31 @@ export const threadOps: Models<'create' | 'join' | 'texit'> = {
       sentence: `Thread ${t.tid} of process ${t.pid} waits in pthread_join for thread ${o.tid}, which never finishes.`,
     }),
   },
+  detach: {
+    // The thread's joinable state, which its exit and a join also write.
+    accesses: (_k, t, o) => [writes(key.thread(t.pid, o.tid))],
+    exec(k, t, o) {
+      const u = k.thread(o.tid);
+      if (!u || u.pid !== t.pid || u.joined) {
+        k.complete(t, ESRCH);
+        return;
+      }
+      // nptl/pthread_detach.c: a thread already detached gives EINVAL.
+      if (u.detached) {
+        k.complete(t, EINVAL);
+        return;
+      }
+      u.detached = true;
+      k.complete(t, 0);
+    },
+    describe: (o) => `pthread_detach(${o.tid})`,
+  },
   texit: {
     accesses(k, t) {
       // Only the last thread's exit touches the table as a whole: it ends the process.
       const acc: Access[] = [writes(key.thread(t.pid, t.tid)), reads(key.signalTargets(t.pid))];
-      if (k.procOf(t).threads.length === 1) acc.push(writes(key.threads(t.pid)), writes(key.exit(t.pid)));
+      if (k.procOf(t).threads.length === 1)
+        acc.push(writes(key.threads(t.pid)), writes(key.exit(t.pid)), ...pipeEnds(k.procOf(t)));
       return acc;
     },
     exec: (k, t, o) => threadExit(k, t, k.procOf(t), o.value),
