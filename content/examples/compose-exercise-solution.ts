@@ -7,9 +7,9 @@ import { mutex, pthread_create, pthread_join, pthread_atfork,
 export const options = { libc: 'none' };
 export const expected = { verdict: 'ok' };
 
-// Both are threading.RLock objects: recursive mutexes.
-const module_lock = mutex('logging._lock', { type: 'recursive' });
-const handler_lock = mutex('handler.lock', { type: 'recursive' });
+// Both are threading.RLock objects: recursive mutexes (logging._lock and handler.lock).
+const module_lock = mutex('module_lock', { type: 'recursive' });
+const handler_lock = mutex('handler_lock', { type: 'recursive' });
 
 function* getLogger() {              // logging.getLogger(name)
   yield* pthread_mutex_lock(module_lock);

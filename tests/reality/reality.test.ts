@@ -27,30 +27,11 @@ const tsNames = readdirSync(EXAMPLES)
   .sort();
 const cNames = cExamples();
 
-// Examples of chapters 4, 8 and 9 that landed before their C twins were written. Each entry must still
-// lack its twin: once NAME.c exists, this test asks for the entry to be removed.
-const AWAITING_C_TWIN = [
-  'compose-exercise',
-  'compose-exercise-solution',
-  'compose-lock-order-buggy',
-  'compose-lock-order-fixed',
-  'localtime-child',
-  'localtime-child-fixed',
-  'prefork-exercise',
-  'prefork-exercise-solution',
-  'spawn-handlers-buggy',
-  'spawn-handlers-fixed',
-];
-
 describe('C twins', () => {
   it('every TypeScript example has a C twin, and every C example a TypeScript one', () => {
     expect(
-      tsNames.filter((n) => !cNames.includes(n) && !AWAITING_C_TWIN.includes(n)),
+      tsNames.filter((n) => !cNames.includes(n)),
       'examples without NAME.c',
-    ).toEqual([]);
-    expect(
-      AWAITING_C_TWIN.filter((n) => cNames.includes(n) || !tsNames.includes(n)),
-      'AWAITING_C_TWIN entries that have a twin now, or no example',
     ).toEqual([]);
     expect(
       cNames.filter((n) => !tsNames.includes(n)),
