@@ -101,6 +101,29 @@ int main(void) { pthread_mutex_lock(&m); pid_t pid = fork(); if (pid == 0) { pth
     expect(r.runs[0]!.evidence).toMatch(/1 thread, state S, .*futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 2, NULL\)/);
   }, 30_000);
 
+  it('a process whose every thread waits on a private futex is a hang, with each wait as evidence', async () => {
+    const bin = await program(
+      'both',
+      `#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t n = PTHREAD_MUTEX_INITIALIZER;
+static void *t(void *a) { (void) a; pthread_mutex_lock(&n); pthread_mutex_lock(&m); return NULL; }
+int main(void) {
+  pthread_mutex_lock(&m);
+  pid_t pid = fork();
+  if (pid == 0) { pthread_mutex_lock(&n); pthread_t th; pthread_create(&th, NULL, t, NULL); usleep(20000); pthread_mutex_lock(&m); _exit(0); }
+  waitpid(pid, NULL, 0);
+  return 0;
+}
+`,
+    );
+    const r = await once(bin);
+    expect(r.hangs).toBe(1);
+    expect(r.runs[0]!.evidence).toMatch(/2 threads, state S, .*FUTEX_WAIT_PRIVATE.*; .*FUTEX_WAIT_PRIVATE/);
+  }, 30_000);
+
   it('a thread waiting for a lock another live thread holds is not a proven hang: a timeout', async () => {
     const bin = await program(
       'two',

@@ -12,11 +12,11 @@
    A run ends in one of these ways, printed as one JSON object per run on stdout:
      "exit"     the run's first process exited (status in "status"); the group is then killed.
      "signal"   it was killed by a signal ("signal": the number), e.g. 6 for a failed assert.
-     "hang"     a proven deadlock: some process of the run is alive, has exactly one thread, and
-                that thread sits in futex(FUTEX_WAIT or FUTEX_WAIT_BITSET, private, timeout NULL),
-                read from /proc/PID/task/TID/{stat,syscall,wchan}, seen the same way on two scans
-                50 ms apart.  A private futex is never woken from another process, and the only
-                thread of its process is the one waiting, so nothing can ever wake it.  Checked
+     "hang"     a proven deadlock: some process of the run is alive and each of its threads sits in
+                futex(FUTEX_WAIT or FUTEX_WAIT_BITSET, private, timeout NULL), read from
+                /proc/PID/task/TID/{stat,syscall,wchan}, seen the same way on two scans 50 ms
+                apart.  A private futex is never woken from another process, and every thread of
+                its process is waiting, so nothing can ever wake one.  Checked
                 every 50 ms, so a hang costs about 100 ms, not the timeout.
      "timeout"  TIMEOUT_MS passed and then 2 s more without an exit or a proven hang.
    "slow" marks an exit that came only in the 2 s of slack (a starved run, not a hang).
@@ -74,34 +74,20 @@ static int read_small(const char *path, char *buf, size_t n)
   return k > 0;
 }
 
-/* If pid is alive with exactly one thread, blocked in a private FUTEX_WAIT without timeout,
-   describe it into out and return 1.  */
-static int stuck_in_futex(pid_t pid, char *out, size_t n)
+/* If thread tid of pid is blocked (state S) in a private FUTEX_WAIT without timeout, describe the
+   wait into out and return 1.  */
+static int task_in_futex(pid_t pid, const char *tid, char *state, char *out, size_t n)
 {
-  char path[128], tid[32] = "", st[512], wchan[64], sc[256];
-  snprintf(path, sizeof path, "/proc/%d/task", pid);
-  DIR *d = opendir(path);
-  if (!d)
-    return 0;
-  int threads = 0;
-  for (struct dirent *e; (e = readdir(d));) {
-    if (e->d_name[0] == '.')
-      continue;
-    threads++;
-    snprintf(tid, sizeof tid, "%.20s", e->d_name);
-  }
-  closedir(d);
-  if (threads != 1)
-    return 0;
-  snprintf(path, sizeof path, "/proc/%d/task/%s/stat", pid, tid);
+  char path[128], st[512], wchan[64], sc[256];
+  snprintf(path, sizeof path, "/proc/%d/task/%.20s/stat", pid, tid);
   if (!read_small(path, st, sizeof st))
     return 0;
   char *p = strrchr(st, ')');
-  char state = p && p[1] ? p[2] : '?';
-  snprintf(path, sizeof path, "/proc/%d/task/%s/syscall", pid, tid);
+  *state = p && p[1] ? p[2] : '?';
+  snprintf(path, sizeof path, "/proc/%d/task/%.20s/syscall", pid, tid);
   if (!read_small(path, sc, sizeof sc))
     return 0;
-  snprintf(path, sizeof path, "/proc/%d/task/%s/wchan", pid, tid);
+  snprintf(path, sizeof path, "/proc/%d/task/%.20s/wchan", pid, tid);
   read_small(path, wchan, sizeof wchan);
   /* /proc/PID/syscall: nr arg1 .. arg6 sp pc; futex(uaddr, op, val, timeout, ...) */
   long nr = -1;
@@ -111,10 +97,41 @@ static int stuck_in_futex(pid_t pid, char *out, size_t n)
   unsigned long cmd = op & FUTEX_CMD_MASK;
   if (nr != SYS_FUTEX_NR || timeout != 0 || !(op & FUTEX_PRIVATE) || (cmd != 0 && cmd != 9))
     return 0;
-  if (state != 'S')
+  if (*state != 'S')
     return 0;
-  snprintf(out, n, "pid %d: 1 thread, state %c, wchan %s, futex(0x%lx, %s%s, %lu, NULL)",
-           pid, state, wchan, uaddr, cmd ? "FUTEX_WAIT_BITSET" : "FUTEX_WAIT", "_PRIVATE", val);
+  snprintf(out, n, "wchan %s, futex(0x%lx, %s%s, %lu, NULL)", wchan, uaddr,
+           cmd ? "FUTEX_WAIT_BITSET" : "FUTEX_WAIT", "_PRIVATE", val);
+  return 1;
+}
+
+/* If pid is alive and every one of its threads is blocked in a private FUTEX_WAIT without timeout
+   (a private futex is woken only from its own process, where no thread is left to do it), describe
+   it into out and return 1.  */
+static int stuck_in_futex(pid_t pid, char *out, size_t n)
+{
+  char path[128], waits[1024] = "", one[256];
+  snprintf(path, sizeof path, "/proc/%d/task", pid);
+  DIR *d = opendir(path);
+  if (!d)
+    return 0;
+  int threads = 0, stuck = 1;
+  char state = '?';
+  for (struct dirent *e; stuck && (e = readdir(d));) {
+    if (e->d_name[0] == '.')
+      continue;
+    threads++;
+    if (!task_in_futex(pid, e->d_name, &state, one, sizeof one))
+      stuck = 0;
+    else if (strlen(waits) + strlen(one) + 3 < sizeof waits) {
+      if (waits[0])
+        strcat(waits, "; ");
+      strcat(waits, one);
+    }
+  }
+  closedir(d);
+  if (!stuck || threads == 0)
+    return 0;
+  snprintf(out, n, "pid %d: %d thread%s, state %c, %s", pid, threads, threads == 1 ? "" : "s", state, waits);
   return 1;
 }
 
