@@ -173,6 +173,7 @@ export const H = {
   dl: ['dlfcn.h'],
   fl: ['forklore.h'],
   assert: ['assert.h'],
+  error: ['error.h'],
 };
 
 export function* runAtexit(cx: Compiler, ctx: Ctx, st: Statics): G<void> {

@@ -1,7 +1,7 @@
 // The library calls: file descriptors, stdio (printf family, FILE streams), malloc and the string functions.
 import * as L from '../../api/index.ts';
 import type { Builtin } from '../forms.ts';
-import { doPrintf, fileOf, H, lib, sizeT, storeOut, stringArg, sysret } from './core.ts';
+import { doExit, doPrintf, fileOf, H, lib, sizeT, storeOut, stringArg, sysret } from './core.ts';
 import { bytesArg } from './bytes.ts';
 import { CRuntimeError, describe, isShr, offset, strerror, write } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, charPtr, T, voidPtr } from '../types.ts';
@@ -175,6 +175,16 @@ export const IO: Record<string, Builtin> = {
     },
     { arity: [1, 1] },
   ),
+  // glibc misc/error.c: flush stdout, then "PROGRAM: MESSAGE[: strerror(errnum)]\n" on stderr, and
+  // exit(status) when status is not 0. The program's name is the file's, without ".c".
+  error: lib(H.error, T.void, function* (fr, [status, errnum, fmt, ...rest], cx, where) {
+    yield* L.fflush('stdout');
+    const msg = yield* doPrintf(fr, cx, fmt, rest, where);
+    const e = Number(errnum);
+    yield* L.write(2, `${cx.file.replace(/\.c$/, '')}: ${msg}${e !== 0 ? `: ${strerror(e)}` : ''}\n`);
+    if (Number(status) !== 0) yield* doExit(fr, cx, Number(status));
+    return undefined;
+  }),
   getline: lib(
     H.stdio,
     BUILTIN_TYPEDEFS.ssize_t!,

@@ -76,6 +76,15 @@ export const THREADS: Record<string, Builtin> = {
   pthread_attr_destroy: lib(H.pthread, T.int, function* () {
     return 0;
   }),
+  // A thread's stack size changes nothing the model sees (the attribute is not even passed on).
+  pthread_attr_setstacksize: lib(
+    H.pthread,
+    T.int,
+    function* () {
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
   gettid: lib(
     H.unistd,
     pidT,

@@ -33,9 +33,28 @@ export const KNOWN_HEADERS: ReadonlySet<string> = new Set([
   'sched.h',
   'sys/time.h',
   'stdatomic.h',
+  'error.h',
+  'wait.h',
 ]);
 /** Included by name with quotes or angle brackets: the project's own header and glibc's test driver. */
-export const PROJECT_HEADERS: ReadonlySet<string> = new Set(['forklore.h', 'support/test-driver.c']);
+export const PROJECT_HEADERS: ReadonlySet<string> = new Set([
+  'forklore.h',
+  'support/test-driver.c',
+  '../test-skeleton.c',
+]);
+
+/**
+ * What a header brings in with it, as glibc 2.36's headers do: <pthread.h> includes <sched.h> and
+ * <time.h>, <sys/wait.h> includes <signal.h> (under the default _DEFAULT_SOURCE, which sets
+ * __USE_XOPEN2K8), <wait.h> is `#include <sys/wait.h>`, and glibc's legacy "../test-skeleton.c" ends with
+ * `#include <support/test-driver.c>` (its do_test, or TEST_FUNCTION, runs as main).
+ */
+const IMPLIES: Record<string, string[]> = {
+  'pthread.h': ['sched.h', 'time.h'],
+  'sys/wait.h': ['signal.h'],
+  'wait.h': ['sys/wait.h'],
+  '../test-skeleton.c': ['support/test-driver.c'],
+};
 
 interface Cond {
   /** This group is being emitted. */
@@ -126,6 +145,11 @@ export class Directives {
           );
         }
         this.includes.add(header);
+        for (const todo = [...(IMPLIES[header] ?? [])]; todo.length > 0;) {
+          const h = todo.pop()!;
+          if (!this.includes.has(h)) todo.push(...(IMPLIES[h] ?? []));
+          this.includes.add(h);
+        }
         return;
       }
       case 'define': {

@@ -73,6 +73,22 @@ function pushHandler(k: Kernel, t: Thread, sig: string, h: HandlerFn): void {
   k.drive(t, undefined);
 }
 
+/**
+ * The thread pthread_kill(tid) names, seen from `t`. glibc's pthread_t is the address of the thread's
+ * control block, and a child made by fork runs its only thread on the forking thread's copy of it
+ * (Thread.tcb): there, the parent's pthread_self() names the child's own thread (glibc 2.36's
+ * tst-fork4 kills itself that way).
+ */
+function tkillTarget(k: Kernel, t: Thread, tid: number): Thread | undefined {
+  const u = k.thread(tid);
+  if (u && u.pid === t.pid) return u;
+  for (const x of k.procOf(t).threads) {
+    const v = k.thread(x);
+    if (v && v.tcb === tid && v.tid !== tid) return v;
+  }
+  return u;
+}
+
 export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
   sigaction: {
     // Setting SIG_IGN also discards the signal where it is pending (the process's and each thread's set).
@@ -121,8 +137,8 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
     describe: (o) => `kill(${o.pid}, ${o.sig})`,
   },
   tkill: {
-    accesses(k, _t, o) {
-      const u = k.thread(o.tid);
+    accesses(k, t, o) {
+      const u = tkillTarget(k, t, o.tid);
       // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
       // ordered both ways (the signal caught before the exit is another outcome).
       if (!u || u.exited) return u ? [reads(key.thread(u.pid, u.tid))] : [];
@@ -131,7 +147,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
       return [writes(key.signalState(u.pid, u.tid)), ...(ignored ? [reads(key.sig(u.pid))] : [])];
     },
     exec(k, t, o) {
-      const u = k.thread(o.tid);
+      const u = tkillTarget(k, t, o.tid);
       k.emit(t, { type: 'signal.send', sig: o.sig, target: o.tid, targetIsPid: false });
       if (!u || u.exited || u.pid !== t.pid) {
         k.complete(t, ESRCH);
