@@ -538,7 +538,8 @@ async function compiled(isl: Island, pane: Pane): Promise<string | null> {
   }
   pane.editor?.markErrors([]);
   pane.compiled.set(pane.code, r.code);
-  if (r.map) pane.lineMaps.set(r.code, lineMap(r.map));
+  // By source: two sources can compile to the same text (esbuild drops comments) and map lines apart.
+  if (r.map) pane.lineMaps.set(pane.code, lineMap(r.map));
   return r.code;
 }
 
@@ -804,11 +805,15 @@ function showTrace(
 /** Highlights, at each step, the line each thread is at in the pane's code (listing or editor). */
 function followInCode(pane: Pane, code: string, trace: TraceEvent[]) {
   const colours = threadColours(trace.map((e) => e.tid));
+  // The source this run compiled: the pane's own when it compiles to this text (an edit of comments
+  // alone compiles to the site's text, with other line numbers).
+  const now = pane.code === pane.original ? pane.compiledOriginal : pane.compiled.get(pane.code);
+  const source = now === code ? pane.code : codeSource(pane, code);
   let positions: [number, number][][] | null = null;
   let step = 0;
   const apply = () => {
-    if (!positions || pane.code !== codeSource(pane, code)) return;
-    const map = code === pane.compiledOriginal ? pane.lines : pane.lineMaps.get(code);
+    if (!positions || pane.code !== source) return;
+    const map = source === pane.original ? pane.lines : pane.lineMaps.get(source);
     // A C program's marks are its own lines (sim/c/track.ts); TypeScript's go through the source map.
     const c = pane.lang === 'c';
     const marks: ThreadMark[] = (positions[step] ?? [])

@@ -380,6 +380,41 @@ describe('following the bug in the code', () => {
   });
 });
 
+describe('following the bug in an edited program', () => {
+  test("after an edit that moves every line, the editor's highlights follow the edited code", async () => {
+    // Tall enough for CodeMirror to draw every line of the editor (it draws only what is in view).
+    const v = await open(CHAPTER, { context: { viewport: { width: 1280, height: 4000 } } });
+    const { page } = v;
+    await openEditor(page, PAIR, 0);
+    await page.locator(`${PAIR} section[data-pane="0"] .cm-content`).click();
+    await page.keyboard.press('ControlOrMeta+Home');
+    await page.keyboard.insertText('// two lines added\n// above the program\n');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    expect(await verdict(page, PAIR, 90_000)).toMatch(/Deadlock/);
+    await page.waitForFunction(
+      (s) => document.querySelectorAll(`${s} section[data-pane="0"] .cm-line.fl-at`).length > 0,
+      PAIR,
+      { timeout: 30_000 },
+    );
+    const src = (await editorDoc(page, PAIR, 0)).split('\n');
+    expect(src[0]).toBe('// two lines added');
+    // The editor's own lines only (the hidden listing's lines come first in the pane).
+    const m = await page.$$eval(`${PAIR} section[data-pane="0"] .cm-line`, (els) =>
+      Object.fromEntries(
+        els.flatMap((el, i) =>
+          el.classList.contains('fl-at') ? [[i + 1, (el as HTMLElement).dataset.threads ?? '']] : [],
+        ),
+      ),
+    );
+    const lineOf = (tid: number) =>
+      Number(Object.entries(m).find(([, t]) => t.split(/\s*◀\s*/).includes(String(tid)))?.[0]);
+    // At the deadlock, in the edited text: the child in the lock it inherited, two lines lower than in
+    // the site's listing.
+    expect(src[lineOf(1002) - 1]).toMatch(/pthread_mutex_lock\(libc_lock\)/);
+    await v.close();
+  });
+});
+
 describe('the pair comparison', () => {
   test('the buggy schedule is played on the fix, the runs are lined up by shared events, and where they part is said in words', async () => {
     const v = await open(CHAPTER, { context: { viewport: { width: 1280, height: 900 } } });
