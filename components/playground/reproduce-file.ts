@@ -7,15 +7,23 @@ import { reproduce, type ReplayHeaders } from '../../sim/reproduce/index.ts';
 import type { Program } from '../../sim/types.ts';
 
 const headerFiles = import.meta.glob<string>('../../include/*.h', { query: '?raw', import: 'default', eager: true });
+const supportFiles = import.meta.glob<string>('../../include/support/*', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 
-/** include/forklore-replay.h and include/forklore.h, as the site was built with them. */
+/** include/forklore-replay.h, include/forklore.h and include/support/ (tst-fork1's driver), as the site was built with them. */
 export function replayHeaders(): ReplayHeaders {
   const get = (name: string) => {
     const text = headerFiles[`../../include/${name}`];
     if (text === undefined) throw new Error(`include/${name} is not in this build`);
     return text;
   };
-  return { replay: get('forklore-replay.h'), plash: get('forklore.h') };
+  const support = Object.fromEntries(
+    Object.entries(supportFiles).map(([path, text]) => [path.slice('../../include/support/'.length), text]),
+  );
+  return { replay: get('forklore-replay.h'), plash: get('forklore.h'), support };
 }
 
 export interface Reproduction {

@@ -132,7 +132,12 @@ function makeBlocks(steps: ModelStep[], groups: Group[], notForceable: string[],
       resume: runs.at(-1)![0]!,
       last: g.steps.at(-1)!,
       split,
-      noreturn: blockedForGood || held || g.call === '_exit',
+      // A fork that does not reach its clone in the schedule (a prepare handler blocks for good) does not return.
+      noreturn:
+        blockedForGood ||
+        held ||
+        g.call === '_exit' ||
+        (g.call === 'fork' && !g.steps.some((i) => steps[i]!.op === 'fork: clone')),
       hold,
     };
   });
