@@ -94,12 +94,29 @@ export type Completeness =
       stoppedBy: 'maxExecutions' | 'maxTime' | 'preemptionBound' | 'maxSteps' | 'cancelled' | 'sampling';
     };
 
+/** What a stuck thread waits for: one case per blocking call the world models. */
+export type WaitTarget =
+  /** A mutex or one of glibc's internal locks, in FUTEX_WAIT (or waiting to take it). */
+  | { kind: 'mutex'; name: string; addr: number }
+  /** pthread_cond_wait, not yet signalled (once signalled it waits for its mutex: 'mutex'). */
+  | { kind: 'cond'; name: string }
+  /** sem_wait on a semaphore whose value is 0. */
+  | { kind: 'sem'; name: string }
+  /** read on an empty pipe or write on a full one, named by its fd. */
+  | { kind: 'pipe'; name: string }
+  /** pthread_join on a thread that never finishes. */
+  | { kind: 'join'; tid: number }
+  /** waitpid on a child that never exits. */
+  | { kind: 'waitpid'; pid: number }
+  /** An operation whose model has no blocking rule of its own (named by its op kind). */
+  | { kind: 'op'; op: string };
+
 /** One thread that can never run again, explained. */
 export interface StuckThread {
   pid: number;
   tid: number;
   /** What it waits for, e.g. { kind: 'mutex', name: 'libc_lock', addr } or { kind: 'waitpid', pid }. */
-  waitsFor: { kind: string; name?: string; addr?: number; pid?: number; tid?: number };
+  waitsFor: WaitTarget;
   /** The tid recorded as the owner (for locks), if any. */
   holder?: number;
   /** True when the holder does not exist in this process: fork left the lock behind. */

@@ -105,13 +105,30 @@ function finding(f: unknown, i: number): void {
   if (o.stuck !== undefined) {
     need(Array.isArray(o.stuck), `${where}.stuck`);
     for (const s of o.stuck as unknown[]) {
-      need(
-        isObj(s) && count(s.pid) && count(s.tid) && str(s.sentence) && isObj(s.waitsFor) && str(s.waitsFor.kind),
-        `${where}.stuck`,
-      );
-      const w = (s as Record<string, unknown>).waitsFor as Record<string, unknown>;
-      need(w.name === undefined || str(w.name), `${where}.stuck.waitsFor.name`);
+      need(isObj(s) && count(s.pid) && count(s.tid) && str(s.sentence) && isObj(s.waitsFor), `${where}.stuck`);
+      need(waitTarget((s as Record<string, unknown>).waitsFor as Record<string, unknown>), `${where}.stuck.waitsFor`);
     }
+  }
+}
+
+/** A stuck thread's WaitTarget: a kind the world reports, with that kind's fields. */
+function waitTarget(w: Record<string, unknown>): boolean {
+  switch (w.kind) {
+    case 'mutex':
+      return str(w.name) && finite(w.addr);
+    case 'cond':
+    case 'sem':
+    case 'pipe':
+      return str(w.name);
+    case 'join':
+      return finite(w.tid);
+    case 'waitpid':
+      // waitpid(-1) waits for any child.
+      return finite(w.pid);
+    case 'op':
+      return str(w.op);
+    default:
+      return false;
   }
 }
 

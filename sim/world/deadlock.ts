@@ -13,7 +13,7 @@ export function explainStuck(k: Kernel, t: Thread): StuckThread {
   return {
     pid: t.pid,
     tid: t.tid,
-    waitsFor: { kind: o.k },
+    waitsFor: { kind: 'op', op: o.k },
     sentence: `Thread ${t.tid} of process ${t.pid} cannot continue (${model.describe(o)}).`,
   };
 }
@@ -52,27 +52,27 @@ export function deadlockOf(
 function leadSentence(stuck: StuckThread[]): string | undefined {
   const byTid = new Map(stuck.map((s) => [s.tid, s]));
   for (const start of stuck) {
-    const path: StuckThread[] = [];
+    const path: { s: StuckThread; lock: string }[] = [];
     let cur: StuckThread | undefined = start;
     while (
       cur &&
       cur.waitsFor.kind === 'mutex' &&
       cur.holder !== undefined &&
       cur.holder !== cur.tid &&
-      !path.includes(cur)
+      !path.some((p) => p.s === cur)
     ) {
-      path.push(cur);
+      path.push({ s: cur, lock: cur.waitsFor.name });
       const next = byTid.get(cur.holder);
       if (next && next.pid !== cur.pid) break;
       cur = next;
     }
-    if (cur && path.length > 1 && cur === path[0]) {
+    if (cur && path.length > 1 && cur === path[0]!.s) {
       // Each thread in the cycle holds the lock the one before it waits for.
-      const parts = path.map((s, i) => {
+      const parts = path.map(({ s, lock }, i) => {
         const prev = path[(i + path.length - 1) % path.length]!;
-        return `thread ${s.tid} holds ${prev.waitsFor.name} and waits for ${s.waitsFor.name}`;
+        return `thread ${s.tid} holds ${prev.lock} and waits for ${lock}`;
       });
-      return `Threads ${path.map((s) => s.tid).join(' and ')} of process ${start.pid} wait for each other (the locks are taken in opposite orders): ${parts.join('; ')}.`;
+      return `Threads ${path.map(({ s }) => s.tid).join(' and ')} of process ${start.pid} wait for each other (the locks are taken in opposite orders): ${parts.join('; ')}.`;
     }
   }
   const rank = (s: StuckThread): number => {

@@ -11,7 +11,7 @@ const finding = {
   message: 'stuck',
   schedule: '1000*2',
   trace: [event],
-  stuck: [{ pid: 1000, tid: 1000, waitsFor: { kind: 'mutex', name: 'm' }, sentence: 's' }],
+  stuck: [{ pid: 1000, tid: 1000, waitsFor: { kind: 'mutex', name: 'm', addr: 1 }, sentence: 's' }],
 };
 const good = {
   kind: 'report',
@@ -61,6 +61,12 @@ describe('the sandbox answer', () => {
       parseAnswer(withReport({ findings: [{ ...finding, trace: [{ ...event, fn: { toString: 1 } }] }] })),
     ).toThrow(/trace\[0\]\.fn/);
     expect(() => parseAnswer(withReport({ sample: { schedule: 1, trace: [] } }))).toThrow(/report\.sample/);
+    const stuckOn = (waitsFor: unknown) =>
+      withReport({ findings: [{ ...finding, stuck: [{ ...finding.stuck[0], waitsFor }] }] });
+    expect(() => parseAnswer(stuckOn({ kind: 'mutex', name: 'm' }))).toThrow(/stuck\.waitsFor/);
+    expect(() => parseAnswer(stuckOn({ kind: 'spell', name: 'm' }))).toThrow(/stuck\.waitsFor/);
+    expect(() => parseAnswer(stuckOn({ kind: 'join', name: 'm' }))).toThrow(/stuck\.waitsFor/);
+    expect(parseAnswer(stuckOn({ kind: 'waitpid', pid: -1 })).kind).toBe('report');
     expect(() => parseAnswer(json({ ...good, model: { ...good.model, libc: 'musl' } }))).toThrow(/model/);
     expect(() => parseAnswer(json({ ...good, source: { ...good.source, libc: 'student' } }))).toThrow(/model source/);
   });

@@ -270,7 +270,12 @@ describe("each thread's line at every step", () => {
 describe("Be the scheduler's goals", () => {
   test('a child hangs only when a stuck thread is outside the first process; other goals are finding kinds', async () => {
     const { goalReached } = await import('../../components/playground/goal.ts');
-    const stuck = (pid: number) => ({ pid, tid: pid, waitsFor: { kind: 'mutex' }, sentence: '' });
+    const stuck = (pid: number) => ({
+      pid,
+      tid: pid,
+      waitsFor: { kind: 'mutex' as const, name: 'm', addr: 1 },
+      sentence: '',
+    });
     const inParent = [{ kind: 'deadlock' as const, stuck: [stuck(1000)] }];
     const inChild = [{ kind: 'deadlock' as const, stuck: [stuck(1000), stuck(1002)] }];
     expect(goalReached('child-hangs', inParent, 1000)).toBe(false);

@@ -64,7 +64,7 @@ describe("exit() as glibc's _IO_cleanup does it", () => {
     const report = explore(program('printf', 'printf'));
     expect(report.verdict).toBe('deadlock');
     const child = report.findings[0]!.stuck!.find((s) => s.pid === 1002)!;
-    expect(child.waitsFor.name).toBe('stdout_lock');
+    expect(child.waitsFor).toMatchObject({ kind: 'mutex', name: 'stdout_lock' });
     expect(child.holderLeftBehindByFork).toBe(true);
   });
 
@@ -72,7 +72,7 @@ describe("exit() as glibc's _IO_cleanup does it", () => {
     const report = explore(program('fflush', 'exit'));
     expect(report.verdict).toBe('deadlock');
     const child = report.findings[0]!.stuck!.find((s) => s.pid === 1002)!;
-    expect(child.waitsFor.name).toBe('_IO_list_all_lock');
+    expect(child.waitsFor).toMatchObject({ kind: 'mutex', name: '_IO_list_all_lock' });
   });
 
   it('glibc 2.7 takes no list lock in exit(): the same child exits', () => {

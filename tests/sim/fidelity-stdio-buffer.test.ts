@@ -105,7 +105,7 @@ describe("a FILE's first buffered output allocates its buffer through malloc", (
     );
     expect(report.verdict).toBe('deadlock');
     const main = report.findings.find((f) => f.kind === 'deadlock')!.stuck!.find((s) => s.tid === 1000)!;
-    expect(main.waitsFor.name).toBe('main_arena');
+    expect(main.waitsFor).toMatchObject({ kind: 'mutex', name: 'main_arena' });
   });
 
   it('once the buffer exists, the same handler can only re-enter stdout (no deadlock, an unsafe call)', () => {

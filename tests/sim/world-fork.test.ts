@@ -299,9 +299,9 @@ describe('glibc bug 19431: fflush(NULL), getline and fork', () => {
   it("closes a three-lock cycle under glibc 2.7's fork (arena, then the list lock)", () => {
     const report = explore(program('glibc-2.7'));
     expect(report.verdict).toBe('deadlock');
-    const held = report.findings[0]!.stuck!.filter((s) => s.waitsFor.kind === 'mutex')
-      .map((s) => s.waitsFor.name)
-      .sort();
+    const held = report.findings[0]!.stuck!.flatMap((s) =>
+      s.waitsFor.kind === 'mutex' ? [s.waitsFor.name] : [],
+    ).sort();
     expect(held).toEqual(['_IO_list_all_lock', 'main_arena', 'stdin_lock']);
   });
 
