@@ -24,8 +24,8 @@
        its own turn; the thread then waits for its retry step's turn.
      - a printf, malloc or free held open while it holds glibc locks: the generator lists the locks
        the model's call holds at the cut; stdout's FILE lock is taken with flockfile(stdout), and
-       main_arena by parking the thread in malloc_stats() (see fl_park_in_malloc; a thread other
-       than the initial one needs one arena, FL_ONE_ARENA, as the model has); the call itself runs
+       main_arena by parking the thread in malloc_stats() (see fl_park_in_malloc; another arena
+       cannot be held this way, and the generator says so); the call itself runs
        at its last run of steps.  One that waits for a lock instead passes the turn on first.
      - fork: the program's atfork handlers run inside it and take their turns like other code.
        The replay registers its own handlers before main: its prepare handler, the last to run,
@@ -487,8 +487,9 @@ FL_SIMPLE(clone_connection, int, (void), ())
    first; the thread then calls malloc_stats(), which locks main_arena and waits for stderr; once
    it waits there (its /proc/self/task/TID/syscall is futex), the helper hands the turn on, and at
    the call's last run of steps it lets stderr go; malloc_stats finishes and the real call runs.
-   The model has one arena; glibc gives each thread an arena of its own by default, so with
-   FL_ONE_ARENA the constructor sets mallopt(M_ARENA_MAX, 1) before any thread exists.  */
+   malloc_stats() holds main_arena first, so only a call the model has holding main_arena is held
+   open this way (the model gives threads arenas as glibc does).  FL_ONE_ARENA, which makes the
+   constructor set mallopt(M_ARENA_MAX, 1) before any thread exists, is kept for hand-made replays.  */
 struct fl_park {
   const struct fl_block *b;
   _Atomic int ready;

@@ -7,6 +7,7 @@
 //   PID/sem:NAME    a semaphore                                     PID/sig       the signal handlers
 //   PID/cond:NAME   a condition variable                            PID/heap      malloc's heap
 //   PID/exit        the exit status a parent's waitpid reads        PID/dl        the loaded objects
+//   PID/arenas      malloc's arena list and free list
 //   PID/children    the set of unreaped children (waitpid(-1))      PID/*         the whole process
 //
 // A key "PID/..." names process memory: fork copies it, and "PID/*" (fork reads it, an exit or execve
@@ -56,6 +57,7 @@ export const key = {
   atfork: perPid((pid) => `${pid}/atfork`),
   sig: perPid((pid) => `${pid}/sig`),
   heap: perPid((pid) => `${pid}/heap`),
+  arenas: perPid((pid) => `${pid}/arenas`),
   dl: perPid((pid) => `${pid}/dl`),
   exit: perPid((pid) => `${pid}/exit`),
   children: perPid((pid) => `${pid}/children`),

@@ -1,6 +1,6 @@
 // forklore: libc=glibc expect=deadlock
-// A raw fork, with none of glibc's fork handling, while another
-// thread is inside malloc: the child's malloc hangs.
+// A raw fork, with none of glibc's fork handling, while another thread
+// frees a block of the main thread's arena: the child's malloc hangs.
 #define _GNU_SOURCE
 #include <assert.h>
 #include <pthread.h>
@@ -8,21 +8,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void *allocator(void *arg)
+static void *releaser(void *arg)
 {
-  (void) arg;
-  void *p = malloc(64);          // takes the arena's lock
-  free(p);
+  free(arg);                     // takes the lock of the block's arena
   return NULL;
 }
 
 int main(void)
 {
+  void *block = malloc(4096);    // from main's arena, main_arena
   pthread_t t;
-  pthread_create(&t, NULL, allocator, NULL);
+  pthread_create(&t, NULL, releaser, block);
   pid_t pid = _Fork();  // copies the lock as it is
   if (pid == 0) {
-    void *p = malloc(32);
+    void *p = malloc(32);        // main_arena again
     free(p);
     _exit(5);
   }

@@ -1,21 +1,21 @@
-// A raw fork, with none of glibc's fork handling, while another
-// thread is inside malloc: the child's malloc hangs.
-import { pthread_create, pthread_join, malloc, free, fork,
-  _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+// A raw fork, with none of glibc's fork handling, while another thread
+// frees a block of the main thread's arena: the child's malloc hangs.
+import { pthread_create, pthread_join, malloc, free, _Fork,
+  _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'deadlock' };
 
-function* allocator() {
-  const p = yield* malloc(64);   // takes the arena's lock
-  yield* free(p);
+function* releaser(block: number) {
+  yield* free(block);            // takes the lock of the block's arena
 }
 
 export default function* main() {
-  const t = yield* pthread_create(allocator);
+  const block = yield* malloc(4096); // from main's arena, main_arena
+  const t = yield* pthread_create(releaser, block);
   const pid = yield* _Fork();    // copies the lock as it is
   if (pid === 0) {
-    const p = yield* malloc(32);
+    const p = yield* malloc(32); // main_arena again
     yield* free(p);
     yield* _exit(5);
   }

@@ -1,21 +1,21 @@
 // The same program through glibc's fork(), which takes malloc's
 // locks before the fork and re-initialises them in the child.
 import { pthread_create, pthread_join, malloc, free, fork,
-  _Fork, _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
+  _exit, waitpid, WEXITSTATUS, assert } from 'forklore';
 
 export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
 
-function* allocator() {
-  const p = yield* malloc(64);   // takes the arena's lock
-  yield* free(p);
+function* releaser(block: number) {
+  yield* free(block);            // takes the lock of the block's arena
 }
 
 export default function* main() {
-  const t = yield* pthread_create(allocator);
+  const block = yield* malloc(4096); // from main's arena, main_arena
+  const t = yield* pthread_create(releaser, block);
   const pid = yield* fork();     // takes it, then resets it
   if (pid === 0) {
-    const p = yield* malloc(32);
+    const p = yield* malloc(32); // main_arena again
     yield* free(p);
     yield* _exit(5);
   }

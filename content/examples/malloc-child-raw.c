@@ -1,6 +1,8 @@
-// forklore: libc=glibc expect=deadlock
+// forklore: libc=glibc expect=ok
 // malloc in the child of a multi-threaded process while another thread allocates, libc 'glibc':
-// raw _Fork() resets no lock: malloc's arena lock may be copied held by the other thread.
+// raw _Fork() resets no lock, but glibc gives the other thread an arena of its own (arena_get2), so
+// the lock it may hold is not main_arena, the forking thread's, from which the child allocates.
+// Real glibc 2.36: 0 of 200 children hang; with M_ARENA_MAX=1 the threads share main_arena.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdlib.h>

@@ -12,16 +12,17 @@ import {
   type ThreadFn,
 } from './ops.ts';
 export { JoinError, SIG_IGN } from './ops.ts';
-import {
-  DL_LOAD_LOCK,
-  FILE_LOCKS,
-  IO_LIST_LOCK,
-  MAIN_ARENA,
-  MALLOC_LIST_LOCK,
-  STDIN_LOCK,
-  STDOUT_LOCK,
-} from './libc-locks.ts';
+import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDERR_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
 import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
+import {
+  malloc,
+  mallocForkLockParent,
+  mallocForkUnlockChild,
+  mallocForkUnlockParent,
+  threadFreeres,
+} from './malloc.ts';
+
+export { malloc, free, mallopt, M_ARENA_MAX, M_ARENA_TEST } from './malloc.ts';
 
 export type { MutexHandle, CellHandle, SemHandle, CondHandle, MutexType, AtforkEntry } from './ops.ts';
 
@@ -101,7 +102,7 @@ export function* pthread_create<A extends unknown[]>(
   ...args: A
 ): G<number> {
   yield* enter('pthread_create');
-  const tid = yield* op<number>({ k: 'create', fn: fn as unknown as ThreadFn, args });
+  const tid = yield* op<number>({ k: 'create', fn: startThread(fn as unknown as ThreadFn), args });
   yield* leave('pthread_create');
   return tid;
 }
@@ -112,7 +113,19 @@ export function* pthread_join(tid: number): G<unknown> {
 export function* pthread_detach(tid: number): G<number> {
   return yield* op<number>({ k: 'detach', tid });
 }
+/** start_thread (nptl/pthread_create.c): the thread's function, then __libc_thread_freeres. */
+function startThread(fn: ThreadFn): ThreadFn {
+  const started = function* (...args: never[]): Generator<unknown, unknown, unknown> {
+    const v = yield* fn(...args);
+    yield* threadFreeres();
+    return v;
+  };
+  Object.defineProperty(started, 'name', { value: fn.name });
+  return started;
+}
 export function* pthread_exit(value: unknown = null): G<never> {
+  // The unwinding ends in start_thread, which runs __libc_thread_freeres (not in main).
+  yield* threadFreeres();
   yield* op<void>({ k: 'texit', value });
   throw new Error('pthread_exit returned');
 }
@@ -224,19 +237,13 @@ export function* fork(): G<number> {
   }
   if (locks) {
     yield* op({ k: 'lock', m: IO_LIST_LOCK });
-    if (libc === 'glibc') {
-      // posix/fork.c: "This needs to come last because fork handlers may use malloc".
-      yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
-      yield* op({ k: 'lock', m: MAIN_ARENA });
-    }
+    // posix/fork.c: "This needs to come last because fork handlers may use malloc".
+    if (libc === 'glibc') yield* mallocForkLockParent();
   }
   const pid = yield* op<number>({ k: 'fork_raw', raw: false });
   if (pid === 0) {
     if (locks) {
-      if (libc === 'glibc') {
-        yield* op({ k: 'reset', m: MAIN_ARENA });
-        yield* op({ k: 'reset', m: MALLOC_LIST_LOCK });
-      }
+      if (libc === 'glibc') yield* mallocForkUnlockChild();
       for (const f of FILE_LOCKS) yield* op({ k: 'reset', m: f });
       yield* op({ k: 'reset', m: IO_LIST_LOCK });
     }
@@ -253,10 +260,7 @@ export function* fork(): G<number> {
     }
   } else {
     if (locks) {
-      if (libc === 'glibc') {
-        yield* op({ k: 'unlock', m: MAIN_ARENA });
-        yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
-      }
+      if (libc === 'glibc') yield* mallocForkUnlockParent();
       yield* op({ k: 'unlock', m: IO_LIST_LOCK });
     }
     for (let i = 0; i < handlers.length; i++) {
@@ -339,23 +343,6 @@ export function* clone_connection(): G<number> {
 
 // ---- libc (takes the internal locks real glibc takes under the chosen model) ----
 
-export function* malloc(n: number): G<number> {
-  yield* enter('malloc');
-  const locking = yield* op<boolean>({ k: 'malloc_locks' });
-  if (locking) yield* op({ k: 'lock', m: MAIN_ARENA });
-  const p = yield* op<number>({ k: 'heap', what: 'malloc', n });
-  if (locking) yield* op({ k: 'unlock', m: MAIN_ARENA });
-  yield* leave('malloc');
-  return p;
-}
-export function* free(ptr: number): G<void> {
-  yield* enter('free');
-  const locking = yield* op<boolean>({ k: 'malloc_locks' });
-  if (locking) yield* op({ k: 'lock', m: MAIN_ARENA });
-  yield* op<number>({ k: 'heap', what: 'free', n: ptr });
-  if (locking) yield* op({ k: 'unlock', m: MAIN_ARENA });
-  yield* leave('free');
-}
 /**
  * A FILE's first buffered output or input allocates its buffer, under the FILE's lock (glibc 2.36
  * libio/genops.c _IO_doallocbuf: `if (fp->_IO_buf_base) return;` then _IO_DOALLOCATE, which for a
@@ -371,13 +358,25 @@ function* doallocbuf(f: 'stdin' | 'stdout'): G<void> {
   yield* op<boolean>({ k: 'stdio_buf', f, set: true });
 }
 export function* printf(text: string): G<number> {
-  yield* enter('printf');
+  return yield* streamPrintf('printf', 'stdout', text);
+}
+/**
+ * fprintf(stream, ...): vfprintf locks the stream it writes to, its own FILE lock (glibc 2.36
+ * stdio-common/vfprintf-internal.c:764 `_IO_flockfile (s)`; for unbuffered stderr,
+ * buffered_vfprintf:1752 does the same around a buffer on the stack, and allocates nothing).
+ */
+export function* fprintf(stream: 'stdout' | 'stderr', text: string): G<number> {
+  return yield* streamPrintf('fprintf', stream, text);
+}
+function* streamPrintf(fn: string, stream: 'stdout' | 'stderr', text: string): G<number> {
+  yield* enter(fn);
   const libc = yield* op<string>({ k: 'libc' });
-  if (libc !== 'none') yield* op({ k: 'lock', m: STDOUT_LOCK });
-  if (libc !== 'none' && text.length > 0) yield* doallocbuf('stdout');
-  const r = yield* op<number>({ k: 'write', fd: 1, text });
-  if (libc !== 'none') yield* op({ k: 'unlock', m: STDOUT_LOCK });
-  yield* leave('printf');
+  const m = stream === 'stdout' ? STDOUT_LOCK : STDERR_LOCK;
+  if (libc !== 'none') yield* op({ k: 'lock', m });
+  if (libc !== 'none' && stream === 'stdout' && text.length > 0) yield* doallocbuf('stdout');
+  const r = yield* op<number>({ k: 'write', fd: stream === 'stdout' ? 1 : 2, text });
+  if (libc !== 'none') yield* op({ k: 'unlock', m });
+  yield* leave(fn);
   return r;
 }
 /** fflush(null) flushes every stream (list lock, then each FILE lock); fflush('stdout') one. */

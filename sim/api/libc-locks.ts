@@ -6,8 +6,13 @@ const rec = (name: string): MutexHandle => ({ handle: 'mutex', name, type: 'recu
 /** libio's _IO_lock_t: recursive, owned by a TCB address (see MutexHandle.io). */
 const io = (name: string): MutexHandle => ({ handle: 'mutex', name, type: 'recursive', internal: true, io: true });
 
-/** malloc's main arena mutex (one arena is enough to show every cycle). */
-export const MAIN_ARENA = lll('main_arena');
+/** malloc's arenas: main_arena, then arena_1, arena_2, ... in order of creation (sim/api/malloc.ts). */
+export const MAIN_ARENA_NAME = 'main_arena';
+/** An arena's mutex. */
+export const arenaLock = (name: string): MutexHandle => lll(name);
+export const MAIN_ARENA = arenaLock(MAIN_ARENA_NAME);
+/** glibc 2.7's ATFORK_ARENA_PTR: the forking thread's arena tsd while ptmalloc_lock_all holds every arena. */
+export const ATFORK_ARENA = '(ATFORK_ARENA_PTR)';
 /** malloc's list_lock, taken with the arenas around fork. */
 export const MALLOC_LIST_LOCK = lll('malloc_list_lock');
 /** libio's list_all_lock, taken by _IO_list_lock(), fflush(NULL) and fork. */

@@ -65,6 +65,22 @@ export interface ForkPlan {
   handlers: AtforkEntry[];
 }
 
+/** What a malloc or free learns without a step: the calling thread's TLS and the process's mode. */
+export interface MallocState {
+  libc: 'none' | 'glibc-2.7' | 'glibc';
+  /** SINGLE_THREAD_P (glibc 2.26+ skips arena locks until the first pthread_create). */
+  single: boolean;
+  /** thread_arena (2.36) or the arena_key tsd (2.7); null before the thread's first malloc. */
+  arena: string | null;
+  /** 2.36: tcache_init has run in this thread. */
+  tcache: boolean;
+  /** Started by pthread_create: start_thread runs __libc_thread_freeres when it ends. */
+  started: boolean;
+}
+/** The result of 2.36 arena_get2's first step: an arena off the free list, a new one, or reused_arena's order. */
+export type ArenaPick =
+  { how: 'free'; name: string } | { how: 'new'; name: string } | { how: 'reuse'; order: string[] };
+
 /** Operations that are scheduling points (one transition each). */
 export type StepOp =
   | { k: 'lock'; m: MutexHandle }
@@ -101,7 +117,10 @@ export type StepOp =
   | { k: 'pipe'; flags: number }
   | { k: 'sendmsg'; fd: number; what: string }
   | { k: 'recvmsg_conn'; fd: number }
-  | { k: 'heap'; what: 'malloc' | 'free'; n: number }
+  /** `arena`: for malloc, the arena the chunk comes from (arena_for_chunk of the result). */
+  | { k: 'heap'; what: 'malloc' | 'free'; n: number; arena?: string }
+  /** malloc's arena bookkeeping (sim/world/ops/malloc.ts). */
+  | { k: 'arena'; what: 'pick' | 'new' | 'link' | 'attach' | 'detach' | 'max' | 'list'; name?: string; n?: number }
   | { k: 'dl'; name: string }
   | { k: 'sigaction'; sig: string; handler: HandlerFn }
   | { k: 'kill'; pid: number; sig: string }
@@ -111,7 +130,14 @@ export type StepOp =
 /** Operations the world answers at once, inside the current step (they touch no shared state). */
 export type InstantOp =
   | { k: 'self'; what: 'tid' | 'pid' | 'ppid' }
-  | { k: 'malloc_locks' }
+  /** malloc's view of the calling thread (sim/world/ops/malloc.ts MallocState). */
+  | { k: 'mstate' }
+  | { k: 'tcache'; what: 'init' | 'get' | 'put' | 'shutdown'; n: number; arena?: string }
+  | { k: 'chunk'; ptr: number }
+  | { k: 'arena_list' }
+  | { k: 'arena_tsd'; what: 'set' | 'save' | 'restore'; name?: string | null }
+  | { k: 'atfork_cntr'; d: number }
+  | { k: 'arena_child' }
   | { k: 'libc' }
   /**
    * Whether a FILE's buffer is allocated (libio's fp->_IO_buf_base), or, with `set`, record that it
@@ -127,7 +153,13 @@ export type Op = StepOp | InstantOp;
 
 export const INSTANT_OPS: ReadonlySet<string> = new Set([
   'self',
-  'malloc_locks',
+  'mstate',
+  'tcache',
+  'chunk',
+  'arena_list',
+  'arena_tsd',
+  'atfork_cntr',
+  'arena_child',
   'libc',
   'stdio_buf',
   'enter',

@@ -72,6 +72,8 @@ export const CONSTS: Record<string, [number, string[]]> = {
   PTHREAD_MUTEX_RECURSIVE_NP: [1, ['pthread.h']],
   PTHREAD_MUTEX_ERRORCHECK_NP: [2, ['pthread.h']],
   PTHREAD_MUTEX_FAST_NP: [0, ['pthread.h']],
+  M_ARENA_TEST: [L.M_ARENA_TEST, ['malloc.h']],
+  M_ARENA_MAX: [L.M_ARENA_MAX, ['malloc.h']],
   RTLD_NOW: [2, ['dlfcn.h']],
   RTLD_LAZY: [1, ['dlfcn.h']],
   RTLD_GLOBAL: [0x100, ['dlfcn.h']],

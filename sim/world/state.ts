@@ -81,7 +81,36 @@ export interface Proc {
   heapNext: number;
   /** The FILEs whose buffer _IO_doallocbuf has allocated (fp->_IO_buf_base set): memory, so fork copies it. */
   stdioBufs: string[];
+  /** malloc's arenas (process memory: fork copies them; see sim/world/ops/malloc.ts). */
+  arenas: Arenas;
   children: number[];
+}
+
+/**
+ * malloc's process-wide arena state (glibc malloc/arena.c). Arena locks themselves are mutexes in
+ * `Proc.mem`, named by `list` ("main_arena", "arena_1", ...).
+ */
+export interface Arenas {
+  /** The circular list from main_arena: main_arena, then the newest arena first (main_arena.next = a). */
+  list: string[];
+  /** narenas: arenas created or being created, main_arena included (2.36 bumps it before linking). */
+  count: number;
+  /** 2.36 arena_get2's static narenas_limit: 0 until set (mp_.arena_max, or 8 * cores past arena_test). */
+  limit: number;
+  /** mp_.arena_max (mallopt M_ARENA_MAX, 2.36 only), 0 when unset. */
+  max: number;
+  /** 2.36 reused_arena's static next_to_use ('' while NULL). */
+  nextToUse: string;
+  /** 2.36 free_list: arenas no thread is attached to, head first. */
+  free: string[];
+  /** 2.36 attached_threads of each arena. */
+  attached: Record<string, number>;
+  /** 2.7 atfork_recursive_cntr (ptmalloc_lock_all). */
+  atforkCntr: number;
+  /** 2.7 save_arena: the forking thread's arena while its tsd holds ATFORK_ARENA_PTR. */
+  saved: string | null;
+  /** Chunk address -> the arena it came from and its chunk size (arena_for_chunk, chunksize). */
+  chunks: Map<number, { arena: string; size: number }>;
 }
 
 /** One entry of a thread's record, which child replay feeds back: an op's result, or a handler run. */
@@ -130,4 +159,16 @@ export interface Thread {
   copyOf?: number;
   /** Spurious condition-variable wake-ups this thread may still be given in this execution. */
   spuriousLeft: number;
+  /**
+   * malloc's thread_arena (2.36) or arena_key tsd (2.7): TLS, so a child made by fork has the forking
+   * thread's. null before the thread's first malloc; ATFORK_ARENA (2.7) while its fork holds malloc.
+   */
+  arena: string | null;
+  /**
+   * 2.36's tcache (TLS, copied by fork), null until tcache_init: the arena its own chunk came from
+   * and, per bin, the arenas of the chunks cached there.
+   */
+  tcache: { arena: string; bins: string[][] } | null;
+  /** Started by pthread_create (start_thread runs __libc_thread_freeres at its end); main is not. */
+  started: boolean;
 }

@@ -6,7 +6,7 @@ import type { Program } from '../../sim/types.ts';
 import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
 import * as atforkBuggy from '../../content/examples/ch3-atfork-buggy.ts';
-import * as mallocRaw from '../../content/examples/malloc-child-raw.ts';
+import * as mallocRaw from '../../content/examples/ch4-malloc-buggy.ts';
 import { timelineSvg, layoutTimeline } from '../../components/timeline-svg.ts';
 import { stateAt } from '../../components/playground/state-at.ts';
 import { encodeShare, decodeShare } from '../../components/playground/share.ts';
@@ -45,7 +45,7 @@ describe('the timeline', () => {
       .filter((l) => l.ghost)
       .map((l) => l.ghost!.lock);
     expect(forkGhosts).toEqual(['table_lock']);
-    // _Fork resets nothing: the arena lock copied held by the allocating thread stays left behind.
+    // _Fork resets nothing: main_arena's lock, copied held by the thread freeing a block of it, stays left behind.
     const raw = explore(program(mallocRaw, 'raw'), { stopAtFirst: false }).findings.find((f) => f.kind === 'deadlock')!;
     const rawGhosts = [...layoutTimeline(raw.trace, raw.stuck).lanes.values()]
       .filter((l) => l.ghost)

@@ -267,10 +267,12 @@ describe('every C example on real Linux', () => {
     }
   });
 
-  it('a free held open across the fork is forced by parking its thread in malloc_stats(), and says it limits glibc to one arena', () => {
-    const row = rows.find((r) => r.name === 'malloc-child-raw')!;
+  it('a free held open across the fork is forced by parking its thread in malloc_stats(), which holds main_arena as the model does', () => {
+    // ch4-malloc-buggy's second thread frees a block of main_arena: with glibc's default arenas it
+    // holds main_arena inside free(), the lock malloc_stats() holds while it waits for stderr.
+    const row = rows.find((r) => r.name === 'ch4-malloc-buggy')!;
     expect(row.forced!.notForceable).toEqual([]);
-    expect(row.forced!.caveats.join('\n')).toMatch(/free of thread 1001 .*malloc_stats\(\).*one arena/);
+    expect(row.forced!.caveats).toEqual([]);
     expect(row.forced!.real!.hangs, JSON.stringify(row.forced!.real!.runs)).toBe(row.forced!.real!.runs.length);
   });
 

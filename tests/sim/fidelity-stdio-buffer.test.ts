@@ -30,8 +30,8 @@ import { explore } from '../../sim/explore/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import { prog, runFirst } from './world-helpers.ts';
 
-// The model has one arena today (main_arena for every thread), so only what holds with glibc's
-// per-thread arenas is asserted here: main_arena is the main thread's arena in glibc 2.36.
+// The model gives threads arenas as glibc does (tests/sim/fidelity-malloc-arenas.test.ts); here:
+// main_arena is the main thread's arena in glibc 2.36.
 const arenaLocks = (run: ReturnType<typeof createRun>, pid: number) =>
   run.trace().filter((e) => e.type === 'mutex.lock' && e.lock.name === 'main_arena' && e.pid === pid).length;
 

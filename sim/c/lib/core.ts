@@ -162,6 +162,7 @@ export const H = {
   pthread: ['pthread.h'],
   stdio: ['stdio.h'],
   stdlib: ['stdlib.h'],
+  malloc: ['malloc.h'],
   unistd: ['unistd.h'],
   wait: ['sys/wait.h'],
   signal: ['signal.h'],

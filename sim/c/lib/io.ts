@@ -138,9 +138,11 @@ export const IO: Record<string, Builtin> = {
   fprintf: lib(H.stdio, T.int, function* (fr, [f, fmt, ...rest], cx, where) {
     const stream = fileOf(f, where);
     const text = yield* doPrintf(fr, cx, fmt, rest, where);
-    // The library has printf (stdout's FILE lock); a stderr write is modelled as write(2).
+    if (stream === null) throw new CRuntimeError(`${where}: fprintf to a null FILE pointer`);
+    if (stream === 'stdin') throw new CRuntimeError(`${where}: fprintf to stdin, a stream opened for reading`);
+    // vfprintf takes the FILE lock of the stream it writes to (sim/api/index.ts fprintf).
     if (stream === 'stdout') return yield* L.printf(text);
-    return yield* L.write(2, text);
+    return yield* L.fprintf(stream, text);
   }),
   dprintf: lib(H.stdio, T.int, function* (fr, [fd, fmt, ...rest], cx, where) {
     return sysret(fr, yield* L.write(Number(fd), yield* doPrintf(fr, cx, fmt, rest, where)), L.EBADF);
@@ -227,6 +229,14 @@ export const IO: Record<string, Builtin> = {
       return undefined;
     },
     { arity: [1, 1] },
+  ),
+  mallopt: lib(
+    H.malloc,
+    T.int,
+    function* (_fr, [param, value]) {
+      return yield* L.mallopt(Number(param), Number(value));
+    },
+    { arity: [2, 2] },
   ),
   dlopen: lib(
     H.dl,

@@ -25,6 +25,7 @@ export const KNOWN_HEADERS: ReadonlySet<string> = new Set([
   'sys/socket.h',
   'semaphore.h',
   'dlfcn.h',
+  'malloc.h',
   'inttypes.h',
   'limits.h',
   'sys/stat.h',

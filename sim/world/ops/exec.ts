@@ -8,6 +8,8 @@ import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import { finishProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
+import { newArenas } from './malloc.ts';
+import { MAIN_ARENA_NAME } from '../../api/libc-locks.ts';
 
 export const execOps: Models<'execve'> = {
   execve: {
@@ -31,6 +33,10 @@ export const execOps: Models<'execve'> = {
       p.handlers = new Map([...p.handlers].filter(([, h]) => h === SIG_IGN));
       p.multiThreaded = false;
       p.stdioBufs = [];
+      p.arenas = newArenas();
+      t.arena = MAIN_ARENA_NAME;
+      t.tcache = null;
+      t.started = false;
       p.childOfMultiThreaded = false;
       if (!o.image) {
         finishProc(k, p, t, 0, 'exec-image');

@@ -8,6 +8,7 @@ import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
 import { checkSafety } from './libc.ts';
+import { copyArenas } from './malloc.ts';
 
 function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   const cpid = k.nextId();
@@ -29,6 +30,7 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   c.childOfMultiThreaded = p.multiThreaded || p.childOfMultiThreaded;
   c.heapNext = p.heapNext;
   c.stdioBufs = p.stdioBufs.slice();
+  c.arenas = copyArenas(p.arenas);
   const inherited: number[] = [];
   const leaks: { fd: number; owner: number }[] = [];
   for (const [fd, e] of p.fds) {
@@ -44,6 +46,10 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   // Its TCB is the forking thread's, copied at the same address (its tid is new: CLONE_CHILD_SETTID).
   u.tcb = t.tcb;
   u.copyOf = t.tid;
+  // TLS: malloc's thread_arena and tcache are the forking thread's.
+  u.arena = t.arena;
+  u.tcache = t.tcache && { arena: t.tcache.arena, bins: t.tcache.bins.map((b) => b.slice()) };
+  u.started = t.started;
   k.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
   k.emit(u, { type: 'fd.inherit', fds: inherited });
   for (const l of leaks) {

@@ -9,6 +9,7 @@ import { execOps } from './exec.ts';
 import { fdOps } from './fd.ts';
 import { forkOps } from './fork.ts';
 import { libcOps } from './libc.ts';
+import { mallocOps } from './malloc.ts';
 import { mutexOps } from './mutex.ts';
 import { pipeOps } from './pipe.ts';
 import { processOps } from './process.ts';
@@ -32,6 +33,7 @@ const OPS: Table = {
   ...pipeOps,
   ...signalOps,
   ...libcOps,
+  ...mallocOps,
   ...timeOps,
 };
 

@@ -8,6 +8,8 @@ import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import type { Frame, Proc, Thread } from '../state.ts';
 import { addrOf, lockRefOf } from '../naming.ts';
+import { chunkSize, mallocInstant } from './malloc.ts';
+import { MAIN_ARENA_NAME } from '../../api/libc-locks.ts';
 
 /** Answers an instant op of `t`, run in `frame`, without a step of its own. */
 export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unknown {
@@ -20,9 +22,14 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
     case 'stdio_buf':
       if (o.set && !p.stdioBufs.includes(o.f)) p.stdioBufs.push(o.f);
       return p.stdioBufs.includes(o.f);
-    case 'malloc_locks':
-      // glibc 2.26+ skips the arena lock until the process creates its first thread.
-      return k.libc === 'glibc-2.7' || (k.libc === 'glibc' && p.multiThreaded);
+    case 'mstate':
+    case 'tcache':
+    case 'chunk':
+    case 'arena_list':
+    case 'arena_tsd':
+    case 'atfork_cntr':
+    case 'arena_child':
+      return mallocInstant(k, t, p, o);
     case 'enter':
       if (frame.libcDepth++ === 0) checkSafety(k, t, p, frame, o.fn);
       k.emit(t, { type: 'libc.call', fn: o.fn, phase: 'enter' });
@@ -86,6 +93,7 @@ export const libcOps: Models<'heap' | 'dl'> = {
       if (o.what === 'malloc') {
         const ptr = p.heapNext;
         p.heapNext += Math.max(16, Math.ceil(o.n / 16) * 16 + 16);
+        p.arenas.chunks.set(ptr, { arena: o.arena ?? MAIN_ARENA_NAME, size: chunkSize(o.n) });
         k.complete(t, ptr);
       } else k.complete(t, 0);
     },

@@ -38,6 +38,7 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
       p.multiThreaded = true;
       k.emit(t, { type: 'thread.create', child: tid });
       const u = k.newThread(tid, p.pid, o.fn, o.args, t.clock);
+      u.started = true;
       k.emit(u, { type: 'thread.start', fn: o.fn.name || 'thread', args: o.args });
       k.drive(u, undefined);
       k.complete(t, tid);
