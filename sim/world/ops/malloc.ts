@@ -58,7 +58,7 @@ export function mallocInstant(k: Kernel, t: Thread, p: Proc, o: InstantOp): unkn
   switch (o.k) {
     case 'mstate':
       return {
-        libc: k.libc as MallocState['libc'],
+        libc: k.libc,
         single: !p.multiThreaded,
         arena: t.arena,
         tcache: t.tcache !== null,
