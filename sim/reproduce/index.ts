@@ -77,9 +77,9 @@ const stepList = (g: { steps: number[] }) => g.steps.map((i) => i + 1).join(', '
 
 /**
  * Turns the groups of the (normalized) schedule into the header's blocks, listing on `notForceable`
- * what the replay cannot hold open and on `caveats` where it holds a call open differently.
+ * what the replay cannot hold open.
  */
-function makeBlocks(steps: ModelStep[], groups: Group[], notForceable: string[], caveats: string[]): Block[] {
+function makeBlocks(steps: ModelStep[], groups: Group[], notForceable: string[]): Block[] {
   const lastStepOf = new Map<number, number>();
   for (const s of steps) lastStepOf.set(s.tid, s.index);
   return groups.map((g) => {
@@ -241,8 +241,9 @@ export function reproduce(
   }
   const grouped = groupSteps(steps);
   const notForceable = [...grouped.problems];
+  // Where a replay would run the program otherwise than by default (FL_ONE_ARENA): none since the model has glibc's arenas.
   const caveats: string[] = [];
-  const blocks = makeBlocks(steps, grouped.groups, notForceable, caveats);
+  const blocks = makeBlocks(steps, grouped.groups, notForceable);
   const owed = deliveries(steps, grouped.owed, blocks, notForceable);
   // Memory steps run when the thread gets there, not at their turn: say so where another thread's
   // step in between touches the same object.
