@@ -207,14 +207,18 @@ export function* threadFreeres(): G<void> {
   if (s.arena !== null) yield* op({ k: 'arena', what: 'detach' });
 }
 
+// (`for (const a of yield* ...)` is not used: QuickJS, which runs the library in the checker's
+// sandbox, fails on it with "stack underflow".)
 /** 2.36 __malloc_fork_lock_parent (arena.c:177): list_lock, then every arena from main_arena. */
 export function* mallocForkLockParent(): G<void> {
   yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
-  for (const a of yield* op<string[]>({ k: 'arena_list' })) yield* lock(a);
+  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  for (const a of arenas) yield* lock(a);
 }
 /** 2.36 __malloc_fork_unlock_parent (arena.c:197). */
 export function* mallocForkUnlockParent(): G<void> {
-  for (const a of yield* op<string[]>({ k: 'arena_list' })) yield* unlock(a);
+  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  for (const a of arenas) yield* unlock(a);
   yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
 }
 /**
@@ -223,7 +227,8 @@ export function* mallocForkUnlockParent(): G<void> {
  */
 export function* mallocForkUnlockChild(): G<void> {
   yield* op({ k: 'arena_child' });
-  for (const a of yield* op<string[]>({ k: 'arena_list' })) yield* op({ k: 'reset', m: arenaLock(a) });
+  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  for (const a of arenas) yield* op({ k: 'reset', m: arenaLock(a) });
   yield* op({ k: 'reset', m: MALLOC_LIST_LOCK });
 }
 
@@ -243,21 +248,24 @@ export function* ptmalloc_lock_all(): G<void> {
   yield* op({ k: 'atfork_cntr', d: 1 });
 }
 function* lockAll27(): G<void> {
-  for (const a of yield* op<string[]>({ k: 'arena_list' })) yield* lock(a);
+  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  for (const a of arenas) yield* lock(a);
   yield* op({ k: 'arena_tsd', what: 'save' });
 }
 /** 2.7 ptmalloc_unlock_all (arena.c:273), the parent handler: only the outermost fork unlocks. */
 export function* ptmalloc_unlock_all(): G<void> {
   if ((yield* op<number>({ k: 'atfork_cntr', d: -1 })) !== 0) return;
   yield* op({ k: 'arena_tsd', what: 'restore' });
-  for (const a of yield* op<string[]>({ k: 'arena_list' })) yield* unlock(a);
+  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  for (const a of arenas) yield* unlock(a);
   yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
 }
 // "In NPTL, unlocking a mutex in the child process after a fork() is currently unsafe, whereas
 // re-initializing it is safe and does not leak resources." (2.7 arena.c:294, ptmalloc_unlock_all2)
 export function* ptmalloc_unlock_all2(): G<void> {
   yield* op({ k: 'arena_tsd', what: 'restore' });
-  for (const a of yield* op<string[]>({ k: 'arena_list' })) yield* op({ k: 'reset', m: arenaLock(a) });
+  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  for (const a of arenas) yield* op({ k: 'reset', m: arenaLock(a) });
   yield* op({ k: 'reset', m: MALLOC_LIST_LOCK });
   yield* op({ k: 'atfork_cntr', d: 0 });
 }

@@ -78,7 +78,8 @@ export function mallocInstant(k: Kernel, t: Thread, p: Proc, o: InstantOp): unkn
       if (!t.tcache) return null;
       const i = tidx(chunkSize(o.n));
       if (i >= TCACHE_BINS) return null;
-      const bin = (t.tcache.bins[i] ??= []);
+      let bin = t.tcache.bins[i];
+      if (bin === undefined) t.tcache.bins[i] = bin = [];
       if (o.what === 'get') return bin.pop() ?? null;
       if (bin.length >= TCACHE_COUNT) return null;
       bin.push(o.arena ?? MAIN_ARENA_NAME);
