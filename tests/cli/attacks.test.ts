@@ -273,7 +273,11 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
   });
 
   it('H2: an endless loop in a thread is stopped at --time-limit, naming the search', async () => {
-    const body = baseline.replace('function* allocator() {', 'function* allocator() {\n  for (;;) {}');
+    const body = baseline.replace(
+      'function* releaser(block: number) {',
+      'function* releaser(block: number) {\n  for (;;) {}',
+    );
+    expect(body, 'the loop went into the baseline').not.toBe(baseline);
     const r = await forklore(['check', program('', body), '--time-limit', '2', '--max-time', '1000'], {
       outerMs: 30_000,
     });
@@ -326,9 +330,10 @@ describe.concurrent('resources: a wall-clock and memory bound that always holds 
       /stopped: its top-level code \(before main\) reached the memory limit \(64 MiB, --memory-limit\)/,
     );
     const body = baseline.replace(
-      'function* allocator() {',
-      'function* allocator() {\n  const hoard: any[] = []; for (;;) hoard.push(new Array(1e6).fill(7));',
+      'function* releaser(block: number) {',
+      'function* releaser(block: number) {\n  const hoard: any[] = []; for (;;) hoard.push(new Array(1e6).fill(7));',
     );
+    expect(body, 'the bomb went into the baseline').not.toBe(baseline);
     const thread = await forklore(['check', program('', body), '--memory-limit', '64'], { outerMs: 60_000 });
     expect(thread.status).toBe(4);
     expect(thread.stderr).toMatch(/stopped: the search reached the memory limit \(64 MiB, --memory-limit\)/);
