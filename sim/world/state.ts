@@ -84,6 +84,14 @@ export interface Proc {
   /** malloc's arenas (process memory: fork copies them; see sim/world/ops/malloc.ts). */
   arenas: Arenas;
   children: number[];
+  /**
+   * The other threads' descriptors (struct pthread) fork copied from the parent, by tid: the result a
+   * join in this process reads (pd->result: the value of a thread that had exited unjoined before the
+   * fork, else NULL). Unset in a process not made by fork; execve drops it.
+   */
+  forkedThreads?: Map<number, unknown>;
+  /** This process's threads that have exited, in order (their descriptors keep their results). */
+  exitedThreads?: number[];
 }
 
 /**

@@ -37,6 +37,8 @@ export const execOps: Models<'execve'> = {
       t.arena = MAIN_ARENA_NAME;
       t.tcache = null;
       t.started = false;
+      delete p.forkedThreads;
+      delete p.exitedThreads;
       p.childOfMultiThreaded = false;
       if (!o.image) {
         finishProc(k, p, t, 0, 'exec-image');

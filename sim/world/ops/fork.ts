@@ -9,6 +9,7 @@ import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
 import { checkSafety } from './libc.ts';
 import { copyArenas } from './malloc.ts';
+import { forkDescriptorReads, forkedDescriptors } from './thread.ts';
 
 function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   const cpid = k.nextId();
@@ -31,6 +32,7 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   c.heapNext = p.heapNext;
   c.stdioBufs = p.stdioBufs.slice();
   c.arenas = copyArenas(p.arenas);
+  c.forkedThreads = forkedDescriptors(k, p, t);
   const inherited: number[] = [];
   const leaks: { fd: number; owner: number }[] = [];
   for (const [fd, e] of p.fds) {
@@ -137,8 +139,8 @@ export const forkOps: Models<'atfork_reg' | 'fork_begin' | 'fork_raw'> = {
     describe: () => 'fork: prepare',
   },
   fork_raw: {
-    // Fork reads the whole process: it copies every object of it.
-    accesses: (_k, t) => [reads(key.wholeProcess(t.pid))],
+    // Fork reads the whole process: it copies every object of it, and the other threads' descriptors.
+    accesses: (k, t) => [reads(key.wholeProcess(t.pid)), ...forkDescriptorReads(k, t)],
     exec: (k, t, o) => forkRaw(k, t, k.procOf(t), o.raw),
     describe: (o) => (o.raw ? '_Fork()' : 'fork: clone'),
   },

@@ -17,14 +17,38 @@ export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void 
   t.exitTime = t.clock;
   t.pending = null;
   p.threads = p.threads.filter((x) => x !== t.tid);
+  (p.exitedThreads ??= []).push(t.tid);
   k.emit(t, { type: 'thread.exit', value });
   if (p.threads.length === 0) finishProc(k, p, t, 0, 'return');
 }
 
-/** Is `pid` the parent of `p`, or the parent's parent, and so on? */
-function isAncestor(k: Kernel, p: Proc, pid: number): boolean {
-  for (let q = k.proc(p.ppid); q; q = k.proc(q.ppid)) if (q.pid === pid) return true;
-  return false;
+/**
+ * The descriptors a child made by fork copies from `p` (forked by `t`): every other thread `p` has
+ * had, with the result a join in the child returns. glibc's reclaim_stacks (sysdeps/nptl/fork.h) marks
+ * every descriptor but the caller's free (curp->tid = 0) and leaves pd->result as it was: NULL for a
+ * thread still running, the value of one that had exited unjoined (measured, glibc 2.36:
+ * tests/sim/fidelity-threads-fork.test.ts). A joined thread's descriptor was freed: NULL (a join on it
+ * is undefined). The parent's own copies of its ancestors' descriptors come along too.
+ */
+export function forkedDescriptors(k: Kernel, p: Proc, t: Thread): Map<number, unknown> {
+  const out = new Map(p.forkedThreads ?? []);
+  for (const tid of p.threads) if (tid !== t.tid) out.set(tid, null);
+  for (const tid of p.exitedThreads ?? []) {
+    const u = k.thread(tid)!;
+    out.set(tid, u.joined ? null : u.exitValue);
+  }
+  return out;
+}
+
+/**
+ * What fork reads of the thread table: the descriptor of each other thread that is live or exited
+ * and not joined, whose result the child's copy keeps. A thread's exit and a join write it, so each is
+ * ordered with a fork both ways.
+ */
+export function forkDescriptorReads(k: Kernel, t: Thread): Access[] {
+  const p = k.procOf(t);
+  const tids = [...p.threads, ...(p.exitedThreads ?? []).filter((tid) => !k.thread(tid)!.joined)];
+  return tids.filter((tid) => tid !== t.tid).map((tid) => reads(key.thread(t.pid, tid)));
 }
 
 export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
@@ -55,15 +79,14 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
     },
     exec(k, t, o) {
       const u = k.thread(o.tid);
-      if (u && u.pid !== t.pid && isAncestor(k, k.procOf(t), u.pid)) {
-        // A thread of the parent (or further up), in the child: glibc's reclaim_stacks
-        // (sysdeps/nptl/fork.h) set its descriptor's tid to 0, and __pthread_clockjoin_ex
-        // (nptl/pthread_join_common.c) waits only while it is not 0: the join returns 0 at once. The
-        // value is the descriptor's result, NULL for a thread that was running at the fork; the model
-        // gives NULL always, so that a thread's exit still commutes with a fork (a thread that had
-        // exited unjoined before the fork really gives its return value).
-        k.emit(t, { type: 'thread.join', target: o.tid, value: null });
-        k.complete(t, null);
+      const inherited = k.procOf(t).forkedThreads;
+      if (inherited?.has(o.tid) && (!u || u.pid !== t.pid)) {
+        // A thread of the parent (or further up), in the child: reclaim_stacks set its descriptor's tid
+        // to 0, and __pthread_clockjoin_ex (nptl/pthread_join_common.c) waits only while it is not 0,
+        // so the join returns at once with the descriptor's pd->result.
+        const value = inherited.get(o.tid);
+        k.emit(t, { type: 'thread.join', target: o.tid, value });
+        k.complete(t, value);
         return;
       }
       if (u?.detached && u.pid === t.pid) {
