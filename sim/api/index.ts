@@ -206,6 +206,10 @@ export function* pthread_cond_broadcast(c: CondHandle): G<number> {
   yield* leave('pthread_cond_broadcast');
   return r;
 }
+/** Re-initialises the condition variable in the calling process (glibc: every field back to 0). */
+export function* pthread_cond_init(c: CondHandle): G<number> {
+  return yield* op<number>({ k: 'cond_init', c });
+}
 
 // ---- processes ----
 

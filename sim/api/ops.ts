@@ -94,6 +94,7 @@ export type StepOp =
   | { k: 'sem_init'; s: SemHandle; value: number }
   | { k: 'cond_wait'; c: CondHandle; m: MutexHandle }
   | { k: 'cond_signal'; c: CondHandle; all: boolean }
+  | { k: 'cond_init'; c: CondHandle }
   | { k: 'create'; fn: ThreadFn; args: unknown[] }
   | { k: 'join'; tid: number }
   | { k: 'detach'; tid: number }

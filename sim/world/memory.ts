@@ -3,7 +3,7 @@
 import type { MutexHandle } from '../api/ops.ts';
 import { cloneValue } from './kernel.ts';
 import { addrOf } from './naming.ts';
-import type { MemObj, Proc } from './state.ts';
+import { zeroCond, type MemObj, type Proc } from './state.ts';
 
 /** Each handle's key in Proc.mem, made once (every step that touches an object looks it up). */
 const keys = new WeakMap<object, string>();
@@ -40,7 +40,7 @@ export function memObj(p: Proc, h: { handle: string; name: string }): MemObj {
       o = { kind: 'sem', name: h.name, value: Number(anyH.initial ?? 0) };
       break;
     case 'cond':
-      o = { kind: 'cond', name: h.name, waiters: [] };
+      o = { kind: 'cond', name: h.name, waiters: [], ...zeroCond() };
       break;
     default:
       throw new Error(`not a simulated object: ${JSON.stringify(h)}`);

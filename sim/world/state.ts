@@ -30,10 +30,49 @@ export interface SemObj {
   name: string;
   value: number;
 }
-export interface CondObj {
+/**
+ * glibc 2.36's pthread_cond_t (nptl/pthread_cond_wait.c describes each field), as plain values. Arrays
+ * are never changed in place, only replaced: fork's shallow copy of the object then copies them.
+ */
+export interface CondState {
+  /** __wseq: 2 * the next waiter's position + the index of G2's slot. */
+  wseq: number;
+  /** __g1_start: 2 * G1's first position + G2's index. */
+  g1Start: number;
+  /** __g1_orig_size >> 2: G1's size when it became G1. */
+  g1OrigSize: number;
+  /** __g1_orig_size's two low bits, the condvar's internal lock: the holder's tid, 0 when free. */
+  lock: number;
+  /** __wrefs >> 3: the waiters registered (from __wseq's fetch-add to __condvar_confirm_wakeup). */
+  wrefs: number;
+  /** __g_refs[g] >> 1, as the tids that hold a reference on slot g (a waiter about to sleep or asleep). */
+  gRefs: readonly [readonly number[], readonly number[]];
+  /** __g_signals[g]: 2 * the signals slot g can still hand out, + 1 when the group is closed. */
+  gSignals: readonly [number, number];
+  /** __g_size[g]: waiters of G1 not signalled yet (0 for G2). */
+  gSize: readonly [number, number];
+  /** The registered waiters and their positions (the model's record of who __wrefs counts). */
+  members: readonly { tid: number; seq: number }[];
+}
+export interface CondObj extends CondState {
   kind: 'cond';
   name: string;
+  /** Threads in futex_wait on one of the condvar's words (a kernel queue: fork's copy starts empty); Thread.cv says which. */
   waiters: number[];
+}
+/** PTHREAD_COND_INITIALIZER and pthread_cond_init: every field 0 (G2 is slot 0, G1 slot 1, closed and empty). */
+export function zeroCond(): CondState {
+  return {
+    wseq: 0,
+    g1Start: 0,
+    g1OrigSize: 0,
+    lock: 0,
+    wrefs: 0,
+    gRefs: [[], []],
+    gSignals: [0, 0],
+    gSize: [0, 0],
+    members: [],
+  };
 }
 export type MemObj = MutexObj | CellObj | SemObj | CondObj;
 
@@ -135,10 +174,22 @@ export interface Frame {
 
 /**
  * run: the pending op runs next when chosen. futex: queued in FUTEX_WAIT. woken: a FUTEX_WAKE took
- * it off the queue, the next step retries the exchange. cond: waiting on a condition variable.
- * relock: signalled, the next step re-takes the mutex.
+ * it off the queue, the next step retries the exchange. cond: in futex_wait on a condition variable's
+ * word (Thread.cv). condwake: woken from it, the next step goes on with glibc's loop. relock: the next
+ * step re-takes the mutex.
  */
-export type Phase = 'run' | 'futex' | 'woken' | 'cond' | 'relock';
+export type Phase = 'run' | 'futex' | 'woken' | 'cond' | 'condwake' | 'relock';
+
+/** A futex word of a condition variable a thread sleeps on: __g_signals[g], __g_refs[g] or the internal lock. */
+export type CondWord = { w: 'signals' | 'refs'; g: number } | { w: 'lock' };
+
+/** A thread inside pthread_cond_wait (seq, g: its position and group slot) or _signal/_broadcast. */
+export interface CondCall {
+  seq: number;
+  g: number;
+  /** The word it sleeps on while its phase is 'cond'. */
+  on: CondWord | null;
+}
 
 export interface Thread {
   tid: number;
@@ -165,6 +216,8 @@ export interface Thread {
   tcb: number;
   /** For a child's thread: the thread it is the copy of (the thread that called fork). */
   copyOf?: number;
+  /** Inside a condition-variable call: its place in glibc's algorithm (ops/cond.ts). */
+  cv?: CondCall;
   /** Spurious condition-variable wake-ups this thread may still be given in this execution. */
   spuriousLeft: number;
   /**

@@ -51,7 +51,9 @@ describe('condition variables that can hang', () => {
     const f = report.findings[0]!;
     const waiter = f.stuck!.find((s) => s.tid === 1001)!;
     expect(waiter.waitsFor).toEqual({ kind: 'cond', name: 'cv' });
-    expect(waiter.sentence).toContain('waits on condition variable cv, which no thread will signal');
+    expect(waiter.sentence).toContain(
+      "waits on condition variable cv's group 0 signals (futex_wait on __g_signals[0]), which no thread will signal",
+    );
     // The explanation leads with the wait that matters, not with main's pthread_join.
     expect(explain(f)[0]).toContain('condition variable cv');
     expect(f.schedule.length).toBeLessThan(200);

@@ -211,10 +211,10 @@ export const THREADS: Record<string, Builtin> = {
     H.pthread,
     T.int,
     function* (_fr, [c, attr], _cx, where) {
-      condHandle(c, where);
+      const h = condHandle(c, where);
       if (attr !== 0 && attr !== null)
         throw new CRuntimeError(`${where}: condition variable attributes are not modelled (pass NULL)`);
-      return 0;
+      return yield* L.pthread_cond_init(h);
     },
     { arity: [2, 2] },
   ),

@@ -8,7 +8,8 @@ import { key } from '../../access.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
-import type { Frame, Proc, Thread } from '../state.ts';
+import type { CondObj, Frame, Proc, Thread } from '../state.ts';
+import type { CondHandle } from '../../api/ops.ts';
 import { blockedMutex, dequeueFutex } from './mutex.ts';
 import { killProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
@@ -42,6 +43,8 @@ export function deliveryAccesses(k: Kernel, t: Thread, sig: string): Access[] {
   ];
   const blockedOn = blockedMutex(t);
   if (blockedOn) acc.push(writes(key.futexQueue(P, blockedOn.name)));
+  const asleepOn = asleepOnCond(t);
+  if (asleepOn) acc.push(writes(key.cond(P, asleepOn.name)));
   if (!k.procOf(t).handlers.get(sig)) acc.push(writes(key.wholeProcess(P)), ...pipeEnds(k.procOf(t)));
   return acc;
 }
@@ -62,8 +65,24 @@ export function deliver(k: Kernel, t: Thread, sig: string): void {
   }
   // A futex wait is interrupted (EINTR); glibc's lock loop retries after the handler.
   if (t.phase === 'futex') dequeueFutex(k, p, t);
+  // So is one on a condition variable's word: glibc's loop goes on after the handler (a waiter reloads
+  // __g_signals and may sleep again, a signaller re-checks __g_refs or the internal lock).
+  const cv = asleepOnCond(t);
+  if (cv) {
+    const c = k.mem(p, cv) as CondObj;
+    c.waiters = c.waiters.filter((x) => x !== t.tid);
+    t.cv!.on = null;
+    t.phase = 'condwake';
+  }
   t.record.push({ signal: sig, handler: h });
   pushHandler(k, t, sig, h);
+}
+
+/** The condition variable whose futex word `t` sleeps on, if it does. */
+function asleepOnCond(t: Thread): CondHandle | null {
+  if (t.phase !== 'cond' || !t.pending) return null;
+  const o = t.pending;
+  return o.k === 'cond_wait' || o.k === 'cond_signal' ? o.c : null;
 }
 
 function pushHandler(k: Kernel, t: Thread, sig: string, h: HandlerFn): void {
