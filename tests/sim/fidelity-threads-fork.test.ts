@@ -5,11 +5,15 @@
 // which reclaim_stacks leaves as it was). Measured here (glibc 2.36,
 // tests/sim/fidelity-threads-fork/join_child.c, 20 of 20 runs): join on a thread still running in the
 // parent returns 0 with NULL; on one that had exited unjoined, 0 with its return value (0x2a); the
-// child's getpid() equals its gettid() and getppid() is the parent's pid.
+// child's getpid() equals its gettid() and getppid() is the parent's pid. And execve from a thread
+// other than main: Linux's de_thread (fs/exec.c) kills the other threads and gives the exec'ing
+// thread the leader's pid ("exchange_tids(tsk, leader)"), so the new image runs with gettid() ==
+// getpid() == the pid fork returned (measured: tests/sim/fidelity-threads-fork/exec_thread.c, 20 of 20).
 import { describe, expect, it } from 'vitest';
 import {
   _exit,
   assert,
+  execve,
   fork,
   getpid,
   getppid,
@@ -112,5 +116,34 @@ describe('pthread_join and ids in a child', () => {
       }),
     );
     expect(report.verdict).toBe('ok');
+  });
+
+  it("execve from a non-main thread: the new image's only thread has the leader's tid, the pid", () => {
+    const forever = sem('forever', 0);
+    const report = explore(
+      prog(function* main() {
+        const parent = yield* getpid();
+        const pid = yield* fork();
+        if (pid === 0) {
+          const child = yield* getpid();
+          const t = yield* pthread_create(function* execer() {
+            assert((yield* gettid()) !== child, 'the exec caller is not the leader');
+            yield* execve('/proc/self/exe', function* image() {
+              assert((yield* getpid()) === child, 'the pid stays');
+              assert((yield* gettid()) === child, 'the image runs as the leader: gettid == getpid');
+              assert((yield* getppid()) === parent, 'the parent stays');
+              return 7;
+            });
+          });
+          yield* sem_wait(forever); // ended by the exec
+          yield* pthread_join(t);
+          yield* _exit(1);
+        }
+        const { status } = yield* waitpid(pid);
+        assert(WEXITSTATUS(status) === 7, `the image's exit status, got ${WEXITSTATUS(status)}`);
+      }),
+    );
+    expect(report.verdict).toBe('ok');
+    expect(report.completeness).toEqual({ complete: true });
   });
 });

@@ -1,9 +1,12 @@
-// execve: a new image. Close-on-exec descriptors close, the other threads end, memory, atfork
-// handlers and signal handlers are gone; with no image to run the process ends.
+// execve: a new image. Close-on-exec descriptors close, the other threads end (the caller becomes the
+// leader, tid == pid), memory, atfork handlers and signal handlers are gone; with no image to run the
+// process ends.
 import { MALLOC_ATFORK_2_7 } from '../../api/malloc-atfork.ts';
 import { SIG_IGN } from '../../api/ops.ts';
 import { key } from '../../access.ts';
-import { wrapMain } from '../kernel.ts';
+import { wrapMain, type Kernel } from '../kernel.ts';
+import type { Proc, Thread } from '../state.ts';
+import { SPURIOUS_PER_THREAD } from './cond.ts';
 import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import { finishProc } from './process.ts';
@@ -11,9 +14,39 @@ import { pipeEnds } from './pipe.ts';
 import { newArenas } from './malloc.ts';
 import { MAIN_ARENA_NAME } from '../../api/libc-locks.ts';
 
+/**
+ * Linux's de_thread (fs/exec.c) for an execve from a thread other than the leader: the other threads
+ * are killed, and the exec'ing thread takes over the leader's struct pid ("exchange_tids(tsk, leader)"),
+ * so the new image's only thread has tid == pid, and its old tid is gone. The leader's thread record
+ * carries on as that thread.
+ */
+function deThread(k: Kernel, t: Thread, p: Proc): Thread {
+  const u = k.thread(p.pid)!;
+  u.exited = false;
+  u.exitValue = undefined;
+  u.joined = false;
+  u.clock = t.clock;
+  u.pendingSigs = t.pendingSigs;
+  u.tcb = u.tid;
+  u.spuriousLeft = SPURIOUS_PER_THREAD;
+  delete u.copyOf;
+  delete u.cv;
+  t.exited = true;
+  t.exitTime = t.clock;
+  t.pending = null;
+  t.pendingSigs = [];
+  p.threads = [u.tid];
+  return u;
+}
+
 export const execOps: Models<'execve'> = {
   execve: {
-    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t))],
+    // With other threads it changes the thread set too (they end; the caller may become the leader).
+    accesses: (k, t) => [
+      writes(key.wholeProcess(t.pid)),
+      ...pipeEnds(k.procOf(t)),
+      ...(k.procOf(t).threads.length > 1 ? [writes(key.threads(t.pid)), writes(key.signalTargets(t.pid))] : []),
+    ],
     exec(k, t, o) {
       const p = k.procOf(t);
       const closed: number[] = [];
@@ -44,14 +77,15 @@ export const execOps: Models<'execve'> = {
         finishProc(k, p, t, 0, 'exec-image');
         return;
       }
-      t.fn = wrapMain(o.image);
-      t.args = [];
-      t.record = [];
-      t.frames = [{ gen: t.fn(), libcDepth: 0 }];
-      t.pending = null;
-      t.phase = 'run';
-      k.emit(t, { type: 'thread.start', fn: o.image.name || o.path, args: [] });
-      k.drive(t, undefined);
+      const u = t.tid === p.pid ? t : deThread(k, t, p);
+      u.fn = wrapMain(o.image);
+      u.args = [];
+      u.record = [];
+      u.frames = [{ gen: u.fn(), libcDepth: 0 }];
+      u.pending = null;
+      u.phase = 'run';
+      k.emit(u, { type: 'thread.start', fn: o.image.name || o.path, args: [] });
+      k.drive(u, undefined);
     },
     describe: (o) => `execve(${o.path})`,
   },
