@@ -54,8 +54,8 @@ const left = sem('left', 0);
 function* parentWaiter(): Generator<unknown, void, unknown> {
   yield* pthread_mutex_lock(m);
   yield* sem_post(inWait); // main's lock of m below succeeds only once this thread is in its wait
-  while (((yield* load(tickets)) as number) === 0) yield* pthread_cond_wait(cv, m);
-  yield* store(tickets, ((yield* load(tickets)) as number) - 1);
+  while ((yield* load(tickets)) === 0) yield* pthread_cond_wait(cv, m);
+  yield* store(tickets, (yield* load(tickets)) - 1);
   yield* pthread_mutex_unlock(m);
   yield* sem_post(left);
 }
@@ -95,7 +95,7 @@ function condFork(scenario: Scenario, child: Child): Program {
       const s = [];
       for (let r = 1; r <= rounds; r++) {
         s.push(yield* pthread_create(signaller(r)));
-        while (((yield* load(ready)) as number) < r) yield* pthread_cond_wait(cv, m);
+        while ((yield* load(ready)) < r) yield* pthread_cond_wait(cv, m);
       }
       yield* pthread_mutex_unlock(m);
       for (const t of s) yield* pthread_join(t);

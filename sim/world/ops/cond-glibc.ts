@@ -6,6 +6,7 @@
 // the parent is still a member of the child's copy, holds its group reference, and may be owed the
 // signal a child thread sends.
 import type { Kernel } from '../kernel.ts';
+import { addrOf } from '../naming.ts';
 import type { CondCall, CondObj, CondWord, Thread } from '../state.ts';
 
 const set2 = <T>(pair: readonly [T, T], g: number, v: T): readonly [T, T] => (g === 0 ? [v, pair[1]] : [pair[0], v]);
@@ -29,6 +30,16 @@ export function futexWake(k: Kernel, t: Thread, c: CondObj, word: CondWord, n: n
     u.cv!.on = null;
     u.phase = 'condwake';
     u.clock = Math.max(u.clock, t.clock);
+  }
+  // A signal's wake-ups are in its cond.signal event; the others show as the futex calls they are.
+  if (word.w !== 'signals') {
+    k.emit(t, {
+      type: 'futex.wake',
+      addr: addrOf(c.name, false),
+      count: woken.length,
+      woken,
+      lock: `${c.name}.${wordName(word)}`,
+    });
   }
   return woken;
 }
@@ -160,16 +171,22 @@ export function quiesceAndSwitch(c: CondObj, wseqPos: number, g1: number): boole
 /**
  * The body of pthread_cond_signal or _broadcast under the internal lock. Returns the slot and the
  * count of its futex_wake after the lock is released (0: none), or 'wait' when quiescing G1 must wait
- * for a group reference.
+ * for a group reference. Threads a broadcast wakes before quiescing are added to `woken`.
  */
-export function signalBody(k: Kernel, t: Thread, c: CondObj, all: boolean): { g: number; n: number } | 'wait' {
+export function signalBody(
+  k: Kernel,
+  t: Thread,
+  c: CondObj,
+  all: boolean,
+  woken: number[],
+): { g: number; n: number } | 'wait' {
   const wseqPos = Math.floor(c.wseq / 2);
   let g1 = (c.wseq & 1) ^ 1;
   if (all && c.gSize[g1] !== 0) {
     // Step (1): signal every waiter left in G1, and wake them before quiescing it.
     c.gSignals = set2(c.gSignals, g1, c.gSignals[g1]! + c.gSize[g1]! * 2);
     c.gSize = set2(c.gSize, g1, 0);
-    futexWake(k, t, c, { w: 'signals', g: g1 }, Infinity);
+    woken.push(...futexWake(k, t, c, { w: 'signals', g: g1 }, Infinity));
   }
   if (!all && c.gSize[g1] !== 0) {
     c.gSignals = set2(c.gSignals, g1, c.gSignals[g1]! + 2);

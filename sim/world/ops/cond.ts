@@ -140,7 +140,8 @@ export const condOps: Models<'cond_wait' | 'cond_signal' | 'cond_init'> = {
         k.emit(t, { type: 'futex.wait', addr: addrOf(c.name, false), val: 2, lock: `${c.name}.__g1_orig_size` });
         return;
       }
-      const r = signalBody(k, t, c, o.all);
+      const woken: number[] = [];
+      const r = signalBody(k, t, c, o.all, woken);
       if (r === 'wait') {
         // Quiescing G1 waits, holding the internal lock, for the last group reference to drop.
         const g1 = (c.wseq & 1) ^ 1;
@@ -149,7 +150,7 @@ export const condOps: Models<'cond_wait' | 'cond_signal' | 'cond_init'> = {
         return;
       }
       releaseLock(k, t, c);
-      const woken = r.n > 0 ? futexWake(k, t, c, { w: 'signals', g: r.g }, r.n) : [];
+      if (r.n > 0) woken.push(...futexWake(k, t, c, { w: 'signals', g: r.g }, r.n));
       k.emit(t, { type: 'cond.signal', name: c.name, woken, broadcast: o.all });
       k.complete(t, 0);
     },
