@@ -66,6 +66,8 @@ export const key = {
   // Outside "PID/": fork does not copy these.
   threads: perPid((pid) => `${pid}:threads`),
   thread: perPidAnd<number>((pid, tid) => `${pid}:thread:${tid}`),
+  /** A thread's result in its descriptor, when not NULL: its exit and a join write it, fork reads it. */
+  threadResult: perPidAnd<number>((pid, tid) => `${pid}:result:${tid}`),
   futexQueue: perPidAnd<string>((pid, name) => `${pid}:futex:${name}`),
   signalState: perPidAnd<number>((pid, tid) => `${pid}:sig:${tid}`),
   signalTargets: perPid((pid) => `${pid}:sigtargets`),

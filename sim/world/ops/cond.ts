@@ -144,6 +144,7 @@ export const condOps: Models<'cond_wait' | 'cond_signal' | 'cond_init'> = {
       const r = signalBody(k, t, c, o.all, woken);
       if (r === 'wait') {
         // Quiescing G1 waits, holding the internal lock, for the last group reference to drop.
+        if (woken.length > 0) k.emit(t, { type: 'cond.signal', name: c.name, woken, broadcast: o.all });
         const g1 = (c.wseq & 1) ^ 1;
         futexSleep(c, t, { w: 'refs', g: g1 });
         k.emit(t, { type: 'futex.wait', addr: addrOf(c.name, false), val: 1, lock: `${c.name}.__g_refs[${g1}]` });

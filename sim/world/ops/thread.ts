@@ -35,20 +35,26 @@ export function forkedDescriptors(k: Kernel, p: Proc, t: Thread): Map<number, un
   for (const tid of p.threads) if (tid !== t.tid) out.set(tid, null);
   for (const tid of p.exitedThreads ?? []) {
     const u = k.thread(tid)!;
-    out.set(tid, u.joined ? null : u.exitValue);
+    out.set(tid, u.joined ? null : resultOf(u.exitValue));
   }
   return out;
 }
 
+/** pd->result as C sees it: a thread that returned NULL (or nothing, or 0) has the NULL a running one has. */
+export function resultOf(v: unknown): unknown {
+  return v === undefined || v === 0 ? null : v;
+}
+
 /**
- * What fork reads of the thread table: the descriptor of each other thread that is live or exited
- * and not joined, whose result the child's copy keeps. A thread's exit and a join write it, so each is
- * ordered with a fork both ways.
+ * What fork reads of the thread table: the result of each other thread that is live or exited and
+ * not joined, which the child's copy keeps. A thread's exit and a join write it when it is not NULL,
+ * so each is ordered with a fork both ways; an exit with NULL gives the child the same NULL in either
+ * order, and commutes with the fork.
  */
 export function forkDescriptorReads(k: Kernel, t: Thread): Access[] {
   const p = k.procOf(t);
   const tids = [...p.threads, ...(p.exitedThreads ?? []).filter((tid) => !k.thread(tid)!.joined)];
-  return tids.filter((tid) => tid !== t.tid).map((tid) => reads(key.thread(t.pid, tid)));
+  return tids.filter((tid) => tid !== t.tid).map((tid) => reads(key.threadResult(t.pid, tid)));
 }
 
 export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
@@ -72,7 +78,14 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
   join: {
     // A join waits for an exit that never reverts: `await` tells the explorer it cannot be moved
     // before that exit (sim/README.md, the explorer).
-    accesses: (_k, t, o) => [{ obj: key.thread(t.pid, o.tid), write: true, await: true }],
+    // It also frees the descriptor, so a later fork no longer copies its result (when not NULL).
+    accesses(k, t, o) {
+      const acc: Access[] = [{ obj: key.thread(t.pid, o.tid), write: true, await: true }];
+      const u = k.thread(o.tid);
+      if (u && u.pid === t.pid && (!u.exited || resultOf(u.exitValue) !== null))
+        acc.push(writes(key.threadResult(t.pid, o.tid)));
+      return acc;
+    },
     canRun(k, t, o) {
       const u = k.thread(o.tid);
       return !u || u.pid !== t.pid || u.exited;
@@ -132,9 +145,10 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
     describe: (o) => `pthread_detach(${o.tid})`,
   },
   texit: {
-    accesses(k, t) {
+    accesses(k, t, o) {
       // Only the last thread's exit touches the table as a whole: it ends the process.
       const acc: Access[] = [writes(key.thread(t.pid, t.tid)), reads(key.signalTargets(t.pid))];
+      if (resultOf(o.value) !== null) acc.push(writes(key.threadResult(t.pid, t.tid)));
       if (k.procOf(t).threads.length === 1)
         acc.push(writes(key.threads(t.pid)), writes(key.exit(t.pid)), ...pipeEnds(k.procOf(t)));
       return acc;
