@@ -29,6 +29,9 @@ function deThread(k: Kernel, t: Thread, p: Proc): Thread {
   u.pendingSigs = t.pendingSigs;
   u.tcb = u.tid;
   u.spuriousLeft = SPURIOUS_PER_THREAD;
+  u.arena = t.arena;
+  u.tcache = t.tcache;
+  u.started = t.started;
   delete u.copyOf;
   delete u.cv;
   t.exited = true;
