@@ -3,7 +3,8 @@
 // compiled line of the call that made it, and the schedule is replayed one step at a time.
 // Runs in the worker; the page maps compiled lines to the reader's lines (source-map.ts).
 
-const LOC = Symbol.for('forklore.position');
+import { lineOf, marked } from '../../sim/position.ts';
+import { parseId } from '../../sim/transition.ts';
 
 type AnyFn = (...args: unknown[]) => unknown;
 const GeneratorFunction = (Object.getPrototypeOf(function* () {}) as { constructor: AnyFn }).constructor;
@@ -16,24 +17,6 @@ function callerLine(headerLines: number): number {
     if (m) return Number(m[1]) - headerLines;
   }
   return 0;
-}
-
-/** Passes every operation through, marking each with `line` unless an inner call marked it first. */
-function* marked(inner: Generator<unknown, unknown, unknown>, line: number): Generator<unknown, unknown, unknown> {
-  let r = inner.next();
-  for (;;) {
-    if (r.done) return r.value;
-    const op = r.value;
-    if (op && typeof op === 'object' && !(LOC in op)) (op as Record<symbol, number>)[LOC] = line;
-    let input: unknown;
-    try {
-      input = yield op;
-    } catch (err) {
-      r = inner.throw(err);
-      continue;
-    }
-    r = inner.next(input);
-  }
 }
 
 /**
@@ -73,12 +56,11 @@ interface Steppable {
 export function positionsOf(run: Steppable, path: readonly string[]): StepPositions[] {
   if (!run.pendingOps) return [];
   const pendingOps = () => run.pendingOps!();
-  const lineOf = (op: object | null | undefined) => (op as Record<symbol, number> | null | undefined)?.[LOC] ?? 0;
   const waiting = (live = pendingOps()): StepPositions =>
     live.filter((t) => lineOf(t.op)).map((t) => [t.tid, lineOf(t.op)]);
   const out: StepPositions[] = [];
   for (const id of path) {
-    const tid = Number(/^\d+/.exec(id)?.[0]);
+    const tid = parseId(id)?.tid ?? NaN;
     const line = lineOf(pendingOps().find((t) => t.tid === tid)?.op);
     const { events } = run.step(id);
     const born = new Set(events.filter((e) => e.type === 'fork.child').map((e) => e.tid));

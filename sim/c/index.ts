@@ -11,7 +11,7 @@ import { CError, preprocess } from './preprocess.ts';
 export { provideWasm, parseC, type PNode, type WasmBytes } from './parse.ts';
 export { preprocess } from './preprocess.ts';
 export { FUEL } from './compile.ts';
-export { LOC } from './track.ts';
+export { LOC } from '../position.ts';
 
 const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'error'];
 

@@ -3,27 +3,7 @@
 // line of the statement. The Playground's worker reads the mark of the operation a thread waits to
 // make (components/playground/positions.ts) to show where each thread is at every step.
 import type { S } from './forms.ts';
-import type { G } from './runtime.ts';
-
-/** The key under which an operation carries its line (shared with the TypeScript library's tracking). */
-export const LOC = Symbol.for('forklore.position');
-
-function* marked(inner: G<unknown>, line: number): G<unknown> {
-  let r = inner.next();
-  for (;;) {
-    if (r.done) return r.value;
-    const op = r.value;
-    if (op && typeof op === 'object' && !(LOC in op)) (op as Record<symbol, number>)[LOC] = line;
-    let input: unknown;
-    try {
-      input = yield op;
-    } catch (err) {
-      r = inner.throw(err);
-      continue;
-    }
-    r = inner.next(input);
-  }
-}
+import { marked } from '../position.ts';
 
 /** `s` with its operations marked with `line`; a statement that never steps is returned as it is. */
 export function trackLine(s: S, line: number): S {
