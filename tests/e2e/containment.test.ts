@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit } from './harness.ts';
+import { openSite, type Site, type Visit, verdict } from './harness.ts';
 
 // A chapter with a buggy/fixed pair and an exercise: the pair's true verdicts are what a program
 // run before it must not change.
@@ -38,19 +38,6 @@ afterAll(async () => {
   await new Promise((ok) => (logger ? logger.close(ok) : ok(undefined)));
   await site?.close();
 });
-
-async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
-  await page.waitForFunction(
-    (sel) => {
-      const el = document.querySelector(sel);
-      const v = el?.querySelector('[data-verdict]');
-      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
-    },
-    island,
-    { timeout },
-  );
-  return page.locator(`${island} [data-verdict]`).innerText();
-}
 
 async function setCode(page: Page, island: string, pane: number, code: string) {
   const section = page.locator(`${island} section[data-pane="${pane}"]`);

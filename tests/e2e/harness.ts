@@ -286,3 +286,17 @@ export async function crawlLinks(
   }
   return { checked: html.size, broken };
 }
+
+/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
+export async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel);
+      const v = el?.querySelector('[data-verdict]');
+      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
+    },
+    island,
+    { timeout },
+  );
+  return page.locator(`${island} [data-verdict]`).innerText();
+}

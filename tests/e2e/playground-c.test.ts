@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openSite, type Site } from './harness.ts';
+import { openSite, type Site, verdict } from './harness.ts';
 
 const PAGE = 'pthread-atfork/';
 const SINGLE = 'fl-playground[data-id="ch3-atfork-order"]';
@@ -26,20 +26,6 @@ afterAll(async () => {
   await site?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
-
-/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
-async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
-  await page.waitForFunction(
-    (sel) => {
-      const el = document.querySelector(sel);
-      const v = el?.querySelector('[data-verdict]');
-      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
-    },
-    island,
-    { timeout },
-  );
-  return page.locator(`${island} [data-verdict]`).innerText();
-}
 
 /** The document in the island's first editor. */
 const editorText = (page: Page, island: string) =>

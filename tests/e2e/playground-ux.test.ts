@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSite, DIST, type Site, type Visit } from './harness.ts';
+import { openSite, DIST, type Site, type Visit, verdict } from './harness.ts';
 import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
@@ -26,20 +26,6 @@ async function open(path = CHAPTER, options: Parameters<Site['visit']>[1] = {}, 
   const v = await site.visit(path, options);
   await v.page.waitForSelector(`${island}[data-ready]`);
   return v;
-}
-
-/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
-async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
-  await page.waitForFunction(
-    (sel) => {
-      const el = document.querySelector(sel);
-      const v = el?.querySelector('[data-verdict]');
-      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
-    },
-    island,
-    { timeout },
-  );
-  return page.locator(`${island} [data-verdict]`).innerText();
 }
 
 /** The whole document of a pane's editor, read from CodeMirror itself (not the rendered lines). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { openSite, type Site, type Visit } from './harness.ts';
+import { openSite, type Site, type Visit, verdict } from './harness.ts';
 import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
@@ -45,20 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
 });
-
-/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
-async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
-  await page.waitForFunction(
-    (sel) => {
-      const el = document.querySelector(sel);
-      const v = el?.querySelector('[data-verdict]');
-      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
-    },
-    island,
-    { timeout },
-  );
-  return page.locator(`${island} [data-verdict]`).innerText();
-}
 
 /** Replaces a pane's code in its editor (opening the editor first) as a reader pasting would. */
 async function setCode(page: Page, island: string, pane: number, code: string) {
