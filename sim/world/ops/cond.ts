@@ -8,8 +8,8 @@ import { key } from '../../access.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
-import { addrOf } from '../naming.ts';
-import { zeroCond, type CondObj, type Thread } from '../state.ts';
+import { addrOf, lockRefOf } from '../naming.ts';
+import { zeroCond, type CondObj, type MutexObj, type Thread } from '../state.ts';
 import {
   acquireLock,
   futexSleep,
@@ -24,6 +24,7 @@ import {
 import {
   doUnlock,
   heldByLiveOther,
+  holds,
   lockAccesses,
   lockAccessesWhileBlocked,
   lockAttempt,
@@ -79,7 +80,22 @@ function relock(k: Kernel, t: Thread, o: CondWait): void {
   t.phase = 'relock';
   if (k.blockingLocks && heldByLiveOther(k, t, k.procOf(t), o.m)) return;
   t.phase = 'run';
-  if (lockAttempt(k, t, k.mutexObj(k.procOf(t), o.m))) k.complete(t, 0);
+  if (retake(k, t, k.mutexObj(k.procOf(t), o.m))) k.complete(t, 0);
+}
+
+/**
+ * The waiter's re-take, glibc's __pthread_mutex_cond_lock (nptl/pthread_mutex_cond_lock.c builds
+ * pthread_mutex_lock.c). A recursive mutex locked more than once is still the waiter's: the wait's
+ * __pthread_mutex_unlock_usercnt only decremented __count ("We still hold the mutex"), and the
+ * re-take finds __owner == id and bumps the counter back ("Just bump the counter").
+ */
+function retake(k: Kernel, t: Thread, m: MutexObj): boolean {
+  if (t.phase === 'run' && m.type === 'recursive' && holds(m, t)) {
+    m.count++;
+    k.emit(t, { type: 'mutex.lock', lock: lockRefOf(m), word: m.word, count: m.count });
+    return true;
+  }
+  return lockAttempt(k, t, m);
 }
 
 const condOf = (k: Kernel, t: Thread, h: { handle: string; name: string }): CondObj => k.mem(k.procOf(t), h) as CondObj;
@@ -116,7 +132,7 @@ export const condOps: Models<'cond_wait' | 'cond_signal' | 'cond_init'> = {
       }
       // relock (after a spurious wake-up, or in 'blocking' mode) or woken (after the mutex's FUTEX_WAKE)
       if (t.phase === 'relock') t.phase = 'run';
-      if (lockAttempt(k, t, m)) k.complete(t, 0);
+      if (retake(k, t, m)) k.complete(t, 0);
     },
     describe: (o) => `pthread_cond_wait(${o.c.name}, ${o.m.name})`,
     stuck: (k, t, o) => (t.phase === 'cond' ? stuckOnCond(k, t, condOf(k, t, o.c)) : stuckOnMutex(k, t, o.m)),
