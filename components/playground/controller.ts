@@ -824,7 +824,9 @@ function followInCode(pane: Pane, code: string, trace: TraceEvent[]) {
       }))
       .filter((m) => m.line > 0);
     const mover = trace.find((e) => e.step === step)?.tid;
-    const focus = marks.find((m) => m.tid === mover)?.line;
+    // After the last step no thread moves (a deadlock leaves each where it waits): bring the first
+    // thread's line into view, the main thread's, where the reader looks for why the program hangs.
+    const focus = mover === undefined ? marks[0]?.line : marks.find((m) => m.tid === mover)?.line;
     if (pane.editor) pane.editor.markThreads(marks, focus);
     else markListing(listingOf(pane), marks, focus);
   };

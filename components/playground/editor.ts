@@ -89,9 +89,11 @@ export function createEditor(
         .sort((a, b) => a[0] - b[0])
         .map(([line, attributes]) => Decoration.line({ attributes }).range(doc.line(line).from));
       view.dispatch({ effects: setMarks.of(Decoration.set(ranges)) });
-      // Scroll the editor's own box (never the page) to the line of the thread that just moved.
+      // Scroll the editor's own box (never the page) to the line of the thread that just moved. The
+      // box that scrolls is CodeMirror's scroller, not its outer element (whose scrollTop stays 0): and
+      // CodeMirror draws only the lines in view, so a mark scrolled to nowhere is drawn nowhere.
       if (focusLine && focusLine <= doc.lines) {
-        const box = view.dom;
+        const box = view.scrollDOM;
         const top = view.lineBlockAt(doc.line(focusLine).from).top;
         if (top < box.scrollTop + 10 || top > box.scrollTop + box.clientHeight - 30)
           box.scrollTop = Math.max(0, top - box.clientHeight / 3);

@@ -405,6 +405,12 @@ describe('following the bug in an edited program', () => {
     // At the deadlock, in the edited text: the child in the lock it inherited, two lines lower than in
     // the site's listing.
     expect(src[lineOf(1002) - 1]).toMatch(/pthread_mutex_lock\(libc_lock\)/);
+    // ...and main in waitpid, for the child that never exits: the editor brings that line into view
+    // (CodeMirror draws only what is in view, so a mark left out of view is not on the page).
+    const drawn = await page.$$eval(`${PAIR} section[data-pane="0"] .cm-line.fl-at`, (els) =>
+      els.map((el) => ({ text: el.textContent ?? '', threads: (el as HTMLElement).dataset.threads ?? '' })),
+    );
+    expect(drawn.find((d) => d.threads.split(/\s*◀\s*/).includes('1000'))?.text).toMatch(/waitpid/);
     await v.close();
   });
 });
