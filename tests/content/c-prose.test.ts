@@ -113,8 +113,34 @@ describe('code spans in the prose', () => {
   );
 
   test.each(chapters.map((f) => [f] as const))('%s does not speak of the TypeScript API', (f) => {
-    const src = body(text(f));
-    const found = [
+    expect(typeScriptTells(body(text(f)))).toEqual([]);
+  });
+
+  test('the reference documents C first and keeps the TypeScript API in its own section', () => {
+    const src = body(text('reference.mdx'));
+    const ts = src.indexOf('\n## The TypeScript API\n');
+    const c = src.indexOf('\n## C programs\n');
+    const calls = src.indexOf('\n## The library calls\n');
+    expect(c).toBeGreaterThanOrEqual(0);
+    expect(calls).toBeGreaterThan(c);
+    expect(ts).toBeGreaterThan(calls);
+    // The section runs to the next top-level heading; nothing before it, or after it, is TypeScript.
+    const next = src.indexOf('\n## ', ts + 1);
+    const outside = src.slice(0, ts) + (next < 0 ? '' : src.slice(next));
+    expect(typeScriptTells(outside)).toEqual([]);
+    expect(/^```(ts|typescript)\b/m.test(outside)).toBe(false);
+    expect(/^```ts\b/m.test(src.slice(ts, next < 0 ? undefined : next))).toBe(true);
+  });
+
+  test('code blocks in the chapters are C (or another real language), not TypeScript', () => {
+    const ts = chapters.filter((f) => /^```(ts|typescript|js)\b/m.test(body(text(f))));
+    expect(ts).toEqual([]);
+  });
+});
+
+/** The marks of the TypeScript API in a text: the patterns found. */
+function typeScriptTells(src: string): string[] {
+  return [
       /yield\*/,
       /function\*/,
       /\b[\w-]+\.ts\b/, // an example's TypeScript file
@@ -123,15 +149,10 @@ describe('code spans in the prose', () => {
       /`(mutex|cell|sem|cond|load|store)\(/, // the TypeScript declarations
       /`pthread_mutex_(lock|unlock|init|trylock)\([A-Za-z_]/, // a mutex passed as in TypeScript, not &m
       /\bthe options line\b|\bin (its|the program's) options\b/,
-    ].filter((re) => re.test(src));
-    expect(found.map(String)).toEqual([]);
-  });
-
-  test('code blocks in the chapters are C (or another real language), not TypeScript', () => {
-    const ts = chapters.filter((f) => /^```(ts|typescript|js)\b/m.test(body(text(f))));
-    expect(ts).toEqual([]);
-  });
-});
+  ]
+    .filter((re) => re.test(src))
+    .map(String);
+}
 
 describe('buggy/fixed pairs', () => {
   test.each(chapters.map((f) => [f] as const))('%s quotes the differing C lines of every pair it shows', (f) => {
