@@ -29,7 +29,8 @@ export type TraceEvent =
   | E<'mutex.trylock', { lock: LockRef; result: number }>
   | E<'mutex.unlock', { lock: LockRef; result: number; word: number }>
   | E<'mutex.init', { lock: LockRef }>
-  | E<'futex.wait', { addr: number; val: number; lock?: string }>
+  /** `cond`: the condition variable whose internal word it is (pthread_cond_signal waiting inside it). */
+  | E<'futex.wait', { addr: number; val: number; lock?: string; cond?: string }>
   | E<'futex.wake', { addr: number; count: number; woken: number[]; lock?: string }>
   | E<'futex.resume', { addr: number; result: number }>
   | E<'sem.wait', { name: string; value: number; blocked: boolean }>

@@ -246,7 +246,14 @@ export interface WorldSnapshot {
     ppid: number;
     exited: boolean;
     status: number;
-    threads: { tid: number; state: 'runnable' | 'blocked' | 'exited'; next: string | null; clock: number }[];
+    threads: {
+      tid: number;
+      state: 'runnable' | 'blocked' | 'exited';
+      /** What a blocked thread waits for, as a deadlock finding would say; null unless blocked. */
+      waitsFor: WaitTarget | null;
+      next: string | null;
+      clock: number;
+    }[];
     locks: (LockRef & { word: number; owner: number; count: number; waiters: number[] })[];
     cells: { name: string; value: unknown }[];
     fds: { fd: number; path: string; ofd: number; cloexec: boolean; clofork: boolean; owner: number | null }[];

@@ -62,6 +62,7 @@ function event(e: unknown, where: string): void {
     'how',
     'internal',
     'context',
+    'cond',
   ]) {
     need(o[k] === undefined || str(o[k]), `${where}.${k}`);
   }

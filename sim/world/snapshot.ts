@@ -1,6 +1,6 @@
 // The state after the latest step as plain data, for views: every process with its threads (what
 // each will do next), locks, cells and descriptors.
-import type { WorldSnapshot } from '../types.ts';
+import type { WaitTarget, WorldSnapshot } from '../types.ts';
 import type { StepOp } from '../api/ops.ts';
 import type { MutexObj, Proc, Thread } from './state.ts';
 import { lockRefOf } from './naming.ts';
@@ -15,6 +15,8 @@ export interface SnapshotSource {
   threads: readonly Thread[];
   canRun(t: Thread): boolean;
   describe(o: StepOp): string;
+  /** What a blocked thread waits for (the deadlock finding's words for it, were it stuck). */
+  waitsFor(t: Thread): WaitTarget;
 }
 
 export function snapshotOf(w: SnapshotSource): WorldSnapshot {
@@ -27,19 +29,19 @@ export function snapshotOf(w: SnapshotSource): WorldSnapshot {
       status: p.status,
       threads: w.threads
         .filter((t) => t.pid === p.pid)
-        .map((t) => ({
-          tid: t.tid,
-          state: t.exited
-            ? 'exited'
-            : t.phase === 'futex' || t.phase === 'cond' || (t.pending && !w.canRun(t))
-              ? 'blocked'
-              : 'runnable',
-          next: t.pending
-            ? w.describe(t.pending) +
-              (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '')
-            : null,
-          clock: t.clock,
-        })),
+        .map((t): WorldSnapshot['processes'][number]['threads'][number] => {
+          const blocked = !t.exited && (t.phase === 'futex' || t.phase === 'cond' || (!!t.pending && !w.canRun(t)));
+          return {
+            tid: t.tid,
+            state: t.exited ? 'exited' : blocked ? 'blocked' : 'runnable',
+            waitsFor: blocked ? w.waitsFor(t) : null,
+            next: t.pending
+              ? w.describe(t.pending) +
+                (t.phase === 'woken' ? ' (woken: retries the exchange)' : t.phase === 'futex' ? ' (in FUTEX_WAIT)' : '')
+              : null,
+            clock: t.clock,
+          };
+        }),
       locks: [...p.mem.values()]
         .filter((o): o is MutexObj => o.kind === 'mutex')
         .map((m) => ({ ...lockRefOf(m), word: m.word, owner: m.owner, count: m.count, waiters: m.waiters.slice() })),

@@ -36,7 +36,7 @@ import { instant } from './ops/libc.ts';
 import { newArenas } from './ops/malloc.ts';
 import { MAIN_ARENA_NAME } from '../api/libc-locks.ts';
 import { deliver, deliverable, deliveryAccesses } from './ops/signal.ts';
-import { deadlockOf } from './deadlock.ts';
+import { deadlockOf, explainStuck } from './deadlock.ts';
 import { snapshotOf } from './snapshot.ts';
 
 /** Steps looked back on to name the thread that loops when an execution hits maxSteps. */
@@ -463,6 +463,7 @@ class World implements Run, Kernel {
       threads: this.threadOrder,
       canRun: (t) => this.canRun(t),
       describe: (o) => modelOf(o).describe(o),
+      waitsFor: (t) => explainStuck(this, t).waitsFor,
     });
   }
 }

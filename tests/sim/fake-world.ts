@@ -207,6 +207,7 @@ export function createFakeRun(program: FakeProgram): Run {
           .map((t) => ({
             tid: t.tid,
             state: t.pc >= t.ops.length ? 'exited' : runnable(t) ? 'runnable' : 'blocked',
+            waitsFor: t.pc < t.ops.length && !runnable(t) ? { kind: 'op', op: t.ops[t.pc]!.op } : null,
             next: t.ops[t.pc]?.op ?? null,
             clock: 0,
           })),

@@ -153,7 +153,13 @@ export const condOps: Models<'cond_wait' | 'cond_signal' | 'cond_init'> = {
       }
       t.phase = 'run';
       if (!acquireLock(c, t)) {
-        k.emit(t, { type: 'futex.wait', addr: addrOf(c.name, false), val: 2, lock: `${c.name}.__g1_orig_size` });
+        k.emit(t, {
+          type: 'futex.wait',
+          addr: addrOf(c.name, false),
+          val: 2,
+          lock: `${c.name}.__g1_orig_size`,
+          cond: c.name,
+        });
         return;
       }
       const woken: number[] = [];
@@ -163,7 +169,13 @@ export const condOps: Models<'cond_wait' | 'cond_signal' | 'cond_init'> = {
         if (woken.length > 0) k.emit(t, { type: 'cond.signal', name: c.name, woken, broadcast: o.all });
         const g1 = (c.wseq & 1) ^ 1;
         futexSleep(c, t, { w: 'refs', g: g1 });
-        k.emit(t, { type: 'futex.wait', addr: addrOf(c.name, false), val: 1, lock: `${c.name}.__g_refs[${g1}]` });
+        k.emit(t, {
+          type: 'futex.wait',
+          addr: addrOf(c.name, false),
+          val: 1,
+          lock: `${c.name}.__g_refs[${g1}]`,
+          cond: c.name,
+        });
         return;
       }
       releaseLock(k, t, c);
