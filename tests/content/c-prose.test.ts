@@ -154,6 +154,22 @@ function typeScriptTells(src: string): string[] {
     .map(String);
 }
 
+describe('C by default', () => {
+  // A Playground shows C first only when every program in it has a C twin, an exercise's solution
+  // included (components/playground/PlaygroundBody.astro); the TypeScript twin stays behind the switch.
+  test.each(pages.map((f) => [f] as const))('%s: every program a Playground or Exercise shows has a C twin', (f) => {
+    const src = text(f);
+    const names = ['Playground', 'Exercise'].flatMap((t) =>
+      tags(src, t).flatMap((a) => [a.example, a.fixed, a.solution].filter((n): n is string => !!n)),
+    );
+    if (/<(Playground|Exercise) [^/]/.test(src)) expect(names.length).toBeGreaterThan(0);
+    for (const n of names) {
+      expect(existsSync(cFile(n)), `${n}.c`).toBe(true);
+      expect(existsSync(`content/examples/${n}.ts`), `${n}.ts`).toBe(true);
+    }
+  });
+});
+
 describe('buggy/fixed pairs', () => {
   test.each(chapters.map((f) => [f] as const))('%s quotes the differing C lines of every pair it shows', (f) => {
     const src = text(f);
