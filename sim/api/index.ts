@@ -129,8 +129,12 @@ export function* pthread_exit(value: unknown = null): G<never> {
   yield* op<void>({ k: 'texit', value });
   throw new Error('pthread_exit returned');
 }
+/**
+ * glibc's pthread_self is THREAD_SELF, the address of the thread's descriptor (nptl/pthread_self.c): in
+ * a child made by fork, the forking thread's, whose copy its only thread runs on (Thread.tcb).
+ */
 export function* pthread_self(): G<number> {
-  return yield* op<number>({ k: 'self', what: 'tid' });
+  return yield* op<number>({ k: 'self', what: 'pthread' });
 }
 export function* gettid(): G<number> {
   return yield* op<number>({ k: 'self', what: 'tid' });

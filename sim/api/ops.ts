@@ -130,7 +130,8 @@ export type StepOp =
 
 /** Operations the world answers at once, inside the current step (they touch no shared state). */
 export type InstantOp =
-  | { k: 'self'; what: 'tid' | 'pid' | 'ppid' }
+  /** 'pthread': pthread_self (THREAD_SELF, Thread.tcb); 'tid': gettid. */
+  | { k: 'self'; what: 'tid' | 'pthread' | 'pid' | 'ppid' }
   /** malloc's view of the calling thread (sim/world/ops/malloc.ts MallocState). */
   | { k: 'mstate' }
   | { k: 'tcache'; what: 'init' | 'get' | 'put' | 'shutdown'; n: number; arena?: string }

@@ -205,6 +205,8 @@ export interface Thread {
   joined: boolean;
   /** pthread_detach'ed: a join fails with EINVAL. */
   detached?: boolean;
+  /** Joined (or detached and exited), and a pthread_create came after: the descriptor may be reused. */
+  descriptorReused?: boolean;
   clock: number;
   record: Rec[];
   steps: number;

@@ -3,6 +3,8 @@
 // is checked the way the explorer must get it: the set of outputs over every schedule, from DPOR and
 // from plain enumeration, must be the same.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { compileC } from '../../sim/c/index.ts';
 import { createRun, explore, search } from '../../sim/index.ts';
 import type { Program, Run } from '../../sim/types.ts';
@@ -271,6 +273,42 @@ int main(void) {
   return 0;
 }`);
     expect(r.findings[0]!.message).toMatch(/pthread_attr_setdetachstate is not modelled/);
+  });
+});
+
+describe('pthread_self and pthread_join, as measured with glibc 2.36', () => {
+  it('tests/c/measured/self_join.c prints what it printed here, in every schedule', async () => {
+    // The child's pthread_self() is the forking thread's (nptl/pthread_self.c returns THREAD_SELF, and
+    // the child runs on that thread's copy); a self-join is EDEADLK, in the child too; a second join
+    // ESRCH (pd->tid == -1); a detached thread EINVAL: each a return value, none a crash or a hang.
+    const src = readFileSync(fileURLToPath(new URL('./measured/self_join.c', import.meta.url)), 'utf8');
+    const r = await compileC(src, 'self_join.c');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(outputs(r.program, 'dpor')).toEqual([
+      'main self-join 35 (EDEADLK 35)\njoin 0, join again 3 (ESRCH 3)\njoin detached 22 (EINVAL 22)\n' +
+        'child: self==before 1, equal 1, self_join 35 (EDEADLK 35)\n',
+    ]);
+  });
+
+  it('a join on a pthread_t that names no thread, or on a freed descriptor a later create may reuse, is named as undefined', async () => {
+    // glibc's pthread_t is a descriptor's address: no ESRCH check can catch a made-up one, and after a
+    // join or a detached exit, allocate_stack may hand the same descriptor to the next pthread_create.
+    const bogus = await runOnce(`
+int main(void) { pthread_t t = 12345; printf("%d\\n", pthread_join(t, NULL)); return 0; }`);
+    expect(bogus.out).toBe('');
+    expect(bogus.findings[0]!.message).toMatch(/pthread_join\(12345\) names no thread.*undefined/);
+    const reused = await runOnce(`
+static void *worker(void *a) { return a; }
+int main(void) {
+  pthread_t t, u;
+  pthread_create(&t, NULL, worker, NULL);
+  pthread_join(t, NULL);
+  pthread_create(&u, NULL, worker, NULL);
+  printf("%d\\n", pthread_join(t, NULL));
+  return 0;
+}`);
+    expect(reused.out).toBe('');
+    expect(reused.findings[0]!.message).toMatch(/descriptor was freed \(joined\) and a pthread_create came after/);
   });
 });
 

@@ -16,7 +16,7 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
   const p = k.procOf(t);
   switch (o.k) {
     case 'self':
-      return o.what === 'tid' ? t.tid : o.what === 'pid' ? t.pid : p.ppid;
+      return o.what === 'tid' ? t.tid : o.what === 'pthread' ? t.tcb : o.what === 'pid' ? t.pid : p.ppid;
     case 'libc':
       return k.libc;
     case 'stdio_buf':

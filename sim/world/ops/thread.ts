@@ -1,5 +1,5 @@
 // Threads: pthread_create, pthread_join and a thread's end (pthread_exit, or its function returning).
-import { EINVAL, ESRCH } from '../../api/posix.ts';
+import { EDEADLK, EINVAL, ESRCH } from '../../api/posix.ts';
 import { JoinError } from '../../api/ops.ts';
 import { key } from '../../access.ts';
 import type { Access } from '../../types.ts';
@@ -66,6 +66,11 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
       const p = k.procOf(t);
       const tid = k.nextId();
       p.multiThreaded = true;
+      // A descriptor freed by a join or by a detached thread's exit may be the one this thread gets.
+      for (const x of p.exitedThreads ?? []) {
+        const v = k.thread(x)!;
+        if (v.joined || v.detached) v.descriptorReused = true;
+      }
       k.emit(t, { type: 'thread.create', child: tid });
       const u = k.newThread(tid, p.pid, o.fn, o.args, t.clock);
       u.started = true;
@@ -84,15 +89,41 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
       const u = k.thread(o.tid);
       if (u && u.pid === t.pid && (!u.exited || resultOf(u.exitValue) !== null))
         acc.push(writes(key.threadResult(t.pid, o.tid)));
+      // Whether a freed descriptor is still unused depends on every pthread_create since.
+      if (u && u.pid === t.pid && (u.joined || (u.detached && u.exited))) acc.push(reads(key.threads(t.pid)));
       return acc;
     },
     canRun(k, t, o) {
       const u = k.thread(o.tid);
-      return !u || u.pid !== t.pid || u.exited;
+      return !u || u.pid !== t.pid || u.exited || o.tid === t.tcb;
     },
     exec(k, t, o) {
       const u = k.thread(o.tid);
       const inherited = k.procOf(t).forkedThreads;
+      if (o.tid === t.tcb) {
+        // __pthread_clockjoin_ex (nptl/pthread_join_common.c): `if (pd == self ...) return EDEADLK;`,
+        // and in a child made by fork too, where pthread_self() is the forking thread's descriptor.
+        k.complete(t, new JoinError(EDEADLK));
+        return;
+      }
+      if (u && u.pid === t.pid && u.descriptorReused) {
+        k.threadThrew(
+          t,
+          new Error(
+            `pthread_join(${o.tid}) on a thread whose descriptor was freed (${u.joined ? 'joined' : 'detached, exited'}) and a pthread_create came after: glibc may have given it to the new thread (allocate_stack's stack cache), which the simulator does not model; undefined behaviour`,
+          ),
+        );
+        return;
+      }
+      if (!u && !inherited?.has(o.tid)) {
+        k.threadThrew(
+          t,
+          new Error(
+            `pthread_join(${o.tid}) names no thread: glibc's pthread_t is the address of a thread descriptor, so this is undefined behaviour (no ESRCH)`,
+          ),
+        );
+        return;
+      }
       if (inherited?.has(o.tid) && (!u || u.pid !== t.pid)) {
         // A thread of the parent (or further up), in the child: reclaim_stacks set its descriptor's tid
         // to 0, and __pthread_clockjoin_ex (nptl/pthread_join_common.c) waits only while it is not 0,
@@ -109,7 +140,10 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
         return;
       }
       if (!u || u.pid !== t.pid || u.joined) {
-        k.complete(t, ESRCH);
+        // A joined thread's descriptor keeps pd->tid == -1 ("We mark the thread as terminated and as
+        // joined") until a pthread_create reuses it: INVALID_NOT_TERMINATED_TD_P, ESRCH. (u.pid differs
+        // only for a thread that is no ancestor's either: after exec, say.)
+        k.complete(t, new JoinError(ESRCH));
         return;
       }
       u.joined = true;
