@@ -87,7 +87,7 @@ function build(p: Palette, dark: boolean): Extension {
   );
   const style = HighlightStyle.define([
     {
-      tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword, t.definitionKeyword, t.modifier],
+      tag: [t.keyword, t.controlKeyword, t.moduleKeyword, t.operatorKeyword, t.definitionKeyword, t.modifier, t.meta],
       color: p.keyword,
     },
     { tag: [t.string, t.special(t.string), t.regexp], color: p.string },

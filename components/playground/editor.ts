@@ -1,10 +1,32 @@
-// The code editor (CodeMirror 6), loaded only when the reader presses Edit: TypeScript mode, or for a
-// C program CodeMirror's C/C++ language, itself loaded only when a C program is edited.
-import { EditorView, basicSetup } from 'codemirror';
-import { javascript } from '@codemirror/lang-javascript';
-import { keymap, Decoration, type DecorationSet } from '@codemirror/view';
-import { Prec, Compartment, StateEffect, StateField } from '@codemirror/state';
-import { setDiagnostics, lintGutter, type Diagnostic } from '@codemirror/lint';
+// The code editor (CodeMirror 6), loaded only when the reader presses Edit. The setup is CodeMirror's
+// basicSetup less completion; the language comes after: a small C tokenizer (editor-c.ts) for a C
+// program, or TypeScript with completion (editor-ts.ts), each loaded only when its language is edited.
+import {
+  EditorView,
+  keymap,
+  Decoration,
+  lineNumbers,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  drawSelection,
+  dropCursor,
+  rectangularSelection,
+  crosshairCursor,
+  highlightActiveLine,
+  type DecorationSet,
+  type KeyBinding,
+} from '@codemirror/view';
+import { EditorState, Prec, Compartment, StateEffect, StateField, type Extension } from '@codemirror/state';
+import {
+  foldGutter,
+  indentOnInput,
+  syntaxHighlighting,
+  defaultHighlightStyle,
+  bracketMatching,
+  foldKeymap,
+} from '@codemirror/language';
+import { history, defaultKeymap, historyKeymap } from '@codemirror/commands';
+import { setDiagnostics, lintGutter, lintKeymap, type Diagnostic } from '@codemirror/lint';
 import type { CompileError } from './compile.ts';
 import { editorThemes, siteTheme, onSiteTheme } from './editor-theme.ts';
 import { lineAttributes, type ThreadMark } from './code-marks.ts';
@@ -19,6 +41,65 @@ const marksField = StateField.define<DecorationSet>({
   },
   provide: (f) => EditorView.decorations.from(f),
 });
+
+/**
+ * CodeMirror's basicSetup without autocompletion and bracket closing (each language brings its own),
+ * and with search loaded on the first press of one of its keys (lazySearch).
+ */
+const setup: Extension = [
+  lineNumbers(),
+  highlightActiveLineGutter(),
+  highlightSpecialChars(),
+  history(),
+  foldGutter(),
+  drawSelection(),
+  dropCursor(),
+  EditorState.allowMultipleSelections.of(true),
+  indentOnInput(),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+  bracketMatching(),
+  rectangularSelection(),
+  crosshairCursor(),
+  highlightActiveLine(),
+  keymap.of([...defaultKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
+];
+
+/** The keys of @codemirror/search's keymap: the first press loads it (search panel, go to line). */
+const SEARCH_KEYS = ['Mod-f', 'F3', 'Mod-g', 'Mod-Shift-l', 'Mod-Alt-g', 'Mod-d'];
+
+/** Search, loaded on the first press of one of its keys, then bound as basicSetup binds it. */
+function lazySearch(): Extension {
+  const slot = new Compartment();
+  let state: 'none' | 'loading' | 'loaded' = 'none';
+  const press = (key: string, shift: boolean) => (view: EditorView) => {
+    if (state === 'loaded') return false;
+    if (state === 'none') {
+      state = 'loading';
+      void import('@codemirror/search').then((m) => {
+        state = 'loaded';
+        view.dispatch({ effects: slot.reconfigure([keymap.of(m.searchKeymap), m.highlightSelectionMatches()]) });
+        const b = m.searchKeymap.find((k: KeyBinding) => k.key === key);
+        (shift ? b?.shift : b?.run)?.(view);
+      });
+    }
+    return true;
+  };
+  return [
+    slot.of([]),
+    keymap.of(
+      SEARCH_KEYS.map((key) => ({ key, run: press(key, false), shift: press(key, true), preventDefault: true })),
+    ),
+  ];
+}
+
+/**
+ * Each language's extension, loaded when its program is first edited. (Two calls in one conditional
+ * expression would have the bundler merge them into one import that preloads both files.)
+ */
+const LANGUAGES: Record<'ts' | 'c', () => Promise<Extension>> = {
+  c: () => import('./editor-c.ts').then((m) => m.c),
+  ts: () => import('./editor-ts.ts').then((m) => m.typescript()),
+};
 
 export interface Editor {
   text(): string;
@@ -43,10 +124,11 @@ export function createEditor(
     doc,
     parent,
     extensions: [
-      basicSetup,
+      setup,
+      lazySearch(),
       // The site's theme, and the reader's switch of it while the editor is open.
       theme.of(editorThemes[siteTheme()]),
-      language.of(lang === 'c' ? [] : javascript({ typescript: true })),
+      language.of([]),
       lintGutter(),
       marksField,
       // Ctrl/Cmd+Enter runs the program (the Playground listens for it); keep CodeMirror from inserting a line.
@@ -58,10 +140,10 @@ export function createEditor(
     ],
   });
   let destroyed = false;
-  if (lang === 'c')
-    void import('@codemirror/lang-cpp').then(({ cpp }) => {
-      if (!destroyed) view.dispatch({ effects: language.reconfigure(cpp()) });
-    });
+  const useLanguage = (ext: Extension) => {
+    if (!destroyed) view.dispatch({ effects: language.reconfigure(ext) });
+  };
+  void LANGUAGES[lang]().then(useLanguage);
   parent.dataset.lang = lang;
   // data-theme on the host says which look is on, for tests and styles.
   parent.dataset.theme = siteTheme();

@@ -52,6 +52,10 @@ describe('C in the Playground', () => {
     page.on('request', (r) => {
       if (/tree-sitter.*\.wasm/.test(r.url())) wasm.push(r.url());
     });
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+    });
     try {
       // Every Playground of the chapter with C twins shows C, with the TypeScript tab there.
       const langs = await page.$$eval('fl-playground[data-has-c]', (els) =>
@@ -88,11 +92,15 @@ describe('C in the Playground', () => {
       await page.keyboard.press('End');
       await page.keyboard.press('Home');
       await page.keyboard.type('if (v != 24) return 1; ');
-      // The C/C++ language of CodeMirror highlights the C (its keywords get a highlight class).
+      // The editor's C language highlights the C (its keywords get a highlight class).
       await page.waitForFunction(
         (sel) => !!document.querySelector(`${sel} [data-editor][data-lang="c"] .cm-line span[class]`),
         SINGLE,
       );
+      // Brackets close as typed: '(' brought its ')', which typing ')' stepped over.
+      expect(await editorText(page, SINGLE)).toMatch(/\n\s*if \(v != 24\) return 1; assert\(/);
+      // A C edit loads no TypeScript: neither the editor's TypeScript language nor the compiler.
+      expect(scripts.filter((u) => /editor-ts|compile|esbuild/.test(u))).toEqual([]);
       await page.click(`${SINGLE} [data-action="run"]`);
       expect(await verdict(page, SINGLE)).toMatch(/no schedule goes wrong|every schedule/i);
       expect(wasm.length).toBe(2);
