@@ -5,6 +5,7 @@ import {
   type BrowserContext,
   type BrowserContextOptions,
   type Page,
+  type Request,
   type Response,
 } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
@@ -103,11 +104,22 @@ export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {
     consoleErrors.push(`${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  // Navigations of the main frame so far, and how many there had been when each request started.
+  let navigations = 0;
+  const startedAfter = new WeakMap<Request, number>();
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigations++;
+    startedAfter.set(request, navigations);
+  });
   page.on('requestfailed', (request) => {
     // A blob: or data: URL never reaches the server: its "failure" is a worker script read after
     // the page revoked it or replaced the worker, not a missing file.
     if (/^(blob|data):/.test(request.url())) return;
-    failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+    const error = request.failure()?.errorText ?? 'failed';
+    // A navigation the test started (goto, reload, a click on a link) cancels what the document it
+    // leaves still had in flight: that request was aborted, it did not fail.
+    if (error === 'net::ERR_ABORTED' && navigations > (startedAfter.get(request) ?? navigations)) return;
+    failedRequests.push(`${request.url()}: ${error}`);
   });
   page.on('response', (response) => {
     const status = response.status();
