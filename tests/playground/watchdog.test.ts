@@ -1,0 +1,35 @@
+// The watchdog's reading of a stopped request (components/playground/watchdog.ts): which of its five
+// cases it was, and the words for the reader's own bounds. The browser tests reach every case with a
+// shorter Run bound the page sets; the reader's 12 s is checked here, where nothing waits it out.
+import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../../components/playground/limits.ts';
+import { stopKind, stopWords, type Heard } from '../../components/playground/watchdog.ts';
+
+const STALL = LIMITS.stallMs;
+const heard = (phase: Heard['phase'], steps = 0): Heard => ({ phase, ops: steps * 2, steps, executions: 3 });
+
+describe('the watchdog', () => {
+  test('tells silence, a top level that never ends, a loop with no yield*, calls with no step and the deadline apart', () => {
+    expect(stopKind(heard('nothing'), STALL, 0, false, STALL)).toBe('silent');
+    expect(stopKind(heard('loading'), STALL, 0, false, STALL)).toBe('top-level');
+    expect(stopKind(heard('running', 5), STALL, 0, false, STALL)).toBe('no-yield');
+    expect(stopKind(heard('running', 5), 100, STALL, false, STALL)).toBe('no-step');
+    expect(stopKind(heard('running', 5), 100, 100, true, STALL)).toBe('deadline');
+    // Before any bound, nothing to stop.
+    expect(stopKind(heard('running', 5), STALL - 1, STALL - 1, false, STALL)).toBeNull();
+    // A stall is named for what it is even past the deadline.
+    expect(stopKind(heard('running', 5), STALL, 0, true, STALL)).toBe('no-yield');
+  });
+
+  test("the deadline's words name the reader's 12 s bound and the steps that kept finishing", () => {
+    expect(LIMITS.requestMs).toBe(12_000);
+    const { head, body } = stopWords('deadline', heard('running', 4321), LIMITS.requestMs);
+    expect(head).toBe('Stopped: the check did not end within 12 s.');
+    expect(body).toMatch(/The program was not stuck: steps kept finishing \(4,321 steps in 4 executions so far\)/);
+  });
+
+  test("a stall's words name the watchdog's 3 s", () => {
+    expect(stopWords('silent', heard('nothing'), STALL).body).toMatch(/said nothing for 3 s/);
+    expect(stopWords('no-yield', heard('running', 7), STALL).body).toMatch(/For 3 s no thread made a library call/);
+  });
+});
