@@ -61,6 +61,9 @@ await runTs('C front end', 'c-bench');
 // Fork Lore against SPIN, whole process, on the scenarios modelled in bench/spin/ (when spin is installed).
 run('SPIN comparison', join(ROOT, 'bench', 'spin-bench.mjs'));
 
+// Many files in one command: files per second on the examples (issue 13 item 7).
+run('many files in one command', join(ROOT, 'bench', 'batch-bench.mjs'));
+
 // Every C example on this machine's Linux beside the simulator's verdict (needs gcc).
 await runTs('reality twin', 'reality-bench');
 

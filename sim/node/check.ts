@@ -94,42 +94,82 @@ function loadPosition(stack: string, map: number[][][] | null): { line: number; 
   return originalPosition(map, Number(m[1]) - 1, Number(m[2] ?? 1)) ?? { line: 1, column: 1 };
 }
 
+/**
+ * Workers kept between files of one command. A worker that answered a TypeScript file is used again
+ * for the next file: its isolate, its modules and the compiled QuickJS code are ready, and each file
+ * still gets a QuickJS runtime of its own (a fresh WebAssembly memory: nothing of one program is left
+ * for the next). A worker that ran a C program (interpreted in the worker's own heap), that was stopped
+ * or that failed is terminated, as before. An idle worker does not keep the command alive.
+ */
+const idle: { worker: Worker; memoryMb: number }[] = [];
+
+function acquireWorker(limits: Limits): Worker {
+  const i = idle.findIndex((w) => w.memoryMb === limits.memoryMb);
+  if (i >= 0) {
+    const { worker } = idle.splice(i, 1)[0]!;
+    worker.ref();
+    return worker;
+  }
+  const worker = new Worker(new URL('worker.mjs', BUILD_DIR), {
+    // The worker's own heap (the C interpreter; the answer's text) is capped; QuickJS's heap is
+    // WebAssembly memory, capped by its own limit. A large native stack keeps QuickJS's limit the
+    // one that is reached.
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb + 64, stackSizeMb: 32 },
+    stdout: true,
+    stderr: true,
+  });
+  // An idle worker that goes away is not handed out again.
+  worker.on('exit', () => {
+    const k = idle.findIndex((w) => w.worker === worker);
+    if (k >= 0) idle.splice(k, 1);
+  });
+  return worker;
+}
+
+function releaseWorker(worker: Worker, limits: Limits, reuse: boolean): void {
+  if (!reuse) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  idle.push({ worker, memoryMb: limits.memoryMb });
+}
+
 function runWorker(
+  worker: Worker,
   job: WorkerJob,
   limits: Limits,
 ): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error | undefined }> {
   return new Promise((done) => {
-    const worker = new Worker(new URL('worker.mjs', BUILD_DIR), {
-      workerData: job,
-      // The worker's own heap (the C interpreter; the answer's text) is capped; QuickJS's heap is
-      // WebAssembly memory, capped by its own limit. A large native stack keeps QuickJS's limit the
-      // one that is reached.
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb + 64, stackSizeMb: 32 },
-      stdout: true,
-      stderr: true,
-    });
     let phase: Phase | 'start' = 'start';
     let finished = false;
     const finish = (reply: WorkerReply | null, timedOut: boolean, error?: Error) => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      releaseWorker(worker, limits, job.kind === 'ts' && reply?.type === 'answer');
       done({ reply, phase, timedOut, error });
     };
     // The backstop: the sandbox interrupts itself at its deadline; this holds even if it does not.
     // Until the program starts, the worker's start-up gets a generous allowance of its own.
     let timer = setTimeout(() => finish(null, true), job.timeMs + STARTUP_MS);
-    worker.on('message', (m: WorkerReply) => {
+    const onMessage = (m: WorkerReply) => {
       if (m.type !== 'phase') return finish(m, false);
       if (phase === 'start') {
         clearTimeout(timer);
         timer = setTimeout(() => finish(null, true), job.timeMs + GRACE_MS);
       }
       phase = m.phase;
-    });
-    worker.on('error', (e: unknown) => finish(null, false, e instanceof Error ? e : new Error(String(e))));
-    worker.on('exit', () => finish(null, false, new Error('the worker exited without an answer')));
+    };
+    const onError = (e: unknown) => finish(null, false, e instanceof Error ? e : new Error(String(e)));
+    const onExit = () => finish(null, false, new Error('the worker exited without an answer'));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(job);
   });
 }
 
@@ -137,13 +177,18 @@ function runWorker(
 export async function checkFile(file: string, request: CheckRequest, limits: Limits): Promise<Outcome> {
   const source = readFileSync(file, 'utf8');
   const isC = /\.c$/i.test(file);
+  // The worker starts while the file compiles.
+  const worker = acquireWorker(limits);
   let map: number[][][] | null = null;
   let job: WorkerJob;
   if (isC) {
     job = { kind: 'c', source, file, request: JSON.stringify(request), timeMs: limits.timeMs };
   } else {
     const compiled = await compileTs(source, file);
-    if (!('code' in compiled)) return { kind: 'load-error', ...compiled };
+    if (!('code' in compiled)) {
+      releaseWorker(worker, limits, true);
+      return { kind: 'load-error', ...compiled };
+    }
     map = compiled.map;
     sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
     job = {
@@ -156,7 +201,7 @@ export async function checkFile(file: string, request: CheckRequest, limits: Lim
       wasm: await quickjsWasm(),
     };
   }
-  const { reply, phase, timedOut, error } = await runWorker(job, limits);
+  const { reply, phase, timedOut, error } = await runWorker(worker, job, limits);
   if (timedOut) return { kind: 'stopped', what: 'time', phase };
   if (error) {
     const code = (error as { code?: string }).code;

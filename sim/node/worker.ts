@@ -1,9 +1,9 @@
-// The worker thread that checks one program file and exits. A TypeScript program runs in a fresh
+// The worker thread that checks program files, one at a time. A TypeScript program runs in a fresh
 // QuickJS runtime (WebAssembly: no Node API, no file, no network, no process; its own heap with a
 // memory limit and an interrupt at the deadline). A C program is data: sim/c interprets it here, in
 // this worker, which the command terminates at the deadline and whose heap is capped. Either way the
 // only thing sent back is a JSON string (or why there is none).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { explore } from '../explore/index.ts';
@@ -93,7 +93,7 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   }
   const json = vm.getString(result.value);
   post(limitReached(json, 'search') ?? { type: 'answer', json });
-  // No dispose: the worker exits now and takes the whole WebAssembly memory with it.
+  // No dispose: the runtime's WebAssembly memory goes with the last reference to it.
 }
 
 /**
@@ -230,7 +230,9 @@ function reproduceC(
   }
 }
 
-const job = workerData as WorkerJob;
-(job.kind === 'ts' ? checkTs(job) : checkC(job)).catch((e: unknown) => {
-  post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+// One job per message: the command may hand a worker that answered a TypeScript file the next one.
+parentPort!.on('message', (job: WorkerJob) => {
+  (job.kind === 'ts' ? checkTs(job) : checkC(job)).catch((e: unknown) => {
+    post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  });
 });

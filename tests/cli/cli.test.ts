@@ -190,6 +190,33 @@ describe('forklore check, many files', { timeout: 180_000 }, () => {
     expect(two.status).toBe(EXIT.bug);
   });
 
+  it('gives each file a sandbox of its own when one worker checks them one after another', async () => {
+    // Each program keeps 40 strings of 1 MiB alive to its end: under a 48 MiB limit one program's fit,
+    // two programs' do not (measured: 80 of them stop at the limit). The second file gets a verdict only if the first one's heap is not its heap.
+    const dir = mkdtempSync(join(tmpdir(), 'forklore-batch-'));
+    const files = ['first', 'second'].map((name) => {
+      const file = join(dir, `${name}.ts`);
+      writeFileSync(
+        file,
+        `const kept: string[] = [];\n` +
+          `for (let i = 0; i < 40; i++) kept.push('${name}'.padEnd(1024 * 1024, String(i)));\n` +
+          `export default function* main() { if (kept.length !== 40) throw new Error('lost'); }\n`,
+      );
+      return file;
+    });
+    const r = await forklore('check', ...files, ...files, '--memory-limit', '48', '--json', '--jobs', '1');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.file.split('/').pop(), l.verdict ?? l.error?.message])).toEqual([
+      ['first.ts', 'ok'],
+      ['second.ts', 'ok'],
+      ['first.ts', 'ok'],
+      ['second.ts', 'ok'],
+    ]);
+  });
+
   it('prints one JSON object per file per line with --json, in the order given, one file at a time or several', async () => {
     const r = await forklore(
       'check',
