@@ -104,22 +104,39 @@ export function track(page: Page, options: Pick<VisitOptions, 'allowStatus'> = {
     consoleErrors.push(`${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-  // Navigations of the main frame so far, and how many there had been when each request started.
+  // A navigation the test started (goto, reload, a click on a link) cancels what the document it
+  // leaves still had in flight, a prefetch of the very page it goes to included: such a request was
+  // aborted, it did not fail. `navigations` counts the main frame's navigations (its navigation
+  // requests and its commits, since a navigation a prefetch serves makes no request of its own); an
+  // abort is left out once a navigation came after the request started, even if it comes after the abort.
   let navigations = 0;
-  const startedAfter = new WeakMap<Request, number>();
+  const startedAt = new WeakMap<Request, number>();
+  /** Aborts recorded before any navigation came after them: left out if one comes. */
+  const aborts: string[] = [];
+  const navigated = () => {
+    navigations++;
+    for (const entry of aborts.splice(0)) {
+      const i = failedRequests.indexOf(entry);
+      if (i >= 0) failedRequests.splice(i, 1);
+    }
+  };
   page.on('request', (request) => {
-    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigations++;
-    startedAfter.set(request, navigations);
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigated();
+    startedAt.set(request, navigations);
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigated();
   });
   page.on('requestfailed', (request) => {
     // A blob: or data: URL never reaches the server: its "failure" is a worker script read after
     // the page revoked it or replaced the worker, not a missing file.
     if (/^(blob|data):/.test(request.url())) return;
     const error = request.failure()?.errorText ?? 'failed';
-    // A navigation the test started (goto, reload, a click on a link) cancels what the document it
-    // leaves still had in flight: that request was aborted, it did not fail.
-    if (error === 'net::ERR_ABORTED' && navigations > (startedAfter.get(request) ?? navigations)) return;
-    failedRequests.push(`${request.url()}: ${error}`);
+    const started = startedAt.get(request) ?? navigations;
+    if (error === 'net::ERR_ABORTED' && started < navigations) return;
+    const entry = `${request.url()}: ${error}`;
+    failedRequests.push(entry);
+    if (error === 'net::ERR_ABORTED') aborts.push(entry);
   });
   page.on('response', (response) => {
     const status = response.status();
