@@ -113,7 +113,8 @@ export type StepOp =
   | { k: 'dup2'; from: number; to: number }
   | { k: 'socketpair'; flags: number }
   | { k: 'fcntl'; fd: number; cmd: number; arg: number }
-  | { k: 'write'; fd: number; text: string }
+  /** done: the bytes of a write longer than PIPE_BUF already in the pipe (ops/pipe.ts). */
+  | { k: 'write'; fd: number; text: string; done?: number }
   | { k: 'read'; fd: number; n?: number }
   | { k: 'pipe'; flags: number }
   | { k: 'sendmsg'; fd: number; what: string }

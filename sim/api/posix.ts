@@ -17,6 +17,8 @@ export const EDEADLK = 35;
 export const O_RDONLY = 0;
 export const O_WRONLY = 1;
 export const O_RDWR = 2;
+/** A status flag of the open file description (fcntl F_GETFL/F_SETFL), shared by fork and dup. */
+export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
 /** Not in Linux yet; the value is this simulator's. */
 export const O_CLOFORK = 0o4000000000;
@@ -24,6 +26,8 @@ export const SOCK_CLOEXEC = O_CLOEXEC;
 export const SOCK_CLOFORK = O_CLOFORK;
 export const F_GETFD = 1;
 export const F_SETFD = 2;
+export const F_GETFL = 3;
+export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
 export const FD_CLOFORK = 2;
 

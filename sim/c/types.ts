@@ -115,7 +115,7 @@ export function sizeOf(t: CType): number {
   }
 }
 
-function alignOf(t: CType): number {
+export function alignOf(t: CType): number {
   if (t.k === 'array') return alignOf(t.of);
   if (t.k === 'struct') return Math.max(1, ...(t.fields ?? []).map((f) => alignOf(f.type)));
   return Math.min(8, sizeOf(t)) || 1;

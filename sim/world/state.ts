@@ -83,11 +83,16 @@ export interface Ofd {
   /** A pipe's end: the pipe (shared by both ends' descriptions) and which end this is (ops/pipe.ts). */
   pipe?: Pipe;
   end?: 'r' | 'w';
+  /** O_NONBLOCK, a status flag of the description: pipe2's flag or fcntl F_SETFL. */
+  nonblock?: boolean;
 }
-/** A pipe's kernel buffer: bytes written and not yet read. */
+/**
+ * A pipe's kernel buffer (Linux fs/pipe.c): a ring of at most 16 pages. Each slot holds the unread
+ * bytes of one page, which start `at` bytes into it (a read consumes a page from its front).
+ */
 export interface Pipe {
   id: number;
-  buf: string;
+  slots: { at: number; text: string }[];
 }
 export interface FdEntry {
   ofd: Ofd;

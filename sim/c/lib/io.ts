@@ -2,7 +2,7 @@
 import * as L from '../../api/index.ts';
 import type { Builtin } from '../forms.ts';
 import { doExit, doPrintf, fileOf, H, lib, sizeT, storeOut, stringArg, sysret } from './core.ts';
-import { bytesArg } from './bytes.ts';
+import { bytesArg, pointee, storeBytes } from './bytes.ts';
 import { CRuntimeError, describe, isShr, offset, strerror, write } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, charPtr, T, voidPtr } from '../types.ts';
 
@@ -64,15 +64,20 @@ export const IO: Record<string, Builtin> = {
     },
     { arity: [2, 3] },
   ),
-  write: lib(
-    H.unistd,
-    BUILTIN_TYPEDEFS.ssize_t!,
-    function* (fr, [fd, buf, n], cx, where) {
-      const s = yield* bytesArg(cx, buf, Number(n), where);
-      return sysret(fr, yield* L.write(Number(fd), s), L.EBADF);
-    },
-    { arity: [3, 3] },
-  ),
+  // The buffer's bytes are those of the values its pointer's type names: an int array, a struct.
+  write: {
+    h: H.unistd,
+    c: (cx, args, n, where) =>
+      lib(
+        H.unistd,
+        BUILTIN_TYPEDEFS.ssize_t!,
+        function* (fr, [fd, buf, len]) {
+          const s = yield* bytesArg(cx, buf, Number(len), where, pointee(args[1]?.t ?? voidPtr));
+          return sysret(fr, yield* L.write(Number(fd), s), L.EBADF);
+        },
+        { arity: [3, 3] },
+      ).c(cx, args, n, where),
+  },
 
   pipe: lib(
     H.unistd,
@@ -89,8 +94,8 @@ export const IO: Record<string, Builtin> = {
     H.unistd,
     T.int,
     function* (_fr, [fds, flags], cx, where) {
-      if ((Number(flags) & ~L.O_CLOEXEC) !== 0)
-        throw new CRuntimeError(`${where}: pipe2 flags other than O_CLOEXEC are not modelled`);
+      if ((Number(flags) & ~(L.O_CLOEXEC | L.O_NONBLOCK)) !== 0)
+        throw new CRuntimeError(`${where}: pipe2 flags other than O_CLOEXEC and O_NONBLOCK are not modelled`);
       const [r, w] = yield* L.pipe(Number(flags));
       yield* write(cx.statics, fds, T.int, r, where);
       yield* write(cx.statics, offset(fds, 1, where), T.int, w, where);
@@ -98,21 +103,21 @@ export const IO: Record<string, Builtin> = {
     },
     { arity: [2, 2] },
   ),
-  read: lib(
-    H.unistd,
-    BUILTIN_TYPEDEFS.ssize_t!,
-    function* (fr, [fd, buf, n], cx, where) {
-      const r = yield* L.read(Number(fd), Number(n));
-      if (typeof r === 'number') return sysret(fr, r, L.EBADF);
-      let l = buf;
-      for (let i = 0; i < r.length; i++) {
-        yield* write(cx.statics, l, T.char, r.charCodeAt(i), where);
-        l = offset(l, 1, where);
-      }
-      return r.length;
-    },
-    { arity: [3, 3] },
-  ),
+  read: {
+    h: H.unistd,
+    c: (cx, args, n, where) =>
+      lib(
+        H.unistd,
+        BUILTIN_TYPEDEFS.ssize_t!,
+        function* (fr, [fd, buf, len]) {
+          const r = yield* L.read(Number(fd), Number(len));
+          if (typeof r === 'number') return sysret(fr, r, L.EBADF);
+          yield* storeBytes(cx, buf, r, where, pointee(args[1]?.t ?? voidPtr));
+          return r.length;
+        },
+        { arity: [3, 3] },
+      ).c(cx, args, n, where),
+  },
 
   // ---- stdio and libc
   printf: lib(H.stdio, T.int, function* (fr, [fmt, ...rest], cx, where) {

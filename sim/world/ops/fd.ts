@@ -1,6 +1,20 @@
 // File descriptors: open, close, dup, dup2, socketpair, fcntl (close-on-exec and close-on-fork),
 // write, read (stdin, and pipes: ops/pipe.ts), and Plash's connection request over fd 3 (sendmsg, recvmsg carrying an fd).
-import { EBADF, EINVAL, F_GETFD, F_SETFD, FD_CLOEXEC, FD_CLOFORK, O_CLOEXEC, O_CLOFORK } from '../../api/posix.ts';
+import {
+  EBADF,
+  EINVAL,
+  F_GETFD,
+  F_GETFL,
+  F_SETFD,
+  F_SETFL,
+  FD_CLOEXEC,
+  FD_CLOFORK,
+  O_CLOEXEC,
+  O_CLOFORK,
+  O_NONBLOCK,
+  O_RDONLY,
+  O_WRONLY,
+} from '../../api/posix.ts';
 import { key } from '../../access.ts';
 import type { OpKind, Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
@@ -11,6 +25,7 @@ import {
   PIPE_CAPACITY,
   pipeEnds,
   pipeEntry,
+  pipeFlagAccesses,
   pipeIoAccesses,
   pipeRead,
   pipeReadable,
@@ -118,7 +133,7 @@ export const fdOps: Models<FdKind> = {
     describe: () => 'socketpair',
   },
   fcntl: {
-    accesses: table,
+    accesses: (k, t, o) => [writes(key.fd(t.pid)), ...(o.cmd === F_SETFL ? pipeFlagAccesses(k.procOf(t), o.fd) : [])],
     exec(k, t, o) {
       const e = k.procOf(t).fds.get(o.fd);
       if (!e) {
@@ -130,7 +145,20 @@ export const fdOps: Models<FdKind> = {
         e.clofork = !!(o.arg & FD_CLOFORK);
         k.complete(t, 0);
       } else if (o.cmd === F_GETFD) k.complete(t, (e.cloexec ? FD_CLOEXEC : 0) | (e.clofork ? FD_CLOFORK : 0));
-      else k.complete(t, -EINVAL);
+      else if ((o.cmd === F_GETFL || o.cmd === F_SETFL) && !e.ofd.pipe)
+        k.threadThrew(
+          t,
+          new Error(`fcntl F_GETFL/F_SETFL on fd ${o.fd}: the simulator keeps status flags for pipes only`),
+        );
+      else if (o.cmd === F_GETFL)
+        // The access mode and O_NONBLOCK (fs/fcntl.c): the only status flag the simulator keeps.
+        k.complete(t, (e.ofd.end === 'w' ? O_WRONLY : O_RDONLY) | (e.ofd.nonblock ? O_NONBLOCK : 0));
+      else if (o.cmd === F_SETFL) {
+        // setfl (fs/fcntl.c) sets the description's flags: every descriptor that shares it sees them.
+        if (o.arg & O_NONBLOCK) e.ofd.nonblock = true;
+        else delete e.ofd.nonblock;
+        k.complete(t, 0);
+      } else k.complete(t, -EINVAL);
     },
     describe: (o) => `fcntl(${o.fd})`,
   },
@@ -141,7 +169,7 @@ export const fdOps: Models<FdKind> = {
     },
     canRun(k, t, o) {
       const e = pipeEntry(k.procOf(t), o.fd);
-      return !e || pipeWritable(k, e, o.text.length);
+      return !e || pipeWritable(k, e, o);
     },
     exec(k, t, o) {
       if (!k.procOf(t).fds.has(o.fd)) {
@@ -150,7 +178,7 @@ export const fdOps: Models<FdKind> = {
       }
       const e = pipeEntry(k.procOf(t), o.fd);
       if (e) {
-        pipeWrite(k, t, o.fd, e, o.text);
+        pipeWrite(k, t, o.fd, e, o.text, o.done);
         return;
       }
       k.emit(t, { type: 'io.write', fd: o.fd, text: o.text });
