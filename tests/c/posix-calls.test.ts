@@ -167,6 +167,45 @@ int main(void) {
   });
 });
 
+describe('pipes: O_NONBLOCK and the 16 pages', () => {
+  it('tests/c/measured/pipe_nb.c prints what it printed here', async () => {
+    const src = readFileSync(fileURLToPath(new URL('./measured/pipe_nb.c', import.meta.url)), 'utf8');
+    const r = await compileC(src, 'pipe_nb.c');
+    if (!r.ok) throw new Error(r.error.message);
+    // One thread: one schedule. Its 127,000-odd one-byte writes are steps: past the default bound.
+    const run = createRun(r.program, { maxSteps: 1_000_000 });
+    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+    expect(run.findings()).toEqual([]);
+    expect(stdout(run)).toBe(
+      'read empty: -1 EAGAIN\n1-byte writes fit: 65536, then EAGAIN\n' +
+        '16 x 4000: 16 ok; then 1000: -1 EAGAIN; then 96: 96\n70000 into empty: 65536\n' +
+        '70000 after 100: 61808\nafter 4096 written, 100 read: 61440 more 1-byte writes fit\n' +
+        'F_SETFL O_NONBLOCK: before 0, after 1; read -1 EAGAIN\n',
+    );
+  }, 60_000);
+});
+
+describe('read and write with int arrays and structs', () => {
+  it("tests/c/measured/typed_buf.c prints what it printed here: the bytes are the values' x86-64 bytes", async () => {
+    const src = readFileSync(fileURLToPath(new URL('./measured/typed_buf.c', import.meta.url)), 'utf8');
+    const r = await compileC(src, 'typed_buf.c');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(outputs(r.program, 'dpor')).toEqual(['12 24 1 -2 70000 q -5 1234567890123 2.5 24\n4 3 2 1\n2211 33\n']);
+  });
+
+  it('a pointer has no bytes the simulator models: named', async () => {
+    const r = await runOnce(`
+int main(void) {
+  int fds[2];
+  pipe(fds);
+  int *ps[1] = {fds};
+  write(fds[1], ps, sizeof ps);
+  return 0;
+}`);
+    expect(r.findings[0]!.message).toMatch(/int \* has no bytes the simulator models/);
+  });
+});
+
 describe('waitpid with WNOHANG', () => {
   it('returns 0 while the child runs and its pid once it has exited; -1 ECHILD with no child', async () => {
     const outs = await allOutputs(`
@@ -328,6 +367,29 @@ int main(int argc, char **argv) {
   return 0;
 }`);
     expect(outs).toEqual(['w\n1\n']);
+  });
+});
+
+describe('the environment', () => {
+  it('is process memory: fork copies it, and a change in the child stays in the child', async () => {
+    // setenv/getenv/unsetenv (stdlib/setenv.c, stdlib/getenv.c) work on environ, in the process's
+    // memory; the simulated program starts with none set.
+    const outs = await allOutputs(`
+int main(void) {
+  printf("start %s\\n", getenv("TMPDIR") == NULL ? "unset" : "set");
+  setenv("WHO", "parent", 1);
+  setenv("WHO", "ignored", 0);
+  if (fork() == 0) {
+    printf("child %s\\n", getenv("WHO"));
+    setenv("WHO", "child", 1);
+    unsetenv("GONE");
+    _exit(0);
+  }
+  wait(NULL);
+  printf("parent %s %d\\n", getenv("WHO"), setenv("A=B", "x", 1) == -1 && errno == EINVAL);
+  return 0;
+}`);
+    expect(outs).toEqual(['start unset\nchild parent\nparent parent 1\n']);
   });
 });
 

@@ -3,9 +3,55 @@ import * as L from '../../api/index.ts';
 import { type Builtin, gen } from '../forms.ts';
 import { argvOf, doExit, evalArgs, execCall, H, lib, pidT, storeOut, stringArg } from './core.ts';
 import { CRuntimeError, isFn } from '../runtime.ts';
-import { T } from '../types.ts';
+import { charPtr, T } from '../types.ts';
+
+/**
+ * The environment is memory of the process (environ and its strings): fork copies it, and a thread's
+ * setenv races with another's getenv like any store and load. One cell per name. The simulated
+ * program starts with an empty environment (no variable is set); exec does not carry it over.
+ */
+const envCell = (name: string) => L.cell<string | null>(`__environ:${name}`, null);
 
 export const PROCESSES: Record<string, Builtin> = {
+  // ---- the environment
+  getenv: lib(
+    H.stdlib,
+    charPtr,
+    function* (_fr, [name], cx, where) {
+      const v = yield* L.load(envCell(yield* stringArg(cx, name, where)));
+      return v === null ? 0 : { str: v, i: 0 };
+    },
+    { arity: [1, 1] },
+  ),
+  setenv: lib(
+    H.stdlib,
+    T.int,
+    function* (fr, [name, value, overwrite], cx, where) {
+      const n = yield* stringArg(cx, name, where);
+      if (n === '' || n.includes('=')) {
+        fr.ctx.errno = L.EINVAL;
+        return -1;
+      }
+      const c = envCell(n);
+      if (Number(overwrite) !== 0 || (yield* L.load(c)) === null) yield* L.store(c, yield* stringArg(cx, value, where));
+      return 0;
+    },
+    { arity: [3, 3] },
+  ),
+  unsetenv: lib(
+    H.stdlib,
+    T.int,
+    function* (fr, [name], cx, where) {
+      const n = yield* stringArg(cx, name, where);
+      if (n === '' || n.includes('=')) {
+        fr.ctx.errno = L.EINVAL;
+        return -1;
+      }
+      yield* L.store(envCell(n), null);
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
   // ---- processes
   fork: lib(
     H.unistd,
