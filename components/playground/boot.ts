@@ -3,7 +3,49 @@
 
 type Controller = typeof import('./controller.ts');
 let controller: Promise<Controller> | null = null;
-const load = () => (controller ??= import('./controller.ts'));
+const loadController = () => (controller ??= import('./controller.ts'));
+
+/**
+ * Each example's script data (its source, compiled form, C twin and packed tree) is a content-hashed
+ * file of the site (pane-data.ts), not part of the page: fetched once per Playground, on the first
+ * interaction or the pointer's approach, and put in the pane as the elements the controller reads.
+ */
+const dataLoads = new WeakMap<HTMLElement, Promise<void>>();
+function loadData(el: HTMLElement): Promise<void> {
+  let p = dataLoads.get(el);
+  if (!p) {
+    const sections = [...el.querySelectorAll<HTMLElement>('section[data-pane][data-src]')];
+    p = Promise.all(
+      sections.map(async (section) => {
+        const res = await fetch(section.dataset.src!);
+        if (!res.ok) throw new Error(`could not load the program's data (${res.status})`);
+        const d = (await res.json()) as { source: string; compiled: string; lines: number[]; c: unknown };
+        const add = (attr: string, value: unknown) => {
+          const script = document.createElement('script');
+          script.type = 'application/json';
+          script.setAttribute(attr, '');
+          script.textContent = JSON.stringify(value);
+          section.append(script);
+        };
+        add('data-source', d.source);
+        add('data-compiled', d.compiled);
+        add('data-lines', d.lines);
+        if (el.dataset.hasC !== undefined && d.c) add('data-c', d.c);
+        delete section.dataset.src;
+      }),
+    ).then(() => undefined);
+    p.catch((e: unknown) => {
+      dataLoads.delete(el);
+      const note = el.querySelector('[data-note]');
+      if (note) note.textContent = `${e instanceof Error ? e.message : String(e)}: try again.`;
+    });
+    dataLoads.set(el, p);
+  }
+  return p;
+}
+
+/** The controller, once this Playground's data is in place. */
+const load = (el: HTMLElement) => Promise.all([loadController(), loadData(el)]).then(([c]) => c);
 
 const EDIT_PREFIX = 'forklore:v1:edit:';
 const SOLVED_PREFIX = 'forklore:v1:solved:';
@@ -41,17 +83,20 @@ class FlPlayground extends HTMLElement {
       const btn = (e.target as Element).closest<HTMLButtonElement>('button[data-action]');
       if (!btn || !this.contains(btn)) return;
       const action = btn.dataset.action!;
-      void load().then((c) => c.act(this, action, btn));
+      void load(this).then((c) => c.act(this, action, btn));
     });
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
-        void load().then((c) => c.act(this, 'run'));
+        void load(this).then((c) => c.act(this, 'run'));
       }
     });
-    this.querySelector('[data-mode]')?.addEventListener('change', () => void load().then((c) => c.act(this, 'mode')));
+    this.querySelector('[data-mode]')?.addEventListener(
+      'change',
+      () => void load(this).then((c) => c.act(this, 'mode')),
+    );
     // Warm the sandbox when the reader reaches for the controls, so that Run answers at once.
-    const warm = () => void load().then((c) => c.warm());
+    const warm = () => void load(this).then((c) => c.warm());
     this.addEventListener('pointerenter', warm, { once: true });
     this.addEventListener('focusin', warm, { once: true });
     if (this.dataset.exercise !== undefined && storageGet(SOLVED_PREFIX + id)) {
@@ -67,7 +112,7 @@ class FlPlayground extends HTMLElement {
           (k) => storageGet(EDIT_PREFIX + k) || storageGet(KEPT_PREFIX + k),
         ),
     );
-    if (edited || /^#(?:pg|share)=/.test(location.hash)) void load().then((c) => c.restore(this, location.hash));
+    if (edited || /^#(?:pg|share)=/.test(location.hash)) void load(this).then((c) => c.restore(this, location.hash));
   }
 }
 
