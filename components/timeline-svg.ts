@@ -1,7 +1,8 @@
 // Draws a trace as an SVG timeline (a lane per thread, grouped by process): a pure function from
 // trace events to markup, shared by the Playground's timeline view and the build-time BugPicture.
 import type { TraceEvent } from '../sim/events.ts';
-import type { StuckThread } from '../sim/types.ts';
+import { TraceState, type HeldLock } from '../sim/render/state.ts';
+import type { StuckThread, WaitTarget } from '../sim/types.ts';
 
 export interface TimelineOptions {
   /** Threads that can never run again (from a deadlock finding): their lanes end in a stuck mark. */
@@ -152,7 +153,30 @@ export function describeEvent(e: TraceEvent): string {
   }
 }
 
-/** Compute lanes, bars and marks from a trace. Exported for tests and for the state view. */
+/** A blocked box's words for what its thread waits for. */
+function waitLabel(w: WaitTarget | undefined): string {
+  switch (w?.kind) {
+    case 'mutex':
+      return `waits for ${w.name}`;
+    case 'cond':
+      return `waits on ${w.name}`;
+    case 'waitpid':
+      return `waits for process ${w.pid}`;
+    case 'sem':
+    case 'pipe':
+      return `waits for ${w.name}`;
+    case 'join':
+      return `waits for thread ${w.tid}`;
+    default:
+      return 'waits';
+  }
+}
+
+/**
+ * Compute lanes, bars and marks from a trace. Exported for tests and for the state view. Which locks
+ * are held by whom and which threads are blocked on what come from stateAt's fold (TraceState), read
+ * after every event: the bars are its state drawn over time.
+ */
 export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly StuckThread[] = []) {
   const procs = new Map<
     number,
@@ -169,9 +193,10 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
     kind: 'error' | 'assert' | 'unsafe' | 'leak';
     text: string;
   }[] = [];
-  // lock holdings per process: key pid/addr -> { owner, from, name }
-  const held = new Map<string, { pid: number; owner: number; from: number; name: string; barIndex: number }>();
-  const blockedOpen = new Map<number, number>();
+  const state = new TraceState();
+  // The bar drawn for each held lock (key pid/name) and for each blocked thread (key tid).
+  const heldBar = new Map<string, { owner: number; bar: number }>();
+  const blockedBar = new Map<number, number>();
   let last = 0;
 
   const proc = (pid: number, step: number) => {
@@ -192,23 +217,51 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
     if (fn && !t.fn) t.fn = fn;
     return t;
   };
-  const openBlocked = (tid: number, step: number, label: string) => {
-    if (blockedOpen.has(tid)) return;
-    blockedOpen.set(tid, bars.length);
-    bars.push({ lane: String(tid), from: step, to: null, kind: 'blocked', label });
-  };
-  const closeBlocked = (tid: number, step: number) => {
-    const i = blockedOpen.get(tid);
-    if (i === undefined) return;
-    bars[i]!.to = step;
-    blockedOpen.delete(tid);
-  };
-  const release = (pid: number, addr: number, step: number) => {
-    const k = `${pid}/${addr}`;
-    const h = held.get(k);
-    if (!h) return;
-    bars[h.barIndex]!.to = step;
-    held.delete(k);
+  /** Opens and closes bars where the state after `e` differs from the bars drawn so far. */
+  const follow = (e: TraceEvent) => {
+    const step = e.step;
+    for (const p of state.processes()) {
+      // A process that exited holds nothing any more, whatever its memory said.
+      const locks: ReadonlyMap<string, HeldLock> = p.exited ? new Map() : p.locks;
+      for (const [k, h] of heldBar) {
+        if (!k.startsWith(`${p.pid}/`)) continue;
+        const name = k.slice(k.indexOf('/') + 1);
+        if (locks.get(name)?.owner === h.owner) continue;
+        const b = bars[h.bar]!;
+        b.to = step;
+        // glibc's fork takes its internal locks in the parent and resets them in the child before
+        // any code of the reader's runs there: drawing those as left behind would cry wolf.
+        if (e.type === 'libc.lock-reset' && e.pid === p.pid && e.lock.name === name && b.kind === 'orphan')
+          b.resetByFork = true;
+        heldBar.delete(k);
+      }
+      for (const l of locks.values()) {
+        const k = `${p.pid}/${l.name}`;
+        if (heldBar.has(k)) continue;
+        heldBar.set(k, { owner: l.owner, bar: bars.length });
+        // A lock copied into a child by fork is held there by a thread of another process.
+        const mine = threads.get(l.owner)?.pid === p.pid;
+        bars.push({
+          lane: mine ? String(l.owner) : `ghost:${p.pid}:${l.name}:${l.owner}`,
+          from: step,
+          to: null,
+          kind: mine ? 'held' : 'orphan',
+          label: l.name,
+        });
+      }
+      for (const t of p.threads.values()) {
+        const open = blockedBar.get(t.tid);
+        const label = t.status === 'blocked' ? waitLabel(t.waitsFor) : null;
+        if (open !== undefined && bars[open]!.label === label) continue;
+        if (open !== undefined) {
+          bars[open]!.to = step;
+          blockedBar.delete(t.tid);
+        }
+        if (label === null) continue;
+        blockedBar.set(t.tid, bars.length);
+        bars.push({ lane: String(t.tid), from: step, to: null, kind: 'blocked', label });
+      }
+    }
   };
 
   for (const e of events) {
@@ -225,7 +278,6 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
         break;
       case 'thread.exit':
         t.to = e.step;
-        closeBlocked(e.tid, e.step);
         break;
       case 'proc.exit': {
         const p = proc(e.pid, e.step);
@@ -233,88 +285,13 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
         for (const tid of p.tids) {
           const th = threads.get(tid)!;
           if (th.to === null) th.to = e.step;
-          closeBlocked(tid, e.step);
-        }
-        for (const [k, h] of held)
-          if (h.pid === e.pid) {
-            bars[h.barIndex]!.to = e.step;
-            held.delete(k);
-          }
-        break;
-      }
-      case 'mutex.lock': {
-        closeBlocked(e.tid, e.step);
-        const k = `${e.pid}/${e.lock.addr}`;
-        if (!held.has(k)) {
-          held.set(k, { pid: e.pid, owner: e.tid, from: e.step, name: e.lock.name, barIndex: bars.length });
-          bars.push({ lane: String(e.tid), from: e.step, to: null, kind: 'held', label: e.lock.name });
         }
         break;
       }
-      case 'mutex.trylock': {
-        const k = `${e.pid}/${e.lock.addr}`;
-        if (e.result === 0 && !held.has(k)) {
-          held.set(k, { pid: e.pid, owner: e.tid, from: e.step, name: e.lock.name, barIndex: bars.length });
-          bars.push({ lane: String(e.tid), from: e.step, to: null, kind: 'held', label: e.lock.name });
-        }
-        break;
-      }
-      case 'mutex.unlock': {
-        const h = held.get(`${e.pid}/${e.lock.addr}`);
-        // A recursive mutex stays held until its count reaches zero: the world reports word 0 then.
-        if (e.result === 0 && h && (e.word === 0 || h.owner !== e.tid)) release(e.pid, e.lock.addr, e.step);
-        break;
-      }
-      case 'mutex.init':
-        release(e.pid, e.lock.addr, e.step);
-        break;
-      case 'libc.lock-reset': {
-        // glibc's fork takes its internal locks in the parent and resets them in the child before
-        // any code of the reader's runs there: drawing those as left behind would cry wolf.
-        const h = held.get(`${e.pid}/${e.lock.addr}`);
-        if (h && bars[h.barIndex]?.kind === 'orphan') bars[h.barIndex]!.resetByFork = true;
-        release(e.pid, e.lock.addr, e.step);
-        break;
-      }
-      case 'futex.wait':
-        openBlocked(e.tid, e.step, `waits for ${e.lock ?? 'a futex'}`);
-        break;
-      case 'futex.resume':
-        closeBlocked(e.tid, e.step);
-        break;
-      case 'sem.wait':
-        if (e.blocked) openBlocked(e.tid, e.step, `waits for ${e.name}`);
-        else closeBlocked(e.tid, e.step);
-        break;
-      case 'cond.wait':
-        openBlocked(e.tid, e.step, `waits on ${e.name}`);
-        break;
-      case 'proc.wait':
-        if (e.blocked) openBlocked(e.tid, e.step, `waits for process ${e.child}`);
-        else closeBlocked(e.tid, e.step);
-        break;
-      case 'thread.join':
-        closeBlocked(e.tid, e.step);
-        break;
-      case 'fork': {
+      case 'fork':
         forks.push({ from: { pid: e.pid, tid: e.tid }, child: e.child, step: e.step, raw: e.raw });
-        // The child gets a copy of every lock in its current state, owners included.
-        const childPid = e.child;
-        proc(childPid, e.step);
-        for (const [key, h] of [...held.entries()]) {
-          if (h.pid !== e.pid) continue;
-          const k = `${childPid}/${key.slice(key.indexOf('/') + 1)}`;
-          held.set(k, { pid: childPid, owner: h.owner, from: e.step, name: h.name, barIndex: bars.length });
-          bars.push({
-            lane: `ghost:${childPid}:${h.name}:${h.owner}`,
-            from: e.step,
-            to: null,
-            kind: 'orphan',
-            label: h.name,
-          });
-        }
+        proc(e.child, e.step);
         break;
-      }
       case 'error':
         marks.push({ tid: e.tid, pid: e.pid, step: e.step, kind: 'error', text: e.message });
         break;
@@ -336,6 +313,8 @@ export function layoutTimeline(events: readonly TraceEvent[], stuck: readonly St
       default:
         break;
     }
+    state.apply(e);
+    follow(e);
   }
 
   // Lanes: processes in order of birth, threads in order of appearance, then ghost lanes for locks

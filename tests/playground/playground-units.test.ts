@@ -7,6 +7,7 @@ import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
 import * as atforkBuggy from '../../content/examples/ch3-atfork-buggy.ts';
 import * as mallocRaw from '../../content/examples/ch4-malloc-buggy.ts';
+import * as bz19431 from '../../content/examples/ch4-bz19431-buggy.ts';
 import { timelineSvg, layoutTimeline } from '../../components/timeline-svg.ts';
 import { stateAt } from '../../components/playground/state-at.ts';
 import { encodeShare, decodeShare } from '../../components/playground/share.ts';
@@ -51,6 +52,29 @@ describe('the timeline', () => {
       .filter((l) => l.ghost)
       .map((l) => l.ghost!.lock);
     expect(rawGhosts).toContain('main_arena');
+  });
+
+  test('at every step its held and blocked bars are the state the simulator rebuilds for that step', () => {
+    // A bar covers the steps from its start up to, not including, its end.
+    const over = (b: { from: number; to: number | null }, n: number) => b.from <= n && (b.to === null || n < b.to);
+    // In bz19431's a FUTEX_WAKE makes a waiter runnable steps before it runs: its box ends at the wake.
+    for (const f of [deadlock, explore(program(bz19431, 'bz19431')).findings[0]!]) {
+      const layout = layoutTimeline(f.trace, f.stuck);
+      const pidOf = (lane: string) => layout.lanes.get(lane)?.pid;
+      for (let n = 0; n <= layout.last; n++) {
+        const s = stateAt(f.trace, n);
+        const live = new Set(s.procs.filter((p) => p.exited === undefined).map((p) => p.pid));
+        const held = layout.bars
+          .filter((b) => b.kind !== 'blocked' && over(b, n))
+          .map((b) => `${pidOf(b.lane)}:${b.label}`)
+          .sort();
+        const locks = s.locks.filter((l) => live.has(l.pid)).map((l) => `${l.pid}:${l.name}`);
+        expect(held, `held after step ${n}`).toEqual(locks.sort());
+        const blocked = layout.bars.filter((b) => b.kind === 'blocked' && over(b, n)).map((b) => Number(b.lane));
+        const waiting = s.threads.filter((t) => t.status === 'blocked').map((t) => t.tid);
+        expect(blocked.sort(), `blocked after step ${n}`).toEqual(waiting.sort());
+      }
+    }
   });
 
   test('every stuck thread ends in a stuck mark and the drawing is one standalone SVG', () => {
