@@ -225,11 +225,11 @@ export interface Run {
    */
   blocked?(): BlockedStep[];
   /**
-   * Optional: every thread that has not exited, in creation order, with the operation object it
-   * yielded and waits to run or is blocked in (null while it has none). Views use it to say where
-   * each thread is in the program (the Playground's per-thread line highlight).
+   * Every thread that has not exited, in creation order, with the operation object it yielded and
+   * waits to run or is blocked in (null while it has none). Views use it to say where each thread is
+   * in the program (the Playground's per-thread line highlight reads the op's mark, sim/position.ts).
    */
-  pendingOps?(): { tid: number; op: object | null }[];
+  pendingOps(): { tid: number; op: object | null }[];
 }
 
 /** A thread's next operation that is not enabled now, and what it would access. */

@@ -4,18 +4,14 @@
 // blocked thread moves as soon as it can. A fork waits for the point where the buggy run forked, so
 // the other threads do first what they did before the fork there: the window the fix closes is
 // tried on the fix. Runs in the worker, on a world made by createRun.
+import type { Run } from '../../sim/types.ts';
 
-interface Runnable {
-  enabled(): { id: string; tid: number }[];
-  step(id: string): unknown;
-  snapshot(): unknown;
-}
+type Runnable = Pick<Run, 'enabled' | 'step' | 'snapshot'>;
 
 /** The next operation of each thread, in the world's words ('_Fork()', 'fork: prepare', ...). */
 function nextOps(run: Runnable): Map<number, string> {
   const out = new Map<number, string>();
-  const snap = run.snapshot() as { processes?: { threads?: { tid: number; next: string | null }[] }[] } | null;
-  for (const p of snap?.processes ?? []) for (const t of p.threads ?? []) if (t.next) out.set(t.tid, t.next);
+  for (const p of run.snapshot().processes) for (const t of p.threads) if (t.next) out.set(t.tid, t.next);
   return out;
 }
 

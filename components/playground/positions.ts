@@ -5,6 +5,7 @@
 
 import { lineOf, marked } from '../../sim/position.ts';
 import { parseId } from '../../sim/transition.ts';
+import type { Run } from '../../sim/types.ts';
 
 type AnyFn = (...args: unknown[]) => unknown;
 const GeneratorFunction = (Object.getPrototypeOf(function* () {}) as { constructor: AnyFn }).constructor;
@@ -41,21 +42,16 @@ export function trackingApi(api: Record<string, unknown>, headerLines = 2): Reco
 /** Each live thread's compiled line after a step: [tid, line] pairs. */
 export type StepPositions = [number, number][];
 
-interface Steppable {
-  step(id: string): { events: { type: string; tid: number; pid: number; child?: number }[] };
-  pendingOps?(): { tid: number; op: object | null }[];
-}
+type Steppable = Pick<Run, 'step' | 'pendingOps'>;
 
 /**
  * Replays `path` on a run made with the tracking library and returns, for each step, the line each
  * live thread is at: the thread that took the step, at the call it just made (a forked child with
  * it, at the fork); every other thread at the call it waits to make or is blocked in. One more entry
  * after the last step puts every thread at its waiting call (where a deadlock leaves them).
- * Needs the run's pendingOps(); returns [] for a run that has none.
  */
 export function positionsOf(run: Steppable, path: readonly string[]): StepPositions[] {
-  if (!run.pendingOps) return [];
-  const pendingOps = () => run.pendingOps!();
+  const pendingOps = () => run.pendingOps();
   const waiting = (live = pendingOps()): StepPositions =>
     live.filter((t) => lineOf(t.op)).map((t) => [t.tid, lineOf(t.op)]);
   const out: StepPositions[] = [];

@@ -74,6 +74,7 @@ export function countTraces(
       outcome: () => run.outcome(),
       trace: () => run.trace(),
       snapshot: () => run.snapshot(),
+      pendingOps: () => run.pendingOps(),
       step(id) {
         const t = run.enabled().find((u) => u.id === id)!;
         const result = run.step(id);

@@ -106,14 +106,15 @@ function finding(f: unknown, i: number): void {
   if (o.stuck !== undefined) {
     need(Array.isArray(o.stuck), `${where}.stuck`);
     for (const s of o.stuck as unknown[]) {
-      need(isObj(s) && count(s.pid) && count(s.tid) && str(s.sentence) && isObj(s.waitsFor), `${where}.stuck`);
-      need(waitTarget((s as Record<string, unknown>).waitsFor as Record<string, unknown>), `${where}.stuck.waitsFor`);
+      need(isObj(s) && count(s.pid) && count(s.tid) && str(s.sentence), `${where}.stuck`);
+      need(waitTarget((s as Record<string, unknown>).waitsFor), `${where}.stuck.waitsFor`);
     }
   }
 }
 
 /** A stuck thread's WaitTarget: a kind the world reports, with that kind's fields. */
-function waitTarget(w: Record<string, unknown>): boolean {
+function waitTarget(w: unknown): boolean {
+  if (!isObj(w)) return false;
   switch (w.kind) {
     case 'mutex':
       return str(w.name) && finite(w.addr);

@@ -195,6 +195,7 @@ export function createFakeRun(program: FakeProgram): Run {
       return JSON.stringify({ procs, ts, found: found.map((f) => f.kind) });
     },
     trace: () => [...trace],
+    pendingOps: () => threads.filter((t) => t.pc < t.ops.length).map((t) => ({ tid: t.tid, op: t.ops[t.pc]! })),
     snapshot: () => ({
       step: steps,
       processes: [...processes.values()].map((p) => ({
