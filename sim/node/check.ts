@@ -118,13 +118,22 @@ function acquireWorker(limits: Limits): Worker {
     stdout: true,
     stderr: true,
   });
-  // An idle worker that goes away is not handed out again.
+  // Heard from the start, so that a worker that fails before its job is posted (while the file
+  // compiles, or idle) is an answer for that job and never an unhandled 'error'; an idle worker that
+  // goes away is not handed out again.
+  worker.on('error', (e: unknown) => {
+    if (!gone.has(worker)) gone.set(worker, e instanceof Error ? e : new Error(String(e)));
+  });
   worker.on('exit', () => {
+    if (!gone.has(worker)) gone.set(worker, new Error('the worker exited without an answer'));
     const k = idle.findIndex((w) => w.worker === worker);
     if (k >= 0) idle.splice(k, 1);
   });
   return worker;
 }
+
+/** Workers that failed or exited, with why. */
+const gone = new WeakMap<Worker, Error>();
 
 function releaseWorker(worker: Worker, limits: Limits, reuse: boolean): void {
   if (!reuse) {
@@ -141,6 +150,8 @@ function runWorker(
   limits: Limits,
 ): Promise<{ reply: WorkerReply | null; phase: Phase | 'start'; timedOut: boolean; error?: Error | undefined }> {
   return new Promise((done) => {
+    const lost = gone.get(worker);
+    if (lost) return done({ reply: null, phase: 'start', timedOut: false, error: lost });
     let phase: Phase | 'start' = 'start';
     let finished = false;
     const finish = (reply: WorkerReply | null, timedOut: boolean, error?: Error) => {
@@ -190,16 +201,21 @@ export async function checkFile(file: string, request: CheckRequest, limits: Lim
       return { kind: 'load-error', ...compiled };
     }
     map = compiled.map;
-    sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
-    job = {
-      kind: 'ts',
-      sandboxScript,
-      code: compiled.code,
-      request: JSON.stringify(request),
-      memoryMb: limits.memoryMb,
-      timeMs: limits.timeMs,
-      wasm: await quickjsWasm(),
-    };
+    try {
+      sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
+      job = {
+        kind: 'ts',
+        sandboxScript,
+        code: compiled.code,
+        request: JSON.stringify(request),
+        memoryMb: limits.memoryMb,
+        timeMs: limits.timeMs,
+        wasm: await quickjsWasm(),
+      };
+    } catch (e) {
+      releaseWorker(worker, limits, false);
+      throw e;
+    }
   }
   const { reply, phase, timedOut, error } = await runWorker(worker, job, limits);
   if (timedOut) return { kind: 'stopped', what: 'time', phase };
