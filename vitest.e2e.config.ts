@@ -1,4 +1,7 @@
-// Vitest configuration for the end-to-end tests: a real Chromium against the built site, one file at a time.
+// Vitest configuration for the end-to-end tests: a real Chromium against the built site. Each file has
+// its own server and browser; files run side by side, one per core, since a file spends much of its
+// time waiting on a page (a load, a watchdog's bound) and a Run keeps about one core busy.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,8 +9,7 @@ export default defineConfig({
     include: ['tests/e2e/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
-    maxWorkers: 1,
-    fileParallelism: false,
+    maxWorkers: availableParallelism(),
     testTimeout: 120_000,
     hookTimeout: 300_000,
   },
