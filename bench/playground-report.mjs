@@ -230,13 +230,15 @@ try {
           ? 'parser'
           : /^worker/.test(r.name)
             ? 'worker'
-            : 'runtime';
+            : r.name.endsWith('.json')
+              ? 'data'
+              : 'runtime';
     const of = (p) => cBytes.filter((r) => part(r) === p);
     console.log(
       `  by part, as transferred: editor ${kb(of('editor'), 'bytes')} KB (${of('editor')
         .map((r) => r.name)
         .join(', ')}); ` +
-        `Playground controller ${kb(of('runtime'), 'bytes')} KB; C front end ${kb([...of('worker'), ...of('parser')], 'bytes')} KB ` +
+        `Playground controller ${kb(of('runtime'), 'bytes')} KB; the programs' data ${kb(of('data'), 'bytes')} KB; C front end ${kb([...of('worker'), ...of('parser')], 'bytes')} KB ` +
         `(worker with the simulator ${kb(of('worker'), 'bytes')} KB + parser wasm and loader ${kb(of('parser'), 'bytes')} KB) — target <= ${BUDGET.firstEditKb} KB in all`,
     );
     if (cBytes.reduce((n, r) => n + r.bytes, 0) / 1024 > BUDGET.firstEditKb) failures.push('first C edit download');
