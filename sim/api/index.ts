@@ -126,6 +126,14 @@ function startThread(fn: ThreadFn): ThreadFn {
   Object.defineProperty(started, 'name', { value: fn.name });
   return started;
 }
+/**
+ * A thread on its way out takes itself off the count of the process's threads (__nptl_nthreads) and
+ * learns whether it was the last: nptl/pthread_create.c's start_thread then calls exit (0), and so
+ * does __libc_start_call_main for main's pthread_exit; atexit handlers run. The C front end asks.
+ */
+export function* lastThread(): G<boolean> {
+  return yield* op<boolean>({ k: 'tlast' });
+}
 export function* pthread_exit(value: unknown = null): G<never> {
   // The unwinding ends in start_thread, which runs __libc_thread_freeres (not in main).
   yield* threadFreeres();

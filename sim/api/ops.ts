@@ -99,6 +99,8 @@ export type StepOp =
   | { k: 'join'; tid: number }
   | { k: 'detach'; tid: number }
   | { k: 'texit'; value: unknown }
+  /** start_thread's atomic_decrement_and_test (&__nptl_nthreads): true for the last thread. */
+  | { k: 'tlast' }
   | { k: 'atfork_reg'; entry: AtforkEntry }
   | { k: 'fork_begin' }
   | { k: 'fork_raw'; raw: boolean }

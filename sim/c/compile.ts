@@ -177,9 +177,15 @@ export class Compiler {
     if (g) return g;
     const f = this.fns.get(name);
     if (!f?.invoke) throw new CRuntimeError(`${where}: ${name} is not a function defined in this file`);
+    const self = this;
     g = function* (...args: unknown[]): G<unknown> {
       const ctx = newCtx(false);
       const r = yield* metered(ctx, f.invoke!(ctx, kind === 'handler' ? [sig] : kind === 'thread' ? [args[0]] : []));
+      // start_thread: the last thread to leave calls exit (0), which runs the atexit handlers.
+      if (kind === 'thread' && self.usesAtexit && (yield* L.lastThread())) {
+        yield* runAtexit(self, ctx, self.statics);
+        yield* L.exit(0);
+      }
       return kind === 'thread' ? (r === undefined ? null : r) : r;
     };
     Object.defineProperty(g, 'name', { value: name });

@@ -210,6 +210,8 @@ export interface Thread {
   joined: boolean;
   /** pthread_detach'ed: a join fails with EINVAL. */
   detached?: boolean;
+  /** Took itself off __nptl_nthreads on its way out (op tlast). */
+  leaving?: boolean;
   /** Joined (or detached and exited), and a pthread_create came after: the descriptor may be reused. */
   descriptorReused?: boolean;
   clock: number;

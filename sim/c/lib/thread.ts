@@ -2,7 +2,7 @@
 import * as L from '../../api/index.ts';
 import { MUTEX_KIND } from '../consts.ts';
 import type { Builtin } from '../forms.ts';
-import { condHandle, H, lib, pidT, semHandle, storeOut } from './core.ts';
+import { condHandle, doExit, H, lib, pidT, semHandle, storeOut } from './core.ts';
 import { CRuntimeError, describe, isFn, isPriv, mutexOf } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, T, voidPtr } from '../types.ts';
 
@@ -36,7 +36,9 @@ export const THREADS: Record<string, Builtin> = {
   pthread_exit: lib(
     H.pthread,
     T.void,
-    function* (_fr, [v]) {
+    function* (fr, [v], cx) {
+      // The last thread's pthread_exit ends in exit (0) (start_thread, or __libc_start_call_main).
+      if (cx.usesAtexit && (yield* L.lastThread())) return yield* doExit(fr, cx, 0);
       return yield* L.pthread_exit(v ?? 0);
     },
     { arity: [1, 1] },

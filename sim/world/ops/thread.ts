@@ -57,7 +57,7 @@ export function forkDescriptorReads(k: Kernel, t: Thread): Access[] {
   return tids.filter((tid) => tid !== t.tid).map((tid) => reads(key.threadResult(t.pid, tid)));
 }
 
-export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
+export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'> = {
   // The thread table is kept outside "PID/": fork copies memory and descriptors, never the other
   // threads, so creating or ending a thread commutes with a fork.
   create: {
@@ -189,5 +189,18 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit'> = {
     },
     exec: (k, t, o) => threadExit(k, t, k.procOf(t), o.value),
     describe: () => 'pthread_exit',
+  },
+  tlast: {
+    // The count that pthread_create raises and each leaving thread lowers.
+    accesses: (_k, t) => [writes(key.threads(t.pid))],
+    exec(k, t) {
+      const p = k.procOf(t);
+      t.leaving = true;
+      k.complete(
+        t,
+        p.threads.every((x) => k.thread(x)!.leaving),
+      );
+    },
+    describe: () => '__nptl_nthreads--',
   },
 };
