@@ -144,7 +144,11 @@ export function exprUncached(this: Compiler, n: PNode): E {
         const lt = ['identifier', 'field_expression', 'subscript_expression', 'pointer_expression'].includes(vn.type)
           ? this.lookupType(vn)
           : undefined;
-        size = sizeOf(lt && lt.k !== 'fn' ? lt : this.expr(vn).t);
+        // sizeof (pid_t): tree-sitter parses a typedef name in parentheses as an expression when it
+        // does not know the name is a type (a system typedef, or one inside a macro argument).
+        const td =
+          vn.type === 'identifier' && !lt ? (this.typedefs.get(vn.text) ?? BUILTIN_TYPEDEFS[vn.text]) : undefined;
+        size = sizeOf(td ?? (lt && lt.k !== 'fn' ? lt : this.expr(vn).t));
       }
       return pure(BUILTIN_TYPEDEFS.size_t!, () => size, size);
     }

@@ -1,7 +1,7 @@
 // glibc 2.36's own fork tests, copied unchanged into tests/c/glibc/ (git show glibc-2.36:PATH from
 // github:bminor/glibc; sysdeps/pthread/tst-fork1.c .. tst-fork4.c, sysdeps/pthread/tst-atfork1.c,
 // posix/tst-fork.c; sysdeps/pthread/tst-detach1.c, tst-join1.c, tst-sem1.c, tst-cond23.c, tst-basic3.c,
-// tst-cond14.c, tst-basic4.c). They pass on glibc: every schedule must end with the test's exit status 0 and
+// tst-cond14.c, tst-basic4.c; posix/tst-vfork1.c). They pass on glibc: every schedule must end with the test's exit status 0 and
 // no finding. tst-fork1 and tst-atfork1 include the legacy "../test-skeleton.c", whose do_test (or
 // TEST_FUNCTION) runs as main, as <support/test-driver.c>'s does.
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,9 @@ describe("glibc 2.36's fork tests, unchanged, pass as on glibc", () => {
   // The child's only thread registers atexit and calls pthread_exit: start_thread's exit (0) runs
   // final_test, whose kill ends the child by SIGUSR1, which the parent checks.
   ok.push('tst-basic4.c');
+  // Each vfork child writes its pid_t through a pipe (4 bytes, read back into a pid_t) for the parent
+  // to compare with vfork's value; sizeof (pid_t) inside TEMP_FAILURE_RETRY's argument.
+  ok.push('tst-vfork1.c');
   for (const name of ok) {
     it(`${name}: ok in every schedule, exit status 0`, async () => {
       const r = await compile(name);
