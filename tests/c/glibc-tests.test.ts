@@ -1,8 +1,8 @@
 // glibc 2.36's own fork tests, copied unchanged into tests/c/glibc/ (git show glibc-2.36:PATH from
 // github:bminor/glibc; sysdeps/pthread/tst-fork1.c .. tst-fork4.c, sysdeps/pthread/tst-atfork1.c,
 // posix/tst-fork.c; sysdeps/pthread/tst-detach1.c, tst-join1.c, tst-sem1.c, tst-cond23.c, tst-basic3.c,
-// tst-cond14.c, tst-basic4.c; posix/tst-vfork1.c). They pass on glibc: every schedule must end with the test's exit status 0 and
-// no finding. tst-fork1 and tst-atfork1 include the legacy "../test-skeleton.c", whose do_test (or
+// tst-cond14.c, tst-basic4.c, tst-getpid3.c; posix/tst-vfork1.c). They pass on glibc: every schedule
+// must end with the test's exit status 0 (tst-basic3: its EXPECTED_SIGNAL) and no finding. tst-fork1 and tst-atfork1 include the legacy "../test-skeleton.c", whose do_test (or
 // TEST_FUNCTION) runs as main, as <support/test-driver.c>'s does.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -50,6 +50,8 @@ describe("glibc 2.36's fork tests, unchanged, pass as on glibc", () => {
   // Each vfork child writes its pid_t through a pipe (4 bytes, read back into a pid_t) for the parent
   // to compare with vfork's value; sizeof (pid_t) inside TEMP_FAILURE_RETRY's argument.
   ok.push('tst-vfork1.c');
+  // getpid in a thread, before and after fork (glibc's file has no licence header of its own).
+  ok.push('tst-getpid3.c');
   for (const name of ok) {
     it(`${name}: ok in every schedule, exit status 0`, async () => {
       const r = await compile(name);

@@ -260,6 +260,16 @@ export const IO: Record<string, Builtin> = {
     },
     { arity: [1, 1] },
   ),
+  // glibc 2.36's descriptions (sysdeps/generic/siglist.h), as strsignal printed them here for 0 to 17.
+  strsignal: lib(
+    H.string,
+    charPtr,
+    function* (_fr, [sig]) {
+      const n = Number(sig);
+      return { str: SIGNAL_DESCR[n] ?? `Unknown signal ${n}`, i: 0 };
+    },
+    { arity: [1, 1] },
+  ),
   strlen: lib(
     H.string,
     sizeT,
@@ -286,4 +296,24 @@ export const IO: Record<string, Builtin> = {
     },
     { arity: [1, 1] },
   ),
+};
+
+const SIGNAL_DESCR: Record<number, string> = {
+  1: 'Hangup',
+  2: 'Interrupt',
+  3: 'Quit',
+  4: 'Illegal instruction',
+  5: 'Trace/breakpoint trap',
+  6: 'Aborted',
+  7: 'Bus error',
+  8: 'Floating point exception',
+  9: 'Killed',
+  10: 'User defined signal 1',
+  11: 'Segmentation fault',
+  12: 'User defined signal 2',
+  13: 'Broken pipe',
+  14: 'Alarm clock',
+  15: 'Terminated',
+  16: 'Stack fault',
+  17: 'Child exited',
 };
