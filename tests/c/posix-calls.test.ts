@@ -204,6 +204,19 @@ int main(void) {
 }`);
     expect(r.findings[0]!.message).toMatch(/int \* has no bytes the simulator models/);
   });
+
+  it('through a void pointer the bytes are taken as chars: a value no char holds is named, not cut to a byte', async () => {
+    const r = await runOnce(`
+int main(void) {
+  int fds[2];
+  pipe(fds);
+  int xs[2] = {1000, 2};
+  void *v = xs;
+  write(fds[1], v, sizeof xs);
+  return 0;
+}`);
+    expect(r.findings[0]!.message).toMatch(/it holds 1000, not a char; pass a pointer of the buffer's own type/);
+  });
 });
 
 describe('waitpid with WNOHANG', () => {

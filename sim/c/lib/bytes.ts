@@ -116,7 +116,12 @@ export function* bytesArg(cx: Compiler, p: unknown, n: number, where: string, el
         );
       throw e;
     }
-    out += String.fromCharCode(Number(c) & 0xff);
+    // A value no char can hold: the buffer is not a char array (through a void pointer, say).
+    if (typeof c !== 'number' || c < -128 || c > 255)
+      throw new CRuntimeError(
+        `${where}: read and write through ${describe(p)}: it holds ${describe(c)}, not a char; pass a pointer of the buffer's own type (int *, struct ... *) so its bytes are known`,
+      );
+    out += String.fromCharCode(c & 0xff);
     if (i + 1 < n) l = offset(l, 1, where);
   }
   return out;
