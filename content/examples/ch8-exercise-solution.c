@@ -2,8 +2,8 @@
 // Chapter 8, exercise solution: O_CLOEXEC sets the flag in the
 // same step that creates the descriptor.
 // The key file is secret.key in the current directory, and the plugin is this same program run
-// again (/proc/self/exe) with argv[1] "plugin", so that the example also runs on Linux; the
-// TypeScript twin names them /etc/app/secret.key and /usr/bin/plugin.
+// again (/proc/self/exe) with argv[1] "plugin": the program is one file that runs as it is
+// on Linux, and needs no key file or plugin installed anywhere else.
 #include <assert.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -2,7 +2,7 @@
 // Chapter 8, fixed: read what the child needs before the fork;
 // the child only calls exec (posix_spawn's shape).
 // The job is this same program run again (/proc/self/exe) with argv[1] "job", so that the
-// example is one file that also runs on Linux; the TypeScript twin calls it /usr/libexec/job.
+// program is one file that runs as it is on Linux, with no job installed anywhere else.
 #include <assert.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 // library's lock held and starts sendmail with fork() and exec: fork runs the prepare handler,
 // which asks for the lock its own thread holds. No other thread is needed.
 // sendmail is this same program run again (/proc/self/exe) with argv[1] "sendmail", so that the
-// example is one file that also runs on Linux; the TypeScript twin calls it /usr/sbin/sendmail.
+// program is one file that runs as it is on Linux, with no real sendmail needed.
 #include <assert.h>
 #include <pthread.h>
 #include <string.h>

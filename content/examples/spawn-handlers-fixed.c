@@ -3,7 +3,7 @@
 // clone that runs no fork handlers, whose child does nothing but exec. The simulator has no
 // CLONE_VM, so _Fork() plays the clone; for locks it is the same, since the child touches none.
 // sendmail is this same program run again (/proc/self/exe) with argv[1] "sendmail", so that the
-// example is one file that also runs on Linux; the TypeScript twin calls it /usr/sbin/sendmail.
+// program is one file that runs as it is on Linux, with no real sendmail needed.
 #define _GNU_SOURCE
 #include <assert.h>
 #include <pthread.h>
