@@ -1,6 +1,7 @@
 // Compiles edited programs in the browser with esbuild-wasm, fetched from this site (never a CDN)
 // the first time it is needed, with download progress; errors come back with their line numbers.
 import wasmUrl from 'esbuild-wasm/esbuild.wasm?url';
+import { tsTransformOptions } from './ts-options.ts';
 
 type Esbuild = typeof import('esbuild-wasm');
 
@@ -58,14 +59,7 @@ export async function compile(
 ): Promise<CompileResult> {
   const esbuild = await loadCompiler(onProgress);
   try {
-    const r = await esbuild.transform(source, {
-      loader: 'ts',
-      format: 'cjs',
-      sourcefile: `${name || 'program'}.ts`,
-      target: 'es2022',
-      sourcemap: 'external',
-      sourcesContent: false,
-    });
+    const r = await esbuild.transform(source, tsTransformOptions(name));
     return { ok: true, code: r.code, map: r.map };
   } catch (e) {
     const errors =

@@ -8,6 +8,7 @@ import { exampleSource, exampleCSource } from './examples.ts';
 import { readerC, packedTree } from './c-variant.ts';
 import { textHash } from './diff.ts';
 import { lineMap } from './source-map.ts';
+import { tsTransformOptions } from './ts-options.ts';
 
 export interface PaneData {
   /** The TypeScript source as readers see it, its CommonJS, and the compiled-to-source line map. */
@@ -23,14 +24,7 @@ export const stripExpected = (src: string): string => src.replace(/^export const
 
 /** The TypeScript program compiled as the browser's compiler does it, with its line map. */
 export async function compileTs(src: string, name: string): Promise<{ code: string; lines: number[] }> {
-  const r = await transform(src, {
-    loader: 'ts',
-    format: 'cjs',
-    sourcefile: `${name || 'program'}.ts`,
-    target: 'es2022',
-    sourcemap: 'external',
-    sourcesContent: false,
-  });
+  const r = await transform(src, tsTransformOptions(name));
   return { code: r.code, lines: lineMap(r.map) };
 }
 
