@@ -4,7 +4,7 @@ import { request, warm as warmHost, Stopped, type Reply } from './host.ts';
 import type { RunRequest, SchedState, LogLine, CProgram } from './protocol.ts';
 import { sandboxHint } from './protocol.ts';
 import type { Report } from '../../sim/types.ts';
-import { verdictHtml, verdictKind, traceView, whyNot } from './views.ts';
+import { verdictHtml, verdictKind, verdictPhrase, traceView, whyNot } from './views.ts';
 import {
   loadEdit,
   saveEdit,
@@ -691,7 +691,7 @@ async function run(isl: Island): Promise<void> {
       const s = rr.report.stats;
       setVerdict(
         isl,
-        `<p class="fl-pg-head">Random: ${s.failedRuns ?? 0} of ${s.runs ?? 200} schedules went wrong. Exhaustive: ${rc.report.verdict === 'ok' ? 'no schedule goes wrong' : esc(rc.report.verdict)}.</p>` +
+        `<p class="fl-pg-head">Random: ${s.failedRuns ?? 0} of ${s.runs ?? 200} schedules went wrong. Exhaustive: ${esc(verdictPhrase(rc.report.verdict))}.</p>` +
           `<p>The random runs used seed ${seed}; run again for another sample. The exhaustive search is the same every time.</p>` +
           reportWithBlocked(isl, rc.report),
         verdictKind(rc.report.verdict),

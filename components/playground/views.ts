@@ -16,6 +16,11 @@ const VERDICT_WORDS: Record<Verdict, string> = {
   error: 'The program failed',
 };
 
+/** A verdict as the middle of a sentence ("Exhaustive: a file descriptor leaks."), never its code. */
+export function verdictPhrase(v: Verdict): string {
+  return VERDICT_WORDS[v].replace(/^[A-Z]/, (c) => c.toLowerCase());
+}
+
 const STOPPED_WORDS: Record<string, string> = {
   maxTime: 'at its time limit',
   maxExecutions: 'at its limit on executions',
