@@ -1,0 +1,86 @@
+// The Playground's results as a reader meets them after changing the program, in the real Chromium:
+// every caption, timeline and sentence on screen belongs to the run that drew it (ux review M5, m2).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { openSite, type Site, type Visit, verdict } from './harness.ts';
+
+const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
+const LEAK = 'fl-playground[data-id="ch2-leak-buggy+ch2-leak-fixed"]';
+const FIXED_SOURCE = readFileSync(new URL('../../content/examples/ch1-wrapper-fixed.ts', import.meta.url), 'utf8');
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite({ lang: 'ts', ...(process.env.PLAYGROUND_DIST ? { root: process.env.PLAYGROUND_DIST } : {}) });
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+async function open(path: string, island: string): Promise<Visit> {
+  const v = await site.visit(path);
+  await v.page.waitForSelector(`${island}[data-ready]`);
+  return v;
+}
+
+/** Replaces a pane's code in its editor (opening the editor first) as a reader pasting would. */
+async function setCode(page: Page, island: string, pane: number, code: string) {
+  const section = page.locator(`${island} section[data-pane="${pane}"]`);
+  const edit = section.locator('[data-action="edit"]');
+  if (await edit.isVisible()) await edit.click();
+  const content = section.locator('.cm-content');
+  await content.waitFor();
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+const captions = (page: Page, island: string) => page.locator(`${island} [data-results] .fl-pg-sub`).allInnerTexts();
+
+describe('results that belong to their run', () => {
+  test('the schedule is narrated with the lock fork copies; an edit into the fix recaptions the trace; a watchdog stop leaves nothing of it', async () => {
+    const v = await open('the-bug/', PAIR);
+    const { page } = v;
+    await page.click(`${PAIR} [data-action="run"]`);
+    expect(await verdict(page, PAIR)).toMatch(/ch1-wrapper-buggy: Deadlock/);
+    expect((await captions(page, PAIR))[0]).toMatch(/^ch1-wrapper-buggy: the schedule that goes wrong/);
+    // Explain this schedule says who holds what when main forks.
+    const explained = await page.locator(`${PAIR} [data-left] [data-explain] li`).allTextContents();
+    expect(explained.join('\n')).toMatch(
+      /calls _Fork while thread 1001 holds libc_lock: process 1002 gets that lock still locked, by a thread it does not have/,
+    );
+
+    // The reader repairs the buggy program: the trace under it is no longer "the schedule that goes wrong".
+    await setCode(page, PAIR, 0, FIXED_SOURCE);
+    await page.keyboard.press('ControlOrMeta+Enter');
+    expect(await verdict(page, PAIR, 90_000)).toMatch(/ch1-wrapper-buggy: No schedule goes wrong/);
+    const now = await captions(page, PAIR);
+    expect(now[0]).toMatch(/^ch1-wrapper-buggy: one schedule/);
+    expect(now.join('\n')).not.toMatch(/goes wrong|the same schedule/);
+    expect(await page.locator(`${PAIR} [data-results] svg.fl-timeline`).count()).toBe(2);
+
+    // Then a loop that never yields: the watchdog stops it, and the last run's traces go with it.
+    await setCode(
+      page,
+      PAIR,
+      0,
+      "import { getpid } from 'forklore';\nexport default function* main() {\n  for (;;) {}\n  yield* getpid();\n}\n",
+    );
+    await page.keyboard.press('ControlOrMeta+Enter');
+    expect(await verdict(page, PAIR, 60_000)).toMatch(/^Stopped/);
+    expect(await page.locator(`${PAIR} [data-results]`).innerHTML()).toBe('');
+    expect(await page.locator(`${PAIR} .fl-at`).count()).toBe(0);
+    await v.close();
+  });
+
+  test('random mode names the exhaustive answer in words, not by its code', async () => {
+    const v = await open('leaking-descriptors/', LEAK);
+    const { page } = v;
+    await page.selectOption(`${LEAK} [data-mode]`, 'random');
+    await page.click(`${LEAK} [data-action="run"]`);
+    const text = await verdict(page, LEAK, 60_000);
+    expect(text).toMatch(/Random: \d+ of 200 schedules went wrong\. Exhaustive: a file descriptor leaks\./);
+    expect(text).not.toMatch(/fd-leak/);
+    await v.close();
+  });
+});
