@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit, verdict } from './harness.ts';
+import { openSite, type Site, type Visit, setCode, verdict } from './harness.ts';
 
 // A chapter with a buggy/fixed pair and an exercise: the pair's true verdicts are what a program
 // run before it must not change.
@@ -38,17 +38,6 @@ afterAll(async () => {
   await new Promise((ok) => (logger ? logger.close(ok) : ok(undefined)));
   await site?.close();
 });
-
-async function setCode(page: Page, island: string, pane: number, code: string) {
-  const section = page.locator(`${island} section[data-pane="${pane}"]`);
-  const edit = section.locator('[data-action="edit"]');
-  if (await edit.isVisible()) await edit.click();
-  const content = section.locator('.cm-content');
-  await content.waitFor();
-  await content.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
 
 async function open(path = CHAPTER, hash = ''): Promise<Visit> {
   const v = await site.visit(path + hash);

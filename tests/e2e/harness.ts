@@ -329,3 +329,33 @@ export async function verdict(page: Page, island: string, timeout = 30_000): Pro
   );
   return page.locator(`${island} [data-verdict]`).innerText();
 }
+
+/**
+ * Replaces the program of one pane as a reader would (Edit, click, select all, paste), and waits
+ * until the editor holds it. On a loaded machine a paste can land before the editor has focus and
+ * go nowhere; then the Run that follows would check the site's program, not this one.
+ */
+export async function setCode(page: Page, island: string, pane: number, code: string): Promise<void> {
+  const section = page.locator(`${island} section[data-pane="${pane}"]`);
+  const edit = section.locator('[data-action="edit"]');
+  if (await edit.isVisible()) await edit.click();
+  const content = section.locator('.cm-content');
+  await content.waitFor();
+  const want = code.replace(/\s+/g, '');
+  for (let attempt = 0; ; attempt++) {
+    await content.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText(code);
+    try {
+      await page.waitForFunction(
+        ([sel, w]) => (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, '') === w,
+        [`${island} section[data-pane="${pane}"] .cm-content`, want] as const,
+        { timeout: 5000 },
+      );
+      return;
+    } catch (e) {
+      if (attempt >= 2)
+        throw new Error(`the editor of pane ${pane} in ${island} did not take the new program`, { cause: e });
+    }
+  }
+}

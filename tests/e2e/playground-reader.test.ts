@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit, verdict } from './harness.ts';
+import { openSite, type Site, type Visit, setCode, verdict } from './harness.ts';
 
 const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
 const LEAK = 'fl-playground[data-id="ch2-leak-buggy+ch2-leak-fixed"]';
@@ -24,17 +24,6 @@ async function open(path: string, island: string): Promise<Visit> {
 }
 
 /** Replaces a pane's code in its editor (opening the editor first) as a reader pasting would. */
-async function setCode(page: Page, island: string, pane: number, code: string) {
-  const section = page.locator(`${island} section[data-pane="${pane}"]`);
-  const edit = section.locator('[data-action="edit"]');
-  if (await edit.isVisible()) await edit.click();
-  const content = section.locator('.cm-content');
-  await content.waitFor();
-  await content.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
-
 const captions = (page: Page, island: string) => page.locator(`${island} [data-results] .fl-pg-sub`).allInnerTexts();
 
 describe('results that belong to their run', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { openSite, type Site, type Visit, verdict } from './harness.ts';
+import { openSite, type Site, type Visit, setCode, verdict } from './harness.ts';
 import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
@@ -47,17 +47,6 @@ afterAll(async () => {
 });
 
 /** Replaces a pane's code in its editor (opening the editor first) as a reader pasting would. */
-async function setCode(page: Page, island: string, pane: number, code: string) {
-  const section = page.locator(`${island} section[data-pane="${pane}"]`);
-  const edit = section.locator('[data-action="edit"]');
-  if (await edit.isVisible()) await edit.click();
-  const content = section.locator('.cm-content');
-  await content.waitFor();
-  await content.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
-
 async function editorText(page: Page, island: string, pane: number): Promise<string> {
   return page.locator(`${island} section[data-pane="${pane}"] .cm-content`).innerText();
 }
