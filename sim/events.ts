@@ -50,7 +50,8 @@ export type TraceEvent =
   /** nohang: WNOHANG was passed; with status null it returned 0 (no child had changed state). */
   | E<'proc.wait', { child: number; status: number | null; blocked: boolean; nohang?: boolean }>
   | E<'proc.exec', { path: string; closed: number[] }>
-  | E<'fd.open', { fd: number; path: string; flags: string[] }>
+  /** fd is -1 and result -errno when open failed. */
+  | E<'fd.open', { fd: number; path: string; flags: string[]; result?: number }>
   | E<'fd.close', { fd: number; result: number }>
   | E<'fd.dup2', { from: number; to: number; result: number }>
   | E<'fd.socketpair', { fds: [number, number]; flags: string[] }>
@@ -58,9 +59,12 @@ export type TraceEvent =
   | E<'fd.leak', { fd: number; owner: number; intoPid: number }>
   | E<'sys.sendmsg', { fd: number; bytes: number; what: string }>
   | E<'sys.recvmsg', { fd: number; bytes: number; what: string; fds?: number[] }>
-  | E<'io.write', { fd: number; text: string }>
-  /** A read from a pipe: the bytes it returned ('' at end of file). */
-  | E<'io.read', { fd: number; text: string }>
+  /** at: pwrite's offset. */
+  | E<'io.write', { fd: number; text: string; at?: number }>
+  /** A read from a pipe or a file: the bytes it returned ('' at end of file), the count asked, pread's offset. */
+  | E<'io.read', { fd: number; text: string; n?: number; at?: number }>
+  /** A call on files that strace shows as it is (lseek, unlink, ftruncate, fstat): result or -errno. */
+  | E<'sys.file', { call: string; args: string; result: number }>
   | E<'fd.pipe', { fds: [number, number]; flags: string[] }>
   | E<'signal.send', { sig: string; target: number; targetIsPid: boolean }>
   | E<'signal.deliver', { sig: string }>

@@ -1,6 +1,6 @@
 // Chapter 8, exercise solution: O_CLOEXEC sets the flag in the
 // same step that creates the descriptor.
-import { pthread_create, pthread_join, open, O_CLOEXEC, fcntl,
+import { pthread_create, pthread_join, open, O_WRONLY, O_CREAT, O_CLOEXEC, fcntl,
   F_SETFD, FD_CLOEXEC, write, close, fork, execve, waitpid,
   WEXITSTATUS, assert } from 'forklore';
 
@@ -8,7 +8,7 @@ export const options = { libc: 'glibc' };
 export const expected = { verdict: 'ok' };
 
 function* keep_secret() {
-  const fd = yield* open('/etc/app/secret.key', O_CLOEXEC);
+  const fd = yield* open('/etc/app/secret.key', O_WRONLY | O_CREAT | O_CLOEXEC);
   const n = yield* write(fd, 'rotated\n');
   assert(n === 8, 'the key file was written');
   yield* close(fd);

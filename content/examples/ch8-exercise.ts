@@ -1,6 +1,6 @@
 // Chapter 8, exercise: a descriptor opened without O_CLOEXEC
 // leaks into a program that another thread starts.
-import { pthread_create, pthread_join, open, O_CLOEXEC, fcntl,
+import { pthread_create, pthread_join, open, O_WRONLY, O_CREAT, O_CLOEXEC, fcntl,
   F_SETFD, FD_CLOEXEC, write, close, fork, execve, waitpid,
   WEXITSTATUS, assert } from 'forklore';
 
@@ -8,7 +8,7 @@ export const options = { libc: 'glibc' };
 export const expected = { verdict: 'assertion' };
 
 function* keep_secret() {
-  const fd = yield* open('/etc/app/secret.key');
+  const fd = yield* open('/etc/app/secret.key', O_WRONLY | O_CREAT);
   yield* fcntl(fd, F_SETFD, FD_CLOEXEC); // a fork came first?
   const n = yield* write(fd, 'rotated\n');
   assert(n === 8, 'the key file was written');

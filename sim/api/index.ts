@@ -39,9 +39,19 @@ export {
   EINVAL,
   EDEADLK,
   EPIPE,
+  EEXIST,
+  ESPIPE,
   O_RDONLY,
   O_WRONLY,
   O_RDWR,
+  O_ACCMODE,
+  O_CREAT,
+  O_EXCL,
+  O_TRUNC,
+  O_APPEND,
+  SEEK_SET,
+  SEEK_CUR,
+  SEEK_END,
   O_CLOEXEC,
   O_CLOFORK,
   SOCK_CLOEXEC,
@@ -63,7 +73,7 @@ export {
   SIGNUM,
   WNOHANG,
 } from './posix.ts';
-import { WNOHANG } from './posix.ts';
+import { EEXIST, EINVAL, O_CREAT, O_EXCL, O_RDWR, O_TRUNC, O_WRONLY, WNOHANG } from './posix.ts';
 
 // ---- static objects ----
 
@@ -325,8 +335,59 @@ export function* execve(path: string, image: ThreadFn | null = null): G<number> 
 
 // ---- file descriptors ----
 
+/**
+ * open(path, flags): the lowest free descriptor, or -errno (-ENOENT, -EEXIST). Regular files, their
+ * shared offsets and O_APPEND are modelled as Linux has them (sim/world/ops/file.ts); every directory
+ * exists and only /dev/null is there before the program runs. The mode is not modelled (0600).
+ */
 export function* open(path: string, flags = 0): G<number> {
   return yield* op<number>({ k: 'open', path, flags });
+}
+/** creat(path): open(path, O_CREAT | O_WRONLY | O_TRUNC) (man 2 creat). */
+export function* creat(path: string): G<number> {
+  return yield* open(path, O_CREAT | O_WRONLY | O_TRUNC);
+}
+/** lseek(fd, offset, whence): the new offset of fd's open file description (shared by dup and fork), or -errno. */
+export function* lseek(fd: number, offset: number, whence: number): G<number> {
+  return yield* op<number>({ k: 'lseek', fd, off: offset, whence });
+}
+/** pread(fd, n, offset): up to n bytes at offset; the description's offset stays. */
+export function* pread(fd: number, n: number, offset: number): G<string | number> {
+  return yield* op<string | number>({ k: 'pread', fd, n, at: offset });
+}
+/** pwrite(fd, text, offset): the bytes at offset (at the end with O_APPEND, as Linux does); the offset stays. */
+export function* pwrite(fd: number, text: string, offset: number): G<number> {
+  return yield* op<number>({ k: 'pwrite', fd, text, at: offset });
+}
+export function* unlink(path: string): G<number> {
+  return yield* op<number>({ k: 'unlink', path });
+}
+export function* ftruncate(fd: number, length: number): G<number> {
+  return yield* op<number>({ k: 'ftruncate', fd, len: length });
+}
+/** fstat(fd): st_size, st_mode and st_ino, or -errno. */
+export function* fstat(fd: number): G<{ size: number; mode: number; ino: number } | number> {
+  return yield* op<{ size: number; mode: number; ino: number } | number>({ k: 'fstat', fd });
+}
+const TEMP_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/**
+ * mkstemp(template): glibc's __gen_tempname (misc/tempname.c): the last six characters, which must be
+ * "XXXXXX" (else EINVAL), become letters, then open(name, O_RDWR | O_CREAT | O_EXCL, 0600); a name
+ * that exists (EEXIST) is tried again with other letters. glibc draws them from getrandom; here they
+ * come from the caller's tid and the attempt, so that a run replays the same names.
+ */
+export function* mkstemp(template: string, flags = 0): G<{ fd: number; path: string }> {
+  if (!template.endsWith('XXXXXX')) return { fd: -EINVAL, path: template };
+  const tid = yield* op<number>({ k: 'self', what: 'tid' });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    let v = tid * 7919 + attempt * 104_729;
+    let letters = '';
+    for (let i = 0; i < 6; i++, v = Math.floor(v / 62)) letters += TEMP_LETTERS[v % 62];
+    const path = template.slice(0, -6) + letters;
+    const fd = yield* open(path, (flags & ~3) | O_RDWR | O_CREAT | O_EXCL);
+    if (fd !== -EEXIST) return { fd, path };
+  }
+  return { fd: -EEXIST, path: template };
 }
 export function* close(fd: number): G<number> {
   return yield* op<number>({ k: 'close', fd });

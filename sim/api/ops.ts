@@ -118,6 +118,12 @@ export type StepOp =
   /** done: the bytes of a write longer than PIPE_BUF already in the pipe (ops/pipe.ts). */
   | { k: 'write'; fd: number; text: string; done?: number }
   | { k: 'read'; fd: number; n?: number }
+  | { k: 'lseek'; fd: number; off: number; whence: number }
+  | { k: 'pread'; fd: number; n: number; at: number }
+  | { k: 'pwrite'; fd: number; text: string; at: number }
+  | { k: 'unlink'; path: string }
+  | { k: 'ftruncate'; fd: number; len: number }
+  | { k: 'fstat'; fd: number }
   | { k: 'pipe'; flags: number }
   | { k: 'sendmsg'; fd: number; what: string }
   | { k: 'recvmsg_conn'; fd: number }

@@ -6,10 +6,11 @@ import { clone, conv, CRuntimeError, offset, ptrEq, read, truthy, write } from '
 import { BUILTIN_TYPEDEFS, type CType, isArith, isInt, isScalar, T, typeName } from './types.ts';
 
 export function unary(this: Compiler, n: PNode): E {
-  const op = field(n, 'operator')!.text;
-  const a = this.expr(field(n, 'argument')!);
+  return unaryOf(field(n, 'operator')!.text, this.expr(field(n, 'argument')!), this.where(n));
+}
+
+function unaryOf(op: string, a: E, where: string): E {
   const t: CType = op === '!' ? T.int : isInt(a.t) ? promote(a.t) : a.t;
-  const where = this.where(n);
   const f = (v: unknown): unknown => {
     switch (op) {
       case '!':
@@ -34,8 +35,31 @@ export function unary(this: Compiler, n: PNode): E {
   });
 }
 
+/**
+ * `(off_t) -1`: tree-sitter reads a parenthesized name it does not know as a type (a system typedef)
+ * as an operand, so the cast comes as a subtraction. A name that is a type and not a variable, in
+ * parentheses before unary - or + and a primary expression, is that cast.
+ */
+function typedefCast(this: Compiler, n: PNode, op: string): E | null {
+  if (op !== '-' && op !== '+') return null;
+  const left = field(n, 'left')!;
+  const right = field(n, 'right')!;
+  if (left.type !== 'parenthesized_expression') return null;
+  const inner = left.children.filter((c) => c.named);
+  if (inner.length !== 1 || inner[0]!.type !== 'identifier') return null;
+  const name = inner[0]!.text;
+  const t = this.typedefs.get(name) ?? BUILTIN_TYPEDEFS[name];
+  if (!t || this.lookupType(inner[0]!) !== undefined) return null;
+  const primary = ['number_literal', 'identifier', 'call_expression', 'parenthesized_expression', 'char_literal'];
+  if (!primary.includes(right.type))
+    return this.err(n, `(${name}) ${op} ... : write the cast's operand in parentheses, (${name}) (${op}...)`);
+  return this.convertTo(unaryOf(op, this.expr(right), this.where(n)), t, n);
+}
+
 export function binary(this: Compiler, n: PNode): E {
   const op = field(n, 'operator')!.text;
+  const cast = typedefCast.call(this, n, op);
+  if (cast) return cast;
   const a = this.expr(field(n, 'left')!);
   const b = this.expr(field(n, 'right')!);
   const where = this.where(n);

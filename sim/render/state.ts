@@ -263,7 +263,7 @@ export class TraceState {
         for (const u of p.threads.values()) if (u.tid !== e.tid) end(u);
         break;
       case 'fd.open':
-        p.fds.set(e.fd, e.path);
+        if (e.fd >= 0) p.fds.set(e.fd, e.path);
         break;
       case 'fd.close':
         p.fds.delete(e.fd);

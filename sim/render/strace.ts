@@ -21,6 +21,16 @@ function quote(text: string, max = 32): string {
   return `"${body}"${text.length > max ? '...' : ''}`;
 }
 
+/** An error return as strace prints it: "-1 ENOENT (No such file or directory)". */
+const ERRNO: Record<number, string> = {
+  2: 'ENOENT (No such file or directory)',
+  9: 'EBADF (Bad file descriptor)',
+  17: 'EEXIST (File exists)',
+  22: 'EINVAL (Invalid argument)',
+  29: 'ESPIPE (Illegal seek)',
+};
+const ret = (r: number): string => (r >= 0 ? String(r) : `-1 ${ERRNO[-r] ?? `E${-r}`}`);
+
 function waitStatus(status: number): string {
   const sig = status & 0x7f;
   if (sig === 0) return `[{WIFEXITED(s) && WEXITSTATUS(s) == ${(status >> 8) & 0xff}}]`;
@@ -68,13 +78,21 @@ export function straceLine(e: TraceEvent): string | null {
     case 'fd.dup2':
       return `dup2(${e.from}, ${e.to}) = ${e.result >= 0 ? e.result : '-1 EBADF (Bad file descriptor)'}`;
     case 'fd.open':
-      return `openat(AT_FDCWD, ${quote(e.path)}, ${['O_RDWR', ...e.flags].join('|')}) = ${e.fd}`;
+      return `openat(AT_FDCWD, ${quote(e.path)}, ${e.flags.join('|')}${e.flags.includes('O_CREAT') ? ', 0600' : ''}) = ${ret(e.result ?? e.fd)}`;
     case 'fd.socketpair':
       return `socketpair(AF_UNIX, ${['SOCK_STREAM', ...e.flags.map((f) => f.replace('O_', 'SOCK_'))].join('|')}, 0, [${e.fds.join(', ')}]) = 0`;
     case 'io.write':
-      return `write(${e.fd}, ${quote(e.text)}, ${e.text.length}) = ${e.text.length}`;
-    case 'io.read':
-      return `read(${e.fd}, ${quote(e.text)}, ${Math.max(e.text.length, 1)}) = ${e.text.length}`;
+      return e.at === undefined
+        ? `write(${e.fd}, ${quote(e.text)}, ${e.text.length}) = ${e.text.length}`
+        : `pwrite64(${e.fd}, ${quote(e.text)}, ${e.text.length}, ${e.at}) = ${e.text.length}`;
+    case 'io.read': {
+      const n = e.n ?? Math.max(e.text.length, 1);
+      return e.at === undefined
+        ? `read(${e.fd}, ${quote(e.text)}, ${n}) = ${e.text.length}`
+        : `pread64(${e.fd}, ${quote(e.text)}, ${n}, ${e.at}) = ${e.text.length}`;
+    }
+    case 'sys.file':
+      return `${e.call}(${e.args}) = ${ret(e.result)}`;
     case 'fd.pipe':
       return `pipe2([${e.fds.join(', ')}], ${e.flags.length > 0 ? e.flags.join('|') : '0'}) = 0`;
     case 'time.sleep': {

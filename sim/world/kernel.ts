@@ -6,6 +6,7 @@ import type { TraceEvent } from '../events.ts';
 import type { MutexHandle, ThreadFn } from '../api/ops.ts';
 import { exit as libcExit } from '../api/exit.ts';
 import type { MemObj, MutexObj, Proc, Thread } from './state.ts';
+import type { FileSystem } from './ops/file.ts';
 
 /** A trace event without the fields the world fills in (step, pid, tid, time). */
 export type EventBody = TraceEvent extends infer E
@@ -23,6 +24,8 @@ export interface Kernel {
   readonly strict: boolean;
   /** options.futex === 'blocking'. */
   readonly blockingLocks: boolean;
+  /** The machine's files (ops/file.ts), outside every process. */
+  readonly fs: FileSystem;
   proc(pid: number): Proc | undefined;
   /** Every process of the execution, exited ones included. */
   allProcs(): Iterable<Proc>;

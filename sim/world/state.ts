@@ -85,6 +85,17 @@ export interface Ofd {
   end?: 'r' | 'w';
   /** O_NONBLOCK, a status flag of the description: pipe2's flag or fcntl F_SETFL. */
   nonblock?: boolean;
+  /** A regular file (or /dev/null) opened by path (ops/file.ts): its inode, offset, access mode, O_APPEND. */
+  file?: Inode;
+  pos?: number;
+  mode?: number;
+  append?: boolean;
+}
+/** A file's inode: its bytes (one char code per byte). `dev` marks a device file such as /dev/null. */
+export interface Inode {
+  ino: number;
+  data: string;
+  dev?: 'null';
 }
 /**
  * A pipe's kernel buffer (Linux fs/pipe.c): a ring of at most 16 pages. Each slot holds the unread

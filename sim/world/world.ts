@@ -26,6 +26,7 @@ import {
 } from '../api/ops.ts';
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import { key } from '../access.ts';
+import { newFileSystem } from './ops/file.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
 import type { FdEntry, MemObj, MutexObj, Proc, Thread } from './state.ts';
 import { memObj } from './memory.ts';
@@ -76,6 +77,7 @@ class World implements Run, Kernel {
   /** The latest peek(), valid until the next step. */
   private lastPeek: { step: number; id: string; accesses: Access[] } | null = null;
   private readonly stdin: string[] = [];
+  readonly fs = newFileSystem();
   /** The tids of the latest steps (a ring of LOOP_WINDOW), to name the thread that loops. */
   private readonly recent: number[] = [];
 

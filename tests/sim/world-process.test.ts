@@ -4,6 +4,8 @@ import {
   FD_CLOFORK,
   F_SETFD,
   O_CLOEXEC,
+  O_CREAT,
+  O_WRONLY,
   SIGUSR1,
   _Fork,
   _exit,
@@ -46,8 +48,8 @@ describe('file descriptors', () => {
     const seen: number[] = [];
     const run = runFirst(
       prog(function* main() {
-        const a = yield* open('/a', O_CLOEXEC);
-        const b = yield* open('/b');
+        const a = yield* open('/a', O_WRONLY | O_CREAT | O_CLOEXEC);
+        const b = yield* open('/b', O_WRONLY | O_CREAT);
         yield* fcntl(b, F_SETFD, FD_CLOFORK);
         const pid = yield* _Fork();
         if (pid === 0) {

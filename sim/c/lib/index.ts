@@ -1,8 +1,9 @@
 // The C library calls the front end maps onto the engine, by name (one file per family).
 import type { Builtin } from '../forms.ts';
+import { FILES } from './files.ts';
 import { IO } from './io.ts';
 import { PROCESSES } from './process.ts';
 import { SIGNALS } from './signal.ts';
 import { THREADS } from './thread.ts';
 
-export const BUILTINS: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...SIGNALS };
+export const BUILTINS: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS };

@@ -11,6 +11,7 @@ import {
   FD_CLOFORK,
   O_CLOEXEC,
   O_CLOFORK,
+  O_APPEND,
   O_NONBLOCK,
   O_RDONLY,
   O_WRONLY,
@@ -32,6 +33,16 @@ import {
   pipeWritable,
   pipeWrite,
 } from './pipe.ts';
+import {
+  fileEntry,
+  fileFlagAccesses,
+  fileIoAccesses,
+  fileRead,
+  fileWrite,
+  openAccesses,
+  openFile,
+  openFlagNames,
+} from './file.ts';
 
 function lowestFd(p: Proc): number {
   let fd = 0;
@@ -57,16 +68,18 @@ const uses = (_k: Kernel, t: Thread): Access[] => [reads(key.fd(t.pid))];
 
 export const fdOps: Models<FdKind> = {
   open: {
-    accesses: table,
+    accesses: (k, t, o) => [writes(key.fd(t.pid)), ...openAccesses(k, o.path, o.flags)],
     exec(k, t, o) {
       const p = k.procOf(t);
+      const ofd = openFile(k, o.path, o.flags);
+      if (typeof ofd === 'number') {
+        k.emit(t, { type: 'fd.open', fd: -1, path: o.path, flags: openFlagNames(o.flags), result: ofd });
+        k.complete(t, ofd);
+        return;
+      }
       const fd = lowestFd(p);
-      p.fds.set(fd, {
-        ofd: { id: k.nextOfd(), path: o.path },
-        cloexec: !!(o.flags & O_CLOEXEC),
-        clofork: !!(o.flags & O_CLOFORK),
-      });
-      k.emit(t, { type: 'fd.open', fd, path: o.path, flags: flagNames(o.flags) });
+      p.fds.set(fd, { ofd, cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) });
+      k.emit(t, { type: 'fd.open', fd, path: o.path, flags: openFlagNames(o.flags) });
       k.complete(t, fd);
     },
     describe: (o) => `open(${o.path})`,
@@ -133,7 +146,11 @@ export const fdOps: Models<FdKind> = {
     describe: () => 'socketpair',
   },
   fcntl: {
-    accesses: (k, t, o) => [writes(key.fd(t.pid)), ...(o.cmd === F_SETFL ? pipeFlagAccesses(k.procOf(t), o.fd) : [])],
+    accesses: (k, t, o) => [
+      writes(key.fd(t.pid)),
+      ...(o.cmd === F_SETFL ? pipeFlagAccesses(k.procOf(t), o.fd) : []),
+      ...(o.cmd === F_SETFL || o.cmd === F_GETFL ? fileFlagAccesses(k.procOf(t), o.fd, o.cmd === F_SETFL) : []),
+    ],
     exec(k, t, o) {
       const e = k.procOf(t).fds.get(o.fd);
       if (!e) {
@@ -145,12 +162,21 @@ export const fdOps: Models<FdKind> = {
         e.clofork = !!(o.arg & FD_CLOFORK);
         k.complete(t, 0);
       } else if (o.cmd === F_GETFD) k.complete(t, (e.cloexec ? FD_CLOEXEC : 0) | (e.clofork ? FD_CLOFORK : 0));
-      else if ((o.cmd === F_GETFL || o.cmd === F_SETFL) && !e.ofd.pipe)
+      else if ((o.cmd === F_GETFL || o.cmd === F_SETFL) && !e.ofd.pipe && !e.ofd.file)
         k.threadThrew(
           t,
-          new Error(`fcntl F_GETFL/F_SETFL on fd ${o.fd}: the simulator keeps status flags for pipes only`),
+          new Error(`fcntl F_GETFL/F_SETFL on fd ${o.fd}: the simulator keeps status flags for pipes and files only`),
         );
-      else if (o.cmd === F_GETFL)
+      else if (o.cmd === F_GETFL && e.ofd.file)
+        k.complete(t, (e.ofd.mode ?? 0) | (e.ofd.append ? O_APPEND : 0) | (e.ofd.nonblock ? O_NONBLOCK : 0));
+      else if (o.cmd === F_SETFL && e.ofd.file) {
+        // setfl (fs/fcntl.c): O_APPEND and O_NONBLOCK change, the access mode stays.
+        if (o.arg & O_APPEND) e.ofd.append = true;
+        else delete e.ofd.append;
+        if (o.arg & O_NONBLOCK) e.ofd.nonblock = true;
+        else delete e.ofd.nonblock;
+        k.complete(t, 0);
+      } else if (o.cmd === F_GETFL)
         // The access mode and O_NONBLOCK (fs/fcntl.c): the only status flag the simulator keeps.
         k.complete(t, (e.ofd.end === 'w' ? O_WRONLY : O_RDONLY) | (e.ofd.nonblock ? O_NONBLOCK : 0));
       else if (o.cmd === F_SETFL) {
@@ -164,6 +190,8 @@ export const fdOps: Models<FdKind> = {
   },
   write: {
     accesses(k, t, o) {
+      const f = fileEntry(k.procOf(t), o.fd);
+      if (f) return fileIoAccesses(f, t.pid, true);
       const e = pipeEntry(k.procOf(t), o.fd);
       return e ? pipeIoAccesses(k, t, e, true) : uses(k, t);
     },
@@ -174,6 +202,11 @@ export const fdOps: Models<FdKind> = {
     exec(k, t, o) {
       if (!k.procOf(t).fds.has(o.fd)) {
         k.complete(t, -1);
+        return;
+      }
+      const f = fileEntry(k.procOf(t), o.fd);
+      if (f) {
+        k.complete(t, fileWrite(k, t, o.fd, f, o.text));
         return;
       }
       const e = pipeEntry(k.procOf(t), o.fd);
@@ -194,6 +227,8 @@ export const fdOps: Models<FdKind> = {
   },
   read: {
     accesses(k, t, o) {
+      const f = fileEntry(k.procOf(t), o.fd);
+      if (f) return fileIoAccesses(f, t.pid, false);
       const e = pipeEntry(k.procOf(t), o.fd);
       return e ? pipeIoAccesses(k, t, e, false) : uses(k, t);
     },
@@ -202,6 +237,9 @@ export const fdOps: Models<FdKind> = {
       return !e || pipeReadable(k, e);
     },
     exec(k, t, o) {
+      const f = fileEntry(k.procOf(t), o.fd);
+      if (f) return k.complete(t, fileRead(k, t, o.fd, f, o.n ?? PIPE_CAPACITY));
+      if (!k.procOf(t).fds.has(o.fd)) return k.complete(t, -EBADF);
       const e = pipeEntry(k.procOf(t), o.fd);
       if (e) pipeRead(k, t, o.fd, e, o.n ?? PIPE_CAPACITY);
       else k.complete(t, k.readStdin());

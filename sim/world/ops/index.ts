@@ -7,6 +7,7 @@ import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
 import { execOps } from './exec.ts';
 import { fdOps } from './fd.ts';
+import { fileOps } from './file.ts';
 import { forkOps } from './fork.ts';
 import { libcOps } from './libc.ts';
 import { mallocOps } from './malloc.ts';
@@ -30,6 +31,7 @@ const OPS: Table = {
   ...forkOps,
   ...execOps,
   ...fdOps,
+  ...fileOps,
   ...pipeOps,
   ...signalOps,
   ...libcOps,

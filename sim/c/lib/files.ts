@@ -1,0 +1,235 @@
+// The library calls on regular files (sim/world/ops/file.ts has the semantics): creat, lseek, pread,
+// pwrite, unlink, ftruncate, fstat, mkstemp; and the <string.h> calls that move bytes (memcpy,
+// mempcpy, memmove, memset, memcmp, strcpy, stpcpy, strcat, strncmp, strchr).
+import * as L from '../../api/index.ts';
+import type { Builtin } from '../forms.ts';
+import { H, lib, stringArg, sysret } from './core.ts';
+import { bytesArg, pointee, storeBytes } from './bytes.ts';
+import { CRuntimeError, isStr, offset, type G, write } from '../runtime.ts';
+import { BUILTIN_STRUCTS, BUILTIN_TYPEDEFS, charPtr, type CType, sizeOf, T, voidPtr } from '../types.ts';
+import type { Compiler } from '../compile.ts';
+import type { E } from '../forms.ts';
+import type { PNode } from '../parse.ts';
+
+const offT = BUILTIN_TYPEDEFS.off_t!;
+const ssizeT = BUILTIN_TYPEDEFS.ssize_t!;
+const STAT: CType = { k: 'struct', name: 'stat', fields: BUILTIN_STRUCTS.stat! };
+const STAT_H = ['sys/stat.h'];
+
+/** A call whose buffers' element types come from its arguments' static types (as read and write have). */
+function typed(
+  h: string[],
+  ret: CType,
+  arity: [number, number],
+  impl: (elems: CType[]) => Parameters<typeof lib>[2],
+): Builtin {
+  return {
+    h,
+    c: (cx: Compiler, args: E[], n: PNode, where: string) =>
+      lib(h, ret, impl(args.map((a) => pointee(a.t ?? voidPtr))), { arity }).c(cx, args, n, where),
+  };
+}
+
+/** The pointer `n` bytes past `p`, a buffer of `elem`s (mempcpy's and stpcpy's result). */
+function bytesPast(p: unknown, n: number, elem: CType, where: string): unknown {
+  const size = elem.k === 'void' ? 1 : sizeOf(elem);
+  if (n % size !== 0)
+    throw new CRuntimeError(`${where}: ${n} bytes past a pointer to ${size}-byte elements is not an element`);
+  return offset(p, n / size, where);
+}
+
+function* cStringAt(cx: Compiler, p: unknown, where: string): G<string> {
+  if (p === 0 || p === null) throw new CRuntimeError(`${where}: a NULL string`);
+  return yield* stringArg(cx, p, where);
+}
+
+export const FILES: Record<string, Builtin> = {
+  creat: lib(
+    H.fcntl,
+    T.int,
+    function* (fr, [path], cx, where) {
+      return sysret(fr, yield* L.creat(yield* cStringAt(cx, path, where)), L.ENOENT);
+    },
+    { arity: [2, 2] },
+  ),
+  lseek: lib(
+    H.unistd,
+    offT,
+    function* (fr, [fd, off, whence]) {
+      return sysret(fr, yield* L.lseek(Number(fd), Number(off), Number(whence)), L.EBADF);
+    },
+    { arity: [3, 3] },
+  ),
+  pread: typed(
+    H.unistd,
+    ssizeT,
+    [4, 4],
+    ([, elem]) =>
+      function* (fr, [fd, buf, len, at], cx, where) {
+        const r = yield* L.pread(Number(fd), Number(len), Number(at));
+        if (typeof r === 'number') return sysret(fr, r, L.EBADF);
+        yield* storeBytes(cx, buf, r, where, elem);
+        return r.length;
+      },
+  ),
+  pwrite: typed(
+    H.unistd,
+    ssizeT,
+    [4, 4],
+    ([, elem]) =>
+      function* (fr, [fd, buf, len, at], cx, where) {
+        const s = yield* bytesArg(cx, buf, Number(len), where, elem);
+        return sysret(fr, yield* L.pwrite(Number(fd), s, Number(at)), L.EBADF);
+      },
+  ),
+  unlink: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [path], cx, where) {
+      return sysret(fr, yield* L.unlink(yield* cStringAt(cx, path, where)), L.ENOENT);
+    },
+    { arity: [1, 1] },
+  ),
+  ftruncate: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [fd, len]) {
+      return sysret(fr, yield* L.ftruncate(Number(fd), Number(len)), L.EBADF);
+    },
+    { arity: [2, 2] },
+  ),
+  fstat: lib(
+    STAT_H,
+    T.int,
+    function* (fr, [fd, st], cx, where) {
+      const r = yield* L.fstat(Number(fd));
+      if (typeof r === 'number') return sysret(fr, r, L.EBADF);
+      const v: Record<string, unknown> = { st_dev: 0, st_rdev: 0, st_uid: 0, st_gid: 0, __pad0: 0 };
+      Object.assign(v, { st_ino: r.ino, st_nlink: 1, st_mode: r.mode, st_size: r.size, st_blksize: 4096 });
+      Object.assign(v, { st_blocks: Math.ceil(r.size / 4096) * 8, __glibc_reserved: [0, 0, 0] });
+      for (const f of ['st_atime', 'st_atimensec', 'st_mtime', 'st_mtimensec', 'st_ctime', 'st_ctimensec']) v[f] = 0;
+      yield* write(cx.statics, st, STAT, v, where);
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  // misc/mkstemp.c: __gen_tempname (tmpl, 0, 0, __GT_FILE); the chosen name is written into tmpl.
+  mkstemp: lib(
+    H.stdlib,
+    T.int,
+    function* (fr, [tmpl], cx, where) {
+      if (isStr(tmpl))
+        throw new CRuntimeError(`${where}: mkstemp writes its name into the template: a string literal cannot be one`);
+      const r = yield* L.mkstemp(yield* cStringAt(cx, tmpl, where));
+      if (r.fd >= 0) yield* storeBytes(cx, tmpl, r.path, where, T.char);
+      return sysret(fr, r.fd, L.EEXIST);
+    },
+    { arity: [1, 1] },
+  ),
+
+  // ---- <string.h>: bytes moved as the buffers' element types have them (sim/c/lib/bytes.ts)
+  memcpy: typed(
+    H.string,
+    voidPtr,
+    [3, 3],
+    ([de, se]) =>
+      function* (_fr, [d, s, n], cx, where) {
+        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
+        return d;
+      },
+  ),
+  memmove: typed(
+    H.string,
+    voidPtr,
+    [3, 3],
+    ([de, se]) =>
+      function* (_fr, [d, s, n], cx, where) {
+        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
+        return d;
+      },
+  ),
+  // GNU's mempcpy: memcpy that returns the byte after the last one written.
+  mempcpy: typed(
+    H.string,
+    voidPtr,
+    [3, 3],
+    ([de, se]) =>
+      function* (_fr, [d, s, n], cx, where) {
+        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
+        return bytesPast(d, Number(n), de!, where);
+      },
+  ),
+  memset: typed(
+    H.string,
+    voidPtr,
+    [3, 3],
+    ([de]) =>
+      function* (_fr, [d, c, n], cx, where) {
+        yield* storeBytes(cx, d, String.fromCharCode(Number(c) & 0xff).repeat(Number(n)), where, de);
+        return d;
+      },
+  ),
+  memcmp: typed(
+    H.string,
+    T.int,
+    [3, 3],
+    ([ae, be]) =>
+      function* (_fr, [a, b, n], cx, where) {
+        const x = yield* bytesArg(cx, a, Number(n), where, ae);
+        const y = yield* bytesArg(cx, b, Number(n), where, be);
+        for (let i = 0; i < Number(n); i++)
+          if (x.charCodeAt(i) !== y.charCodeAt(i)) return x.charCodeAt(i) - y.charCodeAt(i);
+        return 0;
+      },
+  ),
+  strcpy: lib(
+    H.string,
+    charPtr,
+    function* (_fr, [d, s], cx, where) {
+      yield* storeBytes(cx, d, `${yield* cStringAt(cx, s, where)}\0`, where, T.char);
+      return d;
+    },
+    { arity: [2, 2] },
+  ),
+  stpcpy: lib(
+    H.string,
+    charPtr,
+    function* (_fr, [d, s], cx, where) {
+      const t = yield* cStringAt(cx, s, where);
+      yield* storeBytes(cx, d, `${t}\0`, where, T.char);
+      return offset(d, t.length, where);
+    },
+    { arity: [2, 2] },
+  ),
+  strcat: lib(
+    H.string,
+    charPtr,
+    function* (_fr, [d, s], cx, where) {
+      const at = (yield* cStringAt(cx, d, where)).length;
+      yield* storeBytes(cx, offset(d, at, where), `${yield* cStringAt(cx, s, where)}\0`, where, T.char);
+      return d;
+    },
+    { arity: [2, 2] },
+  ),
+  strncmp: lib(
+    H.string,
+    T.int,
+    function* (_fr, [a, b, n], cx, where) {
+      const x = (yield* cStringAt(cx, a, where)).slice(0, Number(n));
+      const y = (yield* cStringAt(cx, b, where)).slice(0, Number(n));
+      return x < y ? -1 : x > y ? 1 : 0;
+    },
+    { arity: [3, 3] },
+  ),
+  strchr: lib(
+    H.string,
+    charPtr,
+    function* (_fr, [s, c], cx, where) {
+      const t = yield* cStringAt(cx, s, where);
+      const ch = Number(c) & 0xff;
+      const i = ch === 0 ? t.length : t.indexOf(String.fromCharCode(ch));
+      return i < 0 ? 0 : offset(s, i, where);
+    },
+    { arity: [2, 2] },
+  ),
+};
