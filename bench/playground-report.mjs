@@ -71,19 +71,35 @@ async function fresh(lang = 'ts') {
   return { context, page };
 }
 
-/** Milliseconds from the click on Run to the verdict, measured inside the page. */
+/**
+ * Milliseconds from the click on Run to the verdict, measured inside the page: `ms` when the verdict
+ * is on screen (the views under it, the pair's comparison and the code marks may still follow),
+ * `drawnMs` when the run is over (nothing left running), and `searchMs`, the search's own time as
+ * the verdict reports it (summed over a pair's two programs).
+ */
 async function clickToVerdict(page, island = ISLAND) {
   return page.evaluate(
     (sel) =>
       new Promise((resolve) => {
         const el = document.querySelector(sel);
         const verdict = el.querySelector('[data-verdict]');
+        const runningLine = el.querySelector('[data-running]');
         verdict.innerHTML = '';
+        delete verdict.dataset.verdicts;
         const t0 = performance.now();
+        let ms = null;
         const obs = new MutationObserver(() => {
-          if (verdict.textContent && el.querySelector('[data-running]').hidden) {
+          if (!verdict.textContent) return;
+          // A verdict of each program (data-verdicts), or an answer that ends the run (an error).
+          if (ms === null && (verdict.dataset.verdicts !== undefined || runningLine.hidden))
+            ms = performance.now() - t0;
+          if (ms !== null && runningLine.hidden) {
             obs.disconnect();
-            resolve({ ms: performance.now() - t0, at: performance.now() });
+            const searchMs = [...verdict.textContent.matchAll(/explored, [^;]*?(\d+) ms;/g)].reduce(
+              (n, m) => n + Number(m[1]),
+              0,
+            );
+            resolve({ ms, drawnMs: performance.now() - t0, searchMs, at: t0 + ms });
           }
         });
         obs.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -293,6 +309,8 @@ try {
   if (want('check')) {
     const { listPages } = await import('../scripts/static-server.mjs');
     const all = [];
+    const drawn = [];
+    const search = [];
     const slow = [];
     for (const path of listPages(DIST)) {
       const context = await browser.newContext();
@@ -304,18 +322,24 @@ try {
         await page.waitForSelector(`${sel}[data-ready]`);
         const mode = page.locator(`${sel} [data-mode]`);
         if (await mode.count()) await mode.selectOption('check');
-        const times = [];
-        for (let i = 0; i < 3; i++) times.push((await clickToVerdict(page, sel)).ms);
-        const m = median(times);
+        const runs = [];
+        for (let i = 0; i < 3; i++) runs.push(await clickToVerdict(page, sel));
+        const m = median(runs.map((r) => r.ms));
         all.push(m);
-        if (m > BUDGET.checkMs) slow.push(`/${path} ${id} ${m.toFixed(0)} ms`);
+        drawn.push(median(runs.map((r) => r.drawnMs)));
+        search.push(median(runs.map((r) => r.searchMs)));
+        if (m > BUDGET.checkMs)
+          slow.push(`/${path} ${id} ${m.toFixed(0)} ms (search ${median(runs.map((r) => r.searchMs)).toFixed(0)} ms)`);
       }
       await context.close();
     }
     console.log(
-      `Check on every chapter example (${all.length} Playgrounds, unedited, click to verdict): median of the medians ${median(all).toFixed(0)} ms, worst ${Math.max(...all).toFixed(0)} ms; over ${BUDGET.checkMs} ms: ${slow.length ? slow.join('; ') : 'none'} — budget <= ${BUDGET.checkMs} ms median`,
+      `Check on every chapter example (${all.length} Playgrounds, unedited, click to verdict, median of 3 Runs each): median ${median(all).toFixed(0)} ms, worst ${Math.max(...all).toFixed(0)} ms, ${slow.length} of ${all.length} over ${BUDGET.checkMs} ms${slow.length ? `: ${slow.join('; ')}` : ''} — budget <= ${BUDGET.checkMs} ms for each`,
     );
-    if (median(all) > BUDGET.checkMs) failures.push('Check on every chapter example');
+    console.log(
+      `  of it the search itself (as each verdict reports it): median ${median(search).toFixed(0)} ms, worst ${Math.max(...search).toFixed(0)} ms; click to everything drawn (timelines, the pair's comparison): median ${median(drawn).toFixed(0)} ms, worst ${Math.max(...drawn).toFixed(0)} ms`,
+    );
+    if (slow.length) failures.push('Check on every chapter example');
   }
 
   // 6. Be the scheduler: click on a choice (or Undo) to the next state drawn, on the live world the

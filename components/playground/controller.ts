@@ -78,6 +78,8 @@ interface Island {
   blocked: string[];
   compiling?: boolean;
   lang: Lang;
+  /** Counts the island's runs: a run that waited for a paint stops if a newer one began meanwhile. */
+  runs: number;
 }
 
 const islands = new WeakMap<HTMLElement, Island>();
@@ -153,6 +155,7 @@ function island(el: HTMLElement): Island {
     cancel: null,
     blocked: [],
     lang,
+    runs: 0,
   };
   islands.set(el, isl);
   return isl;
@@ -655,9 +658,24 @@ function reportWithBlocked(isl: Island, report: Report): string {
   return html;
 }
 
+/**
+ * Resolves once what is on screen now has been painted (the next frame, then the task after it), or
+ * after 100 ms where no frame comes (a hidden tab), so the verdict shows before the views under it
+ * are drawn. False if a newer run of the island began meanwhile: that run owns the results now.
+ */
+function painted(isl: Island): Promise<boolean> {
+  const n = isl.runs;
+  return new Promise((resolve) => {
+    const done = () => resolve(isl.runs === n);
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 100);
+  });
+}
+
 async function run(isl: Island): Promise<void> {
   const mode = isl.el.querySelector<HTMLSelectElement>('[data-mode]')?.value ?? 'check';
   performance.mark('fl-run');
+  isl.runs++;
   isl.blocked = [];
   // Mark the previous verdict as superseded at once: loading the compiler module takes a moment, and
   // until then the page would still show the last answer as if it were this Run's.
@@ -687,7 +705,6 @@ async function run(isl: Island): Promise<void> {
       if (rr.type !== 'result') return errorOut(isl, rr);
       const rc = await ask(isl, pane, codes[0]!, { mode: 'check' }, 'Checking every schedule');
       if (rc.type !== 'result') return errorOut(isl, rc);
-      running(isl, null);
       const s = rr.report.stats;
       setVerdict(
         isl,
@@ -695,7 +712,9 @@ async function run(isl: Island): Promise<void> {
           `<p>The random runs used seed ${seed}; run again for another sample. The exhaustive search is the same every time.</p>` +
           reportWithBlocked(isl, rc.report),
         verdictKind(rc.report.verdict),
+        [rc.report.verdict],
       );
+      if (!(await drawingAfterPaint(isl))) return;
       await loadPositions(isl, [
         showTrace(isl, results, rc.report, rc.log, announce, 'The exhaustive answer', pane, codes[0]),
       ]);
@@ -716,7 +735,6 @@ async function run(isl: Island): Promise<void> {
       );
       if (rp.type === 'result') shown = rp;
     }
-    running(isl, null);
     let html = reportWithBlocked(isl, r.report);
     if (isl.exercise) {
       // Solved means proved: every schedule explored, none wrong (the program's asserts included).
@@ -735,6 +753,7 @@ async function run(isl: Island): Promise<void> {
       }
     }
     setVerdict(isl, html, verdictKind(r.report.verdict), [r.report.verdict]);
+    if (!(await drawingAfterPaint(isl))) return;
     const trace = showTrace(
       isl,
       results,
@@ -758,6 +777,17 @@ async function run(isl: Island): Promise<void> {
     }
     setVerdict(isl, `<p class="fl-pg-head">Something went wrong.</p><p>${esc(String(e))}</p>`, 'bad');
   }
+}
+
+/**
+ * The verdict is on screen: the running line says the views are being drawn, and they are drawn once
+ * it has been painted. False if a newer run began meanwhile; else the running line is gone.
+ */
+async function drawingAfterPaint(isl: Island): Promise<boolean> {
+  running(isl, 'Drawing the schedule…');
+  const still = await painted(isl);
+  if (still) running(isl, null);
+  return still;
 }
 
 function errorOut(isl: Island, r: Reply) {
@@ -919,22 +949,7 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
   if (ra.type !== 'result') return errorOut(isl, ra);
   const rb = await ask(isl, b, codes[1]!, { mode: 'check' }, `Checking ${b.name || 'the second program'}`);
   if (rb.type !== 'result') return errorOut(isl, rb);
-  // The same schedule for both: the buggy program's counterexample, its turns played on the fixed one.
-  const bad = ra.report.findings[0];
-  const schedule = bad?.schedule;
-  let same: Extract<Reply, { type: 'result' }> | null = null;
-  if (schedule) {
-    const forkAt = bad.trace.find((e) => e.type === 'fork')?.step;
-    const rp = await ask(
-      isl,
-      b,
-      codes[1]!,
-      { mode: 'follow', schedule, forkAt },
-      'Playing the same schedule on the fixed program',
-    );
-    if (rp.type === 'result' && (rp.report.findings[0]?.trace.length || rp.report.sample?.trace.length)) same = rp;
-  }
-  running(isl, null);
+  // The verdicts are the answer: shown now, while the comparison below them is still being made.
   // Each program's verdict in a box of its own colour, side by side where there is room.
   setVerdict(
     isl,
@@ -942,6 +957,28 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
     'pair',
     [ra.report.verdict, rb.report.verdict],
   );
+  performance.mark('fl-verdict');
+  // The same schedule for both: the buggy program's counterexample, its turns played on the fixed one.
+  const bad = ra.report.findings[0];
+  const schedule = bad?.schedule;
+  let same: Extract<Reply, { type: 'result' }> | null = null;
+  if (schedule) {
+    const forkAt = bad.trace.find((e) => e.type === 'fork')?.step;
+    try {
+      const rp = await ask(
+        isl,
+        b,
+        codes[1]!,
+        { mode: 'follow', schedule, forkAt },
+        'Playing the same schedule on the fixed program',
+      );
+      if (rp.type === 'result' && (rp.report.findings[0]?.trace.length || rp.report.sample?.trace.length)) same = rp;
+    } catch (e) {
+      // A newer run takes over; a cancel or a stop here leaves the verdicts, without the comparison.
+      if (e instanceof Stopped && e.reason === 'superseded') throw e;
+    }
+  } else if (!(await drawingAfterPaint(isl))) return;
+  running(isl, null);
   results.innerHTML =
     '<div data-compare></div><div class="fl-pg-pair-results"><div data-left></div><div data-right></div></div>';
   const left = results.querySelector<HTMLElement>('[data-left]')!;
