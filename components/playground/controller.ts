@@ -1008,7 +1008,7 @@ async function runPair(isl: Island, codes: string[], results: HTMLElement, annou
     const fixedTrace = same.report.findings[0]?.trace ?? same.report.sample?.trace ?? [];
     compareHtml(
       results.querySelector<HTMLElement>('[data-compare]')!,
-      alignRuns(bad.trace, fixedTrace, { a: a.name || 'the buggy program', b: b.name || 'the fixed program' }),
+      alignRuns(bad.trace, fixedTrace, { a: a.name || 'the buggy program', b: b.name || 'the fixed program' }, bad),
       a.name,
       b.name,
       l,
@@ -1055,7 +1055,7 @@ function compareHtml(host: HTMLElement, al: Alignment, aName: string, bName: str
   }
   const row = (x: AlignedRow, i: number) =>
     `<tr${i === al.first ? ' class="fl-pg-first-diff" aria-current="true"' : ''}${x.a && x.b ? '' : ' data-differs'}><td>${x.a ? `<button type="button" class="fl-pg-goto" data-goto-a="${x.a.step}">${x.a.step}</button> ${esc(describeEvent(x.a))}` : ''}</td><td>${x.b ? `<button type="button" class="fl-pg-goto" data-goto-b="${x.b.step}">${x.b.step}</button> ${esc(describeEvent(x.b))}` : ''}</td></tr>`;
-  host.innerHTML = `<p class="fl-pg-diverge" data-divergence><strong>Where they part.</strong> ${esc(al.words ?? '')}</p>
+  host.innerHTML = `<p class="fl-pg-diverge" data-divergence><strong>Where they part.</strong> ${esc(al.words ?? '')}</p>${al.fork ? `<p class="fl-pg-diverge" data-at-fork><strong>At the fork.</strong> ${esc(al.fork)}</p>` : ''}
     <details class="fl-pg-align"><summary>The two runs side by side, matched by their locks, forks, waits and calls</summary>
     <table><thead><tr><th scope="col">${esc(aName)}</th><th scope="col">${esc(bName)}</th></tr></thead><tbody>${al.rows.map(row).join('')}</tbody></table></details>`;
   host.addEventListener('click', (e) => {

@@ -426,6 +426,10 @@ describe('the pair comparison', () => {
     expect(caption).toMatch(/the same schedule/);
     const words = await page.locator(`${PAIR} [data-divergence]`).innerText();
     expect(words).toMatch(/thread 1000 still holds libc_lock, so thread 1001 waits/);
+    // ...and at the fork, what the buggy run copies and what the fixed run holds instead.
+    expect(await page.locator(`${PAIR} [data-at-fork]`).innerText()).toMatch(
+      /thread 1001 holds libc_lock: the child gets libc_lock locked by a thread it does not have.*In ch1-wrapper-fixed, at its fork \(step \d+\), libc_lock is held by thread 1000, the thread that forks/,
+    );
     // The table lines up the shared events; the first row that differs is marked.
     const rows = page.locator(`${PAIR} .fl-pg-align tbody tr`);
     expect(await rows.count()).toBeGreaterThan(5);
@@ -475,7 +479,12 @@ describe('the pair comparison', () => {
         expect(captions, `${path} ${id}`).not.toMatch(/does not apply/);
         if ((await v.page.locator(`${sel} [data-verdict]`).getAttribute('data-verdicts'))?.split(' ')[0] !== 'ok') {
           expect(captions, `${path} ${id}`).toMatch(/the same schedule/);
-          expect(await v.page.locator(`${sel} [data-compare] .fl-pg-diverge`).count(), `${path} ${id}`).toBe(1);
+          expect(await v.page.locator(`${sel} [data-compare] [data-divergence]`).count(), `${path} ${id}`).toBe(1);
+          // A lock left behind by fork: what the fix does at its own fork is said too.
+          if (/left behind by fork/.test(await v.page.locator(`${sel} [data-verdict] .fl-pg-side`).first().innerText()))
+            expect(await v.page.locator(`${sel} [data-compare] [data-at-fork]`).innerText(), `${path} ${id}`).toMatch(
+              /^At the fork\. .* In \S+, at its fork/,
+            );
         }
         pairs++;
       }

@@ -1,7 +1,10 @@
 // The pair comparison: the buggy program's failing schedule followed on the fixed program, the two
 // runs aligned by the events they share, and the first point where they part said in words.
 import { describe, expect, test } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { explore, createRun, decodeSchedule } from '../../sim/index.ts';
+import { compileC } from '../../sim/c/index.ts';
 import type { Program } from '../../sim/types.ts';
 import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
@@ -36,4 +39,72 @@ describe('the same schedule on the fixed program', () => {
   test('a run aligned with itself does not part', () => {
     expect(alignRuns(bad.trace, bad.trace).first).toBeUndefined();
   });
+});
+
+// Every buggy/fixed pair the chapters show (read from their MDX), in each language both programs
+// exist in: the buggy counterexample is played on the fix, which runs to its end without a finding,
+// and the comparison says where the two part; where the bug is a lock that fork copied while another
+// thread held it, it says what the fixed run does at its own fork.
+const CONTENT = fileURLToPath(new URL('../../content/', import.meta.url));
+const EXAMPLES = `${CONTENT}examples/`;
+const sitePairs = [
+  ...new Set(
+    readdirSync(CONTENT)
+      .filter((f) => f.endsWith('.mdx'))
+      .flatMap((f) =>
+        [
+          ...readFileSync(`${CONTENT}${f}`, 'utf8').matchAll(
+            /<Playground\b[^>]*?\bexample="([^"]+)"[^>]*?\bfixed="([^"]+)"/g,
+          ),
+        ].map((m) => `${m[1]}+${m[2]}`),
+      ),
+  ),
+].sort();
+
+async function loadExample(name: string, lang: 'ts' | 'c'): Promise<Program> {
+  if (lang === 'c') {
+    const r = await compileC(readFileSync(`${EXAMPLES}${name}.c`, 'utf8'), `${name}.c`);
+    if (!r.ok) throw new Error(`${name}.c:${r.error.line}: ${r.error.message}`);
+    return r.program;
+  }
+  return program((await import(`../../content/examples/${name}.ts`)) as Record<string, unknown>, name);
+}
+
+describe('every pair on the site', () => {
+  test('the chapters show at least 13 pairs', () => {
+    expect(sitePairs.length).toBeGreaterThanOrEqual(13);
+  });
+  const cases = sitePairs.flatMap((id) => {
+    const [a, b] = id.split('+') as [string, string];
+    const langs: ('ts' | 'c')[] = ['ts'];
+    if (existsSync(`${EXAMPLES}${a}.c`) && existsSync(`${EXAMPLES}${b}.c`)) langs.push('c');
+    return langs.map((lang) => [id, lang, a, b] as const);
+  });
+  test.each(cases)(
+    '%s (%s): the fix follows the failing schedule, and where they part is said',
+    async (_id, lang, a, b) => {
+      const bad = explore(await loadExample(a, lang), { maxExecutions: 5000 }).findings[0]!;
+      expect(bad, `${a} has a counterexample`).toBeDefined();
+      const run = createRun(await loadExample(b, lang), {});
+      const path = followTurns(run, decodeSchedule(bad.schedule), bad.trace.find((e) => e.type === 'fork')?.step);
+      expect(path.length).toBeGreaterThan(0);
+      // The fix runs the schedule to its end: every thread is done and nothing went wrong.
+      expect(run.enabled()).toEqual([]);
+      expect(run.findings()).toEqual([]);
+      const al = alignRuns(bad.trace, run.trace(), { a, b }, bad);
+      expect(al.first).toBeDefined();
+      expect(al.words).toMatch(/^Here /);
+      const orphan = bad.stuck?.find((t) => t.holderLeftBehindByFork && t.waitsFor.kind === 'mutex');
+      if (orphan && orphan.waitsFor.kind === 'mutex') {
+        const lock = orphan.waitsFor.name;
+        expect(al.fork).toContain(`holds ${lock}: the child gets ${lock} locked by a thread it does not have`);
+        // The fixed run's fork is safe for a reason the sentence gives.
+        expect(al.fork).toMatch(
+          new RegExp(
+            `In ${b}, at its fork \\(step \\d+\\), .*(the thread that forks|no thread holds|re-initialises ${lock}|never takes it)`,
+          ),
+        );
+      } else expect(al.fork).toBeUndefined();
+    },
+  );
 });
