@@ -8,20 +8,11 @@
 // behind reaches the next one.
 import { explore, createRun, encodeSchedule, decodeSchedule } from '../../sim/index.ts';
 import * as api from '../../sim/api/index.ts';
-import { parseId } from '../../sim/transition.ts';
 import { INSTANT_OPS } from '../../sim/api/ops.ts';
-import type {
-  ExploreOptions,
-  Program,
-  ProgramOptions,
-  Expected,
-  Report,
-  Run,
-  Verdict,
-  WorldSnapshot,
-} from '../../sim/types.ts';
-import type { WorkerRequest, WorkerResponse, Choice, SchedState, PortMessage } from './protocol.ts';
+import type { ExploreOptions, Program, ProgramOptions, Expected, Report, Run, Verdict } from '../../sim/types.ts';
+import type { WorkerRequest, WorkerResponse, PortMessage, RunRequest } from './protocol.ts';
 import { logLines } from './log-lines.ts';
+import { schedState, serialize } from './reply.ts';
 import { trackingApi, positionsOf, type StepPositions } from './positions.ts';
 import { followTurns } from './follow.ts';
 import { lockdown } from './lockdown.ts';
@@ -84,7 +75,6 @@ const GeneratorFunction = (Object.getPrototypeOf(function* () {}) as { construct
 // Captured while only the checker's code has run.
 const postOnPort = MessagePort.prototype.postMessage;
 const apply = Reflect.apply;
-const stringify = JSON.stringify;
 const forklore: Readonly<Record<string, unknown>> = Object.freeze(counting({ ...api }));
 // The same library with each call marking its operations with the caller's line (positions.ts).
 const tracking: Readonly<Record<string, unknown>> = Object.freeze(trackingApi({ ...api }));
@@ -98,20 +88,6 @@ let notices = 0;
 let cProgram: { plain: Program; tracked: Program | null } | null = null;
 
 const VERDICTS: readonly Verdict[] = ['ok', 'deadlock', 'assertion', 'fd-leak', 'unsafe-call', 'error'];
-
-/** JSON text of a reply: functions and bigints in thread arguments become words, long strings are clipped. */
-function serialize(m: WorkerResponse): string {
-  // A reproducer is one long C text, bounded by the page (LIMITS.reproductionChars), never clipped.
-  if (m.type === 'reproduction') return stringify(m);
-  return stringify(m, function (this: unknown, key: string, v: unknown) {
-    if (typeof v === 'function') return `[function ${(v as { name: string }).name || 'anonymous'}]`;
-    if (typeof v === 'bigint') return String(v);
-    if (typeof v === 'string' && v.length > LIMITS.textChars && key !== 'schedule') {
-      return `${v.slice(0, LIMITS.textChars)}… (${v.length} characters in all)`;
-    }
-    return v;
-  });
-}
 
 function post(m: WorkerResponse, final: boolean) {
   if (!port) return;
@@ -282,17 +258,6 @@ function linePositions(req: { code: string; name: string }, schedule: string): S
   }
 }
 
-type ThreadView = SchedState['threads'][number];
-
-/** The threads of the world's snapshot that have not exited, with their state and next operation. */
-function threadsOf(snap: WorldSnapshot): ThreadView[] {
-  return snap.processes.flatMap((p) =>
-    p.threads
-      .filter((t) => t.state !== 'exited')
-      .map((t) => ({ tid: t.tid, pid: p.pid, state: t.state, next: t.next })),
-  );
-}
-
 /** Be the scheduler's live world: the program, loaded once, and the run that has taken `path`. */
 let session: { code: string; name: string; program: Program; run: Run; path: string[] } | null = null;
 
@@ -335,36 +300,13 @@ function schedule(req: Extract<WorkerRequest, { type: 'sched' }>) {
   try {
     const r = worldAt(req);
     if (!r) return;
-    const trace = r.trace();
-    const threads = threadsOf(r.snapshot());
-    const enabled: Choice[] = r
-      .enabled()
-      .map((t) => ({ id: t.id, tid: t.tid, pid: t.pid, label: describeChoice(t.id, t.tid, threads) }));
-    const scheduleText = encodeSchedule(req.path);
-    const findings = r.findings().map((f) => ({ ...f, schedule: scheduleText }));
-    const state: SchedState = {
-      enabled,
-      trace,
-      log: logLines(trace),
-      findings,
-      over: enabled.length === 0,
-      schedule: scheduleText,
-      threads,
-    };
+    const state = schedState(r, req.path);
     post({ type: 'sched-state', id: req.id, state }, true);
   } catch (e) {
     // A step that failed leaves the world half way: the next request starts from a new run.
     if (session) session.path = ['(failed)'];
     post({ type: 'error', id: req.id, phase: 'run', message: errorMessage(e) }, true);
   }
-}
-
-/** Words for a choice: the thread's next operation, or the variant after the tid ("!SIGUSR1", "~spurious"). */
-function describeChoice(id: string, tid: number, threads: ThreadView[]): string {
-  const parsed = parseId(id);
-  if (parsed?.kind === 'signal') return `deliver ${parsed.sig}`;
-  if (parsed?.kind === 'variant') return parsed.variant.replace(/-/g, ' ');
-  return threads.find((t) => t.tid === tid)?.next ?? 'its next step';
 }
 
 /** A refusal the browser made (not one the program dispatched itself), said in a few words. */
@@ -385,13 +327,60 @@ self.addEventListener('unhandledrejection', (e) => {
   notice(errorMessage(e.reason));
 });
 
+type Fields = Record<string, unknown>;
+const isFields = (x: unknown): x is Fields => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+/** Absent, or of the type `is` checks. */
+const optional =
+  <T>(is: (x: unknown) => x is T) =>
+  (x: unknown): x is T | undefined =>
+    x === undefined || is(x);
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
+const RUN_MODES: readonly RunRequest['mode'][] = ['check', 'random', 'replay', 'follow'];
+
+/** The C program's parts a request may bring: the language, the tree parsed at build time, the parser's wasm. */
+function isCProgram(r: Fields): boolean {
+  const wasm = r.wasm;
+  return (
+    (r.lang === undefined || r.lang === 'c') &&
+    optional(isString)(r.tree) &&
+    (wasm === undefined || (isFields(wasm) && wasm.runtime instanceof Uint8Array && wasm.grammar instanceof Uint8Array))
+  );
+}
+
+/** A node of a packed syntax tree and all its children (c-tree.ts). */
+function isPacked(x: unknown): x is Packed {
+  return (
+    Array.isArray(x) &&
+    x.length === 8 &&
+    isString(x[0]) &&
+    isInt(x[1]) &&
+    (x[2] === null || isString(x[2])) &&
+    isInt(x[3]) &&
+    isInt(x[4]) &&
+    (isInt(x[5]) || isString(x[5])) &&
+    isInt(x[6]) &&
+    Array.isArray(x[7]) &&
+    x[7].every(isPacked)
+  );
+}
+
+/** A request with every field the worker reads of the type the protocol gives it (protocol.ts). */
 function isRequest(x: unknown): x is WorkerRequest {
-  if (typeof x !== 'object' || x === null) return false;
-  const r = x as Partial<Record<keyof WorkerRequest | 'path' | 'lang', unknown>>;
-  if (typeof r.id !== 'number' || typeof r.code !== 'string' || typeof r.name !== 'string') return false;
-  if (r.lang !== undefined && r.lang !== 'c') return false;
-  if (r.type === 'run') return true;
-  return r.type === 'sched' && Array.isArray(r.path) && r.path.every((p) => typeof p === 'string');
+  if (!isFields(x) || !isInt(x.id) || !isString(x.code) || !isString(x.name) || !isCProgram(x)) return false;
+  if (x.type === 'sched') return Array.isArray(x.path) && x.path.every(isString);
+  return (
+    x.type === 'run' &&
+    RUN_MODES.some((m) => m === x.mode) &&
+    optional(isInt)(x.runs) &&
+    optional(isInt)(x.seed) &&
+    optional(isString)(x.schedule) &&
+    optional(isInt)(x.maxTimeMs) &&
+    optional(isBool)(x.positions) &&
+    optional(isInt)(x.forkAt) &&
+    optional(isBool)(x.reproduce)
+  );
 }
 
 // The frame's message: the port to answer on and the request. A worker that runs a reader's program
@@ -429,7 +418,8 @@ async function compileRequest(req: WorkerRequest): Promise<boolean> {
   try {
     let parse: ((text: string) => Promise<ReturnType<typeof unpackTree>>) | undefined;
     if (typeof req.tree === 'string') {
-      const packed = JSON.parse(req.tree) as Packed;
+      const packed: unknown = JSON.parse(req.tree);
+      if (!isPacked(packed)) throw new Error('the C program came with a syntax tree of no known shape');
       parse = (text) => Promise.resolve(unpackTree(packed, text));
     } else {
       const wasm = req.wasm;

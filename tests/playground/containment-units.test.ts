@@ -3,10 +3,14 @@
 // ask, and how saved edits survive a competing version, a full storage and a reset.
 import { describe, expect, test } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
-import { explore } from '../../sim/index.ts';
-import type { Program } from '../../sim/types.ts';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { explore, replay, decodeSchedule, encodeSchedule } from '../../sim/index.ts';
+import type { Expected, Program } from '../../sim/types.ts';
 import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import { readReply } from '../../components/playground/validate.ts';
+import { schedState, serialize } from '../../components/playground/reply.ts';
+import type { WorkerResponse } from '../../components/playground/protocol.ts';
 import { readShare, encodeShare, SHARE_PREFIX } from '../../components/playground/share.ts';
 import { LIMITS, scheduleSteps } from '../../components/playground/limits.ts';
 import { logLines } from '../../components/playground/log-lines.ts';
@@ -62,6 +66,82 @@ describe('a reply from the sandbox', () => {
       ok: false,
       reason: expect.stringMatching(/does not match/),
     });
+  });
+
+  test('a field of the wrong type anywhere in the reply is refused, and names where it is', () => {
+    const forge = (edit: (m: ReturnType<typeof honest>) => void) => {
+      const m = honest();
+      edit(m);
+      return readReply(JSON.stringify(m));
+    };
+    const lock = (m: ReturnType<typeof honest>) =>
+      m.report.findings[0].trace.find((e: { type: string }) => e.type === 'mutex.lock');
+    expect(forge((m) => (lock(m).lock.name = { toString: 1 }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/trace\[\d+\]\.lock\.name is not text/),
+    });
+    expect(forge((m) => (m.report.findings[0].trace[0].type = 'page.script'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/no known type/),
+    });
+    expect(forge((m) => (m.report.findings[0].stuck[0].waitsFor = { kind: 'mutex', name: 7 }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/waitsFor\.name is not text/),
+    });
+    expect(forge((m) => (m.report.stats.executions = '12'))).toMatchObject({ ok: false });
+    expect(forge((m) => (m.report.completeness = { complete: false, stoppedBy: 'solved' }))).toMatchObject({
+      ok: false,
+    });
+    expect(forge((m) => Object.assign(m.log[0]!, { text: ['<img>'] }))).toMatchObject({ ok: false });
+    expect(readReply(JSON.stringify({ ...honest(), positions: [[[1000, 'x']]] }))).toMatchObject({ ok: false });
+    expect(readReply(JSON.stringify({ type: 'beat', id: 1, phase: 'done', ops: 0, steps: 0 }))).toMatchObject({
+      ok: false,
+    });
+  });
+
+  test('fields the protocol does not declare are dropped, at every depth', () => {
+    const m = { ...honest(), html: '<script>' };
+    m.report.findings[0].onclick = 'x';
+    m.report.findings[0].trace[0].innerHTML = '<b>';
+    const r = readReply(JSON.stringify(m));
+    expect(r.ok).toBe(true);
+    const text = JSON.stringify(r.ok && r.reply);
+    expect(text).not.toMatch(/html|onclick|innerHTML/i);
+  });
+});
+
+const examplesDir = fileURLToPath(new URL('../../content/examples/', import.meta.url));
+const exampleNames = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+
+describe("every example's replies, as the checker sends them", () => {
+  // What the page reads is what the checker sent: nothing an honest reply holds is refused or lost.
+  const readBack = (m: WorkerResponse) => {
+    const text = serialize(m);
+    const r = readReply(text);
+    expect(r.ok ? 'read' : r.reason).toBe('read');
+    expect(r.ok && r.reply).toEqual(JSON.parse(text));
+  };
+
+  test.each(exampleNames)('%s: a check, a replay and a Be-the-scheduler state', async (name) => {
+    const mod = (await import(`../../content/examples/${name}.ts`)) as {
+      default: Program['main'];
+      options?: Program['options'];
+      expected?: Expected;
+    };
+    const p: Program = { main: mod.default, options: mod.options ?? {}, name };
+    // A few executions are enough to meet every kind of event the example's threads produce.
+    const report = explore(p, { stopAtFirst: false, maxExecutions: 8 });
+    const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
+    readBack({ type: 'result', id: 1, report, log: logLines(trace) });
+    const schedule = report.findings[0]?.schedule ?? report.sample?.schedule ?? '';
+    readBack({ type: 'result', id: 2, report: explore(p, { strategy: 'replay', schedule }), log: [] });
+    const path = decodeSchedule(schedule);
+    readBack({ type: 'sched-state', id: 3, state: schedState(replay(p, schedule), path) });
+    const half = path.slice(0, path.length >> 1);
+    readBack({ type: 'sched-state', id: 4, state: schedState(replay(p, encodeSchedule(half)), half) });
   });
 });
 
