@@ -3,10 +3,11 @@
 // ask, and how saved edits survive a competing version, a full storage and a reset.
 import { describe, expect, test } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { explore, replay, decodeSchedule, encodeSchedule } from '../../sim/index.ts';
-import type { Expected, Program } from '../../sim/types.ts';
+import type { Program } from '../../sim/types.ts';
+import { compileC } from '../../sim/c/index.ts';
 import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import { readReply } from '../../components/playground/validate.ts';
 import { schedState, serialize } from '../../components/playground/reply.ts';
@@ -125,24 +126,40 @@ describe("every example's replies, as the checker sends them", () => {
     expect(r.ok && r.reply).toEqual(JSON.parse(text));
   };
 
-  test.each(exampleNames)('%s: a check, a replay and a Be-the-scheduler state', async (name) => {
+  const cNames = readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => f.slice(0, -2))
+    .sort();
+  const load = async (file: string): Promise<Program> => {
+    const [name, lang] = file.split('.') as [string, string];
+    if (lang === 'c') {
+      const r = await compileC(readFileSync(`${examplesDir}${file}`, 'utf8'), file);
+      if (!r.ok) throw new Error(`${file}:${r.error.line}: ${r.error.message}`);
+      return r.program;
+    }
     const mod = (await import(`../../content/examples/${name}.ts`)) as {
       default: Program['main'];
       options?: Program['options'];
-      expected?: Expected;
     };
-    const p: Program = { main: mod.default, options: mod.options ?? {}, name };
-    // A few executions are enough to meet every kind of event the example's threads produce.
-    const report = explore(p, { stopAtFirst: false, maxExecutions: 8 });
-    const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
-    readBack({ type: 'result', id: 1, report, log: logLines(trace) });
-    const schedule = report.findings[0]?.schedule ?? report.sample?.schedule ?? '';
-    readBack({ type: 'result', id: 2, report: explore(p, { strategy: 'replay', schedule }), log: [] });
-    const path = decodeSchedule(schedule);
-    readBack({ type: 'sched-state', id: 3, state: schedState(replay(p, schedule), path) });
-    const half = path.slice(0, path.length >> 1);
-    readBack({ type: 'sched-state', id: 4, state: schedState(replay(p, encodeSchedule(half)), half) });
-  });
+    return { main: mod.default, options: mod.options ?? {}, name };
+  };
+
+  test.each([...exampleNames.map((n) => `${n}.ts`), ...cNames.map((n) => `${n}.c`)])(
+    '%s: a check, a replay and a Be-the-scheduler state',
+    async (file) => {
+      const p = await load(file);
+      // A few executions are enough to meet every kind of event the example's threads produce.
+      const report = explore(p, { stopAtFirst: false, maxExecutions: 8 });
+      const trace = report.findings[0]?.trace ?? report.sample?.trace ?? [];
+      readBack({ type: 'result', id: 1, report, log: logLines(trace) });
+      const schedule = report.findings[0]?.schedule ?? report.sample?.schedule ?? '';
+      readBack({ type: 'result', id: 2, report: explore(p, { strategy: 'replay', schedule }), log: [] });
+      const path = decodeSchedule(schedule);
+      readBack({ type: 'sched-state', id: 3, state: schedState(replay(p, schedule), path) });
+      const half = path.slice(0, path.length >> 1);
+      readBack({ type: 'sched-state', id: 4, state: schedState(replay(p, encodeSchedule(half)), half) });
+    },
+  );
 });
 
 describe('share links', () => {
