@@ -13,7 +13,7 @@ import { sandboxDocument } from './sandbox.ts';
 import { sanitizeReply } from './sanitize.ts';
 import { readReply } from './validate.ts';
 import { LIMITS } from './limits.ts';
-import { stopKind, stopWords, type Heard, type StopKind } from './watchdog.ts';
+import { pageBound, stopKind, stopWords, type Heard, type StopKind } from './watchdog.ts';
 import workerUrl from './worker.ts?worker&url';
 
 export type Reply = Exclude<
@@ -42,17 +42,19 @@ export class Stopped extends Error {
   }
 }
 
-/** How long the worker may stay silent before it is presumed stuck in a loop that never yields. */
-export const STALL_MS = LIMITS.stallMs;
-
 /**
- * A Run's time bound: LIMITS.requestMs, or a shorter one the page itself set as `forkloreRequestMs`
- * on its window (the browser tests reach the deadline case without waiting out 12 s each time).
- * Nothing on the site sets it, a program in the sandbox cannot reach it, and it never lengthens the bound.
+ * The watchdog's bounds for a request: how long the worker may stay silent (or stepless) before it is
+ * presumed stuck, and how long a Run may take in all. LIMITS' values, or shorter ones the page itself
+ * set on its window as `forkloreStallMs` and `forkloreRequestMs` (the browser tests reach every case
+ * of the watchdog without waiting out 3 s or 12 s). Nothing on the site sets them, a program in the
+ * sandbox cannot reach them, and they never lengthen a bound (watchdog.ts pageBound).
  */
-function requestMs(): number {
-  const ms = (globalThis as { forkloreRequestMs?: unknown }).forkloreRequestMs;
-  return typeof ms === 'number' && ms > 0 && ms < LIMITS.requestMs ? ms : LIMITS.requestMs;
+function bounds(): { stallMs: number; requestMs: number } {
+  const g = globalThis as { forkloreStallMs?: unknown; forkloreRequestMs?: unknown };
+  return {
+    stallMs: pageBound(g.forkloreStallMs, LIMITS.stallMs),
+    requestMs: pageBound(g.forkloreRequestMs, LIMITS.requestMs),
+  };
 }
 
 interface Active {
@@ -64,6 +66,8 @@ interface Active {
   timer: ReturnType<typeof setTimeout> | null;
   started: number;
   deadline: number;
+  /** How long the worker may stay silent, or finish no step, before the watchdog stops it. */
+  stallMs: number;
   /** What the worker has said so far, and when it last said anything and last finished a step. */
   heard: Heard;
   beatAt: number;
@@ -203,23 +207,23 @@ function finish() {
   active = null;
 }
 
-/** The watchdog: wakes when the worker has been silent, or stepless, for STALL_MS, or at the deadline. */
+/** The watchdog: wakes when the worker has been silent, or stepless, for its stall bound, or at the deadline. */
 function arm() {
   const a = active;
   if (!a) return;
   if (a.timer) clearTimeout(a.timer);
-  const due = Math.min(a.beatAt + STALL_MS, a.stepAt + STALL_MS, a.deadline);
+  const due = Math.min(a.beatAt + a.stallMs, a.stepAt + a.stallMs, a.deadline);
   a.timer = setTimeout(() => check(a), Math.max(0, due - Date.now()) + 5);
 }
 
 function check(a: Active) {
   if (active !== a) return;
   const now = Date.now();
-  const kind = stopKind(a.heard, now - a.beatAt, now - a.stepAt, now >= a.deadline, STALL_MS);
+  const kind = stopKind(a.heard, now - a.beatAt, now - a.stepAt, now >= a.deadline, a.stallMs);
   if (!kind) return arm();
   finish();
   send({ type: 'stop' });
-  const words = stopWords(kind, a.heard, kind === 'deadline' ? now - a.started : STALL_MS);
+  const words = stopWords(kind, a.heard, kind === 'deadline' ? now - a.started : a.stallMs);
   a.reject(new Stopped('watchdog', words.body, words.head, kind));
 }
 
@@ -256,6 +260,7 @@ export function request(
     void boot().then(() => {
       if (id !== latest) return reject(new Stopped('superseded', 'A newer run replaced this one.'));
       const now = Date.now();
+      const { stallMs, requestMs } = bounds();
       active = {
         id,
         resolve,
@@ -264,7 +269,8 @@ export function request(
         onBlocked: opts.onBlocked,
         timer: null,
         started: now,
-        deadline: now + (opts.limitMs ?? requestMs()),
+        deadline: now + (opts.limitMs ?? requestMs),
+        stallMs,
         heard: { phase: 'nothing', ops: 0, steps: 0, executions: 0 },
         beatAt: now,
         stepAt: now,

@@ -34,6 +34,14 @@ export function stopKind(
   return null;
 }
 
+/**
+ * A bound the page may shorten for its own tests: `set` when it is a number of milliseconds above 0
+ * and below `limit`, else `limit` (a longer or malformed value never lengthens a bound).
+ */
+export function pageBound(set: unknown, limit: number): number {
+  return typeof set === 'number' && set > 0 && set < limit ? set : limit;
+}
+
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The head line and the explanation of a stop, as plain text. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit, setCode, verdict } from './harness.ts';
+import { openSite, type Site, type Visit, setCode, verdict, watchdogBounds, TEST_STALL_MS } from './harness.ts';
 
 // A chapter with a buggy/fixed pair and an exercise: the pair's true verdicts are what a program
 // run before it must not change.
@@ -374,10 +374,13 @@ export default function* main() {
   test('a runaway program is stopped by the watchdog, and the next Run works', async () => {
     const v = await open();
     await setCode(v.page, EXERCISE, 0, program('  for (;;) {}'));
+    // The stall bound is shortened; tests/e2e/playground.test.ts waits out the reader's 3 s once.
+    await watchdogBounds(v.page, { stallMs: TEST_STALL_MS });
     await v.page.click(`${EXERCISE} [data-action="run"]`);
-    expect(await verdict(v.page, EXERCISE, 30_000)).toMatch(
-      /Stopped: a thread kept running without reaching a yield\*/,
-    );
+    const text = await verdict(v.page, EXERCISE, 30_000);
+    expect(text).toMatch(/Stopped: a thread kept running without reaching a yield\*/);
+    expect(text).toContain(`For ${TEST_STALL_MS / 1000} s no thread made a library call`);
+    await watchdogBounds(v.page);
     await answers(v.page);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     await v.close();
@@ -395,6 +398,9 @@ describe('the watchdog says what happened', () => {
 
   test('operations without a step (D4), a top-level loop, and thousands of threads (D10) or forks (D11)', async () => {
     const v = await open();
+    // Shorter bounds than a reader's, so that no case waits out 3 s (tests/playground/watchdog.test.ts
+    // has the words for the reader's 3 s and 12 s, tests/e2e/playground.test.ts a stop after 3 s).
+    await watchdogBounds(v.page, { stallMs: TEST_STALL_MS });
     // D4: every iteration reaches a yield*, but getpid() answers at once and is no step.
     let [kind, text] = await stopped(
       v.page,
@@ -411,12 +417,10 @@ describe('the watchdog says what happened', () => {
     expect(kind).toBe('top-level');
     expect(text).toMatch(/top level never finished/);
     // D10 and D11: every operation is a step and steps keep finishing, until the time bound of a Run.
-    // The page's own shorter bound (host.ts requestMs) stands in for the reader's 12 s, so that no test
-    // waits it out; tests/playground/watchdog.test.ts has the words for the 12 s.
-    const seconds = 4;
-    await v.page.evaluate((ms) => {
-      (window as { forkloreRequestMs?: number }).forkloreRequestMs = ms;
-    }, seconds * 1000);
+    // The stall bound is the reader's here: a worker busy with thousands of threads must not be
+    // mistaken for a stuck one before the (shortened) time bound of a Run.
+    const seconds = 2;
+    await watchdogBounds(v.page, { requestMs: seconds * 1000 });
     for (const call of ['pthread_create(w)', 'fork()']) {
       [kind, text] = await stopped(
         v.page,
@@ -427,7 +431,7 @@ describe('the watchdog says what happened', () => {
       expect(text).toMatch(/The program was not stuck: steps kept finishing \([\d,]+ steps/);
       expect(text).not.toMatch(/without reaching a yield/);
     }
-    await v.page.evaluate(() => delete (window as { forkloreRequestMs?: number }).forkloreRequestMs);
+    await watchdogBounds(v.page);
     await answers(v.page);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     await v.close();
@@ -452,10 +456,12 @@ export default function* main() { const t = yield* pthread_create(w); yield* pth
     await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`, { timeout: 60_000 });
     await v.page.waitForTimeout(300);
     // The first pick goes to the worker that holds this program's world, where the loop now spins.
+    await watchdogBounds(v.page, { stallMs: TEST_STALL_MS });
     await v.page.click(`${PAIR} [data-action="sched-pick"]`);
     await v.page.waitForSelector(`${PAIR} [data-verdict] [data-watchdog]`, { timeout: 30_000 });
     expect(await v.page.locator(`${PAIR} [data-verdict] [data-watchdog]`).getAttribute('data-watchdog')).toBe('silent');
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toMatch(/did not answer at all/);
+    await watchdogBounds(v.page);
     await answers(v.page);
     await v.close();
   });

@@ -359,3 +359,21 @@ export async function setCode(page: Page, island: string, pane: number, code: st
     }
   }
 }
+
+/**
+ * Sets the watchdog's bounds on this page to shorter ones than a reader's (host.ts reads
+ * `window.forkloreStallMs` and `forkloreRequestMs` at each Run), so that a test of a stop does not
+ * wait out 3 s or 12 s; with no bounds given, the page has the reader's bounds again.
+ */
+export async function watchdogBounds(page: Page, bounds: { stallMs?: number; requestMs?: number } = {}) {
+  await page.evaluate((b) => {
+    const w = window as { forkloreStallMs?: number; forkloreRequestMs?: number };
+    delete w.forkloreStallMs;
+    delete w.forkloreRequestMs;
+    if (b.stallMs !== undefined) w.forkloreStallMs = b.stallMs;
+    if (b.requestMs !== undefined) w.forkloreRequestMs = b.requestMs;
+  }, bounds);
+}
+
+/** The stall bound tests of a stall set (watchdogBounds): a third of a reader's 3 s. */
+export const TEST_STALL_MS = 1000;

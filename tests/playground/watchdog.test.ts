@@ -1,9 +1,10 @@
 // The watchdog's reading of a stopped request (components/playground/watchdog.ts): which of its five
-// cases it was, and the words for the reader's own bounds. The browser tests reach every case with a
-// shorter Run bound the page sets; the reader's 12 s is checked here, where nothing waits it out.
+// cases it was, the words for the reader's own bounds, and the shorter bounds a page may set for its
+// tests. The browser tests reach every case with shorter bounds the page sets; the reader's 3 s and
+// 12 s are checked here, where nothing waits them out.
 import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../../components/playground/limits.ts';
-import { stopKind, stopWords, type Heard } from '../../components/playground/watchdog.ts';
+import { pageBound, stopKind, stopWords, type Heard } from '../../components/playground/watchdog.ts';
 
 const STALL = LIMITS.stallMs;
 const heard = (phase: Heard['phase'], steps = 0): Heard => ({ phase, ops: steps * 2, steps, executions: 3 });
@@ -31,5 +32,15 @@ describe('the watchdog', () => {
   test("a stall's words name the watchdog's 3 s", () => {
     expect(stopWords('silent', heard('nothing'), STALL).body).toMatch(/said nothing for 3 s/);
     expect(stopWords('no-yield', heard('running', 7), STALL).body).toMatch(/For 3 s no thread made a library call/);
+  });
+
+  test('a page may shorten a bound for its tests, never lengthen it, and anything else leaves the bound as it is', () => {
+    expect(LIMITS.stallMs).toBe(3000);
+    expect(pageBound(undefined, LIMITS.stallMs)).toBe(3000);
+    expect(pageBound(1000, LIMITS.stallMs)).toBe(1000);
+    for (const odd of [60_000, 3000, 0, -1, Number.NaN, '500', null, { valueOf: () => 5 }])
+      expect(pageBound(odd, LIMITS.stallMs), String(odd)).toBe(3000);
+    expect(pageBound(2000, LIMITS.requestMs)).toBe(2000);
+    expect(pageBound(Infinity, LIMITS.requestMs)).toBe(12_000);
   });
 });
