@@ -2,8 +2,9 @@
 // every caption, timeline and sentence on screen belongs to the run that drew it (ux review M5, m2).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit, setCode, verdict } from './harness.ts';
+import { openSite, DIST, type Site, type Visit, setCode, verdict } from './harness.ts';
 
 const PAIR = 'fl-playground[data-id="ch1-wrapper-buggy+ch1-wrapper-fixed"]';
 const LEAK = 'fl-playground[data-id="ch2-leak-buggy+ch2-leak-fixed"]';
@@ -70,6 +71,38 @@ describe('results that belong to their run', () => {
     const text = await verdict(page, LEAK, 60_000);
     expect(text).toMatch(/Random: \d+ of 200 schedules went wrong\. Exhaustive: a file descriptor leaks\./);
     expect(text).not.toMatch(/fd-leak/);
+    await v.close();
+  });
+});
+
+describe('what the chapters say about the controls', () => {
+  test('every "set Mode to X" names a mode the Playground offers, and chapter 7 gives the random batch the Playground runs', async () => {
+    // Each mode the prose tells the reader to pick is an option of the Mode menu, by its label.
+    const v = await open('testing-a-heisenbug/', 'fl-playground[data-id="ch7-rare-buggy+ch7-rare-fixed"]');
+    const { page } = v;
+    const ISL = 'fl-playground[data-id="ch7-rare-buggy+ch7-rare-fixed"]';
+    const labels = await page.$$eval(`${ISL} [data-mode] option`, (os) => os.map((o) => o.textContent.trim()));
+    const told = site
+      .pages()
+      .flatMap((p) => [
+        ...readFileSync(join(process.env.PLAYGROUND_DIST ?? DIST, p, 'index.html'), 'utf8').matchAll(
+          /Mode to <em>([^<]+)<\/em>/gi,
+        ),
+      ])
+      .map((m) => m[1]!);
+    expect(told.length).toBeGreaterThan(3);
+    for (const mode of told) expect(labels).toContain(mode);
+    // The chapter's sentence after this Playground: the batch size it names is the one the Playground runs.
+    const said = await page.$eval(ISL, (el) => {
+      let n: Element | null = el.closest('fl-playground');
+      while (n && !/random schedules/.test(n.textContent ?? '')) n = n.nextElementSibling;
+      return n?.textContent ?? '';
+    });
+    const batch = /runs (\d+) random schedules/.exec(said)?.[1];
+    expect(batch).toBeDefined();
+    await page.selectOption(`${ISL} [data-mode]`, 'random');
+    await page.click(`${ISL} [data-action="run"]`);
+    expect(await verdict(page, ISL, 60_000)).toMatch(new RegExp(`^Random: \\d+ of ${batch} schedules went wrong`));
     await v.close();
   });
 });
