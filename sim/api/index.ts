@@ -85,6 +85,10 @@ export function mutex(name: string, opts: { type?: MutexType } = {}): MutexHandl
 export function cell<T>(name: string, initial: T): CellHandle<T> {
   return { handle: 'cell', name, initial };
 }
+/** A variable in a MAP_SHARED anonymous mapping made before any fork: every process sees one copy. */
+export function sharedCell<T>(name: string, initial: T): CellHandle<T> {
+  return { handle: 'cell', name, initial, shared: true };
+}
 export function sem(name: string, initial = 0): SemHandle {
   return { handle: 'sem', name, initial };
 }

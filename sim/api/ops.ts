@@ -22,6 +22,11 @@ export interface CellHandle<T = unknown> {
   readonly handle: 'cell';
   readonly name: string;
   readonly initial: T;
+  /**
+   * Memory mapped MAP_SHARED | MAP_ANONYMOUS before the first process forked: one object for every
+   * process of the run (fork shares the pages instead of copying them).
+   */
+  readonly shared?: true;
 }
 export interface SemHandle {
   readonly handle: 'sem';

@@ -8,6 +8,7 @@ import type { HandlerFn } from '../api/ops.ts';
 import type { Program } from '../types.ts';
 import { Comp, type Ctx, decay, type E, type FnInfo, type Frame, metered, newCtx, type VarInfo } from './forms.ts';
 import { runAtexit } from './lib/core.ts';
+import { reportFailure } from './lib/support.ts';
 import { field, named, type PNode } from './parse.ts';
 import { CError } from './preprocess.ts';
 import { conv, CRuntimeError, describe, type G, isFn, type Statics, write } from './runtime.ts';
@@ -218,13 +219,16 @@ export class Compiler {
       this.err(this.fns.get('main')!.node!, '<support/test-driver.c> defines main; this file must not');
     const self = this;
     const usesAtexit = this.usesAtexit;
+    const checks = this.includes.has('support/check.h');
     const st = this.statics;
     const main = function* (argv: string[] = [name]): G<unknown> {
       const ctx = newCtx(true);
       const argvBox = [...argv.map((s) => ({ str: s, i: 0 })), 0];
       const r = yield* metered(ctx, f.invoke!(ctx, [argv.length, { box: argvBox, key: 0 }]));
+      // support_test_main returns adjust_exit_status (do_test ()): a recorded failure makes it 1.
+      const status = driver && checks ? yield* reportFailure(typeof r === 'number' ? r : 0) : r;
       if (usesAtexit) yield* runAtexit(self, ctx, st);
-      return typeof r === 'number' ? r : 0;
+      return typeof status === 'number' ? status : 0;
     };
     Object.defineProperty(main, 'name', { value: 'main' });
     this.programMain = main;

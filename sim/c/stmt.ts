@@ -192,6 +192,13 @@ export function stmt(this: Compiler, n: PNode): S {
       return function* () {
         return undefined;
       };
+    // `enum { N = array_length (buf) };` in a function: its constants, from here on.
+    case 'enum_specifier':
+    case 'struct_specifier':
+      this.baseType(n);
+      return function* () {
+        return undefined;
+      };
     case 'ERROR':
       return this.err(n, 'syntax error');
     default:

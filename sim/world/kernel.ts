@@ -3,9 +3,9 @@
 // it and never choose; also the helpers several models share.
 import type { Finding, LibcModel, StuckThread } from '../types.ts';
 import type { TraceEvent } from '../events.ts';
-import type { MutexHandle, ThreadFn } from '../api/ops.ts';
+import type { CellHandle, MutexHandle, ThreadFn } from '../api/ops.ts';
 import { exit as libcExit } from '../api/exit.ts';
-import type { MemObj, MutexObj, Proc, Thread } from './state.ts';
+import type { CellObj, MemObj, MutexObj, Proc, Thread } from './state.ts';
 import type { FileSystem } from './ops/file.ts';
 
 /** A trace event without the fields the world fills in (step, pid, tid, time). */
@@ -35,6 +35,8 @@ export interface Kernel {
   /** The object a handle names in process `p`, created from the handle on first use. */
   mem(p: Proc, h: { handle: string; name: string }): MemObj;
   mutexObj(p: Proc, h: MutexHandle): MutexObj;
+  /** A cell in MAP_SHARED memory (CellHandle.shared): one object for every process. */
+  sharedCell(h: CellHandle): CellObj;
   emit(t: Actor, body: EventBody): void;
   /** Completes the pending op of `t` with `result`, records it, and runs the thread to its next op. */
   complete(t: Thread, result: unknown): void;

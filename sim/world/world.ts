@@ -18,6 +18,7 @@ import type { TraceEvent } from '../events.ts';
 import {
   AssertionFailure,
   INSTANT_OPS,
+  type CellHandle,
   type InstantOp,
   type MutexHandle,
   type Op,
@@ -28,9 +29,9 @@ import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import { key } from '../access.ts';
 import { newFileSystem } from './ops/file.ts';
 import { parseId, plainId, signalId, spuriousId } from '../transition.ts';
-import type { FdEntry, MemObj, MutexObj, Proc, Thread } from './state.ts';
+import type { CellObj, FdEntry, MemObj, MutexObj, Proc, Thread } from './state.ts';
 import { memObj } from './memory.ts';
-import { NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
+import { cloneValue, NondeterminismError, wrapMain, type Actor, type EventBody, type Kernel } from './kernel.ts';
 import { modelOf } from './ops/index.ts';
 import { SPURIOUS_PER_THREAD, spurious, spuriousAccesses, spuriousAvailable } from './ops/cond.ts';
 import { instant } from './ops/libc.ts';
@@ -78,6 +79,7 @@ class World implements Run, Kernel {
   private lastPeek: { step: number; id: string; accesses: Access[] } | null = null;
   private readonly stdin: string[] = [];
   readonly fs = newFileSystem();
+  private readonly shm = new Map<string, CellObj>();
   /** The tids of the latest steps (a ring of LOOP_WINDOW), to name the thread that loops. */
   private readonly recent: number[] = [];
 
@@ -228,6 +230,12 @@ class World implements Run, Kernel {
 
   mem(p: Proc, h: { handle: string; name: string }): MemObj {
     return memObj(p, h);
+  }
+
+  sharedCell(h: CellHandle): CellObj {
+    let c = this.shm.get(h.name);
+    if (!c) this.shm.set(h.name, (c = { kind: 'cell', name: h.name, value: cloneValue(h.initial) }));
+    return c;
   }
 
   mutexObj(p: Proc, m: MutexHandle): MutexObj {

@@ -1,6 +1,6 @@
 // glibc 2.36's own fork tests, copied unchanged into tests/c/glibc/ (git show glibc-2.36:PATH from
 // github:bminor/glibc; sysdeps/pthread/tst-fork1.c .. tst-fork4.c, sysdeps/pthread/tst-atfork1.c,
-// posix/tst-fork.c (mkstemp, lseek and a file offset fork shares); sysdeps/pthread/tst-detach1.c, tst-join1.c, tst-sem1.c, tst-cond23.c, tst-basic3.c,
+// posix/tst-fork.c (mkstemp, lseek and a file offset fork shares), posix/tst-_Fork.c; sysdeps/pthread/tst-detach1.c, tst-join1.c, tst-sem1.c, tst-cond23.c, tst-basic3.c,
 // tst-cond14.c, tst-basic4.c, tst-getpid3.c; posix/tst-vfork1.c). They pass on glibc: every schedule
 // must end with the test's exit status 0 (tst-basic3: its EXPECTED_SIGNAL) and no finding. tst-fork1 and tst-atfork1 include the legacy "../test-skeleton.c", whose do_test (or
 // TEST_FUNCTION) runs as main, as <support/test-driver.c>'s does.
@@ -57,6 +57,9 @@ describe("glibc 2.36's fork tests, unchanged, pass as on glibc", () => {
   // (20) and the child's bytes. The offset lives in the open file description that fork shares
   // (man 2 fork; fs/read_write.c moves f_pos under f_pos_lock); unlink leaves the open file.
   ok.push('tst-fork.c');
+  // The same with _Fork, from the main thread and from a second thread, with glibc's support library
+  // (create_temp_file, xwrite, xlseek, TEST_COMPARE, TEST_COMPARE_BLOB): _Fork runs no atfork handler.
+  ok.push('tst-_Fork.c');
   for (const name of ok) {
     it(`${name}: ok in every schedule, exit status 0`, async () => {
       const r = await compile(name);

@@ -165,6 +165,8 @@ export const H = {
   malloc: ['malloc.h'],
   unistd: ['unistd.h'],
   wait: ['sys/wait.h'],
+  // glibc's <stdlib.h> defines the W* status macros too (bits/waitstatus.h, under __USE_XOPEN2K8).
+  waitStatus: ['sys/wait.h', 'stdlib.h'],
   signal: ['signal.h'],
   fcntl: ['fcntl.h'],
   string: ['string.h'],

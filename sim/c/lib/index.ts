@@ -4,6 +4,7 @@ import { FILES } from './files.ts';
 import { IO } from './io.ts';
 import { PROCESSES } from './process.ts';
 import { SIGNALS } from './signal.ts';
+import { SUPPORT } from './support.ts';
 import { THREADS } from './thread.ts';
 
-export const BUILTINS: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS };
+export const BUILTINS: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS, ...SUPPORT };

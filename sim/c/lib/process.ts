@@ -133,7 +133,7 @@ export const PROCESSES: Record<string, Builtin> = {
     { arity: [1, 1] },
   ),
   WIFEXITED: lib(
-    H.wait,
+    H.waitStatus,
     T.int,
     function* (_fr, [s]) {
       return L.WIFEXITED(Number(s)) ? 1 : 0;
@@ -141,7 +141,7 @@ export const PROCESSES: Record<string, Builtin> = {
     { arity: [1, 1] },
   ),
   WEXITSTATUS: lib(
-    H.wait,
+    H.waitStatus,
     T.int,
     function* (_fr, [s]) {
       return L.WEXITSTATUS(Number(s));
@@ -149,7 +149,7 @@ export const PROCESSES: Record<string, Builtin> = {
     { arity: [1, 1] },
   ),
   WIFSIGNALED: lib(
-    H.wait,
+    H.waitStatus,
     T.int,
     function* (_fr, [s]) {
       return L.WIFSIGNALED(Number(s)) ? 1 : 0;
@@ -157,7 +157,7 @@ export const PROCESSES: Record<string, Builtin> = {
     { arity: [1, 1] },
   ),
   WTERMSIG: lib(
-    H.wait,
+    H.waitStatus,
     T.int,
     function* (_fr, [s]) {
       return L.WTERMSIG(Number(s));

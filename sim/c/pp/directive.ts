@@ -42,7 +42,38 @@ export const PROJECT_HEADERS: ReadonlySet<string> = new Set([
   'forklore.h',
   'support/test-driver.c',
   '../test-skeleton.c',
+  'array_length.h',
+  'support/check.h',
+  'support/xunistd.h',
+  'support/xthread.h',
+  'support/temp_file.h',
+  'support/xsignal.h',
 ]);
+
+/**
+ * The macros of glibc 2.36's test support headers (support/check.h, include/array_length.h). glibc
+ * writes TEST_VERIFY and TEST_COMPARE as statement expressions with __typeof__; tests use them as
+ * statements, so here each is the same code in do { } while (0), its values held as long long.
+ * The functions they call are sim/c/lib/support.ts.
+ */
+const SUPPORT_MACROS: Record<string, string[]> = {
+  'array_length.h': ['array_length(var) (sizeof (var) / sizeof ((var)[0]))'],
+  'support/check.h': [
+    'FAIL_RET(...) return support_print_failure_impl (__FILE__, __LINE__, __VA_ARGS__)',
+    'FAIL_EXIT(status, ...) support_exit_failure_impl (status, __FILE__, __LINE__, __VA_ARGS__)',
+    'FAIL_EXIT1(...) support_exit_failure_impl (1, __FILE__, __LINE__, __VA_ARGS__)',
+    'FAIL_UNSUPPORTED(...) support_exit_failure_impl (77, __FILE__, __LINE__, __VA_ARGS__)',
+    'TEST_VERIFY(expr) do { if (expr) ; else support_test_verify_impl (__FILE__, __LINE__, #expr); } while (0)',
+    'TEST_VERIFY_EXIT(expr) do { if (expr) ; else support_test_verify_exit_impl (1, __FILE__, __LINE__, #expr); } while (0)',
+    'TEST_COMPARE(left, right) do { long long __left_value = (left); long long __right_value = (right); ' +
+      'int __left_is_positive = __left_value > 0; int __right_is_positive = __right_value > 0; ' +
+      'if (__left_value != __right_value || __left_is_positive != __right_is_positive) ' +
+      'support_test_compare_failure (__FILE__, __LINE__, #left, __left_value, __left_is_positive, sizeof (+ (left)), ' +
+      '#right, __right_value, __right_is_positive, sizeof (+ (right))); } while (0)',
+    'TEST_COMPARE_BLOB(left, left_length, right, right_length) (support_test_compare_blob (left, left_length, ' +
+      'right, right_length, __FILE__, __LINE__, #left, #left_length, #right, #right_length))',
+  ],
+};
 
 /**
  * What a header brings in with it, as glibc 2.36's headers do: <pthread.h> includes <sched.h> and
@@ -55,6 +86,10 @@ const IMPLIES: Record<string, string[]> = {
   'sys/wait.h': ['signal.h'],
   'wait.h': ['sys/wait.h'],
   '../test-skeleton.c': ['support/test-driver.c'],
+  'support/xunistd.h': ['sys/types.h', 'unistd.h'],
+  'support/xthread.h': ['pthread.h'],
+  'support/xsignal.h': ['signal.h'],
+  'support/check.h': ['stddef.h'],
 };
 
 interface Cond {
@@ -140,11 +175,13 @@ export class Directives {
         if (header === null) throw new CError('#include needs "file" or <file>', line, col(t));
         if (!KNOWN_HEADERS.has(header) && !PROJECT_HEADERS.has(header)) {
           throw new CError(
-            `#include <${header}>: the simulator knows only the headers ${[...KNOWN_HEADERS].join(', ')}, "forklore.h" and <support/test-driver.c>`,
+            `#include <${header}>: the simulator knows only the headers ${[...KNOWN_HEADERS].join(', ')}, "forklore.h", <support/test-driver.c> and glibc's test support headers (${[...PROJECT_HEADERS].filter((h) => h.includes('/') && h !== 'support/test-driver.c' && !h.startsWith('..')).join(', ')}, array_length.h)`,
             line,
             col(t),
           );
         }
+        if (!this.includes.has(header))
+          for (const def of SUPPORT_MACROS[header] ?? []) this.run(`define ${def}`, line, indent);
         this.includes.add(header);
         for (const todo = [...(IMPLIES[header] ?? [])]; todo.length > 0;) {
           const h = todo.pop()!;

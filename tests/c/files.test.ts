@@ -1,0 +1,181 @@
+// Regular files and glibc's test support library from C. The file rules (sim/world/ops/file.ts,
+// tests/sim/world-file.test.ts) seen from C: the offset an inherited descriptor shares (man 2 fork), O_APPEND
+// (man 2 open), errno from open/unlink, mkstemp's template, the <string.h> calls that move bytes. The
+// support library's failure record is in MAP_SHARED memory (support/support_record_failure.c), so a
+// failure reported by a child process makes the test's exit status 1 (support_report_failure).
+import { describe, expect, it } from 'vitest';
+import { compileC } from '../../sim/c/index.ts';
+import { createRun, search } from '../../sim/index.ts';
+import type { Program, Run } from '../../sim/types.ts';
+
+const HDR = `#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+`;
+
+async function compile(src: string, hdr = HDR): Promise<Program> {
+  const r = await compileC(`${hdr}${src}`, 'files.c');
+  if (!r.ok) throw new Error(`${r.error.line}:${r.error.column}: ${r.error.message}`);
+  return r.program;
+}
+
+const stdout = (run: Run) =>
+  run
+    .trace()
+    .filter((e) => e.type === 'io.write' && e.fd === 1)
+    .map((e) => (e as { text: string }).text)
+    .join('');
+
+/** Every finished execution's stdout and exit status, under DPOR and under plain enumeration (the same). */
+function outcomes(p: Program): string[] {
+  const by = (strategy: 'dpor' | 'enumerate') => {
+    const runs: Run[] = [];
+    const report = search(
+      () => {
+        const r = createRun(p);
+        runs.push(r);
+        return r;
+      },
+      { strategy, stopAtFirst: false, maxExecutions: 5000 },
+    );
+    expect(report.completeness.complete).toBe(true);
+    const status = (r: Run) =>
+      (r.trace().find((e) => e.type === 'proc.exit' && e.pid === 1000) as { status: number } | undefined)?.status;
+    return [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => `${stdout(r)}[${status(r)}]`))].sort();
+  };
+  const d = by('dpor');
+  expect(d).toEqual(by('enumerate'));
+  return d;
+}
+
+describe('regular files from C', () => {
+  it("a child's write through an inherited descriptor moves the parent's offset; both writes are kept", async () => {
+    const p = await compile(`
+int main(void) {
+  int fd = open("/tmp/log", O_RDWR | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = fork();
+  if (pid == 0) { write(fd, "c", 1); _exit(0); }
+  write(fd, "p", 1);
+  waitpid(pid, NULL, 0);
+  char buf[8] = {0};
+  pread(fd, buf, sizeof buf - 1, 0);
+  printf("%s %ld\\n", buf, (long) lseek(fd, 0, SEEK_CUR));
+  return 0;
+}`);
+    expect(outcomes(p)).toEqual(['cp 2\n[0]', 'pc 2\n[0]']);
+  });
+
+  it('without a shared description the second write overwrites the first; O_APPEND keeps both', async () => {
+    const src = (flags: string) => `
+int main(void) {
+  int a = open("f", O_WRONLY | O_CREAT | O_TRUNC${flags}, 0600);
+  pid_t pid = fork();
+  if (pid == 0) { int b = open("f", O_WRONLY${flags}); write(b, "BB", 2); _exit(0); }
+  write(a, "A", 1);
+  waitpid(pid, NULL, 0);
+  struct stat st;
+  fstat(a, &st);
+  printf("%ld\\n", (long) st.st_size);
+  return 0;
+}`;
+    expect(outcomes(await compile(src('')))).toEqual(['2\n[0]']);
+    expect(outcomes(await compile(src(' | O_APPEND')))).toEqual(['3\n[0]']);
+  });
+
+  it('errno: ENOENT for a missing name, EEXIST for O_EXCL, ESPIPE for lseek on a pipe; mkstemp fills its template', async () => {
+    const run = createRun(
+      await compile(`
+int main(void) {
+  int r1 = open("/nope", O_RDONLY);
+  int e1 = errno;
+  char name[] = "/tmp/fooXXXXXX";
+  int fd = mkstemp(name);
+  int r2 = open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+  int e2 = errno;
+  int p[2];
+  pipe(p);
+  off_t r3 = lseek(p[0], 0, SEEK_CUR);
+  int e3 = errno;
+  unlink(name);
+  int r4 = unlink(name);
+  printf("%d %d %d %d %ld %d %d %d %d %zu\\n", r1, e1, fd, r2, (long) r3, e3 == ESPIPE, e2 == EEXIST, r4, errno == ENOENT,
+         strlen(name));
+  return strncmp(name, "/tmp/foo", 8) != 0 || strchr(name, 'X') != NULL;
+}`),
+    );
+    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+    expect(stdout(run)).toBe('-1 2 3 -1 -1 1 1 -1 1 14\n');
+    expect(run.trace().find((e) => e.type === 'proc.exit')).toMatchObject({ status: 0 });
+  });
+
+  it('memcpy, mempcpy, memset, memcmp, strcpy and strcat move the bytes they name', async () => {
+    const run = createRun(
+      await compile(`
+int main(void) {
+  char *s = malloc(32);
+  char *e = mempcpy(mempcpy(s, "/tmp", 4), "/forkXXXXXX", sizeof ("/forkXXXXXX"));
+  char t[16];
+  memset(t, 'z', sizeof t);
+  memcpy(t, "ab", 3);
+  strcat(t, "cd");
+  int same = memcmp(t, "abcd", 5);
+  int less = memcmp("abc", "abd", 3) < 0;
+  char u[8];
+  strcpy(u, t);
+  printf("%s %ld %s %d %d %s %c\\n", s, (long) (e - s), t, same, less, u, t[6]);
+  return 0;
+}`),
+    );
+    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+    expect(stdout(run)).toBe('/tmp/forkXXXXXX 16 abcd 0 1 abcd z\n');
+  });
+});
+
+describe("glibc's test support library", () => {
+  const SUPPORT = `#include <support/check.h>
+#include <support/xunistd.h>
+#include <stdlib.h>
+`;
+  it('a TEST_COMPARE that fails in a child counts for the parent: the record is shared memory', async () => {
+    const p = await compile(
+      `
+static int do_test (void) {
+  pid_t pid = xfork ();
+  if (pid == 0) { TEST_COMPARE (getpid (), 0); _exit (0); }
+  int status;
+  xwaitpid (pid, &status, 0);
+  TEST_VERIFY (WIFEXITED (status));
+  return 0;
+}
+#include <support/test-driver.c>
+`,
+      SUPPORT,
+    );
+    const [out] = outcomes(p);
+    expect(out).toBe(
+      'files.c:7: numeric comparison failure\n   left: 1001 (0x3e9); from: getpid ()\n  right: 0 (0x0); from: 0\nerror: 1 test failures\n[1]',
+    );
+  });
+
+  it('passing checks leave the status do_test returns; TEST_VERIFY_EXIT and FAIL_EXIT1 end the process with 1', async () => {
+    const ok = await compile(
+      `static int do_test (void) { TEST_COMPARE (1 + 1, 2); TEST_VERIFY (1); return 0; }
+#include <support/test-driver.c>
+`,
+      SUPPORT,
+    );
+    expect(outcomes(ok)).toEqual(['[0]']);
+    const exit1 = await compile(
+      `static int do_test (void) { xclose (42); TEST_VERIFY_EXIT (0); return 0; }
+#include <support/test-driver.c>
+`,
+      SUPPORT,
+    );
+    expect(outcomes(exit1)).toEqual(['error: xclose.c:27: close of descriptor 42 failed: Bad file descriptor\n[1]']);
+  });
+});
