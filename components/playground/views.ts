@@ -114,7 +114,7 @@ export function traceView(
       <label>Step <input type="range" min="0" max="${last}" value="${last}" data-step-range></label>
       <button type="button" data-step-next aria-label="Next step">▶</button>
       <button type="button" data-step-play aria-pressed="false">Play</button>
-      <output data-step-out></output>
+      <output data-step-out aria-live="off"></output>
     </div>
     <div class="fl-pg-timeline" data-timeline tabindex="0" role="group" aria-label="Timeline (scrolls sideways)"></div>
     ${LEGEND}
@@ -171,7 +171,9 @@ export function traceView(
           logEl.scrollTop = Math.max(0, top - 40);
       });
     }
-    if (announce && opts.announce) {
+    // One voice per step: the focused slider speaks its own aria-valuetext, so the page's live
+    // region speaks only for the other ways of moving (◀ ▶, Play, a click on the timeline).
+    if (announce && opts.announce && document.activeElement !== range) {
       if (timer) clearTimeout(timer);
       const a = opts.announce;
       timer = setTimeout(() => (a.textContent = `Step ${step} of ${last}: ${words}`), 250);

@@ -271,6 +271,36 @@ describe('following the bug', () => {
     await v.close();
   });
 
+  test('each step is spoken once: the step lines are not live regions, and the slider speaks for itself', async () => {
+    const v = await open();
+    const { page } = v;
+    await page.click(`${PAIR} [data-action="run"]`);
+    await verdict(page, PAIR);
+    // The live regions of a pair after a Run: the verdict and one step announcer.
+    const live = await page.$$eval(`${PAIR} :is([aria-live], [role="status"], output)`, (els) =>
+      els
+        .filter((e) => (e.getAttribute('aria-live') ?? 'polite') !== 'off')
+        .map((e) => Object.keys((e as HTMLElement).dataset).join(',') || e.tagName.toLowerCase()),
+    );
+    expect(live).toEqual(['verdict,kind,verdicts', 'stepAnnounce']);
+    const announced = () => page.locator(`${PAIR} [data-step-announce]`).textContent();
+    // Keys on the focused slider: its aria-valuetext is what a screen reader says; the announcer is quiet.
+    const range = page.locator(`${PAIR} [data-left] [data-step-range]`);
+    await range.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(400);
+    expect(await range.getAttribute('aria-valuetext')).toMatch(/^step 1 of \d+: /);
+    expect(await announced()).toBe('');
+    // The ▶ button moves the cursor without the slider's voice: the announcer says the step.
+    await page.click(`${PAIR} [data-left] [data-step-next]`);
+    await page.waitForFunction(
+      (s) => /^Step 2 of \d+: /.test(document.querySelector(s)?.textContent ?? ''),
+      `${PAIR} [data-step-announce]`,
+    );
+    await v.close();
+  });
+
   // The timeline is an SVG of fixed size (timeline-svg.ts measures nothing), so one Run per page serves
   // both widths: the labels are measured at each width after the viewport is resized.
   test("no two labels of a timeline overlap, on every page's first Playground (1280 and 390 px)", async () => {
