@@ -19,6 +19,17 @@ export interface Event {
 type Index = Map<number, number[]>;
 
 /**
+ * One list of earlier events a step may conflict with, walked from its latest entry. `cover` says
+ * which entries conflict with every earlier entry of the list (a write of the list's key, or a
+ * whole-process write): once such an entry is ordered before the step, so is everything before it.
+ */
+export interface Candidates {
+  list: readonly number[];
+  /** The entry conflicts with every earlier entry of the list. */
+  cover: (e: Event) => boolean;
+}
+
+/**
  * Event positions by key, by scope, and the whole-process accesses, each for any access and for
  * writes only (a read conflicts only with writes).
  */
@@ -29,54 +40,86 @@ export class EventIndex {
   private readonly procWrite: Index = new Map();
   private readonly starAny: Index = new Map();
   private readonly starWrite: Index = new Map();
-  private readonly all = [this.keyAny, this.keyWrite, this.procAny, this.procWrite, this.starAny, this.starWrite];
+  /** Every list an event was pushed on, in order: truncate() pops only what it must. */
+  private readonly pushed: number[][] = [];
 
-  private static push(index: Index, k: number, j: number): void {
-    const list = index.get(k);
-    if (!list) index.set(k, [j]);
-    else if (list[list.length - 1] !== j) list.push(j);
+  private push(index: Index, k: number, j: number): void {
+    let list = index.get(k);
+    if (!list) index.set(k, (list = []));
+    else if (list[list.length - 1] === j) return;
+    list.push(j);
+    this.pushed.push(list);
   }
 
   /** Records event `e` at position `j`. */
   add(e: Event, j: number): void {
-    const push = EventIndex.push;
     for (const a of e.acc) {
-      push(this.keyAny, a.key, j);
-      push(this.procAny, a.pid, j);
-      if (a.all) push(this.starAny, a.pid, j);
+      this.push(this.keyAny, a.key, j);
+      this.push(this.procAny, a.pid, j);
+      if (a.all) this.push(this.starAny, a.pid, j);
       if (a.write) {
-        push(this.keyWrite, a.key, j);
-        push(this.procWrite, a.pid, j);
-        if (a.all) push(this.starWrite, a.pid, j);
+        this.push(this.keyWrite, a.key, j);
+        this.push(this.procWrite, a.pid, j);
+        if (a.all) this.push(this.starWrite, a.pid, j);
       }
     }
   }
 
   /** Forgets the events at positions `length` and after. */
   truncate(length: number): void {
-    for (const index of this.all) {
-      for (const list of index.values()) while (list.length > 0 && list[list.length - 1]! >= length) list.pop();
+    const pushed = this.pushed;
+    for (let n = pushed.length - 1; n >= 0; n--) {
+      const list = pushed[n]!;
+      if (list[list.length - 1]! < length) break;
+      list.pop();
+      pushed.length = n;
     }
   }
 
-  /** The positions of earlier events that may conflict with `acc`, latest first. */
-  candidatesFor(acc: readonly Acc[]): number[] {
-    const out: number[] = [];
-    const add = (list: number[] | undefined) => {
-      if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
+  /**
+   * The lists of earlier events that may conflict with `acc` (each ascending). A position may be on
+   * several lists; the caller walks them together, latest first.
+   */
+  candidatesFor(acc: readonly Acc[], out: Candidates[]): void {
+    out.length = 0;
+    const add = (list: number[] | undefined, cover: (e: Event) => boolean) => {
+      if (list && list.length > 0) out.push({ list, cover });
     };
     for (const a of acc) {
-      if (a.all) add((a.write ? this.procAny : this.procWrite).get(a.pid));
+      if (a.all) add((a.write ? this.procAny : this.procWrite).get(a.pid), starWrite(a.pid));
       else {
-        add((a.write ? this.keyAny : this.keyWrite).get(a.key));
-        add((a.write ? this.starAny : this.starWrite).get(a.pid));
+        add((a.write ? this.keyAny : this.keyWrite).get(a.key), keyWrite(a.key));
+        add((a.write ? this.starAny : this.starWrite).get(a.pid), starWrite(a.pid));
       }
     }
-    if (out.length < 2) return out;
-    out.sort((x, y) => y - x);
-    let n = 1;
-    for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i]!;
-    out.length = n;
-    return out;
   }
+}
+
+const keyWrites = new Map<number, (e: Event) => boolean>();
+const starWrites = new Map<number, (e: Event) => boolean>();
+
+/** Does the event write key `k`? */
+function keyWrite(k: number): (e: Event) => boolean {
+  let f = keyWrites.get(k);
+  if (!f) {
+    f = (e) => {
+      for (const a of e.acc) if (a.key === k && a.write) return true;
+      return false;
+    };
+    keyWrites.set(k, f);
+  }
+  return f;
+}
+
+/** Does the event write the whole of process scope `pid`? */
+function starWrite(pid: number): (e: Event) => boolean {
+  let f = starWrites.get(pid);
+  if (!f) {
+    f = (e) => {
+      for (const a of e.acc) if (a.all && a.write && a.pid === pid) return true;
+      return false;
+    };
+    starWrites.set(pid, f);
+  }
+  return f;
 }

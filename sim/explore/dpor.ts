@@ -4,7 +4,7 @@
 import type { BlockedStep, Transition } from '../types.ts';
 import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
 import { awaits, conflictsInterned as conflicts, createInterner, type Acc } from './dependency.ts';
-import { EventIndex, type Event } from './dpor-index.ts';
+import { EventIndex, type Candidates, type Event } from './dpor-index.ts';
 import { isPreemption, withinBound as boundAllows } from './preemption.ts';
 import { at, join } from './vector-clock.ts';
 import { plant, type Wakeup } from './wakeup-tree.ts';
@@ -182,34 +182,65 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   const index = new EventIndex();
 
   /**
-   * Walks back over the steps before `current` (all of them, or the given candidates, latest first):
-   * every dependent one happens before it (its clock joins `clock`). Those not already ordered before
-   * it by other means are its races; a race counts only if `current` could have gone first (some
+   * Walks back over the steps before `current` (all of them, or those on the candidate lists, latest
+   * first): every dependent one happens before it (its clock joins `clock`). Those not already ordered
+   * before it by other means are its races; a race counts only if `current` could have gone first (some
    * initial of notdep(e).e' can run before e): a step enabled by e, like a thread woken by an unlock,
    * is not a race with e, and the walk goes on past e to the earlier steps it did race with (the lock
    * before that unlock). `raceClock` starts as the thread's own history, without its enabler.
+   * A candidate list is left once one of its entries that conflicts with all the earlier ones is
+   * ordered before `current`: those earlier ones are ordered before that entry, so before `current`,
+   * and their clocks are in its clock.
    */
   function analyse(
     current: Event,
     clock: number[],
     raceClock: number[],
     dependsOn: (e: Event) => boolean,
-    candidates: number[] | null,
+    candidates: readonly Candidates[] | null,
   ): void {
-    const n = candidates ? candidates.length : events.length;
-    for (let k = 0; k < n; k++) {
-      const j = candidates ? candidates[k]! : events.length - 1 - k;
+    const visit = (j: number): boolean => {
       const ej = events[j]!;
-      if (ej.tid === current.tid || !dependsOn(ej)) continue;
+      if (ej.tid === current.tid || !dependsOn(ej)) return false;
       join(clock, ej.vc);
-      if (at(raceClock, ej.slot) >= ej.seq) continue;
-      if (awaits(current.acc, ej.acc)) continue;
+      if (at(raceClock, ej.slot) >= ej.seq) return true;
+      if (awaits(current.acc, ej.acc)) return false;
       const initials = runnableInitialsAfter(j, current);
-      if (initials.length === 0) continue;
+      if (initials.length === 0) return false;
       reverseRace(j, current);
       join(raceClock, ej.vc);
+      return true;
+    };
+    if (candidates === null) {
+      for (let j = events.length - 1; j >= 0; j--) visit(j);
+      return;
+    }
+    // The lists merged, latest first; each position visited once.
+    const n = candidates.length;
+    const cursor = cursors;
+    cursor.length = n;
+    for (let c = 0; c < n; c++) cursor[c] = candidates[c]!.list.length - 1;
+    for (;;) {
+      let j = -1;
+      for (let c = 0; c < n; c++) {
+        const k = cursor[c]!;
+        if (k >= 0) {
+          const p = candidates[c]!.list[k]!;
+          if (p > j) j = p;
+        }
+      }
+      if (j < 0) return;
+      const ordered = visit(j) || events[j]!.tid === current.tid;
+      const ej = events[j]!;
+      for (let c = 0; c < n; c++) {
+        const k = cursor[c]!;
+        if (k < 0 || candidates[c]!.list[k] !== j) continue;
+        cursor[c] = ordered && at(raceClock, ej.slot) >= ej.seq && candidates[c]!.cover(ej) ? -1 : k - 1;
+      }
     }
   }
+  const cursors: number[] = [];
+  const candidateLists: Candidates[] = [];
 
   return {
     name: 'dpor',
@@ -354,7 +385,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           : (ej: Event) => conflicts(ej.acc, acc);
 
       const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock, wild: endsRun || disabled.size > 0 };
-      analyse(current, clock, raceClock, dependsOn, endsRun || disabled.size > 0 ? null : index.candidatesFor(acc));
+      let lists: Candidates[] | null = null;
+      if (!endsRun && disabled.size === 0) index.candidatesFor(acc, (lists = candidateLists));
+      analyse(current, clock, raceClock, dependsOn, lists);
       change(threadClock, tid, clock, d);
       index.add(current, events.length);
       events.push(current);
@@ -434,7 +467,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           clock,
           raceClock,
           (ej) => ej === by || conflicts(ej.acc, acc),
-          by ? null : index.candidatesFor(acc),
+          by ? null : (index.candidatesFor(acc, candidateLists), candidateLists),
         );
       }
     },
