@@ -286,7 +286,8 @@ export async function forcedReplay(name: string, watchdog: string, dir: string):
       caveats: [],
     };
   const program = loaded.program;
-  const report = explore(program, { maxTimeMs: 20_000 });
+  // Bounded by executions, not by time: a loaded machine finds the same counterexample.
+  const report = explore(program, { maxExecutions: 10_000 });
   const finding = report.findings.find((f) => f.kind === 'deadlock');
   if (!finding)
     return { schedule: '', notForceable: ['the simulator found no deadlock schedule within its bounds'], caveats: [] };
