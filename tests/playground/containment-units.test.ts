@@ -16,6 +16,7 @@ import { readShare, encodeShare, SHARE_PREFIX } from '../../components/playgroun
 import { LIMITS, scheduleSteps } from '../../components/playground/limits.ts';
 import { logLines } from '../../components/playground/log-lines.ts';
 import { saveEdit, clearEdit, loadEdit, loadKept, type Seen } from '../../components/playground/storage.ts';
+import { memoryStorage } from './memory-storage.ts';
 
 const program: Program = {
   main: buggy.default,
@@ -191,26 +192,8 @@ describe('share links', () => {
 });
 
 describe('saved edits', () => {
-  const memory = (limit = Infinity): Storage => {
-    const m = new Map<string, string>();
-    return {
-      get length() {
-        return m.size;
-      },
-      clear: () => m.clear(),
-      getItem: (k) => m.get(k) ?? null,
-      key: (i) => [...m.keys()][i] ?? null,
-      removeItem: (k) => void m.delete(k),
-      setItem: (k, v) => {
-        const used = [...m].reduce((n, [a, b]) => n + a.length + b.length, 0) - (m.get(k)?.length ?? 0);
-        if (used + k.length + v.length > limit) throw new DOMException('full', 'QuotaExceededError');
-        m.set(k, v);
-      },
-    };
-  };
-
   test("a save over a version this tab never saw (another tab's, or the reader's own under a shared link) keeps that version", () => {
-    const s = memory();
+    const s = memoryStorage();
     const tabA: Seen = { code: null };
     const tabB: Seen = { code: null };
     expect(saveEdit('ex', 'A: an hour of work', 'h', s, tabA)).toEqual({ status: 'saved' });
@@ -224,7 +207,7 @@ describe('saved edits', () => {
   });
 
   test("a reset over a version this tab never saw keeps it; a reset of the tab's own edit does not", () => {
-    const s = memory();
+    const s = memoryStorage();
     saveEdit('ex', 'my own edit', 'h', s, { code: null });
     const sharedPane: Seen = { code: null };
     expect(clearEdit('ex', s, sharedPane).displaced?.code).toBe('my own edit');
@@ -235,7 +218,7 @@ describe('saved edits', () => {
   });
 
   test('a full storage says so, and the version stored before stays as it was', () => {
-    const s = memory(200);
+    const s = memoryStorage(200);
     expect(saveEdit('ex', 'old version', 'h', s).status).toBe('saved');
     expect(saveEdit('ex', 'x'.repeat(500), 'h', s, { code: 'old version' }).status).toBe('full');
     expect(loadEdit('ex', s)?.code).toBe('old version');

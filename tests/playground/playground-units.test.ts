@@ -15,6 +15,7 @@ import { changedLines, textHash } from '../../components/playground/diff.ts';
 import { loadEdit, saveEdit, clearEdit } from '../../components/playground/storage.ts';
 import { sandboxHint } from '../../components/playground/protocol.ts';
 import { logLines } from '../../components/playground/log-lines.ts';
+import { memoryStorage } from './memory-storage.ts';
 
 const program = (m: Record<string, unknown>, name: string): Program => ({
   main: m.default as Program['main'],
@@ -161,22 +162,8 @@ describe('the buggy/fixed diff', () => {
 });
 
 describe('saved edits', () => {
-  const memory = (): Storage => {
-    const m = new Map<string, string>();
-    return {
-      get length() {
-        return m.size;
-      },
-      clear: () => m.clear(),
-      getItem: (k) => m.get(k) ?? null,
-      key: (i) => [...m.keys()][i] ?? null,
-      removeItem: (k) => void m.delete(k),
-      setItem: (k, v) => void m.set(k, v),
-    };
-  };
-
   test('an edit is kept per example with the version it started from, until cleared', () => {
-    const s = memory();
+    const s = memoryStorage();
     saveEdit('ex', 'mine', 'h1', s);
     expect(loadEdit('ex', s)).toMatchObject({ code: 'mine', base: 'h1' });
     expect(loadEdit('other', s)).toBeNull();
@@ -185,7 +172,7 @@ describe('saved edits', () => {
   });
 
   test('a corrupted entry reads as no edit', () => {
-    const s = memory();
+    const s = memoryStorage();
     s.setItem('forklore:v1:edit:ex', '{not json');
     expect(loadEdit('ex', s)).toBeNull();
   });
