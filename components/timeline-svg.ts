@@ -69,7 +69,8 @@ export function describeEvent(e: TraceEvent): string {
     case 'mutex.trylock':
       return `thread ${e.tid} trylock ${e.lock.name} → ${e.result === 0 ? 'acquired' : 'busy'}`;
     case 'mutex.unlock':
-      return `thread ${e.tid} unlocks ${e.lock.name}${e.result !== 0 ? ` → error ${e.result}` : ''}`;
+      // EPERM is the one a reader meets: an error-checking mutex unlocked by a thread that does not own it.
+      return `thread ${e.tid} unlocks ${e.lock.name}${e.result === 0 ? '' : e.result === 1 ? ' → EPERM (it does not own the lock)' : ` → error ${e.result}`}`;
     case 'mutex.init':
       return `thread ${e.tid} initialises ${e.lock.name}`;
     case 'futex.wait':

@@ -8,7 +8,7 @@ import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
 import * as atforkBuggy from '../../content/examples/ch3-atfork-buggy.ts';
 import * as mallocRaw from '../../content/examples/ch4-malloc-buggy.ts';
 import * as bz19431 from '../../content/examples/ch4-bz19431-buggy.ts';
-import { timelineSvg, layoutTimeline } from '../../components/timeline-svg.ts';
+import { timelineSvg, layoutTimeline, describeEvent } from '../../components/timeline-svg.ts';
 import { stateAt } from '../../components/playground/state-at.ts';
 import { encodeShare, decodeShare } from '../../components/playground/share.ts';
 import { changedLines, textHash } from '../../components/playground/diff.ts';
@@ -294,5 +294,18 @@ describe("Be the scheduler's goals", () => {
     expect(goalReached('deadlock', inParent, 1000)).toBe(true);
     expect(goalReached('fd-leak', inChild, 1000)).toBe(false);
     expect(goalReached('fd-leak', [{ kind: 'fd-leak' as const }], 1000)).toBe(true);
+  });
+});
+
+describe('events in words', () => {
+  test('an unlock that fails because the thread does not own the lock is named EPERM, as the chapters name it', async () => {
+    const m = (await import('../../content/examples/ch6-eperm-buggy.ts')) as Record<string, unknown>;
+    const report = explore(
+      { main: m.default as Program['main'], options: (m.options as Program['options']) ?? {}, name: 'ch6-eperm-buggy' },
+      {},
+    );
+    const failed = report.findings[0]!.trace.find((e) => e.type === 'mutex.unlock' && e.result !== 0)!;
+    expect(failed).toBeDefined();
+    expect(describeEvent(failed)).toMatch(/unlocks state_lock → EPERM \(it does not own the lock\)$/);
   });
 });
