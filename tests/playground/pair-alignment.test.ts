@@ -1,15 +1,17 @@
 // The pair comparison: the buggy program's failing schedule followed on the fixed program, the two
-// runs aligned by the events they share, and the first point where they part said in words.
+// runs aligned by the events they share, and the first point where they part said in words; and Be
+// the scheduler's goal on every chapter, reachable by hand in the buggy program and never in the fix.
 import { describe, expect, test } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { explore, createRun, decodeSchedule } from '../../sim/index.ts';
 import { compileC } from '../../sim/c/index.ts';
-import type { Program } from '../../sim/types.ts';
+import type { Program, Report } from '../../sim/types.ts';
 import * as buggy from '../../content/examples/ch1-wrapper-buggy.ts';
 import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
 import { followTurns } from '../../components/playground/follow.ts';
 import { alignRuns } from '../../components/playground/align.ts';
+import { goalReached, isGoalKind } from '../../components/playground/goal.ts';
 
 const program = (m: Record<string, unknown>, name: string): Program => ({
   main: m.default as Program['main'],
@@ -107,4 +109,43 @@ describe('every pair on the site', () => {
       } else expect(al.fork).toBeUndefined();
     },
   );
+});
+
+// Be the scheduler's goal on every chapter that sets one: some order of picks reaches it in the buggy
+// program (its counterexample, stepped pick by pick on a live world as the worker does), and the fixed
+// program, checked on every schedule, has no finding that would reach it.
+const goals = readdirSync(CONTENT)
+  .filter((f) => f.endsWith('.mdx'))
+  .flatMap((f) =>
+    [
+      ...readFileSync(`${CONTENT}${f}`, 'utf8').matchAll(
+        /<Playground\b[^>]*?\bexample="([^"]+)"[^>]*?\bfixed="([^"]+)"[^>]*?\bgoal="([^"]+)"/g,
+      ),
+    ].map((m) => [f, m[1]!, m[2]!, m[3]!] as const),
+  );
+
+describe("Be the scheduler's goal on every chapter", () => {
+  test('the chapters set at least ten goals, each of a kind the Playground knows', () => {
+    expect(goals.length).toBeGreaterThanOrEqual(10);
+    for (const [f, , , kind] of goals) expect(isGoalKind(kind), `${f}: ${kind}`).toBe(true);
+  });
+  test.each(goals)('%s: %s reaches its goal by hand, %s never does', async (_f, a, b, kind) => {
+    if (!isGoalKind(kind)) throw new Error(kind);
+    for (const lang of ['ts', 'c'] as const) {
+      if (lang === 'c' && !(existsSync(`${EXAMPLES}${a}.c`) && existsSync(`${EXAMPLES}${b}.c`))) continue;
+      const buggy = await loadExample(a, lang);
+      // The first counterexample (what Check shows) if it meets the goal, else one among every finding.
+      const meets = (r: Report) => r.findings.find((f) => goalReached(kind, [f], f.trace[0]?.pid));
+      const hit = meets(explore(buggy, {})) ?? meets(explore(buggy, { stopAtFirst: false, maxExecutions: 2000 }));
+      expect(hit, `${a} (${lang}) has a schedule that reaches "${kind}"`).toBeDefined();
+      // The picks of that schedule, one at a time on a live world: the goal is met at its end.
+      const run = createRun(buggy, {});
+      for (const id of decodeSchedule(hit!.schedule)) run.step(id);
+      expect(goalReached(kind, run.findings(), run.trace()[0]?.pid), `${a} (${lang}) stepped by hand`).toBe(true);
+      // No finding at all on any schedule: the fixed program cannot reach the goal, whatever the picks.
+      const fixedReport = explore(await loadExample(b, lang), { maxExecutions: 5000 });
+      expect(fixedReport.completeness.complete).toBe(true);
+      expect(fixedReport.findings).toEqual([]);
+    }
+  });
 });
