@@ -3,6 +3,7 @@
 // re-exports it, together with the small helpers every library call yields through.
 import type { Op } from './ops.ts';
 import { FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
+import { fileLock, flushAllFiles, usedFiles } from './stdio.ts';
 
 export type G<T> = Generator<Op, T, unknown>;
 
@@ -17,11 +18,12 @@ export function* leave(fn: string): G<void> {
   yield { k: 'leave', fn };
 }
 
-/** fflush(NULL): the list lock, then each FILE lock in turn. */
+/** fflush(NULL): the list lock, then each FILE lock in turn, the streams fopen made writing out their buffers. */
 export function* fflushAll(): G<void> {
   const libc = yield* op<string>({ k: 'libc' });
-  if (libc === 'none') return;
+  if (libc === 'none') return yield* flushAllFiles(false);
   yield* op({ k: 'lock', m: IO_LIST_LOCK });
+  yield* flushAllFiles(true);
   for (const f of FILE_LOCKS) {
     yield* op({ k: 'lock', m: f });
     yield* op({ k: 'unlock', m: f });
@@ -40,12 +42,15 @@ export function* fflushAll(): G<void> {
  */
 function* ioCleanup(libc: string): G<void> {
   const modern = libc === 'glibc';
+  // _IO_flush_all_lockp (0): the streams fopen made write out what their buffers hold.
+  if (modern) yield* op({ k: 'lock', m: IO_LIST_LOCK });
+  yield* flushAllFiles(false);
   if (modern) {
-    yield* op({ k: 'lock', m: IO_LIST_LOCK });
     yield* op({ k: 'unlock', m: IO_LIST_LOCK });
     yield* op({ k: 'lock', m: IO_LIST_LOCK });
   }
-  for (const f of modern ? [STDIN_LOCK, STDOUT_LOCK] : [STDOUT_LOCK]) {
+  const files = (yield* usedFiles()).map(fileLock);
+  for (const f of modern ? [...files, STDIN_LOCK, STDOUT_LOCK] : [...files, STDOUT_LOCK]) {
     let got = false;
     for (let cnt = 0; cnt < 2 && !got; cnt++) got = (yield* op<number>({ k: 'trylock', m: f })) === 0;
     if (got) yield* op({ k: 'unlock', m: f });
@@ -58,6 +63,7 @@ export function* exit(status = 0): G<never> {
   yield* enter('exit');
   const libc = yield* op<string>({ k: 'libc' });
   if (libc !== 'none') yield* ioCleanup(libc);
+  else yield* flushAllFiles(false);
   yield* op<void>({ k: 'exit_group', status, how: 'exit' });
   throw new Error('exit returned');
 }

@@ -14,6 +14,8 @@ import {
 export { JoinError, SIG_IGN } from './ops.ts';
 import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDERR_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
 import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
+import { fileLock, openFiles } from './stdio.ts';
+export { fopen, fclose, fwrite, fflushFile, fread, fileno } from './stdio.ts';
 import {
   malloc,
   mallocForkLockParent,
@@ -278,6 +280,7 @@ export function* fork(): G<number> {
     if (locks) {
       if (libc === 'glibc') yield* mallocForkUnlockChild();
       for (const f of FILE_LOCKS) yield* op({ k: 'reset', m: f });
+      for (const id of yield* openFiles()) yield* op({ k: 'reset', m: fileLock(id) });
       yield* op({ k: 'reset', m: IO_LIST_LOCK });
     }
     if (libc !== 'none') yield* op({ k: 'reset', m: DL_LOAD_LOCK });

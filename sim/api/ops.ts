@@ -158,8 +158,10 @@ export type InstantOp =
   /**
    * Whether a FILE's buffer is allocated (libio's fp->_IO_buf_base), or, with `set`, record that it
    * now is. Read and written only under the FILE's lock, so the lock step's accesses cover it.
+   * 'fopen': whether the process has linked a FILE of its own into _IO_list_all (sim/api/stdio.ts), set
+   * once by its first fopen; until then the list is empty and exit has no stream of its own to flush.
    */
-  | { k: 'stdio_buf'; f: 'stdin' | 'stdout'; set: boolean }
+  | { k: 'stdio_buf'; f: 'stdin' | 'stdout' | 'fopen'; set: boolean }
   | { k: 'enter'; fn: string }
   | { k: 'leave'; fn: string }
   | { k: 'reset'; m: MutexHandle }

@@ -126,8 +126,19 @@ export function fileOf(v: unknown, where: string): 'stdin' | 'stdout' | 'stderr'
   if (v === 0 || v === null) return null;
   const f = (v as { file?: string }).file;
   if (f === 'stdin' || f === 'stdout' || f === 'stderr') return f;
-  throw new CRuntimeError(`${where}: ${describe(v)} is not stdin, stdout or stderr (the only streams modelled)`);
+  if (userFile(v) !== null)
+    throw new CRuntimeError(`${where}: this call works on stdin, stdout and stderr only, not on a stream fopen opened`);
+  throw new CRuntimeError(
+    `${where}: ${describe(v)} is not a FILE pointer (stdin, stdout, stderr or one fopen returned)`,
+  );
 }
+
+/** A FILE pointer fopen returned: the stream's id (sim/api/stdio.ts), else null. */
+export function userFile(v: unknown): number | null {
+  const f = typeof v === 'object' && v !== null ? (v as { file?: unknown }).file : undefined;
+  return typeof f === 'string' && f.startsWith('FILE@') ? Number(f.slice(5)) : null;
+}
+export const filePointer = (id: number) => ({ str: `<FILE@${id}>`, i: 0, file: `FILE@${id}` });
 
 export function* execCall(fr: Frame, cx: Compiler, path: string, argv: string[]): G<unknown> {
   // Running the program itself again is modelled (its main with the new argv); any other program is

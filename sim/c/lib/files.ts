@@ -3,7 +3,8 @@
 // mempcpy, memmove, memset, memcmp, strcpy, stpcpy, strcat, strncmp, strchr).
 import * as L from '../../api/index.ts';
 import type { Builtin } from '../forms.ts';
-import { H, lib, stringArg, sysret } from './core.ts';
+import { filePointer, H, lib, stringArg, sysret, userFile } from './core.ts';
+import * as S from '../../api/stdio.ts';
 import { bytesArg, pointee, storeBytes } from './bytes.ts';
 import { CRuntimeError, isStr, offset, type G, write } from '../runtime.ts';
 import { BUILTIN_STRUCTS, BUILTIN_TYPEDEFS, charPtr, type CType, sizeOf, T, voidPtr } from '../types.ts';
@@ -41,6 +42,27 @@ function bytesPast(p: unknown, n: number, elem: CType, where: string): unknown {
 function* cStringAt(cx: Compiler, p: unknown, where: string): G<string> {
   if (p === 0 || p === null) throw new CRuntimeError(`${where}: a NULL string`);
   return yield* stringArg(cx, p, where);
+}
+
+/** The stream fopen made that `f` points to (stdin, stdout and stderr are not modelled as buffers). */
+function stream(f: unknown, where: string, fn: string): number {
+  const id = userFile(f);
+  if (id !== null) return id;
+  if (f === 0 || f === null) throw new CRuntimeError(`${where}: ${fn} on a NULL FILE pointer`);
+  throw new CRuntimeError(
+    `${where}: ${fn} works on a stream fopen opened; stdin, stdout and stderr are not modelled for it`,
+  );
+}
+
+/** Output to stdout or stderr, as printf and fprintf make it (their FILE locks, written at once). */
+function* stdStream(f: unknown, where: string, text: string): G<number> {
+  const std = (f as { file?: string } | null)?.file;
+  if (std === 'stdout') return yield* L.printf(text);
+  if (std === 'stderr') return yield* L.fprintf('stderr', text);
+  if (f === 0 || f === null) throw new CRuntimeError(`${where}: a NULL FILE pointer`);
+  throw new CRuntimeError(
+    `${where}: writing to ${std === 'stdin' ? 'stdin, a stream opened for reading' : 'something that is not a FILE pointer'}`,
+  );
 }
 
 export const FILES: Record<string, Builtin> = {
@@ -123,6 +145,108 @@ export const FILES: Record<string, Builtin> = {
       const r = yield* L.mkstemp(yield* cStringAt(cx, tmpl, where));
       if (r.fd >= 0) yield* storeBytes(cx, tmpl, r.path, where, T.char);
       return sysret(fr, r.fd, L.EEXIST);
+    },
+    { arity: [1, 1] },
+  ),
+
+  // ---- stdio streams on files (sim/api/stdio.ts): fully buffered, the buffer copied by fork
+  fopen: lib(
+    H.stdio,
+    { k: 'ptr', to: BUILTIN_TYPEDEFS.FILE! },
+    function* (fr, [path, mode], cx, where) {
+      const m = yield* cStringAt(cx, mode, where);
+      if (S.fopenFlags(m) === null)
+        throw new CRuntimeError(`${where}: fopen mode ${JSON.stringify(m)}: it starts with r, w or a`);
+      const id = yield* S.fopen(yield* cStringAt(cx, path, where), m);
+      if (id < 0) {
+        fr.ctx.errno = -id;
+        return 0;
+      }
+      return filePointer(id);
+    },
+    { arity: [2, 2] },
+  ),
+  fclose: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f], _cx, where) {
+      return yield* S.fclose(stream(f, where, 'fclose'));
+    },
+    { arity: [1, 1] },
+  ),
+  fputs: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [s, f], cx, where) {
+      const text = yield* cStringAt(cx, s, where);
+      const id = userFile(f);
+      if (id === null) return (yield* stdStream(f, where, text)) < 0 ? -1 : 1;
+      return (yield* S.fwrite(id, text, 'fputs')) < 0 ? -1 : 1;
+    },
+    { arity: [2, 2] },
+  ),
+  fputc: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [c, f], _cx, where) {
+      const text = String.fromCharCode(Number(c) & 0xff);
+      const id = userFile(f);
+      const r = id === null ? yield* stdStream(f, where, text) : yield* S.fwrite(id, text, 'fputc');
+      return r < 0 ? -1 : Number(c) & 0xff;
+    },
+    { arity: [2, 2] },
+  ),
+  fwrite: typed(
+    H.stdio,
+    BUILTIN_TYPEDEFS.size_t!,
+    [4, 4],
+    ([elem]) =>
+      function* (_fr, [p, size, n, f], cx, where) {
+        const total = Number(size) * Number(n);
+        if (total === 0) return 0;
+        const text = yield* bytesArg(cx, p, total, where, elem);
+        const id = userFile(f);
+        const r = id === null ? yield* stdStream(f, where, text) : yield* S.fwrite(id, text);
+        return r < 0 ? 0 : Number(n);
+      },
+  ),
+  fgets: lib(
+    H.stdio,
+    charPtr,
+    function* (_fr, [buf, n, f], cx, where) {
+      const max = Number(n);
+      if (max <= 0) return 0;
+      const line = yield* S.fread(stream(f, where, 'fgets'), max - 1, true, 'fgets');
+      if (line.length === 0) return 0;
+      yield* storeBytes(cx, buf, `${line}\0`, where, T.char);
+      return buf;
+    },
+    { arity: [3, 3] },
+  ),
+  fread: typed(
+    H.stdio,
+    BUILTIN_TYPEDEFS.size_t!,
+    [4, 4],
+    ([elem]) =>
+      function* (_fr, [p, size, n, f], cx, where) {
+        const sz = Number(size);
+        if (sz === 0 || Number(n) === 0) return 0;
+        const got = yield* S.fread(stream(f, where, 'fread'), sz * Number(n), false);
+        const whole = got.length - (got.length % sz);
+        if (whole > 0) yield* storeBytes(cx, p, got.slice(0, whole), where, elem);
+        return whole / sz;
+      },
+  ),
+  fileno: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f], _cx, where) {
+      const id = userFile(f);
+      if (id !== null) return yield* S.fileno(id);
+      const std = (f as { file?: string } | null)?.file;
+      const fd = ['stdin', 'stdout', 'stderr'].indexOf(String(std));
+      if (fd < 0) throw new CRuntimeError(`${where}: fileno of something that is not a FILE pointer`);
+      return fd;
     },
     { arity: [1, 1] },
   ),

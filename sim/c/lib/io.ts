@@ -1,7 +1,8 @@
 // The library calls: file descriptors, stdio (printf family, FILE streams), malloc and the string functions.
 import * as L from '../../api/index.ts';
 import type { Builtin } from '../forms.ts';
-import { doExit, doPrintf, fileOf, H, lib, sizeT, storeOut, stringArg, sysret } from './core.ts';
+import { doExit, doPrintf, fileOf, H, lib, sizeT, storeOut, stringArg, sysret, userFile } from './core.ts';
+import * as S from '../../api/stdio.ts';
 import { bytesArg, pointee, storeBytes } from './bytes.ts';
 import { CRuntimeError, describe, isShr, offset, strerror, write } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, charPtr, T, voidPtr } from '../types.ts';
@@ -141,6 +142,8 @@ export const IO: Record<string, Builtin> = {
     { arity: [1, 1] },
   ),
   fprintf: lib(H.stdio, T.int, function* (fr, [f, fmt, ...rest], cx, where) {
+    const id = userFile(f);
+    if (id !== null) return yield* S.fwrite(id, yield* doPrintf(fr, cx, fmt, rest, where), 'fprintf');
     const stream = fileOf(f, where);
     const text = yield* doPrintf(fr, cx, fmt, rest, where);
     if (stream === null) throw new CRuntimeError(`${where}: fprintf to a null FILE pointer`);
@@ -168,6 +171,8 @@ export const IO: Record<string, Builtin> = {
     H.stdio,
     T.int,
     function* (_fr, [f], _cx, where) {
+      const id = userFile(f);
+      if (id !== null) return yield* S.fflushFile(id);
       return yield* L.fflush(fileOf(f, where) as 'stdout' | 'stderr' | null);
     },
     { arity: [1, 1] },
