@@ -143,6 +143,19 @@ describe('editing', () => {
   });
 });
 
+describe('touch screens', () => {
+  test('a phone is not offered the Ctrl+Enter shortcut; a desktop is', async () => {
+    const shown = async (context: NonNullable<Parameters<Site['visit']>[1]>['context']) => {
+      const v = await open(CHAPTER, context ? { context } : {});
+      const display = await v.page.$eval(`${PAIR} [data-action="run"] kbd`, (k) => getComputedStyle(k).display);
+      await v.close();
+      return display;
+    };
+    expect(await shown(undefined)).not.toBe('none');
+    expect(await shown({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } })).toBe('none');
+  });
+});
+
 describe('themes', () => {
   for (const colorScheme of ['dark', 'light'] as const)
     test(`the editor takes the site's ${colorScheme} theme, has no contrast violations, and switches with the site`, async () => {
