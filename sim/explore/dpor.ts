@@ -15,15 +15,6 @@ interface Asleep {
   acc: readonly Acc[];
 }
 
-/** One change to the per-thread bookkeeping, made by the step at `depth`: undone when the search branches there. */
-interface Undo {
-  depth: number;
-  map: Map<number, unknown>;
-  key: number;
-  /** The value before the change; undefined when there was none. */
-  old: unknown;
-}
-
 /** A choice point: the state before the step at the same depth. */
 interface Node {
   enabled: readonly Transition[];
@@ -53,6 +44,8 @@ export interface DporOptions {
 /** The empty sleep and done sets most nodes have, shared until begin() adds to them. */
 const NO_SLEEP: Map<string, Asleep> = new Map();
 const NONE_DONE: Node['done'] = new Map();
+/** No thread disabled (most steps): never added to. */
+const NO_TIDS: ReadonlySet<number> = new Set();
 
 export function createDpor(options: DporOptions = {}): Scheduler {
   const bound = options.preemptionBound;
@@ -79,22 +72,33 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   /** Clocks of the steps that enabled a thread which could not run before them (a wake, a create, a fork). */
   const enablers = new Map<number, number[]>();
   // The three maps' values are never changed in place (a clock stored is a fresh array), so undoing
-  // a change is putting the old value back.
-  const undoLog: Undo[] = [];
+  // a change is putting the old value back. The log of changes: the depth of the step that made each,
+  // the map, the key and the value before it (undefined when there was none), in parallel arrays.
+  const undoDepth: number[] = [];
+  const undoMap: Map<number, unknown>[] = [];
+  const undoKey: number[] = [];
+  const undoOld: unknown[] = [];
   const change = <V>(map: Map<number, V>, key: number, value: V | undefined, at: number): void => {
-    undoLog.push({ depth: at, map, key, old: map.get(key) });
+    undoDepth.push(at);
+    undoMap.push(map);
+    undoKey.push(key);
+    undoOld.push(map.get(key));
     if (value === undefined) map.delete(key);
     else map.set(key, value);
   };
   const undoTo = (at: number): void => {
-    for (let u = undoLog.pop(); u !== undefined; u = undoLog.pop()) {
-      if (u.depth < at) {
-        undoLog.push(u);
-        break;
-      }
-      if (u.old === undefined) u.map.delete(u.key);
-      else u.map.set(u.key, u.old);
+    let n = undoDepth.length;
+    while (n > 0 && undoDepth[n - 1]! >= at) {
+      n--;
+      const map = undoMap[n]!;
+      const old = undoOld[n];
+      if (old === undefined) map.delete(undoKey[n]!);
+      else map.set(undoKey[n]!, old);
     }
+    undoDepth.length = n;
+    undoMap.length = n;
+    undoKey.length = n;
+    undoOld.length = n;
   };
   /** The sleep set and the wakeup subtree of the node about to be created. */
   let nextSleep = NO_SLEEP;
@@ -364,18 +368,23 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // depends on that thread's steps. It never runs in this execution, so no race shows that it
       // should go first: it is tried first here, as the classic algorithm does. A step after which
       // nothing can run while others could ends the run: it depends on every step.
-      const disabled = new Set<number>();
+      let disabled: ReadonlySet<number> = NO_TIDS;
       for (const u of node.enabled) {
-        if (u.tid !== tid && !enabledAfter.some((w) => w.tid === u.tid)) disabled.add(u.tid);
+        if (u.tid !== tid && !enabledAfter.some((w) => w.tid === u.tid)) {
+          const more = disabled === NO_TIDS ? new Set<number>() : (disabled as Set<number>);
+          more.add(u.tid);
+          disabled = more;
+        }
       }
       // A transition of another thread that was enabled before this step and is not after it, while
       // its thread still has something to do (a signal sent to it replaces its plain step by the
       // delivery; a condition signal ends its spurious wake-up): it never runs in this execution, so
       // no race shows that it should go first. The accesses already make the two dependent, so only
       // the alternative is planted: it is tried here.
-      const replaced: Transition[] = [];
+      let replaced: Transition[] | null = null;
       for (const u of node.enabled) {
-        if (u.tid !== tid && !disabled.has(u.tid) && !enabledAfter.some((w) => w.id === u.id)) replaced.push(u);
+        if (u.tid !== tid && !disabled.has(u.tid) && !enabledAfter.some((w) => w.id === u.id))
+          (replaced ??= []).push(u);
       }
       const endsRun = halted || (disabled.size > 0 && enabledAfter.length === 0);
       const dependsOn = endsRun
@@ -402,8 +411,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           killedSteps.push({ step: b, by: current, at: events.length - 1, vc, seq: killedSeq });
         });
       }
-      for (const u of replaced) {
-        if (!known(node, u.id)) node.pending.push({ id: u.id, tid: u.tid, acc: null, then: [] });
+      if (replaced) {
+        for (const u of replaced) {
+          if (!known(node, u.id)) node.pending.push({ id: u.id, tid: u.tid, acc: null, then: [] });
+        }
       }
 
       node.chosenTid = tid;

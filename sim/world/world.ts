@@ -72,6 +72,7 @@ class World implements Run, Kernel {
   private stepEvents: TraceEvent[] = [];
   private readonly found: Omit<Finding, 'schedule'>[] = [];
   private readonly noteList: string[] = [];
+  private readonly noteSet = new Set<string>();
   private failed = false;
   private finalized = false;
   private enabledCache: Transition[] | null = null;
@@ -216,7 +217,9 @@ class World implements Run, Kernel {
   }
 
   note(text: string): void {
-    if (!this.noteList.includes(text)) this.noteList.push(text);
+    if (this.noteSet.has(text)) return;
+    this.noteSet.add(text);
+    this.noteList.push(text);
   }
 
   private fail(kind: 'error', message: string, t?: Thread): void {

@@ -68,6 +68,9 @@ const WHY_UNSAFE: Readonly<Record<string, string>> = {
   fork: ' since POSIX.1-2024 (Austin Group issue 62 removed it from the list: its atfork handlers and libc locking may take locks the interrupted code holds); _Fork is async-signal-safe',
 };
 
+/** The sentence for an unsafe call in a forked child, by function (made once each). */
+const childNotes = new Map<string, string>();
+
 export function checkSafety(k: Kernel, t: Thread, p: Proc, frame: Frame, fn: string): void {
   const why = WHY_UNSAFE[fn] ?? '';
   if (frame.sig !== undefined) {
@@ -77,7 +80,11 @@ export function checkSafety(k: Kernel, t: Thread, p: Proc, frame: Frame, fn: str
       `Thread ${t.tid} called ${fn}() in its ${frame.sig} handler: ${fn} is not async-signal-safe${why}.`,
     );
   } else if (p.childOfMultiThreaded) {
-    const text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : why ? ` (${fn} is not one${why})` : ''}.`;
+    let text = childNotes.get(fn);
+    if (text === undefined) {
+      text = `A child of a multi-threaded process called ${fn}() before exec or _exit, where POSIX allows only async-signal-safe calls${fn === 'printf' || fn === 'malloc' || fn === 'free' ? ` (glibc's fork makes ${fn} work there; _Fork does not)` : why ? ` (${fn} is not one${why})` : ''}.`;
+      childNotes.set(fn, text);
+    }
     if (k.strict) {
       k.emit(t, { type: 'unsafe-call', fn, context: 'fork-child' });
       k.addFinding('unsafe-call', `Process ${p.pid}: ${text}`);
