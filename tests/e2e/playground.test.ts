@@ -171,6 +171,9 @@ describe('the Playground on a chapter page', () => {
     expect(await v.page.locator(`${EXERCISE} details`).first().getAttribute('open')).not.toBeNull();
     const text = await verdict(v.page, EXERCISE);
     expect(text).toMatch(/Stopped: a thread kept running without reaching a yield\*/);
+    // The one stop that waits out the reader's stall bound: the page sets no shorter one of its own
+    // (the other tests of a stop set one, tests/e2e/harness.ts watchdogBounds).
+    expect(text).toContain('For 3 s no thread made a library call');
     // A fresh worker answers the next Run.
     await setCode(v.page, EXERCISE, 0, program(''));
     await v.page.click(`${EXERCISE} [data-action="run"]`);
@@ -182,7 +185,11 @@ describe('the Playground on a chapter page', () => {
     const v = await open();
     const marked = FIXED_SOURCE.replace('// ', '// EDITED BY THE READER ');
     await setCode(v.page, PAIR, 0, marked);
-    await v.page.waitForTimeout(500);
+    await v.page.waitForFunction(
+      () => Object.keys(localStorage).some((k) => (localStorage.getItem(k) ?? '').includes('EDITED BY THE READER')),
+      undefined,
+      { timeout: 10_000 },
+    );
     await v.page.reload();
     await v.page.waitForSelector(`${PAIR} section[data-pane="0"] .cm-content`);
     expect(await editorText(v.page, PAIR, 0)).toContain('EDITED BY THE READER');
