@@ -4,39 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  _Fork,
-  _exit,
-  mutex,
-  pthread_create,
-  pthread_join,
-  pthread_mutex_lock,
-  pthread_mutex_unlock,
-  waitpid,
-} from '../../sim/api/index.ts';
+import { _Fork, _exit, mutex, pthread_mutex_lock, pthread_mutex_unlock, waitpid } from '../../sim/api/index.ts';
 import { explain, renderStrace } from '../../sim/render/index.ts';
 import { loadProgram } from '../../sim/load-node.ts';
-import { drive, prog } from './world-helpers.ts';
+import { drive, prog, forkWhileHeld } from './world-helpers.ts';
 
 const m = mutex('m');
 const noAddr = (line: string) => line.replace(/0x[0-9a-f]+/g, '0xADDR');
-function* holder() {
-  yield* pthread_mutex_lock(m);
-  yield* pthread_mutex_unlock(m);
-}
-function* main() {
-  const t = yield* pthread_create(holder);
-  const pid = yield* _Fork();
-  if (pid === 0) {
-    yield* pthread_mutex_lock(m);
-    yield* _exit(0);
-  }
-  yield* waitpid(pid);
-  yield* pthread_join(t);
-}
-
 function deadlocked() {
-  const run = drive(prog(main), ['1000', '1001', '1000', '1002', '1001', '1001']);
+  const run = drive(forkWhileHeld(m), ['1000', '1001', '1000', '1002', '1001', '1001']);
   expect(run.enabled()).toEqual([]); // the end of the run: the deadlock is known now
   return run;
 }

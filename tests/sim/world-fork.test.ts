@@ -26,7 +26,7 @@ import {
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import { explore } from '../../sim/explore/index.ts';
-import { drive, prog, runFirst } from './world-helpers.ts';
+import { drive, prog, runFirst, forkWhileHeld } from './world-helpers.ts';
 
 describe('fork', () => {
   it("returns 0 in the child and the child's pid in the parent, with ids from one counter", () => {
@@ -76,20 +76,7 @@ describe('fork', () => {
 
   it('a child that locks a mutex held at fork by another thread hangs, and says fork left it behind', () => {
     const m = mutex('m');
-    const program = prog(function* main() {
-      const t = yield* pthread_create(function* holder() {
-        yield* pthread_mutex_lock(m);
-        yield* pthread_mutex_unlock(m);
-      });
-      const pid = yield* _Fork();
-      if (pid === 0) {
-        yield* pthread_mutex_lock(m);
-        yield* _exit(0);
-      }
-      yield* waitpid(pid);
-      yield* pthread_join(t);
-    });
-    const run = drive(program, ['1000', '1001', '1000']); // create, holder locks, fork
+    const run = drive(forkWhileHeld(m), ['1000', '1001', '1000']); // create, holder locks, fork
     for (;;) {
       const en = run.enabled();
       if (en.length === 0) break;

@@ -3,9 +3,41 @@ import { createRun } from '../../sim/world/index.ts';
 import { search } from '../../sim/explore/search.ts';
 import type { Program, ProgramOptions, Run } from '../../sim/types.ts';
 import { isPlainId } from '../../sim/transition.ts';
+import {
+  _Fork,
+  _exit,
+  pthread_create,
+  pthread_join,
+  pthread_mutex_lock,
+  pthread_mutex_unlock,
+  waitpid,
+  type MutexHandle,
+} from '../../sim/api/index.ts';
 
 export function prog(main: () => Generator<unknown, unknown, unknown>, options: ProgramOptions = {}): Program {
   return { main, options: { libc: 'glibc', ...options }, name: main.name };
+}
+
+/**
+ * The bug in its smallest form: thread 1001 takes and releases `m` while main (1000) calls _Fork,
+ * and the child (1002) takes `m`. With ids 1000 (create), 1001 (lock), 1000 (fork) the child
+ * inherits `m` locked by a thread it does not have.
+ */
+export function forkWhileHeld(m: MutexHandle, options: ProgramOptions = {}): Program {
+  function* holder() {
+    yield* pthread_mutex_lock(m);
+    yield* pthread_mutex_unlock(m);
+  }
+  return prog(function* main() {
+    const t = yield* pthread_create(holder);
+    const pid = yield* _Fork();
+    if (pid === 0) {
+      yield* pthread_mutex_lock(m);
+      yield* _exit(0);
+    }
+    yield* waitpid(pid);
+    yield* pthread_join(t);
+  }, options);
 }
 
 /** Steps the given ids in order (each must be enabled), returning the run. */

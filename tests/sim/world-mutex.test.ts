@@ -15,11 +15,10 @@ import {
   pthread_mutex_trylock,
   pthread_mutex_unlock,
   store,
-  waitpid,
 } from '../../sim/api/index.ts';
 import { createRun } from '../../sim/world/index.ts';
 import type { TraceEvent } from '../../sim/events.ts';
-import { drive, prog, runFirst } from './world-helpers.ts';
+import { drive, prog, runFirst, forkWhileHeld } from './world-helpers.ts';
 
 const types = (evs: readonly TraceEvent[]) => evs.map((e) => e.type);
 const ids = (run: ReturnType<typeof createRun>) => run.enabled().map((t) => t.id);
@@ -227,20 +226,7 @@ describe("futex: 'blocking'", () => {
   });
 
   it('a child still waits in FUTEX_WAIT for a lock that fork left behind', () => {
-    const program = prog(
-      function* main() {
-        const t = yield* pthread_create(worker);
-        const pid = yield* _Fork();
-        if (pid === 0) {
-          yield* pthread_mutex_lock(m);
-          yield* _exit(0);
-        }
-        yield* waitpid(pid);
-        yield* pthread_join(t);
-      },
-      { futex: 'blocking' },
-    );
-    const run = drive(program, ['1000', '1001', '1000', '1002']);
+    const run = drive(forkWhileHeld(m, { futex: 'blocking' }), ['1000', '1001', '1000', '1002']);
     expect(run.trace().at(-1)).toMatchObject({ type: 'futex.wait', pid: 1002 });
   });
 });
