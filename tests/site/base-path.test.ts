@@ -39,10 +39,9 @@ describe('withBase', () => {
 
 /** Runs one visitor of the plugin on a node with a context that records setProperty calls. */
 function visit(type: string, node: Record<string, unknown>, base = '/sub/') {
-  const plugin = baseLinksPlugin(base) as unknown as Record<string, (n: unknown, ctx: unknown) => void>;
   const changes: Record<string, unknown> = {};
-  const visitor = plugin[type];
-  if (!visitor) throw new Error(`the plugin has no visitor for ${type}`);
+  const visitor = Object.entries(baseLinksPlugin(base)).find(([key]) => key === type)?.[1];
+  if (typeof visitor !== 'function') throw new Error(`the plugin has no visitor for ${type}`);
   visitor(node, { setProperty: (_n: unknown, key: string, value: unknown) => (changes[key] = value) });
   return changes;
 }
