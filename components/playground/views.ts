@@ -70,7 +70,7 @@ export function verdictHtml(report: Report, heading?: string): string {
     );
   } else {
     parts.push(
-      `<p>${s.executions} execution${s.executions === 1 ? '' : 's'} explored, ${s.distinctOutcomes} distinct outcome${s.distinctOutcomes === 1 ? '' : 's'}, ${Math.round(s.elapsedMs)} ms; ${complete}.</p>`,
+      `<p>${s.executions} execution${s.executions === 1 ? '' : 's'} explored, ${endings(s.executions, s.distinctOutcomes)}, ${Math.round(s.elapsedMs)} ms; ${complete}.</p>`,
     );
   }
   // POSIX notes are not findings: one line, open for whoever wants them.
@@ -79,6 +79,15 @@ export function verdictHtml(report: Report, heading?: string): string {
       `<details class="fl-pg-notes"><summary>${report.notes.length} note${report.notes.length === 1 ? '' : 's'} on what POSIX allows (not findings)</summary>${report.notes.map((n) => `<p class="fl-pg-noteline">${esc(n)}</p>`).join('')}</details>`,
     );
   return parts.join('');
+}
+
+/**
+ * The explorer's "distinct outcomes" in words: executions end the same way when every process ends
+ * alike (its exit status, or hung) with the same kinds of finding.
+ */
+function endings(executions: number, outcomes: number): string {
+  if (outcomes <= 1) return executions === 1 ? 'one ending' : 'all ending the same way';
+  return `ending in ${outcomes} different ways (how each process ended, and what went wrong)`;
 }
 
 export function verdictKind(v: Verdict): 'ok' | 'bad' {

@@ -309,3 +309,17 @@ describe('events in words', () => {
     expect(describeEvent(failed)).toMatch(/unlocks state_lock → EPERM \(it does not own the lock\)$/);
   });
 });
+
+describe('the verdict in words', () => {
+  test("the count of distinct outcomes is said as endings, not in the explorer's term", async () => {
+    const { verdictHtml } = await import('../../components/playground/views.ts');
+    const report = explore(program(buggy, 'ch1-wrapper-buggy'), { stopAtFirst: false });
+    expect(report.stats.distinctOutcomes).toBeGreaterThan(1);
+    const html = verdictHtml(report);
+    expect(html).toContain(`ending in ${report.stats.distinctOutcomes} different ways (how each process ended`);
+    expect(html).not.toMatch(/distinct outcome/);
+    expect(verdictHtml(explore(program(fixed, 'ch1-wrapper-fixed'), {}))).toMatch(
+      /explored, all ending the same way, \d+ ms/,
+    );
+  });
+});
