@@ -39,6 +39,9 @@ export default defineConfig({
   vite: {
     build: {
       rolldownOptions: {
+        // @codemirror/legacy-modes' clike module defines two dozen languages by calling clike() at its
+        // top level; the C editor uses one. Calls of it are pure, so the unused ones are left out.
+        treeshake: { manualPureFunctions: ['clike'] },
         // MDX modules carry Astro's "use astro:head-inject" directive, which Astro itself handles;
         // the bundler's note that it "may not be preserved" comes once per page and hides real warnings.
         onwarn(warning, warn) {
