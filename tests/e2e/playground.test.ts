@@ -323,6 +323,8 @@ describe('every Playground in the guide', () => {
         const names = await v.page.$$eval(`${sel} section[data-pane]`, (els) =>
           els.map((e) => (e as HTMLElement).dataset.name ?? ''),
         );
+        // A click before the island is ready would go nowhere (nothing listens yet).
+        await v.page.waitForSelector(`${sel}[data-ready]`);
         await v.page.click(`${sel} [data-action="run"]`);
         await verdict(v.page, sel, 60_000);
         const got = ((await v.page.locator(`${sel} [data-verdict]`).getAttribute('data-verdicts')) ?? '').split(' ');
