@@ -335,9 +335,12 @@ export function* _exit(status = 0): G<never> {
   yield* op<void>({ k: 'exit_group', status, how: '_exit' });
   throw new Error('_exit returned');
 }
-/** A new image: locks, handlers and memory gone, close-on-exec descriptors closed. */
-export function* execve(path: string, image: ThreadFn | null = null): G<number> {
-  return yield* op<number>({ k: 'execve', path, image });
+/**
+ * A new image: locks, handlers and memory gone, close-on-exec descriptors closed. `env` is its
+ * environment (envp); without it the image starts with the environment the process's image had.
+ */
+export function* execve(path: string, image: ThreadFn | null = null, env?: Record<string, string>): G<number> {
+  return yield* op<number>(env ? { k: 'execve', path, image, env } : { k: 'execve', path, image });
 }
 
 // ---- file descriptors ----

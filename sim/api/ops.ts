@@ -113,7 +113,8 @@ export type StepOp =
   | { k: 'exit_group'; status: number; how: 'exit' | '_exit' }
   /** Set by the world after a failed assert(): the process dies of SIGABRT in a step of its own. */
   | { k: 'abort'; message: string }
-  | { k: 'execve'; path: string; image: ThreadFn | null }
+  /** env: the new image's environment (execve's envp); without it the image keeps the one it had. */
+  | { k: 'execve'; path: string; image: ThreadFn | null; env?: Readonly<Record<string, string>> }
   | { k: 'open'; path: string; flags: number }
   | { k: 'close'; fd: number }
   | { k: 'dup'; fd: number }
@@ -162,6 +163,12 @@ export type InstantOp =
    * once by its first fopen; until then the list is empty and exit has no stream of its own to flush.
    */
   | { k: 'stdio_buf'; f: 'stdin' | 'stdout' | 'fopen'; set: boolean }
+  /**
+   * The environment the process image started with (execve's envp; empty for the first process) and
+   * the names setenv or unsetenv touched since; `add` records one. Fixed for the image's life but for
+   * `set`, which only the exec family reads (the values themselves are cells, read by steps).
+   */
+  | { k: 'environ'; add?: string }
   | { k: 'enter'; fn: string }
   | { k: 'leave'; fn: string }
   | { k: 'reset'; m: MutexHandle }
@@ -180,6 +187,7 @@ export const INSTANT_OPS: ReadonlySet<string> = new Set([
   'arena_child',
   'libc',
   'stdio_buf',
+  'environ',
   'enter',
   'leave',
   'reset',

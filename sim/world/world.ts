@@ -164,6 +164,7 @@ class World implements Run, Kernel {
       reaped: false,
       heapNext: 0x5555_5555_9000,
       stdioBufs: [],
+      environ: { init: {}, set: [] },
       arenas: newArenas(),
       children: [],
     };

@@ -1,6 +1,7 @@
 // What every library call shares: lib() (a call with its headers, arity and escaping arguments),
 // errno, out-parameters, strings, exit and atexit handlers, exec, and the header table.
 import * as L from '../../api/index.ts';
+import { op } from '../../api/exit.ts';
 import type { Compiler } from '../compile.ts';
 import { SIG_BY_NUM } from '../consts.ts';
 import { type Builtin, type Ctx, type E, type Frame, gen } from '../forms.ts';
@@ -140,7 +141,53 @@ export function userFile(v: unknown): number | null {
 }
 export const filePointer = (id: number) => ({ str: `<FILE@${id}>`, i: 0, file: `FILE@${id}` });
 
-export function* execCall(fr: Frame, cx: Compiler, path: string, argv: string[]): G<unknown> {
+// ---- the environment
+// The environment is memory of the process (environ and its strings): fork copies it, and a thread's
+// setenv races with another's getenv like any store and load. One cell per name, which starts with the
+// value execve's envp gave the image (the world keeps that, InstantOp 'environ'); the first process
+// starts with an empty environment.
+interface Environ {
+  init: Readonly<Record<string, string>>;
+  set: string[];
+}
+const environ = (add?: string): G<Environ> => op<Environ>(add === undefined ? { k: 'environ' } : { k: 'environ', add });
+export function* envCell(name: string, touch = false) {
+  const env = yield* environ(touch ? name : undefined);
+  return L.cell<string | null>(`__environ:${name}`, env.init[name] ?? null);
+}
+/** getenv (name): a load of its cell. */
+export function* getenv(name: string): G<string | null> {
+  return (yield* L.load(yield* envCell(name))) ?? null;
+}
+/** The environment as the process has it now (what execv passes on as __environ): a load per name. */
+export function* currentEnviron(): G<Record<string, string>> {
+  const env = yield* environ();
+  const out: Record<string, string> = {};
+  for (const name of [...new Set([...Object.keys(env.init), ...env.set])].sort()) {
+    const v = yield* L.load(yield* envCell(name));
+    if (v !== null && v !== undefined) out[name] = v;
+  }
+  return out;
+}
+/** An envp array ("NAME=value" strings up to a NULL) as an environment. */
+export function* envpOf(cx: Compiler, p: unknown, where: string): G<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (p === 0 || p === null) return out;
+  for (const s of yield* argvOf(cx, p, where)) {
+    const eq = s.indexOf('=');
+    if (eq > 0 && !(s.slice(0, eq) in out)) out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/** execve: `env` is the new image's environment (execve's envp; the exec calls without one pass __environ). */
+export function* execCall(
+  fr: Frame,
+  cx: Compiler,
+  path: string,
+  argv: string[],
+  env?: Record<string, string>,
+): G<unknown> {
   // Running the program itself again is modelled (its main with the new argv); any other program is
   // outside the model: the process becomes it and ends with status 0.
   const image = path === '/proc/self/exe' ? cx.programMain : null;
@@ -153,7 +200,7 @@ export function* execCall(fr: Frame, cx: Compiler, path: string, argv: string[])
         { value: argv[0] ?? 'main' },
       )
     : null;
-  const r = yield* L.execve(path, img);
+  const r = yield* L.execve(path, img, env ?? (yield* currentEnviron()));
   return sysret(fr, r, 2);
 }
 

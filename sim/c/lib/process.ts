@@ -1,16 +1,38 @@
 // The library calls: fork and its variants, atfork, waitpid and the wait macros, exit and atexit, exec.
 import * as L from '../../api/index.ts';
 import { type Builtin, gen } from '../forms.ts';
-import { argvOf, doExit, evalArgs, execCall, H, lib, pidT, storeOut, stringArg } from './core.ts';
-import { CRuntimeError, isFn } from '../runtime.ts';
+import {
+  argvOf,
+  doExit,
+  envCell,
+  envpOf,
+  evalArgs,
+  execCall,
+  getenv,
+  H,
+  lib,
+  pidT,
+  storeOut,
+  stringArg,
+} from './core.ts';
+import { CRuntimeError, type G, isFn } from '../runtime.ts';
 import { charPtr, T } from '../types.ts';
 
-/**
- * The environment is memory of the process (environ and its strings): fork copies it, and a thread's
- * setenv races with another's getenv like any store and load. One cell per name. The simulated
- * program starts with an empty environment (no variable is set); exec does not carry it over.
- */
-const envCell = (name: string) => L.cell<string | null>(`__environ:${name}`, null);
+/** The exec calls that take a list (execl, execlp, execle): the arguments up to NULL, and what follows it. */
+function* listArgs(
+  cx: Parameters<typeof stringArg>[0],
+  rest: unknown[],
+  where: string,
+): G<{ argv: string[]; after: unknown[] }> {
+  const argv: string[] = [];
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === 0 || a === null) break;
+    argv.push(yield* stringArg(cx, a, where));
+  }
+  return { argv, after: rest.slice(i + 1) };
+}
 
 export const PROCESSES: Record<string, Builtin> = {
   // ---- the environment
@@ -18,7 +40,7 @@ export const PROCESSES: Record<string, Builtin> = {
     H.stdlib,
     charPtr,
     function* (_fr, [name], cx, where) {
-      const v = yield* L.load(envCell(yield* stringArg(cx, name, where)));
+      const v = yield* getenv(yield* stringArg(cx, name, where));
       return v === null ? 0 : { str: v, i: 0 };
     },
     { arity: [1, 1] },
@@ -32,7 +54,7 @@ export const PROCESSES: Record<string, Builtin> = {
         fr.ctx.errno = L.EINVAL;
         return -1;
       }
-      const c = envCell(n);
+      const c = yield* envCell(n, true);
       if (Number(overwrite) !== 0 || (yield* L.load(c)) === null) yield* L.store(c, yield* stringArg(cx, value, where));
       return 0;
     },
@@ -47,7 +69,7 @@ export const PROCESSES: Record<string, Builtin> = {
         fr.ctx.errno = L.EINVAL;
         return -1;
       }
-      yield* L.store(envCell(n), null);
+      yield* L.store(yield* envCell(n, true), null);
       return 0;
     },
     { arity: [1, 1] },
@@ -213,14 +235,31 @@ export const PROCESSES: Record<string, Builtin> = {
       });
     },
   },
+  // execve's envp is the new image's environment: its getenv sees it (fs/exec.c copies envp to the new stack).
   execve: lib(
     H.unistd,
     T.int,
-    function* (fr, [path, argv], cx, where) {
-      return yield* execCall(fr, cx, yield* stringArg(cx, path, where), yield* argvOf(cx, argv, where));
+    function* (fr, [path, argv, envp], cx, where) {
+      const p = yield* stringArg(cx, path, where);
+      return yield* execCall(fr, cx, p, yield* argvOf(cx, argv, where), yield* envpOf(cx, envp, where));
     },
     { arity: [3, 3] },
   ),
+  execvpe: lib(
+    H.unistd,
+    T.int,
+    function* (fr, [path, argv, envp], cx, where) {
+      const p = yield* stringArg(cx, path, where);
+      return yield* execCall(fr, cx, p, yield* argvOf(cx, argv, where), yield* envpOf(cx, envp, where));
+    },
+    { arity: [3, 3] },
+  ),
+  execle: lib(H.unistd, T.int, function* (fr, [path, ...rest], cx, where) {
+    const { argv, after } = yield* listArgs(cx, rest, where);
+    if (after.length !== 1)
+      throw new CRuntimeError(`${where}: execle takes envp after the NULL that ends its arguments`);
+    return yield* execCall(fr, cx, yield* stringArg(cx, path, where), argv, yield* envpOf(cx, after[0], where));
+  }),
   execv: lib(
     H.unistd,
     T.int,
@@ -238,19 +277,11 @@ export const PROCESSES: Record<string, Builtin> = {
     { arity: [2, 2] },
   ),
   execl: lib(H.unistd, T.int, function* (fr, [path, ...rest], cx, where) {
-    const argv: string[] = [];
-    for (const a of rest) {
-      if (a === 0 || a === null) break;
-      argv.push(yield* stringArg(cx, a, where));
-    }
+    const { argv } = yield* listArgs(cx, rest, where);
     return yield* execCall(fr, cx, yield* stringArg(cx, path, where), argv);
   }),
   execlp: lib(H.unistd, T.int, function* (fr, [path, ...rest], cx, where) {
-    const argv: string[] = [];
-    for (const a of rest) {
-      if (a === 0 || a === null) break;
-      argv.push(yield* stringArg(cx, a, where));
-    }
+    const { argv } = yield* listArgs(cx, rest, where);
     return yield* execCall(fr, cx, yield* stringArg(cx, path, where), argv);
   }),
 };

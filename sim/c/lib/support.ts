@@ -12,7 +12,7 @@
 import * as L from '../../api/index.ts';
 import type { Compiler } from '../compile.ts';
 import type { Builtin, Frame } from '../forms.ts';
-import { doExit, doPrintf, lib, storeOut, stringArg, sysret } from './core.ts';
+import { doExit, doPrintf, getenv, lib, storeOut, stringArg, sysret } from './core.ts';
 import { bytesArg } from './bytes.ts';
 import { CRuntimeError, describe, type G, isFn, offset, strerror, write } from '../runtime.ts';
 import { BUILTIN_TYPEDEFS, charPtr, T, voidPtr } from '../types.ts';
@@ -306,7 +306,7 @@ export const SUPPORT: Record<string, Builtin> = {
     T.int,
     function* (fr, [base, filename], cx, where) {
       const b = yield* stringArg(cx, base, where);
-      const dir = (yield* L.load(L.cell<string | null>('__environ:TMPDIR', null))) || '/tmp';
+      const dir = (yield* getenv('TMPDIR')) || '/tmp';
       // xasprintf ("%s/%sXXXXXX", dir, base), then mkstemp on it.
       const tmpl = `${dir}/${b}XXXXXX`;
       const a = yield* L.malloc(tmpl.length + 1);

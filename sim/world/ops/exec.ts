@@ -69,6 +69,7 @@ export const execOps: Models<'execve'> = {
       p.handlers = new Map([...p.handlers].filter(([, h]) => h === SIG_IGN));
       p.multiThreaded = false;
       p.stdioBufs = [];
+      p.environ = { init: o.env ?? p.environ.init, set: [] };
       p.arenas = newArenas();
       t.arena = MAIN_ARENA_NAME;
       t.tcache = null;

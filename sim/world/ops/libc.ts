@@ -19,6 +19,9 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
       return o.what === 'tid' ? t.tid : o.what === 'pthread' ? t.tcb : o.what === 'pid' ? t.pid : p.ppid;
     case 'libc':
       return k.libc;
+    case 'environ':
+      if (o.add !== undefined && !p.environ.set.includes(o.add)) p.environ.set.push(o.add);
+      return p.environ;
     case 'stdio_buf':
       if (o.set && !p.stdioBufs.includes(o.f)) p.stdioBufs.push(o.f);
       return p.stdioBufs.includes(o.f);
