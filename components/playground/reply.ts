@@ -16,7 +16,7 @@ export function serialize(m: WorkerResponse): string {
   // A reproducer is one long C text, bounded by the page (LIMITS.reproductionChars), never clipped.
   if (m.type === 'reproduction') return stringify(m);
   return stringify(m, function (this: unknown, key: string, v: unknown) {
-    if (typeof v === 'function') return `[function ${(v as { name: string }).name || 'anonymous'}]`;
+    if (typeof v === 'function') return `[function ${v.name || 'anonymous'}]`;
     if (typeof v === 'bigint') return String(v);
     if (typeof v === 'string' && v.length > LIMITS.textChars && key !== 'schedule') {
       return `${v.slice(0, LIMITS.textChars)}… (${v.length} characters in all)`;

@@ -158,11 +158,7 @@ function deliveries(steps: ModelStep[], owed: ModelStep[], blocks: Block[], notF
       .slice(0, o.index)
       .reverse()
       .find((x) =>
-        x.events.some((e) => {
-          if (e.type !== 'signal.send') return false;
-          const s = e as unknown as { sig: string; target: number; targetIsPid: boolean };
-          return s.sig === sig && s.target === (s.targetIsPid ? o.pid : o.tid);
-        }),
+        x.events.some((e) => e.type === 'signal.send' && e.sig === sig && e.target === (e.targetIsPid ? o.pid : o.tid)),
       );
     const j = steps.slice(0, o.index).findLast((x) => x.tid === o.tid)?.index ?? -1;
     const at = `the delivery of ${sig} to thread ${o.tid} (step ${o.index + 1})`;
