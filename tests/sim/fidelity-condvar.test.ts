@@ -32,6 +32,14 @@ const cv = cond('cv');
 const ready = cell('ready', 0);
 const count = cell('count', 0);
 
+/** Sets the predicate and signals, under the mutex. */
+function* setter() {
+  yield* pthread_mutex_lock(m);
+  yield* store(ready, 1);
+  yield* pthread_cond_signal(cv);
+  yield* pthread_mutex_unlock(m);
+}
+
 function* waitReady(): Generator<unknown, void, unknown> {
   yield* pthread_mutex_lock(m);
   while ((yield* load(ready)) === 0) yield* pthread_cond_wait(cv, m);
@@ -62,12 +70,7 @@ describe('condition variables that can hang', () => {
   it('a textbook predicate loop is proven ok, completely, in few executions', () => {
     const report = explore(
       prog(function* main() {
-        const t = yield* pthread_create(function* setter() {
-          yield* pthread_mutex_lock(m);
-          yield* store(ready, 1);
-          yield* pthread_cond_signal(cv);
-          yield* pthread_mutex_unlock(m);
-        });
+        const t = yield* pthread_create(setter);
         yield* waitReady();
         yield* pthread_join(t);
       }),
@@ -127,12 +130,7 @@ describe('condition variables that can hang', () => {
   it('still tries a spurious wake-up while another thread runs: a wait without a predicate loop is a bug', () => {
     const report = explore(
       prog(function* main() {
-        const t = yield* pthread_create(function* setter() {
-          yield* pthread_mutex_lock(m);
-          yield* store(ready, 1);
-          yield* pthread_cond_signal(cv);
-          yield* pthread_mutex_unlock(m);
-        });
+        const t = yield* pthread_create(setter);
         yield* pthread_mutex_lock(m);
         if ((yield* load(ready)) === 0) yield* pthread_cond_wait(cv, m);
         assert((yield* load(ready)) === 1, 'woke with ready still 0');

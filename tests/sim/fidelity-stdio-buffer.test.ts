@@ -35,6 +35,26 @@ import { prog, runFirst } from './world-helpers.ts';
 const arenaLocks = (run: ReturnType<typeof createRun>, pid: number) =>
   run.trace().filter((e) => e.type === 'mutex.lock' && e.lock.name === 'main_arena' && e.pid === pid).length;
 
+/**
+ * main's printf while a thread sends main SIGUSR1, whose handler printfs too; with `allocated`, main
+ * printed once before, so stdout's buffer already exists.
+ */
+function handlerDuringPrintf(allocated: boolean) {
+  return prog(function* main() {
+    yield* sigaction(SIGUSR1, function* onUsr1() {
+      yield* printf('got SIGUSR1\n');
+    });
+    if (allocated) yield* printf('buffer allocated\n');
+    const me = yield* pthread_self();
+    const t = yield* pthread_create(function* notifier() {
+      yield* pthread_kill(me, SIGUSR1);
+    });
+    yield* printf('main: working\n');
+    yield* pthread_join(t);
+    return 0;
+  });
+}
+
 describe("a FILE's first buffered output allocates its buffer through malloc", () => {
   it("the first printf of a multi-threaded process takes main_arena under stdout's lock; the second does not", () => {
     const run = runFirst(
@@ -89,41 +109,14 @@ describe("a FILE's first buffered output allocates its buffer through malloc", (
   });
 
   it("a signal handler's printf during main's first printf waits on main_arena, which main holds (ch5-exercise)", () => {
-    const report = explore(
-      prog(function* main() {
-        yield* sigaction(SIGUSR1, function* onUsr1() {
-          yield* printf('got SIGUSR1\n');
-        });
-        const me = yield* pthread_self();
-        const t = yield* pthread_create(function* notifier() {
-          yield* pthread_kill(me, SIGUSR1);
-        });
-        yield* printf('main: working\n');
-        yield* pthread_join(t);
-        return 0;
-      }),
-    );
+    const report = explore(handlerDuringPrintf(false));
     expect(report.verdict).toBe('deadlock');
     const main = report.findings.find((f) => f.kind === 'deadlock')!.stuck!.find((s) => s.tid === 1000)!;
     expect(main.waitsFor).toMatchObject({ kind: 'mutex', name: 'main_arena' });
   });
 
   it('once the buffer exists, the same handler can only re-enter stdout (no deadlock, an unsafe call)', () => {
-    const report = explore(
-      prog(function* main() {
-        yield* sigaction(SIGUSR1, function* onUsr1() {
-          yield* printf('got SIGUSR1\n');
-        });
-        yield* printf('buffer allocated\n');
-        const me = yield* pthread_self();
-        const t = yield* pthread_create(function* notifier() {
-          yield* pthread_kill(me, SIGUSR1);
-        });
-        yield* printf('main: working\n');
-        yield* pthread_join(t);
-        return 0;
-      }),
-    );
+    const report = explore(handlerDuringPrintf(true));
     expect(report.verdict).toBe('unsafe-call');
   });
 });
