@@ -106,3 +106,63 @@ describe('what the chapters say about the controls', () => {
     await v.close();
   });
 });
+
+describe('exercise progress', () => {
+  test('a solved exercise leads to the next one, and the Playground page lists every exercise with what is solved', async () => {
+    const EX = 'fl-playground[data-id="exercise:ch2-exercise"]';
+    const context = await site.browser.newContext();
+    try {
+      const listed = async () => {
+        const page = await context.newPage();
+        await page.goto(site.url('playground/'));
+        await page.waitForSelector('[data-exercise-progress] [data-exercise-item][data-solved]');
+        const items = await page.$$eval('[data-exercise-item]', (lis) =>
+          lis.map((li) => ({
+            id: (li as HTMLElement).dataset.exerciseItem,
+            solved: (li as HTMLElement).dataset.solved,
+            href: li.querySelector('a')!.getAttribute('href'),
+          })),
+        );
+        const summary = await page.locator('[data-exercise-summary]').innerText();
+        const next = await page.locator('[data-next-exercise]').getAttribute('href');
+        await page.close();
+        return { items, summary, next };
+      };
+      const before = await listed();
+      // Every <Exercise> of the chapters, in reading order, each linking to its Playground.
+      expect(before.items.length).toBeGreaterThanOrEqual(9);
+      expect(before.items[0]).toMatchObject({ id: 'exercise:ch2-exercise', solved: 'false' });
+      expect(before.items[0]!.href).toMatch(/leaking-descriptors\/#exercise-ch2-exercise$/);
+      expect(before.summary).toMatch(new RegExp(`^You have solved 0 of ${before.items.length} exercises`));
+      expect(before.next).toBe(before.items[0]!.href);
+
+      // Solve the first exercise with its solution: the way to the next exercise appears.
+      const page = await context.newPage();
+      await page.goto(site.url('leaking-descriptors/'));
+      await page.waitForSelector(`${EX}[data-ready]`);
+      expect(await page.locator(`${EX} [data-next-exercise]`).isVisible()).toBe(false);
+      await page.click(`${EX} [data-solution] summary`);
+      await page.click(`${EX} [data-action="use-solution"]`);
+      await page.click(`${EX} [data-action="run"]`);
+      expect(await verdict(page, EX, 90_000)).toMatch(/^Solved/);
+      const nextLink = page.locator(`${EX} [data-next-exercise] a`).first();
+      expect(await nextLink.isVisible()).toBe(true);
+      expect(await nextLink.getAttribute('href')).toBe(before.items[1]!.href);
+      // The anchor is the next exercise's Playground.
+      await nextLink.click();
+      await page.waitForURL(/#exercise-/);
+      expect(await page.evaluate(() => document.getElementById(location.hash.slice(1))?.getAttribute('data-id'))).toBe(
+        before.items[1]!.id,
+      );
+      await page.close();
+
+      const after = await listed();
+      expect(after.items[0]!.solved).toBe('true');
+      expect(after.items.slice(1).every((x) => x.solved === 'false')).toBe(true);
+      expect(after.summary).toMatch(new RegExp(`^You have solved 1 of ${after.items.length} exercises`));
+      expect(after.next).toBe(before.items[1]!.href);
+    } finally {
+      await context.close();
+    }
+  });
+});
