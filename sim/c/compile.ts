@@ -28,7 +28,8 @@ export { BUILTINS } from './lib/index.ts';
 export interface CompileInput {
   root: PNode;
   file: string;
-  map: (row: number, col: number) => { line: number; column: number };
+  /** A position in the preprocessed text, back in the source (`file`: an #included file's name). */
+  map: (row: number, col: number) => { line: number; column: number; file?: string };
   includes: Set<string>;
   /** Mark each operation with the C line of its statement (track.ts), for following a schedule. */
   track?: boolean;
@@ -68,16 +69,16 @@ export class Compiler {
 
   // ---------------------------------------------------------------- errors and positions
 
-  pos(n: PNode): { line: number; column: number } {
+  pos(n: PNode): { line: number; column: number; file?: string } {
     return this.map(n.row, n.col);
   }
   where(n: PNode): string {
     const p = this.pos(n);
-    return `${this.file}:${p.line}:${p.column}`;
+    return `${p.file ?? this.file}:${p.line}:${p.column}`;
   }
   err(n: PNode, msg: string): never {
     const p = this.pos(n);
-    throw new CError(msg, p.line, p.column);
+    throw new CError(msg, p.line, p.column, p.file);
   }
   needHeader(n: PNode, name: string, hs: string[]): void {
     if (hs.some((h) => this.includes.has(h))) return;

@@ -6,9 +6,10 @@ import type { Expected, ProgramOptions, Verdict } from '../types.ts';
 import type { LoadResult } from '../load-node.ts';
 import { Compiler } from './compile.ts';
 import { firstSyntaxError, parseC, type PNode } from './parse.ts';
-import { CError, preprocess } from './preprocess.ts';
+import { CError, preprocess, type PreprocessOptions } from './preprocess.ts';
 
 export { provideWasm, parseC, type PNode, type WasmBytes } from './parse.ts';
+export { includeBeside } from './include-node.ts';
 export { preprocess } from './preprocess.ts';
 export { FUEL } from './compile.ts';
 export { LOC } from '../position.ts';
@@ -76,14 +77,16 @@ export async function compileC(
   source: string,
   file: string,
   parse: (text: string) => Promise<PNode> = parseC,
-  opts: { track?: boolean } = {},
+  opts: { track?: boolean; include?: PreprocessOptions['include'] } = {},
 ): Promise<LoadResult> {
   const fail = (line: number, column: number, message: string): LoadResult => ({
     ok: false,
     error: { file, line, column, message },
   });
+  let files = new Map<string, { line: number; column: number }>();
   try {
-    const pp = preprocess(source, file.split(/[\\/]/).pop() ?? file);
+    const pp = preprocess(source, file.split(/[\\/]/).pop() ?? file, opts.include ? { include: opts.include } : {});
+    files = pp.files;
     let options: ProgramOptions = {};
     let expected: Expected | undefined;
     for (const d of pp.directives) {
@@ -104,7 +107,8 @@ export async function compileC(
       const what = bad.missing
         ? `syntax error: missing ${bad.type}`
         : `syntax error near ${JSON.stringify(bad.text.split('\n')[0]!.slice(0, 30))}`;
-      return fail(p.line, p.column, what);
+      const at = p.file !== undefined ? files.get(p.file) : undefined;
+      return at ? fail(at.line, at.column, `${p.file}:${p.line}:${p.column}: ${what}`) : fail(p.line, p.column, what);
     }
     const cx = new Compiler({ root, file, map: pp.map, includes: pp.includes, track: opts.track === true });
     cx.compileUnit(root);
@@ -113,7 +117,12 @@ export async function compileC(
     const program = { main, options, name, ...(expected ? { expected } : {}) };
     return { ok: true, program };
   } catch (e) {
-    if (e instanceof CError) return fail(e.line, e.column, e.message);
+    if (e instanceof CError) {
+      // An error in an #included file is reported at the #include that brought it in, naming its place.
+      const at = e.file !== undefined ? files.get(e.file) : undefined;
+      if (at) return fail(at.line, at.column, `${e.file}:${e.line}:${e.column}: ${e.message}`);
+      return fail(e.line, e.column, e.message);
+    }
     throw e;
   }
 }

@@ -16,10 +16,24 @@ export interface Preprocessed {
   text: string;
   /** Headers included, by name (e.g. 'pthread.h', 'forklore.h', 'support/test-driver.c'). */
   includes: Set<string>;
-  /** Maps a 0-based output (row, column) to a 1-based source (line, column). */
-  map(row: number, column: number): { line: number; column: number };
-  /** Line (1-based) and text of `// forklore:` and `// forklore-real:` comments. */
+  /**
+   * Maps a 0-based output (row, column) to a 1-based source (line, column), and the file it is in
+   * when that is an #included file rather than the one being compiled.
+   */
+  map(row: number, column: number): { line: number; column: number; file?: string };
+  /** Line (1-based) and text of `// forklore:` and `// forklore-real:` comments (of the file itself). */
   directives: Directive[];
+  /** The files `#include "FILE"` read, by name as written, each with the #include in the file itself that led to it. */
+  files: Map<string, { line: number; column: number }>;
+}
+
+export interface PreprocessOptions {
+  /**
+   * Reads `#include "NAME"` of a file that is not a known header: its text, or a sentence saying why
+   * it cannot be read (thrown as a compile error at the #include). Without it such an include is an
+   * error naming the file.
+   */
+  include?: (name: string, from: string) => string | { error: string };
 }
 
 const PREDEFINED: Record<string, string> = {
@@ -34,69 +48,115 @@ const PREDEFINED: Record<string, string> = {
   __FORKLORE__: '1',
 };
 
+/** How deep `#include "FILE"` may nest (GCC's limit is 200; a file that includes itself stops here). */
+const MAX_INCLUDE_DEPTH = 16;
+
 /** Preprocesses `src`. Throws CError with a source position on a bad directive or unknown include. */
-export function preprocess(src: string, file = 'prog.c'): Preprocessed {
+export function preprocess(src: string, file = 'prog.c', opts: PreprocessOptions = {}): Preprocessed {
   const ex = new Expander(file);
   for (const [name, v] of Object.entries(PREDEFINED))
     ex.macros.set(name, { name, params: null, variadic: false, body: tokenize(v, 0).map((t) => ({ ...t, col: -1 })) });
   const dirs = new Directives(ex);
-  const { lines, directives } = stripComments(src);
   const outLines: OutLine[] = [];
+  /** Per output row: the file (undefined: the file itself) and the source line its row 0 stands for. */
+  const origin: { file: string | undefined; line: number }[] = [];
+  const files = new Map<string, { line: number; column: number }>();
   const blank = (): OutLine => ({ text: '', segs: [{ out: 0, orig: 0, fixed: false }] });
+  let directives: Directive[] = [];
 
-  for (let n = 0; n < lines.length; n++) {
-    // Join backslash continuations; the joined lines become blank.
-    let text = lines[n]!;
-    const first = n;
-    while (text.endsWith('\\') && n + 1 < lines.length) {
-      text = text.slice(0, -1) + lines[++n]!;
+  const run = (text0: string, inc: string | undefined, depth: number, top?: { line: number; column: number }): void => {
+    const { lines, directives: found } = stripComments(text0);
+    if (inc === undefined) directives = found;
+    const push = (l: OutLine, line: number) => {
+      outLines.push(l);
+      origin.push({ file: inc, line });
+    };
+    const conds = dirs.conds.length;
+    for (let n = 0; n < lines.length; n++) {
+      // Join backslash continuations; the joined lines become blank.
+      let text = lines[n]!;
+      const first = n;
+      while (text.endsWith('\\') && n + 1 < lines.length) {
+        text = text.slice(0, -1) + lines[++n]!;
+      }
+      const lineNo = first + 1;
+      const trimmed = text.trimStart();
+      if (trimmed.startsWith('#')) {
+        const r = dirs.run(trimmed.slice(1), lineNo, text.length - trimmed.length);
+        for (let k = first; k <= n; k++) push(blank(), k + 1);
+        if (r) {
+          const where = (m: string) => new CError(m, lineNo, r.column, inc);
+          if (!opts.include)
+            throw where(
+              `#include "${r.include}": this program is one file here; the simulator reads an included file only from the command line (forklore check), from the including file's directory`,
+            );
+          if (depth >= MAX_INCLUDE_DEPTH)
+            throw where(`#include "${r.include}": includes nest deeper than ${MAX_INCLUDE_DEPTH}`);
+          const got = opts.include(r.include, inc ?? file);
+          if (typeof got !== 'string') throw where(`#include "${r.include}": ${got.error}`);
+          const at = top ?? { line: lineNo, column: r.column };
+          if (!files.has(r.include)) files.set(r.include, at);
+          const saved = ex.file;
+          ex.file = r.include;
+          try {
+            run(got, r.include, depth + 1, at);
+          } catch (e) {
+            // GCC's "In file included from": the error at the #include, naming where it is.
+            if (e instanceof CError && e.file === undefined)
+              throw new CError(`${r.include}:${e.line}:${e.column}: ${e.message}`, lineNo, r.column, inc);
+            throw e;
+          } finally {
+            ex.file = saved;
+          }
+        }
+        continue;
+      }
+      if (!dirs.active()) {
+        for (let k = first; k <= n; k++) push(blank(), k + 1);
+        continue;
+      }
+      // A function-like macro call whose arguments go on past this line takes in the next lines, which
+      // become blank; its expansion stands on its first line.
+      let toks = tokenize(text, lineNo);
+      for (let call = ex.openCall(toks); call && n + 1 < lines.length; call = ex.openCall(toks)) {
+        const row = n + 1 - first;
+        let more = lines[++n]!;
+        while (more.endsWith('\\') && n + 1 < lines.length) more = more.slice(0, -1) + lines[++n]!;
+        if (more.trimStart().startsWith('#'))
+          throw new CError(
+            `a directive inside the arguments of macro ${call.v} (outside the supported subset)`,
+            n + 1,
+            1,
+          );
+        const last = toks[toks.length - 1];
+        const end = last ? ((last.row ?? 0) === row - 1 ? last.col + last.v.length : 0) : 0;
+        toks.push({ k: 'ws', v: ' ', col: end, ...(row > 1 ? { row: row - 1 } : {}) });
+        toks = toks.concat(tokenize(more, n + 1).map((x) => ({ ...x, row })));
+      }
+      push(ex.expandLine(toks, lineNo), lineNo);
+      for (let k = first + 1; k <= n; k++) push(blank(), k + 1);
     }
-    const lineNo = first + 1;
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith('#')) {
-      dirs.run(trimmed.slice(1), lineNo, text.length - trimmed.length);
-      for (let k = first; k <= n; k++) outLines.push(blank());
-      continue;
+    if (dirs.conds.length > conds) {
+      const open = dirs.conds[dirs.conds.length - 1]!;
+      throw new CError('#if without #endif', open.line, 1);
     }
-    if (!dirs.active()) {
-      for (let k = first; k <= n; k++) outLines.push(blank());
-      continue;
-    }
-    // A function-like macro call whose arguments go on past this line takes in the next lines, which
-    // become blank; its expansion stands on its first line.
-    let toks = tokenize(text, lineNo);
-    for (let call = ex.openCall(toks); call && n + 1 < lines.length; call = ex.openCall(toks)) {
-      const row = n + 1 - first;
-      let more = lines[++n]!;
-      while (more.endsWith('\\') && n + 1 < lines.length) more = more.slice(0, -1) + lines[++n]!;
-      if (more.trimStart().startsWith('#'))
-        throw new CError(
-          `a directive inside the arguments of macro ${call.v} (outside the supported subset)`,
-          n + 1,
-          1,
-        );
-      const last = toks[toks.length - 1];
-      const end = last ? ((last.row ?? 0) === row - 1 ? last.col + last.v.length : 0) : 0;
-      toks.push({ k: 'ws', v: ' ', col: end, ...(row > 1 ? { row: row - 1 } : {}) });
-      toks = toks.concat(tokenize(more, n + 1).map((x) => ({ ...x, row })));
-    }
-    outLines.push(ex.expandLine(toks, lineNo));
-    for (let k = first + 1; k <= n; k++) outLines.push(blank());
-  }
-  const open = dirs.conds[dirs.conds.length - 1];
-  if (open) throw new CError('#if without #endif', open.line, 1);
+  };
+  run(src, undefined, 0);
 
   const text = outLines.map((l) => l.text).join('\n');
   return {
     text,
     includes: dirs.includes,
     directives,
+    files,
     map(row: number, column: number) {
       const l = outLines[row];
-      if (!l) return { line: row + 1, column: column + 1 };
+      const o = origin[row];
+      if (!l || !o) return { line: row + 1, column: column + 1 };
       let seg = l.segs[0]!;
       for (const s of l.segs) if (s.out <= column) seg = s;
-      return { line: row + 1 + (seg.row ?? 0), column: (seg.fixed ? seg.orig : seg.orig + (column - seg.out)) + 1 };
+      const pos = { line: o.line + (seg.row ?? 0), column: (seg.fixed ? seg.orig : seg.orig + (column - seg.out)) + 1 };
+      return o.file === undefined ? pos : { ...pos, file: o.file };
     },
   };
 }

@@ -134,8 +134,8 @@ interface Request {
 async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   const req = JSON.parse(job.request) as Request;
   post({ type: 'phase', phase: 'load' });
-  const { compileC } = await import('forklore:c');
-  const loaded = await compileC(job.source, job.file);
+  const { compileC, includeBeside } = await import('forklore:c');
+  const loaded = await compileC(job.source, job.file, undefined, { include: includeBeside(job.file) });
   if (!loaded.ok) {
     post({
       type: 'answer',

@@ -238,9 +238,14 @@ export const H = {
 };
 
 export function* runAtexit(cx: Compiler, ctx: Ctx, st: Statics): G<void> {
-  const list = (yield* L.load(L.cell('__atexit_handlers', [] as string[]))) ?? [];
-  for (let i = list.length - 1; i >= 0; i--) {
-    const f = cx.fns.get(list[i]!);
+  // stdlib/exit.c __run_exit_handlers: the most recent handler first, each taken off the list before
+  // it runs, so that one a handler registers runs next (glibc's stdlib/tst-atexit checks the order).
+  const c = L.cell('__atexit_handlers', [] as string[]);
+  for (;;) {
+    const list = (yield* L.load(c)) ?? [];
+    if (list.length === 0) return;
+    yield* L.store(c, list.slice(0, -1));
+    const f = cx.fns.get(list[list.length - 1]!);
     if (f?.invoke) yield* f.invoke(ctx, []);
   }
   void st;

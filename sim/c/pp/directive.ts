@@ -113,8 +113,11 @@ export class Directives {
     return this.conds.length === 0 || this.conds[this.conds.length - 1]!.active;
   }
 
-  /** Runs the directive `body` (the text after '#'), at `indent` columns into source line `line`. */
-  run(body: string, line: number, indent: number): void {
+  /**
+   * Runs the directive `body` (the text after '#'), at `indent` columns into source line `line`. An
+   * `#include "FILE"` of a file that is not a known header comes back for the preprocessor to read.
+   */
+  run(body: string, line: number, indent: number): { include: string; column: number } | void {
     const toks = tokenize(body, line).filter((t) => t.k !== 'ws');
     const col = (t: Tok | undefined) => (t ? t.col + indent + 2 : indent + 1);
     const name = toks[0]?.v ?? '';
@@ -173,6 +176,10 @@ export class Directives {
           if (close > 1) header = body.slice(toks[2]!.col, toks[close]!.col).trim();
         }
         if (header === null) throw new CError('#include needs "file" or <file>', line, col(t));
+        // A file of the program's own: "FILE", or <DIR/FILE.c> as glibc's tests include each other's
+        // sources (<stdlib/tst-atexit-common.c>, from the top of its tree).
+        if ((t?.k === 'str' || header.endsWith('.c')) && !KNOWN_HEADERS.has(header) && !PROJECT_HEADERS.has(header))
+          return { include: header, column: col(t) };
         if (!KNOWN_HEADERS.has(header) && !PROJECT_HEADERS.has(header)) {
           throw new CError(
             `#include <${header}>: the simulator knows only the headers ${[...KNOWN_HEADERS].join(', ')}, "forklore.h", <support/test-driver.c> and glibc's test support headers (${[...PROJECT_HEADERS].filter((h) => h.includes('/') && h !== 'support/test-driver.c' && !h.startsWith('..')).join(', ')}, array_length.h)`,

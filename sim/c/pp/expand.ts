@@ -5,7 +5,8 @@ import { CError, tokenize, trimWs, type Macro, type OutLine, type Tok } from './
 
 export class Expander {
   readonly macros = new Map<string, Macro>();
-  constructor(readonly file: string) {}
+  /** __FILE__: the file being read (an #included one while it is). */
+  constructor(public file: string) {}
 
   /** Expands macros in a token list (tokens from the source keep their columns). */
   expandTokens(toks: Tok[], hide: Set<string>, line: number): Tok[] {

@@ -4,11 +4,14 @@
 export class CError extends Error {
   readonly line: number;
   readonly column: number;
-  constructor(message: string, line: number, column: number) {
+  /** The file the position is in, when it is not the file being compiled (one it #includes). */
+  file: string | undefined;
+  constructor(message: string, line: number, column: number, file?: string) {
     super(message);
     this.name = 'CError';
     this.line = line;
     this.column = column;
+    this.file = file;
   }
 }
 

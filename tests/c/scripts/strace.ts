@@ -1,11 +1,11 @@
 // Developer aid, not a test: the strace log of one schedule (always the first enabled transition) of
 // a C file. node tests/c/scripts/strace.ts FILE.c
 import { readFileSync } from 'node:fs';
-import { compileC } from '../../../sim/c/index.ts';
+import { compileC, includeBeside } from '../../../sim/c/index.ts';
 import { createRun } from '../../../sim/index.ts';
 import { renderStrace } from '../../../sim/render/strace.ts';
 const f = process.argv[2]!;
-const r = await compileC(readFileSync(f, 'utf8'), f);
+const r = await compileC(readFileSync(f, 'utf8'), f, undefined, { include: includeBeside(f) });
 if (!r.ok) {
   console.log(`${f}:${r.error.line}:${r.error.column}: ${r.error.message}`);
   process.exit(2);
