@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { crawlLinks, openSite, runAxe, verdict, type Site } from './harness.ts';
+import { clickRun, crawlLinks, openSite, runAxe, verdict, type Site } from './harness.ts';
 
 const BASE = '/fork-lore-sub/';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,7 +71,7 @@ describe(`the site built with BASE_PATH=${BASE}`, () => {
     const island = `fl-playground[data-id="${await visit.page.locator('fl-playground').first().getAttribute('data-id')}"]`;
     // A click before the island is ready would go nowhere (nothing listens yet).
     await visit.page.waitForSelector(`${island}[data-ready]`);
-    await visit.page.click(`${island} [data-action="run"]`);
+    await clickRun(visit.page, island);
     expect(await verdict(visit.page, island, 60_000)).not.toBe('');
     // The controller and the worker's script have arrived by now; give a late request a moment to fail.
     await visit.page.waitForTimeout(500);

@@ -5,7 +5,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { openSite, type Site, type Visit, setCode, verdict, watchdogBounds, TEST_STALL_MS } from './harness.ts';
+import {
+  openSite,
+  type Site,
+  type Visit,
+  setCode,
+  verdict,
+  clickRun,
+  watchdogBounds,
+  TEST_STALL_MS,
+} from './harness.ts';
 
 // A chapter with a buggy/fixed pair and an exercise: the pair's true verdicts are what a program
 // run before it must not change.
@@ -56,7 +65,7 @@ async function answers(page: Page) {
 
 /** Runs the unedited pair and returns the machine-readable verdicts. */
 async function pairVerdicts(page: Page): Promise<string | null> {
-  await page.click(`${PAIR} [data-action="run"]`);
+  await clickRun(page, PAIR);
   await verdict(page, PAIR);
   return page.locator(`${PAIR} [data-verdict]`).getAttribute('data-verdicts');
 }
@@ -64,7 +73,7 @@ async function pairVerdicts(page: Page): Promise<string | null> {
 /** Puts `code` in the exercise's editor, runs it, and returns the verdict's words. */
 async function runExercise(page: Page, code: string, timeout?: number): Promise<string> {
   await setCode(page, EXERCISE, 0, code);
-  await page.click(`${EXERCISE} [data-action="run"]`);
+  await clickRun(page, EXERCISE);
   return verdict(page, EXERCISE, timeout);
 }
 
@@ -129,7 +138,7 @@ for (let i = 0; i < 50_000; i++) trace.push({ type: 'thread.start', step: i, pid
 const report = { ...${FORGED_REPORT}, sample: { schedule: '1000', trace } };
 for (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report, log: trace.map((e: any) => ({ step: e.step, text: 'x' })) });`),
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     // The program's own forging may take long enough for the watchdog; either way its verdict is not shown.
     const text = await verdict(v.page, EXERCISE, 60_000);
     expect(text).toMatch(/Not solved yet|Stopped/);
@@ -344,7 +353,7 @@ export default function* main() {
     await setCode(v.page, EXERCISE, 0, program('  for (;;) {}'));
     // The stall bound is shortened; tests/e2e/playground.test.ts waits out the reader's 3 s once.
     await watchdogBounds(v.page, { stallMs: TEST_STALL_MS });
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     const text = await verdict(v.page, EXERCISE, 30_000);
     expect(text).toMatch(/Stopped: a thread kept running without reaching a yield\*/);
     expect(text).toContain(`For ${TEST_STALL_MS / 1000} s no thread made a library call`);
@@ -418,7 +427,7 @@ function* w() { yield* pthread_mutex_lock(m); yield* pthread_mutex_unlock(m); }
 export default function* main() { const t = yield* pthread_create(w); yield* pthread_join(t); }
 `,
     );
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`, { timeout: 60_000 });
     await v.page.waitForTimeout(300);
     // The first pick goes to the worker that holds this program's world, where the loop now spins.
@@ -601,9 +610,9 @@ describe('share links and schedules as bombs', () => {
       EXERCISE,
       { timeout: 10_000 },
     );
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
     await v.close();
   });
@@ -619,7 +628,7 @@ describe('share links and schedules as bombs', () => {
     await v.page.waitForTimeout(1000);
     expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toBe('');
     expect(await v.page.locator('iframe[title="Playground sandbox"]').count()).toBe(0);
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     expect(await verdict(v.page, EXERCISE)).toMatch(/the real verdict/);
     await v.close();
   });

@@ -316,13 +316,38 @@ export async function crawlLinks(
   return { checked: html.size, broken };
 }
 
-/** Waits until the island has a verdict and is no longer running; returns the verdict's text. */
+/**
+ * Clicks the island's Run (or another action), first marking the verdict now on screen, so that
+ * verdict() waits for the verdict of this click: the Playground starts a run a moment after the
+ * click (its controller loads first), and until then the last run's verdict is still there, done.
+ */
+export async function clickRun(page: Page, island: string, action = 'run'): Promise<void> {
+  await page.evaluate((sel) => {
+    const v = document.querySelector(`${sel} [data-verdict]`);
+    if (!v || v.querySelector('[data-before-click]')) return;
+    const mark = document.createElement('i');
+    mark.hidden = true;
+    mark.dataset.beforeClick = '';
+    v.append(mark);
+  }, island);
+  await page.click(`${island} [data-action="${action}"]`);
+}
+
+/**
+ * Waits until the island has a verdict and is no longer running; returns the verdict's text. After
+ * clickRun, the verdict on screen before the click does not count: only one that replaced it.
+ */
 export async function verdict(page: Page, island: string, timeout = 30_000): Promise<string> {
   await page.waitForFunction(
     (sel) => {
       const el = document.querySelector(sel);
       const v = el?.querySelector('[data-verdict]');
-      return !!v && (v.textContent ?? '').length > 0 && el!.querySelector('[data-running]')!.hasAttribute('hidden');
+      return (
+        !!v &&
+        !v.querySelector('[data-before-click]') &&
+        (v.textContent ?? '').length > 0 &&
+        el!.querySelector('[data-running]')!.hasAttribute('hidden')
+      );
     },
     island,
     { timeout },

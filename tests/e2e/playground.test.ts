@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { openSite, type Site, type Visit, setCode, verdict } from './harness.ts';
+import { openSite, type Site, type Visit, setCode, verdict, clickRun } from './harness.ts';
 import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
@@ -70,7 +70,7 @@ describe('the Playground on a chapter page', () => {
   test('an unedited buggy example deadlocks, with the stuck thread explained and the orphaned lock drawn', async () => {
     const v = await open();
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).toBe(''); // nothing runs before the reader asks
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     const text = await verdict(v.page, PAIR);
     expect(text).toMatch(/ch1-wrapper-buggy: Deadlock/);
     expect(text).toMatch(/does not exist in process/);
@@ -87,8 +87,8 @@ describe('the Playground on a chapter page', () => {
 
   test('the newest run wins: a second Run replaces the first, and a run in another Playground stops this one visibly', async () => {
     const v = await open();
-    await v.page.click(`${PAIR} [data-action="run"]`);
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
+    await clickRun(v.page, PAIR);
     expect(await verdict(v.page, PAIR)).toMatch(/ch1-wrapper-buggy: Deadlock/);
     await v.page.evaluate(
       ([a, b]) => {
@@ -105,7 +105,7 @@ describe('the Playground on a chapter page', () => {
 
   test('the step slider walks the counterexample with the keyboard and highlights the log line', async () => {
     const v = await open();
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     await verdict(v.page, PAIR);
     const range = v.page.locator(`${PAIR} [data-results] [data-step-range]`).first();
     const max = Number(await range.getAttribute('max'));
@@ -145,7 +145,7 @@ describe('the Playground on a chapter page', () => {
     const broken = FIXED_SOURCE.split('\n');
     broken.splice(4, 0, 'const = ;');
     await setCode(v.page, PAIR, 0, broken.join('\n'));
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     const text = await verdict(v.page, PAIR);
     expect(text).toMatch(/does not compile/);
     expect(text).toMatch(/Line 5:/);
@@ -158,7 +158,7 @@ describe('the Playground on a chapter page', () => {
   test('a runaway program is stopped by the watchdog while the page keeps answering clicks', async () => {
     const v = await openExercise();
     await setCode(v.page, EXERCISE, 0, program('  for (;;) { /* never yields */ }'));
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     await v.page.waitForFunction(
       (sel) => /Checking/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''),
       EXERCISE,
@@ -176,7 +176,7 @@ describe('the Playground on a chapter page', () => {
     expect(text).toContain('For 3 s no thread made a library call');
     // A fresh worker answers the next Run.
     await setCode(v.page, EXERCISE, 0, program(''));
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     expect(await verdict(v.page, EXERCISE)).toMatch(/Solved|No schedule goes wrong/);
     await v.close();
   });
@@ -230,7 +230,7 @@ describe('the Playground on a chapter page', () => {
     await v.page.click(`${EXERCISE} [data-action="use-solution"]`);
     await v.page.waitForSelector(`${EXERCISE} section[data-pane="0"] .cm-content`);
     expect(await editorText(v.page, EXERCISE, 0)).toContain('pthread_mutex_init');
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     expect(await verdict(v.page, EXERCISE)).toMatch(/^Solved/);
     expect(await badge.innerText()).toMatch(/Solved in this browser/);
     await v.page.reload();
@@ -257,20 +257,20 @@ describe('the Playground on a chapter page', () => {
     expect(
       await fresh.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('forklore:v1:edit:'))),
     ).toEqual([]);
-    await fresh.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(fresh.page, EXERCISE);
     expect(await verdict(fresh.page, EXERCISE)).toMatch(/No schedule goes wrong/);
     await fresh.close();
   });
 
   test('Be the scheduler reaches the deadlock by hand, following the counterexample one choice at a time', async () => {
     const v = await open();
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     await verdict(v.page, PAIR);
     const schedule = await v.page.locator(`${PAIR} [data-results] [data-left] .fl-pg-sub code`).first().innerText();
     const ids = decodeSchedule(schedule);
     expect(ids.length).toBeGreaterThan(3);
     await v.page.selectOption(`${PAIR} [data-mode]`, 'sched');
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     await v.page.waitForSelector(`${PAIR} [data-action="sched-pick"]`);
     expect(await v.page.locator(`${PAIR} [data-action="sched-undo"]`).isDisabled()).toBe(true);
     for (const [i, id] of ids.entries()) {
@@ -300,7 +300,7 @@ describe('the Playground on a chapter page', () => {
   test('random mode reports how many random schedules went wrong beside the exhaustive answer', async () => {
     const v = await open();
     await v.page.selectOption(`${PAIR} [data-mode]`, 'random');
-    await v.page.click(`${PAIR} [data-action="run"]`);
+    await clickRun(v.page, PAIR);
     const text = await verdict(v.page, PAIR);
     expect(text).toMatch(/Random: \d+ of 200 schedules went wrong\. Exhaustive: deadlock/);
     await v.close();
@@ -325,7 +325,7 @@ describe('every Playground in the guide', () => {
         );
         // A click before the island is ready would go nowhere (nothing listens yet).
         await v.page.waitForSelector(`${sel}[data-ready]`);
-        await v.page.click(`${sel} [data-action="run"]`);
+        await clickRun(v.page, sel);
         await verdict(v.page, sel, 60_000);
         const got = ((await v.page.locator(`${sel} [data-verdict]`).getAttribute('data-verdicts')) ?? '').split(' ');
         names.forEach((name, i) => {
@@ -365,7 +365,7 @@ export default function* main() {
   test('a long search shows live progress and can be cancelled', async () => {
     const v = await openExercise();
     await setCode(v.page, EXERCISE, 0, BUSY);
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     await v.page.waitForFunction(
       (sel) => /\d+ executions/.test(document.querySelector(`${sel} [data-running-text]`)?.textContent ?? ''),
       EXERCISE,
@@ -406,34 +406,47 @@ describe('hostile programs from a shared link', () => {
     ['the DOM', "  document.body.setAttribute('data-owned', '');", /no page to touch|document is not defined/],
     ['the parent page', "  parent.document.body.setAttribute('data-owned', '');", /no page to touch|not defined/],
   ];
+  // One page for all of them: each Run gets a fresh worker, and what one program leaves behind not
+  // reaching the next is tests/e2e/containment.test.ts's to show.
+  let v: Visit;
+  let title = '';
+  beforeAll(async () => {
+    v = await openExercise();
+    await v.page.evaluate(() =>
+      localStorage.setItem(
+        'forklore:v1:edit:some-other-example',
+        JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 }),
+      ),
+    );
+    title = await v.page.title();
+  });
+  afterAll(async () => {
+    await v?.close();
+  });
   for (const [what, body, expected] of hostile) {
     test(`a program that tries ${what} fails harmlessly and the reader sees why`, async () => {
-      const v = await openExercise();
       const requests: string[] = [];
-      v.context.on('request', (r) => requests.push(r.url()));
-      await v.page.evaluate(() =>
-        localStorage.setItem(
-          'forklore:v1:edit:some-other-example',
-          JSON.stringify({ code: 'secret', base: 'x', savedAt: 0 }),
-        ),
-      );
-      const title = await v.page.title();
-      await setCode(v.page, EXERCISE, 0, program(body));
-      await v.page.click(`${EXERCISE} [data-action="run"]`);
-      await verdict(v.page, EXERCISE);
-      await v.page.waitForFunction(
-        ([sel, re]) => new RegExp(re).test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''),
-        [EXERCISE, expected.source] as const,
-        { timeout: 5000 },
-      );
-      expect(await v.page.title()).toBe(title);
-      expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
-      // The page's own storage still holds what it held: the program could not reach it.
-      expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain(
-        'secret',
-      );
-      expect(requests.filter((u) => u.includes('secret-from-sandbox'))).toEqual([]);
-      await v.close();
+      const onRequest = (r: { url(): string }) => requests.push(r.url());
+      v.context.on('request', onRequest);
+      try {
+        await setCode(v.page, EXERCISE, 0, program(body));
+        await clickRun(v.page, EXERCISE);
+        await verdict(v.page, EXERCISE);
+        await v.page.waitForFunction(
+          ([sel, re]) => new RegExp(re).test(document.querySelector(`${sel} [data-verdict]`)?.textContent ?? ''),
+          [EXERCISE, expected.source] as const,
+          { timeout: 5000 },
+        );
+        expect(await v.page.title()).toBe(title);
+        expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
+        // The page's own storage still holds what it held: the program could not reach it.
+        expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain(
+          'secret',
+        );
+        expect(requests.filter((u) => u.includes('secret-from-sandbox'))).toEqual([]);
+      } finally {
+        v.context.off('request', onRequest);
+      }
     });
   }
 });
@@ -448,7 +461,7 @@ describe('forged replies', () => {
     findings: [{ kind: 'deadlock', message: evil, schedule: evil, stuck: [{ pid: evil, tid: evil, waitsFor: { kind: evil }, sentence: evil }],
       trace: [{ type: 'mutex.lock', step: 0, pid: evil, tid: evil, time: 0, lock: { addr: evil, name: evil, kind: evil }, word: 1 }] }] } });`;
     await setCode(v.page, EXERCISE, 0, program(forge));
-    await v.page.click(`${EXERCISE} [data-action="run"]`);
+    await clickRun(v.page, EXERCISE);
     await verdict(v.page, EXERCISE);
     await v.page.waitForTimeout(500);
     expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
@@ -463,7 +476,7 @@ describe('accessibility', () => {
       const v = await site.visit(CHAPTER, { context: { colorScheme } });
       await v.page.waitForSelector(`${PAIR}[data-ready]`);
       expect(await axeOnPlaygrounds(v.page)).toEqual([]);
-      await v.page.click(`${PAIR} [data-action="run"]`);
+      await clickRun(v.page, PAIR);
       await verdict(v.page, PAIR);
       expect(await axeOnPlaygrounds(v.page)).toEqual([]);
       await v.close();
