@@ -58,6 +58,10 @@ export const LANG_KEY = 'forklore:v1:lang';
 /** Shows `lang`'s listing, file name and solution in a Playground that has a C twin (cheap: DOM only). */
 export function showLanguage(el: HTMLElement, lang: 'c' | 'ts'): void {
   if (el.dataset.hasC === undefined) return;
+  // The listings kept in templates until now (PlaygroundBody.astro) become part of the page.
+  if (lang === 'ts')
+    for (const t of el.querySelectorAll<HTMLTemplateElement>('[data-only] > template[data-later]'))
+      t.replaceWith(t.content);
   el.dataset.lang = lang;
   for (const x of el.querySelectorAll<HTMLElement>('[data-only]')) x.hidden = x.dataset.only !== lang;
   for (const b of el.querySelectorAll<HTMLElement>('[data-action="lang"]'))

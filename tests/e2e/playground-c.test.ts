@@ -159,12 +159,19 @@ describe('C in the Playground', () => {
         SINGLE,
       );
 
+      // Until the reader picks TypeScript its listings are kept out of the page (in templates): the
+      // page lays out only the C it shows.
+      expect(await page.locator('fl-playground[data-has-c] [data-code] [data-only="ts"] .line').count()).toBe(0);
+      expect(
+        await page.locator('fl-playground[data-has-c] [data-code] [data-only="ts"] > template').count(),
+      ).toBeGreaterThan(0);
       // TypeScript, remembered across a reload (every Playground of the page follows), then C again.
       await page.click(`${SINGLE} [data-action="lang"][data-lang="ts"]`);
       await page.waitForFunction(() =>
         [...document.querySelectorAll<HTMLElement>('fl-playground[data-has-c]')].every((e) => e.dataset.lang === 'ts'),
       );
       expect(await page.locator(`${SINGLE} [data-code] [data-only="ts"]`).innerText()).toContain('pthread_atfork');
+      expect(await page.locator('fl-playground[data-has-c] [data-code] [data-only="ts"] > template').count()).toBe(0);
       await page.reload();
       await page.waitForSelector(`${SINGLE}[data-ready]`);
       expect(await page.locator(SINGLE).getAttribute('data-lang')).toBe('ts');
