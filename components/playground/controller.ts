@@ -80,6 +80,8 @@ interface Island {
   lang: Lang;
   /** Counts the island's runs: a run that waited for a paint stops if a newer one began meanwhile. */
   runs: number;
+  /** The run whose verdict is on screen (-1: none): a late refusal notice is added to that one only. */
+  verdictOf: number;
 }
 
 const islands = new WeakMap<HTMLElement, Island>();
@@ -156,6 +158,7 @@ function island(el: HTMLElement): Island {
     blocked: [],
     lang,
     runs: 0,
+    verdictOf: -1,
   };
   islands.set(el, isl);
   return isl;
@@ -402,6 +405,7 @@ function setVerdict(isl: Island, html: string, kind: string, verdicts: string[] 
   if (verdicts.length) v.dataset.verdicts = verdicts.join(' ');
   else delete v.dataset.verdicts;
   v.innerHTML = html;
+  isl.verdictOf = isl.runs;
 }
 
 function running(isl: Island, text: string | null) {
@@ -626,7 +630,8 @@ function blockedNotice(isl: Island) {
     if (isl.blocked.includes(w)) return;
     isl.blocked.push(w);
     const v = q(isl, '[data-verdict]');
-    if (q(isl, '[data-running]').hidden && v.textContent) {
+    // The verdict on screen is this run's, even while the views that follow it are still drawn.
+    if (isl.verdictOf === isl.runs && v.textContent && v.dataset.stale === undefined) {
       const p = document.createElement('p');
       p.textContent = `The sandbox refused: ${w}. Programs run with no network and no storage.`;
       v.append(p);
