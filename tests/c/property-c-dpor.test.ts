@@ -92,12 +92,22 @@ export function renderC(sp: Spec): string {
         case 'end':
           out += `${ind}${o.how}(5);\n`;
           break;
+        case 'fwrite':
+          out += `${ind}write(3, "x", 1);\n`;
+          break;
+        case 'fseek':
+          out += `${ind}lseek(3, 0, SEEK_SET);\n`;
+          break;
+        case 'fread':
+          out += `${ind}{\n${ind}  char ch;\n${ind}  ${o.c} = read(3, &ch, 1);\n${ind}}\n`;
+          break;
       }
     }
     return out;
   };
   const nthreads = sp.threads.length;
   let c = `// forklore: libc=${sp.libc} futex=${sp.futex}
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -128,7 +138,7 @@ static struct targ targs[${nthreads}];
   for (let i = 1; i < nthreads; i++) {
     c += `static void *worker${i}(void *arg)\n{\n  struct targ *t = arg;\n  pthread_t tmain = t->main, tsib = t->sib;\n  (void) tmain;\n  (void) tsib;\n${ops(sp.threads[i]!, { main: 'tmain', sib: 'tsib', kids: null }, '  ')}  return NULL;\n}\n\n`;
   }
-  c += 'int main(void)\n{\n  pid_t kids[16];\n  int nkids = 0;\n';
+  c += 'int main(void)\n{\n  pid_t kids[16];\n  int nkids = 0;\n  open("/tmp/shared", O_RDWR | O_CREAT, 0600);\n';
   c += `  sem_init(&s, 0, ${sp.sem});\n`;
   if (sp.atfork === 'lock') c += '  pthread_atfork(prepare, parent, child);\n';
   if (sp.atfork === 'malloc') c += '  pthread_atfork(NULL, NULL, child);\n';

@@ -23,6 +23,10 @@ export type Op<Extra = never> =
   | { k: 'condsignal'; all: boolean }
   | { k: 'fork'; raw: boolean; child: Op<Extra>[]; end: 'exit' | '_exit'; wait: boolean }
   | { k: 'end'; how: 'exit' | '_exit' }
+  /** On the regular file main opens first (fd 3, shared by every thread and inherited by children). */
+  | { k: 'fwrite' }
+  | { k: 'fseek' }
+  | { k: 'fread'; c: Cell }
   | Extra;
 
 export interface Spec<Extra = never> {
@@ -82,6 +86,9 @@ export function specArbitrary<Extra = never>(
     { arbitrary: fc.boolean().map((trywait): O => ({ k: 'semwait', trywait })), weight: 1 },
     { arbitrary: fc.constant<O>({ k: 'condwait' }), weight: 1 },
     { arbitrary: fc.boolean().map((all): O => ({ k: 'condsignal', all })), weight: 1 },
+    { arbitrary: fc.constant<O>({ k: 'fwrite' }), weight: 1 },
+    { arbitrary: fc.constant<O>({ k: 'fseek' }), weight: 1 },
+    { arbitrary: cellArb.map((c): O => ({ k: 'fread', c })), weight: 1 },
   );
   const threadOp: fc.Arbitrary<O> = fc.oneof(
     { arbitrary: leafOp, weight: 6 },
@@ -94,7 +101,13 @@ export function specArbitrary<Extra = never>(
         .record({
           raw: fc.boolean(),
           child: fc.array(
-            fc.constantFrom<O>({ k: 'malloc' }, { k: 'printf' }, { k: 'crit', m: 'm1', inner: [] }, ...extras.child),
+            fc.constantFrom<O>(
+              { k: 'malloc' },
+              { k: 'printf' },
+              { k: 'crit', m: 'm1', inner: [] },
+              { k: 'fwrite' },
+              ...extras.child,
+            ),
             { maxLength: 1 },
           ),
           end: fc.constantFrom<'exit' | '_exit'>('exit', '_exit'),

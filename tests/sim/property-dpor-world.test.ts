@@ -1,5 +1,6 @@
 // Property: on random small programs run in the real world (signals, libc locks, fork with atfork
-// handlers, semaphores, condition variables, exits), DPOR reaches exactly the outcomes and finding kinds
+// handlers, semaphores, condition variables, exits, reads, writes and seeks at a file offset that
+// threads share and forked children inherit), DPOR reaches exactly the outcomes and finding kinds
 // that plain enumeration of every interleaving reaches, under each libc model and futex mode.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -94,6 +95,15 @@ export function build(sp: Spec): Program {
         case 'end':
           if (o.how === 'exit') yield* F.exit(5);
           else yield* F._exit(5);
+          break;
+        case 'fwrite':
+          yield* F.write(3, 'x');
+          break;
+        case 'fseek':
+          yield* F.lseek(3, 0, F.SEEK_SET);
+          break;
+        case 'fread':
+          yield* F.store(cells[o.c], String(yield* F.read(3, 1)).length);
       }
     }
   }
@@ -101,6 +111,7 @@ export function build(sp: Spec): Program {
     yield* runOps(sp.threads[i]!, { main, sib, children: [] });
   }
   function* main(): Generator<unknown, number, unknown> {
+    yield* F.open('/tmp/shared', F.O_RDWR | F.O_CREAT);
     if (sp.sem) yield* F.sem_post(s);
     if (sp.atfork === 'lock')
       yield* F.pthread_atfork(
