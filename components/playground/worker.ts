@@ -39,16 +39,16 @@ function counting(lib: Record<string, unknown>): Record<string, unknown> {
       out[k] = v;
       continue;
     }
-    const fn = v as (...args: unknown[]) => Iterator<unknown, unknown, unknown>;
     const w = function (this: unknown, ...args: unknown[]): Iterator<unknown, unknown, unknown> & Iterable<unknown> {
-      const inner = apply(fn, this, args);
+      const inner = apply(v, this, args);
       let stepping = false;
       const seen = (r: IteratorResult<unknown, unknown>) => {
         if (stepping) steps++;
         stepping = false;
         if (!r.done) {
           ops++;
-          const k = (r.value as { k?: unknown } | null)?.k;
+          const op = r.value;
+          const k = typeof op === 'object' && op !== null && 'k' in op ? op.k : undefined;
           stepping = typeof k === 'string' && !INSTANT_OPS.has(k);
           const now = Date.now();
           if (now - lastBeat >= 200) beat('running', now);
@@ -63,14 +63,15 @@ function counting(lib: Record<string, unknown>): Record<string, unknown> {
       };
       return it;
     };
-    Object.defineProperty(w, 'name', { value: fn.name });
+    Object.defineProperty(w, 'name', { value: v.name });
     out[k] = w;
   }
   return out;
 }
+/** The intrinsic %GeneratorFunction%, which has no global name: its instances are the library's calls. */
 const GeneratorFunction = (Object.getPrototypeOf(function* () {}) as { constructor: unknown }).constructor as new (
   ...a: string[]
-) => unknown;
+) => (...args: unknown[]) => Iterator<unknown, unknown, unknown>;
 
 // Captured while only the checker's code has run.
 const postOnPort = MessagePort.prototype.postMessage;
@@ -146,7 +147,7 @@ function isOptions(x: unknown): x is ProgramOptions {
   return typeof x === 'object' && x !== null;
 }
 function isExpected(x: unknown): x is Expected {
-  return typeof x === 'object' && x !== null && VERDICTS.some((v) => v === (x as { verdict?: unknown }).verdict);
+  return typeof x === 'object' && x !== null && 'verdict' in x && VERDICTS.some((v) => v === x.verdict);
 }
 
 function errorMessage(e: unknown): string {
