@@ -58,6 +58,11 @@ export interface ExploreOptions {
   maxTimeMs?: number;
   /** Optional preemption bound (undefined: unbounded). */
   preemptionBound?: number;
+  /**
+   * dpor: recognise states whose future has been explored (Run.fingerprint) and do not explore it
+   * again (default false; off under a preemption bound). See sim/README.md, "State caching".
+   */
+  stateCache?: boolean;
   /** random / pct: number of runs and the seed. */
   runs?: number;
   seed?: number;
@@ -230,6 +235,11 @@ export interface Run {
    * in the program (the Playground's per-thread line highlight reads the op's mark, sim/position.ts).
    */
   pendingOps(): { tid: number; op: object | null }[];
+  /**
+   * Optional: the current state as a string, equal for two states exactly when their futures are the
+   * same (transitions, accesses, effects, findings); a stateful search explores such a future once.
+   */
+  fingerprint?(): string;
 }
 
 /** A thread's next operation that is not enabled now, and what it would access. */

@@ -2,7 +2,7 @@
 // Sagonas, POPL'14). Every Mazurkiewicz trace of the program is explored once, by re-executing it from
 // the start along a stack of choice points; a reversed race plants the whole sequence that reverses it.
 import type { BlockedStep, Transition } from '../types.ts';
-import { preferred, type Scheduler, type StepInfo } from './scheduler.ts';
+import { preferred, type Scheduler, type StateView, type StepInfo } from './scheduler.ts';
 import { awaits, conflictsInterned as conflicts, createInterner, type Acc } from './dependency.ts';
 import { EventIndex, type Candidates, type Event } from './dpor-index.ts';
 import { isPreemption, withinBound as boundAllows } from './preemption.ts';
@@ -35,10 +35,40 @@ interface Node {
   /** Preemptions in the schedule before this node, and the thread that ran last. */
   preemptions: number;
   lastTid: number | undefined;
+  /** State caching: the state's fingerprint (null when not cached), and the sleep set it was reached with. */
+  fp: string | null;
+  sleep0: readonly string[];
+  /** State caching: the chosen step as a Future, and every step below this state so far (Future ids). */
+  chosenFuture: number;
+  sum: Set<number>;
 }
+
+/**
+ * A step below some state, as state caching keeps it: what it accesses and, of the steps between
+ * that state and it, which happen before it (their accesses and threads), so that its races with the
+ * steps before the state can be found when the state is reached again by another way.
+ */
+interface Future {
+  tid: number;
+  acc: readonly Acc[];
+  /** It ended the run: it depends on every step. */
+  ends: boolean;
+  /** The threads it disabled: it depends on their steps. */
+  dis: readonly number[];
+  /** The accesses and threads of the steps after the state that happen before it (sorted, unique). */
+  ea: readonly Acc[];
+  et: readonly number[];
+  /** ea or et was cut at its bound: they name only some of those steps. */
+  capped: boolean;
+}
+
+/** Past this many accesses or threads, a Future's history is cut (so it counts fewer steps as ordered before it). */
+const HISTORY_BOUND = 64;
 
 export interface DporOptions {
   preemptionBound?: number | undefined;
+  /** Recognise explored states (default false; always off under a preemption bound). */
+  stateCache?: boolean | undefined;
 }
 
 /** The empty sleep and done sets most nodes have, shared until begin() adds to them. */
@@ -54,6 +84,62 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   let prunedByBound = false;
 
   const internAll = createInterner();
+
+  // State caching (sim/README.md, "State caching"): the states whose whole future has been explored,
+  // with the steps of that future and the sleep set it was explored under.
+  const caching = options.stateCache === true && bound === undefined;
+  const explored = new Map<string, { sum: readonly number[]; sleep: readonly string[] }>();
+  const futures: Future[] = [];
+  const futureIds = new Map<string, number>();
+  const accIds = new Map<Acc, number>();
+  const accId = (a: Acc): number => {
+    let id = accIds.get(a);
+    if (id === undefined) accIds.set(a, (id = accIds.size));
+    return id;
+  };
+  const intern = (f: Future): number => {
+    let k = `${f.tid}${f.ends ? 'E' : ''}${f.capped ? 'C' : ''}d${f.dis.join(',')}a`;
+    for (const a of f.acc) k += `${accId(a)},`;
+    k += 'h';
+    for (const a of f.ea) k += `${accId(a)},`;
+    k += `t${f.et.join(',')}`;
+    let id = futureIds.get(k);
+    if (id === undefined) {
+      futureIds.set(k, (id = futures.length));
+      futures.push(f);
+    }
+    return id;
+  };
+  const NO_NUMBERS: readonly number[] = [];
+  const NO_ACC: readonly Acc[] = [];
+  /** The step `x` taken before a state, and a Future `id` of that state: the Future seen from the state before `x`. */
+  const lifted = new Map<number, number>();
+  const lift = (id: number, x: number): number => {
+    const k = id * 0x1000000 + x;
+    let out = lifted.get(k);
+    if (out !== undefined) return out;
+    const f = futures[id]!;
+    const s = futures[x]!;
+    const before =
+      s.tid === f.tid ||
+      f.ends ||
+      f.dis.includes(s.tid) ||
+      s.dis.includes(f.tid) ||
+      f.et.includes(s.tid) ||
+      conflicts(s.acc, f.acc) ||
+      conflicts(s.acc, f.ea);
+    if (!before || f.capped) out = id;
+    else {
+      const ea = [...f.ea];
+      for (const a of s.acc) if (!ea.includes(a)) ea.push(a);
+      const et = f.et.includes(s.tid) ? f.et : [...f.et, s.tid].sort((a, b) => a - b);
+      ea.sort((a, b) => accId(a) - accId(b));
+      const capped = ea.length > HISTORY_BOUND || et.length > HISTORY_BOUND;
+      out = intern({ ...f, ea: capped ? f.ea : ea, et: capped ? f.et : et, capped });
+    }
+    lifted.set(k, out);
+    return out;
+  };
 
   // Slots index vector clocks by thread id; kept for the whole search (a tid always gets the same slot).
   const slots = new Map<number, number>();
@@ -246,6 +332,75 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   const cursors: number[] = [];
   const candidateLists: Candidates[] = [];
 
+  /** A Future with nothing before it. */
+  function bare(tid: number, acc: readonly Acc[]): number {
+    return intern({ tid, acc, ends: false, dis: NO_NUMBERS, ea: NO_ACC, et: NO_NUMBERS, capped: false });
+  }
+
+  /** Node k's subtree is explored: its state joins the explored ones, its steps (seen from before the parent's step) the parent's. */
+  function finish(k: number): void {
+    const node = nodes[k]!;
+    if (node.fp !== null) {
+      // Of two explorations of one state, the one under the smaller sleep set covers more.
+      const old = explored.get(node.fp);
+      if (!old || node.sleep0.length <= old.sleep.length)
+        explored.set(node.fp, { sum: [...node.sum], sleep: node.sleep0 });
+    }
+    const parent = nodes[k - 1];
+    if (parent && parent.chosenFuture >= 0) for (const f of node.sum) parent.sum.add(lift(f, parent.chosenFuture));
+  }
+
+  /**
+   * The current execution reached an explored state: its future is not explored again, but the races
+   * of that future's steps with the steps before the state are looked for, as the walk of analyse()
+   * does, from what each Future kept of the steps ordered before it. A race found this way is
+   * reversed as the classic algorithm does (Flanagan and Godefroid): at the node before the earlier
+   * step, every thread that may start the reversed sequence is tried, or every thread when none of
+   * them can run there.
+   */
+  function revisit(sum: readonly number[]): void {
+    const parent = nodes[depth - 1];
+    if (parent && parent.chosenFuture >= 0) for (const f of sum) parent.sum.add(lift(f, parent.chosenFuture));
+    const after: (Set<number> | undefined)[] = [];
+    for (const id of sum) {
+      const f = futures[id]!;
+      const base = [...(threadClock.get(f.tid) ?? [])];
+      for (const t of f.et) {
+        const c = threadClock.get(t);
+        if (c) join(base, c);
+      }
+      for (let j = events.length - 1; j >= 0; j--) {
+        const e = events[j]!;
+        if (f.ea.length > 0 && conflicts(e.acc, f.ea)) join(base, e.vc);
+        if (e.tid === f.tid) continue;
+        if (!(f.ends || f.dis.includes(e.tid) || conflicts(e.acc, f.acc))) continue;
+        const ordered = at(base, e.slot) >= e.seq || awaits(f.acc, e.acc);
+        join(base, e.vc);
+        if (ordered) continue;
+        let tids = after[j];
+        if (tids === undefined) {
+          tids = new Set();
+          for (let k = j + 1; k < events.length; k++) {
+            const ek = events[k]!;
+            if (at(ek.vc, e.slot) < e.seq) tids.add(ek.tid);
+          }
+          after[j] = tids;
+        }
+        const node = nodes[j]!;
+        let some = false;
+        if (!f.capped) {
+          for (const u of node.enabled) {
+            if (u.tid === f.tid || tids.has(u.tid) || f.et.includes(u.tid)) {
+              some = true;
+              addThread(node, u.tid);
+            }
+          }
+        }
+        if (!some) for (const u of node.enabled) addThread(node, u.tid);
+      }
+    }
+  }
+
   return {
     name: 'dpor',
 
@@ -270,6 +425,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           break;
         }
         if (next === undefined) continue;
+        if (caching) for (let k = nodes.length - 1; k > i; k--) finish(k);
         // The subtree below the previous choice is finished: it goes to sleep for the later siblings,
         // unless it disabled a thread, which makes it dependent with that thread whatever it accessed.
         if (node.sleep === NO_SLEEP) node.sleep = new Map();
@@ -290,7 +446,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       return false;
     },
 
-    choose(enabled: readonly Transition[]): string | null {
+    choose(enabled: readonly Transition[], state?: StateView): string | null {
       if (depth < nodes.length) {
         const node = nodes[depth]!;
         if (!enabled.some((t) => t.id === node.chosen)) {
@@ -303,6 +459,15 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       const sleep = nextSleep;
       const wakeup = nextWakeup;
       nextWakeup = [];
+      let fp: string | null = null;
+      if (caching && state?.fingerprint) {
+        fp = state.fingerprint();
+        const seen = explored.get(fp);
+        if (seen && seen.sleep.every((id) => sleep.has(id))) {
+          revisit(seen.sum);
+          return null;
+        }
+      }
       const candidates = sleep.size === 0 ? enabled : enabled.filter((t) => !sleep.has(t.id));
       const node0 = { enabled, preemptions, lastTid };
       const allowed = bound === undefined ? candidates : candidates.filter((t) => withinBound(t, node0));
@@ -329,6 +494,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         chosenDisables: false,
         preemptions,
         lastTid,
+        fp,
+        sleep0: sleep.size === 0 ? [] : [...sleep.keys()],
+        chosenFuture: -1,
+        sum: new Set(),
       };
       // Local choices of one thread (a signal delivered or not, a spurious wake-up) are all explored.
       addThread(node, p.tid);
@@ -420,6 +589,19 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       node.chosenTid = tid;
       node.chosenAcc = acc;
       node.chosenDisables = disabled.size > 0 || endsRun;
+      if (caching) {
+        const x = intern({
+          tid,
+          acc,
+          ends: endsRun,
+          dis: disabled.size > 0 ? [...disabled].sort((a, b) => a - b) : NO_NUMBERS,
+          ea: NO_ACC,
+          et: NO_NUMBERS,
+          capped: false,
+        });
+        node.chosenFuture = x;
+        node.sum.add(x);
+      }
 
       // A thread with nothing enabled before this step and something enabled after it was enabled by it.
       for (const u of enabledAfter) {
@@ -450,6 +632,15 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // thread's next transition, enabled or not.
       // Those ended by a step of a prefix replayed since are kept; those of a discarded suffix go.
       killedSteps = killedSteps.filter((k) => events[k.at] === k.by);
+      // Blocked steps come after the last step (seen from before it, they are lifted over it); a
+      // killed step comes just before the step that ended it.
+      const last = nodes[events.length - 1];
+      if (caching && last && last.chosenFuture >= 0) {
+        for (const b of blocked) last.sum.add(lift(bare(b.transition.tid, internAll(b.accesses)), last.chosenFuture));
+        for (const k of killedSteps) {
+          nodes[k.at]!.sum.add(bare(k.step.transition.tid, internAll(k.step.accesses)));
+        }
+      }
       const all = [
         ...blocked.map((b) => ({
           step: b,

@@ -21,12 +21,20 @@ export interface StepInfo {
   killed?: readonly BlockedStep[] | undefined;
 }
 
+/** What a strategy may ask of the current state: its fingerprint (Run.fingerprint). */
+export interface StateView {
+  fingerprint?(): string;
+}
+
 export interface Scheduler {
   readonly name: StrategyName;
   /** Starts a new execution from the initial state; false when there is nothing left to explore. */
   begin(): boolean;
-  /** Picks the next transition's id among `enabled` (never empty), or null to abandon this execution. */
-  choose(enabled: readonly Transition[]): string | null;
+  /**
+   * Picks the next transition's id among `enabled` (never empty), or null to abandon this execution.
+   * `state` is the run in that state, for a strategy that recognises states it has explored.
+   */
+  choose(enabled: readonly Transition[], state?: StateView): string | null;
   /** Told what the chosen step did. */
   stepped(info: StepInfo): void;
   /** Told the execution is over, with the operations of the threads left blocked (see Run.blocked). */

@@ -40,7 +40,7 @@ export function createScheduler(options: ExploreOptions): Scheduler {
   const strategy: StrategyName = options.strategy ?? 'dpor';
   switch (strategy) {
     case 'dpor':
-      return createDpor({ preemptionBound: options.preemptionBound });
+      return createDpor({ preemptionBound: options.preemptionBound, stateCache: options.stateCache });
     case 'enumerate':
       return createEnumerate({ preemptionBound: options.preemptionBound });
     case 'random':
@@ -76,7 +76,7 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
   for (;;) {
     if (enabled.length === 0) return end('finished');
     if (ids.length >= maxSteps) return end('cut');
-    const id = scheduler.choose(enabled);
+    const id = scheduler.choose(enabled, run);
     if (id === null) return end('abandoned');
     const transition = enabled.find((t) => t.id === id);
     if (!transition) throw new Error(`the scheduler chose ${id}, which is not enabled`);

@@ -67,13 +67,19 @@ export function cloneValue(v: unknown): unknown {
   }
 }
 
+/** Each main's wrapper, made once: the same program's main thread is the same function in every run. */
+const wrappers = new WeakMap<ThreadFn, ThreadFn>();
+
 /** Returning from main is exit(value): stdio is flushed under its locks. */
 export function wrapMain(main: ThreadFn): ThreadFn {
+  const known = wrappers.get(main);
+  if (known) return known;
   const wrapped = function* (...args: never[]): Generator<unknown, unknown, unknown> {
     const v = yield* main(...args);
     yield* libcExit(typeof v === 'number' ? v : 0);
     return v;
   };
   Object.defineProperty(wrapped, 'name', { value: main.name || 'main' });
+  wrappers.set(main, wrapped);
   return wrapped;
 }

@@ -254,4 +254,9 @@ export interface Thread {
   tcache: { arena: string; bins: string[][] } | null;
   /** Started by pthread_create (start_thread runs __libc_thread_freeres at its end); main is not. */
   started: boolean;
+  /**
+   * What determines the function and arguments the thread started from (fingerprint.ts): the creating
+   * thread's record at its pthread_create, or at the execve that started this image; unset for main.
+   */
+  origin?: string;
 }

@@ -40,6 +40,7 @@ import { MAIN_ARENA_NAME } from '../api/libc-locks.ts';
 import { deliver, deliverable, deliveryAccesses } from './ops/signal.ts';
 import { deadlockOf, explainStuck } from './deadlock.ts';
 import { snapshotOf } from './snapshot.ts';
+import { fingerprintOf } from './fingerprint.ts';
 
 /** Steps looked back on to name the thread that loops when an execution hits maxSteps. */
 const LOOP_WINDOW = 512;
@@ -468,6 +469,18 @@ class World implements Run, Kernel {
 
   pendingOps(): { tid: number; op: object | null }[] {
     return this.threadOrder.filter((t) => !t.exited).map((t) => ({ tid: t.tid, op: t.pending }));
+  }
+
+  fingerprint(): string {
+    return fingerprintOf({
+      counters: [this.idCounter, this.ofdCounter],
+      failed: this.failed,
+      procs: this.procs.values(),
+      threads: this.threadOrder,
+      stdin: this.stdin,
+      findingKinds: this.found.map((f) => f.kind),
+      notes: this.noteList,
+    });
   }
 
   snapshot(): WorldSnapshot {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as F from '../../sim/api/index.ts';
-import type { Program } from '../../sim/types.ts';
+import type { ExploreOptions, Program } from '../../sim/types.ts';
 import { searchOutcomes } from './world-helpers.ts';
 import { specArbitrary, type Cell, type Mx, type Op, type Spec } from './program-spec.ts';
 
@@ -143,8 +143,13 @@ export function build(sp: Spec): Program {
 }
 
 /** Searches and returns the final outcomes of every execution that ran to its end. */
-export function outcomes(p: Program, strategy: 'dpor' | 'enumerate', maxExecutions: number) {
-  const { report, outcomes: finals } = searchOutcomes(p, strategy, maxExecutions);
+export function outcomes(
+  p: Program,
+  strategy: 'dpor' | 'enumerate',
+  maxExecutions: number,
+  options: ExploreOptions = {},
+) {
+  const { report, outcomes: finals } = searchOutcomes(p, strategy, maxExecutions, options);
   return { report, finals: new Set(finals), kinds: new Set(report.findings.map((f) => f.kind)) };
 }
 
@@ -166,5 +171,28 @@ describe('dpor against plain enumeration in the real world', () => {
     );
     // Every search is bounded by executions (1,500 each way), not by time; the 60 programs take 80 to
     // 120 s on a loaded 2-core machine, so the timeout leaves room for a slower one.
+  }, 300_000);
+
+  it('with state caching, reaches the same outcomes and findings', () => {
+    let pruned = 0;
+    fc.assert(
+      fc.property(spec, (sp) => {
+        const p = build(sp);
+        const all = outcomes(p, 'enumerate', 1_500);
+        fc.pre(all.report.completeness.complete);
+        const cached = outcomes(p, 'dpor', 1_500, { stateCache: true });
+        expect(cached.report.completeness).toEqual({ complete: true });
+        expect([...cached.finals].sort()).toEqual([...all.finals].sort());
+        expect([...cached.kinds].sort()).toEqual([...all.kinds].sort());
+        expect(cached.report.stats.distinctOutcomes).toBe(all.report.stats.distinctOutcomes);
+        pruned += cached.report.stats.blocked ?? 0;
+      }),
+      {
+        numRuns: Number(process.env.PROPERTY_RUNS ?? 40),
+        seed: Number(process.env.PROPERTY_SEED ?? 20261204),
+      },
+    );
+    // The programs reach explored states again: the property is about pruned searches.
+    expect(pruned).toBeGreaterThan(0);
   }, 300_000);
 });

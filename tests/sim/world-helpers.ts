@@ -1,7 +1,7 @@
 // Test helpers for the world: build a Program, drive a Run by hand, compare search outcomes.
 import { createRun } from '../../sim/world/index.ts';
 import { search } from '../../sim/explore/search.ts';
-import type { Program, ProgramOptions, Run } from '../../sim/types.ts';
+import type { ExploreOptions, Program, ProgramOptions, Run } from '../../sim/types.ts';
 import { isPlainId } from '../../sim/transition.ts';
 import {
   _Fork,
@@ -60,7 +60,12 @@ export function runFirst(p: Program, prefer: number[] = []): Run {
 }
 
 /** Searches past every finding and returns the report with the sorted outcomes of the executions that ran to their end. */
-export function searchOutcomes(p: Program, strategy: 'dpor' | 'enumerate', maxExecutions?: number) {
+export function searchOutcomes(
+  p: Program,
+  strategy: 'dpor' | 'enumerate',
+  maxExecutions?: number,
+  options: ExploreOptions = {},
+) {
   const runs: Run[] = [];
   const report = search(
     () => {
@@ -68,7 +73,7 @@ export function searchOutcomes(p: Program, strategy: 'dpor' | 'enumerate', maxEx
       runs.push(run);
       return run;
     },
-    { strategy, stopAtFirst: false, ...(maxExecutions === undefined ? {} : { maxExecutions }) },
+    { ...options, strategy, stopAtFirst: false, ...(maxExecutions === undefined ? {} : { maxExecutions }) },
   );
   return {
     report,

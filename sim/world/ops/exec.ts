@@ -11,6 +11,7 @@ import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import { finishProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
+import { startedBy } from '../fingerprint.ts';
 import { newArenas } from './malloc.ts';
 import { MAIN_ARENA_NAME } from '../../api/libc-locks.ts';
 
@@ -82,6 +83,7 @@ export const execOps: Models<'execve'> = {
         return;
       }
       const u = t.tid === p.pid ? t : deThread(k, t, p);
+      u.origin = startedBy(t);
       u.fn = wrapMain(o.image);
       u.args = [];
       u.record = [];

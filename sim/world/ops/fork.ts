@@ -53,6 +53,7 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   u.arena = t.arena;
   u.tcache = t.tcache && { arena: t.tcache.arena, bins: t.tcache.bins.map((b) => b.slice()) };
   u.started = t.started;
+  if (t.origin !== undefined) u.origin = t.origin;
   k.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
   k.emit(u, { type: 'fd.inherit', fds: inherited });
   for (const l of leaks) {

@@ -9,6 +9,7 @@ import { reads, writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
 import { finishProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
+import { startedBy } from '../fingerprint.ts';
 
 /** The thread ends with `value`; the last thread's end ends the process with status 0, as exit(0) would. */
 export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void {
@@ -74,6 +75,7 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
       k.emit(t, { type: 'thread.create', child: tid });
       const u = k.newThread(tid, p.pid, o.fn, o.args, t.clock);
       u.started = true;
+      u.origin = startedBy(t);
       k.emit(u, { type: 'thread.start', fn: o.fn.name || 'thread', args: o.args });
       k.drive(u, undefined);
       k.complete(t, tid);

@@ -1,0 +1,248 @@
+// A world state's fingerprint: equal fingerprints mean equal futures (the same transitions enabled,
+// with the same accesses and effects, the same findings), so a stateful search may explore a state's
+// future once. The world's own state is written out whole (processes, memory objects, descriptors,
+// threads' kernel-side state, counters, findings' kinds and notes); a thread's program state (its
+// generator, which cannot be read) is named by what determines it, as child replay relies on: the
+// function it started from and its arguments (named by its creator's state then), and the record of every result fed into it since.
+// Left out: what only the trace shows (step numbers, a thread's step count, the trace itself).
+import type { Proc, Rec, Thread } from './state.ts';
+
+/** Functions by identity: the same function object always gets the same number. */
+const fnIds = new WeakMap<object, number>();
+let nextFnId = 1;
+function fnId(f: object): number {
+  let id = fnIds.get(f);
+  if (id === undefined) fnIds.set(f, (id = nextFnId++));
+  return id;
+}
+
+/**
+ * A 96-bit hash, folded one 32-bit word at a time into three lanes mixed differently (MurmurHash3's
+ * constants). Two different states get one fingerprint with a probability of about 2^-96 per pair.
+ */
+const names = new Map<string, number>();
+
+class Hasher {
+  a = 0x9747b28c;
+  b = 0x2545f491;
+  c = 0x61c88647;
+
+  word(x: number): void {
+    let k = Math.imul(x | 0, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    this.a ^= k;
+    this.a = (this.a << 13) | (this.a >>> 19);
+    this.a = (Math.imul(this.a, 5) + 0xe6546b64) | 0;
+    this.b = Math.imul(this.b ^ (x | 0), 0x85ebca6b);
+    this.b ^= this.b >>> 13;
+    this.c = (Math.imul(this.c + (x | 0), 0xc2b2ae35) + this.a) | 0;
+    this.c ^= this.c >>> 16;
+  }
+
+  str(s: string): void {
+    this.word(s.length | 0x40000000);
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+  }
+
+  /** A name (a property's, or a short string): by a number given to each name once. */
+  name(s: string): void {
+    let id = names.get(s);
+    if (id === undefined) names.set(s, (id = names.size + 1));
+    this.word(0x30000000 | id);
+  }
+
+  num(n: number): void {
+    if (Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff) {
+      this.word(0x10000001);
+      this.word(n);
+    } else this.str(String(n));
+  }
+
+  key(): string {
+    return `${(this.a >>> 0).toString(36)}.${(this.b >>> 0).toString(36)}.${(this.c >>> 0).toString(36)}`;
+  }
+}
+
+// Tags keep values of different shapes apart (a string "1" and a number 1, [] and {}).
+const enum Tag {
+  Undefined = 0x20000001,
+  Null,
+  True,
+  False,
+  Number,
+  String,
+  Function,
+  Array,
+  Map,
+  Set,
+  Object,
+  End,
+  Other,
+}
+
+/** Folds a plain value (what cells, results and kernel objects hold) into `h`. */
+function put(h: Hasher, v: unknown, depth = 0): void {
+  if (depth > 32) throw new Error('a value too deep to fingerprint');
+  switch (typeof v) {
+    case 'undefined':
+      h.word(Tag.Undefined);
+      return;
+    case 'number':
+      h.word(Tag.Number);
+      h.num(v);
+      return;
+    case 'string':
+      h.word(Tag.String);
+      // Short strings (names, paths, kinds) by number, each hashed once; long ones by their text.
+      if (v.length <= 64) h.name(v);
+      else h.str(v);
+      return;
+    case 'boolean':
+      h.word(v ? Tag.True : Tag.False);
+      return;
+    case 'function':
+      h.word(Tag.Function);
+      h.word(fnId(v));
+      return;
+    case 'bigint':
+    case 'symbol':
+      h.word(Tag.Other);
+      h.str(String(v));
+      return;
+    case 'object':
+      break;
+  }
+  if (v === null) {
+    h.word(Tag.Null);
+    return;
+  }
+  if (Array.isArray(v)) {
+    h.word(Tag.Array);
+    for (const x of v) put(h, x, depth + 1);
+  } else if (v instanceof Map) {
+    h.word(Tag.Map);
+    for (const [k, x] of v) {
+      put(h, k, depth + 1);
+      put(h, x, depth + 1);
+    }
+  } else if (v instanceof Set) {
+    h.word(Tag.Set);
+    for (const x of v) put(h, x, depth + 1);
+  } else {
+    h.word(Tag.Object);
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (x === undefined) continue;
+      h.name(k);
+      put(h, x, depth + 1);
+    }
+  }
+  h.word(Tag.End);
+}
+
+/** A thread's record, hashed once per entry: the lanes after the entries seen so far are kept. */
+const recordHash = new WeakMap<Rec[], { n: number; h: Hasher }>();
+function recordOf(record: Rec[]): Hasher {
+  let memo = recordHash.get(record);
+  if (!memo) recordHash.set(record, (memo = { n: 0, h: new Hasher() }));
+  const h = memo.h;
+  for (let i = memo.n; i < record.length; i++) {
+    const r = record[i]!;
+    if ('signal' in r) {
+      h.word(1);
+      h.str(r.signal);
+      put(h, r.handler);
+    } else {
+      h.word(2);
+      h.str(r.op);
+      put(h, r.result);
+    }
+  }
+  memo.n = record.length;
+  return h;
+}
+
+/**
+ * What determines the function and arguments of a thread `t` starts now (pthread_create, or the image
+ * of an execve): `t`'s own start and everything fed into it so far (the library wraps the function
+ * anew in each run, so the function object itself cannot name it).
+ */
+export function startedBy(t: Thread): string {
+  return `${t.origin ?? 'main'}>${recordOf(t.record).key()}:${t.record.length}`;
+}
+
+const THREAD_SKIP = new Set(['fn', 'args', 'frames', 'record', 'steps', 'pending', 'origin']);
+
+function putThread(h: Hasher, t: Thread): void {
+  h.word(t.tid);
+  h.str(t.origin ?? 'main');
+  const r = recordOf(t.record);
+  h.word(t.record.length);
+  h.word(r.a);
+  h.word(r.b);
+  h.word(r.c);
+  h.name(t.pending?.k ?? '-');
+  for (const f of t.frames) {
+    h.word(f.libcDepth);
+    h.name(f.sig ?? '');
+    h.name(f.saved?.phase ?? '');
+  }
+  const o = t as unknown as Record<string, unknown>;
+  for (const k in o) {
+    if (THREAD_SKIP.has(k)) continue;
+    const x = o[k];
+    if (x === undefined) continue;
+    h.name(k);
+    put(h, x);
+  }
+  h.word(Tag.End);
+}
+
+function putProc(h: Hasher, p: Proc): void {
+  h.word(p.pid);
+  const o = p as unknown as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (x === undefined) continue;
+    h.name(k);
+    if (k === 'mem') {
+      // Objects by name: the order in which a process first used them changes nothing ahead.
+      const mem = p.mem;
+      const keys = [...mem.keys()].sort();
+      for (const n of keys) {
+        h.name(n);
+        put(h, mem.get(n));
+      }
+      h.word(Tag.End);
+    } else put(h, x);
+  }
+  h.word(Tag.End);
+}
+
+/** What the world passes in: everything of its state the future depends on. */
+export interface WorldState {
+  counters: readonly number[];
+  failed: boolean;
+  procs: Iterable<Proc>;
+  threads: readonly Thread[];
+  stdin: readonly string[];
+  findingKinds: readonly string[];
+  notes: readonly string[];
+}
+
+/** The fingerprint of a world state: equal states, equal fingerprints; different ones, different but for a 2^-96 chance. */
+export function fingerprintOf(s: WorldState): string {
+  const h = new Hasher();
+  for (const c of s.counters) h.num(c);
+  h.word(s.failed ? 1 : 0);
+  for (const p of s.procs) putProc(h, p);
+  h.word(Tag.End);
+  for (const t of s.threads) putThread(h, t);
+  h.word(Tag.End);
+  put(h, s.stdin);
+  put(h, s.findingKinds);
+  put(h, [...s.notes].sort());
+  return h.key();
+}
