@@ -75,11 +75,12 @@ export function fopenFlags(mode: string): number | null {
   return flags;
 }
 
-/** fopen (path, mode): the FILE's id, or -errno. */
-export function* fopen(path: string, mode: string): G<number> {
+/** fopen (path, mode): the FILE's id, or -errno. fdopen (fd, mode) makes the FILE on a descriptor it is given. */
+export function* fopen(path: string, mode: string, fdopen?: number): G<number> {
   const flags = fopenFlags(mode);
   if (flags === null) return -EINVAL;
-  yield* enter('fopen');
+  const fn = fdopen === undefined ? 'fopen' : 'fdopen';
+  yield* enter(fn);
   const locks = yield* libcLocks();
   const fp = yield* malloc(LOCKED_FILE);
   // _IO_link_in: the list lock, and the new FILE's own lock around its _IO_LINKED flag.
@@ -89,12 +90,12 @@ export function* fopen(path: string, mode: string): G<number> {
   yield* op({ k: 'store', c: LIST, v: { next: id + 1, open: [id, ...list.open] } });
   yield* op({ k: 'stdio_buf', f: 'fopen', set: true });
   if (locks) yield* op({ k: 'unlock', m: IO_LIST_LOCK });
-  const fd = yield* op<number>({ k: 'open', path, flags });
+  const fd = fdopen ?? (yield* op<number>({ k: 'open', path, flags }));
   if (fd < 0) {
     // fopen's failure path: _IO_un_link, then free.
     yield* unlink(id, locks);
     yield* free(fp);
-    yield* leave('fopen');
+    yield* leave(fn);
     return fd;
   }
   const rw = flags & 3;
@@ -109,7 +110,7 @@ export function* fopen(path: string, mode: string): G<number> {
     closed: false,
   };
   yield* op({ k: 'store', c: fileCell(id), v: st });
-  yield* leave('fopen');
+  yield* leave(fn);
   return id;
 }
 
@@ -230,6 +231,46 @@ export function* fread(id: number, n: number, line: boolean, fn = 'fread'): G<st
     return got;
   });
   yield* leave(fn);
+  return r;
+}
+
+/** feof (fp): whether a read met the end of the file (under the FILE lock, as glibc's feof). */
+export function* feof(id: number): G<boolean> {
+  return yield* locked(id, function* () {
+    return (yield* state(id)).eof;
+  });
+}
+
+/**
+ * fseek (fp, off, whence) and rewind: pending output goes out, buffered input is dropped, the
+ * descriptor's offset moves (_IO_new_file_seekoff); SEEK_CUR counts from where the reader is, which is
+ * behind the descriptor by the input still buffered. The result is 0, or -1.
+ */
+export function* fseek(id: number, off: number, whence: number): G<number> {
+  yield* enter('fseek');
+  const r = yield* locked(id, function* () {
+    const s = yield* state(id);
+    if ((yield* flushOut(s)) < 0) return -1;
+    const adj = whence === 1 ? off - s.in.length : off;
+    s.in = '';
+    s.eof = false;
+    const p = yield* op<number>({ k: 'lseek', fd: s.fd, off: adj, whence });
+    yield* op({ k: 'store', c: fileCell(id), v: s });
+    return p < 0 ? -1 : 0;
+  });
+  yield* leave('fseek');
+  return r;
+}
+
+/** ftell (fp): the descriptor's offset, less the input buffered, plus the output not yet written. */
+export function* ftell(id: number): G<number> {
+  yield* enter('ftell');
+  const r = yield* locked(id, function* () {
+    const s = yield* state(id);
+    const p = yield* op<number>({ k: 'lseek', fd: s.fd, off: 0, whence: 1 });
+    return p < 0 ? p : p - s.in.length + s.out.length;
+  });
+  yield* leave('ftell');
   return r;
 }
 

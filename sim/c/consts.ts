@@ -26,6 +26,8 @@ export const SIG_BY_NUM = new Map(Object.entries(SIG_NUMS).map(([k, v]) => [v, k
 /** Constants the headers define: name -> [value, headers]. */
 export const CONSTS: Record<string, [number, string[]]> = {
   EXIT_SUCCESS: [0, ['stdlib.h']],
+  EOF: [-1, ['stdio.h']],
+  BUFSIZ: [8192, ['stdio.h']],
   EXIT_FAILURE: [1, ['stdlib.h']],
   EPERM: [1, ['errno.h']],
   ENOENT: [2, ['errno.h']],

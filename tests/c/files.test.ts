@@ -181,6 +181,39 @@ int main(void) {
     expect(writes).toEqual(['3:4096', '4:1', '3:904', '3:4']);
   });
 
+  it('ftell, rewind, fgetc, fseek, fgets, feof, getc up to EOF, fdopen: the lines Linux prints', async () => {
+    // The same program built with gcc on Linux (glibc 2.36) prints exactly these lines.
+    const run = createRun(
+      await compile(`
+int main(void) {
+  FILE *f = fopen("/tmp/f4.txt", "w+");
+  fputs("hello world\\n", f);
+  printf("tell %ld\\n", ftell(f));
+  rewind(f);
+  int c = fgetc(f);
+  printf("first %c tell %ld\\n", c, ftell(f));
+  fseek(f, 6, SEEK_SET);
+  char buf[16];
+  fgets(buf, sizeof buf, f);
+  printf("rest %s", buf);
+  printf("eof %d\\n", feof(f));
+  while ((c = getc(f)) != EOF) putchar(c);
+  printf("eof %d\\n", feof(f));
+  fclose(f);
+  int fd = open("/tmp/f4.txt", O_WRONLY | O_APPEND);
+  FILE *g = fdopen(fd, "a");
+  fprintf(g, "more\\n");
+  fclose(g);
+  FILE *r = fopen("/tmp/f4.txt", "r");
+  while (fgets(buf, sizeof buf, r)) printf("> %s", buf);
+  fclose(r);
+  return 0;
+}`),
+    );
+    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+    expect(stdout(run)).toBe('tell 12\nfirst h tell 1\nrest world\neof 0\neof 1\n> hello world\n> more\n');
+  });
+
   it('fopen of a missing file for reading is NULL with ENOENT; a bad mode is an error naming it', async () => {
     const run = createRun(
       await compile(

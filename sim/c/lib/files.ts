@@ -166,6 +166,64 @@ export const FILES: Record<string, Builtin> = {
     },
     { arity: [2, 2] },
   ),
+  fdopen: lib(
+    H.stdio,
+    { k: 'ptr', to: BUILTIN_TYPEDEFS.FILE! },
+    function* (fr, [fd, mode], cx, where) {
+      const m = yield* cStringAt(cx, mode, where);
+      if (S.fopenFlags(m) === null)
+        throw new CRuntimeError(`${where}: fdopen mode ${JSON.stringify(m)}: it starts with r, w or a`);
+      const id = yield* S.fopen('', m, Number(fd));
+      if (id < 0) {
+        fr.ctx.errno = -id;
+        return 0;
+      }
+      return filePointer(id);
+    },
+    { arity: [2, 2] },
+  ),
+  feof: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f], _cx, where) {
+      return (yield* S.feof(stream(f, where, 'feof'))) ? 1 : 0;
+    },
+    { arity: [1, 1] },
+  ),
+  fseek: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f, off, whence], _cx, where) {
+      return yield* S.fseek(stream(f, where, 'fseek'), Number(off), Number(whence));
+    },
+    { arity: [3, 3] },
+  ),
+  rewind: lib(
+    H.stdio,
+    T.void,
+    function* (_fr, [f], _cx, where) {
+      yield* S.fseek(stream(f, where, 'rewind'), 0, 0);
+      return undefined;
+    },
+    { arity: [1, 1] },
+  ),
+  ftell: lib(
+    H.stdio,
+    T.long,
+    function* (fr, [f], _cx, where) {
+      return sysret(fr, yield* S.ftell(stream(f, where, 'ftell')), L.EBADF);
+    },
+    { arity: [1, 1] },
+  ),
+  fgetc: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f], _cx, where) {
+      const s = yield* S.fread(stream(f, where, 'fgetc'), 1, false, 'fgetc');
+      return s.length === 0 ? -1 : s.charCodeAt(0);
+    },
+    { arity: [1, 1] },
+  ),
   fclose: lib(
     H.stdio,
     T.int,

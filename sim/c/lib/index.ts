@@ -7,4 +7,6 @@ import { SIGNALS } from './signal.ts';
 import { SUPPORT } from './support.ts';
 import { THREADS } from './thread.ts';
 
-export const BUILTINS: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS, ...SUPPORT };
+const ALL: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS, ...SUPPORT };
+// <stdio.h>'s putc and getc are fputc and fgetc (glibc defines them as the same functions).
+export const BUILTINS: Record<string, Builtin> = { ...ALL, putc: ALL.fputc!, getc: ALL.fgetc! };
