@@ -86,12 +86,17 @@ const isMain =
   /sim-bench-steps\.mjs$/.test(process.argv[1]);
 if (isMain) {
   const files = process.argv.slice(2);
-  for (const file of files.length > 0 ? files : ['content/examples/tst-fork1-r815-3.ts']) {
-    const r = stepCost({ ...(await load(file)), name: file.replace(/.*\//, '') }, { stopAtFirst: false });
+  const print = (r: StepCost, label = '') =>
     console.log(
-      `${r.name}: ${r.executions} executions (+${r.blocked} cut short), ${r.steps} steps, ` +
+      `${r.name}${label}: ${r.executions} executions (+${r.blocked} cut short), ${r.steps} steps, ` +
         `cold ${r.coldUs.toFixed(2)} us/step, warm ${r.warmUs.toFixed(2)} us/step (${r.warmMs.toFixed(0)} ms), ` +
         `${r.verdict}${r.complete ? '' : ' (incomplete)'}`,
     );
+  for (const file of files.length > 0 ? files : ['content/examples/tst-fork1-r815-3.ts']) {
+    const program = { ...(await load(file)), name: file.replace(/.*\//, '') };
+    print(stepCost(program, { stopAtFirst: false }));
+    // The same search with state caching (sim/README.md): fewer steps, each dearer.
+    if (process.env.STATE_CACHE !== '0')
+      print(stepCost(program, { stopAtFirst: false, stateCache: true }), ' with stateCache');
   }
 }
