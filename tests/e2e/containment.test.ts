@@ -270,9 +270,17 @@ describe('framing', () => {
 describe('what held keeps holding', () => {
   const program = (body: string) =>
     `import { getpid } from 'forklore';\ndeclare const self: any;\nexport default function* main() {\n${body}\n  yield* getpid();\n}\n`;
+  // One page for the four: each program is checked by a fresh worker, and each test asserts what its
+  // own program could not do (the tests above and below show that nothing carries over to the next).
+  let v: Visit;
+  beforeAll(async () => {
+    v = await open();
+  });
+  afterAll(async () => {
+    await v?.close();
+  });
 
   test('no request leaves the sandbox: fetch, XHR, WebSocket, EventSource, importScripts, import(), nested workers', async () => {
-    const v = await open();
     // The logger answers anyone: it proves it is reachable from the page itself, and then hears nothing from a program.
     expect(await v.page.evaluate((u) => fetch(u + '/from-the-page').then((r) => r.status), loggerOrigin)).toBe(200);
     expect(logged).toContain('GET /from-the-page');
@@ -294,11 +302,9 @@ describe('what held keeps holding', () => {
     await v.page.waitForTimeout(1500);
     expect(logged).toEqual([]);
     expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).toMatch(/no network/);
-    await v.close();
   });
 
   test("the page's storage, cookies and DOM are out of reach", async () => {
-    const v = await open();
     await v.context.addCookies([{ name: 'sess', value: 'SECRET-COOKIE', url: site.url() }]);
     await v.page.evaluate(() =>
       localStorage.setItem(
@@ -320,11 +326,9 @@ describe('what held keeps holding', () => {
     expect(await v.page.evaluate(() => localStorage.getItem('forklore:v1:edit:some-other-example'))).toContain(
       'SECRET',
     );
-    await v.close();
   });
 
   test('markup in names and output is shown as text, never as an element', async () => {
-    const v = await open();
     const evil = `<img src=x onerror="document.body.setAttribute('data-owned','')">`;
     await runExercise(
       v.page,
@@ -345,11 +349,9 @@ export default function* main() {
     expect(await v.page.locator(`${EXERCISE} img`).count()).toBe(0);
     expect(await v.page.evaluate(() => document.body.hasAttribute('data-owned'))).toBe(false);
     expect(await v.page.locator(`${EXERCISE}`).innerText()).toContain('<img');
-    await v.close();
   });
 
   test('a runaway program is stopped by the watchdog, and the next Run works', async () => {
-    const v = await open();
     await setCode(v.page, EXERCISE, 0, program('  for (;;) {}'));
     // The stall bound is shortened; tests/e2e/playground.test.ts waits out the reader's 3 s once.
     await watchdogBounds(v.page, { stallMs: TEST_STALL_MS });
@@ -360,7 +362,6 @@ export default function* main() {
     await watchdogBounds(v.page);
     await answers(v.page);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
-    await v.close();
   });
 });
 
