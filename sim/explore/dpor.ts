@@ -128,7 +128,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       f.et.includes(s.tid) ||
       conflicts(s.acc, f.acc) ||
       conflicts(s.acc, f.ea);
-    if (!before || f.capped) out = id;
+    if (!before || f.capped || (f.et.includes(s.tid) && s.acc.every((a) => f.ea.includes(a)))) out = id;
     else {
       const ea = [...f.ea];
       for (const a of s.acc) if (!ea.includes(a)) ea.push(a);
