@@ -280,7 +280,10 @@ export function* fork(): G<number> {
     if (locks) {
       if (libc === 'glibc') yield* mallocForkUnlockChild();
       for (const f of FILE_LOCKS) yield* op({ k: 'reset', m: f });
-      for (const id of yield* openFiles()) yield* op({ k: 'reset', m: fileLock(id) });
+      // Not `for (const id of yield* ...)`: QuickJS, which runs the library in the CLI's sandbox,
+      // fails to compile it ("stack underflow"), and with it the whole library.
+      const files = yield* openFiles();
+      for (const id of files) yield* op({ k: 'reset', m: fileLock(id) });
       yield* op({ k: 'reset', m: IO_LIST_LOCK });
     }
     if (libc !== 'none') yield* op({ k: 'reset', m: DL_LOAD_LOCK });

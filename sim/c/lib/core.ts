@@ -173,7 +173,9 @@ export function* currentEnviron(): G<Record<string, string>> {
 export function* envpOf(cx: Compiler, p: unknown, where: string): G<Record<string, string>> {
   const out: Record<string, string> = {};
   if (p === 0 || p === null) return out;
-  for (const s of yield* argvOf(cx, p, where)) {
+  // Not `for (const s of yield* ...)`: QuickJS fails to compile it (sim/api/index.ts fork).
+  const strings = yield* argvOf(cx, p, where);
+  for (const s of strings) {
     const eq = s.indexOf('=');
     if (eq > 0 && !(s.slice(0, eq) in out)) out[s.slice(0, eq)] = s.slice(eq + 1);
   }
