@@ -38,6 +38,16 @@ export default tseslint.config(
       // Async functions that implement an async interface without awaiting anything are fine.
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-expressions': ['error', { allowTernary: true }],
+      // QuickJS, which runs the library in the CLI's sandbox, cannot compile a for-of whose iterable
+      // is a yield* expression ("stack underflow"), and the whole library fails with it.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ForOfStatement > YieldExpression.right',
+          message:
+            "QuickJS (the CLI's sandbox) cannot compile for-of over yield*: take the iterable into a const first.",
+        },
+      ],
     },
   },
   {
