@@ -42,6 +42,9 @@ import { deadlockOf, explainStuck } from './deadlock.ts';
 import { snapshotOf } from './snapshot.ts';
 import { fingerprintOf } from './fingerprint.ts';
 
+/** States whose fingerprint could not be computed, numbered (each its own name). */
+let unnamedStates = 0;
+
 /** Steps looked back on to name the thread that loops when an execution hits maxSteps. */
 const LOOP_WINDOW = 512;
 
@@ -472,6 +475,16 @@ class World implements Run, Kernel {
   }
 
   fingerprint(): string {
+    try {
+      return this.fingerprintOrThrow();
+    } catch {
+      // A value the hash cannot walk (nested past its bound): a name no other state has, so this
+      // state is never taken for an explored one.
+      return `!${++unnamedStates}`;
+    }
+  }
+
+  private fingerprintOrThrow(): string {
     return fingerprintOf({
       counters: [this.idCounter, this.ofdCounter],
       failed: this.failed,

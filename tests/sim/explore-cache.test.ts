@@ -75,6 +75,22 @@ describe('the world fingerprint', () => {
     const waiting = runTo(twoLockers, [1000, 1000, 1001, 1002]);
     expect(waiting.fingerprint!()).not.toBe(held1.fingerprint!());
   });
+
+  it('names a state holding a value it cannot walk (a cycle) apart from every other state', () => {
+    const loop: { self?: unknown } = {};
+    loop.self = loop;
+    const c = F.cell<unknown>('c', 0);
+    const p: Program = {
+      main: function* main() {
+        yield* F.store(c, loop);
+      },
+      options: { libc: 'none' },
+    };
+    const one = runTo(p, [1000]);
+    const two = runTo(p, [1000]);
+    expect(one.fingerprint!()).not.toBe(two.fingerprint!());
+    expect(one.fingerprint!()).not.toBe(one.fingerprint!());
+  });
 });
 
 const load = (mod: { default: Program['main']; options: object }): Program => ({
