@@ -27,6 +27,8 @@ export default defineConfig({
       pagination: true,
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
       customCss: ['./src/styles/site.css'],
+      // Search builds Pagefind's UI when the reader reaches for it, not on every page's load.
+      components: { Search: './components/starlight/Search.astro' },
       head: [
         {
           tag: 'script',
