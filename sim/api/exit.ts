@@ -1,22 +1,11 @@
 // exit() as libc runs it: glibc's _IO_cleanup (the list lock, FILE locks only tried), then exit_group. The world runs it
 // when main returns (as C's crt does), so it lives apart from the reader-facing library that
 // re-exports it, together with the small helpers every library call yields through.
-import type { Op } from './ops.ts';
+import { enter, op, type G } from './op.ts';
 import { FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
 import { fileLock, flushAllFiles, usedFiles } from './stdio.ts';
 
-export type G<T> = Generator<Op, T, unknown>;
-
-export function* op<T>(o: Op): G<T> {
-  return (yield o) as T;
-}
-
-export function* enter(fn: string): G<void> {
-  yield { k: 'enter', fn };
-}
-export function* leave(fn: string): G<void> {
-  yield { k: 'leave', fn };
-}
+export { enter, leave, op, type G } from './op.ts';
 
 /** fflush(NULL): the list lock, then each FILE lock in turn, the streams fopen made writing out their buffers. */
 export function* fflushAll(): G<void> {

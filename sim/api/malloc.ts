@@ -4,7 +4,7 @@
 // The world keeps the bookkeeping (sim/world/ops/malloc.ts); the steps here are the locks glibc takes.
 import type { ArenaPick, MallocState } from './ops.ts';
 import { arenaLock, ATFORK_ARENA, MAIN_ARENA_NAME, MALLOC_LIST_LOCK } from './libc-locks.ts';
-import { enter, leave, op, type G } from './exit.ts';
+import { enter, leave, op, type G } from './op.ts';
 
 /** mallopt parameters (malloc/malloc.h). */
 export const M_ARENA_TEST = -7;

@@ -9,7 +9,7 @@
 // when it fills (_IO_new_file_xsputn writes the full buffer, then whole blocks directly), at fflush,
 // fclose, or exit (_IO_cleanup's _IO_flush_all_lockp (0), which takes no FILE lock). Input reads a
 // buffer's worth (read(2) of 4096) and hands it out.
-import { enter, leave, op, type G } from './exit.ts';
+import { enter, leave, op, type G } from './op.ts';
 import { IO_LIST_LOCK } from './libc-locks.ts';
 import { free, malloc } from './malloc.ts';
 import type { CellHandle, MutexHandle } from './ops.ts';

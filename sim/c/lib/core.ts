@@ -1,7 +1,7 @@
 // What every library call shares: lib() (a call with its headers, arity and escaping arguments),
 // errno, out-parameters, strings, exit and atexit handlers, exec, and the header table.
 import * as L from '../../api/index.ts';
-import { op } from '../../api/exit.ts';
+import { op } from '../../api/op.ts';
 import type { Compiler } from '../compile.ts';
 import { SIG_BY_NUM } from '../consts.ts';
 import { type Builtin, type Ctx, type E, type Frame, gen } from '../forms.ts';
