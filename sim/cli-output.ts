@@ -133,12 +133,13 @@ const QUOTED_BY_STRACE = new Set(['text', 'path', 'what', 'message']);
  */
 export function escapeReport(report: Report): Report {
   const events = (trace: Report['findings'][number]['trace']) =>
-    trace.map((e) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(e))
-        out[k] = QUOTED_BY_STRACE.has(k) && typeof v === 'string' ? v : escapeDeep(v);
-      return out as unknown as typeof e;
-    });
+    trace.map((e) => ({
+      ...e,
+      // Every field again, escaped: the event keeps its type and its fields, only their text changes.
+      ...Object.fromEntries(
+        Object.entries(e).map(([k, v]) => [k, QUOTED_BY_STRACE.has(k) && typeof v === 'string' ? v : escapeDeep(v)]),
+      ),
+    }));
   const { findings, sample, ...rest } = report;
   return {
     ...escapeDeep(rest),
