@@ -10,7 +10,7 @@
 // fclose, or exit (_IO_cleanup's _IO_flush_all_lockp (0), which takes no FILE lock). Input reads a
 // buffer's worth (read(2) of 4096) and hands it out.
 import { enter, leave, op, type G } from './op.ts';
-import { IO_LIST_LOCK } from './libc-locks.ts';
+import { IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
 import { free, malloc } from './malloc.ts';
 import type { CellHandle, MutexHandle } from './ops.ts';
 import { EINVAL, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from './posix.ts';
@@ -272,6 +272,25 @@ export function* ftell(id: number): G<number> {
   });
   yield* leave('ftell');
   return r;
+}
+
+/**
+ * fgets, fgetc and fread on stdin: under stdin's FILE lock, its buffer allocated on first use (as
+ * getline's is), then read(2) of fd 0. The model's standard input is empty, so this is end of file
+ * unless the world is given lines: '' then.
+ */
+export function* readStdin(n: number, fn: string): G<string> {
+  yield* enter(fn);
+  const locks = yield* libcLocks();
+  if (locks) yield* op({ k: 'lock', m: STDIN_LOCK });
+  if (locks && !(yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
+    yield* malloc(BUF);
+    yield* op({ k: 'stdio_buf', f: 'stdin', set: true });
+  }
+  const t = yield* op<string | number>({ k: 'read', fd: 0, n: BUF });
+  if (locks) yield* op({ k: 'unlock', m: STDIN_LOCK });
+  yield* leave(fn);
+  return typeof t === 'string' ? t.slice(0, n) : '';
 }
 
 /** fileno (fp): the FILE's descriptor (it reads the FILE, under no lock, as glibc's fileno does). */

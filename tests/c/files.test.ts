@@ -214,6 +214,23 @@ int main(void) {
     expect(stdout(run)).toBe('tell 12\nfirst h tell 1\nrest world\neof 0\neof 1\n> hello world\n> more\n');
   });
 
+  it("fgets, getc and fread on stdin read the model's standard input, which is empty: end of file", async () => {
+    // As the same program run with gcc and < /dev/null prints.
+    const run = createRun(
+      await compile(`
+int main(void) {
+  char buf[32];
+  if (fgets(buf, sizeof buf, stdin) == NULL) printf("eof\\n");
+  printf("%d %zu\\n", getc(stdin) == EOF, fread(buf, 1, 4, stdin));
+  return 0;
+}`),
+    );
+    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+    expect(stdout(run)).toBe('eof\n1 0\n');
+    // stdin's FILE lock, taken by each call.
+    expect(run.trace().filter((e) => e.type === 'mutex.lock' && e.lock.name === 'stdin_lock').length).toBe(3);
+  });
+
   it('fopen of a missing file for reading is NULL with ENOENT; a bad mode is an error naming it', async () => {
     const run = createRun(
       await compile(

@@ -44,6 +44,8 @@ function* cStringAt(cx: Compiler, p: unknown, where: string): G<string> {
   return yield* stringArg(cx, p, where);
 }
 
+const isStdin = (f: unknown) => (f as { file?: string } | null)?.file === 'stdin';
+
 /** The stream fopen made that `f` points to (stdin, stdout and stderr are not modelled as buffers). */
 function stream(f: unknown, where: string, fn: string): number {
   const id = userFile(f);
@@ -219,7 +221,9 @@ export const FILES: Record<string, Builtin> = {
     H.stdio,
     T.int,
     function* (_fr, [f], _cx, where) {
-      const s = yield* S.fread(stream(f, where, 'fgetc'), 1, false, 'fgetc');
+      const s = isStdin(f)
+        ? yield* S.readStdin(1, 'fgetc')
+        : yield* S.fread(stream(f, where, 'fgetc'), 1, false, 'fgetc');
       return s.length === 0 ? -1 : s.charCodeAt(0);
     },
     { arity: [1, 1] },
@@ -274,7 +278,9 @@ export const FILES: Record<string, Builtin> = {
     function* (_fr, [buf, n, f], cx, where) {
       const max = Number(n);
       if (max <= 0) return 0;
-      const line = yield* S.fread(stream(f, where, 'fgets'), max - 1, true, 'fgets');
+      const line = isStdin(f)
+        ? yield* S.readStdin(max - 1, 'fgets')
+        : yield* S.fread(stream(f, where, 'fgets'), max - 1, true, 'fgets');
       if (line.length === 0) return 0;
       yield* storeBytes(cx, buf, `${line}\0`, where, T.char);
       return buf;
@@ -289,7 +295,9 @@ export const FILES: Record<string, Builtin> = {
       function* (_fr, [p, size, n, f], cx, where) {
         const sz = Number(size);
         if (sz === 0 || Number(n) === 0) return 0;
-        const got = yield* S.fread(stream(f, where, 'fread'), sz * Number(n), false);
+        const got = isStdin(f)
+          ? yield* S.readStdin(sz * Number(n), 'fread')
+          : yield* S.fread(stream(f, where, 'fread'), sz * Number(n), false);
         const whole = got.length - (got.length % sz);
         if (whole > 0) yield* storeBytes(cx, p, got.slice(0, whole), where, elem);
         return whole / sz;
