@@ -62,13 +62,19 @@ interface Future {
   capped: boolean;
 }
 
+/**
+ * Executions after which a search caches states by default: a fingerprint and a summary cost several
+ * steps each, which pays in a large search (sim/README.md, "State caching") and not in a small one.
+ */
+export const STATE_CACHE_AFTER = 2000;
+
 /** Past this many accesses or threads, a Future's history is cut (so it counts fewer steps as ordered before it). */
 const HISTORY_BOUND = 64;
 
 export interface DporOptions {
   preemptionBound?: number | undefined;
-  /** Recognise explored states (default false; always off under a preemption bound). */
-  stateCache?: boolean | undefined;
+  /** State caching: from the start, never, or after this many executions (ExploreOptions.stateCache). */
+  stateCache?: boolean | number | undefined;
 }
 
 /** The empty sleep and done sets most nodes have, shared until begin() adds to them. */
@@ -87,7 +93,14 @@ export function createDpor(options: DporOptions = {}): Scheduler {
 
   // State caching (sim/README.md, "State caching"): the states whose whole future has been explored,
   // with the steps of that future and the sleep set it was explored under.
-  const caching = options.stateCache === true && bound === undefined;
+  const cacheAfter =
+    bound !== undefined || options.stateCache === false
+      ? Number.POSITIVE_INFINITY
+      : options.stateCache === true
+        ? 0
+        : (options.stateCache ?? STATE_CACHE_AFTER);
+  let caching = cacheAfter <= 0;
+  let begun = 0;
   const explored = new Map<string, { sum: readonly number[]; sleep: readonly string[] }>();
   const futures: Future[] = [];
   const futureIds = new Map<string, number>();
@@ -405,6 +418,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     name: 'dpor',
 
     begin(): boolean {
+      // Nodes made before caching starts have no fingerprint: they are never taken for explored.
+      if (!caching && ++begun >= cacheAfter) caching = true;
       if (!started) {
         started = true;
         return true;

@@ -115,30 +115,57 @@ function steps(p: Program, options: ExploreOptions): { report: ReturnType<typeof
   return { report, steps: n };
 }
 
-describe('dpor with state caching on tst-fork1 (exact futex protocol)', () => {
-  it('finds that another thread takes the lock between unlock and fork (r743, 2 threads)', () => {
-    const p = load(r743);
-    const cached = steps(p, { stateCache: true });
-    const plain = steps(p, {});
-    expect(cached.report.completeness).toEqual({ complete: true });
-    expect(cached.report.findings.map((f) => f.kind).sort()).toEqual(['deadlock', 'fd-leak']);
-    expect(cached.report.stats.distinctOutcomes).toBe(plain.report.stats.distinctOutcomes);
-    // The counterexample is a real schedule: replayed, it deadlocks a child on libc_lock.
-    const deadlock = cached.report.findings.find((f) => f.kind === 'deadlock')!;
-    const run = replay(p, deadlock.schedule);
-    expect(run.enabled()).toEqual([]);
-    expect(run.findings().map((f) => f.kind)).toContain('deadlock');
-    expect(deadlock.stuck?.some((s) => s.waitsFor?.kind === 'mutex' && s.waitsFor.name === 'libc_lock')).toBe(true);
-    expect(cached.steps).toBeLessThan(plain.steps);
-  });
+/** Two complete searches a test; a loaded machine gets more room than vitest's default 5 s. */
+const SEARCH_TIMEOUT = 60_000;
 
-  it('proves r815 (3 threads) deadlock-free in fewer steps', () => {
-    const p = load(r815);
-    const cached = steps(p, { stateCache: true });
-    const plain = steps(p, {});
-    expect(cached.report.completeness).toEqual({ complete: true });
-    expect(cached.report.verdict).toBe('ok');
-    expect(plain.report.verdict).toBe('ok');
-    expect(cached.steps).toBeLessThan(plain.steps);
-  });
+describe('dpor with state caching on tst-fork1 (exact futex protocol)', () => {
+  it(
+    'finds that another thread takes the lock between unlock and fork (r743, 2 threads)',
+    () => {
+      const p = load(r743);
+      const cached = steps(p, { stateCache: true });
+      const plain = steps(p, { stateCache: false });
+      expect(cached.report.completeness).toEqual({ complete: true });
+      expect(cached.report.findings.map((f) => f.kind).sort()).toEqual(['deadlock', 'fd-leak']);
+      expect(cached.report.stats.distinctOutcomes).toBe(plain.report.stats.distinctOutcomes);
+      // The counterexample is a real schedule: replayed, it deadlocks a child on libc_lock.
+      const deadlock = cached.report.findings.find((f) => f.kind === 'deadlock')!;
+      const run = replay(p, deadlock.schedule);
+      expect(run.enabled()).toEqual([]);
+      expect(run.findings().map((f) => f.kind)).toContain('deadlock');
+      expect(deadlock.stuck?.some((s) => s.waitsFor?.kind === 'mutex' && s.waitsFor.name === 'libc_lock')).toBe(true);
+      expect(cached.steps).toBeLessThan(plain.steps);
+    },
+    SEARCH_TIMEOUT,
+  );
+
+  it(
+    'gives the same findings when caching starts in the middle of the search',
+    () => {
+      for (const mod of [r743, r815]) {
+        const p = load(mod);
+        const late = steps(p, { stateCache: 20 });
+        const plain = steps(p, { stateCache: false });
+        expect(late.report.completeness).toEqual({ complete: true });
+        expect(late.report.findings.map((f) => f.kind).sort()).toEqual(plain.report.findings.map((f) => f.kind).sort());
+        expect(late.report.stats.distinctOutcomes).toBe(plain.report.stats.distinctOutcomes);
+        expect(late.steps).toBeLessThan(plain.steps);
+      }
+    },
+    SEARCH_TIMEOUT,
+  );
+
+  it(
+    'proves r815 (3 threads) deadlock-free in fewer steps',
+    () => {
+      const p = load(r815);
+      const cached = steps(p, { stateCache: true });
+      const plain = steps(p, { stateCache: false });
+      expect(cached.report.completeness).toEqual({ complete: true });
+      expect(cached.report.verdict).toBe('ok');
+      expect(plain.report.verdict).toBe('ok');
+      expect(cached.steps).toBeLessThan(plain.steps);
+    },
+    SEARCH_TIMEOUT,
+  );
 });
