@@ -67,6 +67,20 @@ function* stdStream(f: unknown, where: string, text: string): G<number> {
   );
 }
 
+/** memcpy (dst, src, n): the bytes of src, then stored at dst; the result is dst, or (mempcpy) past it. */
+function copyBytes(past: boolean): Builtin {
+  return typed(
+    H.string,
+    voidPtr,
+    [3, 3],
+    ([de, se]) =>
+      function* (_fr, [d, s, n], cx, where) {
+        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
+        return past ? bytesPast(d, Number(n), de!, where) : d;
+      },
+  );
+}
+
 export const FILES: Record<string, Builtin> = {
   creat: lib(
     H.fcntl,
@@ -318,37 +332,11 @@ export const FILES: Record<string, Builtin> = {
   ),
 
   // ---- <string.h>: bytes moved as the buffers' element types have them (sim/c/lib/bytes.ts)
-  memcpy: typed(
-    H.string,
-    voidPtr,
-    [3, 3],
-    ([de, se]) =>
-      function* (_fr, [d, s, n], cx, where) {
-        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
-        return d;
-      },
-  ),
-  memmove: typed(
-    H.string,
-    voidPtr,
-    [3, 3],
-    ([de, se]) =>
-      function* (_fr, [d, s, n], cx, where) {
-        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
-        return d;
-      },
-  ),
+  // memmove reads every byte before it writes one, so an overlap copies as memcpy's here does.
+  memcpy: copyBytes(false),
+  memmove: copyBytes(false),
   // GNU's mempcpy: memcpy that returns the byte after the last one written.
-  mempcpy: typed(
-    H.string,
-    voidPtr,
-    [3, 3],
-    ([de, se]) =>
-      function* (_fr, [d, s, n], cx, where) {
-        yield* storeBytes(cx, d, yield* bytesArg(cx, s, Number(n), where, se), where, de);
-        return bytesPast(d, Number(n), de!, where);
-      },
-  ),
+  mempcpy: copyBytes(true),
   memset: typed(
     H.string,
     voidPtr,

@@ -34,6 +34,16 @@ function* listArgs(
   return { argv, after: rest.slice(i + 1) };
 }
 
+const EXECVE = lib(
+  H.unistd,
+  T.int,
+  function* (fr, [path, argv, envp], cx, where) {
+    const p = yield* stringArg(cx, path, where);
+    return yield* execCall(fr, cx, p, yield* argvOf(cx, argv, where), yield* envpOf(cx, envp, where));
+  },
+  { arity: [3, 3] },
+);
+
 export const PROCESSES: Record<string, Builtin> = {
   // ---- the environment
   getenv: lib(
@@ -236,24 +246,9 @@ export const PROCESSES: Record<string, Builtin> = {
     },
   },
   // execve's envp is the new image's environment: its getenv sees it (fs/exec.c copies envp to the new stack).
-  execve: lib(
-    H.unistd,
-    T.int,
-    function* (fr, [path, argv, envp], cx, where) {
-      const p = yield* stringArg(cx, path, where);
-      return yield* execCall(fr, cx, p, yield* argvOf(cx, argv, where), yield* envpOf(cx, envp, where));
-    },
-    { arity: [3, 3] },
-  ),
-  execvpe: lib(
-    H.unistd,
-    T.int,
-    function* (fr, [path, argv, envp], cx, where) {
-      const p = yield* stringArg(cx, path, where);
-      return yield* execCall(fr, cx, p, yield* argvOf(cx, argv, where), yield* envpOf(cx, envp, where));
-    },
-    { arity: [3, 3] },
-  ),
+  execve: EXECVE,
+  // execvpe's PATH search finds the file as execve is given it: only /proc/self/exe runs in the model.
+  execvpe: EXECVE,
   execle: lib(H.unistd, T.int, function* (fr, [path, ...rest], cx, where) {
     const { argv, after } = yield* listArgs(cx, rest, where);
     if (after.length !== 1)
