@@ -168,6 +168,13 @@ export function fileRead(
   return text;
 }
 
+/** A positional call (pread, pwrite, ftruncate, fstat): the descriptor table, and the file's bytes. */
+function bytesAccess(k: Kernel, t: Thread, fd: number, write: boolean): Access[] {
+  const e = fileEntry(k.procOf(t), fd);
+  if (!e) return [reads(key.fd(t.pid))];
+  return [reads(key.fd(t.pid)), write ? writes(fileKey(e.ofd.file)) : reads(fileKey(e.ofd.file))];
+}
+
 type FileKind = Extract<OpKind, 'lseek' | 'pread' | 'pwrite' | 'unlink' | 'ftruncate' | 'fstat'>;
 
 /** The description of `fd` (or -EBADF), and whether it is a regular file (else -ESPIPE for the positional calls). */
@@ -227,10 +234,7 @@ export const fileOps: Models<FileKind> = {
     describe: (o) => `lseek(${o.fd})`,
   },
   pread: {
-    accesses(k, t, o) {
-      const e = fileEntry(k.procOf(t), o.fd);
-      return e ? [reads(key.fd(t.pid)), reads(fileKey(e.ofd.file))] : [reads(key.fd(t.pid))];
-    },
+    accesses: (k, t, o) => bytesAccess(k, t, o.fd, false),
     exec(k, t, o) {
       const e = fileOrErr(k.procOf(t), o.fd);
       if (typeof e === 'number') return k.complete(t, e);
@@ -244,10 +248,7 @@ export const fileOps: Models<FileKind> = {
     describe: (o) => `pread(${o.fd})`,
   },
   pwrite: {
-    accesses(k, t, o) {
-      const e = fileEntry(k.procOf(t), o.fd);
-      return e ? [reads(key.fd(t.pid)), writes(fileKey(e.ofd.file))] : [reads(key.fd(t.pid))];
-    },
+    accesses: (k, t, o) => bytesAccess(k, t, o.fd, true),
     exec(k, t, o) {
       const e = fileOrErr(k.procOf(t), o.fd);
       if (typeof e === 'number') return k.complete(t, e);
@@ -272,10 +273,7 @@ export const fileOps: Models<FileKind> = {
     describe: (o) => `unlink(${o.path})`,
   },
   ftruncate: {
-    accesses(k, t, o) {
-      const e = fileEntry(k.procOf(t), o.fd);
-      return e ? [reads(key.fd(t.pid)), writes(fileKey(e.ofd.file))] : [reads(key.fd(t.pid))];
-    },
+    accesses: (k, t, o) => bytesAccess(k, t, o.fd, true),
     exec(k, t, o) {
       const e = fileOrErr(k.procOf(t), o.fd);
       let r = 0;
@@ -292,10 +290,7 @@ export const fileOps: Models<FileKind> = {
     describe: (o) => `ftruncate(${o.fd})`,
   },
   fstat: {
-    accesses(k, t, o) {
-      const e = fileEntry(k.procOf(t), o.fd);
-      return e ? [reads(key.fd(t.pid)), reads(fileKey(e.ofd.file))] : [reads(key.fd(t.pid))];
-    },
+    accesses: (k, t, o) => bytesAccess(k, t, o.fd, false),
     exec(k, t, o) {
       const e = k.procOf(t).fds.get(o.fd);
       if (!e) {
