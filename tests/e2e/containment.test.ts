@@ -91,8 +91,17 @@ export default function* main() {
 `;
 
 describe('a program cannot answer for the checker', () => {
+  // One page for the three forgeries: a forgery that got through would leave the exercise solved, and
+  // the next test's check that it is not would fail.
+  let v: Visit;
+  beforeAll(async () => {
+    v = await open();
+  });
+  afterAll(async () => {
+    await v?.close();
+  });
+
   test('results and notices it posts itself are not shown, and an exercise is not marked solved', async () => {
-    const v = await open();
     const text = await runExercise(
       v.page,
       failing(`for (let id = 1; id < 200; id++) {
@@ -108,11 +117,9 @@ describe('a program cannot answer for the checker', () => {
     expect(after).not.toMatch(/FORGED/);
     expect(await v.page.evaluate((k) => localStorage.getItem(k), SOLVED_KEY)).toBeNull();
     expect(await v.page.locator(EXERCISE).getAttribute('data-solved')).toBeNull();
-    await v.close();
   });
 
   test('patching postMessage, MessagePort or JSON inside the worker does not change the answer', async () => {
-    const v = await open();
     const text = await runExercise(
       v.page,
       failing(`const forge = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m.report.findings = []; } return m; };
@@ -124,11 +131,10 @@ try { const p = self.postMessage.bind(self); self.postMessage = (m: any) => p(fo
     expect(text).toMatch(/Not solved yet/);
     expect(text).toMatch(/the real verdict/);
     expect(await v.page.evaluate((k) => localStorage.getItem(k), SOLVED_KEY)).toBeNull();
-    await v.close();
   });
 
   test('a forged reply with a step of 1e12 and a giant trace neither crashes nor freezes the tab', async () => {
-    const v = await open();
+    v.consoleErrors.length = 0; // this test's own
     await setCode(
       v.page,
       EXERCISE,
@@ -145,11 +151,19 @@ for (let id = 1; id < 6; id++) self.postMessage({ type: 'result', id, report, lo
     expect(text).not.toMatch(/^Solved|FORGED/);
     await answers(v.page);
     expect(v.consoleErrors).toEqual([]);
-    await v.close();
   });
 });
 
 describe('nothing a program leaves behind reaches the next one', () => {
+  // One page for the four: what one program leaves behind is what the next test's Run must not meet.
+  let v: Visit;
+  beforeAll(async () => {
+    v = await open();
+  });
+  afterAll(async () => {
+    await v?.close();
+  });
+
   const attacks: [string, string][] = [
     [
       'a program that replaces postMessage',
@@ -163,14 +177,11 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
   ];
   for (const [what, attack] of attacks)
     test(`${what}, then the unedited pair twice: its true verdicts`, async () => {
-      const v = await open();
       await runExercise(v.page, failing(attack));
       for (let i = 0; i < 2; i++) expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
-      await v.close();
     });
 
   test('a flood of notices after the verdict does not reach the page, which keeps answering', async () => {
-    const v = await open();
     await runExercise(
       v.page,
       failing(
@@ -182,16 +193,13 @@ self.postMessage = (m: any) => { if (m && m.report) { m.report.verdict = 'ok'; m
     expect(await v.page.locator(`${EXERCISE} [data-verdict]`).innerText()).not.toMatch(/flood/);
     expect(await v.page.locator(`${EXERCISE} [data-verdict] p`).count()).toBeLessThan(20);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
-    await v.close();
   });
 
   test('a loop a program leaves spinning after its verdict does not stop the next Run', async () => {
-    const v = await open();
     await runExercise(v.page, failing(`setTimeout(() => { for (;;) {} }, 50);`));
     await v.page.waitForTimeout(300);
     expect(await pairVerdicts(v.page)).toBe(PAIR_VERDICTS);
     expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/Stopped/);
-    await v.close();
   });
 });
 
