@@ -62,18 +62,12 @@ interface Future {
   capped: boolean;
 }
 
-/**
- * Executions after which a search caches states by default: a fingerprint and a summary cost several
- * steps each, which pays in a large search (sim/README.md, "State caching") and not in a small one.
- */
-export const STATE_CACHE_AFTER = 2000;
-
 /** Past this many accesses or threads, a Future's history is cut (so it counts fewer steps as ordered before it). */
 const HISTORY_BOUND = 64;
 
 export interface DporOptions {
   preemptionBound?: number | undefined;
-  /** State caching: from the start, never, or after this many executions (ExploreOptions.stateCache). */
+  /** State caching: from the start, never (the default), or after this many executions (ExploreOptions.stateCache). */
   stateCache?: boolean | number | undefined;
 }
 
@@ -98,7 +92,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       ? Number.POSITIVE_INFINITY
       : options.stateCache === true
         ? 0
-        : (options.stateCache ?? STATE_CACHE_AFTER);
+        : (options.stateCache ?? Number.POSITIVE_INFINITY);
   let caching = cacheAfter <= 0;
   let begun = 0;
   const explored = new Map<string, { sum: readonly number[]; sleep: readonly string[] }>();
