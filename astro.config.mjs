@@ -10,6 +10,19 @@ import { buildSidebar } from './src/plugins/sidebar.mjs';
 const base = normaliseBase(process.env.BASE_PATH);
 const contentDir = fileURLToPath(new URL('./content/', import.meta.url));
 
+/**
+ * web-tree-sitter (emscripten) evaluates the JavaScript a side module may carry (EM_ASM/EM_JS) with a
+ * direct `eval(func)`; a C grammar carries none, and an indirect eval evaluates such code as the global
+ * code it is written as, so the bundler may rename the worker's names around it.
+ */
+const indirectEvalInTreeSitter = {
+  name: 'forklore-indirect-eval-in-tree-sitter',
+  transform(code, id) {
+    if (!id.includes('web-tree-sitter') || !code.includes('eval(func)')) return null;
+    return { code: code.replaceAll('= eval(func)', '= (0, eval)(func)'), map: null };
+  },
+};
+
 export default defineConfig({
   // SITE is optional: it only feeds canonical URLs and the sitemap of a deployed copy.
   site: process.env.SITE || undefined,
@@ -52,6 +65,11 @@ export default defineConfig({
           warn(warning);
         },
       },
+    },
+    worker: {
+      // A direct eval anywhere in the worker's one IIFE keeps the minifier from renaming any binding of
+      // the scopes around it, which is every name of the simulator.
+      plugins: () => [indirectEvalInTreeSitter],
     },
     resolve: {
       alias: [
