@@ -3,9 +3,7 @@
 // execlp) pass the current one, setenv and unsetenv changes included (glibc: execv (path, argv) is
 // execve (path, argv, __environ)), and execle and execvpe take one. fork copies the environment.
 import { describe, expect, it } from 'vitest';
-import { compileC } from '../../sim/c/index.ts';
-import { createRun, search } from '../../sim/index.ts';
-import type { Run } from '../../sim/types.ts';
+import { compileOrThrow, finished, searchRuns, stdoutOf } from './c-helpers.ts';
 
 const HDR = `#include <stdio.h>
 #include <stdlib.h>
@@ -15,25 +13,10 @@ const HDR = `#include <stdio.h>
 `;
 
 async function output(src: string): Promise<string[]> {
-  const r = await compileC(`${HDR}${src}`, 'env.c');
-  if (!r.ok) throw new Error(`${r.error.line}:${r.error.column}: ${r.error.message}`);
-  const runs: Run[] = [];
-  const report = search(
-    () => {
-      const x = createRun(r.program);
-      runs.push(x);
-      return x;
-    },
-    { strategy: 'dpor', stopAtFirst: false, maxExecutions: 2000 },
-  );
+  const program = await compileOrThrow(`${HDR}${src}`, 'env.c');
+  const { report, runs } = searchRuns(program, { strategy: 'dpor', stopAtFirst: false, maxExecutions: 2000 });
   expect(report.findings).toEqual([]);
-  const out = (x: Run) =>
-    x
-      .trace()
-      .filter((e) => e.type === 'io.write' && e.fd === 1)
-      .map((e) => (e as { text: string }).text)
-      .join('');
-  return [...new Set(runs.filter((x) => x.enabled().length === 0).map(out))].sort();
+  return [...new Set(finished(runs).map(stdoutOf))].sort();
 }
 
 const SHOW = `static void show(const char *who) {

@@ -4,9 +4,9 @@
 // support library's failure record is in MAP_SHARED memory (support/support_record_failure.c), so a
 // failure reported by a child process makes the test's exit status 1 (support_report_failure).
 import { describe, expect, it } from 'vitest';
-import { compileC } from '../../sim/c/index.ts';
-import { createRun, search } from '../../sim/index.ts';
-import type { Program, Run } from '../../sim/types.ts';
+import { createRun } from '../../sim/index.ts';
+import type { Program } from '../../sim/types.ts';
+import { compileOrThrow, finished, mainExit, searchRuns, stdoutOf as stdout } from './c-helpers.ts';
 
 const HDR = `#include <fcntl.h>
 #include <stdio.h>
@@ -18,35 +18,14 @@ const HDR = `#include <fcntl.h>
 #include <sys/wait.h>
 `;
 
-async function compile(src: string, hdr = HDR): Promise<Program> {
-  const r = await compileC(`${hdr}${src}`, 'files.c');
-  if (!r.ok) throw new Error(`${r.error.line}:${r.error.column}: ${r.error.message}`);
-  return r.program;
-}
-
-const stdout = (run: Run) =>
-  run
-    .trace()
-    .filter((e) => e.type === 'io.write' && e.fd === 1)
-    .map((e) => (e as { text: string }).text)
-    .join('');
+const compile = (src: string, hdr = HDR): Promise<Program> => compileOrThrow(`${hdr}${src}`, 'files.c');
 
 /** Every finished execution's stdout and exit status, under DPOR and under plain enumeration (the same). */
 function outcomes(p: Program): string[] {
   const by = (strategy: 'dpor' | 'enumerate') => {
-    const runs: Run[] = [];
-    const report = search(
-      () => {
-        const r = createRun(p);
-        runs.push(r);
-        return r;
-      },
-      { strategy, stopAtFirst: false, maxExecutions: 5000 },
-    );
+    const { report, runs } = searchRuns(p, { strategy, stopAtFirst: false, maxExecutions: 5000 });
     expect(report.completeness.complete).toBe(true);
-    const status = (r: Run) =>
-      (r.trace().find((e) => e.type === 'proc.exit' && e.pid === 1000) as { status: number } | undefined)?.status;
-    return [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => `${stdout(r)}[${status(r)}]`))].sort();
+    return [...new Set(finished(runs).map((r) => `${stdout(r)}[${mainExit(r)?.status}]`))].sort();
   };
   const d = by('dpor');
   expect(d).toEqual(by('enumerate'));

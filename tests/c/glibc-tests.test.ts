@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileC, includeBeside } from '../../sim/c/index.ts';
-import { createRun, search } from '../../sim/index.ts';
-import type { Program, Run } from '../../sim/types.ts';
+import type { Program } from '../../sim/types.ts';
+import { finished, mainExit, searchRuns } from './c-helpers.ts';
 
 const dir = fileURLToPath(new URL('./glibc/', import.meta.url));
 const compile = (name: string) =>
@@ -21,24 +21,13 @@ const compile = (name: string) =>
  * search is bounded by executions, not by time, so that a loaded machine gives the same answer.
  */
 function check(p: Program) {
-  const runs: Run[] = [];
-  const report = search(
-    () => {
-      const r = createRun(p);
-      runs.push(r);
-      return r;
-    },
-    { strategy: 'dpor', stopAtFirst: false, maxExecutions: 10_000 },
-  );
+  const { report, runs } = searchRuns(p, { strategy: 'dpor', stopAtFirst: false, maxExecutions: 10_000 });
   const statuses = new Set(
-    runs
-      .filter((r) => r.enabled().length === 0)
-      .map((r) => {
-        const e = r.trace().find((x) => x.type === 'proc.exit' && x.pid === 1000) as
-          { status: number; how: string } | undefined;
-        // A process whose last thread ends (tst-basic3's pthread_exit in main) exits with 0, as exit (0).
-        return e ? `${e.how === 'return' ? 'exit' : e.how} ${e.status}` : 'no exit';
-      }),
+    finished(runs).map((r) => {
+      const e = mainExit(r);
+      // A process whose last thread ends (tst-basic3's pthread_exit in main) exits with 0, as exit (0).
+      return e ? `${e.how === 'return' ? 'exit' : e.how} ${e.status}` : 'no exit';
+    }),
   );
   return { report, statuses: [...statuses] };
 }
@@ -87,18 +76,9 @@ describe("glibc 2.36's fork tests, unchanged, pass as on glibc", () => {
     if (!r.ok) throw new Error(r.error.message);
     // Not exhaustively: five threads that each fork, print and wait are more schedules than the
     // stateless search gets through in a minute, under either futex model (no state caching yet).
-    const runs: Run[] = [];
-    const report = search(
-      () => {
-        const x = createRun(r.program);
-        runs.push(x);
-        return x;
-      },
-      { strategy: 'random', runs: 100, seed: 1, stopAtFirst: false },
-    );
+    const { report, runs } = searchRuns(r.program, { strategy: 'random', runs: 100, seed: 1, stopAtFirst: false });
     expect(report.findings).toEqual([]);
-    const exits = runs.map((x) => x.trace().find((e) => e.type === 'proc.exit' && e.pid === 1000));
-    expect(exits.every((e) => (e as { status: number } | undefined)?.status === 0)).toBe(true);
+    expect(runs.every((x) => mainExit(x)?.status === 0)).toBe(true);
   }, 90_000);
 
   it('tst-cond14.c: cond_wait on a recursive mutex locked three times re-takes it (glibc __pthread_mutex_cond_lock)', async () => {

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileC } from '../../sim/c/index.ts';
-import { createRun, explore, search } from '../../sim/index.ts';
-import type { Program, Run } from '../../sim/types.ts';
+import { createRun, explore } from '../../sim/index.ts';
+import type { Program } from '../../sim/types.ts';
+import { compileOrThrow, finished, mainExit, searchRuns, stdoutOf as stdout } from './c-helpers.ts';
 
 const HDR = `#include <pthread.h>
 #include <stdio.h>
@@ -19,31 +20,12 @@ const HDR = `#include <pthread.h>
 #include <sys/wait.h>
 `;
 
-async function compile(src: string): Promise<Program> {
-  const r = await compileC(`${HDR}${src}`, 'calls.c');
-  if (!r.ok) throw new Error(`${r.error.line}:${r.error.column}: ${r.error.message}`);
-  return r.program;
-}
-
-const stdout = (run: Run) =>
-  run
-    .trace()
-    .filter((e) => e.type === 'io.write' && e.fd === 1)
-    .map((e) => (e as { text: string }).text)
-    .join('');
+const compile = (src: string): Promise<Program> => compileOrThrow(`${HDR}${src}`, 'calls.c');
 
 /** The outputs of every finished execution, by strategy. */
 function outputs(p: Program, strategy: 'dpor' | 'enumerate'): string[] {
-  const runs: Run[] = [];
-  search(
-    () => {
-      const r = createRun(p);
-      runs.push(r);
-      return r;
-    },
-    { strategy, stopAtFirst: false, maxExecutions: 5000 },
-  );
-  return [...new Set(runs.filter((r) => r.enabled().length === 0).map(stdout))].sort();
+  const { runs } = searchRuns(p, { strategy, stopAtFirst: false, maxExecutions: 5000 });
+  return [...new Set(finished(runs).map(stdout))].sort();
 }
 
 async function allOutputs(src: string, againstEnumeration = true): Promise<string[]> {
@@ -57,9 +39,7 @@ async function allOutputs(src: string, againstEnumeration = true): Promise<strin
 async function runOnce(src: string) {
   const run = createRun(await compile(src));
   for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
-  const exit = run.trace().find((e) => e.type === 'proc.exit' && e.pid === 1000) as
-    { status: number; how: string } | undefined;
-  return { out: stdout(run), exit, findings: run.findings() };
+  return { out: stdout(run), exit: mainExit(run), findings: run.findings() };
 }
 
 describe('pipes', () => {
