@@ -116,6 +116,23 @@ describe('navigation', () => {
   });
 });
 
+describe('on a phone', () => {
+  test("the landing page's picture of the bug is shown whole, not cut at the right edge", async () => {
+    const visit = await site.visit('', {
+      context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    });
+    const box = await visit.page.evaluate(() => {
+      const frame = document.querySelector<HTMLElement>('.bug-picture-svg')!;
+      const svg = frame.querySelector('svg')!.getBoundingClientRect();
+      const inner = frame.getBoundingClientRect();
+      return { svgRight: svg.right, frameRight: inner.right, scrolls: frame.scrollWidth > frame.clientWidth };
+    });
+    expect(box.scrolls).toBe(false);
+    expect(box.svgRight).toBeLessThanOrEqual(box.frameRight);
+    await visit.close();
+  });
+});
+
 describe('search', () => {
   test('finds a word from the first chapter and links to it', async () => {
     const visit = await site.visit('');
