@@ -3,7 +3,8 @@
 // execlp) pass the current one, setenv and unsetenv changes included (glibc: execv (path, argv) is
 // execve (path, argv, __environ)), and execle and execvpe take one. fork copies the environment.
 import { describe, expect, it } from 'vitest';
-import { compileOrThrow, finished, searchRuns, stdoutOf } from './c-helpers.ts';
+import { compileOrThrow } from './c-helpers.ts';
+import { finished, searchRuns, stdoutOf } from '../sim/world-helpers.ts';
 
 const HDR = `#include <stdio.h>
 #include <stdlib.h>

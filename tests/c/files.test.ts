@@ -4,9 +4,9 @@
 // support library's failure record is in MAP_SHARED memory (support/support_record_failure.c), so a
 // failure reported by a child process makes the test's exit status 1 (support_report_failure).
 import { describe, expect, it } from 'vitest';
-import { createRun } from '../../sim/index.ts';
 import type { Program } from '../../sim/types.ts';
-import { compileOrThrow, finished, mainExit, searchRuns, stdoutOf as stdout } from './c-helpers.ts';
+import { compileOrThrow } from './c-helpers.ts';
+import { finished, mainExit, runFirst, searchRuns, stdoutOf as stdout } from '../sim/world-helpers.ts';
 
 const HDR = `#include <fcntl.h>
 #include <stdio.h>
@@ -67,7 +67,7 @@ int main(void) {
   });
 
   it('errno: ENOENT for a missing name, EEXIST for O_EXCL, ESPIPE for lseek on a pipe; mkstemp fills its template', async () => {
-    const run = createRun(
+    const run = runFirst(
       await compile(`
 int main(void) {
   int r1 = open("/nope", O_RDONLY);
@@ -87,13 +87,12 @@ int main(void) {
   return strncmp(name, "/tmp/foo", 8) != 0 || strchr(name, 'X') != NULL;
 }`),
     );
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
     expect(stdout(run)).toBe('-1 2 3 -1 -1 1 1 -1 1 14\n');
     expect(run.trace().find((e) => e.type === 'proc.exit')).toMatchObject({ status: 0 });
   });
 
   it('memcpy, mempcpy, memset, memcmp, strcpy and strcat move the bytes they name', async () => {
-    const run = createRun(
+    const run = runFirst(
       await compile(`
 int main(void) {
   char *s = malloc(32);
@@ -110,7 +109,6 @@ int main(void) {
   return 0;
 }`),
     );
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
     expect(stdout(run)).toBe('/tmp/forkXXXXXX 16 abcd 0 1 abcd z\n');
   });
 });
@@ -137,7 +135,7 @@ int main(void) {
   });
 
   it('a full buffer goes out by write(2) at once; exit flushes the rest without fclose; fflush (NULL) flushes every stream', async () => {
-    const run = createRun(
+    const run = runFirst(
       await compile(`
 int main(void) {
   FILE *a = fopen("a", "w");
@@ -151,7 +149,6 @@ int main(void) {
   return 0;
 }`),
     );
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
     const writes = run
       .trace()
       .filter((e) => e.type === 'io.write')
@@ -162,7 +159,7 @@ int main(void) {
 
   it('ftell, rewind, fgetc, fseek, fgets, feof, getc up to EOF, fdopen: the lines Linux prints', async () => {
     // The same program built with gcc on Linux (glibc 2.36) prints exactly these lines.
-    const run = createRun(
+    const run = runFirst(
       await compile(`
 int main(void) {
   FILE *f = fopen("/tmp/f4.txt", "w+");
@@ -189,13 +186,12 @@ int main(void) {
   return 0;
 }`),
     );
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
     expect(stdout(run)).toBe('tell 12\nfirst h tell 1\nrest world\neof 0\neof 1\n> hello world\n> more\n');
   });
 
   it("fgets, getc and fread on stdin read the model's standard input, which is empty: end of file", async () => {
     // As the same program run with gcc and < /dev/null prints.
-    const run = createRun(
+    const run = runFirst(
       await compile(`
 int main(void) {
   char buf[32];
@@ -204,22 +200,19 @@ int main(void) {
   return 0;
 }`),
     );
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
     expect(stdout(run)).toBe('eof\n1 0\n');
     // stdin's FILE lock, taken by each call.
     expect(run.trace().filter((e) => e.type === 'mutex.lock' && e.lock.name === 'stdin_lock').length).toBe(3);
   });
 
   it('fopen of a missing file for reading is NULL with ENOENT; a bad mode is an error naming it', async () => {
-    const run = createRun(
+    const run = runFirst(
       await compile(
         `int main(void) { FILE *f = fopen("/none", "r"); printf("%d %d\\n", f == NULL, errno == ENOENT); return 0; }`,
       ),
     );
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
     expect(stdout(run)).toBe('1 1\n');
-    const bad = createRun(await compile(`int main(void) { fopen("/x", "q"); return 0; }`));
-    for (let en = bad.enabled(); en.length > 0; en = bad.enabled()) bad.step(en[0]!.id);
+    const bad = runFirst(await compile(`int main(void) { fopen("/x", "q"); return 0; }`));
     expect(
       bad
         .findings()

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileC, includeBeside } from '../../sim/c/index.ts';
 import type { Program } from '../../sim/types.ts';
-import { finished, mainExit, searchRuns } from './c-helpers.ts';
+import { finished, mainExit, searchRuns } from '../sim/world-helpers.ts';
 
 const dir = fileURLToPath(new URL('./glibc/', import.meta.url));
 const compile = (name: string) =>

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileC, includeBeside } from '../../sim/c/index.ts';
-import { createRun } from '../../sim/index.ts';
+import { runFirst, stdoutOf } from '../sim/world-helpers.ts';
 
 let root = '';
 let dir = '';
@@ -35,13 +35,7 @@ const compile = (src: string, withReader = true) => {
 async function output(src: string): Promise<string> {
   const r = await compile(src);
   if (!r.ok) throw new Error(`${r.error.line}:${r.error.column}: ${r.error.message}`);
-  const run = createRun(r.program);
-  for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
-  return run
-    .trace()
-    .filter((e) => e.type === 'io.write' && e.fd === 1)
-    .map((e) => (e as { text: string }).text)
-    .join('');
+  return stdoutOf(runFirst(r.program));
 }
 
 describe('#include of a file of the program', () => {
@@ -85,8 +79,7 @@ describe('#include of a file of the program', () => {
   it("a run-time error in an included file names that file's line", async () => {
     const r = await compile('#include "crash.c"\nint main(void) { return at(0); }\n');
     if (!r.ok) throw new Error(r.error.message);
-    const run = createRun(r.program);
-    for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+    const run = runFirst(r.program);
     expect(
       run
         .findings()

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { compileC } from '../../sim/c/index.ts';
 import { createRun, explore } from '../../sim/index.ts';
 import type { Program } from '../../sim/types.ts';
-import { compileOrThrow, finished, mainExit, searchRuns, stdoutOf as stdout } from './c-helpers.ts';
+import { compileOrThrow } from './c-helpers.ts';
+import { finished, mainExit, runFirst, searchRuns, stdoutOf as stdout } from '../sim/world-helpers.ts';
 
 const HDR = `#include <pthread.h>
 #include <stdio.h>
@@ -37,8 +38,7 @@ async function allOutputs(src: string, againstEnumeration = true): Promise<strin
 
 /** The first schedule's main-process exit event. */
 async function runOnce(src: string) {
-  const run = createRun(await compile(src));
-  for (let en = run.enabled(); en.length > 0; en = run.enabled()) run.step(en[0]!.id);
+  const run = runFirst(await compile(src));
   return { out: stdout(run), exit: mainExit(run), findings: run.findings() };
 }
 

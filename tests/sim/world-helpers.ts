@@ -1,7 +1,7 @@
 // Test helpers for the world: build a Program, drive a Run by hand, compare search outcomes.
 import { createRun } from '../../sim/world/index.ts';
 import { search } from '../../sim/explore/search.ts';
-import type { ExploreOptions, Program, ProgramOptions, Run } from '../../sim/types.ts';
+import type { ExploreOptions, Program, ProgramOptions, Report, Run } from '../../sim/types.ts';
 import { isPlainId } from '../../sim/transition.ts';
 import {
   _Fork,
@@ -59,6 +59,32 @@ export function runFirst(p: Program, prefer: number[] = []): Run {
   return run;
 }
 
+/** A search over `p` that keeps each run it made, for reading what each one did. */
+export function searchRuns(p: Program, options: ExploreOptions): { report: Report; runs: Run[] } {
+  const runs: Run[] = [];
+  const report = search(() => {
+    const run = createRun(p);
+    runs.push(run);
+    return run;
+  }, options);
+  return { report, runs };
+}
+
+/** The runs that finished: no thread left to step. */
+export const finished = (runs: readonly Run[]): Run[] => runs.filter((r) => r.enabled().length === 0);
+
+/** What a run wrote to fd 1, in order. */
+export const stdoutOf = (run: Run): string =>
+  run
+    .trace()
+    .filter((e) => e.type === 'io.write' && e.fd === 1)
+    .map((e) => (e as { text: string }).text)
+    .join('');
+
+/** How the first process (pid 1000) exited, if it did. */
+export const mainExit = (run: Run): { status: number; how: string } | undefined =>
+  run.trace().find((e) => e.type === 'proc.exit' && e.pid === 1000) as { status: number; how: string } | undefined;
+
 /** Searches past every finding and returns the report with the sorted outcomes of the executions that ran to their end. */
 export function searchOutcomes(
   p: Program,
@@ -66,17 +92,14 @@ export function searchOutcomes(
   maxExecutions?: number,
   options: ExploreOptions = {},
 ) {
-  const runs: Run[] = [];
-  const report = search(
-    () => {
-      const run = createRun(p);
-      runs.push(run);
-      return run;
-    },
-    { ...options, strategy, stopAtFirst: false, ...(maxExecutions === undefined ? {} : { maxExecutions }) },
-  );
+  const { report, runs } = searchRuns(p, {
+    ...options,
+    strategy,
+    stopAtFirst: false,
+    ...(maxExecutions === undefined ? {} : { maxExecutions }),
+  });
   return {
     report,
-    outcomes: [...new Set(runs.filter((r) => r.enabled().length === 0).map((r) => r.outcome()))].sort(),
+    outcomes: [...new Set(finished(runs).map((r) => r.outcome()))].sort(),
   };
 }

@@ -5,31 +5,15 @@
 // figures are measured: tests/c/measured/pipe_nb.c.
 import { describe, expect, it } from 'vitest';
 import { pipe, printf, pthread_create, pthread_join, read, write } from '../../sim/api/index.ts';
-import { createRun, search } from '../../sim/index.ts';
-import type { Run } from '../../sim/types.ts';
-import { prog } from './world-helpers.ts';
+import { finished, prog, searchRuns, stdoutOf } from './world-helpers.ts';
 
 const PAGE = 'p'.repeat(4096);
 
 function outputs(main: () => Generator<unknown, unknown, unknown>): string[] {
-  const runs: Run[] = [];
-  const report = search(
-    () => {
-      const r = createRun(prog(main));
-      runs.push(r);
-      return r;
-    },
-    { strategy: 'dpor', stopAtFirst: false },
-  );
+  const { report, runs } = searchRuns(prog(main), { strategy: 'dpor', stopAtFirst: false });
   expect(report.findings).toEqual([]);
   expect(report.completeness.complete).toBe(true);
-  const out = (r: Run) =>
-    r
-      .trace()
-      .filter((e) => e.type === 'io.write' && e.fd === 1)
-      .map((e) => (e as { text: string }).text)
-      .join('');
-  return [...new Set(runs.filter((r) => r.enabled().length === 0).map(out))].sort();
+  return [...new Set(finished(runs).map(stdoutOf))].sort();
 }
 
 describe('pipe writes longer than PIPE_BUF', () => {
