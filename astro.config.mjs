@@ -40,8 +40,12 @@ export default defineConfig({
       pagination: true,
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
       customCss: ['./src/styles/site.css'],
-      // Search builds Pagefind's UI when the reader reaches for it, not on every page's load.
-      components: { Search: './components/starlight/Search.astro' },
+      components: {
+        // Pagefind's UI built when the reader reaches for search, not on every page's load.
+        Search: './components/starlight/Search.astro',
+        // A menu with the chapters and the theme switch on phones, also on the splash landing page.
+        Header: './components/starlight/Header.astro',
+      },
       head: [
         {
           tag: 'script',

@@ -131,6 +131,43 @@ describe('on a phone', () => {
     expect(box.svgRight).toBeLessThanOrEqual(box.frameRight);
     await visit.close();
   });
+
+  test('the landing page has a menu with the chapters and the theme switch (ux m7)', async () => {
+    const visit = await site.visit('', {
+      context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' },
+    });
+    const { page } = visit;
+    const menu = page.locator('button[popovertarget="starlight__sidebar"]');
+    const chapter = page.locator(`nav[aria-label="Main"] a[href="${site.base}leaking-descriptors/"]`);
+    const theme = page.locator('#starlight__sidebar starlight-theme-select select');
+    expect(await chapter.isVisible()).toBe(false);
+    // The button does not cover the search button beside it.
+    const [m, s] = await Promise.all([menu.boundingBox(), page.locator('site-search button').first().boundingBox()]);
+    expect(m && s && s.x + s.width <= m.x).toBe(true);
+    await menu.tap();
+    await chapter.waitFor({ state: 'visible' });
+    await theme.selectOption('dark');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    // While the menu is open the page behind it is out of the keyboard's reach; Escape closes it.
+    expect(await page.locator('.main-frame').getAttribute('inert')).toBe('');
+    await page.keyboard.press('Escape');
+    await chapter.waitFor({ state: 'hidden' });
+    // The toggle event comes a task after the popover closes.
+    await page.waitForFunction(() => !document.querySelector('.main-frame')!.hasAttribute('inert'));
+    await menu.tap();
+    await chapter.tap();
+    await page.waitForURL(site.url('leaking-descriptors/'));
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    expect(visit.consoleErrors).toEqual([]);
+    await visit.close();
+  });
+
+  test('on a wide screen the landing page keeps its header as it was: no menu button', async () => {
+    const visit = await site.visit('', { context: { viewport: { width: 1280, height: 800 } } });
+    expect(await visit.page.locator('button[popovertarget="starlight__sidebar"]').isVisible()).toBe(false);
+    expect(await visit.page.locator('header starlight-theme-select select').first().isVisible()).toBe(true);
+    await visit.close();
+  });
 });
 
 describe('search', () => {
