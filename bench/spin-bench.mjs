@@ -1,7 +1,9 @@
 // `npm run bench`, Fork Lore against SPIN on the same scenarios (issue 13 item 1), whole process: the
-// command the README gives (`npx forklore check FILE`) against `spin -a` + `gcc -O2` + `./pan` on a
-// Promela model of the same program (bench/spin/*.pml). Runs only when `spin` is installed (Debian's
-// package: apt-get install -y spin). Prints each scenario's times (median of 3) and the ratio.
+// command the README gives (`./forklore check FILE`, the launcher that runs the pinned Node directly)
+// on each scenario's TypeScript file and on its C twin, and `npx forklore check FILE.ts` for
+// reference, against `spin -a` + `gcc -O2` + `./pan` on a Promela model of the same program
+// (bench/spin/*.pml). Runs only when `spin` is installed (Debian's package: apt-get install -y spin).
+// Prints each scenario's times (median of 3) and the ratios to SPIN's.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ const tstFork1 = (rev, n) => ({
   name: `tst-fork1 ${rev} ${n} threads`,
   pml: 'tst-fork1.pml',
   spinFlags: [`-DN=${n}`, ...(rev === 'r815' ? ['-DR815'] : [])],
-  file: `content/examples/tst-fork1-${rev}${n === 5 ? '' : `-${n}`}.ts`,
+  file: `content/examples/tst-fork1-${rev}${n === 5 ? '' : `-${n}`}`,
   cflags: NOREDUCE,
   deadlock: rev === 'r743',
 });
@@ -29,7 +31,7 @@ const SCENARIOS = [
     name: 'atfork pair, buggy',
     pml: 'atfork.pml',
     spinFlags: [],
-    file: 'content/examples/ch3-atfork-buggy.ts',
+    file: 'content/examples/ch3-atfork-buggy',
     cflags: NOREDUCE,
     deadlock: true,
   },
@@ -37,7 +39,7 @@ const SCENARIOS = [
     name: 'atfork pair, fixed',
     pml: 'atfork.pml',
     spinFlags: ['-DFIXED'],
-    file: 'content/examples/ch3-atfork-fixed.ts',
+    file: 'content/examples/ch3-atfork-fixed',
     cflags: NOREDUCE,
     deadlock: false,
   },
@@ -45,7 +47,7 @@ const SCENARIOS = [
     name: 'lock-order inversion',
     pml: 'lock-order.pml',
     spinFlags: [],
-    file: 'content/examples/compose-lock-order-buggy.ts',
+    file: 'content/examples/compose-lock-order-buggy',
     cflags: [],
     deadlock: true,
   },
@@ -53,7 +55,7 @@ const SCENARIOS = [
     name: 'lock held at fork',
     pml: 'held-lock.pml',
     spinFlags: [],
-    file: 'content/examples/intro-held-lock.ts',
+    file: 'content/examples/intro-held-lock',
     cflags: NOREDUCE,
     deadlock: true,
   },
@@ -77,29 +79,40 @@ const must = (r, what) => {
 };
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const LAUNCHER = join(ROOT, 'forklore');
+const commands = [
+  { label: './forklore .ts', run: (f) => spawnSync(LAUNCHER, ['check', `${f}.ts`], { cwd: ROOT, encoding: 'utf8' }) },
+  { label: './forklore .c', run: (f) => spawnSync(LAUNCHER, ['check', `${f}.c`], { cwd: ROOT, encoding: 'utf8' }) },
+  { label: 'npx .ts', run: (f) => spawnSync('npx', ['forklore', 'check', `${f}.ts`], { cwd: ROOT, encoding: 'utf8' }) },
+];
 console.log(
-  `\ncommands: npx forklore check FILE  against  spin -a MODEL && gcc -O2 -o pan pan.c && ./pan (median of ${RUNS})`,
+  `\ncommands: ./forklore check FILE.ts, ./forklore check FILE.c, npx forklore check FILE.ts  against  spin -a MODEL && gcc -O2 -o pan pan.c && ./pan (median of ${RUNS}; ratios over SPIN's)`,
 );
-console.log(`\n${'scenario'.padEnd(26)}  ${'forklore'.padStart(9)}  ${'spin+gcc+pan'.padStart(12)}  ratio  verdicts`);
+console.log(
+  `\n${'scenario'.padEnd(26)}  ${commands.map((c) => c.label.padStart(14)).join('  ')}  ${'spin+gcc+pan'.padStart(12)}  ${'ts'.padStart(5)}  ${'c'.padStart(5)}  ${'npx'.padStart(5)}  verdicts`,
+);
 let disagree = 0;
+const worst = [0, 0, 0];
 for (const s of SCENARIOS) {
   const dir = mkdtempSync(join(tmpdir(), 'forklore-spin-'));
   try {
     copyFileSync(join(ROOT, 'bench', 'spin', s.pml), join(dir, s.pml));
-    let flDeadlock = false;
     let panErrors = -1;
-    const fl = [];
+    const times = commands.map(() => []);
+    const verdicts = commands.map(() => '');
+    let agreeFl = true;
     const sp = [];
-    let flOut = '';
     let panOut = '';
     for (let i = 0; i < RUNS; i++) {
-      fl.push(
-        time(() => {
-          const r = spawnSync('npx', ['forklore', 'check', s.file], { cwd: ROOT, encoding: 'utf8' });
-          flOut = r.stdout.split('\n')[0];
-          flDeadlock = /: DEADLOCK\./.test(flOut);
-        }),
-      );
+      commands.forEach((c, k) => {
+        times[k].push(
+          time(() => {
+            const r = c.run(s.file);
+            verdicts[k] = r.stdout.split('\n')[0].replace(/^[^:]*: /, '');
+            if (/: DEADLOCK\./.test(r.stdout.split('\n')[0]) !== s.deadlock) agreeFl = false;
+          }),
+        );
+      });
       sp.push(
         time(() => {
           must(spawnSync('spin', [...s.spinFlags, '-a', s.pml], { cwd: dir, encoding: 'utf8' }), 'spin -a');
@@ -110,20 +123,24 @@ for (const s of SCENARIOS) {
         }),
       );
     }
-    const a = median(fl);
+    const fl = times.map(median);
     const b = median(sp);
-    // The same verdict from both, and the one the example declares: a model that finds nothing proves nothing.
-    const agree = flDeadlock === s.deadlock && panErrors > 0 === s.deadlock;
+    fl.forEach((a, k) => (worst[k] = Math.max(worst[k], a / b)));
+    // The same verdict from every command and from SPIN, and the one the example declares: a model
+    // that finds nothing proves nothing.
+    const agree = agreeFl && panErrors > 0 === s.deadlock;
     if (!agree) disagree++;
+    const secs = (ms, w) => `${(ms / 1000).toFixed(2)}s`.padStart(w);
     console.log(
-      `${s.name.padEnd(26)}  ${(a / 1000).toFixed(2).padStart(8)}s  ${(b / 1000).toFixed(2).padStart(11)}s  ${(a / b).toFixed(2).padStart(5)}x  ${flOut} | pan ${panOut}${agree ? '' : '  DISAGREE'}`,
+      `${s.name.padEnd(26)}  ${fl.map((a) => secs(a, 14)).join('  ')}  ${secs(b, 12)}  ${fl.map((a) => `${(a / b).toFixed(2)}x`.padStart(5)).join('  ')}  ${verdicts[0].split('.')[0]} | pan ${panOut}${agree ? '' : '  DISAGREE'}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+console.log(`\nworst ratio: ${commands.map((c, k) => `${c.label} ${worst[k].toFixed(2)}x`).join(', ')}`);
 console.log(
-  "\nratio: forklore's whole-process time over SPIN's (target <= 0.1x, issue 13). pan: errors 1 is an invalid end state (the deadlock).",
+  "ratio: forklore's whole-process time over SPIN's (target <= 0.1x, issue 13). pan: errors 1 is an invalid end state (the deadlock).",
 );
 if (disagree > 0) {
   console.log(`${disagree} scenario(s) where SPIN's verdict is not Fork Lore's`);

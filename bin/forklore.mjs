@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The forklore command. It starts the CLI built once into build/cli/ (by `npm ci` through the prepare
 // script, or `npm run build:cli`); only when a source file is newer than that build, or there is
-// none, does it build it first (and says so on stderr). Needs Node 22.12 or later: npx and npm run
-// use the project's pinned Node 24.
+// none, does it build it first (and says so on stderr). Needs Node 22.12 or later: ./forklore, npx
+// and npm run use the project's pinned Node 24.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   console.error(
     `\nFork Lore needs Node >= 22.12, but forklore runs on Node ${process.versions.node}.\n` +
       `The pinned 'node' package provides it: run 'npm ci' (without --ignore-scripts),\n` +
-      `or 'npm rebuild node', then 'npx forklore ...' so that node_modules/.bin/node (Node 24) runs it.\n`,
+      `or 'npm rebuild node', then './forklore ...' (or 'npx forklore ...') so that node_modules/.bin/node\n` +
+      `(Node 24) runs it.\n`,
   );
   process.exit(2);
 }
