@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Expected, Program } from '../../sim/types.ts';
+import { glossaryEntries } from '../../components/glossary.ts';
 
 const contentDir = fileURLToPath(new URL('../../content/', import.meta.url));
 const examplesDir = `${contentDir}examples/`;
@@ -111,11 +112,7 @@ describe('pages', () => {
 
   // Starlight slugs headings with github-slugger: lower case, punctuation other than '-' and '_' dropped.
   const glossaryPath = `${contentDir}glossary.mdx`;
-  const glossaryIds = existsSync(glossaryPath)
-    ? [...readFileSync(glossaryPath, 'utf8').matchAll(/^#{2,4}\s+(.+?)\s*$/gm)].map((m) =>
-        m[1]!.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-'),
-      )
-    : [];
+  const glossaryIds = existsSync(glossaryPath) ? [...glossaryEntries(readFileSync(glossaryPath, 'utf8')).keys()] : [];
 
   for (const page of pages) {
     it(`${page} links only to glossary terms that have an entry`, () => {

@@ -170,6 +170,57 @@ describe('on a phone', () => {
   });
 });
 
+describe('glossary terms (ux m6)', () => {
+  test('pointing at a term shows its definition beside it; Escape hides it; the link still goes to the glossary', async () => {
+    const visit = await site.visit(CHAPTER, { context: { viewport: { width: 1280, height: 800 } } });
+    const { page } = visit;
+    const term = page.locator('a.term[href$="/glossary/#async-signal-safe"]').first();
+    const tip = page.locator(`#${await term.getAttribute('aria-describedby')}`);
+    expect(await tip.isVisible()).toBe(false);
+    await term.hover();
+    await tip.waitFor({ state: 'visible' });
+    expect(await tip.innerText()).toMatch(/^async-signal-safe A function that may be called from a signal handler/);
+    // The pointer can move onto the definition without it going away, and it lies inside the window.
+    await tip.hover();
+    expect(await tip.isVisible()).toBe(true);
+    const box = (await tip.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    await page.keyboard.press('Escape');
+    await tip.waitFor({ state: 'hidden' });
+    // The definition is the link's description for a screen reader.
+    const described = await term.evaluate(
+      (a) => document.getElementById(a.getAttribute('aria-describedby')!)?.textContent ?? '',
+    );
+    expect(described).toContain('signal handler');
+    // Search does not index the definitions where they are shown, only on the glossary page.
+    expect(await tip.getAttribute('data-pagefind-ignore')).not.toBeNull();
+    await term.click();
+    await page.waitForURL(site.url('glossary/#async-signal-safe'));
+    expect(await page.locator('h2#async-signal-safe').count()).toBe(1);
+    await visit.close();
+  });
+
+  test('focusing a term with the keyboard shows its definition', async () => {
+    const visit = await site.visit(CHAPTER, { context: { viewport: { width: 390, height: 844 } } });
+    const { page } = visit;
+    const term = page.locator('a.term[href$="/glossary/#plash"]').first();
+    const tip = page.locator(`#${await term.getAttribute('aria-describedby')}`);
+    await term.evaluate((a) => (a as HTMLElement).blur());
+    // Tab until the term has focus, as a keyboard reader reaches it.
+    for (let i = 0; i < 80 && !(await term.evaluate((a) => a === document.activeElement)); i++)
+      await page.keyboard.press('Tab');
+    expect(await term.evaluate((a) => a === document.activeElement)).toBe(true);
+    await tip.waitFor({ state: 'visible' });
+    const box = (await tip.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await page.keyboard.press('Tab');
+    await tip.waitFor({ state: 'hidden' });
+    await visit.close();
+  });
+});
+
 describe('search', () => {
   test('finds a word from the first chapter and links to it', async () => {
     const visit = await site.visit('');
