@@ -399,13 +399,20 @@ function row() {
   };
 }
 
+/** The drawn width of a timeline whose last step is `last`: the labels, one column a step, the stuck notes. */
+const drawnWidth = (last: number) => LABEL_W + (last + 2) * STEP_W + 150;
+
+/** The width, in CSS pixels, at which timelineSvg draws these events (a page may scale it to fit). */
+export function timelineWidth(events: readonly TraceEvent[], stuck: readonly StuckThread[] = []): number {
+  return drawnWidth(layoutTimeline(events, stuck).last);
+}
+
 /** Render a trace as an SVG timeline. Pure: no DOM, safe at build time. */
 export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions = {}): string {
   const stuck = opts.stuck ?? [];
   const L = layoutTimeline(events, stuck);
   const id = opts.idPrefix ?? 'tl';
-  const steps = L.last + 2;
-  const width = LABEL_W + steps * STEP_W + 150;
+  const width = drawnWidth(L.last);
   const height = L.height + 8;
   const x = (s: number) => LABEL_W + s * STEP_W + STEP_W / 2;
   const endX = x(L.last + 1);
@@ -436,7 +443,7 @@ export function timelineSvg(events: readonly TraceEvent[], opts: TimelineOptions
 <pattern id="${id}-orphan" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="${PALETTE.orphan}" fill-opacity="0.2"/><line x1="0" y1="0" x2="0" y2="8" stroke="${PALETTE.orphan}" stroke-width="3"/></pattern>
 </defs>`);
   // Step axis.
-  const every = steps > 60 ? 10 : 5;
+  const every = L.last + 2 > 60 ? 10 : 5;
   for (let s = 0; s <= L.last; s += every) {
     out.push(`<text x="${x(s)}" y="14" text-anchor="middle" fill="currentColor" opacity="0.7">${s}</text>`);
     out.push(

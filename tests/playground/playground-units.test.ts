@@ -8,7 +8,7 @@ import * as fixed from '../../content/examples/ch1-wrapper-fixed.ts';
 import * as atforkBuggy from '../../content/examples/ch3-atfork-buggy.ts';
 import * as mallocRaw from '../../content/examples/ch4-malloc-buggy.ts';
 import * as bz19431 from '../../content/examples/ch4-bz19431-buggy.ts';
-import { timelineSvg, layoutTimeline, describeEvent } from '../../components/timeline-svg.ts';
+import { timelineSvg, timelineWidth, layoutTimeline, describeEvent } from '../../components/timeline-svg.ts';
 import { stateAt } from '../../components/playground/state-at.ts';
 import { encodeShare, decodeShare } from '../../components/playground/share.ts';
 import { changedLines, textHash } from '../../components/playground/diff.ts';
@@ -85,6 +85,15 @@ describe('the timeline', () => {
     for (const s of deadlock.stuck!) expect(svg).toContain(`class="fl-stuck" data-tid="${s.tid}"`);
     expect(svg).toContain('fl-orphan');
     expect(svg).toMatch(/<title id="t1-title">[^<]*does not exist there/);
+  });
+
+  test('timelineWidth is the width the SVG is drawn at, which grows with the steps', () => {
+    const drawn = (svg: string) => Number(/^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1]);
+    const full = timelineWidth(deadlock.trace, deadlock.stuck);
+    expect(full).toBe(drawn(timelineSvg(deadlock.trace, { stuck: deadlock.stuck })));
+    const half = deadlock.trace.slice(0, Math.floor(deadlock.trace.length / 2));
+    expect(timelineWidth(half)).toBe(drawn(timelineSvg(half)));
+    expect(timelineWidth(half)).toBeLessThan(full);
   });
 
   test('a fork is drawn as the birth of a process from the forking thread', () => {
