@@ -1,11 +1,11 @@
 // A world state's fingerprint: equal fingerprints mean equal futures (the same transitions enabled,
 // with the same accesses and effects, the same findings), so a stateful search may explore a state's
 // future once. The world's own state is written out whole (processes, memory objects, descriptors,
-// threads' kernel-side state, counters, findings' kinds and notes); a thread's program state (its
+// threads' kernel-side state, shared mappings, the file system, counters, findings' kinds and notes); a thread's program state (its
 // generator, which cannot be read) is named by what determines it, as child replay relies on: the
 // function it started from and its arguments (named by its creator's state then), and the record of every result fed into it since.
 // Left out: what only the trace shows (step numbers, a thread's step count, the trace itself).
-import type { Proc, Rec, Thread } from './state.ts';
+import type { Inode, Proc, Rec, Thread } from './state.ts';
 
 /** Functions by identity: the same function object always gets the same number. */
 const fnIds = new WeakMap<object, number>();
@@ -227,6 +227,10 @@ export interface WorldState {
   failed: boolean;
   procs: Iterable<Proc>;
   threads: readonly Thread[];
+  /** MAP_SHARED cells (one copy for every process), by name. */
+  shared: ReadonlyMap<string, { value: unknown }>;
+  /** The file system: every path and its inode (a file closed by all is still there to be opened). */
+  files: ReadonlyMap<string, Inode>;
   stdin: readonly string[];
   findingKinds: readonly string[];
   notes: readonly string[];
@@ -240,6 +244,17 @@ export function fingerprintOf(s: WorldState): string {
   for (const p of s.procs) putProc(h, p);
   h.word(Tag.End);
   for (const t of s.threads) putThread(h, t);
+  h.word(Tag.End);
+  // By name: the order in which they were made changes nothing ahead.
+  for (const n of [...s.shared.keys()].sort()) {
+    h.name(n);
+    put(h, s.shared.get(n)!.value);
+  }
+  h.word(Tag.End);
+  for (const n of [...s.files.keys()].sort()) {
+    h.name(n);
+    put(h, s.files.get(n));
+  }
   h.word(Tag.End);
   put(h, s.stdin);
   put(h, s.findingKinds);

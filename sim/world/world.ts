@@ -486,10 +486,12 @@ class World implements Run, Kernel {
 
   private fingerprintOrThrow(): string {
     return fingerprintOf({
-      counters: [this.idCounter, this.ofdCounter],
+      counters: [this.idCounter, this.ofdCounter, this.fs.nextIno],
       failed: this.failed,
       procs: this.procs.values(),
       threads: this.threadOrder,
+      shared: this.shm,
+      files: this.fs.paths,
       stdin: this.stdin,
       findingKinds: this.found.map((f) => f.kind),
       notes: this.noteList,

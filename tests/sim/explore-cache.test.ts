@@ -93,6 +93,52 @@ describe('the world fingerprint', () => {
   });
 });
 
+/** A program whose exit status is 1 or 2 depending on which of two processes wrote last. */
+const lastWriter = {
+  // A MAP_SHARED cell: one copy that the parent and its child both store to.
+  shared: ((): Program => {
+    const x = F.sharedCell('x', 0);
+    return {
+      main: function* main() {
+        const pid = yield* F.fork();
+        if (pid === 0) {
+          yield* F.store(x, 2);
+          yield* F._exit(0);
+        }
+        yield* F.store(x, 1);
+        yield* F.waitpid(pid);
+        return yield* F.load(x);
+      },
+      options: { libc: 'none' },
+    };
+  })(),
+  // A file both append to and close: what it holds is in no process once they have closed it.
+  file: {
+    main: function* main() {
+      const pid = yield* F.fork();
+      const fd = yield* F.open('f', F.O_CREAT | F.O_WRONLY | F.O_APPEND);
+      yield* F.write(fd, pid === 0 ? 'c' : 'p');
+      yield* F.close(fd);
+      if (pid === 0) yield* F._exit(0);
+      yield* F.waitpid(pid);
+      const r = yield* F.open('f', F.O_RDONLY);
+      return (yield* F.read(r, 10)) === 'pc' ? 1 : 2;
+    },
+    options: { libc: 'none' },
+  } as Program,
+};
+
+describe('dpor with state caching on state outside the processes', () => {
+  for (const [what, p] of Object.entries(lastWriter)) {
+    it(`tells apart states that differ only in ${what === 'shared' ? 'a shared mapping' : "a closed file's contents"}`, () => {
+      const statuses = (o: ExploreOptions) =>
+        search(() => createRun(p), { stopAtFirst: false, ...o }).stats.distinctOutcomes;
+      expect(statuses({ stateCache: false })).toBe(2);
+      expect(statuses({ stateCache: true })).toBe(2);
+    });
+  }
+});
+
 const load = (mod: { default: Program['main']; options: object }): Program => ({
   main: mod.default,
   options: mod.options,
