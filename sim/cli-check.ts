@@ -16,7 +16,8 @@ export interface FileResult {
   err?: string;
 }
 
-export async function checkOne(file: string, parsed: Parsed): Promise<FileResult> {
+/** `more`: other files follow this one in its worker (its next sandbox is prepared as soon as it answers). */
+export async function checkOne(file: string, parsed: Parsed, more = false): Promise<FileResult> {
   const shown = escapeText(file);
   const fail = (status: number, message: string, extra: Record<string, unknown> = {}): FileResult => {
     return { status, json: { file, status, error: { message, ...extra } }, err: message };
@@ -34,7 +35,7 @@ export async function checkOne(file: string, parsed: Parsed): Promise<FileResult
   const name = basename(file).replace(/\.([cm]?[jt]s|c)$/, '');
   let outcome: Outcome;
   try {
-    outcome = await checkFile(file, { options: parsed.options, model: parsed.model, name }, parsed.limits);
+    outcome = await checkFile(file, { options: parsed.options, model: parsed.model, name }, parsed.limits, { more });
   } catch (e) {
     outcome = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
   }

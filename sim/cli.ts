@@ -33,12 +33,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(USAGE);
     return argv.length === 0 ? EXIT.badInput : EXIT.ok;
   }
-  // Up to --jobs files at a time, each in its own worker; printed in the order they were given.
+  // Up to --jobs files at a time, each in its own worker; printed in the order they were given. The
+  // worker of file i is handed file i + jobs next, if there is one.
   const { files, jobs } = parsed;
   const pending: Promise<FileResult>[] = [];
   let started = 0;
   const startNext = () => {
-    if (started < files.length) pending.push(checkOne(files[started++]!, parsed));
+    if (started < files.length) {
+      const i = started++;
+      pending.push(checkOne(files[i]!, parsed, i + jobs < files.length));
+    }
   };
   while (started < Math.min(jobs, files.length)) startNext();
   const statuses: number[] = [];

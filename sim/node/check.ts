@@ -2,13 +2,12 @@
 // reads the text it is given and runs none of it), then runs it in a worker thread that holds the
 // sandbox, under a wall-clock deadline and a memory cap that always hold (the worker is terminated
 // when they are passed). Only a JSON string comes back, and it is validated before it is believed.
-import { transform, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import type { ExploreOptions } from '../types.ts';
 import type { Model } from './model.ts';
-import type { Phase, WorkerJob, WorkerReply } from './protocol.ts';
+import type { Phase, WorkerJob, WorkerReply, WorkerStart } from './protocol.ts';
 import { decodeMappings, originalPosition } from './source-map.ts';
 import { parseAnswer, type Answer } from './validate.ts';
 
@@ -47,17 +46,8 @@ const here = new URL('.', import.meta.url);
 /** build/cli/, whether this module runs from there (the built command) or from sim/node/ (tests). */
 const BUILD_DIR = here.pathname.endsWith('/build/cli/') ? here : new URL('../../build/cli/', import.meta.url);
 
-let sandboxScript: string | undefined;
-let wasm: Promise<WebAssembly.Module> | undefined;
-
-function quickjsWasm(): Promise<WebAssembly.Module> {
-  wasm ??= (async () => {
-    const { createRequire } = await import('node:module');
-    const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-    return WebAssembly.compile(readFileSync(path));
-  })();
-  return wasm;
-}
+/** esbuild's API, imported when the first TypeScript file is compiled (its service starts then). */
+let esbuild: Promise<typeof import('esbuild')> | undefined;
 
 /** Compiles TypeScript to CommonJS with a source map; a syntax error comes back as a position. */
 async function compileTs(
@@ -65,7 +55,10 @@ async function compileTs(
   file: string,
 ): Promise<{ code: string; map: number[][][] } | { line: number; column: number; message: string }> {
   try {
-    const out = await transform(source, {
+    esbuild ??= import('esbuild');
+    const out = await (
+      await esbuild
+    ).transform(source, {
       loader: 'ts',
       format: 'cjs',
       target: 'es2022',
@@ -103,7 +96,7 @@ function loadPosition(stack: string, map: number[][][] | null): { line: number; 
  */
 const idle: { worker: Worker; memoryMb: number }[] = [];
 
-function acquireWorker(limits: Limits): Worker {
+function acquireWorker(limits: Limits, kind: WorkerStart['kind']): Worker {
   const i = idle.findIndex((w) => w.memoryMb === limits.memoryMb);
   if (i >= 0) {
     const { worker } = idle.splice(i, 1)[0]!;
@@ -115,6 +108,8 @@ function acquireWorker(limits: Limits): Worker {
     // WebAssembly memory, capped by its own limit. A large native stack keeps QuickJS's limit the
     // one that is reached.
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb + 64, stackSizeMb: 32 },
+    // What to get ready for while the file is read and compiled (sim/node/worker.ts).
+    workerData: { kind, memoryMb: limits.memoryMb } satisfies WorkerStart,
     stdout: true,
     stderr: true,
   });
@@ -184,12 +179,26 @@ function runWorker(
   });
 }
 
-/** Checks one file. Never throws for anything the file contains. */
-export async function checkFile(file: string, request: CheckRequest, limits: Limits): Promise<Outcome> {
-  const source = readFileSync(file, 'utf8');
+/**
+ * Checks one file. Never throws for anything the file contains. `more`: other files follow in this
+ * command, so a worker kept for the next one prepares its sandbox as soon as it has answered.
+ */
+export async function checkFile(
+  file: string,
+  request: CheckRequest,
+  limits: Limits,
+  { more = false }: { more?: boolean } = {},
+): Promise<Outcome> {
   const isC = /\.c$/i.test(file);
-  // The worker starts while the file compiles.
-  const worker = acquireWorker(limits);
+  // The worker starts (and gets its sandbox or the C front end ready) while the file is read and compiled.
+  const worker = acquireWorker(limits, isC ? 'c' : 'ts');
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    releaseWorker(worker, limits, false);
+    throw e;
+  }
   let map: number[][][] | null = null;
   let job: WorkerJob;
   if (isC) {
@@ -201,21 +210,14 @@ export async function checkFile(file: string, request: CheckRequest, limits: Lim
       return { kind: 'load-error', ...compiled };
     }
     map = compiled.map;
-    try {
-      sandboxScript ??= readFileSync(fileURLToPath(new URL('sandbox.js', BUILD_DIR)), 'utf8');
-      job = {
-        kind: 'ts',
-        sandboxScript,
-        code: compiled.code,
-        request: JSON.stringify(request),
-        memoryMb: limits.memoryMb,
-        timeMs: limits.timeMs,
-        wasm: await quickjsWasm(),
-      };
-    } catch (e) {
-      releaseWorker(worker, limits, false);
-      throw e;
-    }
+    job = {
+      kind: 'ts',
+      code: compiled.code,
+      request: JSON.stringify(request),
+      memoryMb: limits.memoryMb,
+      timeMs: limits.timeMs,
+      more,
+    };
   }
   const { reply, phase, timedOut, error } = await runWorker(worker, job, limits);
   if (timedOut) return { kind: 'stopped', what: 'time', phase };

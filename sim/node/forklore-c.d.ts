@@ -7,6 +7,8 @@ declare module 'forklore:c' {
     parse?: undefined,
     opts?: { include?: Include },
   ): Promise<import('./load-types.ts').LoadResult>;
+  /** Parses C text with tree-sitter (the first call starts its WebAssembly). */
+  export function parseC(text: string): Promise<unknown>;
   /** Reads `#include "FILE"` from the including file's directory, and nowhere else. */
   export function includeBeside(file: string): Include;
 }

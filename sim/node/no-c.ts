@@ -5,6 +5,10 @@ export function includeBeside(_file: string): (name: string, from: string) => { 
   return () => ({ error: 'C support is not in this build' });
 }
 
+export function parseC(_text: string): Promise<never> {
+  return Promise.reject(new Error('C support is not in this build'));
+}
+
 export async function compileC(
   _source: string,
   file: string,

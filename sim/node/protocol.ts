@@ -1,15 +1,21 @@
 // Messages between the command (sim/node/check.ts) and its worker thread (sim/node/worker.ts).
 export type Phase = 'load' | 'search';
 
+/** The worker's workerData: what to get ready for before the first job arrives. */
+export interface WorkerStart {
+  kind: 'ts' | 'c';
+  memoryMb: number;
+}
+
 export type WorkerJob =
   | {
       kind: 'ts';
-      sandboxScript: string;
       code: string;
       request: string;
       memoryMb: number;
       timeMs: number;
-      wasm: WebAssembly.Module;
+      /** More files follow: after answering, the worker prepares a fresh sandbox for the next one. */
+      more: boolean;
     }
   | { kind: 'c'; source: string; file: string; request: string; timeMs: number };
 

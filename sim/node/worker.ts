@@ -3,51 +3,116 @@
 // memory limit and an interrupt at the deadline). A C program is data: sim/c interprets it here, in
 // this worker, which the command terminates at the deadline and whose heap is capped. Either way the
 // only thing sent back is a JSON string (or why there is none).
-import { parentPort } from 'node:worker_threads';
-import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
+//
+// The worker gets ready before its first job arrives, while the command reads and compiles the file:
+// for TypeScript it compiles QuickJS's WebAssembly and evaluates the checker in a new runtime (the
+// sandbox that the next program, and only it, will run in); for C it loads the C front end and its
+// parser. After a TypeScript job it prepares the next sandbox when the command says more files follow.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+} from 'quickjs-emscripten-core';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { explore } from '../explore/index.ts';
 import type { ExploreOptions, ProgramOptions } from '../types.ts';
 import { resolveModel, type Model } from './model.ts';
 import { reproduce } from '../reproduce/index.ts';
 import { readReplayHeaders } from '../reproduce/headers.ts';
-import type { Phase, WorkerJob, WorkerReply } from './protocol.ts';
+import type { Phase, WorkerJob, WorkerReply, WorkerStart } from './protocol.ts';
 
 const post = (m: WorkerReply) => parentPort!.postMessage(m);
 
 /** QuickJS's own stack limit: far below both the worker's native stack and emscripten's 5 MB stack. */
 const QUICKJS_STACK = 1 << 20;
 
-async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
+let wasm: Promise<WebAssembly.Module> | undefined;
+let sandboxScript: string | undefined;
+
+/** QuickJS's WebAssembly, compiled once per worker (each sandbox gets its own instance and memory). */
+function quickjsWasm(): Promise<WebAssembly.Module> {
+  wasm ??= WebAssembly.compile(
+    readFileSync(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')),
+  );
+  return wasm;
+}
+
+/** A QuickJS runtime with the checker evaluated in it, for one program. */
+interface Sandbox {
+  memoryMb: number;
+  vm: QuickJSContext;
+  /** The checker's { load, run }, or what evaluating it threw. */
+  checker: { value: QuickJSHandle } | { error: unknown };
+  /** The interrupt handler stops the runtime once Date.now() passes this. */
+  clock: { deadline: number };
+}
+
+async function newSandbox(memoryMb: number): Promise<Sandbox> {
   // The WebAssembly memory itself cannot grow past the limit (plus room for QuickJS's own data and
   // its 5 MB stack), so the cap holds even for allocations QuickJS's accounting does not see.
   const pages = (mb: number) => mb * 16;
-  const wasmMemory = new WebAssembly.Memory({ initial: pages(16), maximum: pages(job.memoryMb + 32) });
-  const variant = newVariant(releaseSync, { wasmModule: job.wasm, wasmMemory });
+  const wasmMemory = new WebAssembly.Memory({ initial: pages(16), maximum: pages(memoryMb + 32) });
+  const variant = newVariant(releaseSync, { wasmModule: await quickjsWasm(), wasmMemory });
   const quickjs = await newQuickJSWASMModuleFromVariant(variant);
   const rt = quickjs.newRuntime();
-  rt.setMemoryLimit(job.memoryMb * 1024 * 1024);
+  rt.setMemoryLimit(memoryMb * 1024 * 1024);
   rt.setMaxStackSize(QUICKJS_STACK);
-  let deadline = Number.POSITIVE_INFINITY;
-  rt.setInterruptHandler(() => Date.now() > deadline);
+  const clock = { deadline: Number.POSITIVE_INFINITY };
+  rt.setInterruptHandler(() => Date.now() > clock.deadline);
   const vm = rt.newContext();
+  // build/cli/sandbox.js, beside this file: the simulator and the checker, which freezes the realm.
+  sandboxScript ??= readFileSync(new URL('sandbox.js', import.meta.url), 'utf8');
+  const r = vm.evalCode(sandboxScript, 'forklore-sandbox.js');
+  const checker = r.error ? { error: vm.dump(r.error) as unknown } : { value: r.value };
+  r.error?.dispose();
+  return { memoryMb, vm, checker, clock };
+}
+
+/** The sandbox the next TypeScript job runs in, being prepared (or ready). */
+let nextSandbox: Promise<Sandbox> | null = null;
+
+function prepareSandbox(memoryMb: number): void {
+  nextSandbox = newSandbox(memoryMb);
+  // A failure is the job's to report, when it takes this sandbox.
+  nextSandbox.catch(() => {});
+}
+
+async function takeSandbox(memoryMb: number): Promise<Sandbox> {
+  const ready = nextSandbox;
+  nextSandbox = null;
+  if (ready) {
+    const sb = await ready;
+    if (sb.memoryMb === memoryMb) return sb;
+  }
+  return newSandbox(memoryMb);
+}
+
+async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
+  const { vm, checker, clock } = await takeSandbox(job.memoryMb);
   let phase: Phase = 'load';
   const stopped = (e: unknown): WorkerReply | null => {
     const text = JSON.stringify(e) ?? '';
-    if (Date.now() > deadline || /interrupted/.test(text)) return { type: 'stopped', what: 'time', phase };
+    if (Date.now() > clock.deadline || /interrupted/.test(text)) return { type: 'stopped', what: 'time', phase };
     if (/out of memory/i.test(text)) return { type: 'stopped', what: 'memory', phase };
     if (/stack overflow/i.test(text) && phase === 'load') return null; // the program's own recursion: a load error
     return null;
   };
-  // The checker: freezes the realm, returns { load, run }.
-  const checker = vm.evalCode(job.sandboxScript, 'forklore-sandbox.js');
-  if (checker.error) {
-    const e: unknown = vm.dump(checker.error);
-    post(stopped(e) ?? { type: 'failed', message: `the sandbox did not start: ${JSON.stringify(e)}` });
+  // The checker: froze the realm, gave { load, run }.
+  if ('error' in checker) {
+    post(
+      stopped(checker.error) ?? {
+        type: 'failed',
+        message: `the sandbox did not start: ${JSON.stringify(checker.error)}`,
+      },
+    );
     return;
   }
   // The clock starts now, with the program's first line: the command's own start-up does not count.
-  deadline = Date.now() + job.timeMs;
+  clock.deadline = Date.now() + job.timeMs;
   post({ type: 'phase', phase: 'load' });
   // The program: compiling a function expression runs none of its code.
   const fn = vm.evalCode(`(function (require, module, exports) {\n${job.code}\n})`, 'program.js');
@@ -134,7 +199,7 @@ interface Request {
 async function checkC(job: Extract<WorkerJob, { kind: 'c' }>): Promise<void> {
   const req = JSON.parse(job.request) as Request;
   post({ type: 'phase', phase: 'load' });
-  const { compileC, includeBeside } = await import('forklore:c');
+  const { compileC, includeBeside } = await cFrontEnd();
   const loaded = await compileC(job.source, job.file, undefined, { include: includeBeside(job.file) });
   if (!loaded.ok) {
     post({
@@ -230,9 +295,31 @@ function reproduceC(
   }
 }
 
+let cLoaded: Promise<typeof import('forklore:c')> | undefined;
+
+/** The C front end (build/cli/c.mjs), loaded once; its parser's WebAssembly is started with it. */
+function cFrontEnd(): Promise<typeof import('forklore:c')> {
+  cLoaded ??= import('forklore:c').then(async (c) => {
+    // Parsing nothing starts tree-sitter (its runtime and the C grammar); a failure here is the
+    // job's compile error to report, from compileC itself.
+    await c.parseC('').catch(() => {});
+    return c;
+  });
+  return cLoaded;
+}
+
+// Ready before the first job: the kind of file the command is about to send.
+const start = workerData as WorkerStart | undefined;
+if (start?.kind === 'ts') prepareSandbox(start.memoryMb);
+else if (start?.kind === 'c') void cFrontEnd().catch(() => {});
+
 // One job per message: the command may hand a worker that answered a TypeScript file the next one.
 parentPort!.on('message', (job: WorkerJob) => {
-  (job.kind === 'ts' ? checkTs(job) : checkC(job)).catch((e: unknown) => {
-    post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
-  });
+  (job.kind === 'ts' ? checkTs(job) : checkC(job))
+    .catch((e: unknown) => {
+      post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+    })
+    .finally(() => {
+      if (job.kind === 'ts' && job.more) prepareSandbox(job.memoryMb);
+    });
 });
