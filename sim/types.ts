@@ -22,6 +22,13 @@ export interface ProgramOptions {
    * fewer schedules (n! for n contending threads instead of 4, 42, 864, ... for 2, 3, 4).
    */
   futex?: 'exact' | 'blocking';
+  /**
+   * What the first process's fd 1 is. 'terminal' (default): fds 0, 1 and 2 are the reader's terminal, so
+   * glibc makes stdout line buffered (1024 bytes, a pty's st_blksize). 'pipe': fd 1 is a pipe whose
+   * reader is outside the run (`prog | cat`), so stdout is fully buffered (4096 bytes) and output
+   * printed before a fork is in the child's copy of the buffer too. sim/api/stdio.ts has the rule.
+   */
+  stdout?: 'terminal' | 'pipe';
 }
 
 export type Verdict = 'ok' | 'deadlock' | 'assertion' | 'fd-leak' | 'unsafe-call' | 'error';

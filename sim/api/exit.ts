@@ -2,8 +2,8 @@
 // when main returns (as C's crt does), so it lives apart from the reader-facing library that
 // re-exports it, together with the small helpers every library call yields through.
 import { enter, op, type G } from './op.ts';
-import { FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
-import { fileLock, flushAllFiles, usedFiles } from './stdio.ts';
+import { IO_LIST_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
+import { fileLock, flushAllFiles, stdFlushAll, usedFiles } from './stdio.ts';
 
 export { enter, leave, op, type G } from './op.ts';
 
@@ -13,10 +13,11 @@ export function* fflushAll(): G<void> {
   if (libc === 'none') return yield* flushAllFiles(false);
   yield* op({ k: 'lock', m: IO_LIST_LOCK });
   yield* flushAllFiles(true);
-  for (const f of FILE_LOCKS) {
-    yield* op({ k: 'lock', m: f });
-    yield* op({ k: 'unlock', m: f });
-  }
+  // Then _IO_list_all's first three, as libio/stdfiles.c chains them: stderr, stdout, stdin.
+  yield* stdFlushAll('stderr', true);
+  yield* stdFlushAll('stdout', true);
+  yield* op({ k: 'lock', m: STDIN_LOCK });
+  yield* op({ k: 'unlock', m: STDIN_LOCK });
   yield* op({ k: 'unlock', m: IO_LIST_LOCK });
 }
 
@@ -34,6 +35,8 @@ function* ioCleanup(libc: string): G<void> {
   // _IO_flush_all_lockp (0): the streams fopen made write out what their buffers hold.
   if (modern) yield* op({ k: 'lock', m: IO_LIST_LOCK });
   yield* flushAllFiles(false);
+  yield* stdFlushAll('stderr', false);
+  yield* stdFlushAll('stdout', false);
   if (modern) {
     yield* op({ k: 'unlock', m: IO_LIST_LOCK });
     yield* op({ k: 'lock', m: IO_LIST_LOCK });

@@ -12,10 +12,11 @@ import {
   type ThreadFn,
 } from './ops.ts';
 export { JoinError, SIG_IGN } from './ops.ts';
-import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDERR_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
+import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
 import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
-import { fileLock, openFiles } from './stdio.ts';
-export { fopen, fclose, fwrite, fflushFile, fread, fileno } from './stdio.ts';
+import { fileLock, openFiles, stdFlush, stdWrite } from './stdio.ts';
+export { fopen, fclose, fwrite, fflushFile, fread, fileno, setvbuf, setbuffer, setlinebuf } from './stdio.ts';
+export { IOFBF as _IOFBF, IOLBF as _IOLBF, IONBF as _IONBF, BUFSIZ } from './stdio.ts';
 import {
   malloc,
   mallocForkLockParent,
@@ -379,8 +380,16 @@ export function* ftruncate(fd: number, length: number): G<number> {
   return yield* op<number>({ k: 'ftruncate', fd, len: length });
 }
 /** fstat(fd): st_size, st_mode and st_ino, or -errno. */
-export function* fstat(fd: number): G<{ size: number; mode: number; ino: number } | number> {
-  return yield* op<{ size: number; mode: number; ino: number } | number>({ k: 'fstat', fd });
+/** fstat's answer: st_size, st_mode, st_ino, st_blksize, and whether the descriptor is a terminal. */
+export interface Stat {
+  size: number;
+  mode: number;
+  ino: number;
+  blksize: number;
+  tty: boolean;
+}
+export function* fstat(fd: number): G<Stat | number> {
+  return yield* op<Stat | number>({ k: 'fstat', fd });
 }
 const TEMP_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /**
@@ -462,30 +471,14 @@ export function* fprintf(stream: 'stdout' | 'stderr', text: string): G<number> {
   return yield* streamPrintf('fprintf', stream, text);
 }
 function* streamPrintf(fn: string, stream: 'stdout' | 'stderr', text: string): G<number> {
-  yield* enter(fn);
-  const libc = yield* op<string>({ k: 'libc' });
-  const m = stream === 'stdout' ? STDOUT_LOCK : STDERR_LOCK;
-  if (libc !== 'none') yield* op({ k: 'lock', m });
-  if (libc !== 'none' && stream === 'stdout' && text.length > 0) yield* doallocbuf('stdout');
-  const r = yield* op<number>({ k: 'write', fd: stream === 'stdout' ? 1 : 2, text });
-  if (libc !== 'none') yield* op({ k: 'unlock', m });
-  yield* leave(fn);
-  return r;
+  return yield* stdWrite(stream, [text], fn);
 }
 /** fflush(null) flushes every stream (list lock, then each FILE lock); fflush('stdout') one. */
 export function* fflush(stream: null | 'stdout' | 'stderr' = null): G<number> {
   yield* enter('fflush');
-  if (stream === null) yield* fflushAll();
-  else {
-    const libc = yield* op<string>({ k: 'libc' });
-    if (libc !== 'none') {
-      const m = FILE_LOCKS[stream === 'stdout' ? 1 : 2]!;
-      yield* op({ k: 'lock', m });
-      yield* op({ k: 'unlock', m });
-    }
-  }
+  const r = stream === null ? (yield* fflushAll(), 0) : yield* stdFlush(stream);
   yield* leave('fflush');
-  return 0;
+  return r;
 }
 /** getline(&buf, &n, stdin): stdin's FILE lock held while the buffer grows with malloc. */
 export function* getline(_stream: 'stdin' = 'stdin'): G<string> {

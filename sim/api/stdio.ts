@@ -10,7 +10,7 @@
 // fclose, or exit (_IO_cleanup's _IO_flush_all_lockp (0), which takes no FILE lock). Input reads a
 // buffer's worth (read(2) of 4096) and hands it out.
 import { enter, leave, op, type G } from './op.ts';
-import { IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
+import { IO_LIST_LOCK, STDERR_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
 import { free, malloc } from './malloc.ts';
 import type { CellHandle, MutexHandle } from './ops.ts';
 import { EINVAL, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from './posix.ts';
@@ -20,16 +20,33 @@ const BUF = 4096;
 /** sizeof (struct locked_FILE) on x86-64 (libio/iofopen.c: the FILE, its lock and its wide data). */
 const LOCKED_FILE = 472;
 
-export interface FileState {
+/**
+ * How a FILE buffers its output (libio's _flags and buffer pointers). Absent fields are a fopen'd
+ * file's defaults: fully buffered, BUF bytes, not yet written to.
+ */
+export interface Buffering {
+  /** Output not written yet: _IO_write_base up to _IO_write_ptr. */
+  out: string;
+  /** _IO_buf_base when libio malloc'd it (its address); 0 before the first output allocates it. */
+  buf: number;
+  /** _IO_buf_end - _IO_buf_base. */
+  size?: number;
+  /** _IO_LINE_BUF: written out at each newline. */
+  line?: boolean;
+  /** _IO_UNBUFFERED: written out at each call (the buffer is the one-byte _shortbuf). */
+  unbuf?: boolean;
+  /** _IO_USER_BUF: the buffer is not libio's to free (setvbuf's, or _shortbuf); it exists. */
+  user?: boolean;
+  /** _IO_CURRENTLY_PUTTING: _IO_new_file_overflow has set the stream up for output. */
+  putting?: boolean;
+}
+
+export interface FileState extends Buffering {
   fd: number;
   read: boolean;
   write: boolean;
-  /** Output not written yet. */
-  out: string;
   /** Input read from the file and not handed out yet. */
   in: string;
-  /** _IO_buf_base: the buffer is allocated (its malloc'd address). */
-  buf: number;
   eof: boolean;
   closed: boolean;
 }
@@ -147,25 +164,15 @@ function* locked<T>(id: number, body: () => G<T>): G<T> {
   return r;
 }
 
-/** fwrite/fputs/fprintf's output: into the buffer; a full buffer and whole blocks go out at once. */
+/** fwrite/fputs/fprintf's output: _IO_new_file_xsputn under the FILE lock. */
 export function* fwrite(id: number, text: string, fn = 'fwrite'): G<number> {
   yield* enter(fn);
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
     if (!s.write) return -1;
-    if (!s.buf && text.length > 0) s.buf = yield* malloc(BUF);
-    s.out += text;
-    let bad = false;
-    if (s.out.length >= BUF) {
-      // _IO_new_file_xsputn: the full buffer, then the whole blocks of the rest, by write(2); the tail stays.
-      const keep = s.out.length % BUF;
-      const head = s.out.slice(0, s.out.length - keep);
-      s.out = head;
-      bad = (yield* flushOut(s)) < 0;
-      s.out = text.slice(text.length - keep);
-    }
+    const ok = yield* xsputn(s, fileSink(s), text);
     yield* op({ k: 'store', c: fileCell(id), v: s });
-    return bad ? -1 : text.length;
+    return ok ? text.length : -1;
   });
   yield* leave(fn);
   return r;
@@ -211,7 +218,7 @@ export function* fread(id: number, n: number, line: boolean, fn = 'fread'): G<st
     while (got.length < n) {
       if (s.in.length === 0) {
         if (s.eof) break;
-        if (!s.buf) s.buf = yield* malloc(BUF);
+        if (!allocated(s)) s.buf = yield* malloc(BUF);
         // __underflow: flush pending output first on a stream open both ways, then read(2) a buffer.
         if (s.out.length > 0) yield* flushOut(s);
         const t = yield* op<string | number>({ k: 'read', fd: s.fd, n: BUF });
@@ -336,4 +343,318 @@ export function* flushAllFiles(doLock: boolean): G<void> {
     }
     if (locks) yield* op({ k: 'unlock', m: fileLock(id) });
   }
+}
+
+// ---- the buffering every output stream shares (glibc 2.36 libio/fileops.c, genops.c, iosetvbuf.c)
+
+/** Where a stream's bytes go, how its buffer is allocated, and how its state is kept across a write(2). */
+interface Sink {
+  fd: number;
+  /** _IO_file_doallocate. */
+  alloc(s: Buffering): G<void>;
+  /** Called before each write(2): the memory a fork in between would copy. */
+  save(s: Buffering): G<void>;
+}
+
+const allocated = (s: Buffering) => s.buf !== 0 || s.user === true;
+
+/** A fopen'd file's sink: a BUF-byte buffer (a regular file's st_blksize; its fstat is not modelled). */
+function fileSink(f: FileState): Sink {
+  return {
+    fd: f.fd,
+    *alloc(s) {
+      s.buf = yield* malloc(BUF);
+      s.size = BUF;
+    },
+    *save() {},
+  };
+}
+
+/** _IO_new_file_write: write(2) until every byte is out; false after an error. */
+function* writeAll(fd: number, text: string): G<boolean> {
+  let rest = text;
+  while (rest.length > 0) {
+    const n = yield* op<number>({ k: 'write', fd, text: rest });
+    if (n < 0) return false;
+    rest = rest.slice(n);
+  }
+  return true;
+}
+
+/** _IO_do_write of the buffer: its bytes go out and it is empty again (also when write failed: new_do_write). */
+function* flushBuf(s: Buffering, k: Sink): G<boolean> {
+  if (s.out.length === 0) return true;
+  const text = s.out;
+  yield* k.save(s);
+  const ok = yield* writeAll(k.fd, text);
+  s.out = '';
+  return ok;
+}
+
+/**
+ * _IO_new_file_overflow (f, ch): the first output sets the stream up for writing (allocating the
+ * buffer: _IO_doallocbuf); then `null` (EOF) writes the buffer out, and a byte goes into it, the full
+ * buffer written first, and the buffer written after it when the stream is unbuffered, or line
+ * buffered and the byte is a newline.
+ */
+function* overflow(s: Buffering, k: Sink, ch: string | null): G<boolean> {
+  if (!s.putting) {
+    if (!allocated(s)) yield* k.alloc(s);
+    s.putting = true;
+  }
+  if (ch === null) return yield* flushBuf(s, k);
+  if (s.out.length >= (s.size ?? BUF) && !(yield* flushBuf(s, k))) return false;
+  s.out += ch;
+  if (s.unbuf || (s.line && ch === '\n')) return yield* flushBuf(s, k);
+  return true;
+}
+
+/**
+ * _IO_new_file_xsputn (f, data, n). A line-buffered stream set up for output copies up to the last
+ * newline when the whole text fits and then writes its buffer out; otherwise what fits is copied.
+ * What is left goes out as: the buffer (overflow (EOF)), the whole blocks of the rest by write(2)
+ * ("try to maintain alignment"), and the tail through _IO_default_xsputn, which copies into a fully
+ * buffered stream's room and hands a line-buffered or unbuffered stream its bytes one by one through
+ * overflow (its _IO_write_end is its _IO_write_base). So the first output to a terminal writes each
+ * line by itself, and an unbuffered stream writes each call's text at once.
+ */
+function* xsputn(s: Buffering, k: Sink, text: string): G<boolean> {
+  const n = text.length;
+  if (n === 0) return true;
+  const size = s.size ?? BUF;
+  let count = 0;
+  let must = false;
+  if (s.line && s.putting) {
+    count = size - s.out.length;
+    if (count >= n) {
+      const nl = text.lastIndexOf('\n');
+      if (nl >= 0) {
+        count = nl + 1;
+        must = true;
+      }
+    }
+  } else if (s.putting && !s.line && !s.unbuf) count = size - s.out.length;
+  count = Math.min(count, n);
+  s.out += text.slice(0, count);
+  let rest = text.slice(count);
+  if (rest.length === 0 && !must) return true;
+  if (!(yield* overflow(s, k, null))) return false;
+  const direct = rest.length - (size >= 128 ? rest.length % size : 0);
+  if (direct > 0) {
+    if (!(yield* writeAll(k.fd, rest.slice(0, direct)))) return false;
+    rest = rest.slice(direct);
+  }
+  while (rest.length > 0) {
+    if (!s.line && !s.unbuf) {
+      const take = Math.min(size - s.out.length, rest.length);
+      s.out += rest.slice(0, take);
+      rest = rest.slice(take);
+      if (rest.length === 0) break;
+    }
+    if (!(yield* overflow(s, k, rest[0]!))) return false;
+    rest = rest.slice(1);
+  }
+  return true;
+}
+
+/** _IO_new_file_setbuf (_IO_default_setbuf): the pending output goes out (_IO_SYNC), then the new buffer. */
+function* setbufOn(s: Buffering, k: Sink, given: boolean, size: number): G<boolean> {
+  if (!(yield* flushBuf(s, k))) return false;
+  // _IO_setb frees a buffer libio allocated; setvbuf's and _shortbuf are not libio's.
+  if (s.buf !== 0 && !s.user) yield* free(s.buf);
+  s.buf = 0;
+  s.user = true;
+  if (!given || size === 0) {
+    s.unbuf = true;
+    s.size = 1;
+  } else {
+    s.unbuf = false;
+    s.size = size;
+  }
+  return true;
+}
+
+/** _IOFBF, _IOLBF and _IONBF (libio/stdio.h). */
+export const IOFBF = 0;
+export const IOLBF = 1;
+export const IONBF = 2;
+/** glibc's BUFSIZ (libio/stdio.h), which setbuf gives setbuffer. */
+export const BUFSIZ = 8192;
+
+/**
+ * _IO_setvbuf (libio/iosetvbuf.c) with the FILE lock held: _IOFBF without a buffer allocates one now
+ * if there is none (so a terminal's later _IO_file_doallocate cannot make it line buffered again) and
+ * keeps the one there is; _IOLBF without a buffer only sets the flag; _IONBF, or a buffer given,
+ * goes through setbuf. The result is 0, or -1 (EOF) for another mode.
+ */
+function* setvbufOn(s: Buffering, k: Sink, given: boolean, mode: number, size: number): G<number> {
+  if (mode === IOFBF) {
+    s.line = false;
+    s.unbuf = false;
+    if (!given) {
+      if (!allocated(s)) {
+        yield* k.alloc(s);
+        s.line = false;
+      }
+      return 0;
+    }
+  } else if (mode === IOLBF) {
+    s.unbuf = false;
+    s.line = true;
+    if (!given) return 0;
+  } else if (mode === IONBF) {
+    s.line = false;
+    s.unbuf = true;
+    return (yield* setbufOn(s, k, false, 0)) ? 0 : -1;
+  } else return -1;
+  return (yield* setbufOn(s, k, given, size)) ? 0 : -1;
+}
+
+/** How a program names a stream to setvbuf and friends: a standard one, or a FILE fopen made. */
+export type StreamRef = 'stdout' | 'stderr' | number;
+
+/** setvbuf (fp, buf, mode, size); `given` says whether buf is a buffer (not NULL). */
+export function* setvbuf(f: StreamRef, given: boolean, mode: number, size: number): G<number> {
+  yield* enter('setvbuf');
+  const r = yield* onStream(f, (s, k) => setvbufOn(s, k, given, mode, size));
+  yield* leave('setvbuf');
+  return r;
+}
+
+/** setbuffer (fp, buf, size) (libio/iosetbuffer.c), and setbuf (fp, buf), which is setbuffer (fp, buf, BUFSIZ). */
+export function* setbuffer(f: StreamRef, given: boolean, size: number, fn = 'setbuffer'): G<void> {
+  yield* enter(fn);
+  yield* onStream(f, function* (s, k) {
+    s.line = false;
+    yield* setbufOn(s, k, given, given ? size : 0);
+    return 0;
+  });
+  yield* leave(fn);
+}
+
+/** setlinebuf (fp): _IO_setvbuf (fp, NULL, _IOLBF, 0). */
+export function* setlinebuf(f: StreamRef): G<void> {
+  yield* enter('setlinebuf');
+  yield* onStream(f, (s, k) => setvbufOn(s, k, false, IOLBF, 0));
+  yield* leave('setlinebuf');
+}
+
+/** `body` on stream `f`'s state under its FILE lock, the state kept after it. */
+function* onStream(f: StreamRef, body: (s: Buffering, k: Sink) => G<number>): G<number> {
+  if (typeof f === 'number')
+    return yield* locked(f, function* () {
+      const s = yield* state(f);
+      const r = yield* body(s, fileSink(s));
+      yield* op({ k: 'store', c: fileCell(f), v: s });
+      return r;
+    });
+  return yield* std(f, body);
+}
+
+// ---- stdout and stderr
+
+/**
+ * stdout's and stderr's FILE (_IO_2_1_stdout_, _IO_2_1_stderr_ in libio/stdfiles.c): process memory,
+ * read and written only under the stream's FILE lock, inside the lock's step (InstantOp 'stdstream').
+ * stderr starts _IO_UNBUFFERED; stdout starts with no buffer, and its first output decides its mode.
+ */
+export type StdStream = Buffering;
+const STD_FD = { stdout: 1, stderr: 2 } as const;
+const STD_LOCK = { stdout: STDOUT_LOCK, stderr: STDERR_LOCK } as const;
+
+const initial = (f: 'stdout' | 'stderr'): StdStream =>
+  f === 'stdout' ? { out: '', buf: 0 } : { out: '', buf: 0, unbuf: true, user: true, size: 1 };
+
+function* stdState(f: 'stdout' | 'stderr'): G<StdStream> {
+  return (yield* op<StdStream | null>({ k: 'stdstream', f })) ?? initial(f);
+}
+
+/** S_IFMT and S_IFCHR (include/uapi/linux/stat.h). */
+const S_IFMT = 0o170000;
+const S_IFCHR = 0o020000;
+
+/**
+ * _IO_file_doallocate (libio/filedoalloc.c) for a standard stream: fstat the descriptor; a
+ * character device that is a terminal (DEV_TTY_P: a pty's major, or isatty) makes the stream
+ * _IO_LINE_BUF; the buffer is BUFSIZ (8192), or st_blksize when that is smaller: 1024 on a pty, 4096
+ * for a pipe, /dev/null or a file. So the mode is decided by what the descriptor is at the first
+ * output: a later dup2 onto it changes nothing.
+ */
+function stdSink(f: 'stdout' | 'stderr'): Sink {
+  const fd = STD_FD[f];
+  return {
+    fd,
+    *alloc(s) {
+      const st = yield* op<{ mode: number; blksize: number; tty: boolean } | number>({ k: 'fstat', fd });
+      let size = BUFSIZ;
+      if (typeof st !== 'number') {
+        if ((st.mode & S_IFMT) === S_IFCHR && st.tty) s.line = true;
+        if (st.blksize > 0 && st.blksize < BUFSIZ) size = st.blksize;
+      }
+      s.buf = yield* malloc(size);
+      s.size = size;
+      if (f === 'stdout') yield* op({ k: 'stdio_buf', f: 'stdout', set: true });
+    },
+    *save(s) {
+      yield* op({ k: 'stdstream', f, v: s });
+    },
+  };
+}
+
+/** `body` on a standard stream under its FILE lock (the caller checked the libc model has locks). */
+function* std(f: 'stdout' | 'stderr', body: (s: StdStream, k: Sink) => G<number>): G<number> {
+  yield* op({ k: 'lock', m: STD_LOCK[f] });
+  const s = yield* stdState(f);
+  const k = stdSink(f);
+  const r = yield* body(s, k);
+  yield* k.save(s);
+  yield* op({ k: 'unlock', m: STD_LOCK[f] });
+  return r;
+}
+
+/**
+ * Output to stdout or stderr (printf, puts, putchar, fputs, fwrite, fprintf): each part is one
+ * _IO_sputn (puts is the string's, then putc's newline), under the stream's FILE lock. The result is
+ * the number of bytes, or -1. Under libc 'none' (no FILE locks, no libio) the text is one write(2).
+ */
+export function* stdWrite(f: 'stdout' | 'stderr', parts: readonly string[], fn: string): G<number> {
+  yield* enter(fn);
+  const text = parts.join('');
+  let r: number;
+  if (!(yield* libcLocks())) r = yield* op<number>({ k: 'write', fd: STD_FD[f], text });
+  else
+    r = yield* std(f, function* (s, k) {
+      for (const p of parts) if (!(yield* xsputn(s, k, p))) return -1;
+      return text.length;
+    });
+  yield* leave(fn);
+  return r;
+}
+
+/** fflush (stdout) or fflush (stderr): the buffer goes out under the FILE lock; 0, or -1 (EOF). */
+export function* stdFlush(f: 'stdout' | 'stderr'): G<number> {
+  if (!(yield* libcLocks())) return 0;
+  return yield* std(f, function* (s, k) {
+    return (yield* flushBuf(s, k)) ? 0 : -1;
+  });
+}
+
+/**
+ * _IO_flush_all_lockp's turn at a standard stream: what its buffer holds is written out. fflush
+ * (NULL) holds the FILE lock around it (`locked`); exit's _IO_cleanup does not take it.
+ */
+export function* stdFlushAll(f: 'stdout' | 'stderr', locked: boolean): G<void> {
+  if (!(yield* libcLocks())) return;
+  if (locked) {
+    yield* std(f, function* (s, k) {
+      yield* flushBuf(s, k);
+      return 0;
+    });
+    return;
+  }
+  const s = yield* stdState(f);
+  if (s.out.length === 0) return;
+  const k = stdSink(f);
+  yield* flushBuf(s, k);
+  yield* k.save(s);
 }

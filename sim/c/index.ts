@@ -42,6 +42,10 @@ export function parseForkloreLine(text: string, line: number): { options: Progra
         if (v === 'exact' || v === 'blocking') options.futex = v;
         else bad('futex is exact or blocking');
         break;
+      case 'stdout':
+        if (v === 'terminal' || v === 'pipe') options.stdout = v;
+        else bad('stdout is terminal or pipe');
+        break;
       case 'expect':
         if (!VERDICTS.includes(v as Verdict)) bad(`expect is one of ${VERDICTS.join(', ')}`);
         expected = { verdict: v as Verdict };
@@ -53,7 +57,7 @@ export function parseForkloreLine(text: string, line: number): { options: Progra
         }
         break;
       default:
-        bad('unknown item (libc=, plash, strict, futex=, expect=, also=)');
+        bad('unknown item (libc=, plash, strict, futex=, stdout=, expect=, also=)');
     }
   }
   if (also.length > 0) {

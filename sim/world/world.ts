@@ -98,8 +98,15 @@ class World implements Run, Kernel {
     const proc = this.newProc(pid, 0);
     const ofdTty: FdEntry['ofd'] = { id: this.nextOfd(), path: '/dev/tty' };
     for (const fd of [0, 1, 2]) proc.fds.set(fd, { ofd: ofdTty, cloexec: false, clofork: false });
+    if (program.options.stdout === 'pipe')
+      proc.fds.set(1, { ofd: { id: this.nextOfd(), path: 'pipe:[stdout]' }, cloexec: false, clofork: false });
     if (program.options.plash) {
       proc.fds.set(3, { ofd: { id: this.nextOfd(), path: 'socket:[plash-server]' }, cloexec: false, clofork: false });
+    }
+    const out = program.options.stdout;
+    if (out !== undefined && out !== 'terminal' && out !== 'pipe') {
+      this.fail('error', `options.stdout must be 'terminal' or 'pipe', not ${JSON.stringify(out)}`);
+      return;
     }
     if (!['none', 'glibc-2.7', 'glibc'].includes(this.libc)) {
       this.fail('error', `options.libc must be 'none', 'glibc-2.7' or 'glibc', not ${JSON.stringify(this.libc)}`);
@@ -168,6 +175,7 @@ class World implements Run, Kernel {
       reaped: false,
       heapNext: 0x5555_5555_9000,
       stdioBufs: [],
+      stdStreams: {},
       environ: { init: {}, set: [] },
       arenas: newArenas(),
       children: [],

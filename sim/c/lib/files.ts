@@ -56,11 +56,20 @@ function stream(f: unknown, where: string, fn: string): number {
   );
 }
 
-/** Output to stdout or stderr, as printf and fprintf make it (their FILE locks, written at once). */
-function* stdStream(f: unknown, where: string, text: string): G<number> {
+const isNull = (p: unknown) => p === 0 || p === null;
+
+/** The stream a setvbuf-like call changes: stdout, stderr, or one fopen made (stdin is read only here). */
+function bufferedStream(f: unknown, where: string, fn: string): S.StreamRef {
   const std = (f as { file?: string } | null)?.file;
-  if (std === 'stdout') return yield* L.printf(text);
-  if (std === 'stderr') return yield* L.fprintf('stderr', text);
+  if (std === 'stdout' || std === 'stderr') return std;
+  if (std === 'stdin') throw new CRuntimeError(`${where}: ${fn} on stdin: stdin's buffering is not modelled`);
+  return stream(f, where, fn);
+}
+
+/** Output to stdout or stderr, as printf and fprintf make it (their FILE locks, written at once). */
+function* stdStream(f: unknown, where: string, text: string, fn: string): G<number> {
+  const std = (f as { file?: string } | null)?.file;
+  if (std === 'stdout' || std === 'stderr') return yield* S.stdWrite(std, [text], fn);
   if (f === 0 || f === null) throw new CRuntimeError(`${where}: a NULL FILE pointer`);
   throw new CRuntimeError(
     `${where}: writing to ${std === 'stdin' ? 'stdin, a stream opened for reading' : 'something that is not a FILE pointer'}`,
@@ -143,7 +152,7 @@ export const FILES: Record<string, Builtin> = {
       const r = yield* L.fstat(Number(fd));
       if (typeof r === 'number') return sysret(fr, r, L.EBADF);
       const v: Record<string, unknown> = { st_dev: 0, st_rdev: 0, st_uid: 0, st_gid: 0, __pad0: 0 };
-      Object.assign(v, { st_ino: r.ino, st_nlink: 1, st_mode: r.mode, st_size: r.size, st_blksize: 4096 });
+      Object.assign(v, { st_ino: r.ino, st_nlink: 1, st_mode: r.mode, st_size: r.size, st_blksize: r.blksize });
       Object.assign(v, { st_blocks: Math.ceil(r.size / 4096) * 8, __glibc_reserved: [0, 0, 0] });
       for (const f of ['st_atime', 'st_atimensec', 'st_mtime', 'st_mtimensec', 'st_ctime', 'st_ctimensec']) v[f] = 0;
       yield* write(cx.statics, st, STAT, v, where);
@@ -256,7 +265,7 @@ export const FILES: Record<string, Builtin> = {
     function* (_fr, [s, f], cx, where) {
       const text = yield* cStringAt(cx, s, where);
       const id = userFile(f);
-      if (id === null) return (yield* stdStream(f, where, text)) < 0 ? -1 : 1;
+      if (id === null) return (yield* stdStream(f, where, text, 'fputs')) < 0 ? -1 : 1;
       return (yield* S.fwrite(id, text, 'fputs')) < 0 ? -1 : 1;
     },
     { arity: [2, 2] },
@@ -267,7 +276,7 @@ export const FILES: Record<string, Builtin> = {
     function* (_fr, [c, f], _cx, where) {
       const text = String.fromCharCode(Number(c) & 0xff);
       const id = userFile(f);
-      const r = id === null ? yield* stdStream(f, where, text) : yield* S.fwrite(id, text, 'fputc');
+      const r = id === null ? yield* stdStream(f, where, text, 'fputc') : yield* S.fwrite(id, text, 'fputc');
       return r < 0 ? -1 : Number(c) & 0xff;
     },
     { arity: [2, 2] },
@@ -282,7 +291,7 @@ export const FILES: Record<string, Builtin> = {
         if (total === 0) return 0;
         const text = yield* bytesArg(cx, p, total, where, elem);
         const id = userFile(f);
-        const r = id === null ? yield* stdStream(f, where, text) : yield* S.fwrite(id, text);
+        const r = id === null ? yield* stdStream(f, where, text, 'fwrite') : yield* S.fwrite(id, text);
         return r < 0 ? 0 : Number(n);
       },
   ),
@@ -327,6 +336,43 @@ export const FILES: Record<string, Builtin> = {
       const fd = ['stdin', 'stdout', 'stderr'].indexOf(String(std));
       if (fd < 0) throw new CRuntimeError(`${where}: fileno of something that is not a FILE pointer`);
       return fd;
+    },
+    { arity: [1, 1] },
+  ),
+
+  // setvbuf, setbuf, setbuffer, setlinebuf (sim/api/stdio.ts): on stdout, stderr or a stream fopen made.
+  setvbuf: lib(
+    H.stdio,
+    T.int,
+    function* (_fr, [f, buf, mode, size], _cx, where) {
+      return yield* S.setvbuf(bufferedStream(f, where, 'setvbuf'), !isNull(buf), Number(mode), Number(size));
+    },
+    { arity: [4, 4] },
+  ),
+  setbuf: lib(
+    H.stdio,
+    T.void,
+    function* (_fr, [f, buf], _cx, where) {
+      yield* S.setbuffer(bufferedStream(f, where, 'setbuf'), !isNull(buf), S.BUFSIZ, 'setbuf');
+      return undefined;
+    },
+    { arity: [2, 2] },
+  ),
+  setbuffer: lib(
+    H.stdio,
+    T.void,
+    function* (_fr, [f, buf, size], _cx, where) {
+      yield* S.setbuffer(bufferedStream(f, where, 'setbuffer'), !isNull(buf), Number(size));
+      return undefined;
+    },
+    { arity: [3, 3] },
+  ),
+  setlinebuf: lib(
+    H.stdio,
+    T.void,
+    function* (_fr, [f], _cx, where) {
+      yield* S.setlinebuf(bufferedStream(f, where, 'setlinebuf'));
+      return undefined;
     },
     { arity: [1, 1] },
   ),

@@ -128,7 +128,8 @@ export const IO: Record<string, Builtin> = {
     H.stdio,
     T.int,
     function* (_fr, [s], cx, where) {
-      return yield* L.printf(`${yield* stringArg(cx, s, where)}\n`);
+      // libio/ioputs.c: _IO_sputn of the string, then _IO_putc_unlocked of the newline.
+      return yield* S.stdWrite('stdout', [yield* stringArg(cx, s, where), '\n'], 'puts');
     },
     { arity: [1, 1] },
   ),
@@ -136,8 +137,8 @@ export const IO: Record<string, Builtin> = {
     H.stdio,
     T.int,
     function* (_fr, [c]) {
-      yield* L.printf(String.fromCharCode(Number(c) & 0xff));
-      return c;
+      const r = yield* S.stdWrite('stdout', [String.fromCharCode(Number(c) & 0xff)], 'putchar');
+      return r < 0 ? -1 : Number(c) & 0xff;
     },
     { arity: [1, 1] },
   ),
@@ -149,8 +150,7 @@ export const IO: Record<string, Builtin> = {
     if (stream === null) throw new CRuntimeError(`${where}: fprintf to a null FILE pointer`);
     if (stream === 'stdin') throw new CRuntimeError(`${where}: fprintf to stdin, a stream opened for reading`);
     // vfprintf takes the FILE lock of the stream it writes to (sim/api/index.ts fprintf).
-    if (stream === 'stdout') return yield* L.printf(text);
-    return yield* L.fprintf(stream, text);
+    return yield* S.stdWrite(stream, [text], 'fprintf');
   }),
   dprintf: lib(H.stdio, T.int, function* (fr, [fd, fmt, ...rest], cx, where) {
     return sysret(fr, yield* L.write(Number(fd), yield* doPrintf(fr, cx, fmt, rest, where)), L.EBADF);

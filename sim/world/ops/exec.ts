@@ -70,6 +70,7 @@ export const execOps: Models<'execve'> = {
       p.handlers = new Map([...p.handlers].filter(([, h]) => h === SIG_IGN));
       p.multiThreaded = false;
       p.stdioBufs = [];
+      p.stdStreams = {};
       p.environ = { init: o.env ?? p.environ.init, set: [] };
       p.arenas = newArenas();
       t.arena = MAIN_ARENA_NAME;

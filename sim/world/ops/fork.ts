@@ -31,6 +31,7 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   c.childOfMultiThreaded = p.multiThreaded || p.childOfMultiThreaded;
   c.heapNext = p.heapNext;
   c.stdioBufs = p.stdioBufs.slice();
+  c.stdStreams = { ...p.stdStreams };
   c.environ = { init: p.environ.init, set: p.environ.set.slice() };
   c.arenas = copyArenas(p.arenas);
   c.forkedThreads = forkedDescriptors(k, p, t);

@@ -25,6 +25,10 @@ export function instant(k: Kernel, t: Thread, frame: Frame, o: InstantOp): unkno
     case 'stdio_buf':
       if (o.set && !p.stdioBufs.includes(o.f)) p.stdioBufs.push(o.f);
       return p.stdioBufs.includes(o.f);
+    case 'stdstream':
+      // A flat record: copied on the way in and out, so a replayed result is never the live object.
+      if (o.v !== undefined) p.stdStreams[o.f] = { ...o.v };
+      return p.stdStreams[o.f] === undefined ? null : { ...p.stdStreams[o.f] };
     case 'mstate':
     case 'tcache':
     case 'chunk':
