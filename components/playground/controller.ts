@@ -85,19 +85,11 @@ interface Island {
 }
 
 const islands = new WeakMap<HTMLElement, Island>();
-/** The island whose request the sandbox serves now (one worker per page; the newest request wins). */
-let owner: Island | null = null;
-
-/** A superseded island stands down: quietly when its own newer run continues, visibly otherwise. */
-function standDown(isl: Island): void {
-  if (owner === isl) return;
-  running(isl, null);
-  setVerdict(
-    isl,
-    '<p class="fl-pg-head">Stopped: another Playground on this page started a run.</p><p>Press Run again to check this one.</p>',
-    '',
-  );
-}
+/**
+ * What an island's request waits for when another Playground on the page is checking: the sandbox
+ * serves one request at a time, and a run elsewhere waits its turn instead of stopping this one.
+ */
+const WAITING = 'Waiting for another Playground on this page to finish its check';
 
 function json<T>(el: Element | null): T {
   return JSON.parse(el?.textContent ?? 'null') as T;
@@ -604,10 +596,12 @@ function cCompileError(isl: Island, pane: Pane, r: Reply): boolean {
 async function ask(isl: Island, pane: Pane, code: string, args: RunArgs, what: string): Promise<Reply> {
   const c = await cFields(isl, pane, code);
   running(isl, `${what}…`);
-  owner = isl;
   const p = request(
     { type: 'run', code, name: pane.name || 'program', ...args, ...c },
     {
+      owner: isl,
+      onQueued: () => running(isl, `${WAITING}…`),
+      onTurn: () => running(isl, `${what}…`),
       siteCode: code === pane.compiledOriginal,
       onProgress: (pr) => running(isl, `${what}: ${pr.executions} executions, ${(pr.elapsedMs / 1000).toFixed(1)} s`),
       onBlocked: blockedNotice(isl),
@@ -772,8 +766,8 @@ async function run(isl: Island): Promise<void> {
     offerReproduce(isl, results, pane, codes[0]!, r.report.findings[0]?.schedule);
     await loadPositions(isl, [trace]);
   } catch (e) {
-    // A newer run replaced this one: it owns the progress line and the verdict now.
-    if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
+    // Only this island's own newer request replaces it: that one owns the progress line and the verdict.
+    if (e instanceof Stopped && e.reason === 'superseded') return;
     running(isl, null);
     clearResults(isl);
     if (e instanceof Stopped) {
@@ -928,7 +922,6 @@ async function loadPositions(isl: Island, shown: (Shown | null)[]) {
   for (const s of shown) {
     if (!s) continue;
     try {
-      owner = isl;
       const reply = await request(
         {
           type: 'run',
@@ -939,7 +932,7 @@ async function loadPositions(isl: Island, shown: (Shown | null)[]) {
           positions: true,
           ...(await cFields(isl, s.pane, s.code)),
         },
-        { onBlocked: blockedNotice(isl) },
+        { owner: isl, onBlocked: blockedNotice(isl) },
       ).promise;
       if (reply.type === 'result' && Array.isArray(reply.positions)) s.setPositions(reply.positions);
     } catch {
@@ -1037,12 +1030,11 @@ function offerReproduce(isl: Island, host: HTMLElement, pane: Pane, code: string
   host.prepend(box);
   reproduceButton(box, async (): Promise<Reproduction> => {
     const c = await cFields(isl, pane, code);
-    owner = isl;
     let r: Reply;
     try {
       r = await request(
         { type: 'run', code, name: pane.name || 'program', mode: 'replay', schedule, reproduce: true, ...c },
-        { siteCode: code === pane.compiledOriginal, onBlocked: blockedNotice(isl) },
+        { owner: isl, siteCode: code === pane.compiledOriginal, onBlocked: blockedNotice(isl) },
       ).promise;
     } catch (e) {
       throw new Error(e instanceof Stopped ? e.message : String(e), { cause: e });
@@ -1082,16 +1074,22 @@ async function schedStep(isl: Island): Promise<void> {
   let reply: Reply;
   try {
     const c = await cFields(isl, pane, code);
-    owner = isl;
     const p = request(
       { type: 'sched', code, name: pane.name || 'program', path: s.path, ...c },
-      { siteCode: code === pane.compiledOriginal, session: true },
+      {
+        owner: isl,
+        onQueued: () => running(isl, `${WAITING}…`),
+        onTurn: () => running(isl, 'Taking the step…'),
+        siteCode: code === pane.compiledOriginal,
+        session: true,
+      },
     );
     isl.cancel = p.cancel;
     reply = await p.promise;
     if (cCompileError(isl, pane, reply)) return;
   } catch (e) {
-    if (e instanceof Stopped && e.reason === 'superseded') return standDown(isl);
+    // Only this island's own newer request replaces it: that one owns the progress line and the verdict.
+    if (e instanceof Stopped && e.reason === 'superseded') return;
     running(isl, null);
     if (e instanceof Stopped) setVerdict(isl, stoppedHtml(e), 'bad');
     return;

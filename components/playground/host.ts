@@ -1,6 +1,7 @@
 // The page's side of the sandbox: one hidden frame per page, which starts one fresh worker per request;
-// requests by id where the newest wins, progress callbacks, cancellation and a watchdog that stops a
-// runaway worker.
+// one request at a time, by id: a newer request of the same Playground replaces its older one, and a
+// request of another Playground waits its turn (so that a run is never lost to a run elsewhere on the
+// page); progress callbacks, cancellation and a watchdog that stops a runaway worker.
 //
 // The page and its frame talk only through the MessagePort the page hands over at boot, to the frame
 // whose first message carried the token written into its document; a frame that loads a second
@@ -59,6 +60,8 @@ function bounds(): { stallMs: number; requestMs: number } {
 
 interface Active {
   id: number;
+  /** Whose request it is: a newer request of the same owner replaces it. */
+  owner: unknown;
   resolve(r: Reply): void;
   reject(e: Error): void;
   onProgress: ((p: Progress) => void) | undefined;
@@ -79,7 +82,20 @@ let port: MessagePort | null = null;
 let booted: Promise<void> | null = null;
 let nextId = 1;
 let active: Active | null = null;
-let latest = 0;
+
+/** A request waiting for its turn (or for the frame to boot), in the order they were made. */
+interface Waiting {
+  id: number;
+  owner: unknown;
+  /** Made active: sends the request. */
+  start(): void;
+  reject(e: Error): void;
+}
+const waiting: Waiting[] = [];
+/** The request taken from the queue whose frame is still booting; it is active once it has booted. */
+let starting: Waiting | null = null;
+/** The owner of requests made without one: they replace one another, as every request once did. */
+const UNOWNED = {};
 /** The last request that got its answer: its late refusal notices are still shown, a few of them. */
 let answered: { id: number; onBlocked: ((what: string) => void) | undefined; notices: number } | null = null;
 
@@ -205,6 +221,40 @@ function onPort(data: unknown, ready: () => void) {
 function finish() {
   if (active?.timer) clearTimeout(active.timer);
   active = null;
+  queueMicrotask(next);
+}
+
+/** Starts the oldest waiting request, once nothing is active or starting. */
+function next() {
+  if (active || starting) return;
+  const w = waiting.shift();
+  if (!w) return;
+  starting = w;
+  void boot().then(
+    () => {
+      if (starting !== w) return next(); // replaced or cancelled while the frame booted
+      starting = null;
+      w.start();
+    },
+    (e: unknown) => {
+      if (starting === w) starting = null;
+      w.reject(e instanceof Error ? e : new Error(String(e)));
+      next();
+    },
+  );
+}
+
+/** Takes a request that has not started out of the queue, or off the booting frame. */
+function unqueue(id: number): boolean {
+  if (starting?.id === id) {
+    starting = null;
+    queueMicrotask(next);
+    return true;
+  }
+  const i = waiting.findIndex((w) => w.id === id);
+  if (i < 0) return false;
+  waiting.splice(i, 1);
+  return true;
 }
 
 /** The watchdog: wakes when the worker has been silent, or stepless, for its stall bound, or at the deadline. */
@@ -227,10 +277,18 @@ function check(a: Active) {
   a.reject(new Stopped('watchdog', words.body, words.head, kind));
 }
 
-/** Send a request; an earlier request still running is stopped (the newest wins). */
+/**
+ * Send a request. An earlier request of the same owner, running or waiting, is stopped (the newest
+ * wins); while another owner's request runs, this one waits for it to end (onQueued is told).
+ */
 export function request(
   msg: Unsent,
   opts: {
+    /** The Playground asking; requests without one replace one another. */
+    owner?: object;
+    /** This request waits for another's: it is told so, and told again when its turn comes. */
+    onQueued?: () => void;
+    onTurn?: () => void;
     onProgress?: (p: Progress) => void;
     onBlocked?: (what: string) => void;
     limitMs?: number;
@@ -241,28 +299,33 @@ export function request(
   } = {},
 ): Pending {
   const id = nextId++;
-  latest = id;
-  answered = null;
-  if (active) {
+  const owner: unknown = opts.owner ?? UNOWNED;
+  const replaced = () => new Stopped('superseded', 'A newer run replaced this one.');
+  for (const w of [starting, ...waiting]) if (w && w.owner === owner && unqueue(w.id)) w.reject(replaced());
+  if (active && active.owner === owner) {
     const old = active;
     finish();
     send({ type: 'stop' });
-    old.reject(new Stopped('superseded', 'A newer run replaced this one.'));
+    old.reject(replaced());
   }
   let cancel = () => {};
   const promise = new Promise<Reply>((resolve, reject) => {
     cancel = () => {
+      if (unqueue(id)) return reject(new Stopped('cancelled', 'Cancelled.'));
       if (active?.id !== id) return;
       finish();
       send({ type: 'stop' });
       reject(new Stopped('cancelled', 'Cancelled.'));
     };
-    void boot().then(() => {
-      if (id !== latest) return reject(new Stopped('superseded', 'A newer run replaced this one.'));
+    let queued = false;
+    const start = () => {
+      if (queued) opts.onTurn?.();
+      answered = null;
       const now = Date.now();
       const { stallMs, requestMs } = bounds();
       active = {
         id,
+        owner,
         resolve,
         reject,
         onProgress: opts.onProgress,
@@ -278,7 +341,13 @@ export function request(
       arm();
       const message: WorkerRequest = { ...msg, id };
       send({ type: 'post', message, siteCode: opts.siteCode === true, session: opts.session === true });
-    }, reject);
+    };
+    waiting.push({ id, owner, start, reject });
+    if (active || starting || waiting.length > 1) {
+      queued = true;
+      opts.onQueued?.();
+    }
+    next();
   });
   return { promise, cancel: () => cancel() };
 }

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { openSite, type Site, type Visit, setCode, verdict, clickRun } from './harness.ts';
+import {
+  openSite,
+  type Site,
+  type Visit,
+  setCode,
+  verdict,
+  clickRun,
+  watchdogBounds,
+  TEST_STALL_MS,
+} from './harness.ts';
 import { decodeSchedule } from '../../sim/explore/schedule.ts';
 
 const CHAPTER = 'the-bug/';
@@ -85,21 +94,26 @@ describe('the Playground on a chapter page', () => {
     await v.close();
   });
 
-  test('the newest run wins: a second Run replaces the first, and a run in another Playground stops this one visibly', async () => {
+  test('the newest run wins: a second Run replaces the first, and a run in another Playground waits its turn (ux m10)', async () => {
     const v = await open();
     await clickRun(v.page, PAIR);
     await clickRun(v.page, PAIR);
     expect(await verdict(v.page, PAIR)).toMatch(/ch1-wrapper-buggy: Deadlock/);
-    await v.page.evaluate(
-      ([a, b]) => {
-        document.querySelector<HTMLElement>(`${a} [data-action="run"]`)!.click();
-        setTimeout(() => document.querySelector<HTMLElement>(`${b} [data-action="run"]`)!.click(), 0);
-      },
-      [PAIR, OTHER] as const,
-    );
-    expect(await verdict(v.page, OTHER, 60_000)).toMatch(/Deadlock|No schedule goes wrong/);
-    const pair = await verdict(v.page, PAIR);
-    expect(pair).toMatch(/another Playground on this page started a run|Deadlock/);
+    // A program that never yields keeps the sandbox busy until the watchdog stops it; a Run in the
+    // other Playground meanwhile waits, says so, and then gets its verdict: neither run is lost.
+    await setCode(v.page, PAIR, 0, program('  for (;;) {}'));
+    await watchdogBounds(v.page, { stallMs: TEST_STALL_MS });
+    await clickRun(v.page, PAIR);
+    // Its check has reached the sandbox (compiling the edit comes first).
+    await v.page.locator(`${PAIR} [data-running-text]`, { hasText: /^Checking/ }).waitFor();
+    await v.page.locator(`${OTHER} [data-action="run"]`).click();
+    await v.page
+      .locator(`${OTHER} [data-running-text]`, { hasText: 'Waiting for another Playground on this page' })
+      .waitFor();
+    expect(await verdict(v.page, PAIR, 30_000)).toMatch(/Stopped: a thread kept running without reaching a yield\*/);
+    expect(await verdict(v.page, OTHER, 60_000)).toMatch(/tst-fork1-r743-2: Deadlock/);
+    expect(await v.page.locator(`${PAIR} [data-verdict]`).innerText()).not.toMatch(/another Playground/);
+    await watchdogBounds(v.page);
     await v.close();
   });
 
