@@ -566,7 +566,9 @@ const initial = (f: 'stdout' | 'stderr'): StdStream =>
   f === 'stdout' ? { out: '', buf: 0 } : { out: '', buf: 0, unbuf: true, user: true, size: 1 };
 
 function* stdState(f: 'stdout' | 'stderr'): G<StdStream> {
-  return (yield* op<StdStream | null>({ k: 'stdstream', f })) ?? initial(f);
+  const s = yield* op<StdStream | null>({ k: 'stdstream', f });
+  // A copy: the result is kept in the thread's record, which a fork's child replays.
+  return s ? { ...s } : initial(f);
 }
 
 /** S_IFMT and S_IFCHR (include/uapi/linux/stat.h). */

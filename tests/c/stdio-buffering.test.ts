@@ -105,6 +105,18 @@ describe('stdout: the mode decided at its first output', () => {
     expect(w).toEqual([4096]);
   });
 
+  it("a child replays its parent's calls through the buffer: 50 of 100 bytes, then fork, 904 twice", async () => {
+    const p = await compile(
+      `int main(void) {
+  for (int i = 0; i < 50; i++) printf("%s", "${'x'.repeat(100)}");
+  pid_t pid = fork(); if (pid == 0) return 0; waitpid(pid, NULL, 0); return 0;
+}`,
+      { stdout: 'pipe' },
+    );
+    const run = runFirst(p);
+    expect(writes(run).map((w) => w.length - '1000:'.length)).toEqual([4096, 904, 904]);
+  });
+
   it('on the terminal, text without a newline waits in the buffer until exit', async () => {
     const p = await compile(
       `int main(void) { printf("no newline"); pid_t pid = fork(); if (pid == 0) _exit(0); waitpid(pid, NULL, 0); return 0; }`,
