@@ -68,12 +68,15 @@ export class EventIndex {
   /** Forgets the events at positions `length` and after. */
   truncate(length: number): void {
     const pushed = this.pushed;
-    for (let n = pushed.length - 1; n >= 0; n--) {
-      const list = pushed[n]!;
+    let n = pushed.length;
+    while (n > 0) {
+      const list = pushed[n - 1]!;
       if (list[list.length - 1]! < length) break;
       list.pop();
-      pushed.length = n;
+      n--;
     }
+    // One length change at the end: shrinking an array at every pop costs more than the pops.
+    if (n < pushed.length) pushed.length = n;
   }
 
   /**

@@ -458,7 +458,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     choose(enabled: readonly Transition[], state?: StateView): string | null {
       if (depth < nodes.length) {
         const node = nodes[depth]!;
-        if (!enabled.some((t) => t.id === node.chosen)) {
+        const chosen = node.chosen;
+        let there = false;
+        for (let i = 0; i < enabled.length && !there; i++) there = enabled[i]!.id === chosen;
+        if (!there) {
           throw new Error(
             `the program did not repeat itself: step ${depth} (${node.chosen}) is not enabled on re-execution; is the program deterministic?`,
           );

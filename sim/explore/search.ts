@@ -78,7 +78,9 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
     if (ids.length >= maxSteps) return end('cut');
     const id = scheduler.choose(enabled, run);
     if (id === null) return end('abandoned');
-    const transition = enabled.find((t) => t.id === id);
+    let transition: Transition | undefined;
+    for (let i = 0; i < enabled.length && transition === undefined; i++)
+      if (enabled[i]!.id === id) transition = enabled[i];
     if (!transition) throw new Error(`the scheduler chose ${id}, which is not enabled`);
     const findingsBefore = run.findings().length;
     // Threads blocked now that the step ends (an exit of their process) never take their step: the
@@ -89,12 +91,11 @@ export function execute(run: Run, scheduler: Scheduler, maxSteps: number): Execu
     const { accesses } = run.step(id);
     ids.push(id);
     const enabledAfter = run.enabled();
-    const halted =
-      enabledAfter.length === 0 &&
-      run
-        .findings()
-        .slice(findingsBefore)
-        .some((f) => f.kind !== 'deadlock');
+    let halted = false;
+    if (enabledAfter.length === 0) {
+      const found = run.findings();
+      for (let i = findingsBefore; i < found.length && !halted; i++) halted = found[i]!.kind !== 'deadlock';
+    }
     let killed: BlockedStep[] | undefined;
     if (blockedBefore.length > 0 && writesWholeProcess(accesses)) {
       const still = new Set([...enabledAfter, ...run.blocked!().map((b) => b.transition)].map((t) => t.tid));

@@ -80,6 +80,8 @@ class World implements Run, Kernel {
   private failed = false;
   private finalized = false;
   private enabledCache: Transition[] | null = null;
+  /** Each thread's plain transition, made once (enabled() names every runnable thread at every step). */
+  private readonly plainTransitions = new Map<number, Transition>();
   /** The latest peek(), valid until the next step. */
   private lastPeek: { step: number; id: string; accesses: Access[] } | null = null;
   private readonly stdin: string[] = [];
@@ -351,7 +353,10 @@ class World implements Run, Kernel {
         // user mode: when it arrives is decided by when it was sent, a race between two threads.
         const sigs = deliverable(t, p);
         if (sigs.length === 0 && this.canRun(t)) {
-          out.push({ id: plainId(t.tid), tid: t.tid, pid: t.pid });
+          let plain = this.plainTransitions.get(t.tid);
+          if (plain === undefined)
+            this.plainTransitions.set(t.tid, (plain = { id: plainId(t.tid), tid: t.tid, pid: t.pid }));
+          out.push(plain);
           if (spuriousAvailable(t)) out.push({ id: spuriousId(t.tid), tid: t.tid, pid: t.pid });
         }
         for (const sig of sigs) out.push({ id: signalId(t.tid, sig), tid: t.tid, pid: t.pid });
@@ -411,7 +416,9 @@ class World implements Run, Kernel {
   }
 
   step(id: string): StepResult {
-    const tr = this.enabled().find((x) => x.id === id);
+    const enabled = this.enabled();
+    let tr: Transition | undefined;
+    for (let i = 0; i < enabled.length && tr === undefined; i++) if (enabled[i]!.id === id) tr = enabled[i];
     if (!tr)
       throw new Error(
         `transition ${id} is not enabled (enabled: ${

@@ -39,7 +39,10 @@ const OPS: Table = {
   ...timeOps,
 };
 
+/** The same table as a Map: every step asks for its op's model several times, by a key that varies. */
+const MODELS = new Map<string, OpModel<StepOp>>(Object.entries(OPS) as [string, OpModel<StepOp>][]);
+
 /** The model of an op's kind (the table holds the model of each kind under its key). */
 export function modelOf(o: StepOp): OpModel<StepOp> {
-  return OPS[o.k];
+  return MODELS.get(o.k)!;
 }
