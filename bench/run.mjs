@@ -52,7 +52,8 @@ if (existsSync(simBench)) {
   console.log('\n(bench/sim-bench.ts does not exist yet: no simulator benchmark to run)');
 }
 
-// Cost per search step (DPOR on tst-fork1-r815-3, exact futex protocol), cold and warm, in a process of its own.
+// Cost per search step (DPOR on tst-fork1-r815-3, exact futex protocol), cold and warm, in a process of its own;
+// then the peak memory of the biggest examples' full searches, each in a process of its own.
 await runTs('cost per search step', 'sim-bench-steps');
 
 // The C front end: parse + translate time, first-edit download size, C vs TypeScript check times.
