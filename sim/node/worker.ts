@@ -11,13 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  type QuickJSContext,
-  type QuickJSHandle,
-} from 'quickjs-emscripten-core';
-import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { explore } from '../explore/index.ts';
 import type { ExploreOptions, ProgramOptions } from '../types.ts';
 import { resolveModel, type Model } from './model.ts';
@@ -56,7 +50,14 @@ async function newSandbox(memoryMb: number): Promise<Sandbox> {
   // its 5 MB stack), so the cap holds even for allocations QuickJS's accounting does not see.
   const pages = (mb: number) => mb * 16;
   const wasmMemory = new WebAssembly.Memory({ initial: pages(16), maximum: pages(memoryMb + 32) });
-  const variant = newVariant(releaseSync, { wasmModule: await quickjsWasm(), wasmMemory });
+  // The wasm compiles while the modules load; they are imported here, so that a worker that checks C
+  // never loads them.
+  const wasmModule = quickjsWasm();
+  const [{ newQuickJSWASMModuleFromVariant, newVariant }, { default: releaseSync }] = await Promise.all([
+    import('quickjs-emscripten-core'),
+    import('@jitl/quickjs-wasmfile-release-sync'),
+  ]);
+  const variant = newVariant(releaseSync, { wasmModule: await wasmModule, wasmMemory });
   const quickjs = await newQuickJSWASMModuleFromVariant(variant);
   const rt = quickjs.newRuntime();
   rt.setMemoryLimit(memoryMb * 1024 * 1024);
