@@ -368,7 +368,6 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   function revisit(sum: readonly number[]): void {
     const parent = nodes[depth - 1];
     if (parent && parent.chosenFuture >= 0) for (const f of sum) parent.sum.add(lift(f, parent.chosenFuture));
-    const after: (Set<number> | undefined)[] = [];
     for (const id of sum) {
       const f = futures[id]!;
       const base = [...(threadClock.get(f.tid) ?? [])];
@@ -384,23 +383,29 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         const ordered = at(base, e.slot) >= e.seq || awaits(f.acc, e.acc);
         join(base, e.vc);
         if (ordered) continue;
-        let tids = after[j];
-        if (tids === undefined) {
-          tids = new Set();
-          for (let k = j + 1; k < events.length; k++) {
-            const ek = events[k]!;
-            if (at(ek.vc, e.slot) < e.seq) tids.add(ek.tid);
-          }
-          after[j] = tids;
-        }
+        // Flanagan and Godefroid's rule: one thread of E, the enabled threads at the node before e
+        // with a step that leads to f (f's own thread, the threads of its history, the threads of
+        // the prefix steps after e that happen before f); every enabled thread when E is empty.
         const node = nodes[j]!;
         let some = false;
         if (!f.capped) {
+          let pick: number | undefined;
           for (const u of node.enabled) {
-            if (u.tid === f.tid || tids.has(u.tid) || f.et.includes(u.tid)) {
-              some = true;
-              addThread(node, u.tid);
+            if (u.tid === f.tid) {
+              pick = u.tid;
+              break;
             }
+            if (pick === undefined && f.et.includes(u.tid)) pick = u.tid;
+          }
+          if (pick === undefined) {
+            for (let k = j + 1; k < events.length && pick === undefined; k++) {
+              const ek = events[k]!;
+              if (at(base, ek.slot) >= ek.seq && node.enabled.some((u) => u.tid === ek.tid)) pick = ek.tid;
+            }
+          }
+          if (pick !== undefined) {
+            some = true;
+            addThread(node, pick);
           }
         }
         if (!some) for (const u of node.enabled) addThread(node, u.tid);

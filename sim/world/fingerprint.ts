@@ -200,6 +200,17 @@ function putThread(h: Hasher, t: Thread): void {
   h.word(Tag.End);
 }
 
+/**
+ * A process's memory object names, sorted: kept per Map while its size stays (objects are only ever
+ * added to a process's memory, and execve gives it a new Map).
+ */
+const sortedNames = new WeakMap<ReadonlyMap<string, unknown>, string[]>();
+function sortedKeys(mem: ReadonlyMap<string, unknown>): string[] {
+  let keys = sortedNames.get(mem);
+  if (keys === undefined || keys.length !== mem.size) sortedNames.set(mem, (keys = [...mem.keys()].sort()));
+  return keys;
+}
+
 function putProc(h: Hasher, p: Proc): void {
   h.word(p.pid);
   const o = p as unknown as Record<string, unknown>;
@@ -210,7 +221,7 @@ function putProc(h: Hasher, p: Proc): void {
     if (k === 'mem') {
       // Objects by name: the order in which a process first used them changes nothing ahead.
       const mem = p.mem;
-      const keys = [...mem.keys()].sort();
+      const keys = sortedKeys(mem);
       for (const n of keys) {
         h.name(n);
         put(h, mem.get(n));
