@@ -11,6 +11,24 @@ import { specArbitrary, type Cell, type Mx, type Op, type Spec } from './program
 
 const spec = specArbitrary();
 
+/**
+ * State outside every process, for the cached search: a MAP_SHARED cell the parent and its children
+ * store to, and a log file each writer opens, appends to and closes (so what it holds is in no
+ * process's descriptors). Main's exit status shows both.
+ */
+type Outside = { k: 'shstore'; v: 1 | 2 } | { k: 'log'; v: 1 | 2 };
+const outside: fc.Arbitrary<Outside> = fc
+  .tuple(fc.constantFrom<'shstore' | 'log'>('shstore', 'log'), fc.constantFrom<1 | 2>(1, 2))
+  .map(([k, v]) => ({ k, v }));
+const cachedSpec = specArbitrary<Outside>({
+  leaves: [{ arbitrary: outside, weight: 2 }],
+  child: [
+    { k: 'shstore', v: 2 },
+    { k: 'log', v: 2 },
+  ],
+});
+const sh = F.sharedCell('sh', 0);
+
 const m: Record<Mx, F.MutexHandle> = { m1: F.mutex('m1'), m2: F.mutex('m2') };
 const cells: Record<Cell, F.CellHandle<number>> = { a: F.cell('a', 0), b: F.cell('b', 0) };
 const s = F.sem('s', 0);
@@ -24,14 +42,15 @@ interface Ctx {
 }
 
 /** Builds the program a spec describes; main returns a*10+b after joining and reaping. */
-export function build(sp: Spec): Program {
+export function build(sp: Spec<Outside>): Program {
+  const outsideUsed = /"k":"(shstore|log)"/.test(JSON.stringify(sp));
   const hs = sp.handlers.map(
     (body) =>
       function* handler() {
         yield* runOps(body, { main: 0, sib: 0, children: [] });
       },
   );
-  function* runOps(list: Op[], ctx: Ctx): Generator<unknown, void, unknown> {
+  function* runOps(list: Op<Outside>[], ctx: Ctx): Generator<unknown, void, unknown> {
     for (const o of list) {
       switch (o.k) {
         case 'crit':
@@ -104,6 +123,16 @@ export function build(sp: Spec): Program {
           break;
         case 'fread':
           yield* F.store(cells[o.c], String(yield* F.read(3, 1)).length);
+          break;
+        case 'shstore':
+          yield* F.store(sh, o.v);
+          break;
+        case 'log': {
+          const fd = yield* F.open('/tmp/log', F.O_WRONLY | F.O_CREAT | F.O_APPEND);
+          yield* F.write(fd, String(o.v));
+          yield* F.close(fd);
+          break;
+        }
       }
     }
   }
@@ -137,7 +166,12 @@ export function build(sp: Spec): Program {
     yield* runOps(sp.threads[0]!, { main: me, sib: tids[0] ?? me, children: ctx.children });
     for (const t of tids) yield* F.pthread_join(t);
     for (const pid of ctx.children) yield* F.waitpid(pid);
-    return (yield* F.load(cells.a)) * 10 + (yield* F.load(cells.b));
+    const ab = (yield* F.load(cells.a)) * 10 + (yield* F.load(cells.b));
+    if (!outsideUsed) return ab;
+    // The shared cell and the log's last byte (ab stays below 100).
+    const log = yield* F.open('/tmp/log', F.O_RDONLY);
+    const text = log < 0 ? '' : String(yield* F.read(log, 64));
+    return ab + (text.endsWith('2') ? 100 : 0) + ((yield* F.load(sh)) === 2 ? 50 : 0);
   }
   return { main, options: { libc: sp.libc, futex: sp.futex }, name: 'random' };
 }
@@ -176,7 +210,7 @@ describe('dpor against plain enumeration in the real world', () => {
   it('with state caching, reaches the same outcomes and findings', () => {
     let pruned = 0;
     fc.assert(
-      fc.property(spec, (sp) => {
+      fc.property(cachedSpec, (sp) => {
         const p = build(sp);
         const all = outcomes(p, 'enumerate', 1_500);
         fc.pre(all.report.completeness.complete);
