@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { decodeSchedule } from './explore/schedule.ts';
 import type { ExploreOptions, StrategyName } from './types.ts';
 import { DEFAULT_LIMITS, type Limits } from './node/check.ts';
-import { FUTEXES, LIBCS, type Model } from './node/model.ts';
+import { FUTEXES, LIBCS, STDOUTS, type Model } from './node/model.ts';
 import { escapeText } from './node/escape.ts';
 
 /** Exit statuses; a batch exits with the worst of its files' (see WORST_FIRST). */
@@ -50,6 +50,7 @@ search:
 model (these override what the file exports as options; the report says which was used):
   --libc NAME             none, glibc-2.7 or glibc (default glibc)
   --futex MODE            exact (default) or blocking
+  --stdout KIND           terminal (default: line buffered) or pipe (fully buffered, as in prog | cat)
   --strict, --no-strict   report non-async-signal-safe calls after fork as findings
   --plash, --no-plash     every process starts with a Plash server connection at fd 3
 
@@ -155,6 +156,11 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' {
       if (!(FUTEXES as readonly string[]).includes(v))
         throw new BadInput(`--futex must be one of ${FUTEXES.join(', ')} (got "${escapeText(v)}")`);
       model.futex = v as Model['futex'];
+    } else if (arg === '--stdout') {
+      const v = value();
+      if (!(STDOUTS as readonly string[]).includes(v))
+        throw new BadInput(`--stdout must be one of ${STDOUTS.join(', ')} (got "${escapeText(v)}")`);
+      model.stdout = v as Model['stdout'];
     } else if (arg === '--jobs') {
       const v = value();
       const n = Number(v);

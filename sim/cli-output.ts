@@ -93,6 +93,8 @@ export function formatModel(model: Model, source: Record<keyof Model, ModelSourc
     part('futex', `futex ${model.futex}`),
     part('strict', `strict ${model.strict ? 'on' : 'off'}`),
     part('plash', `plash ${model.plash ? 'on' : 'off'}`),
+    // Named when chosen: the default terminal goes without saying.
+    ...(source.stdout === 'default' ? [] : [part('stdout', `stdout ${model.stdout}`)]),
   ].join(', ')}.`;
 }
 

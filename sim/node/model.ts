@@ -1,20 +1,22 @@
-// The model a program is checked under (libc, strict, plash, futex): what the file exports as
+// The model a program is checked under (libc, strict, plash, futex, stdout): what the file exports as
 // `options`, overridden item by item by the command line, with where each item came from.
 import type { LibcModel, ProgramOptions } from '../types.ts';
 
 export const LIBCS: readonly LibcModel[] = ['none', 'glibc-2.7', 'glibc'];
 export const FUTEXES: readonly NonNullable<ProgramOptions['futex']>[] = ['exact', 'blocking'];
+export const STDOUTS: readonly NonNullable<ProgramOptions['stdout']>[] = ['terminal', 'pipe'];
 
 export interface Model {
   libc: LibcModel;
   strict: boolean;
   plash: boolean;
   futex: 'exact' | 'blocking';
+  stdout: 'terminal' | 'pipe';
 }
 
 export type ModelSource = 'command line' | 'file' | 'default';
 
-export const MODEL_DEFAULTS: Model = { libc: 'glibc', strict: false, plash: false, futex: 'exact' };
+export const MODEL_DEFAULTS: Model = { libc: 'glibc', strict: false, plash: false, futex: 'exact', stdout: 'terminal' };
 
 /**
  * Merges the file's options (untrusted: any value, checked here) with the command line's. A file
@@ -30,6 +32,7 @@ export function resolveModel(
     strict: 'default',
     plash: 'default',
     futex: 'default',
+    stdout: 'default',
   };
   const ignored: string[] = [];
   const valid: Record<keyof Model, (v: unknown) => boolean> = {
@@ -37,6 +40,7 @@ export function resolveModel(
     strict: (v) => typeof v === 'boolean',
     plash: (v) => typeof v === 'boolean',
     futex: (v) => (FUTEXES as readonly unknown[]).includes(v),
+    stdout: (v) => (STDOUTS as readonly unknown[]).includes(v),
   };
   for (const key of Object.keys(MODEL_DEFAULTS) as (keyof Model)[]) {
     const v = file[key];

@@ -150,7 +150,7 @@ function load(programFn: unknown, requestJson: unknown): string | null {
   const fileRecord: Record<string, unknown> = {};
   try {
     if (fileOptions && typeof fileOptions === 'object') {
-      for (const key of ['libc', 'strict', 'plash', 'futex']) {
+      for (const key of ['libc', 'strict', 'plash', 'futex', 'stdout']) {
         const v = (fileOptions as Record<string, unknown>)[key];
         fileRecord[key] =
           v === undefined || typeof v === 'string' || typeof v === 'boolean' ? v : '(not a plain value)';

@@ -2,7 +2,7 @@
 // answer is a JSON string; anything that does not have the shape of a report (or of a load error)
 // is refused as a whole, so nothing the checked program forged can be printed as a verdict.
 import type { Finding, Report, StrategyName, Verdict } from '../types.ts';
-import { FUTEXES, LIBCS, type Model, type ModelSource } from './model.ts';
+import { FUTEXES, LIBCS, STDOUTS, type Model, type ModelSource } from './model.ts';
 
 export type Answer =
   | { kind: 'report'; report: Report; model: Model; source: Record<keyof Model, ModelSource>; ignored: string[] }
@@ -183,12 +183,13 @@ export function parseAnswer(json: unknown): Answer {
             LIBCS.includes(m.libc!) &&
             typeof m.strict === 'boolean' &&
             typeof m.plash === 'boolean' &&
-            FUTEXES.includes(m.futex!),
+            FUTEXES.includes(m.futex!) &&
+            STDOUTS.includes(m.stdout!),
           'model',
         );
         need(
           isObj(o.source) &&
-            ['libc', 'strict', 'plash', 'futex'].every((k) =>
+            ['libc', 'strict', 'plash', 'futex', 'stdout'].every((k) =>
               SOURCES.includes((o.source as Record<string, ModelSource>)[k]!),
             ),
           'model source',

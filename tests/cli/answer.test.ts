@@ -23,8 +23,8 @@ const good = {
     stats: { executions: 3, distinctOutcomes: 2, elapsedMs: 5 },
     strategy: 'dpor',
   },
-  model: { libc: 'glibc', strict: false, plash: false, futex: 'exact' },
-  source: { libc: 'file', strict: 'default', plash: 'default', futex: 'command line' },
+  model: { libc: 'glibc', strict: false, plash: false, futex: 'exact', stdout: 'terminal' },
+  source: { libc: 'file', strict: 'default', plash: 'default', futex: 'command line', stdout: 'default' },
   ignored: [],
 };
 const json = (v: unknown) => JSON.stringify(v);

@@ -202,20 +202,25 @@ describe.concurrent('the checker alone decides the result (G)', { timeout: 180_0
     const fileChoice = await forklore(['check', file]);
     expect(fileChoice.status).toBe(0);
     expect(fileChoice.stdout).toMatch(/^Model: libc none \(the file\)/m);
+    // stdout is named only when chosen: the file's choice of a pipe reaches the run.
+    expect(fileChoice.stdout).not.toMatch(/stdout/);
+    const piped = await forklore(['check', program("export const options = { stdout: 'pipe' };")]);
+    expect(piped.stdout).toMatch(/^Model: .*, stdout pipe \(the file\)\.$/m);
     const pinned = await forklore(['check', file, '--libc', 'glibc']);
     realDeadlock(pinned);
     expect(pinned.stdout).toMatch(
       /^Model: libc glibc \(command line\), futex exact \(default\), strict off \(default\), plash off \(default\)\.$/m,
     );
     const json = JSON.parse(
-      (await forklore(['check', file, '--libc', 'glibc', '--futex', 'blocking', '--json'])).stdout,
+      (await forklore(['check', file, '--libc', 'glibc', '--futex', 'blocking', '--stdout', 'pipe', '--json'])).stdout,
     );
-    expect(json.model).toEqual({ libc: 'glibc', strict: false, plash: false, futex: 'blocking' });
+    expect(json.model).toEqual({ libc: 'glibc', strict: false, plash: false, futex: 'blocking', stdout: 'pipe' });
     expect(json.modelSource).toEqual({
       libc: 'command line',
       strict: 'default',
       plash: 'default',
       futex: 'command line',
+      stdout: 'command line',
     });
   });
 

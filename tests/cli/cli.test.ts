@@ -87,6 +87,9 @@ describe('parseArgs', { timeout: 180_000 }, () => {
     expect(() => parseArgs(['check', 'x.ts', '--futex', 'fast'])).toThrow(
       '--futex must be one of exact, blocking (got "fast")',
     );
+    expect(() => parseArgs(['check', 'x.ts', '--stdout', 'tty'])).toThrow(
+      '--stdout must be one of terminal, pipe (got "tty")',
+    );
     expect(() => parseArgs(['check', 'x.ts', '--strict=yes'])).toThrow('--strict takes no value');
     expect(() => parseArgs(['check', 'x.ts', '--time-limit', '0'])).toThrow(
       '--time-limit must be a whole number of seconds from 1 to 86400 (got "0")',
@@ -146,7 +149,7 @@ describe('forklore check', { timeout: 180_000 }, () => {
     const report = JSON.parse(r.stdout);
     expect(report.verdict).toBe('deadlock');
     const schedule = report.findings[0].schedule as string;
-    expect(report.model).toEqual({ libc: 'glibc', strict: false, plash: true, futex: 'exact' });
+    expect(report.model).toEqual({ libc: 'glibc', strict: false, plash: true, futex: 'exact', stdout: 'terminal' });
     expect(report.status).toBe(1);
     const again = JSON.parse(
       (await forklore('check', example('ch1-wrapper-buggy'), '--json', '--schedule', schedule)).stdout,
