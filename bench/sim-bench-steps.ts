@@ -149,6 +149,34 @@ const PEAK_FILES = [
 const PEAK_TARGET_MB = 200;
 const PEAK_TIME_MS = Number(process.env.PEAK_TIME_MS ?? 120_000);
 
+/**
+ * The five-thread tst-fork1 searches under the exact protocol with state caching (issue 13): r815
+ * proven deadlock-free, and r743's full search (every finding), with their targets.
+ */
+const FIVE = [
+  { file: 'content/examples/tst-fork1-r815.ts', targetMs: 2_000 },
+  { file: 'content/examples/tst-fork1-r743.ts', targetMs: 5_000 },
+];
+const FIVE_TIME_MS = Number(process.env.FIVE_TIME_MS ?? 120_000);
+
+/** One cached full search, counted: steps, CPU time, finding kinds. */
+function fullCached(program: Program, maxTimeMs: number) {
+  const counter = { steps: 0 };
+  const t0 = process.cpuUsage();
+  const report = search(counted(program, counter), { stopAtFirst: false, stateCache: true, maxTimeMs });
+  const t = process.cpuUsage(t0);
+  return {
+    name: program.name ?? '?',
+    steps: counter.steps,
+    cpuMs: (t.user + t.system) / 1000,
+    executions: report.stats.executions,
+    blocked: report.stats.blocked ?? 0,
+    complete: report.completeness.complete,
+    verdict: report.verdict,
+    kinds: [...new Set(report.findings.map((f) => f.kind))].sort(),
+  };
+}
+
 const isMain =
   process.argv[1] !== undefined &&
   import.meta.url === pathToFileURL(process.argv[1]).href &&
@@ -176,6 +204,21 @@ if (isMain && process.argv[2] === '--peak') {
     // The same search with state caching (sim/README.md): fewer steps, each dearer.
     if (process.env.STATE_CACHE !== '0')
       print(stepCost(program, { stopAtFirst: false, stateCache: true }), ' with stateCache');
+  }
+  if (process.env.FIVE !== '0') {
+    console.log(
+      `\ntst-fork1 with five threads, exact futex protocol, state caching, every finding, at most ${FIVE_TIME_MS / 1000} s each:`,
+    );
+    for (const { file, targetMs } of FIVE) {
+      const program = { ...(await load(file)), name: file.replace(/.*\//, '') };
+      const r = fullCached({ ...program, options: { ...program.options, futex: 'exact' } }, FIVE_TIME_MS);
+      const ok = r.complete && r.cpuMs < targetMs;
+      console.log(
+        `${r.name} (exact): ${r.executions} executions (+${r.blocked} cut short or pruned), ${r.steps} steps, ` +
+          `${(r.cpuMs / 1000).toFixed(1)} s CPU, ${r.verdict}${r.kinds.length > 0 ? ` (${r.kinds.join(', ')})` : ''}` +
+          `${r.complete ? ', complete' : ' (incomplete: time limit)'}; target < ${targetMs / 1000} s ${ok ? 'ok' : 'MISS'}`,
+      );
+    }
   }
   if (process.env.PEAK !== '0') {
     console.log(
