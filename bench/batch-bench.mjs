@@ -1,4 +1,4 @@
-// `npm run bench`, many files in one command (issue 13 item 7): `npx forklore check` on the examples,
+// `npm run bench`, many files in one command (issue 13 item 7): `./forklore check` on the examples,
 // one command for them all, --jobs 1 and the default. Prints files per second and what each file after
 // the first costs. The tst-fork1 examples are left out: their searches (seconds each) would be the
 // figure, not the command's per-file cost.
@@ -15,7 +15,7 @@ const files = readdirSync(join(ROOT, 'content', 'examples'))
 
 const once = (args) => {
   const t = performance.now();
-  const r = spawnSync('npx', ['forklore', 'check', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(join(ROOT, 'forklore'), ['check', ...args], { cwd: ROOT, encoding: 'utf8' });
   const ms = performance.now() - t;
   const verdicts = r.stdout.split('\n').filter((l) => /^[\w-]+: [A-Z]/.test(l)).length;
   return { ms, verdicts };

@@ -80,6 +80,14 @@ const must = (r, what) => {
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const LAUNCHER = join(ROOT, 'forklore');
+// What every figure below starts with: Node itself, and the command before it checks anything.
+const floor = (args) => median([0, 1, 2, 3, 4].map(() => time(() => spawnSync(args[0], args.slice(1), { cwd: ROOT }))));
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+console.log(
+  `\nstart-up (median of 5): node -e 0 ${(floor([NODE, '-e', '0']) / 1000).toFixed(3)}s, ` +
+    `./forklore --help ${(floor([LAUNCHER, '--help']) / 1000).toFixed(3)}s, ` +
+    `npx forklore --help ${(floor(['npx', 'forklore', '--help']) / 1000).toFixed(3)}s`,
+);
 const commands = [
   { label: './forklore .ts', run: (f) => spawnSync(LAUNCHER, ['check', `${f}.ts`], { cwd: ROOT, encoding: 'utf8' }) },
   { label: './forklore .c', run: (f) => spawnSync(LAUNCHER, ['check', `${f}.c`], { cwd: ROOT, encoding: 'utf8' }) },
