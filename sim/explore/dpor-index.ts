@@ -16,7 +16,8 @@ export interface Event {
   wild?: boolean;
 }
 
-type Index = Map<number, number[]>;
+/** A list with its cover test, made once when the list is: a step asks for the same few lists. */
+type Index = Map<number, Candidates & { list: number[] }>;
 
 /**
  * One list of earlier events a step may conflict with, walked from its latest entry. `cover` says
@@ -43,10 +44,11 @@ export class EventIndex {
   /** Every list an event was pushed on, in order: truncate() pops only what it must. */
   private readonly pushed: number[][] = [];
 
-  private push(index: Index, k: number, j: number): void {
-    let list = index.get(k);
-    if (!list) index.set(k, (list = []));
-    else if (list[list.length - 1] === j) return;
+  private push(index: Index, k: number, j: number, cover: (k: number) => (e: Event) => boolean): void {
+    let entry = index.get(k);
+    if (!entry) index.set(k, (entry = { list: [], cover: cover(k) }));
+    const list = entry.list;
+    if (list[list.length - 1] === j) return;
     list.push(j);
     this.pushed.push(list);
   }
@@ -54,13 +56,13 @@ export class EventIndex {
   /** Records event `e` at position `j`. */
   add(e: Event, j: number): void {
     for (const a of e.acc) {
-      this.push(this.keyAny, a.key, j);
-      this.push(this.procAny, a.pid, j);
-      if (a.all) this.push(this.starAny, a.pid, j);
+      this.push(this.keyAny, a.key, j, keyWrite);
+      this.push(this.procAny, a.pid, j, starWrite);
+      if (a.all) this.push(this.starAny, a.pid, j, starWrite);
       if (a.write) {
-        this.push(this.keyWrite, a.key, j);
-        this.push(this.procWrite, a.pid, j);
-        if (a.all) this.push(this.starWrite, a.pid, j);
+        this.push(this.keyWrite, a.key, j, keyWrite);
+        this.push(this.procWrite, a.pid, j, starWrite);
+        if (a.all) this.push(this.starWrite, a.pid, j, starWrite);
       }
     }
   }
@@ -85,17 +87,18 @@ export class EventIndex {
    */
   candidatesFor(acc: readonly Acc[], out: Candidates[]): void {
     out.length = 0;
-    const add = (list: number[] | undefined, cover: (e: Event) => boolean) => {
-      if (list && list.length > 0) out.push({ list, cover });
-    };
     for (const a of acc) {
-      if (a.all) add((a.write ? this.procAny : this.procWrite).get(a.pid), starWrite(a.pid));
+      if (a.all) addEntry(out, (a.write ? this.procAny : this.procWrite).get(a.pid));
       else {
-        add((a.write ? this.keyAny : this.keyWrite).get(a.key), keyWrite(a.key));
-        add((a.write ? this.starAny : this.starWrite).get(a.pid), starWrite(a.pid));
+        addEntry(out, (a.write ? this.keyAny : this.keyWrite).get(a.key));
+        addEntry(out, (a.write ? this.starAny : this.starWrite).get(a.pid));
       }
     }
   }
+}
+
+function addEntry(out: Candidates[], entry: Candidates | undefined): void {
+  if (entry !== undefined && entry.list.length > 0) out.push(entry);
 }
 
 const keyWrites = new Map<number, (e: Event) => boolean>();

@@ -71,6 +71,18 @@ export interface DporOptions {
   stateCache?: boolean | number | undefined;
 }
 
+/** Does `list` have a transition of thread `tid`? (A loop: the callers ask it for every thread at every step.) */
+function hasTid(list: readonly Transition[], tid: number): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.tid === tid) return true;
+  return false;
+}
+
+/** Does `list` have the transition `id`? */
+function hasId(list: readonly Transition[], id: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.id === id) return true;
+  return false;
+}
+
 /** The empty sleep and done sets most nodes have, shared until begin() adds to them. */
 const NO_SLEEP: Map<string, Asleep> = new Map();
 const NONE_DONE: Node['done'] = new Map();
@@ -464,9 +476,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       if (depth < nodes.length) {
         const node = nodes[depth]!;
         const chosen = node.chosen;
-        let there = false;
-        for (let i = 0; i < enabled.length && !there; i++) there = enabled[i]!.id === chosen;
-        if (!there) {
+        if (!hasId(enabled, chosen)) {
           throw new Error(
             `the program did not repeat itself: step ${depth} (${node.chosen}) is not enabled on re-execution; is the program deterministic?`,
           );
@@ -556,7 +566,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // nothing can run while others could ends the run: it depends on every step.
       let disabled: ReadonlySet<number> = NO_TIDS;
       for (const u of node.enabled) {
-        if (u.tid !== tid && !enabledAfter.some((w) => w.tid === u.tid)) {
+        if (u.tid !== tid && !hasTid(enabledAfter, u.tid)) {
           const more = disabled === NO_TIDS ? new Set<number>() : (disabled as Set<number>);
           more.add(u.tid);
           disabled = more;
@@ -569,8 +579,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // the alternative is planted: it is tried here.
       let replaced: Transition[] | null = null;
       for (const u of node.enabled) {
-        if (u.tid !== tid && !disabled.has(u.tid) && !enabledAfter.some((w) => w.id === u.id))
-          (replaced ??= []).push(u);
+        if (u.tid !== tid && !disabled.has(u.tid) && !hasId(enabledAfter, u.id)) (replaced ??= []).push(u);
       }
       const endsRun = halted || (disabled.size > 0 && enabledAfter.length === 0);
       const dependsOn = endsRun
@@ -586,7 +595,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       change(threadClock, tid, clock, d);
       index.add(current, events.length);
       events.push(current);
-      for (const u of disabled) addThread(node, u);
+      if (disabled.size > 0) for (const u of disabled) addThread(node, u);
       // Blocked threads this step ended race with it like threads blocked to the end; their races are
       // looked for once the execution is over, when the steps that could have unblocked them are known.
       // Their clocks are taken from before this step: the step itself may be their own thread's (a fatal
@@ -622,7 +631,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
 
       // A thread with nothing enabled before this step and something enabled after it was enabled by it.
       for (const u of enabledAfter) {
-        if (u.tid === tid || node.enabled.some((w) => w.tid === u.tid)) continue;
+        if (u.tid === tid || hasTid(node.enabled, u.tid)) continue;
         const prev = enablers.get(u.tid);
         const joined = prev ? [...prev] : [];
         join(joined, clock);
