@@ -192,15 +192,24 @@ export function topLevel(this: Compiler, n: PNode): void {
   }
 }
 
-export function storage(this: Compiler, n: PNode): { isStatic: boolean; isExtern: boolean; isConst: boolean } {
+export function storage(
+  this: Compiler,
+  n: PNode,
+): { isStatic: boolean; isExtern: boolean; isConst: boolean; isThread: boolean } {
   const sc = n.children.filter((c) => c.type === 'storage_class_specifier').map((c) => c.text);
   const q = n.children.filter((c) => c.type === 'type_qualifier').map((c) => c.text);
-  return { isStatic: sc.includes('static'), isExtern: sc.includes('extern'), isConst: q.includes('const') };
+  return {
+    isStatic: sc.includes('static'),
+    isExtern: sc.includes('extern'),
+    isConst: q.includes('const'),
+    // __thread, C11's _Thread_local (the preprocessor spells it __thread) and C23's thread_local.
+    isThread: sc.includes('__thread') || sc.includes('thread_local'),
+  };
 }
 
 export function globalDeclaration(this: Compiler, n: PNode): void {
   const bt = this.baseType(field(n, 'type')!);
-  const { isExtern, isConst } = this.storage(n);
+  const { isExtern, isConst, isThread } = this.storage(n);
   for (const d of fields(n, 'declarator')) {
     const r = this.declarator(bt, d);
     if (r.type.k === 'fn') {
@@ -218,10 +227,37 @@ export function globalDeclaration(this: Compiler, n: PNode): void {
       this.globals.set(r.name, cv);
       continue;
     }
+    if (isThread) {
+      this.globals.set(r.name, this.threadLocal(r.name, r.name, type, init, d));
+      continue;
+    }
     const v: VarInfo = { kind: 'global', name: r.name, type, base: r.name };
     this.globals.set(r.name, v);
     this.staticInit(r.name, type, init, d);
   }
+}
+
+/**
+ * A thread-local object (`__thread`, `_Thread_local`, `thread_local`): one object per thread, each
+ * starting with the initializer (glibc copies the TLS initialization image into every new thread's
+ * block, nptl/allocatestack.c, elf/dl-tls.c _dl_allocate_tls_init). It is memory like any other: a
+ * cell per scalar, named `NAME@TCB` by the thread's control block (THREAD_SELF, which pthread_self
+ * returns), so a child made by fork, whose thread runs on the forking thread's copy of its block,
+ * reads the forking thread's values, and a signal handler reads those of the thread it runs on.
+ */
+export function threadLocal(
+  this: Compiler,
+  name: string,
+  base: string,
+  t: CType,
+  init: PNode | undefined,
+  n: PNode,
+): VarInfo {
+  if (t.k === 'sync' || (t.k === 'array' && t.of.k === 'sync'))
+    this.err(n, `a thread-local ${typeName(t)} is outside the supported subset`);
+  this.statics.tls = true;
+  this.staticInit(`${base}@`, t, init, n);
+  return { kind: 'global', name, type: t, base, tls: true };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface Ctx {
   acts: Map<string, number>;
   fuel: number;
   errno: number;
+  /** The thread's control block (pthread_self), once asked: it names the thread's TLS objects. */
+  tcb?: number;
 }
 /** A compiled expression: its type and either a pure function or a generator (when it may step). */
 export interface E {
@@ -82,6 +84,8 @@ export interface VarInfo {
   shared?: boolean;
   /** Globals: the location's base name. */
   base?: string;
+  /** Thread-local (the location is `BASE@TCB`, one per thread). */
+  tls?: boolean;
   value?: unknown;
 }
 

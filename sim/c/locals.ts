@@ -106,7 +106,9 @@ export function lookupLocal(this: Compiler, name: string): VarInfo | undefined {
 
 export function localDeclaration(this: Compiler, n: PNode): S {
   const bt = this.baseType(field(n, 'type')!);
-  const { isStatic, isExtern } = this.storage(n);
+  const { isStatic, isExtern, isThread } = this.storage(n);
+  if (isThread && !isStatic && !isExtern)
+    this.err(n, 'a thread-local variable in a function must be static (it would be an automatic one)');
   const parts: S[] = [];
   for (const d of fields(n, 'declarator')) {
     const r = this.declarator(bt, d);
@@ -128,6 +130,12 @@ export function localDeclaration(this: Compiler, n: PNode): S {
         this.globals.has(r.name) || this.staticLocals.some((s) => s.v.name === r.name)
           ? `${this.fnName}.${r.name}`
           : r.name;
+      if (isThread) {
+        const v = this.threadLocal(r.name, base, t, init, d);
+        this.scopes[this.scopes.length - 1]!.set(r.name, v);
+        this.staticLocals.push({ v, init, n: d });
+        continue;
+      }
       const v: VarInfo = { kind: 'global', name: r.name, type: t, base };
       this.scopes[this.scopes.length - 1]!.set(r.name, v);
       this.staticLocals.push({ v, init, n: d });

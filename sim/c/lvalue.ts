@@ -1,4 +1,5 @@
 // Lvalues: the location of a variable, an element or a member, and reading one (a step unless it is private).
+import * as L from '../api/index.ts';
 import type { Compiler } from './compile.ts';
 import { type E, type Frame, gen, privRead, pure } from './forms.ts';
 import { field, named, type PNode } from './parse.ts';
@@ -25,6 +26,19 @@ export function lvalueUncached(this: Compiler, n: PNode): E {
       if (v.kind === 'constdata') {
         const loc = { box: v.value as Record<string, unknown>, key: 'v' };
         return { t: v.type, loc: { p: () => loc } };
+      }
+      if (v.kind === 'global' && v.tls) {
+        const base = `${v.base!}@`;
+        return {
+          t: v.type,
+          loc: {
+            g: function* (fr) {
+              const ctx = fr.ctx;
+              if (ctx.tcb === undefined) ctx.tcb = yield* L.pthread_self();
+              return { s: `${base}${ctx.tcb}`, p: [] };
+            },
+          },
+        };
       }
       if (v.kind === 'global') {
         const loc = { s: v.base!, p: [] as (string | number)[] };

@@ -46,6 +46,8 @@ const PREDEFINED: Record<string, string> = {
   __GLIBC_MINOR__: '36',
   __x86_64__: '1',
   __FORKLORE__: '1',
+  // tree-sitter-c 0.24 parses C11's keyword as a type name; __thread is the same storage class.
+  _Thread_local: '__thread',
 };
 
 /** How deep `#include "FILE"` may nest (GCC's limit is 200; a file that includes itself stops here). */

@@ -48,6 +48,17 @@ export interface Statics {
   cellInit: Map<string, unknown>;
   mutexType: Map<string, MutexType>;
   file: string;
+  /** The program has thread-local objects (their initial values are kept under `NAME@...`). */
+  tls?: boolean;
+}
+
+/** A thread's TLS object `x@1001[2]` starts as every thread's does: the value kept under `x@[2]`. */
+const TLS_COPY = /@\d+(?=$|[[.])/;
+function initialOf(st: Statics, name: string): unknown {
+  const v = st.cellInit.get(name);
+  if (v !== undefined || !st.tls) return v;
+  const m = TLS_COPY.exec(name);
+  return m ? st.cellInit.get(name.slice(0, m.index + 1) + name.slice(m.index + m[0].length)) : undefined;
 }
 
 export function locName(l: Shr): string {
@@ -59,7 +70,7 @@ export function locName(l: Shr): string {
 const cellCache = new Map<string, CellHandle>();
 export function cellOf(st: Statics, name: string): CellHandle {
   let h = cellCache.get(name);
-  const init = st.cellInit.get(name) ?? 0;
+  const init = initialOf(st, name) ?? 0;
   if (!h || h.initial !== init) {
     h = L.cell(name, init);
     cellCache.set(name, h);
