@@ -258,6 +258,37 @@ describe('forklore check, many files', { timeout: 180_000 }, () => {
     ).toEqual([0, 1, 2]);
   });
 
+  it('checks a mix of kinds in one worker: a file that does not compile, TypeScript and C, in order', async () => {
+    // One worker at a time: the one that got ready for the file that does not compile checks the next
+    // TypeScript file in its unused sandbox; a C file, and the TypeScript files after it, still get
+    // their verdicts, each where it belongs.
+    const dir = mkdtempSync(join(tmpdir(), 'forklore-mix-'));
+    const bad = join(dir, 'bad.ts');
+    writeFileSync(bad, 'export default function* main( {\n');
+    const c = join(root, 'content', 'examples', 'intro-held-lock.c');
+    const files = [
+      bad,
+      example('ch1-wrapper-fixed'),
+      c,
+      example('ch1-wrapper-buggy'),
+      bad,
+      example('ch1-wrapper-fixed'),
+    ];
+    const r = await forklore('check', ...files, '--json', '--jobs', '1');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; status: number; verdict?: string });
+    expect(lines.map((l) => [l.file.split('/').pop(), l.status, l.verdict ?? 'error'])).toEqual([
+      ['bad.ts', 2, 'error'],
+      ['ch1-wrapper-fixed.ts', 0, 'ok'],
+      ['intro-held-lock.c', 1, 'deadlock'],
+      ['ch1-wrapper-buggy.ts', 1, 'deadlock'],
+      ['bad.ts', 2, 'error'],
+      ['ch1-wrapper-fixed.ts', 0, 'ok'],
+    ]);
+  });
+
   it('sends a .c file to the C front end, or says clearly that this build has none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'forklore-c-'));
     const file = join(dir, 'p.c');
