@@ -13,6 +13,7 @@ import { field, named, type PNode } from './parse.ts';
 import { CError } from './preprocess.ts';
 import { conv, CRuntimeError, describe, type G, isFn, type Statics, write } from './runtime.ts';
 import type { CType } from './types.ts';
+import { audit } from './audit.ts';
 import * as declareM from './declare.ts';
 import * as localsM from './locals.ts';
 import * as stmtM from './stmt.ts';
@@ -88,6 +89,7 @@ export class Compiler {
   // ---------------------------------------------------------------- the translation unit
 
   compileUnit(root: PNode): void {
+    audit(this, root);
     // Functions first (by name), so calls and function pointers resolve in any order.
     for (const n of root.children) {
       if (n.type === 'function_definition') {

@@ -546,6 +546,36 @@ describe('C front end: constructs outside the subset are errors at their line an
       12,
       /bit-fields are outside the supported subset/,
     ],
+    // Attributes that run code or change a layout (GCC manual, "Common Function Attributes" and
+    // "Common Variable Attributes"); the harmless ones (unused, format, noreturn...) compile.
+    [
+      'constructor attribute',
+      `${HDR}__attribute__((constructor)) static void init(void) { }\nint main(void) { return 0; }`,
+      15,
+      16,
+      /__attribute__\(\(constructor\)\) runs the function before main/,
+    ],
+    [
+      'cleanup attribute',
+      `${HDR}static void done(int *p) { }\nint main(void) {\n  __attribute__((cleanup(done))) int c = 3;\n  return c;\n}`,
+      17,
+      18,
+      /__attribute__\(\(cleanup\)\) runs a function when the variable's scope ends/,
+    ],
+    [
+      'packed struct',
+      `${HDR}struct __attribute__((packed)) p { char c; int i; };\nint main(void) { return 0; }`,
+      15,
+      23,
+      /__attribute__\(\(packed\)\) changes the type's layout/,
+    ],
+    [
+      '_Atomic',
+      `${HDR}_Atomic int n;\nint main(void) { n++; return n; }`,
+      15,
+      1,
+      /_Atomic objects are outside the supported subset/,
+    ],
   ];
   for (const [what, src, line, column, msg] of cases) {
     it(what, async () => {
@@ -554,6 +584,13 @@ describe('C front end: constructs outside the subset are errors at their line an
       expect([e.line, e.column]).toEqual([line, column]);
     });
   }
+
+  it('attributes that change nothing the program does are accepted', async () => {
+    const p = await compile(
+      `${HDR}static void f(const char *s, ...) __attribute__((format(printf, 1, 2)));\nstatic void f(const char *s, ...) { (void) s; }\n__attribute__((unused)) static int u;\n__attribute__((noreturn)) static void die(void) { _exit(1); }\nint main(void) { f("x"); return u; }`,
+    );
+    expect(explore(p, {}).verdict).toBe('ok');
+  });
 
   it('keeps the source line and column after a macro call that spans lines', async () => {
     const e = await compileError(
