@@ -56,6 +56,12 @@ class Hasher {
     if (Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff) {
       this.word(0x10000001);
       this.word(n);
+    } else if (Number.isSafeInteger(n)) {
+      // Addresses and the like: the high and low 32 bits (no string made).
+      const hi = Math.floor(n / 0x100000000);
+      this.word(0x10000002);
+      this.word(hi);
+      this.word(n - hi * 0x100000000);
     } else this.str(String(n));
   }
 
@@ -177,7 +183,7 @@ const THREAD_SKIP = new Set(['fn', 'args', 'frames', 'record', 'steps', 'pending
 
 function putThread(h: Hasher, t: Thread): void {
   h.word(t.tid);
-  h.str(t.origin ?? 'main');
+  h.name(t.origin ?? 'main');
   const r = recordOf(t.record);
   h.word(t.record.length);
   h.word(r.a);
