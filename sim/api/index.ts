@@ -14,7 +14,7 @@ import {
 export { JoinError, SIG_IGN } from './ops.ts';
 import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
 import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
-import { fileLock, openFiles, stdFlush, stdWrite } from './stdio.ts';
+import { fileLock, openFiles, stdFlush, stdinUnderflow, stdWrite } from './stdio.ts';
 export { fopen, fclose, fwrite, fflushFile, fread, fileno, setvbuf, setbuffer, setlinebuf } from './stdio.ts';
 export { IOFBF as _IOFBF, IOLBF as _IOLBF, IONBF as _IONBF, BUFSIZ } from './stdio.ts';
 import {
@@ -445,20 +445,6 @@ export function* clone_connection(): G<number> {
 
 // ---- libc (takes the internal locks real glibc takes under the chosen model) ----
 
-/**
- * A FILE's first buffered output or input allocates its buffer, under the FILE's lock (glibc 2.36
- * libio/genops.c _IO_doallocbuf: `if (fp->_IO_buf_base) return;` then _IO_DOALLOCATE, which for a
- * file is libio/filedoalloc.c _IO_file_doallocate: `p = malloc (size)` with size BUFSIZ, or
- * st_blksize when smaller, then _IO_setb). Reached from _IO_new_file_xsputn -> _IO_new_file_overflow
- * (output) and __underflow -> _IO_new_file_underflow (input); later calls find the buffer there.
- * The buffer is process memory: a child made by fork has it if the parent had it. stderr is
- * _IO_UNBUFFERED and gets the one-byte _shortbuf instead, without malloc.
- */
-function* doallocbuf(f: 'stdin' | 'stdout'): G<void> {
-  if (yield* op<boolean>({ k: 'stdio_buf', f, set: false })) return;
-  yield* malloc(4096);
-  yield* op<boolean>({ k: 'stdio_buf', f, set: true });
-}
 export function* printf(text: string): G<number> {
   return yield* streamPrintf('printf', 'stdout', text);
 }
@@ -486,8 +472,8 @@ export function* getline(_stream: 'stdin' = 'stdin'): G<string> {
   const libc = yield* op<string>({ k: 'libc' });
   if (libc !== 'none') yield* op({ k: 'lock', m: STDIN_LOCK });
   yield* malloc(120);
-  if (libc !== 'none') yield* doallocbuf('stdin');
-  const line = yield* op<string>({ k: 'read', fd: 0 });
+  const r = libc !== 'none' ? yield* stdinUnderflow({ k: 'read', fd: 0 }) : yield* op<string>({ k: 'read', fd: 0 });
+  const line = typeof r === 'string' ? r : '';
   if (libc !== 'none') yield* op({ k: 'unlock', m: STDIN_LOCK });
   yield* leave('getline');
   return line;

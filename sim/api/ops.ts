@@ -164,11 +164,12 @@ export type InstantOp =
    */
   | { k: 'stdio_buf'; f: 'stdin' | 'stdout' | 'fopen'; set: boolean }
   /**
-   * stdout's or stderr's FILE (its buffer's bytes, size and mode: sim/api/stdio.ts Buffering), process
+   * A standard stream's FILE (stdout's and stderr's buffer, size and mode: sim/api/stdio.ts Buffering;
+   * stdin's mode and end of file), process
    * memory read, or with `v` written, inside the current step: only under the stream's FILE lock, so
    * the lock step's accesses cover it, as they do for 'stdio_buf'. Fork copies it; exec drops it.
    */
-  | { k: 'stdstream'; f: 'stdout' | 'stderr'; v?: object }
+  | { k: 'stdstream'; f: 'stdin' | 'stdout' | 'stderr'; v?: object }
   /**
    * The environment the process image started with (execve's envp; empty for the first process) and
    * the names setenv or unsetenv touched since; `add` records one. Fixed for the image's life but for

@@ -282,22 +282,66 @@ export function* ftell(id: number): G<number> {
 }
 
 /**
- * fgets, fgetc and fread on stdin: under stdin's FILE lock, its buffer allocated on first use (as
- * getline's is), then read(2) of fd 0. The model's standard input is empty, so this is end of file
- * unless the world is given lines: '' then.
+ * fgets, fgetc and fread on stdin: under stdin's FILE lock, its buffer's underflow (stdinUnderflow).
+ * The model's standard input is empty, so this is end of file unless the world is given lines: '' then.
  */
 export function* readStdin(n: number, fn: string): G<string> {
   yield* enter(fn);
   const locks = yield* libcLocks();
-  if (locks) yield* op({ k: 'lock', m: STDIN_LOCK });
-  if (locks && !(yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
-    yield* malloc(BUF);
-    yield* op({ k: 'stdio_buf', f: 'stdin', set: true });
-  }
-  const t = yield* op<string | number>({ k: 'read', fd: 0, n: BUF });
-  if (locks) yield* op({ k: 'unlock', m: STDIN_LOCK });
+  let t: string | number;
+  if (locks) {
+    yield* op({ k: 'lock', m: STDIN_LOCK });
+    t = yield* stdinUnderflow({ k: 'read', fd: 0, n: BUF });
+    yield* op({ k: 'unlock', m: STDIN_LOCK });
+  } else t = yield* op<string | number>({ k: 'read', fd: 0, n: BUF });
   yield* leave(fn);
   return typeof t === 'string' ? t.slice(0, n) : '';
+}
+
+/** stdin's FILE: _IO_LINE_BUF (fd 0 was a terminal at its first input) and _IO_EOF_SEEN. */
+interface StdinState {
+  line: boolean;
+  eof: boolean;
+}
+
+/**
+ * __underflow -> _IO_new_file_underflow (libio/fileops.c) for stdin, its FILE lock held by the caller:
+ * end of file is sticky ("C99 requires EOF to be sticky": no read(2) after it); the first input
+ * allocates the buffer (_IO_file_doallocate: fstat(0), line buffered on a terminal, st_blksize
+ * bytes); a line-buffered stdin then takes stdout's FILE lock and writes out stdout's buffer if stdout
+ * is line buffered too (the prompt before the answer); then read(2). `read` is the caller's read op.
+ */
+export function* stdinUnderflow(read: { k: 'read'; fd: 0; n?: number }): G<string | number> {
+  const got = yield* op<StdinState | null>({ k: 'stdstream', f: 'stdin' });
+  const s: StdinState = got ? { ...got } : { line: false, eof: false };
+  if (s.eof) return '';
+  if (!(yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
+    const st = yield* op<{ mode: number; blksize: number; tty: boolean } | number>({ k: 'fstat', fd: 0 });
+    let size = BUFSIZ;
+    if (typeof st !== 'number') {
+      if ((st.mode & S_IFMT) === S_IFCHR && st.tty) s.line = true;
+      if (st.blksize > 0 && st.blksize < BUFSIZ) size = st.blksize;
+    }
+    yield* malloc(size);
+    yield* op({ k: 'stdio_buf', f: 'stdin', set: true });
+  }
+  yield* op({ k: 'stdstream', f: 'stdin', v: s });
+  if (s.line) {
+    yield* op({ k: 'lock', m: STDOUT_LOCK });
+    const out = yield* stdState('stdout');
+    if (out.line && out.out.length > 0) {
+      const k = stdSink('stdout');
+      yield* flushBuf(out, k);
+      yield* k.save(out);
+    }
+    yield* op({ k: 'unlock', m: STDOUT_LOCK });
+  }
+  const t = yield* op<string | number>(read);
+  if (t === '') {
+    s.eof = true;
+    yield* op({ k: 'stdstream', f: 'stdin', v: s });
+  }
+  return t;
 }
 
 /** fileno (fp): the FILE's descriptor (it reads the FILE, under no lock, as glibc's fileno does). */

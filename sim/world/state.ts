@@ -136,8 +136,8 @@ export interface Proc {
   heapNext: number;
   /** The FILEs whose buffer _IO_doallocbuf has allocated (fp->_IO_buf_base set): memory, so fork copies it. */
   stdioBufs: string[];
-  /** stdout's and stderr's FILE state once used (InstantOp 'stdstream'): memory, so fork copies it. */
-  stdStreams: { stdout?: object; stderr?: object };
+  /** The standard streams' FILE state once used (InstantOp 'stdstream'): memory, so fork copies it. */
+  stdStreams: { stdin?: object; stdout?: object; stderr?: object };
   /** The image's environment as exec gave it, and the names setenv/unsetenv touched since (InstantOp 'environ'). */
   environ: { init: Readonly<Record<string, string>>; set: string[] };
   /** malloc's arenas (process memory: fork copies them; see sim/world/ops/malloc.ts). */

@@ -161,6 +161,43 @@ int main(void) {
   });
 });
 
+describe('stdin: reading it flushes a line-buffered stdout, and end of file is sticky', () => {
+  const PROMPT = `int main(void) {
+  printf("? ");
+  char b[8];
+  fgets(b, sizeof b, stdin);
+  fgets(b, sizeof b, stdin);
+  _exit(0);
+}`;
+  const locks = (run: Run) =>
+    run
+      .trace()
+      .filter((e) => e.type === 'mutex.lock' && /^std(in|out)_lock$/.test((e as { lock: { name: string } }).lock.name))
+      .map((e) => (e as { lock: { name: string } }).lock.name);
+
+  it("on the terminal the prompt goes out before the read, under stdout's lock inside stdin's", async () => {
+    const run = runFirst(await compile(PROMPT));
+    expect(writes(run)).toEqual(['1000:? ']);
+    // printf; the first fgets: stdin's lock, then stdout's for the flush; the second fgets meets the
+    // end of file already seen and reads nothing (libio/fileops.c: "C99 requires EOF to be sticky").
+    expect(locks(run)).toEqual(['stdout_lock', 'stdin_lock', 'stdout_lock', 'stdin_lock']);
+  });
+
+  it('into a pipe stdout is not line buffered: the prompt stays in the buffer and _exit drops it', async () => {
+    const run = runFirst(await compile(PROMPT, { stdout: 'pipe' }));
+    expect(writes(run)).toEqual([]);
+    // stdin is still the terminal, so it still takes stdout's lock to look.
+    expect(locks(run)).toEqual(['stdout_lock', 'stdin_lock', 'stdout_lock', 'stdin_lock']);
+  });
+
+  it('getline at end of file is -1', async () => {
+    const p = await compile(
+      `int main(void) { char *l = NULL; size_t n = 0; printf("%ld\\n", (long) getline(&l, &n, stdin)); return 0; }`,
+    );
+    expect(stdoutOf(runFirst(p))).toBe('-1\n');
+  });
+});
+
 describe('setvbuf, setbuf, setbuffer, setlinebuf', () => {
   it('setvbuf(stdout, NULL, _IONBF, 0) into a pipe: every call written at once, nothing doubled by fork', async () => {
     const p = await compile(

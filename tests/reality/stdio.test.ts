@@ -137,6 +137,21 @@ const CASES: Case[] = [
     terminal: 'x'.repeat(5000 + 904),
   },
   {
+    // Reading a line-buffered stdin (a terminal) first writes out a line-buffered stdout
+    // (_IO_new_file_underflow): the prompt shows before the read, and _exit cannot lose it. Into a
+    // pipe stdout is not line buffered, so the prompt is still in the buffer when _exit drops it.
+    name: 'a prompt without a newline, then fgets(stdin) at end of file, then _exit',
+    body: `int main(void) {
+  printf("? ");
+  char b[8];
+  char *r = fgets(b, sizeof b, stdin);
+  dprintf(1, "[%s]", r ? "line" : "eof");
+  _exit(0);
+}`,
+    pipe: '[eof]',
+    terminal: '? [eof]',
+  },
+  {
     // The mode is decided at the first output (the fstat in _IO_file_doallocate): a dup2 of a file onto
     // fd 1 after it keeps the terminal's line buffering, and a line written then is in the file once.
     name: 'dup2 of a file onto stdout after the first output',

@@ -203,7 +203,8 @@ export const IO: Record<string, Builtin> = {
     function* (_fr, [bufp, np, f], cx, where) {
       if (fileOf(f, where) !== 'stdin') throw new CRuntimeError(`${where}: getline reads stdin only`);
       const line = yield* L.getline('stdin');
-      if (line === null || line === undefined) return -1;
+      // End of file (or an error): -1, and *lineptr is left as it is (libio/iogetdelim.c).
+      if (line === null || line === undefined || line === '') return -1;
       yield* write(cx.statics, bufp, charPtr, { str: String(line), i: 0 }, where);
       yield* storeOut(_fr, cx, np, sizeT, 120, where);
       return String(line).length;
