@@ -9,7 +9,7 @@
 // sandbox that the next program, and only it, will run in); for C it loads the C front end and its
 // parser. After a TypeScript job it prepares the next sandbox when the command says more files follow.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, flushCompileCache } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { explore } from '../explore/index.ts';
@@ -311,8 +311,13 @@ function cFrontEnd(): Promise<typeof import('forklore:c')> {
 
 // Ready before the first job: the kind of file the command is about to send.
 const start = workerData as WorkerStart | undefined;
-if (start?.kind === 'ts') prepareSandbox(start.memoryMb);
-else if (start?.kind === 'c') void cFrontEnd().catch(() => {});
+// Once ready, the code V8 compiled for the modules is written to the command's compile cache (when
+// bin/forklore.mjs set one): a worker is terminated, or ends with the process, without writing it.
+const flush = () => flushCompileCache?.();
+if (start?.kind === 'ts') {
+  prepareSandbox(start.memoryMb);
+  nextSandbox!.then(flush, () => {});
+} else if (start?.kind === 'c') void cFrontEnd().then(flush, () => {});
 
 // One job per message: the command may hand a worker that answered a TypeScript file the next one.
 parentPort!.on('message', (job: WorkerJob) => {
