@@ -45,6 +45,8 @@ export const CONSTS: Record<string, [number, string[]]> = {
   EINVAL: [22, ['errno.h']],
   ESPIPE: [29, ['errno.h']],
   EPIPE: [32, ['errno.h']],
+  ERANGE: [34, ['errno.h']],
+  RAND_MAX: [2147483647, ['stdlib.h']],
   EDEADLK: [35, ['errno.h']],
   ENOSYS: [38, ['errno.h']],
   ETIMEDOUT: [110, ['errno.h']],

@@ -264,6 +264,7 @@ export const ERRNO_NAMES: Record<number, [string, string]> = {
   22: ['EINVAL', 'Invalid argument'],
   29: ['ESPIPE', 'Illegal seek'],
   32: ['EPIPE', 'Broken pipe'],
+  34: ['ERANGE', 'Numerical result out of range'],
   35: ['EDEADLK', 'Resource deadlock avoided'],
   38: ['ENOSYS', 'Function not implemented'],
   110: ['ETIMEDOUT', 'Connection timed out'],
@@ -353,19 +354,29 @@ export function* format(st: Statics, fmt: string, args: unknown[], errno: number
         break;
       case 'e':
       case 'E':
-        s = toNum(next(), where).toExponential(prec ?? 6);
+        // C writes at least two exponent digits: 3.14e+00.
+        s = toNum(next(), where)
+          .toExponential(prec ?? 6)
+          .replace(/e([+-])(\d)$/, 'e$10$2');
         if (conv === 'E') s = s.toUpperCase();
         break;
       case 'g':
       case 'G':
-        s = String(Number(toNum(next(), where).toPrecision(prec || 6)));
+        s = formatG(toNum(next(), where), prec === undefined ? 6 : prec || 1, flags.includes('#'));
+        if (conv === 'G') s = s.toUpperCase();
         break;
       default:
-        s = toNum(next(), where).toFixed(prec ?? 6);
+        s = formatF(toNum(next(), where), prec ?? 6);
     }
     if (s.length < width) {
       if (flags.includes('-')) s = s.padEnd(width);
-      else if (flags.includes('0') && conv !== 's' && conv !== 'c' && conv !== 'p' && prec === undefined) {
+      else if (
+        flags.includes('0') &&
+        conv !== 's' &&
+        conv !== 'c' &&
+        conv !== 'p' &&
+        (prec === undefined || 'fFeEgG'.includes(conv))
+      ) {
         const sign = /^[-+ ]/.test(s) ? s[0]! : '';
         s = sign + s.slice(sign.length).padStart(width - sign.length, '0');
       } else s = s.padStart(width);
@@ -373,6 +384,23 @@ export function* format(st: Statics, fmt: string, args: unknown[], errno: number
     out += s;
   }
   return out;
+}
+
+/** %f: toFixed, which switches to an exponent from 1e21 on; C writes every digit of the double. */
+function formatF(x: number, p: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x < 0 ? '-inf' : 'inf';
+  if (Math.abs(x) < 1e21) return x.toFixed(p);
+  return `${BigInt(x).toString()}${p > 0 ? `.${'0'.repeat(p)}` : ''}`;
+}
+
+/** %g (C11 7.21.6.1): %e's form when the exponent X is below -4 or at least P, else %f's with P-1-X decimals. */
+function formatG(x: number, p: number, keepZeros: boolean): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x < 0 ? '-inf' : 'inf';
+  const e = x.toExponential(p - 1);
+  const exp = Number(e.slice(e.indexOf('e') + 1));
+  let s = exp < -4 || exp >= p ? e : formatF(x, p - 1 - exp);
+  if (!keepZeros) s = s.replace(/\.?0+(?=e|$)/, (m) => (m.startsWith('.') || s.includes('.') ? '' : m));
+  return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 function toNum(v: unknown, where: string): number {

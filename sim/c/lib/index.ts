@@ -4,9 +4,10 @@ import { FILES } from './files.ts';
 import { IO } from './io.ts';
 import { PROCESSES } from './process.ts';
 import { SIGNALS } from './signal.ts';
+import { STRINGS } from './string.ts';
 import { SUPPORT } from './support.ts';
 import { THREADS } from './thread.ts';
 
-const ALL: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS, ...SUPPORT };
+const ALL: Record<string, Builtin> = { ...THREADS, ...PROCESSES, ...IO, ...FILES, ...SIGNALS, ...SUPPORT, ...STRINGS };
 // <stdio.h>'s putc and getc are fputc and fgetc (glibc defines them as the same functions).
 export const BUILTINS: Record<string, Builtin> = { ...ALL, putc: ALL.fputc!, getc: ALL.fgetc! };

@@ -36,6 +36,8 @@ export const KNOWN_HEADERS: ReadonlySet<string> = new Set([
   'stdatomic.h',
   'error.h',
   'wait.h',
+  'ctype.h',
+  'strings.h',
 ]);
 /** Included by name with quotes or angle brackets: the project's own header and glibc's test driver. */
 export const PROJECT_HEADERS: ReadonlySet<string> = new Set([
