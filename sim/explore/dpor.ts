@@ -83,6 +83,13 @@ function hasId(list: readonly Transition[], id: string): boolean {
   return false;
 }
 
+/** No wakeup subtree (most new nodes): read, never added to. */
+const NO_WAKEUP: readonly Wakeup[] = [];
+/** The empty sleep set a node records when it was reached with none. */
+const NO_IDS: readonly string[] = [];
+/** The subtree summary of a node made while state caching is off: never read, never added to. */
+const NO_SUM: Set<number> = new Set();
+
 /** The empty sleep and done sets most nodes have, shared until begin() adds to them. */
 const NO_SLEEP: Map<string, Asleep> = new Map();
 const NONE_DONE: Node['done'] = new Map();
@@ -209,7 +216,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   let nextSleep = NO_SLEEP;
   /** Steps of blocked threads that a step of this execution ended (see StepInfo.killed), with that step. */
   let killedSteps: { step: BlockedStep; by: Event; at: number; vc: number[]; seq: number }[] = [];
-  let nextWakeup: Wakeup[] = [];
+  let nextWakeup: readonly Wakeup[] = NO_WAKEUP;
   let preemptions = 0;
   let lastTid: number | undefined;
 
@@ -485,7 +492,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       }
       const sleep = nextSleep;
       const wakeup = nextWakeup;
-      nextWakeup = [];
+      nextWakeup = NO_WAKEUP;
       let fp: string | null = null;
       if (caching && state?.fingerprint) {
         fp = state.fingerprint();
@@ -501,15 +508,16 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       if (allowed.length < candidates.length) prunedByBound = true;
       if (allowed.length === 0) return null;
       // Follow the wakeup tree planted for this node if there is one, else take any awake step.
-      let pending = [...wakeup];
+      const pending: Wakeup[] = [];
       let p: Transition | undefined;
-      while (pending.length > 0 && !p) {
-        const w = pending.shift()!;
-        p = allowed.find((t) => t.id === w.id);
-        if (p) nextWakeup = w.then;
+      let w = 0;
+      while (w < wakeup.length && !p) {
+        const branch = wakeup[w++]!;
+        for (let i = 0; i < allowed.length && !p; i++) if (allowed[i]!.id === branch.id) p = allowed[i];
+        if (p) nextWakeup = branch.then;
       }
       p ??= preferred(allowed, lastTid);
-      pending = pending.filter((w) => w.id !== p.id);
+      for (; w < wakeup.length; w++) if (wakeup[w]!.id !== p.id) pending.push(wakeup[w]!);
       const node: Node = {
         enabled,
         pending,
@@ -522,9 +530,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         preemptions,
         lastTid,
         fp,
-        sleep0: sleep.size === 0 ? [] : [...sleep.keys()],
+        sleep0: sleep.size === 0 ? NO_IDS : [...sleep.keys()],
         chosenFuture: -1,
-        sum: new Set(),
+        sum: caching ? new Set() : NO_SUM,
       };
       // Local choices of one thread (a signal delivered or not, a spurious wake-up) are all explored.
       addThread(node, p.tid);
@@ -664,7 +672,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       if (caching && last && last.chosenFuture >= 0) {
         for (const b of blocked) last.sum.add(lift(bare(b.transition.tid, internAll(b.accesses)), last.chosenFuture));
         for (const k of killedSteps) {
-          nodes[k.at]!.sum.add(bare(k.step.transition.tid, internAll(k.step.accesses)));
+          // A node made before caching started keeps no summary (its state has no fingerprint).
+          const sum = nodes[k.at]!.sum;
+          if (sum !== NO_SUM) sum.add(bare(k.step.transition.tid, internAll(k.step.accesses)));
         }
       }
       const all = [

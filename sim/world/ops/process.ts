@@ -41,9 +41,15 @@ export function killProc(k: Kernel, p: Proc, signum: number, t: Thread): void {
 
 /** The child waitpid(pid) would reap, null for ECHILD, 'blocked' when it must wait. */
 export function waitTarget(k: Kernel, p: Proc, pid: number): Proc | null | 'blocked' {
-  const live = p.children.map((c) => k.proc(c)!).filter((c) => !c.reaped && (pid === -1 || c.pid === pid));
-  if (live.length === 0) return null;
-  return live.find((c) => c.exited) ?? 'blocked';
+  // A loop, not map/filter/find: the world asks it for every thread in waitpid at every step.
+  let live = false;
+  for (const c of p.children) {
+    const q = k.proc(c)!;
+    if (q.reaped || (pid !== -1 && q.pid !== pid)) continue;
+    if (q.exited) return q;
+    live = true;
+  }
+  return live ? 'blocked' : null;
 }
 
 export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
