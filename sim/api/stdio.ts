@@ -218,10 +218,10 @@ export function* fread(id: number, n: number, line: boolean, fn = 'fread'): G<st
     while (got.length < n) {
       if (s.in.length === 0) {
         if (s.eof) break;
-        if (!allocated(s)) s.buf = yield* malloc(BUF);
+        if (!allocated(s)) yield* doallocate(s, s.fd);
         // __underflow: flush pending output first on a stream open both ways, then read(2) a buffer.
         if (s.out.length > 0) yield* flushOut(s);
-        const t = yield* op<string | number>({ k: 'read', fd: s.fd, n: BUF });
+        const t = yield* op<string | number>({ k: 'read', fd: s.fd, n: s.size ?? BUF });
         if (typeof t !== 'string' || t.length === 0) {
           s.eof = true;
           break;
@@ -302,6 +302,8 @@ export function* readStdin(n: number, fn: string): G<string> {
 interface StdinState {
   line: boolean;
   eof: boolean;
+  /** The buffer's size, which each read(2) asks for. */
+  size?: number;
 }
 
 /**
@@ -316,13 +318,10 @@ export function* stdinUnderflow(read: { k: 'read'; fd: 0; n?: number }): G<strin
   const s: StdinState = got ? { ...got } : { line: false, eof: false };
   if (s.eof) return '';
   if (!(yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
-    const st = yield* op<{ mode: number; blksize: number; tty: boolean } | number>({ k: 'fstat', fd: 0 });
-    let size = BUFSIZ;
-    if (typeof st !== 'number') {
-      if ((st.mode & S_IFMT) === S_IFCHR && st.tty) s.line = true;
-      if (st.blksize > 0 && st.blksize < BUFSIZ) size = st.blksize;
-    }
-    yield* malloc(size);
+    const b: Buffering = { out: '', buf: 0 };
+    yield* doallocate(b, 0);
+    s.line = b.line === true;
+    s.size = b.size ?? BUFSIZ;
     yield* op({ k: 'stdio_buf', f: 'stdin', set: true });
   }
   yield* op({ k: 'stdstream', f: 'stdin', v: s });
@@ -336,7 +335,7 @@ export function* stdinUnderflow(read: { k: 'read'; fd: 0; n?: number }): G<strin
     }
     yield* op({ k: 'unlock', m: STDOUT_LOCK });
   }
-  const t = yield* op<string | number>(read);
+  const t = yield* op<string | number>(read.n === undefined ? read : { ...read, n: s.size ?? BUF });
   if (t === '') {
     s.eof = true;
     yield* op({ k: 'stdstream', f: 'stdin', v: s });
@@ -402,14 +401,11 @@ interface Sink {
 
 const allocated = (s: Buffering) => s.buf !== 0 || s.user === true;
 
-/** A fopen'd file's sink: a BUF-byte buffer (a regular file's st_blksize; its fstat is not modelled). */
+/** A fopen'd file's sink: its buffer allocated as any FILE's is (doallocate on its descriptor). */
 function fileSink(f: FileState): Sink {
   return {
     fd: f.fd,
-    *alloc(s) {
-      s.buf = yield* malloc(BUF);
-      s.size = BUF;
-    },
+    alloc: (s) => doallocate(s, f.fd),
     *save() {},
   };
 }
@@ -620,25 +616,29 @@ const S_IFMT = 0o170000;
 const S_IFCHR = 0o020000;
 
 /**
- * _IO_file_doallocate (libio/filedoalloc.c) for a standard stream: fstat the descriptor; a
- * character device that is a terminal (DEV_TTY_P: a pty's major, or isatty) makes the stream
- * _IO_LINE_BUF; the buffer is BUFSIZ (8192), or st_blksize when that is smaller: 1024 on a pty, 4096
- * for a pipe, /dev/null or a file. So the mode is decided by what the descriptor is at the first
- * output: a later dup2 onto it changes nothing.
+ * _IO_file_doallocate (libio/filedoalloc.c): fstat the descriptor; a character device that is a
+ * terminal (DEV_TTY_P: a pty's major, or isatty) makes the stream _IO_LINE_BUF; the buffer is BUFSIZ
+ * (8192), or st_blksize when that is smaller: 1024 on a pty, 4096 for a pipe, /dev/null or a file. So
+ * the mode is decided by what the descriptor is at the first output: a later dup2 onto it changes
+ * nothing.
  */
+function* doallocate(s: Buffering, fd: number): G<void> {
+  const st = yield* op<{ mode: number; blksize: number; tty: boolean } | number>({ k: 'fstat', fd });
+  let size = BUFSIZ;
+  if (typeof st !== 'number') {
+    if ((st.mode & S_IFMT) === S_IFCHR && st.tty) s.line = true;
+    if (st.blksize > 0 && st.blksize < BUFSIZ) size = st.blksize;
+  }
+  s.buf = yield* malloc(size);
+  s.size = size;
+}
+
 function stdSink(f: 'stdout' | 'stderr'): Sink {
   const fd = STD_FD[f];
   return {
     fd,
     *alloc(s) {
-      const st = yield* op<{ mode: number; blksize: number; tty: boolean } | number>({ k: 'fstat', fd });
-      let size = BUFSIZ;
-      if (typeof st !== 'number') {
-        if ((st.mode & S_IFMT) === S_IFCHR && st.tty) s.line = true;
-        if (st.blksize > 0 && st.blksize < BUFSIZ) size = st.blksize;
-      }
-      s.buf = yield* malloc(size);
-      s.size = size;
+      yield* doallocate(s, fd);
       if (f === 'stdout') yield* op({ k: 'stdio_buf', f: 'stdout', set: true });
     },
     *save(s) {

@@ -32,11 +32,17 @@ function writes(run: Run, fd = 1): string[] {
     .map((e) => `${e.pid}:${(e as { text: string }).text}`);
 }
 
-/** Every finished execution's stdout (all processes' writes to fd 1, in order). */
+/** Every finished execution's output to the terminal or pipe (writes to fd 1, and to fd 3 when no dup2 is made). */
 function outputs(p: Program): string[] {
   const { report, runs } = searchRuns(p, { strategy: 'dpor', stopAtFirst: false, maxExecutions: 2000 });
   expect(report.completeness.complete).toBe(true);
-  return [...new Set(finished(runs).map(stdoutOf))].sort();
+  const out = (r: Run) =>
+    r
+      .trace()
+      .filter((e) => e.type === 'io.write' && (e.fd === 1 || e.fd === 3))
+      .map((e) => (e as { text: string }).text)
+      .join('');
+  return [...new Set(finished(runs).map(out))].sort();
 }
 
 const PRINT_THEN_FORK = `
@@ -252,6 +258,18 @@ int main(void) { setbuf(stdout, big); printf("x\\n"); pid_t pid = fork(); if (pi
   it('an unknown mode is EOF', async () => {
     const p = await compile(`int main(void) { printf("%d\\n", setvbuf(stdout, NULL, 7, 0)); return 0; }`);
     expect(stdoutOf(runFirst(p))).toBe('-1\n');
+  });
+});
+
+describe('a stream fopen or fdopen made is allocated by the same rule', () => {
+  const SRC = `int main(void) {
+  FILE *f = fdopen(dup(1), "w");
+  fputs("via fdopen\\n", f);
+  pid_t pid = fork(); if (pid == 0) return 0; waitpid(pid, NULL, 0); return 0;
+}`;
+  it('fdopen of the terminal is line buffered (the line goes out once); of a pipe, fully (twice)', async () => {
+    expect(outputs(await compile(SRC))).toEqual(['via fdopen\n']);
+    expect(outputs(await compile(SRC, { stdout: 'pipe' }))).toEqual(['via fdopen\nvia fdopen\n']);
   });
 });
 

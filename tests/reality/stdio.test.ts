@@ -137,6 +137,13 @@ const CASES: Case[] = [
     terminal: 'x'.repeat(5000 + 904),
   },
   {
+    // A stream fdopen makes is allocated by the same rule, on its own descriptor (a dup of fd 1).
+    name: 'fdopen(dup(1)), a line, then fork',
+    body: `int main(void) {\n  FILE *f = fdopen(dup(1), "w");\n  fputs("via fdopen\\n", f);\n${FORK_AND_WAIT}\n}`,
+    pipe: 'via fdopen\nvia fdopen\n',
+    terminal: 'via fdopen\n',
+  },
+  {
     // Reading a line-buffered stdin (a terminal) first writes out a line-buffered stdout
     // (_IO_new_file_underflow): the prompt shows before the read, and _exit cannot lose it. Into a
     // pipe stdout is not line buffered, so the prompt is still in the buffer when _exit drops it.
