@@ -86,6 +86,54 @@ export interface MallocState {
 export type ArenaPick =
   { how: 'free'; name: string } | { how: 'new'; name: string } | { how: 'reuse'; order: string[] };
 
+/**
+ * An atomic read-modify-write of a cell (C11's atomic_fetch_*, GCC's __atomic and __sync builtins): one
+ * step, which reads and writes the cell and returns the value it held. `cas` stores only when the
+ * cell holds `expected`; `xchg` stores `v`; the others combine the old value with `v`.
+ */
+export type RmwFn = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'nand' | 'xchg' | 'cas';
+/** cas's comparison: two plain values are the same (numbers, or pointers as plain data). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null)
+    return JSON.stringify(a) === JSON.stringify(b);
+  return (a ?? 0) === (b ?? 0);
+}
+
+/** `x` in the integer type of `bits` bits (two's complement, as the machine wraps it). */
+function wrap(x: bigint, int: { bits: number; signed: boolean }): number {
+  return Number(int.signed ? BigInt.asIntN(int.bits, x) : BigInt.asUintN(int.bits, x));
+}
+const big = (v: unknown): bigint => BigInt(Math.trunc(Number(v ?? 0)));
+
+/** The value an rmw leaves in its cell (the world's step, and the C front end on a private object). */
+export function rmwResult(
+  f: RmwFn,
+  old: unknown,
+  v: unknown,
+  expected: unknown,
+  int: { bits: number; signed: boolean },
+): unknown {
+  switch (f) {
+    case 'xchg':
+      return v;
+    case 'cas':
+      return sameValue(old, expected) ? v : old;
+    case 'add':
+      return wrap(big(old) + big(v), int);
+    case 'sub':
+      return wrap(big(old) - big(v), int);
+    case 'and':
+      return wrap(big(old) & big(v), int);
+    case 'or':
+      return wrap(big(old) | big(v), int);
+    case 'xor':
+      return wrap(big(old) ^ big(v), int);
+    case 'nand':
+      return wrap(~(big(old) & big(v)), int);
+  }
+}
+
 /** Operations that are scheduling points (one transition each). */
 export type StepOp =
   | { k: 'lock'; m: MutexHandle }
@@ -94,6 +142,16 @@ export type StepOp =
   | { k: 'minit'; m: MutexHandle; type: MutexType | 'lll' }
   | { k: 'load'; c: CellHandle }
   | { k: 'store'; c: CellHandle; v: unknown }
+  | {
+      k: 'rmw';
+      c: CellHandle;
+      f: RmwFn;
+      v: unknown;
+      /** cas: the value the cell must hold for `v` to be stored. */
+      expected?: unknown;
+      /** The integer type the arithmetic wraps in (default: a 64-bit signed integer). */
+      int?: { bits: number; signed: boolean };
+    }
   | { k: 'sem_wait'; s: SemHandle; try: boolean }
   | { k: 'sem_post'; s: SemHandle }
   | { k: 'sem_init'; s: SemHandle; value: number }

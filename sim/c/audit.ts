@@ -83,11 +83,14 @@ export function audit(cx: Compiler, root: PNode): void {
       return;
     }
     if (n.type === 'attribute_declaration') cx.err(n, `the attribute ${n.text} is outside the supported subset of C`);
-    if (n.type === 'type_qualifier' && n.text === '_Atomic')
-      cx.err(
-        n,
-        '_Atomic objects are outside the supported subset of C (an atomic x++ is one step, not a load and a store)',
-      );
+    // Declarations, members, parameters and typedefs read _Atomic (declare.ts declType); elsewhere
+    // (a cast, sizeof, a compound literal) it would be passed over.
+    if (
+      n.type === 'type_qualifier' &&
+      n.text === '_Atomic' &&
+      !['declaration', 'field_declaration', 'parameter_declaration', 'type_definition'].includes(parent?.type ?? '')
+    )
+      cx.err(n, `_Atomic in a ${parent?.type.replace(/_/g, ' ') ?? 'type'} is outside the supported subset of C`);
     for (const c of n.children) walk(c, n);
   };
   walk(root, null);

@@ -82,7 +82,8 @@ export class Compiler {
     throw new CError(msg, p.line, p.column, p.file);
   }
   needHeader(n: PNode, name: string, hs: string[]): void {
-    if (hs.some((h) => this.includes.has(h))) return;
+    // GCC's builtins (an empty list) need no header.
+    if (hs.length === 0 || hs.some((h) => this.includes.has(h))) return;
     this.err(n, `${name} is declared in <${hs[0]}>, which this file does not #include`);
   }
 
@@ -117,7 +118,7 @@ export class Compiler {
     const paramSlots: { slot: number; t: CType; shared: boolean; name: string }[] = [];
     const ps = decl.params ? named(decl.params).filter((p) => p.type === 'parameter_declaration') : [];
     for (const p of ps) {
-      const r = this.declarator(this.baseType(field(p, 'type')!), field(p, 'declarator'));
+      const r = this.declarator(this.declType(p), field(p, 'declarator'));
       if (r.type.k === 'void' && !r.name) continue;
       const t = decay(r.type);
       const v = this.declareLocal(r.name || `<param${paramSlots.length}>`, t, p);

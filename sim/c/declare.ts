@@ -6,7 +6,16 @@ import { decay, type Frame, initCount, stringValue, type VarInfo } from './forms
 import { BUILTINS } from './lib/index.ts';
 import { field, fields, named, type PNode } from './parse.ts';
 import { conv } from './runtime.ts';
-import { BUILTIN_STRUCTS, BUILTIN_TYPEDEFS, type CType, isScalar, T, typeName } from './types.ts';
+import {
+  ATOMIC_TYPEDEFS,
+  atomicOf,
+  BUILTIN_STRUCTS,
+  BUILTIN_TYPEDEFS,
+  type CType,
+  isScalar,
+  T,
+  typeName,
+} from './types.ts';
 
 export function baseType(this: Compiler, n: PNode): CType {
   switch (n.type) {
@@ -32,6 +41,11 @@ export function baseType(this: Compiler, n: PNode): CType {
       return { k: 'int', name: words.join(' '), bits, signed: !unsigned };
     }
     case 'type_identifier': {
+      const at = ATOMIC_TYPEDEFS[n.text];
+      if (at && !this.typedefs.has(n.text)) {
+        this.needHeader(n, n.text, ['stdatomic.h']);
+        return at;
+      }
       const t = this.typedefs.get(n.text) ?? BUILTIN_TYPEDEFS[n.text];
       if (!t) return this.err(n, `unknown type name ${n.text}`);
       return t;
@@ -55,8 +69,12 @@ export function baseType(this: Compiler, n: PNode): CType {
       }
       return T.int;
     }
-    case 'macro_type_specifier':
+    case 'macro_type_specifier': {
+      // _Atomic (T): tree-sitter-c reads it as the qualifier _Atomic and a nameless macro type around T.
+      const inner = field(n, 'type');
+      if (field(n, 'name')?.text === '' && inner) return this.typeDescriptor(inner);
       return this.err(n, `unknown type ${n.text}`);
+    }
     default:
       return this.err(n, `unsupported type ${n.text} (${n.type})`);
   }
@@ -77,7 +95,7 @@ export function structType(this: Compiler, n: PNode): Extract<CType, { k: 'struc
     const fs: { name: string; type: CType }[] = [];
     for (const fd of named(body)) {
       if (fd.type !== 'field_declaration') this.err(fd, `unsupported member ${fd.text}`);
-      const bt = this.baseType(field(fd, 'type')!);
+      const bt = this.declType(fd);
       const decls = fields(fd, 'declarator');
       if (decls.length === 0) this.err(fd, 'anonymous struct members are outside the supported subset');
       for (const d of decls) {
@@ -90,6 +108,17 @@ export function structType(this: Compiler, n: PNode): Extract<CType, { k: 'struc
     st.fields = fs;
   }
   return st;
+}
+
+/**
+ * The base type of a declaration, a member, a parameter or a typedef (node `n` holds the `type` field
+ * and the qualifiers): `_Atomic` makes it atomic.
+ */
+export function declType(this: Compiler, n: PNode): CType {
+  const t = this.baseType(field(n, 'type')!);
+  const q = n.children.find((c) => c.type === 'type_qualifier' && c.text === '_Atomic');
+  if (!q) return t;
+  return atomicOf(t) ?? this.err(q, `_Atomic ${typeName(t)}: only atomic integers are in the supported subset`);
 }
 
 /** Applies a declarator to a base type: `*p`, `a[3]`, `(*f)(int)`, `f(void)`. */
@@ -124,7 +153,7 @@ export function declarator(
           continue;
         }
         if (p.type !== 'parameter_declaration') continue;
-        const pt = this.declarator(this.baseType(field(p, 'type')!), field(p, 'declarator')).type;
+        const pt = this.declarator(this.declType(p), field(p, 'declarator')).type;
         if (pt.k === 'void') continue;
         params.push(decay(pt));
       }
@@ -166,7 +195,7 @@ export function topLevel(this: Compiler, n: PNode): void {
     case ';':
       return;
     case 'type_definition': {
-      const bt = this.baseType(field(n, 'type')!);
+      const bt = this.declType(n);
       for (const d of fields(n, 'declarator')) {
         const r = this.declarator(bt, d);
         this.typedefs.set(r.name, r.type);
@@ -208,7 +237,7 @@ export function storage(
 }
 
 export function globalDeclaration(this: Compiler, n: PNode): void {
-  const bt = this.baseType(field(n, 'type')!);
+  const bt = this.declType(n);
   const { isExtern, isConst, isThread } = this.storage(n);
   for (const d of fields(n, 'declarator')) {
     const r = this.declarator(bt, d);

@@ -105,7 +105,7 @@ export function lookupLocal(this: Compiler, name: string): VarInfo | undefined {
 }
 
 export function localDeclaration(this: Compiler, n: PNode): S {
-  const bt = this.baseType(field(n, 'type')!);
+  const bt = this.declType(n);
   const { isStatic, isExtern, isThread } = this.storage(n);
   if (isThread && !isStatic && !isExtern)
     this.err(n, 'a thread-local variable in a function must be static (it would be an automatic one)');

@@ -1,4 +1,5 @@
 // Operators: unary, binary (integer, floating and pointer arithmetic, comparisons), ++/--, assignment.
+import { casLoop, RMW_OF, rmwAt } from './atomic.ts';
 import type { Compiler } from './compile.ts';
 import { arith, bitop, type E, gen, mul, num, privRead, promote, ptrDiff, pure } from './forms.ts';
 import { field, type PNode } from './parse.ts';
@@ -241,6 +242,14 @@ export function update(this: Compiler, n: PNode): E {
       return prefix ? nv : old;
     });
   }
+  if (t.k === 'int' && t.atomic) {
+    // An atomic ++ or -- is one read-modify-write (lock xadd), not a load and a store.
+    return gen(t, function* (fr) {
+      const loc = l.p ? l.p(fr) : yield* l.g!(fr);
+      const old = yield* rmwAt(st, loc, t, 'add', delta, where);
+      return prefix ? conv(t, num(old, where) + delta) : old;
+    });
+  }
   return gen(t, function* (fr) {
     const loc = l.p ? l.p(fr) : yield* l.g!(fr);
     const old = yield* read(st, loc, t, where);
@@ -275,6 +284,17 @@ export function assign(this: Compiler, n: PNode): E {
       privRead(loc, where);
       loc.box[loc.key] = t.k === 'struct' ? clone(v) : v;
       return v;
+    });
+  }
+  if (combine && t.k === 'int' && t.atomic) {
+    // C11 6.5.16.2: a compound assignment to an atomic object is one atomic read-modify-write.
+    const f = RMW_OF[op];
+    const c = combine;
+    return gen(t, function* (fr) {
+      const loc = l.p ? l.p(fr) : yield* l.g!(fr);
+      const r = right.p ? right.p(fr) : yield* right.g!(fr);
+      if (!f) return yield* casLoop(st, loc, t, (old) => c(old, r), where);
+      return conv(t, c(yield* rmwAt(st, loc, t, f, r, where), r));
     });
   }
   return gen(t, function* (fr) {

@@ -46,6 +46,12 @@ const PREDEFINED: Record<string, string> = {
   __GLIBC_MINOR__: '36',
   __x86_64__: '1',
   __FORKLORE__: '1',
+  __ATOMIC_RELAXED: '0',
+  __ATOMIC_CONSUME: '1',
+  __ATOMIC_ACQUIRE: '2',
+  __ATOMIC_RELEASE: '3',
+  __ATOMIC_ACQ_REL: '4',
+  __ATOMIC_SEQ_CST: '5',
   // tree-sitter-c 0.24 parses C11's keyword as a type name; __thread is the same storage class.
   _Thread_local: '__thread',
 };

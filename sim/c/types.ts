@@ -1,7 +1,8 @@
 // C types for the front end: what sizeof, conversions, initializers and the step rules need.
 
 export type CType =
-  | { k: 'int'; name: string; bits: number; signed: boolean }
+  /** `atomic`: an _Atomic integer (atomic_int...): ++, --, += and the like are one atomic step. */
+  | { k: 'int'; name: string; bits: number; signed: boolean; atomic?: boolean }
   | { k: 'float'; name: string }
   | { k: 'void' }
   | { k: 'ptr'; to: CType }
@@ -185,3 +186,33 @@ export function typeName(t: CType): string {
       return t.name;
   }
 }
+
+/** `_Atomic T`; an integer only (atomic pointers and structs are outside the subset). */
+export function atomicOf(t: CType): CType | null {
+  return t.k === 'int' ? { ...t, atomic: true } : null;
+}
+const atomic = (name: string, bits: number, signed = true): CType => ({ k: 'int', name, bits, signed, atomic: true });
+/** <stdatomic.h>'s typedefs (atomic_flag is modelled as an atomic byte: test_and_set is an exchange). */
+export const ATOMIC_TYPEDEFS: Record<string, CType> = {
+  atomic_bool: atomic('atomic_bool', 8, false),
+  atomic_char: atomic('atomic_char', 8),
+  atomic_schar: atomic('atomic_schar', 8),
+  atomic_uchar: atomic('atomic_uchar', 8, false),
+  atomic_short: atomic('atomic_short', 16),
+  atomic_ushort: atomic('atomic_ushort', 16, false),
+  atomic_int: atomic('atomic_int', 32),
+  atomic_uint: atomic('atomic_uint', 32, false),
+  atomic_long: atomic('atomic_long', 64),
+  atomic_ulong: atomic('atomic_ulong', 64, false),
+  atomic_llong: atomic('atomic_llong', 64),
+  atomic_ullong: atomic('atomic_ullong', 64, false),
+  atomic_size_t: atomic('atomic_size_t', 64, false),
+  atomic_ptrdiff_t: atomic('atomic_ptrdiff_t', 64),
+  atomic_intptr_t: atomic('atomic_intptr_t', 64),
+  atomic_uintptr_t: atomic('atomic_uintptr_t', 64, false),
+  atomic_int32_t: atomic('atomic_int32_t', 32),
+  atomic_uint32_t: atomic('atomic_uint32_t', 32, false),
+  atomic_int64_t: atomic('atomic_int64_t', 64),
+  atomic_uint64_t: atomic('atomic_uint64_t', 64, false),
+  atomic_flag: atomic('atomic_flag', 8, false),
+};

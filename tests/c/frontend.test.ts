@@ -570,11 +570,11 @@ describe('C front end: constructs outside the subset are errors at their line an
       /__attribute__\(\(packed\)\) changes the type's layout/,
     ],
     [
-      '_Atomic',
-      `${HDR}_Atomic int n;\nint main(void) { n++; return n; }`,
-      15,
-      1,
-      /_Atomic objects are outside the supported subset/,
+      '_Atomic in a cast',
+      `${HDR}int n;\nint main(void) { _Atomic int *p = (_Atomic int *) &n; return *p; }`,
+      16,
+      36,
+      /_Atomic in a type descriptor is outside the supported subset/,
     ],
   ];
   for (const [what, src, line, column, msg] of cases) {

@@ -9,9 +9,9 @@ import type { Program } from '../../sim/types.ts';
 import { searchOutcomes } from '../sim/world-helpers.ts';
 import { cellArb, specArbitrary, type Cell, type Op as SpecOp, type Spec as SpecOf } from '../sim/program-spec.ts';
 
-/** What only C can say: a private loop (no steps) whose result is stored in a global, and an element
- * of a global array indexed by a private computation. */
-type COnly = { k: 'local'; c: Cell; n: number } | { k: 'elem'; i: number };
+/** What only C can say: a private loop (no steps) whose result is stored in a global, an element
+ * of a global array indexed by a private computation, and an atomic read-modify-write (one step). */
+type COnly = { k: 'local'; c: Cell; n: number } | { k: 'elem'; i: number } | { k: 'xadd'; c: Cell; gcc: boolean };
 type Op = SpecOp<COnly>;
 type Spec = SpecOf<COnly>;
 
@@ -22,6 +22,10 @@ const specArb = specArbitrary<COnly>({
       weight: 1,
     },
     { arbitrary: fc.integer({ min: 0, max: 3 }).map((i): COnly => ({ k: 'elem', i })), weight: 1 },
+    {
+      arbitrary: fc.tuple(cellArb, fc.boolean()).map(([c, gcc]): COnly => ({ k: 'xadd', c, gcc })),
+      weight: 1,
+    },
   ],
   child: [{ k: 'inc', c: 'a' }],
 });
@@ -53,6 +57,11 @@ export function renderC(sp: Spec): string {
           break;
         case 'local':
           out += `${ind}{\n${ind}  int acc = 0;\n${ind}  for (int i = 0; i < ${o.n}; i++) acc += i + 1;\n${ind}  ${o.c} = acc;\n${ind}}\n`;
+          break;
+        case 'xadd':
+          out += o.gcc
+            ? `${ind}__atomic_fetch_add(&${o.c}, 2, __ATOMIC_SEQ_CST);\n`
+            : `${ind}atomic_fetch_add(&${o.c}, 2);\n`;
           break;
         case 'elem':
           out += `${ind}{\n${ind}  int i = ${o.i};\n${ind}  g[i % 2]++;\n${ind}}\n`;
@@ -111,6 +120,7 @@ export function renderC(sp: Spec): string {
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>

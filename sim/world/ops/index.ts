@@ -3,6 +3,7 @@
 // does not compile.
 import type { StepOp } from '../../api/ops.ts';
 import type { OpKind, OpModel, OpOf } from '../op-model.ts';
+import { atomicOps } from './atomic.ts';
 import { cellOps } from './cell.ts';
 import { condOps } from './cond.ts';
 import { execOps } from './exec.ts';
@@ -26,6 +27,7 @@ const OPS: Table = {
   ...condOps,
   ...semOps,
   ...cellOps,
+  ...atomicOps,
   ...threadOps,
   ...processOps,
   ...forkOps,
