@@ -12,13 +12,7 @@ import {
   type ThreadFn,
 } from './ops.ts';
 export { JoinError, SIG_IGN } from './ops.ts';
-export {
-  atomic_rmw,
-  atomic_fetch_add,
-  atomic_fetch_sub,
-  atomic_exchange,
-  atomic_compare_exchange,
-} from './atomic.ts';
+export { atomic_rmw, atomic_fetch_add, atomic_fetch_sub, atomic_exchange, atomic_compare_exchange } from './atomic.ts';
 import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
 import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
 import { fileLock, openFiles, stdFlush, stdinUnderflow, stdWrite } from './stdio.ts';
