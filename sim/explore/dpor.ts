@@ -381,8 +381,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    * of that future's steps with the steps before the state are looked for, as the walk of analyse()
    * does, from what each Future kept of the steps ordered before it. A race found this way is
    * reversed as the classic algorithm does (Flanagan and Godefroid): at the node before the earlier
-   * step, every thread that may start the reversed sequence is tried, or every thread when none of
-   * them can run there.
+   * step, one thread that may start the reversed sequence is tried (every thread when the future
+   * step's history was cut); when none of them can run there, it is no race.
    */
   function revisit(sum: readonly number[]): void {
     const parent = nodes[depth - 1];
@@ -394,40 +394,51 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         const c = threadClock.get(t);
         if (c) join(base, c);
       }
+      // `base` orders prefix steps before f, as analyse()'s race clock does; `hb` is everything in
+      // the prefix that happens before f (a race's earlier step included), for E below.
+      const hb = [...base];
       for (let j = events.length - 1; j >= 0; j--) {
         const e = events[j]!;
-        if (f.ea.length > 0 && conflicts(e.acc, f.ea)) join(base, e.vc);
+        if (f.ea.length > 0 && conflicts(e.acc, f.ea)) {
+          join(base, e.vc);
+          join(hb, e.vc);
+        }
         if (e.tid === f.tid) continue;
         if (!(f.ends || f.dis.includes(e.tid) || conflicts(e.acc, f.acc))) continue;
         const ordered = at(base, e.slot) >= e.seq || awaits(f.acc, e.acc);
-        join(base, e.vc);
-        if (ordered) continue;
-        // Flanagan and Godefroid's rule: one thread of E, the enabled threads at the node before e
-        // with a step that leads to f (f's own thread, the threads of its history, the threads of
-        // the prefix steps after e that happen before f); every enabled thread when E is empty.
-        const node = nodes[j]!;
-        let some = false;
-        if (!f.capped) {
-          let pick: number | undefined;
-          for (const u of node.enabled) {
-            if (u.tid === f.tid) {
-              pick = u.tid;
-              break;
-            }
-            if (pick === undefined && f.et.includes(u.tid)) pick = u.tid;
-          }
-          if (pick === undefined) {
-            for (let k = j + 1; k < events.length && pick === undefined; k++) {
-              const ek = events[k]!;
-              if (at(base, ek.slot) >= ek.seq && node.enabled.some((u) => u.tid === ek.tid)) pick = ek.tid;
-            }
-          }
-          if (pick !== undefined) {
-            some = true;
-            addThread(node, pick);
-          }
+        join(hb, e.vc);
+        if (ordered) {
+          join(base, e.vc);
+          continue;
         }
-        if (!some) for (const u of node.enabled) addThread(node, u.tid);
+        const node = nodes[j]!;
+        if (f.capped) {
+          // Part of f's history is unknown: any thread may start the reversed sequence.
+          for (const u of node.enabled) addThread(node, u.tid);
+          join(base, e.vc);
+          continue;
+        }
+        // Flanagan and Godefroid's rule: one thread of E, the threads enabled at the node before e
+        // with a step that leads to f (f's own thread, the threads of its history, the threads of
+        // the prefix steps after e that happen before f). When none is enabled there, no sequence
+        // that puts f before e can start there (its first step would be one of theirs: a step that
+        // enabled it would happen before f too), so, as analyse() finds no runnable initial, it is
+        // no race, and the steps before e may still race with f.
+        let pick: number | undefined;
+        for (const u of node.enabled) {
+          if (u.tid === f.tid) {
+            pick = u.tid;
+            break;
+          }
+          if (pick === undefined && f.et.includes(u.tid)) pick = u.tid;
+        }
+        for (let k = j + 1; k < events.length && pick === undefined; k++) {
+          const ek = events[k]!;
+          if (at(hb, ek.slot) >= ek.seq && node.enabled.some((u) => u.tid === ek.tid)) pick = ek.tid;
+        }
+        if (pick === undefined) continue;
+        addThread(node, pick);
+        join(base, e.vc);
       }
     }
   }
