@@ -2,8 +2,8 @@
 // when main returns (as C's crt does), so it lives apart from the reader-facing library that
 // re-exports it, together with the small helpers every library call yields through.
 import { enter, op, type G } from './op.ts';
-import { IO_LIST_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
-import { fileLock, flushAllFiles, stdFlushAll, usedFiles } from './stdio.ts';
+import { IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
+import { flushAllFiles, stdFlushAll, unbufferAll } from './stdio.ts';
 
 export { enter, leave, op, type G } from './op.ts';
 
@@ -24,9 +24,9 @@ export function* fflushAll(): G<void> {
 /**
  * _IO_cleanup, which exit() runs (libio/genops.c, glibc 2.36): "We do *not* want locking. Some threads
  * might use streams but that is their problem, we flush them underneath them." _IO_flush_all_lockp(0)
- * takes the list lock but no FILE lock; _IO_unbuffer_all takes the list lock again and tries each used,
- * buffered stream's lock at most MAXTRIES = 2 times (_IO_lock_trylock, sched_yield between), carrying
- * on without it. glibc 2.7's _IO_cleanup takes no list lock (_IO_flush_all_lockp(0) skips it) and its
+ * takes the list lock but no FILE lock; _IO_unbuffer_all (sim/api/stdio.ts unbufferAll) takes the list
+ * lock again and tries each used, buffered stream's lock at most twice, carrying on without it, and
+ * unbuffers it. glibc 2.7's _IO_cleanup takes no list lock (_IO_flush_all_lockp(0) skips it) and its
  * _IO_unbuffer_write tries only writable streams. stderr is unbuffered, so neither touches it; stdin
  * is read-only, so only 2.36 tries it.
  */
@@ -41,12 +41,7 @@ function* ioCleanup(libc: string): G<void> {
     yield* op({ k: 'unlock', m: IO_LIST_LOCK });
     yield* op({ k: 'lock', m: IO_LIST_LOCK });
   }
-  const files = (yield* usedFiles()).map(fileLock);
-  for (const f of modern ? [...files, STDIN_LOCK, STDOUT_LOCK] : [...files, STDOUT_LOCK]) {
-    let got = false;
-    for (let cnt = 0; cnt < 2 && !got; cnt++) got = (yield* op<number>({ k: 'trylock', m: f })) === 0;
-    if (got) yield* op({ k: 'unlock', m: f });
-  }
+  yield* unbufferAll(modern);
   if (modern) yield* op({ k: 'unlock', m: IO_LIST_LOCK });
 }
 

@@ -704,3 +704,46 @@ export function* stdFlushAll(f: 'stdout' | 'stderr', locked: boolean): G<void> {
   yield* flushBuf(s, k);
   yield* k.save(s);
 }
+
+/**
+ * _IO_unbuffer_all (libio/genops.c, glibc 2.36), exit's second pass, the list lock held by the caller:
+ * every used stream that is not unbuffered, in _IO_list_all's order (the streams fopen made, newest
+ * first, then stderr, stdout and stdin), gets its lock tried at most MAXTRIES = 2 times
+ * (_IO_lock_trylock), and then, locked or not, _IO_SETBUF (fp, NULL, 0): what its buffer holds goes
+ * out (_IO_SYNC) and it is unbuffered from then on (the buffer itself is kept: _IO_USER_BUF is set
+ * first), so a thread that prints between this and exit_group writes at once. "Used" is what the
+ * model knows of the stream's orientation: it has a buffer. glibc 2.7's _IO_unbuffer_write skips the
+ * read-only stdin.
+ */
+export function* unbufferAll(modern: boolean): G<void> {
+  const used = yield* usedFiles();
+  for (const id of used) {
+    const got = yield* tryTwice(fileLock(id));
+    const loaded = yield* op<FileState | null>({ k: 'load', c: fileCell(id) });
+    if (loaded && !loaded.closed && !loaded.unbuf) {
+      const f = { ...loaded };
+      yield* flushBuf(f, fileSink(f));
+      yield* op({ k: 'store', c: fileCell(id), v: { ...f, unbuf: true, user: true, size: 1 } });
+    }
+    if (got) yield* op({ k: 'unlock', m: fileLock(id) });
+  }
+  for (const f of ['stderr', 'stdout'] as const) {
+    const s = yield* stdState(f);
+    if (s.unbuf || !allocated(s)) continue;
+    const got = yield* tryTwice(STD_LOCK[f]);
+    const now = yield* stdState(f);
+    const k = stdSink(f);
+    yield* flushBuf(now, k);
+    yield* k.save({ ...now, unbuf: true, user: true, size: 1 });
+    if (got) yield* op({ k: 'unlock', m: STD_LOCK[f] });
+  }
+  if (modern && (yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
+    if (yield* tryTwice(STDIN_LOCK)) yield* op({ k: 'unlock', m: STDIN_LOCK });
+  }
+}
+
+/** _IO_lock_trylock at most twice (sched_yield between): whether the lock was got. */
+function* tryTwice(m: MutexHandle): G<boolean> {
+  for (let cnt = 0; cnt < 2; cnt++) if ((yield* op<number>({ k: 'trylock', m })) === 0) return true;
+  return false;
+}
