@@ -1,7 +1,7 @@
 // exit() as libc runs it: glibc's _IO_cleanup (the list lock, FILE locks only tried), then exit_group. The world runs it
 // when main returns (as C's crt does), so it lives apart from the reader-facing library that
 // re-exports it, together with the small helpers every library call yields through.
-import { enter, op, type G } from './op.ts';
+import type { G } from './op.ts';
 import { IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
 import { flushAllFiles, stdFlushAll, unbufferAll } from './stdio.ts';
 
@@ -9,16 +9,16 @@ export { enter, leave, op, type G } from './op.ts';
 
 /** fflush(NULL): the list lock, then each FILE lock in turn, the streams fopen made writing out their buffers. */
 export function* fflushAll(): G<void> {
-  const libc = yield* op<string>({ k: 'libc' });
+  const libc = (yield { k: 'libc' }) as string;
   if (libc === 'none') return yield* flushAllFiles(false);
-  yield* op({ k: 'lock', m: IO_LIST_LOCK });
+  yield { k: 'lock', m: IO_LIST_LOCK };
   yield* flushAllFiles(true);
   // Then _IO_list_all's first three, as libio/stdfiles.c chains them: stderr, stdout, stdin.
   yield* stdFlushAll('stderr', true);
   yield* stdFlushAll('stdout', true);
-  yield* op({ k: 'lock', m: STDIN_LOCK });
-  yield* op({ k: 'unlock', m: STDIN_LOCK });
-  yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+  yield { k: 'lock', m: STDIN_LOCK };
+  yield { k: 'unlock', m: STDIN_LOCK };
+  yield { k: 'unlock', m: IO_LIST_LOCK };
 }
 
 /**
@@ -33,24 +33,24 @@ export function* fflushAll(): G<void> {
 function* ioCleanup(libc: string): G<void> {
   const modern = libc === 'glibc';
   // _IO_flush_all_lockp (0): the streams fopen made write out what their buffers hold.
-  if (modern) yield* op({ k: 'lock', m: IO_LIST_LOCK });
+  if (modern) yield { k: 'lock', m: IO_LIST_LOCK };
   yield* flushAllFiles(false);
   yield* stdFlushAll('stderr', false);
   yield* stdFlushAll('stdout', false);
   if (modern) {
-    yield* op({ k: 'unlock', m: IO_LIST_LOCK });
-    yield* op({ k: 'lock', m: IO_LIST_LOCK });
+    yield { k: 'unlock', m: IO_LIST_LOCK };
+    yield { k: 'lock', m: IO_LIST_LOCK };
   }
   yield* unbufferAll(modern);
-  if (modern) yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+  if (modern) yield { k: 'unlock', m: IO_LIST_LOCK };
 }
 
 /** exit(): stdio cleanup as glibc's _IO_cleanup does it (no blocking FILE lock), then exit_group. */
 export function* exit(status = 0): G<never> {
-  yield* enter('exit');
-  const libc = yield* op<string>({ k: 'libc' });
+  yield { k: 'enter', fn: 'exit' };
+  const libc = (yield { k: 'libc' }) as string;
   if (libc !== 'none') yield* ioCleanup(libc);
   else yield* flushAllFiles(false);
-  yield* op<void>({ k: 'exit_group', status, how: 'exit' });
+  yield { k: 'exit_group', status, how: 'exit' };
   throw new Error('exit returned');
 }

@@ -14,7 +14,7 @@ import {
 export { JoinError, SIG_IGN } from './ops.ts';
 export { atomic_rmw, atomic_fetch_add, atomic_fetch_sub, atomic_exchange, atomic_compare_exchange } from './atomic.ts';
 import { DL_LOAD_LOCK, FILE_LOCKS, IO_LIST_LOCK, STDIN_LOCK } from './libc-locks.ts';
-import { enter, exit, fflushAll, leave, op, type G } from './exit.ts';
+import { exit, fflushAll, type G } from './exit.ts';
 import { fileLock, openFiles, stdFlush, stdinUnderflow, stdWrite } from './stdio.ts';
 export { fopen, fclose, fwrite, fflushFile, fread, fileno, setvbuf, setbuffer, setlinebuf } from './stdio.ts';
 export { IOFBF as _IOFBF, IOLBF as _IOLBF, IONBF as _IONBF, BUFSIZ } from './stdio.ts';
@@ -110,10 +110,10 @@ export function assert(condition: unknown, message = 'assertion failed'): assert
 // ---- memory ----
 
 export function* load<T>(c: CellHandle<T>): G<T> {
-  return yield* op<T>({ k: 'load', c });
+  return (yield { k: 'load', c }) as T;
 }
 export function* store<T>(c: CellHandle<T>, v: T): G<void> {
-  yield* op<void>({ k: 'store', c, v });
+  yield { k: 'store', c, v };
 }
 
 // ---- threads ----
@@ -122,17 +122,17 @@ export function* pthread_create<A extends unknown[]>(
   fn: (...args: A) => Generator<unknown, unknown, unknown>,
   ...args: A
 ): G<number> {
-  yield* enter('pthread_create');
-  const tid = yield* op<number>({ k: 'create', fn: startThread(fn as unknown as ThreadFn), args });
-  yield* leave('pthread_create');
+  yield { k: 'enter', fn: 'pthread_create' };
+  const tid = (yield { k: 'create', fn: startThread(fn as unknown as ThreadFn), args }) as number;
+  yield { k: 'leave', fn: 'pthread_create' };
   return tid;
 }
 export function* pthread_join(tid: number): G<unknown> {
-  return yield* op<unknown>({ k: 'join', tid });
+  return yield { k: 'join', tid };
 }
 /** Detaches a thread: it can no longer be joined (a join fails with EINVAL: JoinError). 0, or ESRCH/EINVAL. */
 export function* pthread_detach(tid: number): G<number> {
-  return yield* op<number>({ k: 'detach', tid });
+  return (yield { k: 'detach', tid }) as number;
 }
 /** start_thread (nptl/pthread_create.c): the thread's function, then __libc_thread_freeres. */
 function startThread(fn: ThreadFn): ThreadFn {
@@ -150,12 +150,12 @@ function startThread(fn: ThreadFn): ThreadFn {
  * does __libc_start_call_main for main's pthread_exit; atexit handlers run. The C front end asks.
  */
 export function* lastThread(): G<boolean> {
-  return yield* op<boolean>({ k: 'tlast' });
+  return (yield { k: 'tlast' }) as boolean;
 }
 export function* pthread_exit(value: unknown = null): G<never> {
   // The unwinding ends in start_thread, which runs __libc_thread_freeres (not in main).
   yield* threadFreeres();
-  yield* op<void>({ k: 'texit', value });
+  yield { k: 'texit', value };
   throw new Error('pthread_exit returned');
 }
 /**
@@ -163,93 +163,93 @@ export function* pthread_exit(value: unknown = null): G<never> {
  * a child made by fork, the forking thread's, whose copy its only thread runs on (Thread.tcb).
  */
 export function* pthread_self(): G<number> {
-  return yield* op<number>({ k: 'self', what: 'pthread' });
+  return (yield { k: 'self', what: 'pthread' }) as number;
 }
 export function* gettid(): G<number> {
-  return yield* op<number>({ k: 'self', what: 'tid' });
+  return (yield { k: 'self', what: 'tid' }) as number;
 }
 export function* getpid(): G<number> {
-  return yield* op<number>({ k: 'self', what: 'pid' });
+  return (yield { k: 'self', what: 'pid' }) as number;
 }
 export function* getppid(): G<number> {
-  return yield* op<number>({ k: 'self', what: 'ppid' });
+  return (yield { k: 'self', what: 'ppid' }) as number;
 }
 
 // ---- mutexes ----
 
 export function* pthread_mutex_init(m: MutexHandle, attr: { type?: MutexType } = {}): G<number> {
-  yield* enter('pthread_mutex_init');
-  const r = yield* op<number>({ k: 'minit', m, type: attr.type ?? (m.type === 'lll' ? 'normal' : m.type) });
-  yield* leave('pthread_mutex_init');
+  yield { k: 'enter', fn: 'pthread_mutex_init' };
+  const r = (yield { k: 'minit', m, type: attr.type ?? (m.type === 'lll' ? 'normal' : m.type) }) as number;
+  yield { k: 'leave', fn: 'pthread_mutex_init' };
   return r;
 }
 export function* pthread_mutex_lock(m: MutexHandle): G<number> {
-  yield* enter('pthread_mutex_lock');
-  const r = yield* op<number>({ k: 'lock', m });
-  yield* leave('pthread_mutex_lock');
+  yield { k: 'enter', fn: 'pthread_mutex_lock' };
+  const r = (yield { k: 'lock', m }) as number;
+  yield { k: 'leave', fn: 'pthread_mutex_lock' };
   return r;
 }
 export function* pthread_mutex_trylock(m: MutexHandle): G<number> {
-  yield* enter('pthread_mutex_trylock');
-  const r = yield* op<number>({ k: 'trylock', m });
-  yield* leave('pthread_mutex_trylock');
+  yield { k: 'enter', fn: 'pthread_mutex_trylock' };
+  const r = (yield { k: 'trylock', m }) as number;
+  yield { k: 'leave', fn: 'pthread_mutex_trylock' };
   return r;
 }
 export function* pthread_mutex_unlock(m: MutexHandle): G<number> {
-  yield* enter('pthread_mutex_unlock');
-  const r = yield* op<number>({ k: 'unlock', m });
-  yield* leave('pthread_mutex_unlock');
+  yield { k: 'enter', fn: 'pthread_mutex_unlock' };
+  const r = (yield { k: 'unlock', m }) as number;
+  yield { k: 'leave', fn: 'pthread_mutex_unlock' };
   return r;
 }
 
 // ---- semaphores and condition variables ----
 
 export function* sem_wait(s: SemHandle): G<number> {
-  yield* enter('sem_wait');
-  const r = yield* op<number>({ k: 'sem_wait', s, try: false });
-  yield* leave('sem_wait');
+  yield { k: 'enter', fn: 'sem_wait' };
+  const r = (yield { k: 'sem_wait', s, try: false }) as number;
+  yield { k: 'leave', fn: 'sem_wait' };
   return r;
 }
 /** sem_init(&s, pshared, value): sets the semaphore's value (glibc nptl/sem_init.c stores it, no lock). */
 export function* sem_init(s: SemHandle, value: number): G<number> {
-  return yield* op<number>({ k: 'sem_init', s, value });
+  return (yield { k: 'sem_init', s, value }) as number;
 }
 export function* sem_trywait(s: SemHandle): G<number> {
-  return yield* op<number>({ k: 'sem_wait', s, try: true });
+  return (yield { k: 'sem_wait', s, try: true }) as number;
 }
 /** The one unlocking call POSIX makes async-signal-safe. */
 export function* sem_post(s: SemHandle): G<number> {
-  return yield* op<number>({ k: 'sem_post', s });
+  return (yield { k: 'sem_post', s }) as number;
 }
 export function* pthread_cond_wait(c: CondHandle, m: MutexHandle): G<number> {
-  yield* enter('pthread_cond_wait');
-  const r = yield* op<number>({ k: 'cond_wait', c, m });
-  yield* leave('pthread_cond_wait');
+  yield { k: 'enter', fn: 'pthread_cond_wait' };
+  const r = (yield { k: 'cond_wait', c, m }) as number;
+  yield { k: 'leave', fn: 'pthread_cond_wait' };
   return r;
 }
 export function* pthread_cond_signal(c: CondHandle): G<number> {
-  yield* enter('pthread_cond_signal');
-  const r = yield* op<number>({ k: 'cond_signal', c, all: false });
-  yield* leave('pthread_cond_signal');
+  yield { k: 'enter', fn: 'pthread_cond_signal' };
+  const r = (yield { k: 'cond_signal', c, all: false }) as number;
+  yield { k: 'leave', fn: 'pthread_cond_signal' };
   return r;
 }
 export function* pthread_cond_broadcast(c: CondHandle): G<number> {
-  yield* enter('pthread_cond_broadcast');
-  const r = yield* op<number>({ k: 'cond_signal', c, all: true });
-  yield* leave('pthread_cond_broadcast');
+  yield { k: 'enter', fn: 'pthread_cond_broadcast' };
+  const r = (yield { k: 'cond_signal', c, all: true }) as number;
+  yield { k: 'leave', fn: 'pthread_cond_broadcast' };
   return r;
 }
 /** Re-initialises the condition variable in the calling process (glibc: every field back to 0). */
 export function* pthread_cond_init(c: CondHandle): G<number> {
-  return yield* op<number>({ k: 'cond_init', c });
+  return (yield { k: 'cond_init', c }) as number;
 }
 
 // ---- processes ----
 
 export function* pthread_atfork(prepare: HandlerFn, parent: HandlerFn, child: HandlerFn): G<number> {
-  yield* enter('pthread_atfork');
-  const r = yield* op<number>({ k: 'atfork_reg', entry: { prepare, parent, child } });
-  yield* leave('pthread_atfork');
+  yield { k: 'enter', fn: 'pthread_atfork' };
+  const r = (yield { k: 'atfork_reg', entry: { prepare, parent, child } }) as number;
+  yield { k: 'leave', fn: 'pthread_atfork' };
   return r;
 }
 
@@ -259,59 +259,53 @@ function* runHandler(h: HandlerFn): G<void> {
 
 /** glibc's fork(): atfork handlers and the libc model's internal locking around the raw fork. */
 export function* fork(): G<number> {
-  const plan = yield* op<ForkPlan>({ k: 'fork_begin' });
+  const plan = (yield { k: 'fork_begin' }) as ForkPlan;
   const { libc, handlers } = plan;
   const locks = libc === 'glibc-2.7' || (libc === 'glibc' && plan.multiThreaded);
   for (let i = handlers.length - 1; i >= 0; i--) {
     const h = handlers[i]!;
     if (!h.prepare) continue;
-    yield* op<void>(
-      h.internal
-        ? { k: 'atfork_run', phase: 'prepare', index: i, internal: h.internal }
-        : { k: 'atfork_run', phase: 'prepare', index: i },
-    );
+    yield h.internal
+      ? { k: 'atfork_run', phase: 'prepare', index: i, internal: h.internal }
+      : { k: 'atfork_run', phase: 'prepare', index: i };
     yield* runHandler(h.prepare);
   }
   if (locks) {
-    yield* op({ k: 'lock', m: IO_LIST_LOCK });
+    yield { k: 'lock', m: IO_LIST_LOCK };
     // posix/fork.c: "This needs to come last because fork handlers may use malloc".
     if (libc === 'glibc') yield* mallocForkLockParent();
   }
-  const pid = yield* op<number>({ k: 'fork_raw', raw: false });
+  const pid = (yield { k: 'fork_raw', raw: false }) as number;
   if (pid === 0) {
     if (locks) {
       if (libc === 'glibc') yield* mallocForkUnlockChild();
-      for (const f of FILE_LOCKS) yield* op({ k: 'reset', m: f });
+      for (const f of FILE_LOCKS) yield { k: 'reset', m: f };
       // Not `for (const id of yield* ...)`: QuickJS, which runs the library in the CLI's sandbox,
       // fails to compile it ("stack underflow"), and with it the whole library.
       const files = yield* openFiles();
-      for (const id of files) yield* op({ k: 'reset', m: fileLock(id) });
-      yield* op({ k: 'reset', m: IO_LIST_LOCK });
+      for (const id of files) yield { k: 'reset', m: fileLock(id) };
+      yield { k: 'reset', m: IO_LIST_LOCK };
     }
-    if (libc !== 'none') yield* op({ k: 'reset', m: DL_LOAD_LOCK });
+    if (libc !== 'none') yield { k: 'reset', m: DL_LOAD_LOCK };
     for (let i = 0; i < handlers.length; i++) {
       const h = handlers[i]!;
       if (!h.child) continue;
-      yield* op<void>(
-        h.internal
-          ? { k: 'atfork_run', phase: 'child', index: i, internal: h.internal }
-          : { k: 'atfork_run', phase: 'child', index: i },
-      );
+      yield h.internal
+        ? { k: 'atfork_run', phase: 'child', index: i, internal: h.internal }
+        : { k: 'atfork_run', phase: 'child', index: i };
       yield* runHandler(h.child);
     }
   } else {
     if (locks) {
       if (libc === 'glibc') yield* mallocForkUnlockParent();
-      yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+      yield { k: 'unlock', m: IO_LIST_LOCK };
     }
     for (let i = 0; i < handlers.length; i++) {
       const h = handlers[i]!;
       if (!h.parent) continue;
-      yield* op<void>(
-        h.internal
-          ? { k: 'atfork_run', phase: 'parent', index: i, internal: h.internal }
-          : { k: 'atfork_run', phase: 'parent', index: i },
-      );
+      yield h.internal
+        ? { k: 'atfork_run', phase: 'parent', index: i, internal: h.internal }
+        : { k: 'atfork_run', phase: 'parent', index: i };
       yield* runHandler(h.parent);
     }
   }
@@ -320,13 +314,13 @@ export function* fork(): G<number> {
 
 /** The raw fork (glibc 2.34's _Fork, Plash's kernel_fork): no handlers, no lock taken or reset. */
 export function* _Fork(): G<number> {
-  return yield* op<number>({ k: 'fork_raw', raw: true });
+  return (yield { k: 'fork_raw', raw: true }) as number;
 }
 
 /** waitpid(pid, &status, options): with WNOHANG it returns pid 0 at once when no child has exited. */
 export function* waitpid(pid: number, options = 0): G<{ pid: number; status: number }> {
   const nohang = (options & WNOHANG) !== 0;
-  return yield* op<{ pid: number; status: number }>(nohang ? { k: 'waitpid', pid, nohang } : { k: 'waitpid', pid });
+  return (yield nohang ? { k: 'waitpid', pid, nohang } : { k: 'waitpid', pid }) as { pid: number; status: number };
 }
 export const WIFEXITED = (status: number): boolean => (status & 0x7f) === 0;
 export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
@@ -337,7 +331,7 @@ export { exit };
 
 /** _exit(): ends the process at once, taking no lock. */
 export function* _exit(status = 0): G<never> {
-  yield* op<void>({ k: 'exit_group', status, how: '_exit' });
+  yield { k: 'exit_group', status, how: '_exit' };
   throw new Error('_exit returned');
 }
 /**
@@ -345,7 +339,7 @@ export function* _exit(status = 0): G<never> {
  * environment (envp); without it the image starts with the environment the process's image had.
  */
 export function* execve(path: string, image: ThreadFn | null = null, env?: Record<string, string>): G<number> {
-  return yield* op<number>(env ? { k: 'execve', path, image, env } : { k: 'execve', path, image });
+  return (yield env ? { k: 'execve', path, image, env } : { k: 'execve', path, image }) as number;
 }
 
 // ---- file descriptors ----
@@ -356,7 +350,7 @@ export function* execve(path: string, image: ThreadFn | null = null, env?: Recor
  * exists and only /dev/null is there before the program runs. The mode is not modelled (0600).
  */
 export function* open(path: string, flags = 0): G<number> {
-  return yield* op<number>({ k: 'open', path, flags });
+  return (yield { k: 'open', path, flags }) as number;
 }
 /** creat(path): open(path, O_CREAT | O_WRONLY | O_TRUNC) (man 2 creat). */
 export function* creat(path: string): G<number> {
@@ -364,21 +358,21 @@ export function* creat(path: string): G<number> {
 }
 /** lseek(fd, offset, whence): the new offset of fd's open file description (shared by dup and fork), or -errno. */
 export function* lseek(fd: number, offset: number, whence: number): G<number> {
-  return yield* op<number>({ k: 'lseek', fd, off: offset, whence });
+  return (yield { k: 'lseek', fd, off: offset, whence }) as number;
 }
 /** pread(fd, n, offset): up to n bytes at offset; the description's offset stays. */
 export function* pread(fd: number, n: number, offset: number): G<string | number> {
-  return yield* op<string | number>({ k: 'pread', fd, n, at: offset });
+  return (yield { k: 'pread', fd, n, at: offset }) as string | number;
 }
 /** pwrite(fd, text, offset): the bytes at offset (at the end with O_APPEND, as Linux does); the offset stays. */
 export function* pwrite(fd: number, text: string, offset: number): G<number> {
-  return yield* op<number>({ k: 'pwrite', fd, text, at: offset });
+  return (yield { k: 'pwrite', fd, text, at: offset }) as number;
 }
 export function* unlink(path: string): G<number> {
-  return yield* op<number>({ k: 'unlink', path });
+  return (yield { k: 'unlink', path }) as number;
 }
 export function* ftruncate(fd: number, length: number): G<number> {
-  return yield* op<number>({ k: 'ftruncate', fd, len: length });
+  return (yield { k: 'ftruncate', fd, len: length }) as number;
 }
 /** fstat(fd): st_size, st_mode and st_ino, or -errno. */
 /** fstat's answer: st_size, st_mode, st_ino, st_blksize, and whether the descriptor is a terminal. */
@@ -390,7 +384,7 @@ export interface Stat {
   tty: boolean;
 }
 export function* fstat(fd: number): G<Stat | number> {
-  return yield* op<Stat | number>({ k: 'fstat', fd });
+  return (yield { k: 'fstat', fd }) as Stat | number;
 }
 const TEMP_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /**
@@ -401,7 +395,7 @@ const TEMP_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
  */
 export function* mkstemp(template: string, flags = 0): G<{ fd: number; path: string }> {
   if (!template.endsWith('XXXXXX')) return { fd: -EINVAL, path: template };
-  const tid = yield* op<number>({ k: 'self', what: 'tid' });
+  const tid = (yield { k: 'self', what: 'tid' }) as number;
   for (let attempt = 0; attempt < 100; attempt++) {
     let v = tid * 7919 + attempt * 104_729;
     let letters = '';
@@ -413,35 +407,35 @@ export function* mkstemp(template: string, flags = 0): G<{ fd: number; path: str
   return { fd: -EEXIST, path: template };
 }
 export function* close(fd: number): G<number> {
-  return yield* op<number>({ k: 'close', fd });
+  return (yield { k: 'close', fd }) as number;
 }
 export function* dup(fd: number): G<number> {
-  return yield* op<number>({ k: 'dup', fd });
+  return (yield { k: 'dup', fd }) as number;
 }
 export function* dup2(from: number, to: number): G<number> {
-  return yield* op<number>({ k: 'dup2', from, to });
+  return (yield { k: 'dup2', from, to }) as number;
 }
 export function* socketpair(flags = 0): G<[number, number]> {
-  return yield* op<[number, number]>({ k: 'socketpair', flags });
+  return (yield { k: 'socketpair', flags }) as [number, number];
 }
 export function* fcntl(fd: number, cmd: number, arg = 0): G<number> {
-  return yield* op<number>({ k: 'fcntl', fd, cmd, arg });
+  return (yield { k: 'fcntl', fd, cmd, arg }) as number;
 }
 export function* write(fd: number, text: string): G<number> {
-  return yield* op<number>({ k: 'write', fd, text });
+  return (yield { k: 'write', fd, text }) as number;
 }
 /** pipe2(fds, flags): [read end, write end] (sim/world/ops/pipe.ts has the semantics). */
 export function* pipe(flags = 0): G<[number, number]> {
-  return yield* op<[number, number]>({ k: 'pipe', flags });
+  return (yield { k: 'pipe', flags }) as [number, number];
 }
 /** read(fd, n) on a pipe: up to n bytes, '' at end of file, or -errno; on another fd, a line of stdin. */
 export function* read(fd: number, n?: number): G<string | number> {
-  return yield* op<string | number>(n === undefined ? { k: 'read', fd } : { k: 'read', fd, n });
+  return (yield n === undefined ? { k: 'read', fd } : { k: 'read', fd, n }) as string | number;
 }
 /** Plash: ask the server over fd 3 for a new connection (sendmsg, then recvmsg carrying the fd). */
 export function* clone_connection(): G<number> {
-  yield* op<number>({ k: 'sendmsg', fd: 3, what: 'METHOD_FSOP_COPY' });
-  return yield* op<number>({ k: 'recvmsg_conn', fd: 3 });
+  (yield { k: 'sendmsg', fd: 3, what: 'METHOD_FSOP_COPY' }) as number;
+  return (yield { k: 'recvmsg_conn', fd: 3 }) as number;
 }
 
 // ---- libc (takes the internal locks real glibc takes under the chosen model) ----
@@ -462,59 +456,59 @@ function* streamPrintf(fn: string, stream: 'stdout' | 'stderr', text: string): G
 }
 /** fflush(null) flushes every stream (list lock, then each FILE lock); fflush('stdout') one. */
 export function* fflush(stream: null | 'stdout' | 'stderr' = null): G<number> {
-  yield* enter('fflush');
+  yield { k: 'enter', fn: 'fflush' };
   const r = stream === null ? (yield* fflushAll(), 0) : yield* stdFlush(stream);
-  yield* leave('fflush');
+  yield { k: 'leave', fn: 'fflush' };
   return r;
 }
 /** getline(&buf, &n, stdin): stdin's FILE lock held while the buffer grows with malloc. */
 export function* getline(_stream: 'stdin' = 'stdin'): G<string> {
-  yield* enter('getline');
-  const libc = yield* op<string>({ k: 'libc' });
-  if (libc !== 'none') yield* op({ k: 'lock', m: STDIN_LOCK });
+  yield { k: 'enter', fn: 'getline' };
+  const libc = (yield { k: 'libc' }) as string;
+  if (libc !== 'none') yield { k: 'lock', m: STDIN_LOCK };
   yield* malloc(120);
-  const r = libc !== 'none' ? yield* stdinUnderflow({ k: 'read', fd: 0 }) : yield* op<string>({ k: 'read', fd: 0 });
+  const r = libc !== 'none' ? yield* stdinUnderflow({ k: 'read', fd: 0 }) : ((yield { k: 'read', fd: 0 }) as string);
   const line = typeof r === 'string' ? r : '';
-  if (libc !== 'none') yield* op({ k: 'unlock', m: STDIN_LOCK });
-  yield* leave('getline');
+  if (libc !== 'none') yield { k: 'unlock', m: STDIN_LOCK };
+  yield { k: 'leave', fn: 'getline' };
   return line;
 }
 /** dlopen: the loader's recursive lock, with a malloc inside. */
 export function* dlopen(name: string): G<number> {
-  yield* enter('dlopen');
-  const libc = yield* op<string>({ k: 'libc' });
-  if (libc !== 'none') yield* op({ k: 'lock', m: DL_LOAD_LOCK });
+  yield { k: 'enter', fn: 'dlopen' };
+  const libc = (yield { k: 'libc' }) as string;
+  if (libc !== 'none') yield { k: 'lock', m: DL_LOAD_LOCK };
   yield* malloc(64);
-  const h = yield* op<number>({ k: 'dl', name });
-  if (libc !== 'none') yield* op({ k: 'unlock', m: DL_LOAD_LOCK });
-  yield* leave('dlopen');
+  const h = (yield { k: 'dl', name }) as number;
+  if (libc !== 'none') yield { k: 'unlock', m: DL_LOAD_LOCK };
+  yield { k: 'leave', fn: 'dlopen' };
   return h;
 }
 
 // ---- signals ----
 
 export function* sigaction(sig: string, handler: HandlerFn): G<number> {
-  return yield* op<number>({ k: 'sigaction', sig, handler });
+  return (yield { k: 'sigaction', sig, handler }) as number;
 }
 export function* kill(pid: number, sig: string): G<number> {
-  return yield* op<number>({ k: 'kill', pid, sig });
+  return (yield { k: 'kill', pid, sig }) as number;
 }
 export function* pthread_kill(tid: number, sig: string): G<number> {
-  return yield* op<number>({ k: 'tkill', tid, sig });
+  return (yield { k: 'tkill', tid, sig }) as number;
 }
 export function* raise(sig: string): G<number> {
-  const tid = yield* op<number>({ k: 'self', what: 'tid' });
-  return yield* op<number>({ k: 'tkill', tid, sig });
+  const tid = (yield { k: 'self', what: 'tid' }) as number;
+  return (yield { k: 'tkill', tid, sig }) as number;
 }
 
 // ---- time ----
 
 export function* nanosleep(ns: number): G<number> {
-  return yield* op<number>({ k: 'sleep', ns });
+  return (yield { k: 'sleep', ns }) as number;
 }
 export function* usleep(us: number): G<number> {
-  return yield* op<number>({ k: 'sleep', ns: us * 1000 });
+  return (yield { k: 'sleep', ns: us * 1000 }) as number;
 }
 export function* sleep(s: number): G<number> {
-  return yield* op<number>({ k: 'sleep', ns: s * 1e9 });
+  return (yield { k: 'sleep', ns: s * 1e9 }) as number;
 }

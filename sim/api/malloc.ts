@@ -4,7 +4,7 @@
 // The world keeps the bookkeeping (sim/world/ops/malloc.ts); the steps here are the locks glibc takes.
 import type { ArenaPick, MallocState } from './ops.ts';
 import { arenaLock, ATFORK_ARENA, MAIN_ARENA_NAME, MALLOC_LIST_LOCK } from './libc-locks.ts';
-import { enter, leave, op, type G } from './op.ts';
+import { op, type G } from './op.ts';
 
 /** mallopt parameters (malloc/malloc.h). */
 export const M_ARENA_TEST = -7;
@@ -32,15 +32,15 @@ function* arenaGet236(arena: string | null): G<string> {
     yield* lock(arena);
     return arena;
   }
-  const r = yield* op<ArenaPick>({ k: 'arena', what: 'pick' });
+  const r = (yield { k: 'arena', what: 'pick' }) as ArenaPick;
   if (r.how === 'free') {
     yield* lock(r.name);
     return r.name;
   }
   if (r.how === 'new') {
-    yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
-    yield* op({ k: 'arena', what: 'link', name: r.name });
-    yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
+    yield { k: 'lock', m: MALLOC_LIST_LOCK };
+    yield { k: 'arena', what: 'link', name: r.name };
+    yield { k: 'unlock', m: MALLOC_LIST_LOCK };
     // arena.c:790: "Another thread may have been attached to this arena" before this lock.
     yield* lock(r.name);
     return r.name;
@@ -57,7 +57,7 @@ function* arenaGet236(arena: string | null): G<string> {
     got = r.order[0]!;
     yield* lock(got);
   }
-  yield* op({ k: 'arena', what: 'attach', name: got });
+  yield { k: 'arena', what: 'attach', name: got };
   return got;
 }
 
@@ -69,7 +69,7 @@ function* arenaGet236(arena: string | null): G<string> {
  */
 function* arenaGet27(tsd: string | null): G<string> {
   if (tsd && (yield* trylock(tsd)) === 0) return tsd;
-  const list = yield* op<string[]>({ k: 'arena', what: 'list' });
+  const list = (yield { k: 'arena', what: 'list' }) as string[];
   const from = (start: string): string[] => {
     const i = Math.max(0, list.indexOf(start));
     return [...list.slice(i), ...list.slice(0, i)];
@@ -78,30 +78,30 @@ function* arenaGet27(tsd: string | null): G<string> {
   const first = tsd ? from(tsd).slice(1) : from(MAIN_ARENA_NAME);
   for (const a of first) {
     if ((yield* trylock(a)) === 0) {
-      yield* op({ k: 'arena_tsd', what: 'set', name: a });
+      yield { k: 'arena_tsd', what: 'set', name: a };
       return a;
     }
   }
-  if ((yield* op<number>({ k: 'trylock', m: MALLOC_LIST_LOCK })) !== 0) {
-    yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
+  if (((yield { k: 'trylock', m: MALLOC_LIST_LOCK }) as number) !== 0) {
+    yield { k: 'lock', m: MALLOC_LIST_LOCK };
     for (const a of from(tsd ?? MAIN_ARENA_NAME)) {
       if ((yield* trylock(a)) === 0) {
-        yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
-        yield* op({ k: 'arena_tsd', what: 'set', name: a });
+        yield { k: 'unlock', m: MALLOC_LIST_LOCK };
+        yield { k: 'arena_tsd', what: 'set', name: a };
         return a;
       }
     }
   }
-  const name = yield* op<string>({ k: 'arena', what: 'new' });
+  const name = (yield { k: 'arena', what: 'new' }) as string;
   yield* lock(name);
-  yield* op({ k: 'arena', what: 'link', name });
-  yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
+  yield { k: 'arena', what: 'link', name };
+  yield { k: 'unlock', m: MALLOC_LIST_LOCK };
   return name;
 }
 
 export function* malloc(n: number): G<number> {
-  yield* enter('malloc');
-  const s = yield* op<MallocState>({ k: 'mstate' });
+  yield { k: 'enter', fn: 'malloc' };
+  const s = (yield { k: 'mstate' }) as MallocState;
   let p: number;
   if (s.libc === 'none') p = yield* heap('malloc', n);
   else if (s.libc === 'glibc-2.7') {
@@ -121,9 +121,9 @@ export function* malloc(n: number): G<number> {
     let held: string | null = null;
     if (!s.tcache) {
       held = yield* arenaGet236(s.arena);
-      yield* op({ k: 'tcache', what: 'init', n: 0, arena: held });
+      yield { k: 'tcache', what: 'init', n: 0, arena: held };
     }
-    const cached = yield* op<string | null>({ k: 'tcache', what: 'get', n });
+    const cached = (yield { k: 'tcache', what: 'get', n }) as string | null;
     if (cached !== null || s.single) {
       // tcache_get, or SINGLE_THREAD_P: _int_malloc (&main_arena) with no lock.
       if (held) yield* unlock(held);
@@ -134,14 +134,14 @@ export function* malloc(n: number): G<number> {
       yield* unlock(a);
     }
   }
-  yield* leave('malloc');
+  yield { k: 'leave', fn: 'malloc' };
   return p;
 }
 
 export function* free(ptr: number): G<void> {
-  yield* enter('free');
-  const s = yield* op<MallocState>({ k: 'mstate' });
-  const c = ptr === 0 ? null : yield* op<{ arena: string; size: number } | null>({ k: 'chunk', ptr });
+  yield { k: 'enter', fn: 'free' };
+  const s = (yield { k: 'mstate' }) as MallocState;
+  const c = ptr === 0 ? null : ((yield { k: 'chunk', ptr }) as { arena: string; size: number } | null);
   if (s.libc === 'none' || c === null || c.size >= MMAP_THRESHOLD) {
     // free(0), a pointer malloc did not return, or munmap_chunk: no arena lock.
     yield* heap('free', ptr);
@@ -159,11 +159,11 @@ export function* free(ptr: number): G<void> {
     // unless SINGLE_THREAD_P.
     if (!s.tcache) {
       const a = yield* arenaGet236(s.arena);
-      yield* op({ k: 'tcache', what: 'init', n: 0, arena: a });
+      yield { k: 'tcache', what: 'init', n: 0, arena: a };
       yield* unlock(a);
     }
     const n = c.size - 8;
-    const cached = yield* op<string | null>({ k: 'tcache', what: 'put', n, arena: c.arena });
+    const cached = (yield { k: 'tcache', what: 'put', n, arena: c.arena }) as string | null;
     if (cached !== null || c.size <= MAX_FAST || s.single) yield* heap('free', ptr);
     else {
       yield* lock(c.arena);
@@ -171,7 +171,7 @@ export function* free(ptr: number): G<void> {
       yield* unlock(c.arena);
     }
   }
-  yield* leave('free');
+  yield { k: 'leave', fn: 'free' };
 }
 
 /**
@@ -180,13 +180,13 @@ export function* free(ptr: number): G<void> {
  * has no M_ARENA_MAX (it ignores the parameter). Returns 1.
  */
 export function* mallopt(param: number, value: number): G<number> {
-  yield* enter('mallopt');
-  const s = yield* op<MallocState>({ k: 'mstate' });
+  yield { k: 'enter', fn: 'mallopt' };
+  const s = (yield { k: 'mstate' }) as MallocState;
   let r = 1;
   if (s.libc !== 'none') yield* lock(MAIN_ARENA_NAME);
-  if (s.libc === 'glibc' && param === M_ARENA_MAX) r = yield* op<number>({ k: 'arena', what: 'max', n: value });
+  if (s.libc === 'glibc' && param === M_ARENA_MAX) r = (yield { k: 'arena', what: 'max', n: value }) as number;
   if (s.libc !== 'none') yield* unlock(MAIN_ARENA_NAME);
-  yield* leave('mallopt');
+  yield { k: 'leave', fn: 'mallopt' };
   return r;
 }
 
@@ -197,39 +197,39 @@ export function* mallopt(param: number, value: number): G<number> {
  * the thread from its arena, which goes on the free list when no thread is attached. 2.7 has neither.
  */
 export function* threadFreeres(): G<void> {
-  const s = yield* op<MallocState>({ k: 'mstate' });
+  const s = (yield { k: 'mstate' }) as MallocState;
   if (s.libc !== 'glibc' || !s.started) return;
-  const a = yield* op<string | null>({ k: 'tcache', what: 'shutdown', n: 0 });
+  const a = (yield { k: 'tcache', what: 'shutdown', n: 0 }) as string | null;
   if (a !== null && !s.single) {
     yield* lock(a);
     yield* unlock(a);
   }
-  if (s.arena !== null) yield* op({ k: 'arena', what: 'detach' });
+  if (s.arena !== null) yield { k: 'arena', what: 'detach' };
 }
 
 // (`for (const a of yield* ...)` is not used: QuickJS, which runs the library in the checker's
 // sandbox, fails on it with "stack underflow".)
 /** 2.36 __malloc_fork_lock_parent (arena.c:177): list_lock, then every arena from main_arena. */
 export function* mallocForkLockParent(): G<void> {
-  yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
-  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  yield { k: 'lock', m: MALLOC_LIST_LOCK };
+  const arenas = (yield { k: 'arena_list' }) as string[];
   for (const a of arenas) yield* lock(a);
 }
 /** 2.36 __malloc_fork_unlock_parent (arena.c:197). */
 export function* mallocForkUnlockParent(): G<void> {
-  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  const arenas = (yield { k: 'arena_list' }) as string[];
   for (const a of arenas) yield* unlock(a);
-  yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
+  yield { k: 'unlock', m: MALLOC_LIST_LOCK };
 }
 /**
  * 2.36 __malloc_fork_unlock_child (arena.c:213): every arena's lock re-initialised, every arena but the
  * thread's own on the free list, list_lock re-initialised.
  */
 export function* mallocForkUnlockChild(): G<void> {
-  yield* op({ k: 'arena_child' });
-  const arenas = yield* op<string[]>({ k: 'arena_list' });
-  for (const a of arenas) yield* op({ k: 'reset', m: arenaLock(a) });
-  yield* op({ k: 'reset', m: MALLOC_LIST_LOCK });
+  yield { k: 'arena_child' };
+  const arenas = (yield { k: 'arena_list' }) as string[];
+  for (const a of arenas) yield { k: 'reset', m: arenaLock(a) };
+  yield { k: 'reset', m: MALLOC_LIST_LOCK };
 }
 
 /**
@@ -238,34 +238,34 @@ export function* mallocForkUnlockChild(): G<void> {
  * (BZ #838): only count it. Otherwise list_lock, every arena, and the malloc_atfork hooks.
  */
 export function* ptmalloc_lock_all(): G<void> {
-  if ((yield* op<number>({ k: 'trylock', m: MALLOC_LIST_LOCK })) !== 0) {
-    const s = yield* op<MallocState>({ k: 'mstate' });
+  if (((yield { k: 'trylock', m: MALLOC_LIST_LOCK }) as number) !== 0) {
+    const s = (yield { k: 'mstate' }) as MallocState;
     if (s.arena !== ATFORK_ARENA) {
-      yield* op({ k: 'lock', m: MALLOC_LIST_LOCK });
+      yield { k: 'lock', m: MALLOC_LIST_LOCK };
       yield* lockAll27();
     }
   } else yield* lockAll27();
-  yield* op({ k: 'atfork_cntr', d: 1 });
+  yield { k: 'atfork_cntr', d: 1 };
 }
 function* lockAll27(): G<void> {
-  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  const arenas = (yield { k: 'arena_list' }) as string[];
   for (const a of arenas) yield* lock(a);
-  yield* op({ k: 'arena_tsd', what: 'save' });
+  yield { k: 'arena_tsd', what: 'save' };
 }
 /** 2.7 ptmalloc_unlock_all (arena.c:273), the parent handler: only the outermost fork unlocks. */
 export function* ptmalloc_unlock_all(): G<void> {
-  if ((yield* op<number>({ k: 'atfork_cntr', d: -1 })) !== 0) return;
-  yield* op({ k: 'arena_tsd', what: 'restore' });
-  const arenas = yield* op<string[]>({ k: 'arena_list' });
+  if (((yield { k: 'atfork_cntr', d: -1 }) as number) !== 0) return;
+  yield { k: 'arena_tsd', what: 'restore' };
+  const arenas = (yield { k: 'arena_list' }) as string[];
   for (const a of arenas) yield* unlock(a);
-  yield* op({ k: 'unlock', m: MALLOC_LIST_LOCK });
+  yield { k: 'unlock', m: MALLOC_LIST_LOCK };
 }
 // "In NPTL, unlocking a mutex in the child process after a fork() is currently unsafe, whereas
 // re-initializing it is safe and does not leak resources." (2.7 arena.c:294, ptmalloc_unlock_all2)
 export function* ptmalloc_unlock_all2(): G<void> {
-  yield* op({ k: 'arena_tsd', what: 'restore' });
-  const arenas = yield* op<string[]>({ k: 'arena_list' });
-  for (const a of arenas) yield* op({ k: 'reset', m: arenaLock(a) });
-  yield* op({ k: 'reset', m: MALLOC_LIST_LOCK });
-  yield* op({ k: 'atfork_cntr', d: 0 });
+  yield { k: 'arena_tsd', what: 'restore' };
+  const arenas = (yield { k: 'arena_list' }) as string[];
+  for (const a of arenas) yield { k: 'reset', m: arenaLock(a) };
+  yield { k: 'reset', m: MALLOC_LIST_LOCK };
+  yield { k: 'atfork_cntr', d: 0 };
 }

@@ -9,7 +9,7 @@
 // when it fills (_IO_new_file_xsputn writes the full buffer, then whole blocks directly), at fflush,
 // fclose, or exit (_IO_cleanup's _IO_flush_all_lockp (0), which takes no FILE lock). Input reads a
 // buffer's worth (read(2) of 4096) and hands it out.
-import { enter, leave, op, type G } from './op.ts';
+import type { G } from './op.ts';
 import { IO_LIST_LOCK, STDERR_LOCK, STDIN_LOCK, STDOUT_LOCK } from './libc-locks.ts';
 import { free, malloc } from './malloc.ts';
 import type { CellHandle, MutexHandle } from './ops.ts';
@@ -71,7 +71,7 @@ export const fileLock = (id: number): MutexHandle => ({
 });
 
 function* libcLocks(): G<boolean> {
-  return (yield* op<string>({ k: 'libc' })) !== 'none';
+  return ((yield { k: 'libc' }) as string) !== 'none';
 }
 
 /**
@@ -97,22 +97,22 @@ export function* fopen(path: string, mode: string, fdopen?: number): G<number> {
   const flags = fopenFlags(mode);
   if (flags === null) return -EINVAL;
   const fn = fdopen === undefined ? 'fopen' : 'fdopen';
-  yield* enter(fn);
+  yield { k: 'enter', fn: fn };
   const locks = yield* libcLocks();
   const fp = yield* malloc(LOCKED_FILE);
   // _IO_link_in: the list lock, and the new FILE's own lock around its _IO_LINKED flag.
-  if (locks) yield* op({ k: 'lock', m: IO_LIST_LOCK });
-  const list = (yield* op<FileList>({ k: 'load', c: LIST })) ?? { next: 3, open: [] };
+  if (locks) yield { k: 'lock', m: IO_LIST_LOCK };
+  const list = ((yield { k: 'load', c: LIST }) as FileList) ?? { next: 3, open: [] };
   const id = list.next;
-  yield* op({ k: 'store', c: LIST, v: { next: id + 1, open: [id, ...list.open] } });
-  yield* op({ k: 'stdio_buf', f: 'fopen', set: true });
-  if (locks) yield* op({ k: 'unlock', m: IO_LIST_LOCK });
-  const fd = fdopen ?? (yield* op<number>({ k: 'open', path, flags }));
+  yield { k: 'store', c: LIST, v: { next: id + 1, open: [id, ...list.open] } };
+  yield { k: 'stdio_buf', f: 'fopen', set: true };
+  if (locks) yield { k: 'unlock', m: IO_LIST_LOCK };
+  const fd = fdopen ?? ((yield { k: 'open', path, flags }) as number);
   if (fd < 0) {
     // fopen's failure path: _IO_un_link, then free.
     yield* unlink(id, locks);
     yield* free(fp);
-    yield* leave(fn);
+    yield { k: 'leave', fn: fn };
     return fd;
   }
   const rw = flags & 3;
@@ -126,20 +126,20 @@ export function* fopen(path: string, mode: string, fdopen?: number): G<number> {
     eof: false,
     closed: false,
   };
-  yield* op({ k: 'store', c: fileCell(id), v: st });
-  yield* leave(fn);
+  yield { k: 'store', c: fileCell(id), v: st };
+  yield { k: 'leave', fn: fn };
   return id;
 }
 
 function* unlink(id: number, locks: boolean): G<void> {
-  if (locks) yield* op({ k: 'lock', m: IO_LIST_LOCK });
-  const list = (yield* op<FileList>({ k: 'load', c: LIST })) ?? { next: 3, open: [] };
-  yield* op({ k: 'store', c: LIST, v: { next: list.next, open: list.open.filter((x) => x !== id) } });
-  if (locks) yield* op({ k: 'unlock', m: IO_LIST_LOCK });
+  if (locks) yield { k: 'lock', m: IO_LIST_LOCK };
+  const list = ((yield { k: 'load', c: LIST }) as FileList) ?? { next: 3, open: [] };
+  yield { k: 'store', c: LIST, v: { next: list.next, open: list.open.filter((x) => x !== id) } };
+  if (locks) yield { k: 'unlock', m: IO_LIST_LOCK };
 }
 
 function* state(id: number): G<FileState> {
-  const s = yield* op<FileState | null>({ k: 'load', c: fileCell(id) });
+  const s = (yield { k: 'load', c: fileCell(id) }) as FileState | null;
   if (!s || s.closed) throw new Error(`FILE@${id} is not an open stream (used after fclose?)`);
   // A copy: the memory changes only by the store that follows.
   return { ...s };
@@ -148,7 +148,7 @@ function* state(id: number): G<FileState> {
 /** Writes out what the buffer holds (_IO_do_write); the result is -1 when write failed. */
 function* flushOut(s: FileState): G<number> {
   while (s.out.length > 0) {
-    const n = yield* op<number>({ k: 'write', fd: s.fd, text: s.out });
+    const n = (yield { k: 'write', fd: s.fd, text: s.out }) as number;
     if (n < 0) return -1;
     s.out = s.out.slice(n);
   }
@@ -158,59 +158,59 @@ function* flushOut(s: FileState): G<number> {
 /** The FILE lock around `body` (none under libc 'none'). */
 function* locked<T>(id: number, body: () => G<T>): G<T> {
   const locks = yield* libcLocks();
-  if (locks) yield* op({ k: 'lock', m: fileLock(id) });
+  if (locks) yield { k: 'lock', m: fileLock(id) };
   const r = yield* body();
-  if (locks) yield* op({ k: 'unlock', m: fileLock(id) });
+  if (locks) yield { k: 'unlock', m: fileLock(id) };
   return r;
 }
 
 /** fwrite/fputs/fprintf's output: _IO_new_file_xsputn under the FILE lock. */
 export function* fwrite(id: number, text: string, fn = 'fwrite'): G<number> {
-  yield* enter(fn);
+  yield { k: 'enter', fn: fn };
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
     if (!s.write) return -1;
     const ok = yield* xsputn(s, fileSink(s), text);
-    yield* op({ k: 'store', c: fileCell(id), v: s });
+    yield { k: 'store', c: fileCell(id), v: s };
     return ok ? text.length : -1;
   });
-  yield* leave(fn);
+  yield { k: 'leave', fn: fn };
   return r;
 }
 
 /** fflush (fp): the buffered output goes out under the FILE lock. */
 export function* fflushFile(id: number): G<number> {
-  yield* enter('fflush');
+  yield { k: 'enter', fn: 'fflush' };
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
     const bad = (yield* flushOut(s)) < 0;
-    yield* op({ k: 'store', c: fileCell(id), v: s });
+    yield { k: 'store', c: fileCell(id), v: s };
     return bad ? -1 : 0;
   });
-  yield* leave('fflush');
+  yield { k: 'leave', fn: 'fflush' };
   return r;
 }
 
 /** fclose: _IO_un_link, then under the FILE lock _IO_file_close_it (flush, close(2)), then free. */
 export function* fclose(id: number): G<number> {
-  yield* enter('fclose');
+  yield { k: 'enter', fn: 'fclose' };
   const locks = yield* libcLocks();
   yield* unlink(id, locks);
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
     const bad = (yield* flushOut(s)) < 0;
-    const c = yield* op<number>({ k: 'close', fd: s.fd });
+    const c = (yield { k: 'close', fd: s.fd }) as number;
     if (s.buf) yield* free(s.buf);
-    yield* op({ k: 'store', c: fileCell(id), v: { ...s, closed: true } });
+    yield { k: 'store', c: fileCell(id), v: { ...s, closed: true } };
     return bad || c < 0 ? -1 : 0;
   });
-  yield* leave('fclose');
+  yield { k: 'leave', fn: 'fclose' };
   return r;
 }
 
 /** fread / fgets's input: up to `n` bytes (stopping after a newline when `line`), '' at end of file. */
 export function* fread(id: number, n: number, line: boolean, fn = 'fread'): G<string> {
-  yield* enter(fn);
+  yield { k: 'enter', fn: fn };
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
     if (!s.read) return '';
@@ -221,7 +221,7 @@ export function* fread(id: number, n: number, line: boolean, fn = 'fread'): G<st
         if (!allocated(s)) yield* doallocate(s, s.fd);
         // __underflow: flush pending output first on a stream open both ways, then read(2) a buffer.
         if (s.out.length > 0) yield* flushOut(s);
-        const t = yield* op<string | number>({ k: 'read', fd: s.fd, n: s.size ?? BUF });
+        const t = (yield { k: 'read', fd: s.fd, n: s.size ?? BUF }) as string | number;
         if (typeof t !== 'string' || t.length === 0) {
           s.eof = true;
           break;
@@ -234,10 +234,10 @@ export function* fread(id: number, n: number, line: boolean, fn = 'fread'): G<st
       s.in = s.in.slice(take);
       if (line && got.endsWith('\n')) break;
     }
-    yield* op({ k: 'store', c: fileCell(id), v: s });
+    yield { k: 'store', c: fileCell(id), v: s };
     return got;
   });
-  yield* leave(fn);
+  yield { k: 'leave', fn: fn };
   return r;
 }
 
@@ -254,30 +254,30 @@ export function* feof(id: number): G<boolean> {
  * behind the descriptor by the input still buffered. The result is 0, or -1.
  */
 export function* fseek(id: number, off: number, whence: number): G<number> {
-  yield* enter('fseek');
+  yield { k: 'enter', fn: 'fseek' };
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
     if ((yield* flushOut(s)) < 0) return -1;
     const adj = whence === 1 ? off - s.in.length : off;
     s.in = '';
     s.eof = false;
-    const p = yield* op<number>({ k: 'lseek', fd: s.fd, off: adj, whence });
-    yield* op({ k: 'store', c: fileCell(id), v: s });
+    const p = (yield { k: 'lseek', fd: s.fd, off: adj, whence }) as number;
+    yield { k: 'store', c: fileCell(id), v: s };
     return p < 0 ? -1 : 0;
   });
-  yield* leave('fseek');
+  yield { k: 'leave', fn: 'fseek' };
   return r;
 }
 
 /** ftell (fp): the descriptor's offset, less the input buffered, plus the output not yet written. */
 export function* ftell(id: number): G<number> {
-  yield* enter('ftell');
+  yield { k: 'enter', fn: 'ftell' };
   const r = yield* locked(id, function* () {
     const s = yield* state(id);
-    const p = yield* op<number>({ k: 'lseek', fd: s.fd, off: 0, whence: 1 });
+    const p = (yield { k: 'lseek', fd: s.fd, off: 0, whence: 1 }) as number;
     return p < 0 ? p : p - s.in.length + s.out.length;
   });
-  yield* leave('ftell');
+  yield { k: 'leave', fn: 'ftell' };
   return r;
 }
 
@@ -286,15 +286,15 @@ export function* ftell(id: number): G<number> {
  * The model's standard input is empty, so this is end of file unless the world is given lines: '' then.
  */
 export function* readStdin(n: number, fn: string): G<string> {
-  yield* enter(fn);
+  yield { k: 'enter', fn: fn };
   const locks = yield* libcLocks();
   let t: string | number;
   if (locks) {
-    yield* op({ k: 'lock', m: STDIN_LOCK });
+    yield { k: 'lock', m: STDIN_LOCK };
     t = yield* stdinUnderflow({ k: 'read', fd: 0, n: BUF });
-    yield* op({ k: 'unlock', m: STDIN_LOCK });
-  } else t = yield* op<string | number>({ k: 'read', fd: 0, n: BUF });
-  yield* leave(fn);
+    yield { k: 'unlock', m: STDIN_LOCK };
+  } else t = (yield { k: 'read', fd: 0, n: BUF }) as string | number;
+  yield { k: 'leave', fn: fn };
   return typeof t === 'string' ? t.slice(0, n) : '';
 }
 
@@ -314,31 +314,31 @@ interface StdinState {
  * is line buffered too (the prompt before the answer); then read(2). `read` is the caller's read op.
  */
 export function* stdinUnderflow(read: { k: 'read'; fd: 0; n?: number }): G<string | number> {
-  const got = yield* op<StdinState | null>({ k: 'stdstream', f: 'stdin' });
+  const got = (yield { k: 'stdstream', f: 'stdin' }) as StdinState | null;
   const s: StdinState = got ? { ...got } : { line: false, eof: false };
   if (s.eof) return '';
-  if (!(yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
+  if (!((yield { k: 'stdio_buf', f: 'stdin', set: false }) as boolean)) {
     const b: Buffering = { out: '', buf: 0 };
     yield* doallocate(b, 0);
     s.line = b.line === true;
     s.size = b.size ?? BUFSIZ;
-    yield* op({ k: 'stdio_buf', f: 'stdin', set: true });
+    yield { k: 'stdio_buf', f: 'stdin', set: true };
   }
-  yield* op({ k: 'stdstream', f: 'stdin', v: s });
+  yield { k: 'stdstream', f: 'stdin', v: s };
   if (s.line) {
-    yield* op({ k: 'lock', m: STDOUT_LOCK });
+    yield { k: 'lock', m: STDOUT_LOCK };
     const out = yield* stdState('stdout');
     if (out.line && out.out.length > 0) {
       const k = stdSink('stdout');
       yield* flushBuf(out, k);
       yield* k.save(out);
     }
-    yield* op({ k: 'unlock', m: STDOUT_LOCK });
+    yield { k: 'unlock', m: STDOUT_LOCK };
   }
-  const t = yield* op<string | number>(read.n === undefined ? read : { ...read, n: s.size ?? BUF });
+  const t = (yield read.n === undefined ? read : { ...read, n: s.size ?? BUF }) as string | number;
   if (t === '') {
     s.eof = true;
-    yield* op({ k: 'stdstream', f: 'stdin', v: s });
+    yield { k: 'stdstream', f: 'stdin', v: s };
   }
   return t;
 }
@@ -350,17 +350,17 @@ export function* fileno(id: number): G<number> {
 
 /** The FILEs on _IO_list_all, newest first: fork's fresetlockfiles (posix/fork.c) re-initialises each one's lock in the child. */
 export function* openFiles(): G<number[]> {
-  if (!(yield* op<boolean>({ k: 'stdio_buf', f: 'fopen', set: false }))) return [];
-  return (yield* op<FileList>({ k: 'load', c: LIST }))?.open ?? [];
+  if (!((yield { k: 'stdio_buf', f: 'fopen', set: false }) as boolean)) return [];
+  return ((yield { k: 'load', c: LIST }) as FileList)?.open ?? [];
 }
 
 /** The open FILEs whose buffer was allocated (used streams, which _IO_unbuffer_all tries to lock). */
 export function* usedFiles(): G<number[]> {
-  if (!(yield* op<boolean>({ k: 'stdio_buf', f: 'fopen', set: false }))) return [];
-  const list = yield* op<FileList>({ k: 'load', c: LIST });
+  if (!((yield { k: 'stdio_buf', f: 'fopen', set: false }) as boolean)) return [];
+  const list = (yield { k: 'load', c: LIST }) as FileList;
   const out: number[] = [];
   for (const id of list?.open ?? []) {
-    const s = yield* op<FileState | null>({ k: 'load', c: fileCell(id) });
+    const s = (yield { k: 'load', c: fileCell(id) }) as FileState | null;
     if (s && !s.closed && s.buf) out.push(id);
   }
   return out;
@@ -372,19 +372,19 @@ export function* usedFiles(): G<number[]> {
  * them"). The list lock is the caller's.
  */
 export function* flushAllFiles(doLock: boolean): G<void> {
-  if (!(yield* op<boolean>({ k: 'stdio_buf', f: 'fopen', set: false }))) return;
-  const list = yield* op<FileList>({ k: 'load', c: LIST });
+  if (!((yield { k: 'stdio_buf', f: 'fopen', set: false }) as boolean)) return;
+  const list = (yield { k: 'load', c: LIST }) as FileList;
   if (!list) return;
   const locks = doLock && (yield* libcLocks());
   for (const id of list.open) {
-    if (locks) yield* op({ k: 'lock', m: fileLock(id) });
-    const loaded = yield* op<FileState | null>({ k: 'load', c: fileCell(id) });
+    if (locks) yield { k: 'lock', m: fileLock(id) };
+    const loaded = (yield { k: 'load', c: fileCell(id) }) as FileState | null;
     const s = loaded && { ...loaded };
     if (s && !s.closed && s.out.length > 0) {
       yield* flushOut(s);
-      yield* op({ k: 'store', c: fileCell(id), v: s });
+      yield { k: 'store', c: fileCell(id), v: s };
     }
-    if (locks) yield* op({ k: 'unlock', m: fileLock(id) });
+    if (locks) yield { k: 'unlock', m: fileLock(id) };
   }
 }
 
@@ -414,7 +414,7 @@ function fileSink(f: FileState): Sink {
 function* writeAll(fd: number, text: string): G<boolean> {
   let rest = text;
   while (rest.length > 0) {
-    const n = yield* op<number>({ k: 'write', fd, text: rest });
+    const n = (yield { k: 'write', fd, text: rest }) as number;
     if (n < 0) return false;
     rest = rest.slice(n);
   }
@@ -555,28 +555,28 @@ export type StreamRef = 'stdout' | 'stderr' | number;
 
 /** setvbuf (fp, buf, mode, size); `given` says whether buf is a buffer (not NULL). */
 export function* setvbuf(f: StreamRef, given: boolean, mode: number, size: number): G<number> {
-  yield* enter('setvbuf');
+  yield { k: 'enter', fn: 'setvbuf' };
   const r = yield* onStream(f, (s, k) => setvbufOn(s, k, given, mode, size));
-  yield* leave('setvbuf');
+  yield { k: 'leave', fn: 'setvbuf' };
   return r;
 }
 
 /** setbuffer (fp, buf, size) (libio/iosetbuffer.c), and setbuf (fp, buf), which is setbuffer (fp, buf, BUFSIZ). */
 export function* setbuffer(f: StreamRef, given: boolean, size: number, fn = 'setbuffer'): G<void> {
-  yield* enter(fn);
+  yield { k: 'enter', fn: fn };
   yield* onStream(f, function* (s, k) {
     s.line = false;
     yield* setbufOn(s, k, given, given ? size : 0);
     return 0;
   });
-  yield* leave(fn);
+  yield { k: 'leave', fn: fn };
 }
 
 /** setlinebuf (fp): _IO_setvbuf (fp, NULL, _IOLBF, 0). */
 export function* setlinebuf(f: StreamRef): G<void> {
-  yield* enter('setlinebuf');
+  yield { k: 'enter', fn: 'setlinebuf' };
   yield* onStream(f, (s, k) => setvbufOn(s, k, false, IOLBF, 0));
-  yield* leave('setlinebuf');
+  yield { k: 'leave', fn: 'setlinebuf' };
 }
 
 /** `body` on stream `f`'s state under its FILE lock, the state kept after it. */
@@ -585,7 +585,7 @@ function* onStream(f: StreamRef, body: (s: Buffering, k: Sink) => G<number>): G<
     return yield* locked(f, function* () {
       const s = yield* state(f);
       const r = yield* body(s, fileSink(s));
-      yield* op({ k: 'store', c: fileCell(f), v: s });
+      yield { k: 'store', c: fileCell(f), v: s };
       return r;
     });
   return yield* std(f, body);
@@ -606,7 +606,7 @@ const initial = (f: 'stdout' | 'stderr'): StdStream =>
   f === 'stdout' ? { out: '', buf: 0 } : { out: '', buf: 0, unbuf: true, user: true, size: 1 };
 
 function* stdState(f: 'stdout' | 'stderr'): G<StdStream> {
-  const s = yield* op<StdStream | null>({ k: 'stdstream', f });
+  const s = (yield { k: 'stdstream', f }) as StdStream | null;
   // A copy: the result is kept in the thread's record, which a fork's child replays.
   return s ? { ...s } : initial(f);
 }
@@ -623,7 +623,7 @@ const S_IFCHR = 0o020000;
  * nothing.
  */
 function* doallocate(s: Buffering, fd: number): G<void> {
-  const st = yield* op<{ mode: number; blksize: number; tty: boolean } | number>({ k: 'fstat', fd });
+  const st = (yield { k: 'fstat', fd }) as { mode: number; blksize: number; tty: boolean } | number;
   let size = BUFSIZ;
   if (typeof st !== 'number') {
     if ((st.mode & S_IFMT) === S_IFCHR && st.tty) s.line = true;
@@ -639,22 +639,22 @@ function stdSink(f: 'stdout' | 'stderr'): Sink {
     fd,
     *alloc(s) {
       yield* doallocate(s, fd);
-      if (f === 'stdout') yield* op({ k: 'stdio_buf', f: 'stdout', set: true });
+      if (f === 'stdout') yield { k: 'stdio_buf', f: 'stdout', set: true };
     },
     *save(s) {
-      yield* op({ k: 'stdstream', f, v: s });
+      yield { k: 'stdstream', f, v: s };
     },
   };
 }
 
 /** `body` on a standard stream under its FILE lock (the caller checked the libc model has locks). */
 function* std(f: 'stdout' | 'stderr', body: (s: StdStream, k: Sink) => G<number>): G<number> {
-  yield* op({ k: 'lock', m: STD_LOCK[f] });
+  yield { k: 'lock', m: STD_LOCK[f] };
   const s = yield* stdState(f);
   const k = stdSink(f);
   const r = yield* body(s, k);
   yield* k.save(s);
-  yield* op({ k: 'unlock', m: STD_LOCK[f] });
+  yield { k: 'unlock', m: STD_LOCK[f] };
   return r;
 }
 
@@ -664,16 +664,16 @@ function* std(f: 'stdout' | 'stderr', body: (s: StdStream, k: Sink) => G<number>
  * the number of bytes, or -1. Under libc 'none' (no FILE locks, no libio) the text is one write(2).
  */
 export function* stdWrite(f: 'stdout' | 'stderr', parts: readonly string[], fn: string): G<number> {
-  yield* enter(fn);
+  yield { k: 'enter', fn: fn };
   const text = parts.join('');
   let r: number;
-  if (!(yield* libcLocks())) r = yield* op<number>({ k: 'write', fd: STD_FD[f], text });
+  if (!(yield* libcLocks())) r = (yield { k: 'write', fd: STD_FD[f], text }) as number;
   else
     r = yield* std(f, function* (s, k) {
       for (const p of parts) if (!(yield* xsputn(s, k, p))) return -1;
       return text.length;
     });
-  yield* leave(fn);
+  yield { k: 'leave', fn: fn };
   return r;
 }
 
@@ -719,13 +719,13 @@ export function* unbufferAll(modern: boolean): G<void> {
   const used = yield* usedFiles();
   for (const id of used) {
     const got = yield* tryTwice(fileLock(id));
-    const loaded = yield* op<FileState | null>({ k: 'load', c: fileCell(id) });
+    const loaded = (yield { k: 'load', c: fileCell(id) }) as FileState | null;
     if (loaded && !loaded.closed && !loaded.unbuf) {
       const f = { ...loaded };
       yield* flushBuf(f, fileSink(f));
-      yield* op({ k: 'store', c: fileCell(id), v: { ...f, unbuf: true, user: true, size: 1 } });
+      yield { k: 'store', c: fileCell(id), v: { ...f, unbuf: true, user: true, size: 1 } };
     }
-    if (got) yield* op({ k: 'unlock', m: fileLock(id) });
+    if (got) yield { k: 'unlock', m: fileLock(id) };
   }
   for (const f of ['stderr', 'stdout'] as const) {
     const s = yield* stdState(f);
@@ -735,15 +735,15 @@ export function* unbufferAll(modern: boolean): G<void> {
     const k = stdSink(f);
     yield* flushBuf(now, k);
     yield* k.save({ ...now, unbuf: true, user: true, size: 1 });
-    if (got) yield* op({ k: 'unlock', m: STD_LOCK[f] });
+    if (got) yield { k: 'unlock', m: STD_LOCK[f] };
   }
-  if (modern && (yield* op<boolean>({ k: 'stdio_buf', f: 'stdin', set: false }))) {
-    if (yield* tryTwice(STDIN_LOCK)) yield* op({ k: 'unlock', m: STDIN_LOCK });
+  if (modern && ((yield { k: 'stdio_buf', f: 'stdin', set: false }) as boolean)) {
+    if (yield* tryTwice(STDIN_LOCK)) yield { k: 'unlock', m: STDIN_LOCK };
   }
 }
 
 /** _IO_lock_trylock at most twice (sched_yield between): whether the lock was got. */
 function* tryTwice(m: MutexHandle): G<boolean> {
-  for (let cnt = 0; cnt < 2; cnt++) if ((yield* op<number>({ k: 'trylock', m })) === 0) return true;
+  for (let cnt = 0; cnt < 2; cnt++) if (((yield { k: 'trylock', m }) as number) === 0) return true;
   return false;
 }
