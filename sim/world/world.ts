@@ -73,7 +73,8 @@ class World implements Run, Kernel {
   /** Every thread ever created, in creation order (exited ones stay, for explanations). */
   private readonly threadOrder: Thread[] = [];
   private readonly traceLog: TraceEvent[] = [];
-  private stepEvents: TraceEvent[] = [];
+  /** Where the current step's events start in traceLog. */
+  private stepStart = 0;
   private readonly found: Omit<Finding, 'schedule'>[] = [];
   private readonly noteList: string[] = [];
   private readonly noteSet = new Set<string>();
@@ -83,7 +84,9 @@ class World implements Run, Kernel {
   /** Each thread's plain transition, made once (enabled() names every runnable thread at every step). */
   private readonly plainTransitions = new Map<number, Transition>();
   /** The latest peek(), valid until the next step. */
-  private lastPeek: { step: number; id: string; accesses: Access[] } | null = null;
+  private peekStep = -1;
+  private peekId = '';
+  private peekAccesses: Access[] = [];
   private readonly stdin: string[] = [];
   readonly fs = newFileSystem();
   private readonly shm = new Map<string, CellObj>();
@@ -220,7 +223,6 @@ class World implements Run, Kernel {
 
   emit(t: Actor, body: EventBody): void {
     const e = { step: this.stepNo, pid: t.pid, tid: t.tid, time: t.clock, ...body };
-    this.stepEvents.push(e);
     this.traceLog.push(e);
   }
 
@@ -394,12 +396,13 @@ class World implements Run, Kernel {
 
   peek(tr: Transition): Access[] {
     // The explorer peeks at the step it is about to take: step() then reuses the list.
-    const last = this.lastPeek;
-    if (last && last.step === this.stepNo && last.id === tr.id) return last.accesses;
+    if (this.peekStep === this.stepNo && this.peekId === tr.id) return this.peekAccesses;
     const acc = this.accessesOf(tr);
     // Every step reads its thread's pending signals (a signal sent before it is delivered first).
     if (parseId(tr.id)?.kind !== 'signal') acc.push(this.signalRead(tr));
-    this.lastPeek = { step: this.stepNo, id: tr.id, accesses: acc };
+    this.peekStep = this.stepNo;
+    this.peekId = tr.id;
+    this.peekAccesses = acc;
     return acc;
   }
 
@@ -428,8 +431,8 @@ class World implements Run, Kernel {
         })`,
       );
     const accesses = this.peek(tr);
-    this.lastPeek = null;
-    this.stepEvents = [];
+    this.peekStep = -1;
+    this.stepStart = this.traceLog.length;
     this.enabledCache = null;
     const t = this.threads.get(tr.tid)!;
     t.steps++;
@@ -437,7 +440,6 @@ class World implements Run, Kernel {
     if (parsed.kind === 'signal') deliver(this, t, parsed.sig);
     else if (parsed.kind === 'variant') spurious(this, t);
     else modelOf(t.pending!).exec(this, t, t.pending!);
-    const events = this.stepEvents;
     this.stepNo++;
     this.recent[this.stepNo % LOOP_WINDOW] = t.tid;
     if (!this.failed && this.stepNo >= this.maxSteps && this.enabled().length > 0) {
@@ -452,7 +454,8 @@ class World implements Run, Kernel {
       this.fail('error', message);
       this.found[this.found.length - 1]!.cut = 'maxSteps';
     }
-    return { accesses, events };
+    // The step's events, the error of a cut-off included: the end of the trace, copied at their number.
+    return { accesses, events: this.traceLog.slice(this.stepStart) };
   }
 
   // ---------------------------------------------------------------- the end of a run
