@@ -5,7 +5,7 @@
 // generator, which cannot be read) is named by what determines it, as child replay relies on: the
 // function it started from and its arguments (named by its creator's state then), and the record of every result fed into it since.
 // Left out: what only the trace shows (step numbers, a thread's step count, the trace itself).
-import type { Inode, Proc, Rec, Thread } from './state.ts';
+import type { Inode, MemObj, Proc, Rec, Thread } from './state.ts';
 
 /** Functions by identity: the same function object always gets the same number. */
 const fnIds = new WeakMap<object, number>();
@@ -128,7 +128,12 @@ function put(h: Hasher, v: unknown, depth = 0): void {
     for (const x of v) put(h, x, depth + 1);
   } else if (v instanceof Map) {
     h.word(Tag.Map);
-    for (const [k, x] of v) {
+    // A map keyed by numbers (descriptors, tids, addresses) by key: the order its entries were made
+    // in depends on the interleaving and changes nothing ahead (lowestFd and the rest look keys up).
+    let numeric = true;
+    for (const k of v.keys()) if (typeof k !== 'number') numeric = false;
+    const entries = numeric && v.size > 1 ? [...v].sort((x, y) => (x[0] as number) - (y[0] as number)) : v;
+    for (const [k, x] of entries) {
       put(h, k, depth + 1);
       put(h, x, depth + 1);
     }
@@ -217,6 +222,35 @@ function sortedKeys(mem: ReadonlyMap<string, unknown>): string[] {
   return keys;
 }
 
+/**
+ * A memory object's own hash, with a lock word of 2 and nobody in the futex queue read as 1: the two
+ * differ only in whether the unlock makes a FUTEX_WAKE that wakes nobody (ops/mutex.ts doUnlock), an
+ * event of the trace, and fork's copy of a lock that had waiters is such a word (its queue stays behind).
+ */
+function objectHash(o: MemObj): Hasher {
+  const h = new Hasher();
+  put(h, o.kind === 'mutex' && o.word === 2 && o.waiters.length === 0 ? { ...o, word: 1 } : o);
+  return h;
+}
+
+/**
+ * The objects still as memObj made them (or fork's copies of such), with their hash then: a process
+ * that has not used an object yet and one that used it without changing it have the same future
+ * (memObj makes the same object on first use), so the fingerprint leaves such objects out.
+ */
+const fresh = new WeakMap<MemObj, string>();
+
+/** Called by memObj on an object it has just made. */
+export function markFresh(o: MemObj): void {
+  fresh.set(o, objectHash(o).key());
+}
+
+/** Called by fork on its copy of a process's object. */
+export function copyFresh(from: MemObj, to: MemObj): void {
+  const k = fresh.get(from);
+  if (k !== undefined) fresh.set(to, k);
+}
+
 function putProc(h: Hasher, p: Proc): void {
   h.word(p.pid);
   const o = p as unknown as Record<string, unknown>;
@@ -225,12 +259,19 @@ function putProc(h: Hasher, p: Proc): void {
     if (x === undefined) continue;
     h.name(k);
     if (k === 'mem') {
-      // Objects by name: the order in which a process first used them changes nothing ahead.
+      // Objects by name: the order in which a process first used them changes nothing ahead; one
+      // still as it was made, as if it had not been used.
       const mem = p.mem;
       const keys = sortedKeys(mem);
       for (const n of keys) {
+        const o = mem.get(n)!;
+        const oh = objectHash(o);
+        const ok = fresh.get(o);
+        if (ok !== undefined && ok === oh.key()) continue;
         h.name(n);
-        put(h, mem.get(n));
+        h.word(oh.a);
+        h.word(oh.b);
+        h.word(oh.c);
       }
       h.word(Tag.End);
     } else put(h, x);
@@ -258,9 +299,11 @@ export function fingerprintOf(s: WorldState): string {
   const h = new Hasher();
   for (const c of s.counters) h.num(c);
   h.word(s.failed ? 1 : 0);
-  for (const p of s.procs) putProc(h, p);
+  // By id (pids and tids name their maker, never the order of making: World.nextId), so that two
+  // orders of the same creations reach one fingerprint.
+  for (const p of [...s.procs].sort((a, b) => a.pid - b.pid)) putProc(h, p);
   h.word(Tag.End);
-  for (const t of s.threads) putThread(h, t);
+  for (const t of [...s.threads].sort((a, b) => a.tid - b.tid)) putThread(h, t);
   h.word(Tag.End);
   // By name: the order in which they were made changes nothing ahead.
   for (const n of [...s.shared.keys()].sort()) {

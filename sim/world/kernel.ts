@@ -47,10 +47,10 @@ export interface Kernel {
   note(text: string): void;
   newProc(pid: number, ppid: number): Proc;
   newThread(tid: number, pid: number, fn: ThreadFn, args: unknown[], clock?: number): Thread;
-  /** The next pid or tid (one counter for both). */
-  nextId(): number;
-  /** The next open file description's id. */
-  nextOfd(): number;
+  /** The id of a thread or process that thread `by` makes: a function of `by` and how many it made before. */
+  nextId(by: Thread): number;
+  /** The id of an open file description (or pipe) that thread `by` makes: by `by` and its count, as nextId. */
+  nextOfd(by: Thread): number;
   /** The next line of standard input ('' at its end). */
   readStdin(): string;
 }

@@ -2,6 +2,7 @@
 // each created in a process the first time that process uses it. Fork copies them (ops/fork.ts).
 import type { MutexHandle } from '../api/ops.ts';
 import { cloneValue } from './kernel.ts';
+import { markFresh } from './fingerprint.ts';
 import { addrOf } from './naming.ts';
 import { zeroCond, type MemObj, type Proc } from './state.ts';
 
@@ -46,5 +47,6 @@ export function memObj(p: Proc, h: { handle: string; name: string }): MemObj {
       throw new Error(`not a simulated object: ${JSON.stringify(h)}`);
   }
   p.mem.set(key, o);
+  markFresh(o);
   return o;
 }

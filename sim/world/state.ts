@@ -142,14 +142,16 @@ export interface Proc {
   environ: { init: Readonly<Record<string, string>>; set: string[] };
   /** malloc's arenas (process memory: fork copies them; see sim/world/ops/malloc.ts). */
   arenas: Arenas;
+  /** Its children's pids, smallest first (ops/fork.ts). */
   children: number[];
   /**
-   * The other threads' descriptors (struct pthread) fork copied from the parent, by tid: the result a
-   * join in this process reads (pd->result: the value of a thread that had exited unjoined before the
-   * fork, else NULL). Unset in a process not made by fork; execve drops it.
+   * The other threads' descriptors (struct pthread) fork copied from the parent: the results a join in
+   * this process reads (pd->result) that are not NULL, by tid (a thread that had exited unjoined
+   * before the fork); any other thread of an ancestor reads NULL (ops/thread.ts, forkedDescriptors).
+   * Unset in a process not made by fork; execve drops it.
    */
   forkedThreads?: Map<number, unknown>;
-  /** This process's threads that have exited, in order (their descriptors keep their results). */
+  /** This process's threads that have exited, by tid (their descriptors keep their results). */
   exitedThreads?: number[];
 }
 

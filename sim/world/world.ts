@@ -65,8 +65,11 @@ class World implements Run, Kernel {
   readonly strict: boolean;
   readonly blockingLocks: boolean;
   private readonly maxSteps: number;
-  private idCounter: number;
+  /** The first process's pid (RunOptions.firstPid), and how many threads and processes each thread has made (nextId). */
+  private readonly rootId: number;
+  private readonly made = new Map<number, number>();
   private ofdCounter = 1;
+  private readonly opened = new Map<number, number>();
   private stepNo = 0;
   private readonly procs = new Map<number, Proc>();
   private readonly threads = new Map<number, Thread>();
@@ -98,8 +101,8 @@ class World implements Run, Kernel {
     this.strict = program.options.strict ?? false;
     this.blockingLocks = program.options.futex === 'blocking';
     this.maxSteps = opts.maxSteps ?? 10_000;
-    this.idCounter = opts.firstPid ?? 1000;
-    const pid = this.nextId();
+    this.rootId = opts.firstPid ?? 1000;
+    const pid = this.rootId;
     const proc = this.newProc(pid, 0);
     const ofdTty: FdEntry['ofd'] = { id: this.nextOfd(), path: '/dev/tty' };
     for (const fd of [0, 1, 2]) proc.fds.set(fd, { ofd: ofdTty, cloexec: false, clofork: false });
@@ -132,12 +135,32 @@ class World implements Run, Kernel {
 
   // ---------------------------------------------------------------- the kernel interface (kernel.ts)
 
-  nextId(): number {
-    return this.idCounter++;
+  nextId(by: Thread): number {
+    // Named by who made it, never by when (sim/README.md, "Thread and process ids"): the k-th thread
+    // or process made by the first process's main thread is root + k, by any other thread T*100 + k,
+    // so a search that reorders two creations in different threads gets the same ids both ways.
+    const k = (this.made.get(by.tid) ?? 0) + 1;
+    this.made.set(by.tid, k);
+    const id = by.tid === this.rootId ? this.rootId + k : by.tid * 100 + k;
+    const roomy = by.tid === this.rootId ? k <= 99 * this.rootId : k <= 99 && id <= 0x7fff_ffff;
+    if (!roomy)
+      this.fail(
+        'error',
+        by.tid === this.rootId
+          ? `thread ${by.tid} made more than ${99 * this.rootId} threads and processes: the simulator has no ids left for them`
+          : `thread ${by.tid} made more than 99 threads and processes, or they nest too deep: the simulator names each by who made it and has no id left for this one`,
+        by,
+      );
+    return id;
   }
 
-  nextOfd(): number {
-    return this.ofdCounter++;
+  nextOfd(by?: Thread): number {
+    // The world's own descriptions (the terminal, ...) count from 1; a thread's are named by the
+    // thread, as ids are (nextId), so that opens in two threads commute.
+    if (by === undefined) return this.ofdCounter++;
+    const k = (this.opened.get(by.tid) ?? 0) + 1;
+    this.opened.set(by.tid, k);
+    return by.tid * 100_000 + k;
   }
 
   proc(pid: number): Proc | undefined {
@@ -504,7 +527,7 @@ class World implements Run, Kernel {
 
   private fingerprintOrThrow(): string {
     return fingerprintOf({
-      counters: [this.idCounter, this.ofdCounter, this.fs.nextIno],
+      counters: [this.ofdCounter, this.fs.nextIno, ...sortedCounts(this.made), ...sortedCounts(this.opened)],
       failed: this.failed,
       procs: this.procs.values(),
       threads: this.threadOrder,
@@ -540,4 +563,9 @@ function lineOf(e: Error): string | null {
     if (m) return `${m[1]}:${m[2]}:${m[3]}`;
   }
   return null;
+}
+
+/** A per-thread count map as numbers in tid order (for the fingerprint: the order of making changes nothing ahead). */
+function sortedCounts(m: ReadonlyMap<number, number>): number[] {
+  return [...m].sort((a, b) => a[0] - b[0]).flat();
 }

@@ -71,7 +71,7 @@ export const fdOps: Models<FdKind> = {
     accesses: (k, t, o) => [writes(key.fd(t.pid)), ...openAccesses(k, o.path, o.flags)],
     exec(k, t, o) {
       const p = k.procOf(t);
-      const ofd = openFile(k, o.path, o.flags);
+      const ofd = openFile(k, t, o.path, o.flags);
       if (typeof ofd === 'number') {
         k.emit(t, { type: 'fd.open', fd: -1, path: o.path, flags: openFlagNames(o.flags), result: ofd });
         k.complete(t, ofd);
@@ -135,11 +135,11 @@ export const fdOps: Models<FdKind> = {
     exec(k, t, o) {
       const p = k.procOf(t);
       const a = lowestFd(p);
-      const ofd = { id: k.nextOfd(), path: 'socket:[pair]' };
+      const ofd = { id: k.nextOfd(t), path: 'socket:[pair]' };
       const flags = { cloexec: !!(o.flags & O_CLOEXEC), clofork: !!(o.flags & O_CLOFORK) };
       p.fds.set(a, { ofd, ...flags });
       const b = lowestFd(p);
-      p.fds.set(b, { ofd: { id: k.nextOfd(), path: 'socket:[pair]' }, ...flags });
+      p.fds.set(b, { ofd: { id: k.nextOfd(t), path: 'socket:[pair]' }, ...flags });
       k.emit(t, { type: 'fd.socketpair', fds: [a, b], flags: flagNames(o.flags) });
       k.complete(t, [a, b]);
     },
@@ -271,7 +271,7 @@ export const fdOps: Models<FdKind> = {
       }
       const fd = lowestFd(p);
       p.fds.set(fd, {
-        ofd: { id: k.nextOfd(), path: 'socket:[plash-server]' },
+        ofd: { id: k.nextOfd(t), path: 'socket:[plash-server]' },
         cloexec: false,
         clofork: false,
         owner: t.tid,

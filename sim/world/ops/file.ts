@@ -97,7 +97,7 @@ export function openAccesses(k: Kernel, path: string, flags: number): Access[] {
  * regular file opened for writing or not (Linux truncates even with O_RDONLY, do_truncate in
  * handle_truncate). The result is the description, or -errno.
  */
-export function openFile(k: Kernel, path: string, flags: number): Ofd | number {
+export function openFile(k: Kernel, t: Thread, path: string, flags: number): Ofd | number {
   const name = normalPath(path);
   if (name === '') return -ENOENT;
   let f = k.fs.paths.get(name);
@@ -108,7 +108,7 @@ export function openFile(k: Kernel, path: string, flags: number): Ofd | number {
     k.fs.paths.set(name, f);
   }
   if (flags & O_TRUNC && !f.dev) f.data = '';
-  const ofd: Ofd = { id: k.nextOfd(), path: name, file: f, pos: 0, mode: flags & O_ACCMODE };
+  const ofd: Ofd = { id: k.nextOfd(t), path: name, file: f, pos: 0, mode: flags & O_ACCMODE };
   if (flags & O_APPEND) ofd.append = true;
   return ofd;
 }

@@ -7,23 +7,30 @@ import { cloneValue, NondeterminismError, type Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
+import { copyFresh } from '../fingerprint.ts';
 import { checkSafety } from './libc.ts';
 import { copyArenas } from './malloc.ts';
 import { forkDescriptorReads, forkedDescriptors } from './thread.ts';
 
 function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
-  const cpid = k.nextId();
+  const cpid = k.nextId(t);
   const c = k.newProc(cpid, p.pid);
-  p.children.push(cpid);
+  // Kept by pid, not by when each was forked: forks in two threads commute (their ids name their
+  // maker, World.nextId), so waitpid(-1) among several exited children takes the smallest pid.
+  // Linux takes the oldest (kernel/exit.c do_wait walks ->children, which fork appends to); that is
+  // the same child for the forks of one thread, whose ids grow with each fork.
+  let at = p.children.length;
+  while (at > 0 && p.children[at - 1]! > cpid) at--;
+  p.children.splice(at, 0, cpid);
   for (const [name, o] of p.mem) {
-    c.mem.set(
-      name,
+    const copy =
       o.kind === 'mutex' || o.kind === 'cond'
         ? { ...o, waiters: [] }
         : o.kind === 'cell'
           ? { ...o, value: cloneValue(o.value) }
-          : { ...o },
-    );
+          : { ...o };
+    c.mem.set(name, copy);
+    copyFresh(o, copy);
   }
   c.atfork = p.atfork.slice();
   c.handlers = new Map(p.handlers);

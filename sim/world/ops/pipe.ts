@@ -185,14 +185,14 @@ export const pipeOps: Models<'pipe'> = {
     accesses: (_k, t) => [writes(key.fd(t.pid))],
     exec(k, t, o) {
       const p = k.procOf(t);
-      const pipe: Pipe = { id: k.nextOfd(), slots: [] };
+      const pipe: Pipe = { id: k.nextOfd(t), slots: [] };
       const cloexec = !!(o.flags & O_CLOEXEC);
       const nb = o.flags & O_NONBLOCK ? { nonblock: true } : {};
       const path = `pipe:[${pipe.id}]`;
       const r = lowestFd(p);
-      p.fds.set(r, { ofd: { id: k.nextOfd(), path, pipe, end: 'r', ...nb }, cloexec, clofork: false });
+      p.fds.set(r, { ofd: { id: k.nextOfd(t), path, pipe, end: 'r', ...nb }, cloexec, clofork: false });
       const w = lowestFd(p);
-      p.fds.set(w, { ofd: { id: k.nextOfd(), path, pipe, end: 'w', ...nb }, cloexec, clofork: false });
+      p.fds.set(w, { ofd: { id: k.nextOfd(t), path, pipe, end: 'w', ...nb }, cloexec, clofork: false });
       const flags = [...(cloexec ? ['O_CLOEXEC'] : []), ...(nb.nonblock ? ['O_NONBLOCK'] : [])];
       k.emit(t, { type: 'fd.pipe', fds: [r, w], flags });
       k.complete(t, [r, w]);

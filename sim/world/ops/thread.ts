@@ -18,7 +18,11 @@ export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void 
   t.exitTime = t.clock;
   t.pending = null;
   p.threads = p.threads.filter((x) => x !== t.tid);
-  (p.exitedThreads ??= []).push(t.tid);
+  // By tid: exits in two threads commute, and the order changes nothing ahead.
+  const exited = (p.exitedThreads ??= []);
+  let at = exited.length;
+  while (at > 0 && exited[at - 1]! > t.tid) at--;
+  exited.splice(at, 0, t.tid);
   k.emit(t, { type: 'thread.exit', value });
   if (p.threads.length === 0) finishProc(k, p, t, 0, 'return');
 }
@@ -30,15 +34,33 @@ export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void 
  * thread still running, the value of one that had exited unjoined (measured, glibc 2.36:
  * tests/sim/fidelity-threads-fork.test.ts). A joined thread's descriptor was freed: NULL (a join on it
  * is undefined). The parent's own copies of its ancestors' descriptors come along too.
+ *
+ * Only the results that are not NULL are kept: a join in the child on any other thread of an ancestor
+ * gets NULL (inheritedResult). So a thread the parent creates after the fork reads as one created
+ * before it, which the child cannot tell apart (it learns the tid only through memory written after
+ * the create, or a pipe), and a fork commutes with a pthread_create in another thread: the two orders
+ * reach one state, which state caching needs.
  */
 export function forkedDescriptors(k: Kernel, p: Proc, t: Thread): Map<number, unknown> {
   const out = new Map(p.forkedThreads ?? []);
-  for (const tid of p.threads) if (tid !== t.tid) out.set(tid, null);
   for (const tid of p.exitedThreads ?? []) {
     const u = k.thread(tid)!;
-    out.set(tid, u.joined ? null : resultOf(u.exitValue));
+    const value = u.joined ? null : resultOf(u.exitValue);
+    if (tid !== t.tid && value !== null) out.set(tid, value);
   }
   return out;
+}
+
+/**
+ * The result a join in process `p` reads of thread `u` of another process, when `u` is a thread of an
+ * ancestor whose descriptors `p` copied (through forks, with no execve since): its pd->result as the
+ * fork copied it (forkedDescriptors). Undefined when `u` is no such thread.
+ */
+function inheritedResult(k: Kernel, p: Proc, u: Thread): unknown {
+  for (let q: Proc | undefined = p; q?.forkedThreads !== undefined; q = k.proc(q.ppid)) {
+    if (q.ppid === u.pid) return p.forkedThreads!.get(u.tid) ?? null;
+  }
+  return undefined;
 }
 
 /** pd->result as C sees it: a thread that returned NULL (or nothing, or 0) has the NULL a running one has. */
@@ -65,7 +87,7 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
     accesses: (_k, t) => [writes(key.threads(t.pid)), reads(key.signalTargets(t.pid))],
     exec(k, t, o) {
       const p = k.procOf(t);
-      const tid = k.nextId();
+      const tid = k.nextId(t);
       p.multiThreaded = true;
       // A descriptor freed by a join or by a detached thread's exit may be the one this thread gets.
       for (const x of p.exitedThreads ?? []) {
@@ -101,7 +123,6 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
     },
     exec(k, t, o) {
       const u = k.thread(o.tid);
-      const inherited = k.procOf(t).forkedThreads;
       if (o.tid === t.tcb) {
         // __pthread_clockjoin_ex (nptl/pthread_join_common.c): `if (pd == self ...) return EDEADLK;`,
         // and in a child made by fork too, where pthread_self() is the forking thread's descriptor.
@@ -117,7 +138,7 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
         );
         return;
       }
-      if (!u && !inherited?.has(o.tid)) {
+      if (!u) {
         k.threadThrew(
           t,
           new Error(
@@ -126,22 +147,22 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
         );
         return;
       }
-      if (inherited?.has(o.tid) && (!u || u.pid !== t.pid)) {
+      const fromAncestor = u.pid === t.pid ? undefined : inheritedResult(k, k.procOf(t), u);
+      if (fromAncestor !== undefined) {
         // A thread of the parent (or further up), in the child: reclaim_stacks set its descriptor's tid
         // to 0, and __pthread_clockjoin_ex (nptl/pthread_join_common.c) waits only while it is not 0,
         // so the join returns at once with the descriptor's pd->result.
-        const value = inherited.get(o.tid);
-        k.emit(t, { type: 'thread.join', target: o.tid, value });
-        k.complete(t, value);
+        k.emit(t, { type: 'thread.join', target: o.tid, value: fromAncestor });
+        k.complete(t, fromAncestor);
         return;
       }
-      if (u?.detached && u.pid === t.pid) {
+      if (u.detached && u.pid === t.pid) {
         // nptl/pthread_join_common.c: `if (IS_DETACHED (pd)) return EINVAL;`
         k.emit(t, { type: 'thread.join', target: o.tid, value: null });
         k.complete(t, new JoinError(EINVAL));
         return;
       }
-      if (!u || u.pid !== t.pid || u.joined) {
+      if (u.pid !== t.pid || u.joined) {
         // A joined thread's descriptor keeps pd->tid == -1 ("We mark the thread as terminated and as
         // joined") until a pthread_create reuses it: INVALID_NOT_TERMINATED_TD_P, ESRCH. (u.pid differs
         // only for a thread that is no ancestor's either: after exec, say.)
