@@ -384,6 +384,9 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    * step, one thread that may start the reversed sequence is tried (every thread when the future
    * step's history was cut); when none of them can run there, it is no race.
    */
+  const revisitLists: Candidates[] = [];
+  const revisitMore: Candidates[] = [];
+  const revisitCursor: number[] = [];
   function revisit(sum: readonly number[]): void {
     const parent = nodes[depth - 1];
     if (parent && parent.chosenFuture >= 0) for (const f of sum) parent.sum.add(lift(f, parent.chosenFuture));
@@ -397,7 +400,30 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // `base` orders prefix steps before f, as analyse()'s race clock does; `hb` is everything in
       // the prefix that happens before f (a race's earlier step included), for E below.
       const hb = [...base];
+      // Only the prefix steps that conflict with f or its history, or that f disabled, do anything
+      // below: the index lists them (every step when f ended the run or disabled a thread).
+      const scanAll = f.ends || f.dis.length > 0;
+      if (!scanAll) {
+        index.candidatesFor(f.acc, revisitLists);
+        index.candidatesFor(f.ea, revisitMore);
+        for (const c of revisitMore) revisitLists.push(c);
+        revisitCursor.length = revisitLists.length;
+        for (let c = 0; c < revisitLists.length; c++) revisitCursor[c] = revisitLists[c]!.list.length - 1;
+      }
       for (let j = events.length - 1; j >= 0; j--) {
+        if (!scanAll) {
+          // The latest position on any list at or before j, each list's cursor moved past it.
+          let next = -1;
+          for (let c = 0; c < revisitLists.length; c++) {
+            const list = revisitLists[c]!.list;
+            let k = revisitCursor[c]!;
+            while (k >= 0 && list[k]! > j) k--;
+            revisitCursor[c] = k;
+            if (k >= 0 && list[k]! > next) next = list[k]!;
+          }
+          if (next < 0) break;
+          j = next;
+        }
         const e = events[j]!;
         if (f.ea.length > 0 && conflicts(e.acc, f.ea)) {
           join(base, e.vc);
