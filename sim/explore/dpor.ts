@@ -139,10 +139,12 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   const NO_NUMBERS: readonly number[] = [];
   const NO_ACC: readonly Acc[] = [];
   /** The step `x` taken before a state, and a Future `id` of that state: the Future seen from the state before `x`. */
-  const lifted = new Map<number, number>();
+  // By x, then by id: small integer keys (one number made of both would not be a small integer).
+  const lifted: (Map<number, number> | undefined)[] = [];
   const lift = (id: number, x: number): number => {
-    const k = id * 0x1000000 + x;
-    let out = lifted.get(k);
+    let byId = lifted[x];
+    if (byId === undefined) lifted[x] = byId = new Map();
+    let out = byId.get(id);
     if (out !== undefined) return out;
     const f = futures[id]!;
     const s = futures[x]!;
@@ -163,7 +165,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       const capped = ea.length > HISTORY_BOUND || et.length > HISTORY_BOUND;
       out = intern({ ...f, ea: capped ? f.ea : ea, et: capped ? f.et : et, capped });
     }
-    lifted.set(k, out);
+    byId.set(id, out);
     return out;
   };
 
@@ -385,9 +387,39 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    * step's history was cut); when none of them can run there, it is no race.
    */
   const revisitLists: Candidates[] = [];
-  const revisitMore: Candidates[] = [];
   const revisitCursor: number[] = [];
+  const oneAcc: Acc[] = [];
+  const accLists: Candidates[] = [];
+  /** Per revisit (the prefix is fixed during one): an access's conflictClock. */
+  const conflictClocks = new Map<Acc, number[]>();
+  /**
+   * The join of the clocks of every prefix step that conflicts with `a`: the index's lists walked
+   * from the latest entry until one that conflicts with all the earlier entries of its list (those
+   * happen before it, so its clock has them).
+   */
+  function conflictClock(a: Acc): number[] {
+    let clock = conflictClocks.get(a);
+    if (clock !== undefined) return clock;
+    clock = [];
+    oneAcc[0] = a;
+    index.candidatesFor(oneAcc, accLists);
+    for (const c of accLists) {
+      const list = c.list;
+      for (let k = list.length - 1; k >= 0; k--) {
+        const e = events[list[k]!]!;
+        join(clock, e.vc);
+        if (c.cover(e)) break;
+      }
+    }
+    conflictClocks.set(a, clock);
+    return clock;
+  }
+  /** Joins into `clock` the clocks of every prefix step that conflicts with one of `accs`. */
+  function joinConflicting(clock: number[], accs: readonly Acc[]): void {
+    for (const a of accs) join(clock, conflictClock(a));
+  }
   function revisit(sum: readonly number[]): void {
+    conflictClocks.clear();
     const parent = nodes[depth - 1];
     if (parent && parent.chosenFuture >= 0) for (const f of sum) parent.sum.add(lift(f, parent.chosenFuture));
     for (const id of sum) {
@@ -397,16 +429,18 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         const c = threadClock.get(t);
         if (c) join(base, c);
       }
+      // The prefix steps that conflict with f's history happen before f. Their clocks are joined
+      // first, whatever their place: a step's clock covers only steps before it, so joining it
+      // early changes no test below of a later step.
+      if (f.ea.length > 0) joinConflicting(base, f.ea);
       // `base` orders prefix steps before f, as analyse()'s race clock does; `hb` is everything in
       // the prefix that happens before f (a race's earlier step included), for E below.
       const hb = [...base];
-      // Only the prefix steps that conflict with f or its history, or that f disabled, do anything
-      // below: the index lists them (every step when f ended the run or disabled a thread).
+      // Only the prefix steps that conflict with f, or that f disabled, can race with it: the index
+      // lists them (every step when f ended the run or disabled a thread).
       const scanAll = f.ends || f.dis.length > 0;
       if (!scanAll) {
         index.candidatesFor(f.acc, revisitLists);
-        index.candidatesFor(f.ea, revisitMore);
-        for (const c of revisitMore) revisitLists.push(c);
         revisitCursor.length = revisitLists.length;
         for (let c = 0; c < revisitLists.length; c++) revisitCursor[c] = revisitLists[c]!.list.length - 1;
       }
@@ -425,10 +459,6 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           j = next;
         }
         const e = events[j]!;
-        if (f.ea.length > 0 && conflicts(e.acc, f.ea)) {
-          join(base, e.vc);
-          join(hb, e.vc);
-        }
         if (e.tid === f.tid) continue;
         if (!(f.ends || f.dis.includes(e.tid) || conflicts(e.acc, f.acc))) continue;
         const ordered = at(base, e.slot) >= e.seq || awaits(f.acc, e.acc);

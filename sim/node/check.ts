@@ -106,8 +106,10 @@ function acquireWorker(limits: Limits, kind: WorkerStart['kind']): Worker {
   const worker = new Worker(new URL('worker.mjs', BUILD_DIR), {
     // The worker's own heap (the C interpreter; the answer's text) is capped; QuickJS's heap is
     // WebAssembly memory, capped by its own limit. A large native stack keeps QuickJS's limit the
-    // one that is reached.
-    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb + 64, stackSizeMb: 32 },
+    // one that is reached. The young generation is capped too: V8 grows it to 64 MB per
+    // semi-space while a long search allocates, which is most of a search's peak (issue 13's
+    // 200 MB), for a few per cent of speed.
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb + 64, maxYoungGenerationSizeMb: 24, stackSizeMb: 32 },
     // What to get ready for while the file is read and compiled (sim/node/worker.ts).
     workerData: { kind, memoryMb: limits.memoryMb } satisfies WorkerStart,
     stdout: true,

@@ -65,6 +65,12 @@ class Hasher {
     } else this.str(String(n));
   }
 
+  reset(): void {
+    this.a = 0x9747b28c;
+    this.b = 0x2545f491;
+    this.c = 0x61c88647;
+  }
+
   key(): string {
     return `${(this.a >>> 0).toString(36)}.${(this.b >>> 0).toString(36)}.${(this.c >>> 0).toString(36)}`;
   }
@@ -228,21 +234,33 @@ function sortedKeys(mem: ReadonlyMap<string, unknown>): string[] {
  * event of the trace, and fork's copy of a lock that had waiters is such a word (its queue stays behind).
  */
 function objectHash(o: MemObj): Hasher {
-  const h = new Hasher();
-  put(h, o.kind === 'mutex' && o.word === 2 && o.waiters.length === 0 ? { ...o, word: 1 } : o);
+  const h = objectHasher;
+  h.reset();
+  if (o.kind === 'mutex' && o.word === 2 && o.waiters.length === 0) {
+    // Hashed as 1 in place (no copy made at every fingerprint), and put back.
+    o.word = 1;
+    try {
+      put(h, o);
+    } finally {
+      o.word = 2;
+    }
+  } else put(h, o);
   return h;
 }
+/** The one hasher objectHash uses (its lanes are read before the next call). */
+const objectHasher = new Hasher();
 
 /**
  * The objects still as memObj made them (or fork's copies of such), with their hash then: a process
  * that has not used an object yet and one that used it without changing it have the same future
  * (memObj makes the same object on first use), so the fingerprint leaves such objects out.
  */
-const fresh = new WeakMap<MemObj, string>();
+const fresh = new WeakMap<MemObj, readonly [number, number, number]>();
 
 /** Called by memObj on an object it has just made. */
 export function markFresh(o: MemObj): void {
-  fresh.set(o, objectHash(o).key());
+  const h = objectHash(o);
+  fresh.set(o, [h.a, h.b, h.c]);
 }
 
 /** Called by fork on its copy of a process's object. */
@@ -267,7 +285,7 @@ function putProc(h: Hasher, p: Proc): void {
         const o = mem.get(n)!;
         const oh = objectHash(o);
         const ok = fresh.get(o);
-        if (ok !== undefined && ok === oh.key()) continue;
+        if (ok !== undefined && ok[0] === oh.a && ok[1] === oh.b && ok[2] === oh.c) continue;
         h.name(n);
         h.word(oh.a);
         h.word(oh.b);
