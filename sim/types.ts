@@ -67,8 +67,8 @@ export interface ExploreOptions {
   preemptionBound?: number;
   /**
    * dpor: recognise states whose future has been explored (Run.fingerprint) and do not explore it
-   * again: true from the start, false never (the default), a number after that many executions; off
-   * under a preemption bound. See sim/README.md, "State caching".
+   * again: true from the start, false never, a number after that many executions (200 by default,
+   * CACHE_AFTER in sim/explore/dpor.ts); off under a preemption bound. See sim/README.md, "State caching".
    */
   stateCache?: boolean | number;
   /** random / pct: number of runs and the seed. */
