@@ -83,6 +83,8 @@ function hasId(list: readonly Transition[], id: string): boolean {
   return false;
 }
 
+/** The clock of a thread with no step yet: read, never joined into. */
+const NO_CLOCK: number[] = [];
 /** No wakeup subtree (most new nodes): read, never added to. */
 const NO_WAKEUP: readonly Wakeup[] = [];
 /** The empty sleep set a node records when it was reached with none. */
@@ -395,6 +397,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    */
   const revisitLists: Candidates[] = [];
   const revisitCursor: number[] = [];
+  /** The dependent prefix steps a revisit has walked for one future step (positions, latest first). */
+  const walked: number[] = [];
   const oneAcc: Acc[] = [];
   const accLists: Candidates[] = [];
   /** Per revisit (the prefix is fixed during one): an access's conflictClock. */
@@ -431,18 +435,35 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     if (parent && parent.chosenFuture >= 0) for (const f of sum) parent.sum.add(lift(f, parent.chosenFuture));
     for (const id of sum) {
       const f = futures[id]!;
-      const base = [...(threadClock.get(f.tid) ?? [])];
+      // `base` orders prefix steps before f, as analyse()'s race clock does: f's thread's clock, its
+      // history's threads' clocks, and the clocks of the prefix steps that conflict with its history
+      // (joined first, whatever their place: a step's clock covers only steps before it, so joining
+      // it early changes no test below of a later step). Copied only when something is joined.
+      let base: number[] = threadClock.get(f.tid) ?? NO_CLOCK;
+      let owned = false;
       for (const t of f.et) {
         const c = threadClock.get(t);
-        if (c) join(base, c);
+        if (!c) continue;
+        if (!owned) {
+          base = [...base];
+          owned = true;
+        }
+        join(base, c);
       }
-      // The prefix steps that conflict with f's history happen before f. Their clocks are joined
-      // first, whatever their place: a step's clock covers only steps before it, so joining it
-      // early changes no test below of a later step.
-      if (f.ea.length > 0) joinConflicting(base, f.ea);
-      // `base` orders prefix steps before f, as analyse()'s race clock does; `hb` is everything in
-      // the prefix that happens before f (a race's earlier step included), for E below.
-      const hb = [...base];
+      if (f.ea.length > 0) {
+        if (!owned) {
+          base = [...base];
+          owned = true;
+        }
+        joinConflicting(base, f.ea);
+      }
+      // `hb`, everything in the prefix that happens before f (a race's earlier step included), is
+      // read only to find E at a race: it is `base` as it is here joined with the clocks of the
+      // dependent steps walked so far, made at the first race and kept up from there.
+      const hbStart = base;
+      let hb: number[] | null = null;
+      let hbFrom = 0;
+      walked.length = 0;
       // Only the prefix steps that conflict with f, or that f disabled, can race with it: the index
       // lists them (every step when f ended the run or disabled a thread).
       const scanAll = f.ends || f.dis.length > 0;
@@ -468,13 +489,23 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         const e = events[j]!;
         if (e.tid === f.tid) continue;
         if (!(f.ends || f.dis.includes(e.tid) || conflicts(e.acc, f.acc))) continue;
-        const ordered = at(base, e.slot) >= e.seq || awaits(f.acc, e.acc);
-        join(hb, e.vc);
-        if (ordered) {
+        walked.push(j);
+        // A step `base` already covers has its whole clock in `base` (a join of clocks of steps, each
+        // of which covers its predecessors): joining it changes nothing.
+        if (at(base, e.slot) >= e.seq) continue;
+        if (awaits(f.acc, e.acc)) {
+          if (!owned) {
+            base = [...base];
+            owned = true;
+          }
           join(base, e.vc);
           continue;
         }
         const node = nodes[j]!;
+        if (!owned) {
+          base = [...base];
+          owned = true;
+        }
         if (f.capped) {
           // Part of f's history is unknown: any thread may start the reversed sequence.
           for (const u of node.enabled) addThread(node, u.tid);
@@ -495,9 +526,13 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           }
           if (pick === undefined && f.et.includes(u.tid)) pick = u.tid;
         }
-        for (let k = j + 1; k < events.length && pick === undefined; k++) {
-          const ek = events[k]!;
-          if (at(hb, ek.slot) >= ek.seq && node.enabled.some((u) => u.tid === ek.tid)) pick = ek.tid;
+        if (pick === undefined) {
+          hb ??= [...hbStart];
+          for (; hbFrom < walked.length; hbFrom++) join(hb, events[walked[hbFrom]!]!.vc);
+          for (let k = j + 1; k < events.length && pick === undefined; k++) {
+            const ek = events[k]!;
+            if (at(hb, ek.slot) >= ek.seq && node.enabled.some((u) => u.tid === ek.tid)) pick = ek.tid;
+          }
         }
         if (pick === undefined) continue;
         addThread(node, pick);
