@@ -396,9 +396,23 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    * step's history was cut); when none of them can run there, it is no race.
    */
   const revisitLists: Candidates[] = [];
-  const revisitCursor: number[] = [];
   /** The dependent prefix steps a revisit has walked for one future step (positions, latest first). */
   const walked: number[] = [];
+  /** Per revisit: the positions of the prefix steps that conflict with an access set, latest first. */
+  const positionsOf = new Map<readonly Acc[], number[]>();
+  function conflictPositions(acc: readonly Acc[]): number[] {
+    let out = positionsOf.get(acc);
+    if (out !== undefined) return out;
+    index.candidatesFor(acc, revisitLists);
+    out = [];
+    for (const c of revisitLists) for (const j of c.list) out.push(j);
+    out.sort((a, b) => b - a);
+    let w = 0;
+    for (let r = 0; r < out.length; r++) if (r === 0 || out[r] !== out[r - 1]) out[w++] = out[r]!;
+    out.length = w;
+    positionsOf.set(acc, out);
+    return out;
+  }
   const oneAcc: Acc[] = [];
   const accLists: Candidates[] = [];
   /** Per revisit (the prefix is fixed during one): an access's conflictClock. */
@@ -431,14 +445,15 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   }
   function revisit(sum: readonly number[]): void {
     conflictClocks.clear();
+    positionsOf.clear();
     const parent = nodes[depth - 1];
     if (parent && parent.chosenFuture >= 0) for (const f of sum) parent.sum.add(lift(f, parent.chosenFuture));
     for (const id of sum) {
       const f = futures[id]!;
       // `base` orders prefix steps before f, as analyse()'s race clock does: f's thread's clock, its
-      // history's threads' clocks, and the clocks of the prefix steps that conflict with its history
-      // (joined first, whatever their place: a step's clock covers only steps before it, so joining
-      // it early changes no test below of a later step). Copied only when something is joined.
+      // history's threads' clocks, and the clocks of the prefix steps that conflict with its history.
+      // Copied only when something is joined into it; the history's conflicting steps are joined
+      // only once a step the rest does not cover is met (most future steps meet none).
       let base: number[] = threadClock.get(f.tid) ?? NO_CLOCK;
       let owned = false;
       for (const t of f.et) {
@@ -450,49 +465,38 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         }
         join(base, c);
       }
-      if (f.ea.length > 0) {
-        if (!owned) {
-          base = [...base];
-          owned = true;
-        }
-        joinConflicting(base, f.ea);
-      }
+      let historyJoined = f.ea.length === 0;
       // `hb`, everything in the prefix that happens before f (a race's earlier step included), is
-      // read only to find E at a race: it is `base` as it is here joined with the clocks of the
-      // dependent steps walked so far, made at the first race and kept up from there.
-      const hbStart = base;
+      // read only to find E at a race: `base` joined with the clocks of the dependent steps walked so
+      // far, made at the first race and kept up from there.
       let hb: number[] | null = null;
       let hbFrom = 0;
       walked.length = 0;
-      // Only the prefix steps that conflict with f, or that f disabled, can race with it: the index
-      // lists them (every step when f ended the run or disabled a thread).
+      // Only the prefix steps that conflict with f, or that f disabled, can race with it: their
+      // positions, latest first (every step when f ended the run or disabled a thread).
       const scanAll = f.ends || f.dis.length > 0;
-      if (!scanAll) {
-        index.candidatesFor(f.acc, revisitLists);
-        revisitCursor.length = revisitLists.length;
-        for (let c = 0; c < revisitLists.length; c++) revisitCursor[c] = revisitLists[c]!.list.length - 1;
-      }
-      for (let j = events.length - 1; j >= 0; j--) {
-        if (!scanAll) {
-          // The latest position on any list at or before j, each list's cursor moved past it.
-          let next = -1;
-          for (let c = 0; c < revisitLists.length; c++) {
-            const list = revisitLists[c]!.list;
-            let k = revisitCursor[c]!;
-            while (k >= 0 && list[k]! > j) k--;
-            revisitCursor[c] = k;
-            if (k >= 0 && list[k]! > next) next = list[k]!;
-          }
-          if (next < 0) break;
-          j = next;
-        }
+      const positions = scanAll ? null : conflictPositions(f.acc);
+      const n = positions === null ? events.length : positions.length;
+      for (let q = 0; q < n; q++) {
+        const j = positions === null ? events.length - 1 - q : positions[q]!;
         const e = events[j]!;
         if (e.tid === f.tid) continue;
-        if (!(f.ends || f.dis.includes(e.tid) || conflicts(e.acc, f.acc))) continue;
+        if (positions === null && !(f.ends || f.dis.includes(e.tid) || conflicts(e.acc, f.acc))) continue;
         walked.push(j);
-        // A step `base` already covers has its whole clock in `base` (a join of clocks of steps, each
-        // of which covers its predecessors): joining it changes nothing.
+        // A step `base` covers has its whole clock in `base` (a join of clocks of steps, each of
+        // which covers its predecessors): joining it changes nothing.
         if (at(base, e.slot) >= e.seq) continue;
+        if (!historyJoined) {
+          // A step's clock covers only steps before it, so joining the history's conflicting steps
+          // now, whatever their place, changes no test already made.
+          if (!owned) {
+            base = [...base];
+            owned = true;
+          }
+          joinConflicting(base, f.ea);
+          historyJoined = true;
+          if (at(base, e.slot) >= e.seq) continue;
+        }
         if (awaits(f.acc, e.acc)) {
           if (!owned) {
             base = [...base];
@@ -527,7 +531,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           if (pick === undefined && f.et.includes(u.tid)) pick = u.tid;
         }
         if (pick === undefined) {
-          hb ??= [...hbStart];
+          hb ??= [...base];
           for (; hbFrom < walked.length; hbFrom++) join(hb, events[walked[hbFrom]!]!.vc);
           for (let k = j + 1; k < events.length && pick === undefined; k++) {
             const ek = events[k]!;
