@@ -297,6 +297,13 @@ function putProc(h: Hasher, p: Proc): void {
   h.word(Tag.End);
 }
 
+const noteIds = new Map<string, number>();
+function noteId(text: string): number {
+  let id = noteIds.get(text);
+  if (id === undefined) noteIds.set(text, (id = noteIds.size + 1));
+  return id;
+}
+
 /** What the world passes in: everything of its state the future depends on. */
 export interface WorldState {
   counters: readonly number[];
@@ -336,6 +343,10 @@ export function fingerprintOf(s: WorldState): string {
   h.word(Tag.End);
   put(h, s.stdin);
   put(h, s.findingKinds);
-  put(h, [...s.notes].sort());
+  // Notes by number, each text hashed once (they are a few sentences from a fixed set, met at every
+  // fingerprint); by sorted number, as a set.
+  const notes = s.notes.map(noteId).sort((x, y) => x - y);
+  for (const n of notes) h.word(n);
+  h.word(Tag.End);
   return h.key();
 }
