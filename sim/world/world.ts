@@ -527,7 +527,7 @@ class World implements Run, Kernel {
 
   private fingerprintOrThrow(): string {
     return fingerprintOf({
-      counters: [this.ofdCounter, this.fs.nextIno, ...sortedCounts(this.made), ...sortedCounts(this.opened)],
+      counters: [this.ofdCounter, ...sortedCounts(this.made), ...sortedCounts(this.opened)],
       failed: this.failed,
       procs: this.procs.values(),
       threads: this.threadOrder,

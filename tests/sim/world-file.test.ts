@@ -119,7 +119,8 @@ describe('open, read, write, lseek on a regular file', () => {
       6,
       'aX\0\0cd',
       0,
-      { size: 3, mode: 0o100600, ino: 2, blksize: 4096, tty: false },
+      // The inode of main's (tid 1000) first created file: 1000 * 100000 + 1 (World.nextOfd).
+      { size: 3, mode: 0o100600, ino: 100_000_001, blksize: 4096, tty: false },
       -ESPIPE,
     ]);
   });

@@ -39,13 +39,13 @@ import type { FdEntry, Inode, Ofd, Proc, Thread } from '../state.ts';
 /** The machine's file system: every name and the inode it names. */
 export interface FileSystem {
   paths: Map<string, Inode>;
-  nextIno: number;
 }
 
 export function newFileSystem(): FileSystem {
-  const fs: FileSystem = { paths: new Map(), nextIno: 1 };
+  const fs: FileSystem = { paths: new Map() };
   // drivers/char/mem.c: reads give end of file, writes are taken whole and dropped, lseek gives 0.
-  fs.paths.set('/dev/null', { ino: fs.nextIno++, data: '', dev: 'null' });
+  // A file a thread creates gets its inode number as descriptions get ids (openFile).
+  fs.paths.set('/dev/null', { ino: 1, data: '', dev: 'null' });
   return fs;
 }
 
@@ -104,7 +104,9 @@ export function openFile(k: Kernel, t: Thread, path: string, flags: number): Ofd
   if (f && flags & O_CREAT && flags & O_EXCL) return -EEXIST;
   if (!f) {
     if (!(flags & O_CREAT)) return -ENOENT;
-    f = { ino: k.fs.nextIno++, data: '' };
+    // Numbered by the thread that made it, as descriptions are (World.nextOfd): creations in two
+    // threads commute.
+    f = { ino: k.nextOfd(t), data: '' };
     k.fs.paths.set(name, f);
   }
   if (flags & O_TRUNC && !f.dev) f.data = '';
