@@ -139,6 +139,14 @@ export function describeEvent(e: TraceEvent): string {
       return `${e.sig} delivered to thread ${e.tid}`;
     case 'signal.return':
       return `thread ${e.tid} returns from its ${e.sig} handler`;
+    case 'signal.mask':
+      return `thread ${e.tid} blocks ${e.mask.length > 0 ? e.mask.join(', ') : 'no signal'}`;
+    case 'signal.suspend':
+      return `thread ${e.tid} waits in sigsuspend`;
+    case 'signal.resume':
+      return `thread ${e.tid} returns from sigsuspend`;
+    case 'signal.wait':
+      return `thread ${e.tid} takes ${e.sig} in sigwait`;
     case 'time.sleep':
       return `thread ${e.tid} sleeps until ${(e.until / 1e9).toFixed(3)} s`;
     case 'unsafe-call':

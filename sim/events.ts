@@ -69,6 +69,14 @@ export type TraceEvent =
   | E<'signal.send', { sig: string; target: number; targetIsPid: boolean }>
   | E<'signal.deliver', { sig: string }>
   | E<'signal.return', { sig: string }>
+  /** pthread_sigmask: how, the set given (null: only read), and the mask after. */
+  | E<'signal.mask', { how: string; set: string[] | null; mask: string[] }>
+  /** sigsuspend: the thread waits with this mask until a handler has run... */
+  | E<'signal.suspend', { mask: string[] }>
+  /** ...and then returns (-1, EINTR), its mask put back. */
+  | E<'signal.resume', Record<never, never>>
+  /** sigwait took this pending signal. */
+  | E<'signal.wait', { sig: string }>
   | E<'time.sleep', { ns: number; until: number }>
   | E<'unsafe-call', { fn: string; context: 'fork-child' | 'signal-handler' }>
   | E<'assert.fail', { message: string }>

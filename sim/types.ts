@@ -121,6 +121,8 @@ export type WaitTarget =
   | { kind: 'join'; tid: number }
   /** waitpid on a child that never exits. */
   | { kind: 'waitpid'; pid: number }
+  /** sigsuspend or sigwait, for a signal no thread sends (named by the call, or the set). */
+  | { kind: 'signal'; name: string }
   /** An operation whose model has no blocking rule of its own (named by its op kind). */
   | { kind: 'op'; op: string };
 

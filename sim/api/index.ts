@@ -487,8 +487,43 @@ export function* dlopen(name: string): G<number> {
 
 // ---- signals ----
 
-export function* sigaction(sig: string, handler: HandlerFn): G<number> {
-  return (yield { k: 'sigaction', sig, handler }) as number;
+/** `mask` (sa_mask): the signals blocked while the handler runs, besides `sig` itself. */
+export function* sigaction(sig: string, handler: HandlerFn, mask?: readonly string[]): G<number> {
+  return (yield mask === undefined
+    ? { k: 'sigaction', sig, handler }
+    : { k: 'sigaction', sig, handler, mask }) as number;
+}
+/** How pthread_sigmask changes the mask: add `set`, take it away, or replace the mask with it. */
+export type SigmaskHow = 'block' | 'unblock' | 'setmask';
+export const SIG_BLOCK: SigmaskHow = 'block';
+export const SIG_UNBLOCK: SigmaskHow = 'unblock';
+export const SIG_SETMASK: SigmaskHow = 'setmask';
+/**
+ * The calling thread's signal mask: changed by `set` as `how` says (null leaves it), answering the
+ * old one. SIGKILL and SIGSTOP cannot be blocked (they are left out, as the kernel does). A blocked
+ * signal stays pending until it is unblocked.
+ */
+export function* pthread_sigmask(how: SigmaskHow, set: readonly string[] | null): G<string[]> {
+  return (yield { k: 'sigmask', how, set }) as string[];
+}
+/** glibc's sigprocmask is pthread_sigmask: it changes the calling thread's mask only. */
+export const sigprocmask = pthread_sigmask;
+/** The signals pending for the calling thread or its process that it blocks. */
+export function* sigpending(): G<string[]> {
+  return (yield { k: 'sigpending' }) as string[];
+}
+/** Replaces the mask with `set` until a signal handler has run, then restores it: answers -EINTR. */
+export function* sigsuspend(set: readonly string[]): G<number> {
+  return (yield { k: 'sigsuspend', set }) as number;
+}
+/** pause(): sigsuspend with the current mask. */
+export function* pause(): G<number> {
+  const mask = (yield { k: 'sigmask', how: 'block', set: null }) as string[];
+  return (yield { k: 'sigsuspend', set: mask }) as number;
+}
+/** Waits until a signal of `set` (which the caller blocks) is pending, takes it, and answers its name. */
+export function* sigwait(set: readonly string[]): G<string> {
+  return (yield { k: 'sigwait', set }) as string;
 }
 export function* kill(pid: number, sig: string): G<number> {
   return (yield { k: 'kill', pid, sig }) as number;

@@ -196,7 +196,16 @@ export type StepOp =
   /** malloc's arena bookkeeping (sim/world/ops/malloc.ts). */
   | { k: 'arena'; what: 'pick' | 'new' | 'link' | 'attach' | 'detach' | 'max' | 'list'; name?: string; n?: number }
   | { k: 'dl'; name: string }
-  | { k: 'sigaction'; sig: string; handler: HandlerFn }
+  /** `mask`: sa_mask, the signals blocked while the handler runs (besides the signal itself). */
+  | { k: 'sigaction'; sig: string; handler: HandlerFn; mask?: readonly string[] }
+  /** pthread_sigmask/sigprocmask: the calling thread's mask changed by `set` (null: only read); answers the old mask. */
+  | { k: 'sigmask'; how: 'block' | 'unblock' | 'setmask'; set: readonly string[] | null }
+  /** sigpending: the signals pending for the thread or its process that it blocks. */
+  | { k: 'sigpending' }
+  /** sigsuspend: the mask replaced by `set` until a handler has run; answers -EINTR. */
+  | { k: 'sigsuspend'; set: readonly string[] }
+  /** sigwait: waits until one of `set` (blocked) is pending, takes it and answers its name. */
+  | { k: 'sigwait'; set: readonly string[] }
   | { k: 'kill'; pid: number; sig: string }
   | { k: 'tkill'; tid: number; sig: string }
   | { k: 'sleep'; ns: number };

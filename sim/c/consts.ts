@@ -36,6 +36,10 @@ export const CONSTS: Record<string, [number, string[]]> = {
   ENOENT: [2, ['errno.h']],
   ESRCH: [3, ['errno.h']],
   EINTR: [4, ['errno.h']],
+  // <bits/sigaction.h>
+  SIG_BLOCK: [0, ['signal.h']],
+  SIG_UNBLOCK: [1, ['signal.h']],
+  SIG_SETMASK: [2, ['signal.h']],
   EBADF: [9, ['errno.h']],
   ECHILD: [10, ['errno.h']],
   EAGAIN: [11, ['errno.h']],

@@ -105,6 +105,14 @@ export function straceLine(e: TraceEvent): string | null {
       return `--- ${e.sig} {si_signo=${e.sig}, si_code=SI_TKILL, si_pid=${e.pid}} ---`;
     case 'signal.return':
       return 'rt_sigreturn({mask=[]}) = 0';
+    case 'signal.mask':
+      return `rt_sigprocmask(SIG_${e.how.toUpperCase()}, ${e.set === null ? 'NULL' : sigset(e.set)}, ${sigset(e.mask)}, 8) = 0`;
+    case 'signal.suspend':
+      return `rt_sigsuspend(${sigset(e.mask)}, 8) = ? ERESTARTNOHAND (To be restarted if no handler)`;
+    case 'signal.resume':
+      return 'rt_sigsuspend resumed) = -1 EINTR (Interrupted system call)';
+    case 'signal.wait':
+      return `rt_sigtimedwait(..., NULL, 8) = ${e.sig} (${e.sig.replace(/^SIG/, '')})`;
     case 'proc.exec':
       return `execve(${quote(e.path)}, [${quote(e.path)}], 0x7ffc2d1e8b58 /* 0 vars */) = 0`;
     case 'assert.fail': {
@@ -150,4 +158,9 @@ export function renderStrace(trace: readonly TraceEvent[]): string {
     if (line !== null) lines.push(`[pid ${e.tid}] ${line}`);
   }
   return lines.join('\n');
+}
+
+/** A signal set as strace shows it: names without SIG, in brackets. */
+function sigset(names: readonly string[]): string {
+  return `[${names.map((s) => s.replace(/^SIG/, '')).join(' ')}]`;
 }

@@ -205,6 +205,9 @@ function putThread(h: Hasher, t: Thread): void {
     h.word(f.libcDepth);
     h.name(f.sig ?? '');
     h.name(f.saved?.phase ?? '');
+    // The mask the handler's return puts back.
+    if (f.saved) for (const s of f.saved.mask) h.name(s);
+    h.word(Tag.End);
   }
   const o = t as unknown as Record<string, unknown>;
   for (const k in o) {

@@ -120,6 +120,8 @@ export interface Proc {
   fds: Map<number, FdEntry>;
   atfork: AtforkEntry[];
   handlers: Map<string, HandlerFn>;
+  /** sa_mask of each caught signal that has one: blocked while its handler runs. */
+  handlerMasks?: Map<string, readonly string[]>;
   /** Process-directed signals not yet delivered. */
   pendingSigs: string[];
   /** Live threads, in creation order. */
@@ -189,7 +191,8 @@ export interface Frame {
   gen: Generator<unknown, unknown, unknown>;
   /** For a signal handler frame: the signal and what the interrupted code was doing. */
   sig?: string;
-  saved?: { pending: StepOp | null; phase: Phase };
+  /** A handler's frame: the thread's step, phase and signal mask it interrupted (restored when it returns). */
+  saved?: { pending: StepOp | null; phase: Phase; mask: readonly string[] };
   /** Depth of libc calls in this frame (an unsafe call is reported at the outermost one). */
   libcDepth: number;
 }
@@ -235,6 +238,10 @@ export interface Thread {
   record: Rec[];
   steps: number;
   pendingSigs: string[];
+  /** The signals this thread blocks, sorted (pthread_sigmask): a blocked signal stays pending. */
+  sigmask: readonly string[];
+  /** In sigsuspend: the mask to put back, and whether a handler has run since (then it returns). */
+  suspend?: { old: readonly string[]; woken: boolean };
   /**
    * The address of the thread's control block (THREAD_SELF), named by a number: its own tid, except in
    * a child made by fork, whose only thread runs on the forking thread's copy of it.

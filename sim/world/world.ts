@@ -37,7 +37,7 @@ import { SPURIOUS_PER_THREAD, spurious, spuriousAccesses, spuriousAvailable } fr
 import { instant } from './ops/libc.ts';
 import { newArenas } from './ops/malloc.ts';
 import { MAIN_ARENA_NAME } from '../api/libc-locks.ts';
-import { deliver, deliverable, deliveryAccesses } from './ops/signal.ts';
+import { deliver, deliverable, deliveryAccesses, NO_SIGNALS } from './ops/signal.ts';
 import { deadlockOf, explainStuck } from './deadlock.ts';
 import { snapshotOf } from './snapshot.ts';
 import { fingerprintOf } from './fingerprint.ts';
@@ -229,6 +229,7 @@ class World implements Run, Kernel {
       record: [],
       steps: 0,
       pendingSigs: [],
+      sigmask: NO_SIGNALS,
       tcb: tid,
       spuriousLeft: SPURIOUS_PER_THREAD,
       arena: null,
@@ -306,6 +307,10 @@ class World implements Run, Kernel {
           t.frames.pop();
           t.pending = frame.saved!.pending;
           t.phase = frame.saved!.phase;
+          // The handler's return (sigreturn) puts back the mask it interrupted; a sigsuspend it
+          // interrupted then returns.
+          t.sigmask = frame.saved!.mask;
+          if (t.suspend) t.suspend.woken = true;
           if (t.phase === 'futex') t.phase = 'woken';
           this.emit(t, { type: 'signal.return', sig: frame.sig });
           return;

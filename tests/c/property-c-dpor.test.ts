@@ -80,6 +80,9 @@ export function renderC(sp: Spec): string {
         case 'sigaction':
           out += `${ind}signal(${SIGNO[o.sig]}, handler${o.h});\n`;
           break;
+        case 'mask':
+          out += `${ind}{ sigset_t s; sigemptyset(&s); sigaddset(&s, ${SIGNO[o.sig]}); pthread_sigmask(${o.block ? 'SIG_BLOCK' : 'SIG_UNBLOCK'}, &s, NULL); }\n`;
+          break;
         case 'post':
           out += `${ind}sem_post(&s);\n`;
           break;

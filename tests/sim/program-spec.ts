@@ -17,6 +17,8 @@ export type Op<Extra = never> =
   | { k: 'printf' }
   | { k: 'kill'; target: Target; sig: 'SIGUSR1' | 'SIGUSR2' }
   | { k: 'sigaction'; sig: 'SIGUSR1' | 'SIGUSR2'; h: 0 | 1 }
+  /** pthread_sigmask(SIG_BLOCK or SIG_UNBLOCK, {sig}) on the calling thread. */
+  | { k: 'mask'; sig: 'SIGUSR1' | 'SIGUSR2'; block: boolean }
   | { k: 'post' }
   | { k: 'semwait'; trywait: boolean }
   | { k: 'condwait' }
@@ -92,6 +94,7 @@ export function specArbitrary<Extra = never>(
   );
   const threadOp: fc.Arbitrary<O> = fc.oneof(
     { arbitrary: leafOp, weight: 6 },
+    { arbitrary: fc.tuple(sig, fc.boolean()).map(([s, block]): O => ({ k: 'mask', sig: s, block })), weight: 1 },
     {
       arbitrary: fc.tuple(mx, fc.array(leafOp, { maxLength: 1 })).map(([m, inner]): O => ({ k: 'crit', m, inner })),
       weight: 2,

@@ -81,6 +81,9 @@ export function build(sp: Spec<Outside>): Program {
         case 'sigaction':
           yield* F.sigaction(o.sig, hs[o.h]);
           break;
+        case 'mask':
+          yield* F.pthread_sigmask(o.block ? F.SIG_BLOCK : F.SIG_UNBLOCK, [o.sig]);
+          break;
         case 'post':
           yield* F.sem_post(s);
           break;

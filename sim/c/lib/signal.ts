@@ -3,9 +3,9 @@ import * as L from '../../api/index.ts';
 import { type Builtin, gen } from '../forms.ts';
 import { H, lib, sigName, sysret } from './core.ts';
 import { field, named } from '../parse.ts';
-import { CRuntimeError, isShr, read, truthy } from '../runtime.ts';
-import { BUILTIN_STRUCTS, T, voidPtr } from '../types.ts';
-import { SIG_IGN_VALUE } from '../consts.ts';
+import { CRuntimeError, isShr, read, truthy, write } from '../runtime.ts';
+import { BUILTIN_STRUCTS, BUILTIN_TYPEDEFS, T, voidPtr } from '../types.ts';
+import { SIG_IGN_VALUE, SIG_NUMS } from '../consts.ts';
 import type { Compiler } from '../compile.ts';
 import type { HandlerFn } from '../../api/ops.ts';
 
@@ -22,6 +22,43 @@ function disposition(cx: Compiler, h: unknown, where: string, sig: unknown, name
       `${where}: SIGCHLD set to SIG_IGN (children reaped by the kernel, POSIX XSI) is not modelled by the simulator`,
     );
   return L.SIG_IGN;
+}
+
+const SIGSET = BUILTIN_TYPEDEFS.sigset_t!;
+
+/** Signal names in SIGNUM order, unique. */
+function sorted(names: Iterable<string>): string[] {
+  return [...new Set(names)].sort((a, b) => (L.SIGNUM[a] ?? 99) - (L.SIGNUM[b] ?? 99));
+}
+
+/** A sigset_t's value as names: an array the set functions wrote, or empty (never filled). */
+function setOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s in L.SIGNUM) : [];
+}
+
+/** The location of field `name` of the struct `p` points to (a local's box or a shared path). */
+function fieldOf(p: unknown, name: string): unknown {
+  if (isShr(p)) return { s: p.s, p: [...p.p, name] };
+  const l = p as { box: Record<string, unknown>; key: string };
+  return { box: l.box[l.key] as Record<string, unknown>, key: name };
+}
+
+const HOW: Record<number, L.SigmaskHow> = { 0: 'block', 1: 'unblock', 2: 'setmask' };
+
+/** pthread_sigmask's body: 0 or the error number. */
+function* sigmask(
+  cx: Compiler,
+  how: unknown,
+  set: unknown,
+  old: unknown,
+  where: string,
+): Generator<unknown, number, unknown> {
+  const given = set === 0 || set === null ? null : setOf(yield* read(cx.statics, set, SIGSET, where));
+  const h = HOW[Number(how)];
+  if (given !== null && h === undefined) return L.EINVAL;
+  const before = yield* L.pthread_sigmask(h ?? 'block', given);
+  if (old !== 0 && old !== null) yield* write(cx.statics, old, SIGSET, before, where);
+  return 0;
 }
 
 export const SIGNALS: Record<string, Builtin> = {
@@ -49,36 +86,132 @@ export const SIGNALS: Record<string, Builtin> = {
       if (old !== 0 && old !== null)
         throw new CRuntimeError(`${where}: sigaction's old action is not modelled (pass NULL)`);
       if (act === 0 || act === null) return 0;
-      const h = yield* read(
-        cx.statics,
-        isShr(act)
-          ? { s: act.s, p: [...act.p, 'sa_handler'] }
-          : {
-              box: (act as { box: Record<string, unknown>; key: string }).box[(act as { key: string }).key] as Record<
-                string,
-                unknown
-              >,
-              key: 'sa_handler',
-            },
-        voidPtr,
-        where,
-      );
+      const h = yield* read(cx.statics, fieldOf(act, 'sa_handler'), voidPtr, where);
       const d = disposition(cx, h, where, sig, name);
       if (d === 'einval') {
         fr.ctx.errno = L.EINVAL;
         return -1;
       }
-      return yield* L.sigaction(name, d);
+      const mask = yield* read(cx.statics, fieldOf(act, 'sa_mask'), SIGSET, where);
+      return yield* L.sigaction(name, d, setOf(mask));
     },
     { arity: [3, 3] },
   ),
+  // A sigset_t holds the names of its signals, sorted (SIGNUM order); one never filled is empty.
   sigemptyset: lib(
     H.signal,
     T.int,
-    function* () {
+    function* (_fr, [set], cx, where) {
+      yield* write(cx.statics, set, SIGSET, [], where);
       return 0;
     },
     { arity: [1, 1] },
+  ),
+  sigfillset: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [set], cx, where) {
+      yield* write(cx.statics, set, SIGSET, sorted(Object.keys(L.SIGNUM)), where);
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  sigaddset: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [set, sig], cx, where) {
+      const s = setOf(yield* read(cx.statics, set, SIGSET, where));
+      yield* write(cx.statics, set, SIGSET, sorted([...s, sigName(sig, where)]), where);
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  sigdelset: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [set, sig], cx, where) {
+      const name = sigName(sig, where);
+      const s = setOf(yield* read(cx.statics, set, SIGSET, where));
+      yield* write(
+        cx.statics,
+        set,
+        SIGSET,
+        s.filter((x) => x !== name),
+        where,
+      );
+      return 0;
+    },
+    { arity: [2, 2] },
+  ),
+  sigismember: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [set, sig], cx, where) {
+      return setOf(yield* read(cx.statics, set, SIGSET, where)).includes(sigName(sig, where)) ? 1 : 0;
+    },
+    { arity: [2, 2] },
+  ),
+  // glibc's sigprocmask is pthread_sigmask on the calling thread (sysdeps/unix/sysv/linux/sigprocmask.c);
+  // one answers -1 and errno, the other the error number.
+  sigprocmask: lib(
+    H.signal,
+    T.int,
+    function* (fr, [how, set, old], cx, where) {
+      const r = yield* sigmask(cx, how, set, old, where);
+      if (r === 0) return 0;
+      fr.ctx.errno = r;
+      return -1;
+    },
+    { arity: [3, 3] },
+  ),
+  pthread_sigmask: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [how, set, old], cx, where) {
+      return yield* sigmask(cx, how, set, old, where);
+    },
+    { arity: [3, 3] },
+  ),
+  sigpending: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [set], cx, where) {
+      yield* write(cx.statics, set, SIGSET, yield* L.sigpending(), where);
+      return 0;
+    },
+    { arity: [1, 1] },
+  ),
+  sigsuspend: lib(
+    H.signal,
+    T.int,
+    function* (fr, [set], cx, where) {
+      yield* L.sigsuspend(setOf(yield* read(cx.statics, set, SIGSET, where)));
+      fr.ctx.errno = L.EINTR;
+      return -1;
+    },
+    { arity: [1, 1] },
+  ),
+  pause: lib(
+    H.unistd,
+    T.int,
+    function* (fr) {
+      yield* L.pause();
+      fr.ctx.errno = L.EINTR;
+      return -1;
+    },
+    { arity: [0, 0] },
+  ),
+  sigwait: lib(
+    H.signal,
+    T.int,
+    function* (_fr, [set, out], cx, where) {
+      const s = setOf(yield* read(cx.statics, set, SIGSET, where));
+      if (s.length === 0) throw new CRuntimeError(`${where}: sigwait on an empty set waits for ever`);
+      const sig = yield* L.sigwait(s);
+      yield* write(cx.statics, out, T.int, SIG_NUMS[sig] ?? 0, where);
+      return 0;
+    },
+    { arity: [2, 2] },
   ),
   kill: lib(
     H.signal,

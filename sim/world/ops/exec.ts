@@ -28,6 +28,8 @@ function deThread(k: Kernel, t: Thread, p: Proc): Thread {
   u.joined = false;
   u.clock = t.clock;
   u.pendingSigs = t.pendingSigs;
+  // execve keeps the thread's signal mask and its pending signals.
+  u.sigmask = t.sigmask;
   u.tcb = u.tid;
   u.spuriousLeft = SPURIOUS_PER_THREAD;
   u.arena = t.arena;

@@ -9,6 +9,7 @@ import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
 import { copyFresh } from '../fingerprint.ts';
 import { checkSafety } from './libc.ts';
+import { NO_SIGNALS } from './signal.ts';
 import { copyArenas } from './malloc.ts';
 import { forkDescriptorReads, forkedDescriptors } from './thread.ts';
 
@@ -62,6 +63,8 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   u.tcache = t.tcache && { arena: t.tcache.arena, bins: t.tcache.bins.map((b) => b.slice()) };
   u.started = t.started;
   if (t.origin !== undefined) u.origin = t.origin;
+  // fork: the child's thread has the forking thread's signal mask; nothing is pending in it.
+  u.sigmask = t.sigmask;
   k.emit(u, { type: 'fork.child', parent: p.pid, parentTid: t.tid });
   k.emit(u, { type: 'fd.inherit', fds: inherited });
   for (const l of leaks) {
@@ -85,6 +88,12 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
     return;
   }
   u.record = t.record.slice();
+  // A fork inside a handler: the child's handler frames put back the masks the parent's would.
+  for (let i = 0; i < u.frames.length; i++) {
+    const saved = u.frames[i]!.saved;
+    const from = t.frames[i]?.saved;
+    if (saved && from) saved.mask = from.mask;
+  }
   // The parent's result is the child's pid; the child's fork answers 0.
   k.complete(u, 0);
   k.complete(t, cpid);
@@ -113,7 +122,13 @@ function replay(u: Thread, records: readonly Rec[]): void {
   let cur = next(undefined);
   for (const rec of records) {
     if ('signal' in rec) {
-      u.frames.push({ gen: rec.handler!(), sig: rec.signal, saved: { pending: cur, phase: 'run' }, libcDepth: 0 });
+      // The mask a handler frame puts back is set from the forking thread's frames after the replay.
+      u.frames.push({
+        gen: rec.handler!(),
+        sig: rec.signal,
+        saved: { pending: cur, phase: 'run', mask: NO_SIGNALS },
+        libcDepth: 0,
+      });
       cur = next(undefined);
       continue;
     }

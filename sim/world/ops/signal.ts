@@ -3,7 +3,7 @@
 // interrupts) or ends the process when there is none.
 import type { Access } from '../../types.ts';
 import { SIG_IGN, type HandlerFn } from '../../api/ops.ts';
-import { ESRCH, SIGNUM } from '../../api/posix.ts';
+import { EINTR, ESRCH, SIGNUM } from '../../api/posix.ts';
 import { key } from '../../access.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
@@ -25,13 +25,37 @@ function sigKeys(k: Kernel, pid: number): Access[] {
   return [...p.threads.map((tid) => writes(key.signalState(pid, tid))), writes(key.signalTargets(pid))];
 }
 
-/** The signals that may be delivered to `t` now: pending for it or its process, and not being handled. */
+/** No signal: the mask a thread starts with (shared, never changed in place). */
+export const NO_SIGNALS: readonly string[] = [];
+
+/** Signals no mask blocks (the kernel leaves them out of every sigprocmask: sigdelsetmask in kernel/signal.c). */
+const UNBLOCKABLE = new Set(['SIGKILL', 'SIGSTOP']);
+
+/** A set of signal names as a mask: sorted, unique, without SIGKILL and SIGSTOP. */
+export function maskOf(names: Iterable<string>): readonly string[] {
+  const out = [...new Set(names)].filter((s) => !UNBLOCKABLE.has(s));
+  if (out.length === 0) return NO_SIGNALS;
+  return out.sort((a, b) => (SIGNUM[a] ?? 99) - (SIGNUM[b] ?? 99) || (a < b ? -1 : 1));
+}
+
+/**
+ * The signals that may be delivered to `t` now: pending for it or its process, and not blocked by its
+ * mask (a handler runs with its own signal blocked, so that is not delivered again while it runs).
+ */
 export function deliverable(t: Thread, p: Proc): string[] {
   if (t.pendingSigs.length === 0 && p.pendingSigs.length === 0) return [];
-  const running = new Set(t.frames.filter((f) => f.sig !== undefined).map((f) => f.sig));
   const out: string[] = [];
-  for (const s of [...t.pendingSigs, ...p.pendingSigs]) if (!running.has(s) && !out.includes(s)) out.push(s);
+  for (const s of t.pendingSigs) if (!t.sigmask.includes(s) && !out.includes(s)) out.push(s);
+  for (const s of p.pendingSigs) if (!t.sigmask.includes(s) && !out.includes(s)) out.push(s);
   return out;
+}
+
+/**
+ * Makes `sig` pending in `set` (a thread's or a process's) unless it already is: a standard signal
+ * sent twice before it is delivered is delivered once (kernel/signal.c legacy_queue).
+ */
+function addPending(set: string[], sig: string): void {
+  if (!set.includes(sig)) set.push(sig);
 }
 
 /** What delivering `sig` to `t` touches: its handler table, the pending state it takes the signal from, and more if it kills. */
@@ -75,7 +99,7 @@ export function deliver(k: Kernel, t: Thread, sig: string): void {
     t.phase = 'condwake';
   }
   t.record.push({ signal: sig, handler: h });
-  pushHandler(k, t, sig, h);
+  pushHandler(k, t, sig, h, p.handlerMasks?.get(sig));
 }
 
 /** The condition variable whose futex word `t` sleeps on, if it does. */
@@ -85,8 +109,19 @@ function asleepOnCond(t: Thread): CondHandle | null {
   return o.k === 'cond_wait' || o.k === 'cond_signal' ? o.c : null;
 }
 
-function pushHandler(k: Kernel, t: Thread, sig: string, h: HandlerFn): void {
-  const frame: Frame = { gen: h!(), sig, saved: { pending: t.pending, phase: t.phase }, libcDepth: 0 };
+/**
+ * Runs handler `h` for `sig` on `t` in a new frame, with `sig` and the handler's sa_mask added to the
+ * thread's mask until it returns (kernel/signal.c signal_delivered: "sigorsets(&blocked,
+ * &current->blocked, &ka->sa.sa_mask)", and the signal itself without SA_NODEFER).
+ */
+function pushHandler(k: Kernel, t: Thread, sig: string, h: HandlerFn, saMask: readonly string[] | undefined): void {
+  const frame: Frame = {
+    gen: h!(),
+    sig,
+    saved: { pending: t.pending, phase: t.phase, mask: t.sigmask },
+    libcDepth: 0,
+  };
+  t.sigmask = maskOf([...t.sigmask, sig, ...(saMask ?? [])]);
   t.frames.push(frame);
   t.pending = null;
   k.drive(t, undefined);
@@ -108,7 +143,7 @@ function tkillTarget(k: Kernel, t: Thread, tid: number): Thread | undefined {
   return u;
 }
 
-export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
+export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sigpending' | 'sigsuspend' | 'sigwait'> = {
   sigaction: {
     // Setting SIG_IGN also discards the signal where it is pending (the process's and each thread's set).
     accesses: (k, t, o) => [writes(key.sig(t.pid)), ...(o.handler === SIG_IGN ? sigKeys(k, t.pid) : [])],
@@ -116,6 +151,9 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
       const p = k.procOf(t);
       if (o.handler) p.handlers.set(o.sig, o.handler);
       else p.handlers.delete(o.sig);
+      const mask = o.mask ? maskOf(o.mask) : NO_SIGNALS;
+      if (mask.length > 0 && typeof o.handler === 'function') (p.handlerMasks ??= new Map()).set(o.sig, mask);
+      else p.handlerMasks?.delete(o.sig);
       if (o.handler === SIG_IGN) {
         p.pendingSigs = p.pendingSigs.filter((s) => s !== o.sig);
         for (const tid of p.threads) {
@@ -150,7 +188,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
         if (q !== k.procOf(t)) k.complete(t, 0);
         return;
       }
-      if (q.handlers.get(o.sig) !== SIG_IGN) q.pendingSigs.push(o.sig);
+      if (q.handlers.get(o.sig) !== SIG_IGN) addPending(q.pendingSigs, o.sig);
       k.complete(t, 0);
     },
     describe: (o) => `kill(${o.pid}, ${o.sig})`,
@@ -176,9 +214,85 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill'> = {
         killProc(k, k.procOf(t), SIGNUM.SIGKILL!, t);
         return;
       }
-      if (k.procOf(u).handlers.get(o.sig) !== SIG_IGN) u.pendingSigs.push(o.sig);
+      if (k.procOf(u).handlers.get(o.sig) !== SIG_IGN) addPending(u.pendingSigs, o.sig);
       k.complete(t, 0);
     },
     describe: (o) => `pthread_kill(${o.tid}, ${o.sig})`,
+  },
+  sigmask: {
+    // The thread's mask decides what it may take, its own and its process's signals: a send to it or
+    // to the process, a delivery and a sigpending all touch what this writes.
+    accesses: (_k, t) => [writes(key.signalState(t.pid, t.tid)), writes(key.signalTargets(t.pid))],
+    exec(k, t, o) {
+      const old = t.sigmask;
+      if (o.set !== null) {
+        const set = o.set;
+        t.sigmask =
+          o.how === 'block'
+            ? maskOf([...old, ...set])
+            : o.how === 'unblock'
+              ? maskOf(old.filter((s) => !set.includes(s)))
+              : maskOf(set);
+      }
+      k.emit(t, { type: 'signal.mask', how: o.how, set: o.set === null ? null : [...o.set], mask: [...t.sigmask] });
+      k.complete(t, [...old]);
+    },
+    describe: (o) => `pthread_sigmask(${o.how.toUpperCase()}, ${o.set === null ? 'NULL' : `{${o.set.join(', ')}}`})`,
+  },
+  sigpending: {
+    accesses: (_k, t) => [reads(key.signalState(t.pid, t.tid)), reads(key.signalTargets(t.pid))],
+    exec(k, t) {
+      const p = k.procOf(t);
+      k.complete(t, [...maskOf([...t.pendingSigs, ...p.pendingSigs].filter((s) => t.sigmask.includes(s)))]);
+    },
+    describe: () => 'sigpending()',
+  },
+  sigsuspend: {
+    // First the mask is swapped and the thread waits; a handler's return wakes it (World.drive), and
+    // the step after that puts the old mask back and returns -1 with EINTR.
+    accesses: (_k, t) => [writes(key.signalState(t.pid, t.tid)), writes(key.signalTargets(t.pid))],
+    canRun: (_k, t) => t.suspend === undefined || t.suspend.woken,
+    exec(k, t, o) {
+      if (t.suspend === undefined) {
+        t.suspend = { old: t.sigmask, woken: false };
+        t.sigmask = maskOf(o.set);
+        k.emit(t, { type: 'signal.suspend', mask: [...t.sigmask] });
+        return;
+      }
+      t.sigmask = t.suspend.old;
+      delete t.suspend;
+      k.emit(t, { type: 'signal.resume' });
+      k.complete(t, -EINTR);
+    },
+    describe: (o) => `sigsuspend({${o.set.join(', ')}})`,
+    stuck: (_k, t) => ({
+      pid: t.pid,
+      tid: t.tid,
+      waitsFor: { kind: 'signal', name: 'sigsuspend' },
+      sentence: `Thread ${t.tid} of process ${t.pid} waits in sigsuspend for a signal that no thread sends.`,
+    }),
+  },
+  sigwait: {
+    // It takes a signal from the thread's or the process's pending set: a send to either writes them.
+    accesses: (k, t) => [writes(key.signalState(t.pid, t.tid)), ...sigKeys(k, t.pid)],
+    canRun: (k, t, o) => o.set.some((s) => t.pendingSigs.includes(s) || k.procOf(t).pendingSigs.includes(s)),
+    exec(k, t, o) {
+      const p = k.procOf(t);
+      // The lowest-numbered pending signal of the set, the thread's own first (kernel/signal.c
+      // do_sigtimedwait -> dequeue_signal: the thread's queue, then the shared one).
+      const own = maskOf(t.pendingSigs.filter((s) => o.set.includes(s)));
+      const sig = own[0] ?? maskOf(p.pendingSigs.filter((s) => o.set.includes(s)))[0]!;
+      if (own.length > 0) t.pendingSigs.splice(t.pendingSigs.indexOf(sig), 1);
+      else p.pendingSigs.splice(p.pendingSigs.indexOf(sig), 1);
+      k.emit(t, { type: 'signal.wait', sig });
+      k.complete(t, sig);
+    },
+    describe: (o) => `sigwait({${o.set.join(', ')}})`,
+    stuck: (_k, t, o) => ({
+      pid: t.pid,
+      tid: t.tid,
+      waitsFor: { kind: 'signal', name: o.set.join(', ') },
+      sentence: `Thread ${t.tid} of process ${t.pid} waits in sigwait for ${o.set.join(' or ')}, which no thread sends.`,
+    }),
   },
 };

@@ -98,6 +98,8 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
       const u = k.newThread(tid, p.pid, o.fn, o.args, t.clock);
       u.started = true;
       u.origin = startedBy(t);
+      // pthread_create: the new thread starts with its creator's signal mask (nothing pending).
+      u.sigmask = t.sigmask;
       k.emit(u, { type: 'thread.start', fn: o.fn.name || 'thread', args: o.args });
       k.drive(u, undefined);
       k.complete(t, tid);
