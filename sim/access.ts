@@ -13,8 +13,8 @@
 // A key "PID/..." names process memory: fork copies it, and "PID/*" (fork reads it, an exit or execve
 // writes it) overlaps every key of its process. Kept outside "PID/" on purpose, because fork does not
 // copy them: the thread table (PID:threads, PID:thread:TID), futex queues (PID:futex:NAME), a thread's
-// signal delivery state (PID:sig:TID, read by every step of that thread) and the set of threads a
-// process-directed signal may go to (PID:sigtargets).
+// signal delivery state (PID:sig:TID, read by every step of that thread), its mask (PID:mask:TID)
+// and the set of threads a process-directed signal may go to (PID:sigtargets).
 
 declare const objectKeyBrand: unique symbol;
 /** A key naming one object, built by `key` below: a template string does not type-check as one. */
@@ -70,6 +70,13 @@ export const key = {
   threadResult: perPidAnd<number>((pid, tid) => `${pid}:result:${tid}`),
   futexQueue: perPidAnd<string>((pid, name) => `${pid}:futex:${name}`),
   signalState: perPidAnd<number>((pid, tid) => `${pid}:sig:${tid}`),
+  /** A thread's signal mask, as a child's end reads the leader's to decide whether SIGCHLD is sent. */
+  sigmask: perPidAnd<number>((pid, tid) => `${pid}:mask:${tid}`),
+  /**
+   * The process's action for SIGCHLD, as a child's end reads it (sigaction of SIGCHLD and execve
+   * write it). Outside "PID/": the process's own end does not change what a child's end does.
+   */
+  chldAction: perPid((pid) => `${pid}:chld`),
   signalTargets: perPid((pid) => `${pid}:sigtargets`),
   /** An object of the machine, outside every process (a stand-in world's id counter, say). */
   system: (name: string): ObjectKey => k(`sys/${name}`),

@@ -427,7 +427,13 @@ class World implements Run, Kernel {
     if (this.peekStep === this.stepNo && this.peekId === tr.id) return this.peekAccesses;
     const acc = this.accessesOf(tr);
     // Every step reads its thread's pending signals (a signal sent before it is delivered first).
-    if (parseId(tr.id)?.kind !== 'signal') acc.push(this.signalRead(tr));
+    if (parseId(tr.id)?.kind !== 'signal') {
+      acc.push(this.signalRead(tr));
+      // A step in a handler may be its last: the handler's return then puts the old mask back.
+      const t = this.threads.get(tr.tid)!;
+      if (t.frames.length > 1 && t.frames[t.frames.length - 1]!.sig !== undefined)
+        acc.push({ obj: key.sigmask(t.pid, t.tid), write: true });
+    }
     this.peekStep = this.stepNo;
     this.peekId = tr.id;
     this.peekAccesses = acc;

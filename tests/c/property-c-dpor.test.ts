@@ -7,7 +7,14 @@ import fc from 'fast-check';
 import { compileC } from '../../sim/c/index.ts';
 import type { Program } from '../../sim/types.ts';
 import { searchOutcomes } from '../sim/world-helpers.ts';
-import { cellArb, specArbitrary, type Cell, type Op as SpecOp, type Spec as SpecOf } from '../sim/program-spec.ts';
+import {
+  CHLD_HANDLER,
+  cellArb,
+  specArbitrary,
+  type Cell,
+  type Op as SpecOp,
+  type Spec as SpecOf,
+} from '../sim/program-spec.ts';
 
 /** What only C can say: a private loop (no steps) whose result is stored in a global, an element
  * of a global array indexed by a private computation, and an atomic read-modify-write (one step). */
@@ -35,7 +42,7 @@ function outcomes(p: Program, strategy: 'dpor' | 'enumerate', maxExecutions: num
   return { report, finals: new Set(finals), kinds: new Set(report.findings.map((f) => f.kind)) };
 }
 
-const SIGNO = { SIGUSR1: 'SIGUSR1', SIGUSR2: 'SIGUSR2' } as const;
+const SIGNO = { SIGUSR1: 'SIGUSR1', SIGUSR2: 'SIGUSR2', SIGCHLD: 'SIGCHLD' } as const;
 
 /** Writes the C program a spec describes (the same program the TypeScript property test builds). */
 export function renderC(sp: Spec): string {
@@ -79,6 +86,9 @@ export function renderC(sp: Spec): string {
           break;
         case 'sigaction':
           out += `${ind}signal(${SIGNO[o.sig]}, handler${o.h});\n`;
+          break;
+        case 'chld':
+          out += `${ind}signal(SIGCHLD, on_chld);\n`;
           break;
         case 'mask':
           out += `${ind}{ sigset_t s; sigemptyset(&s); sigaddset(&s, ${SIGNO[o.sig]}); pthread_sigmask(${o.block ? 'SIG_BLOCK' : 'SIG_UNBLOCK'}, &s, NULL); }\n`;
@@ -143,6 +153,7 @@ static struct targ targs[${nthreads}];
   sp.handlers.forEach((body, i) => {
     c += `static void handler${i}(int sig)\n{\n  (void) sig;\n${ops(body, { main: '0', sib: '0', kids: null }, '  ')}}\n\n`;
   });
+  c += `static void on_chld(int sig)\n{\n  (void) sig;\n${ops(CHLD_HANDLER, { main: '0', sib: '0', kids: null }, '  ')}}\n\n`;
   if (sp.atfork === 'lock') {
     c +=
       'static void prepare(void) { pthread_mutex_lock(&m1); }\nstatic void parent(void) { pthread_mutex_unlock(&m1); }\nstatic void child(void) { pthread_mutex_unlock(&m1); }\n\n';

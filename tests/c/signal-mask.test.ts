@@ -169,4 +169,53 @@ int main(void) {
     const f = run.findings().find((x) => x.kind === 'deadlock');
     expect(f?.stuck?.[0]?.sentence).toMatch(/waits in sigsuspend for a signal that no thread sends/);
   });
+
+  it("a child's end sends SIGCHLD: a handler reaps both children while the parent waits in sigsuspend", async () => {
+    expect(
+      await allOutputs(`
+static volatile sig_atomic_t reaped;
+static void on_chld(int s) {
+  (void) s;
+  while (waitpid(-1, NULL, WNOHANG) > 0)
+    reaped++;
+}
+int main(void) {
+  signal(SIGCHLD, on_chld);
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
+  for (int i = 0; i < 2; i++)
+    if (fork() == 0)
+      _exit(0);
+  while (reaped < 2)
+    sigsuspend(&old);
+  printf("reaped %d\\n", (int) reaped);
+  return 0;
+}
+`),
+    ).toEqual(['reaped 2\n']);
+  });
+
+  it('SIGCHLD blocked with its default action stays pending for sigwait', async () => {
+    expect(
+      await allOutputs(`
+int main(void) {
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  pid_t p = fork();
+  if (p == 0)
+    _exit(7);
+  int sig = 0;
+  sigwait(&chld, &sig);
+  int st;
+  waitpid(p, &st, 0);
+  printf("sigwait %d, child status %d\\n", sig, WEXITSTATUS(st));
+  return 0;
+}
+`),
+    ).toEqual(['sigwait 17, child status 7\n']);
+  });
 });

@@ -17,8 +17,10 @@ export type Op<Extra = never> =
   | { k: 'printf' }
   | { k: 'kill'; target: Target; sig: 'SIGUSR1' | 'SIGUSR2' }
   | { k: 'sigaction'; sig: 'SIGUSR1' | 'SIGUSR2'; h: 0 | 1 }
-  /** pthread_sigmask(SIG_BLOCK or SIG_UNBLOCK, {sig}) on the calling thread. */
-  | { k: 'mask'; sig: 'SIGUSR1' | 'SIGUSR2'; block: boolean }
+  /** pthread_sigmask(SIG_BLOCK or SIG_UNBLOCK, {sig}) on the calling thread (SIGCHLD: a child's end then sends it). */
+  | { k: 'mask'; sig: 'SIGUSR1' | 'SIGUSR2' | 'SIGCHLD'; block: boolean }
+  /** A handler for SIGCHLD, which each child's end then sends: it increments b (CHLD_HANDLER). */
+  | { k: 'chld' }
   | { k: 'post' }
   | { k: 'semwait'; trywait: boolean }
   | { k: 'condwait' }
@@ -48,6 +50,9 @@ export interface SpecExtras<Extra> {
 }
 
 export const cellArb = fc.constantFrom<Cell>('a', 'b');
+
+/** The SIGCHLD handler's body ('chld'): not the random handlers, which may fork (a child's end would then fork again, for ever). */
+export const CHLD_HANDLER: Op[] = [{ k: 'inc', c: 'b' }];
 
 /** The spec grammar, with `extras` for what only one front end can express. */
 export function specArbitrary<Extra = never>(
@@ -94,7 +99,13 @@ export function specArbitrary<Extra = never>(
   );
   const threadOp: fc.Arbitrary<O> = fc.oneof(
     { arbitrary: leafOp, weight: 6 },
-    { arbitrary: fc.tuple(sig, fc.boolean()).map(([s, block]): O => ({ k: 'mask', sig: s, block })), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom<'SIGUSR1' | 'SIGUSR2' | 'SIGCHLD'>('SIGUSR1', 'SIGUSR2', 'SIGCHLD'), fc.boolean())
+        .map(([s, block]): O => ({ k: 'mask', sig: s, block })),
+      weight: 1,
+    },
+    { arbitrary: fc.constant<O>({ k: 'chld' }), weight: 1 },
     {
       arbitrary: fc.tuple(mx, fc.array(leafOp, { maxLength: 1 })).map(([m, inner]): O => ({ k: 'crit', m, inner })),
       weight: 2,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import * as F from '../../sim/api/index.ts';
 import type { ExploreOptions, Program } from '../../sim/types.ts';
 import { searchOutcomes } from './world-helpers.ts';
-import { specArbitrary, type Cell, type Mx, type Op, type Spec } from './program-spec.ts';
+import { CHLD_HANDLER, specArbitrary, type Cell, type Mx, type Op, type Spec } from './program-spec.ts';
 
 const spec = specArbitrary();
 
@@ -50,6 +50,9 @@ export function build(sp: Spec<Outside>): Program {
         yield* runOps(body, { main: 0, sib: 0, children: [] });
       },
   );
+  function* onChld() {
+    yield* runOps(CHLD_HANDLER, { main: 0, sib: 0, children: [] });
+  }
   function* runOps(list: Op<Outside>[], ctx: Ctx): Generator<unknown, void, unknown> {
     for (const o of list) {
       switch (o.k) {
@@ -83,6 +86,9 @@ export function build(sp: Spec<Outside>): Program {
           break;
         case 'mask':
           yield* F.pthread_sigmask(o.block ? F.SIG_BLOCK : F.SIG_UNBLOCK, [o.sig]);
+          break;
+        case 'chld':
+          yield* F.sigaction('SIGCHLD', onChld);
           break;
         case 'post':
           yield* F.sem_post(s);

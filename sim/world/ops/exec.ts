@@ -11,6 +11,7 @@ import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import { finishProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
+import { sigchldAccesses } from './signal.ts';
 import { startedBy } from '../fingerprint.ts';
 import { newArenas } from './malloc.ts';
 import { MAIN_ARENA_NAME } from '../../api/libc-locks.ts';
@@ -48,10 +49,12 @@ function deThread(k: Kernel, t: Thread, p: Proc): Thread {
 export const execOps: Models<'execve'> = {
   execve: {
     // With other threads it changes the thread set too (they end; the caller may become the leader).
-    accesses: (k, t) => [
+    accesses: (k, t, o) => [
       writes(key.wholeProcess(t.pid)),
       ...pipeEnds(k.procOf(t)),
       ...(k.procOf(t).threads.length > 1 ? [writes(key.threads(t.pid)), writes(key.signalTargets(t.pid))] : []),
+      // With no image to run, the process ends; with one, a caught SIGCHLD goes back to its default.
+      ...(o.image ? [writes(key.chldAction(t.pid))] : sigchldAccesses(k, k.procOf(t))),
     ],
     exec(k, t, o) {
       const p = k.procOf(t);

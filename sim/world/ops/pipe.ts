@@ -18,6 +18,7 @@ import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Pipe, Proc, Thread } from '../state.ts';
 import { killProc } from './process.ts';
+import { sigchldAccesses } from './signal.ts';
 
 export const PIPE_CAPACITY = 65536;
 export const PIPE_BUF = 4096;
@@ -98,7 +99,7 @@ export function pipeIoAccesses(k: Kernel, t: Thread, e: FdEntry, writing: boolea
   const other = e.ofd.end === 'w' ? 'r' : 'w';
   const acc = [reads(key.fd(t.pid)), writes(pipeKey(e.ofd.pipe!)), reads(holdersKey(e.ofd.pipe!, other))];
   if (writing && e.ofd.end === 'w' && !anyOpen(k, e.ofd.pipe!, 'r') && !k.procOf(t).handlers.get('SIGPIPE'))
-    acc.push(writes(key.wholeProcess(t.pid)));
+    acc.push(writes(key.wholeProcess(t.pid)), ...sigchldAccesses(k, k.procOf(t)));
   return acc;
 }
 

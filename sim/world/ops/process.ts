@@ -7,6 +7,7 @@ import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
 import { pipeEnds } from './pipe.ts';
+import { sendSigchld, sigchldAccesses } from './signal.ts';
 
 export type ExitHow = 'exit' | '_exit' | 'return' | 'exec-image' | 'signal';
 
@@ -27,6 +28,7 @@ export function finishProc(k: Kernel, p: Proc, t: Thread, status: number, how: E
   for (const o of p.mem.values()) if (o.kind === 'mutex' || o.kind === 'cond') o.waiters = [];
   const code = how === 'signal' ? status : status >> 8;
   k.emit({ pid: p.pid, tid: t.tid, clock: t.clock }, { type: 'proc.exit', status: code, how });
+  sendSigchld(k, p);
 }
 
 /** exit_group(status): the wait status carries the low byte of `status`. */
@@ -104,12 +106,12 @@ export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
   },
   exit_group: {
     // Ending a process closes its descriptors: the pipe ends it holds too.
-    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t))],
+    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t)), ...sigchldAccesses(k, k.procOf(t))],
     exec: (k, t, o) => exitProc(k, k.procOf(t), t, o.status, o.how),
     describe: (o) => `${o.how}(${o.status})`,
   },
   abort: {
-    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t))],
+    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t)), ...sigchldAccesses(k, k.procOf(t))],
     exec: (k, t) => killProc(k, k.procOf(t), SIGNUM.SIGABRT!, t),
     describe: () => 'abort()',
   },

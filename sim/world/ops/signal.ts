@@ -51,6 +51,37 @@ export function deliverable(t: Thread, p: Proc): string[] {
 }
 
 /**
+ * Does a child's end send SIGCHLD to `parent` now? The default action ignores it, and an ignored
+ * signal is discarded when it is sent unless the process's leader blocks it (kernel/signal.c
+ * sig_ignored: "Blocked signals are never ignored"): so when the parent catches it, or its leader
+ * blocks it (to take it with sigwait, or see it in sigpending). Otherwise nothing changes, and no
+ * step is added.
+ */
+function sigchldWanted(k: Kernel, parent: Proc): boolean {
+  const h = parent.handlers.get('SIGCHLD');
+  if (typeof h === 'function') return true;
+  if (h === SIG_IGN) return false;
+  return k.thread(parent.pid)?.sigmask.includes('SIGCHLD') ?? false;
+}
+
+/**
+ * What ending process `p` touches of its parent's signal state: the parent's action and its leader's
+ * mask, which decide whether SIGCHLD is sent, and, when it is, what a process-directed send writes.
+ */
+export function sigchldAccesses(k: Kernel, p: Proc | undefined): Access[] {
+  const q = p && k.proc(p.ppid);
+  if (!q || q.exited) return [];
+  const decide = [reads(key.chldAction(q.pid)), reads(key.sigmask(q.pid, q.pid))];
+  return sigchldWanted(k, q) ? [...decide, ...sigKeys(k, q.pid)] : decide;
+}
+
+/** A child's end (do_notify_parent): SIGCHLD to its parent, when it is wanted there. */
+export function sendSigchld(k: Kernel, p: Proc): void {
+  const q = k.proc(p.ppid);
+  if (q && !q.exited && sigchldWanted(k, q)) addPending(q.pendingSigs, 'SIGCHLD');
+}
+
+/**
  * Makes `sig` pending in `set` (a thread's or a process's) unless it already is: a standard signal
  * sent twice before it is delivered is delivered once (kernel/signal.c legacy_queue).
  */
@@ -69,7 +100,13 @@ export function deliveryAccesses(k: Kernel, t: Thread, sig: string): Access[] {
   if (blockedOn) acc.push(writes(key.futexQueue(P, blockedOn.name)));
   const asleepOn = asleepOnCond(t);
   if (asleepOn) acc.push(writes(key.cond(P, asleepOn.name)));
-  if (!k.procOf(t).handlers.get(sig)) acc.push(writes(key.wholeProcess(P)), ...pipeEnds(k.procOf(t)));
+  const h = k.procOf(t).handlers.get(sig);
+  // A handler runs with a wider mask.
+  if (typeof h === 'function') acc.push(writes(key.sigmask(P, t.tid)));
+  if (!h) {
+    acc.push(writes(key.wholeProcess(P)), ...pipeEnds(k.procOf(t)));
+    if (sig !== 'SIGCHLD') acc.push(...sigchldAccesses(k, k.procOf(t)));
+  }
   return acc;
 }
 
@@ -146,7 +183,11 @@ function tkillTarget(k: Kernel, t: Thread, tid: number): Thread | undefined {
 export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sigpending' | 'sigsuspend' | 'sigwait'> = {
   sigaction: {
     // Setting SIG_IGN also discards the signal where it is pending (the process's and each thread's set).
-    accesses: (k, t, o) => [writes(key.sig(t.pid)), ...(o.handler === SIG_IGN ? sigKeys(k, t.pid) : [])],
+    accesses: (k, t, o) => [
+      writes(key.sig(t.pid)),
+      ...(o.sig === 'SIGCHLD' ? [writes(key.chldAction(t.pid))] : []),
+      ...(o.handler === SIG_IGN ? sigKeys(k, t.pid) : []),
+    ],
     exec(k, t, o) {
       const p = k.procOf(t);
       if (o.handler) p.handlers.set(o.sig, o.handler);
@@ -171,7 +212,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
       const q = k.proc(o.pid);
       if (q?.exited) return [reads(key.exit(o.pid))];
       // SIGKILL ends the target process at once.
-      if (o.sig === 'SIGKILL') return [writes(key.wholeProcess(o.pid)), ...pipeEnds(q)];
+      if (o.sig === 'SIGKILL') return [writes(key.wholeProcess(o.pid)), ...pipeEnds(q), ...sigchldAccesses(k, q)];
       // A signal the target ignores is discarded, so the send reads its action (a sigaction changing it
       // from SIG_IGN does not commute with the send; to SIG_IGN it does: both orders discard it).
       return [...sigKeys(k, o.pid), ...(q?.handlers.get(o.sig) === SIG_IGN ? [reads(key.sig(o.pid))] : [])];
@@ -199,7 +240,8 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
       // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
       // ordered both ways (the signal caught before the exit is another outcome).
       if (!u || u.exited) return u ? [reads(key.thread(u.pid, u.tid))] : [];
-      if (o.sig === 'SIGKILL') return [writes(key.wholeProcess(u.pid)), ...pipeEnds(k.proc(u.pid))];
+      if (o.sig === 'SIGKILL')
+        return [writes(key.wholeProcess(u.pid)), ...pipeEnds(k.proc(u.pid)), ...sigchldAccesses(k, k.proc(u.pid))];
       const ignored = k.proc(u.pid)?.handlers.get(o.sig) === SIG_IGN;
       return [writes(key.signalState(u.pid, u.tid)), ...(ignored ? [reads(key.sig(u.pid))] : [])];
     },
@@ -222,7 +264,11 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
   sigmask: {
     // The thread's mask decides what it may take, its own and its process's signals: a send to it or
     // to the process, a delivery and a sigpending all touch what this writes.
-    accesses: (_k, t) => [writes(key.signalState(t.pid, t.tid)), writes(key.signalTargets(t.pid))],
+    accesses: (_k, t) => [
+      writes(key.signalState(t.pid, t.tid)),
+      writes(key.signalTargets(t.pid)),
+      writes(key.sigmask(t.pid, t.tid)),
+    ],
     exec(k, t, o) {
       const old = t.sigmask;
       if (o.set !== null) {
@@ -250,7 +296,11 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
   sigsuspend: {
     // First the mask is swapped and the thread waits; a handler's return wakes it (World.drive), and
     // the step after that puts the old mask back and returns -1 with EINTR.
-    accesses: (_k, t) => [writes(key.signalState(t.pid, t.tid)), writes(key.signalTargets(t.pid))],
+    accesses: (_k, t) => [
+      writes(key.signalState(t.pid, t.tid)),
+      writes(key.signalTargets(t.pid)),
+      writes(key.sigmask(t.pid, t.tid)),
+    ],
     canRun: (_k, t) => t.suspend === undefined || t.suspend.woken,
     exec(k, t, o) {
       if (t.suspend === undefined) {

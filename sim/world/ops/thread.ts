@@ -9,6 +9,7 @@ import { reads, writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
 import { finishProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
+import { sigchldAccesses } from './signal.ts';
 import { startedBy } from '../fingerprint.ts';
 
 /** The thread ends with `value`; the last thread's end ends the process with status 0, as exit(0) would. */
@@ -209,7 +210,12 @@ export const threadOps: Models<'create' | 'join' | 'detach' | 'texit' | 'tlast'>
       const acc: Access[] = [writes(key.thread(t.pid, t.tid)), reads(key.signalTargets(t.pid))];
       if (resultOf(o.value) !== null) acc.push(writes(key.threadResult(t.pid, t.tid)));
       if (k.procOf(t).threads.length === 1)
-        acc.push(writes(key.threads(t.pid)), writes(key.exit(t.pid)), ...pipeEnds(k.procOf(t)));
+        acc.push(
+          writes(key.threads(t.pid)),
+          writes(key.exit(t.pid)),
+          ...pipeEnds(k.procOf(t)),
+          ...sigchldAccesses(k, k.procOf(t)),
+        );
       return acc;
     },
     exec: (k, t, o) => threadExit(k, t, k.procOf(t), o.value),
