@@ -6,13 +6,17 @@ import { markFresh } from './fingerprint.ts';
 import { addrOf } from './naming.ts';
 import { zeroCond, type MemObj, type Proc } from './state.ts';
 
-/** Each handle's key in Proc.mem, made once (every step that touches an object looks it up). */
-const keys = new WeakMap<object, string>();
+/**
+ * Each handle's key in Proc.mem, made once (every step that touches an object looks it up), with the
+ * name it was made from: a handle whose name changed gets a new one.
+ */
+const keys = new WeakMap<object, { name: string; key: string }>();
 
 /** The object handle `h` names in process `p`, created from the handle on first use. */
 export function memObj(p: Proc, h: { handle: string; name: string }): MemObj {
-  let key = keys.get(h);
-  if (key === undefined || !key.endsWith(h.name)) keys.set(h, (key = `${h.handle}:${h.name}`));
+  let memo = keys.get(h);
+  if (memo === undefined || memo.name !== h.name) keys.set(h, (memo = { name: h.name, key: `${h.handle}:${h.name}` }));
+  const key = memo.key;
   let o = p.mem.get(key);
   if (o) return o;
   const anyH = h as MutexHandle & { initial?: unknown };

@@ -25,7 +25,8 @@ function sigKeys(k: Kernel, pid: number): Access[] {
   return [...p.threads.map((tid) => writes(key.signalState(pid, tid))), writes(key.signalTargets(pid))];
 }
 
-/** No signal: the mask a thread starts with (shared, never changed in place). */
+/** No signal: the mask a thread starts with, and no signal to deliver (almost every thread at almost
+ * every step): shared, never changed in place. */
 export const NO_SIGNALS: readonly string[] = [];
 
 /** Signals no mask blocks (the kernel leaves them out of every sigprocmask: sigdelsetmask in kernel/signal.c). */
@@ -42,8 +43,8 @@ export function maskOf(names: Iterable<string>): readonly string[] {
  * The signals that may be delivered to `t` now: pending for it or its process, and not blocked by its
  * mask (a handler runs with its own signal blocked, so that is not delivered again while it runs).
  */
-export function deliverable(t: Thread, p: Proc): string[] {
-  if (t.pendingSigs.length === 0 && p.pendingSigs.length === 0) return [];
+export function deliverable(t: Thread, p: Proc): readonly string[] {
+  if (t.pendingSigs.length === 0 && p.pendingSigs.length === 0) return NO_SIGNALS;
   const out: string[] = [];
   for (const s of t.pendingSigs) if (!t.sigmask.includes(s) && !out.includes(s)) out.push(s);
   for (const s of p.pendingSigs) if (!t.sigmask.includes(s) && !out.includes(s)) out.push(s);
