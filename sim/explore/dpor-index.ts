@@ -30,6 +30,12 @@ export interface Candidates {
   cover: (e: Event) => boolean;
 }
 
+/** The lists an access is pushed on and the lists it looks in, found once per access (Acc is interned). */
+interface Plan {
+  lists: (Candidates & { list: number[] })[];
+  candidates: (Candidates & { list: number[] })[];
+}
+
 /**
  * Event positions by key, by scope, and the whole-process accesses, each for any access and for
  * writes only (a read conflicts only with writes).
@@ -43,26 +49,44 @@ export class EventIndex {
   private readonly starWrite: Index = new Map();
   /** Every list an event was pushed on, in order: truncate() pops only what it must. */
   private readonly pushed: number[][] = [];
+  /** Each access's lists, made on its first use: a step then does no lookup by key. */
+  private readonly plans = new Map<Acc, Plan>();
 
-  private push(index: Index, k: number, j: number, cover: (k: number) => (e: Event) => boolean): void {
+  private entry(index: Index, k: number, cover: (k: number) => (e: Event) => boolean): Candidates & { list: number[] } {
     let entry = index.get(k);
     if (!entry) index.set(k, (entry = { list: [], cover: cover(k) }));
-    const list = entry.list;
-    if (list[list.length - 1] === j) return;
-    list.push(j);
-    this.pushed.push(list);
+    return entry;
+  }
+
+  private planOf(a: Acc): Plan {
+    let plan = this.plans.get(a);
+    if (plan !== undefined) return plan;
+    const lists = [this.entry(this.keyAny, a.key, keyWrite), this.entry(this.procAny, a.pid, starWrite)];
+    if (a.all) lists.push(this.entry(this.starAny, a.pid, starWrite));
+    if (a.write) {
+      lists.push(this.entry(this.keyWrite, a.key, keyWrite), this.entry(this.procWrite, a.pid, starWrite));
+      if (a.all) lists.push(this.entry(this.starWrite, a.pid, starWrite));
+    }
+    const candidates = a.all
+      ? [this.entry(a.write ? this.procAny : this.procWrite, a.pid, starWrite)]
+      : [
+          this.entry(a.write ? this.keyAny : this.keyWrite, a.key, keyWrite),
+          this.entry(a.write ? this.starAny : this.starWrite, a.pid, starWrite),
+        ];
+    this.plans.set(a, (plan = { lists, candidates }));
+    return plan;
   }
 
   /** Records event `e` at position `j`. */
   add(e: Event, j: number): void {
-    for (const a of e.acc) {
-      this.push(this.keyAny, a.key, j, keyWrite);
-      this.push(this.procAny, a.pid, j, starWrite);
-      if (a.all) this.push(this.starAny, a.pid, j, starWrite);
-      if (a.write) {
-        this.push(this.keyWrite, a.key, j, keyWrite);
-        this.push(this.procWrite, a.pid, j, starWrite);
-        if (a.all) this.push(this.starWrite, a.pid, j, starWrite);
+    const acc = e.acc;
+    for (let i = 0; i < acc.length; i++) {
+      const lists = this.planOf(acc[i]!).lists;
+      for (let l = 0; l < lists.length; l++) {
+        const list = lists[l]!.list;
+        if (list[list.length - 1] === j) continue;
+        list.push(j);
+        this.pushed.push(list);
       }
     }
   }
@@ -87,18 +111,11 @@ export class EventIndex {
    */
   candidatesFor(acc: readonly Acc[], out: Candidates[]): void {
     out.length = 0;
-    for (const a of acc) {
-      if (a.all) addEntry(out, (a.write ? this.procAny : this.procWrite).get(a.pid));
-      else {
-        addEntry(out, (a.write ? this.keyAny : this.keyWrite).get(a.key));
-        addEntry(out, (a.write ? this.starAny : this.starWrite).get(a.pid));
-      }
+    for (let i = 0; i < acc.length; i++) {
+      const candidates = this.planOf(acc[i]!).candidates;
+      for (let c = 0; c < candidates.length; c++) if (candidates[c]!.list.length > 0) out.push(candidates[c]!);
     }
   }
-}
-
-function addEntry(out: Candidates[], entry: Candidates | undefined): void {
-  if (entry !== undefined && entry.list.length > 0) out.push(entry);
 }
 
 const keyWrites = new Map<number, (e: Event) => boolean>();

@@ -616,8 +616,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
         }
       }
       const candidates = sleep.size === 0 ? enabled : enabled.filter((t) => !sleep.has(t.id));
-      const node0 = { enabled, preemptions, lastTid };
-      const allowed = bound === undefined ? candidates : candidates.filter((t) => withinBound(t, node0));
+      const allowed =
+        bound === undefined ? candidates : candidates.filter((t) => withinBound(t, { enabled, preemptions, lastTid }));
       if (allowed.length < candidates.length) prunedByBound = true;
       if (allowed.length === 0) return null;
       // Follow the wakeup tree planted for this node if there is one, else take any awake step.
