@@ -107,14 +107,16 @@ export class EventIndex {
 
   /**
    * The lists of earlier events that may conflict with `acc` (each ascending). A position may be on
-   * several lists; the caller walks them together, latest first.
+   * several lists; the caller walks them together, latest first. A new array each time: emptying a
+   * kept one (a store to its length) costs more than making it.
    */
-  candidatesFor(acc: readonly Acc[], out: Candidates[]): void {
-    out.length = 0;
+  candidatesFor(acc: readonly Acc[]): Candidates[] {
+    const out: Candidates[] = [];
     for (let i = 0; i < acc.length; i++) {
       const candidates = this.planOf(acc[i]!).candidates;
       for (let c = 0; c < candidates.length; c++) if (candidates[c]!.list.length > 0) out.push(candidates[c]!);
     }
+    return out;
   }
 }
 

@@ -344,8 +344,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     }
     // The lists merged, latest first; each position visited once.
     const n = candidates.length;
+    // Only the first n entries are used: the array is never shortened (a store to its length is slow).
     const cursor = cursors;
-    cursor.length = n;
     for (let c = 0; c < n; c++) cursor[c] = candidates[c]!.list.length - 1;
     for (;;) {
       let j = -1;
@@ -367,7 +367,6 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     }
   }
   const cursors: number[] = [];
-  const candidateLists: Candidates[] = [];
 
   /** A Future with nothing before it. */
   function bare(tid: number, acc: readonly Acc[]): number {
@@ -711,7 +710,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
 
       const current: Event = { id: t.id, tid, slot: mySlot, seq, acc, vc: clock, wild: endsRun || disabled.size > 0 };
       let lists: Candidates[] | null = null;
-      if (!endsRun && disabled.size === 0) index.candidatesFor(acc, (lists = candidateLists));
+      if (!endsRun && disabled.size === 0) lists = index.candidatesFor(acc);
       analyse(current, clock, raceClock, dependsOn, lists);
       change(threadClock, tid, clock, d);
       index.add(current, events.length);
@@ -818,7 +817,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
           clock,
           raceClock,
           (ej) => ej === by || conflicts(ej.acc, acc),
-          by ? null : (index.candidatesFor(acc, candidateLists), candidateLists),
+          by ? null : index.candidatesFor(acc),
         );
       }
     },
