@@ -6,7 +6,7 @@ import { preferred, type Scheduler, type StateView, type StepInfo } from './sche
 import { awaits, conflictsInterned as conflicts, createInterner, type Acc } from './dependency.ts';
 import { EventIndex, type Candidates, type Event } from './dpor-index.ts';
 import { isPreemption, withinBound as boundAllows } from './preemption.ts';
-import { at, join } from './vector-clock.ts';
+import { at, copyClock, join } from './vector-clock.ts';
 import { plant, type Wakeup } from './wakeup-tree.ts';
 
 /** A transition that need not be tried here: its traces are covered by a sibling already explored. */
@@ -667,10 +667,10 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       const acc = internAll(accesses);
       const seq = (threadSeq.get(tid) ?? 0) + 1;
       change(threadSeq, tid, seq, d);
-      const clock = [...(threadClock.get(tid) ?? [])];
+      const clock = copyClock(threadClock.get(tid), slots.size);
       // The race clock leaves out the step that enabled this one: the steps ordered before that
       // enabler may still race with this step (a lock, then an unlock that wakes a waiter).
-      const raceClock = [...clock];
+      const raceClock = clock.slice();
       const enabler = enablers.get(tid);
       if (enabler) {
         join(clock, enabler);
@@ -752,8 +752,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       // A thread with nothing enabled before this step and something enabled after it was enabled by it.
       for (const u of enabledAfter) {
         if (u.tid === tid || hasTid(node.enabled, u.tid)) continue;
-        const prev = enablers.get(u.tid);
-        const joined = prev ? [...prev] : [];
+        const joined = copyClock(enablers.get(u.tid), clock.length);
         join(joined, clock);
         change(enablers, u.tid, joined, d);
       }

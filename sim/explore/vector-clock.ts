@@ -8,3 +8,14 @@ export const at = (vc: readonly number[], s: number): number => vc[s] ?? 0;
 export function join(a: number[], b: readonly number[]): void {
   for (let i = 0; i < b.length; i++) if ((b[i] ?? 0) > (a[i] ?? 0)) a[i] = b[i]!;
 }
+
+/**
+ * A copy of `vc` (none: all zeros) with an entry for each of the first `size` slots: a clock that
+ * covers every slot in use is never grown by a store or a join (growing an array reallocates it),
+ * and, with zeros where vc has no entry, its elements stay packed.
+ */
+export function copyClock(vc: readonly number[] | undefined, size: number): number[] {
+  const out = vc === undefined ? [] : vc.slice();
+  for (let i = out.length; i < size; i++) out.push(0);
+  return out;
+}
