@@ -84,7 +84,9 @@ export class EventIndex {
       const lists = this.planOf(acc[i]!).lists;
       for (let l = 0; l < lists.length; l++) {
         const list = lists[l]!.list;
-        if (list[list.length - 1] === j) continue;
+        // Guarded: list[-1] of an empty list is a lookup of the property "-1", many times slower.
+        const n = list.length;
+        if (n > 0 && list[n - 1] === j) continue;
         list.push(j);
         this.pushed.push(list);
       }

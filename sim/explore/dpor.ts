@@ -779,7 +779,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
       killedSteps = killedSteps.filter((k) => events[k.at] === k.by);
       // Blocked steps come after the last step (seen from before it, they are lifted over it); a
       // killed step comes just before the step that ended it.
-      const last = nodes[events.length - 1];
+      const last = events.length > 0 ? nodes[events.length - 1] : undefined;
       if (caching && last && last.chosenFuture >= 0) {
         for (const b of blocked) last.sum.add(lift(bare(b.transition.tid, internAll(b.accesses)), last.chosenFuture));
         for (const k of killedSteps) {
