@@ -394,7 +394,6 @@ export function createDpor(options: DporOptions = {}): Scheduler {
    * step, one thread that may start the reversed sequence is tried (every thread when the future
    * step's history was cut); when none of them can run there, it is no race.
    */
-  const revisitLists: Candidates[] = [];
   /** The dependent prefix steps a revisit has walked for one future step (positions, latest first). */
   const walked: number[] = [];
   /** Per revisit: the positions of the prefix steps that conflict with an access set, latest first. */
@@ -402,9 +401,8 @@ export function createDpor(options: DporOptions = {}): Scheduler {
   function conflictPositions(acc: readonly Acc[]): number[] {
     let out = positionsOf.get(acc);
     if (out !== undefined) return out;
-    index.candidatesFor(acc, revisitLists);
     out = [];
-    for (const c of revisitLists) for (const j of c.list) out.push(j);
+    for (const c of index.candidatesFor(acc)) for (const j of c.list) out.push(j);
     out.sort((a, b) => b - a);
     let w = 0;
     for (let r = 0; r < out.length; r++) if (r === 0 || out[r] !== out[r - 1]) out[w++] = out[r]!;
@@ -413,7 +411,6 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     return out;
   }
   const oneAcc: Acc[] = [];
-  const accLists: Candidates[] = [];
   /** Per revisit (the prefix is fixed during one): an access's conflictClock. */
   const conflictClocks = new Map<Acc, number[]>();
   /**
@@ -426,8 +423,7 @@ export function createDpor(options: DporOptions = {}): Scheduler {
     if (clock !== undefined) return clock;
     clock = [];
     oneAcc[0] = a;
-    index.candidatesFor(oneAcc, accLists);
-    for (const c of accLists) {
+    for (const c of index.candidatesFor(oneAcc)) {
       const list = c.list;
       for (let k = list.length - 1; k >= 0; k--) {
         const e = events[list[k]!]!;
