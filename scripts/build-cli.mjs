@@ -5,8 +5,8 @@
 //   worker.mjs    the worker thread that holds a sandbox under a time and memory limit (sim/node/worker.ts)
 //   c.mjs         the C front end (sim/c/index.ts, or sim/node/no-c.ts when there is none), loaded
 //                 by the worker for .c files only
-//   sandbox.js    the simulator and the checker's entry, one script evaluated inside QuickJS
-//                 (sim/node/sandbox-entry.ts); its completion value is the checker's { load, run }
+//   sandbox.js    the program library and the sandbox's entry, one script evaluated inside QuickJS
+//                 (sim/node/sandbox-entry.ts); its completion value is { load, call }
 // and inputs.json, the source files they were built from (to tell when the build is stale).
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -1,30 +1,26 @@
-// The checker inside the sandbox: this file, with the simulator, is bundled once into one script that
-// runs in a QuickJS (WebAssembly) realm where no Node API exists. Evaluating the script freezes the
+// The program's side of the sandbox: this file and the program library are bundled into one script
+// that runs in a QuickJS (WebAssembly) realm where no Node API exists. Only the program's code and the
+// library it runs through yield* live here; the world and the explorer run in the worker's V8
+// (sim/node/remote.ts), which drives each thread's generator from there, one call per resume, and
+// gets the yielded operation back as JSON text (sim/node/wire.ts). Evaluating the script freezes the
 // realm (lockdown.ts) and yields two functions: load(programFn, requestJson), called once with the
-// program's compiled code (a function of require, module, exports), and run(), which explores it and
-// returns one JSON string: the report, or why it failed. Nothing else leaves the sandbox.
+// program's compiled code (a function of require, module, exports), and call(request), a resume.
 import * as api from '../api/index.ts';
-import { INSTANT_OPS } from '../api/ops.ts';
-import { explore, DEFAULTS } from '../explore/index.ts';
-import type { ExploreOptions, Program } from '../types.ts';
+import { INSTANT_OPS, JoinError } from '../api/ops.ts';
 import { harden, lockdown } from './lockdown.ts';
-import { resolveModel, type Model } from './model.ts';
+import { libraryFunctions, MAX_DEPTH } from './wire.ts';
 
 // eslint-disable-next-line no-shadow-restricted-names -- the sandbox's global, typed as the bag it is
 declare const globalThis: Record<string, unknown>;
 
-/** What the host sends: the search options (numbers and strings only) and the command line's model. */
+/** What the host sends: the step budget (maxSteps) and the program's name. */
 export interface SandboxRequest {
-  options: Omit<ExploreOptions, 'onProgress'>;
-  model: Partial<Model>;
-  name: string;
+  options?: { maxSteps?: number };
+  name?: string;
 }
 
-// The simulator reads performance.now(); QuickJS has only Date.
-if (typeof globalThis.performance === 'undefined') {
-  const now = Date.now;
-  globalThis.performance = { now: () => now() };
-}
+/** The explorer's default step budget (sim/explore/search.ts DEFAULTS.maxSteps). */
+const DEFAULT_MAX_STEPS = 5000;
 
 /**
  * Library calls the world answers inside the current step (getpid, gettid, getppid, pthread_self, and
@@ -33,7 +29,7 @@ if (typeof globalThis.performance === 'undefined') {
  * between, end the execution with an error, as maxSteps does for steps.
  */
 let instantRun = 0;
-let instantLimit: number = DEFAULTS.maxSteps;
+let instantLimit = DEFAULT_MAX_STEPS;
 
 type AnyGen = Generator<unknown, unknown, unknown>;
 
@@ -74,6 +70,14 @@ const PROGRAM_API = programApi();
 const GENERATOR_FUNCTION = Object.getPrototypeOf(function* () {}) as object;
 const stringify = JSON.stringify;
 const parse = JSON.parse;
+const isArray = Array.isArray;
+const keys = Object.keys;
+const defineProperty = Object.defineProperty;
+const is = Object.is;
+const isFinite = Number.isFinite;
+const apply = Reflect.apply;
+const BigInt_ = BigInt;
+const Symbol_ = Symbol;
 
 function describe(e: unknown): { message: string; stack: string } {
   try {
@@ -87,35 +91,205 @@ function describe(e: unknown): { message: string; stack: string } {
   }
 }
 
-/** Serialises a report: functions (thread arguments) become their names, bigints strings. */
-function plain(value: unknown): string {
-  return stringify(value, (_k, v: unknown) =>
-    typeof v === 'function'
-      ? `[function ${(v as { name: string }).name || 'anonymous'}]`
-      : typeof v === 'bigint'
-        ? String(v)
-        : v,
-  );
+// ---------------------------------------------------------------- values across the boundary
+
+/** The program's functions the host has seen, by number (the host keeps one proxy for each). */
+const fnTable: unknown[] = [];
+const fnIds = new Map<unknown, number>();
+const LIBRARY = libraryFunctions();
+const LIBRARY_NAMES = new Map<unknown, string>([...LIBRARY].map(([n, f]) => [f, n]));
+const UNDEFINED = { $: 'u' };
+
+function encodeFunction(f: unknown): object {
+  const lib = LIBRARY_NAMES.get(f);
+  if (lib !== undefined) return { $: 'l', v: lib };
+  let id = fnIds.get(f);
+  if (id === undefined) {
+    id = fnTable.length;
+    fnTable.push(f);
+    fnIds.set(f, id);
+  }
+  let name = '';
+  try {
+    const n = (f as { name?: unknown }).name;
+    if (typeof n === 'string') name = n;
+  } catch {
+    /* a name that throws: none */
+  }
+  return { $: 'f', id, name };
 }
 
-let loaded: {
-  program: Program;
-  model: Model;
-  source: unknown;
-  ignored: string[];
-  options: SandboxRequest['options'];
-} | null = null;
+/** A value of the program's as JSON-able data (tags for what JSON cannot say). */
+function encode(v: unknown, depth: number): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return isFinite(v) && !is(v, -0) ? v : { $: 'n', v: is(v, -0) ? '-0' : String(v) };
+    case 'undefined':
+      return UNDEFINED;
+    case 'function':
+      return encodeFunction(v);
+    case 'bigint':
+      return { $: 'i', v: String(v) };
+    case 'symbol':
+      return { $: 'y', v: String(v.description ?? '') };
+  }
+  if (v === null) return null;
+  if (depth >= MAX_DEPTH)
+    throw new TypeError(`a value nested more than ${MAX_DEPTH} deep (or cyclic) cannot be given to the library`);
+  if (isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(encode(v[i], depth + 1));
+    return out;
+  }
+  if (v instanceof JoinError) return { $: 'j', errno: encode(v.errno, depth + 1) };
+  if (v instanceof Map) {
+    const out: unknown[] = [];
+    for (const [k, x] of v) out.push([encode(k, depth + 1), encode(x, depth + 1)]);
+    return { $: 'M', v: out };
+  }
+  if (v instanceof Set) {
+    const out: unknown[] = [];
+    for (const x of v) out.push(encode(x, depth + 1));
+    return { $: 'S', v: out };
+  }
+  if (v instanceof Error) return { $: 'e', name: String(v.name), message: String(v.message) };
+  const out = Object.create(null) as Record<string, unknown>;
+  let dollar = false;
+  for (const k of keys(v)) {
+    if (k === '$') dollar = true;
+    out[k] = encode((v as Record<string, unknown>)[k], depth + 1);
+  }
+  return dollar ? { $: 'o', v: out } : out;
+}
+
+/** The host's value (a result, a thread's arguments) as the program's: tags undone, in place. */
+function decode(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = decode(v[i]);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  const tag = o.$;
+  if (typeof tag === 'string') {
+    switch (tag) {
+      case 'u':
+        return undefined;
+      case 'n':
+        return o.v === '-0' ? -0 : Number(o.v);
+      case 'i':
+        return BigInt_(String(o.v));
+      case 'y':
+        return Symbol_(String(o.v));
+      case 'f':
+        return fnTable[o.id as number];
+      case 'l':
+        return LIBRARY.get(String(o.v));
+      case 'j':
+        return new JoinError(Number(o.errno));
+      case 'e': {
+        const e = new Error(String(o.message));
+        e.name = String(o.name);
+        return e;
+      }
+      case 'M':
+        return new Map((o.v as [unknown, unknown][]).map(([k, x]) => [decode(k), decode(x)]));
+      case 'S':
+        return new Set((o.v as unknown[]).map(decode));
+      case 'o':
+        return decodeObject(o.v as Record<string, unknown>);
+    }
+  }
+  return decodeObject(o);
+}
+
+function decodeObject(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of keys(o)) {
+    const x = decode(o[k]);
+    if (k === '__proto__') defineProperty(o, k, { value: x, writable: true, enumerable: true, configurable: true });
+    else o[k] = x;
+  }
+  return o;
+}
+
+const decodeText = (s: string): unknown => (s === '' ? undefined : s.indexOf('"$"') < 0 ? parse(s) : decode(parse(s)));
+const encodeText = (v: unknown): string => (v === undefined ? '' : stringify(encode(v, 0)));
+
+function thrown(e: unknown): string {
+  try {
+    if (e instanceof Error)
+      return `t${stringify({ error: true, name: String(e.name), message: String(e.message), stack: String(e.stack ?? '') })}`;
+    return `t${stringify({ error: false, message: String(e) })}`;
+  } catch {
+    return `t${stringify({ error: false, message: 'a value that cannot be described' })}`;
+  }
+}
+
+// ---------------------------------------------------------------- generators
+
+/** The live generators of the current execution, by number. */
+const gens = new Map<number, { next(v?: unknown): unknown; throw(e?: unknown): unknown; return(v?: unknown): unknown }>();
+let nextGen = 1;
+
+/** One request from the host (wire.ts): a thread started, a generator resumed, or a new execution. */
+function call(request: unknown): string {
+  const s = String(request);
+  const mode = s[0];
+  const sp = s.indexOf(' ');
+  const id = Number(s.slice(1, sp));
+  const payload = s.slice(sp + 1);
+  if (mode === 'e') {
+    gens.clear();
+    return 'e';
+  }
+  if (mode === 's') {
+    try {
+      const f = fnTable[id];
+      if (typeof f !== 'function') throw new TypeError('not a function');
+      const args = payload === '' ? [] : decodeText(payload);
+      const g = apply(f, undefined, args as unknown[]) as never;
+      const gid = nextGen++;
+      gens.set(gid, g);
+      return `g${gid}`;
+    } catch (e) {
+      return thrown(e);
+    }
+  }
+  const g = gens.get(id);
+  if (g === undefined) return thrown(new Error('internal: a generator of an execution that has ended was resumed'));
+  let r: { done?: unknown; value?: unknown };
+  let done: boolean;
+  try {
+    const v = decodeText(payload);
+    r = (mode === 'n' ? g.next(v) : mode === 'x' ? g.throw(v) : g.return(v)) as typeof r;
+    done = Boolean(r.done);
+    const out = encodeText(r.value);
+    if (done) gens.delete(id);
+    return (done ? 'd' : 'y') + out;
+  } catch (e) {
+    gens.delete(id);
+    return thrown(e);
+  }
+}
+
+// ---------------------------------------------------------------- loading
+
 let loadCalled = false;
-let runCalled = false;
 
 /**
- * Evaluates the program's top-level code and reads its exports. Returns null when it loaded, or the
- * JSON of why it could not (kind 'load-error').
+ * Evaluates the program's top-level code and reads its exports. Returns the JSON of what it found
+ * (kind 'loaded': main as a function of the boundary, the file's options as plain values) or of why it
+ * could not (kind 'load-error').
  */
-function load(programFn: unknown, requestJson: unknown): string | null {
+function load(programFn: unknown, requestJson: unknown): string {
   if (loadCalled) throw new Error('the checker loads one program per sandbox');
   loadCalled = true;
   const req = parse(String(requestJson)) as SandboxRequest;
+  const maxSteps = req.options?.maxSteps;
+  if (typeof maxSteps === 'number') instantLimit = maxSteps;
   const module: { exports: unknown } = { exports: {} };
   const require = (spec: unknown) => {
     if (spec === 'forklore') return PROGRAM_API;
@@ -163,32 +337,13 @@ function load(programFn: unknown, requestJson: unknown): string | null {
       stack: '',
     });
   }
-  const { model, source, ignored } = resolveModel(fileRecord, req.model ?? {});
-  const program: Program = { main: main as Program['main'], options: { ...model }, name: String(req.name) };
-  loaded = { program, model, source, ignored, options: req.options ?? {} };
-  return null;
-}
-
-/** Explores the loaded program; returns the JSON of the report (kind 'report') or of the failure. */
-function run(): string {
-  if (runCalled || !loaded) throw new Error('the checker runs one search per sandbox, after load');
-  runCalled = true;
-  const { program, model, source, ignored, options } = loaded;
-  instantLimit = options.maxSteps ?? DEFAULTS.maxSteps;
-  try {
-    const report = explore(program, { ...options });
-    return plain({ kind: 'report', report, model, source, ignored });
-  } catch (e) {
-    const { message } = describe(e);
-    if (e instanceof Error && e.name === 'ReplayDivergedError') return stringify({ kind: 'bad-input', message });
-    return stringify({ kind: 'crash', message });
-  }
+  return stringify({ kind: 'loaded', main: encodeFunction(main), options: fileRecord });
 }
 
 lockdown(globalThis);
 // The library's objects (constants such as SIGNUM, the libc lock table, classes) are shared by the
-// program and the world: frozen too, so that a program cannot change what the world reads.
+// program and the library code it runs: frozen too, so that a program cannot change what they read.
 harden([api, PROGRAM_API]);
 
 // Bundled as CommonJS; the host's wrapper returns this export as the script's completion value.
-export default Object.freeze({ load, run });
+export default Object.freeze({ load, call });

@@ -1,19 +1,24 @@
-// The worker thread that checks program files, one at a time. A TypeScript program runs in a fresh
-// QuickJS runtime (WebAssembly: no Node API, no file, no network, no process; its own heap with a
-// memory limit and an interrupt at the deadline). A C program is data: sim/c interprets it here, in
-// this worker, which the command terminates at the deadline and whose heap is capped. Either way the
-// only thing sent back is a JSON string (or why there is none).
+// The worker thread that checks program files, one at a time. A TypeScript program's code runs in a
+// fresh QuickJS runtime (WebAssembly: no Node API, no file, no network, no process; its own heap with
+// a memory limit and an interrupt at the deadline); the world and the explorer run here, in V8, and
+// drive the program's generators across the boundary one resume at a time (sim/node/remote.ts). A C
+// program is data: sim/c interprets it here, in this worker, which the command terminates at the
+// deadline and whose heap is capped. Either way the only thing sent back is a JSON string (or why
+// there is none).
 //
 // The worker gets ready before its first job arrives, while the command reads and compiles the file:
-// for TypeScript it compiles QuickJS's WebAssembly and evaluates the checker in a new runtime (the
-// sandbox that the next program, and only it, will run in); for C it loads the C front end and its
+// for TypeScript it compiles QuickJS's WebAssembly and evaluates the program library in a new runtime
+// (the sandbox that the next program, and only it, will run in); for C it loads the C front end and its
 // parser. After a TypeScript job it prepares the next sandbox when the command says more files follow.
 import { readFileSync } from 'node:fs';
 import { createRequire, flushCompileCache } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { explore } from '../explore/index.ts';
-import type { ExploreOptions, ProgramOptions } from '../types.ts';
+import { DEFAULTS, search } from '../explore/search.ts';
+import { createRun } from '../world/index.ts';
+import type { ExploreOptions, Program, ProgramOptions } from '../types.ts';
+import { Sandboxed } from './remote.ts';
 import { resolveModel, type Model } from './model.ts';
 import { reproduce } from '../reproduce/index.ts';
 import { readReplayHeaders } from '../reproduce/headers.ts';
@@ -35,11 +40,11 @@ function quickjsWasm(): Promise<WebAssembly.Module> {
   return wasm;
 }
 
-/** A QuickJS runtime with the checker evaluated in it, for one program. */
+/** A QuickJS runtime with the program library evaluated in it, for one program. */
 interface Sandbox {
   memoryMb: number;
   vm: QuickJSContext;
-  /** The checker's { load, run }, or what evaluating it threw. */
+  /** The sandbox's { load, call } (sim/node/sandbox-entry.ts), or what evaluating it threw. */
   checker: { value: QuickJSHandle } | { error: unknown };
   /** The interrupt handler stops the runtime once Date.now() passes this. */
   clock: { deadline: number };
@@ -65,7 +70,7 @@ async function newSandbox(memoryMb: number): Promise<Sandbox> {
   const clock = { deadline: Number.POSITIVE_INFINITY };
   rt.setInterruptHandler(() => Date.now() > clock.deadline);
   const vm = rt.newContext();
-  // build/cli/sandbox.js, beside this file: the simulator and the checker, which freezes the realm.
+  // build/cli/sandbox.js, beside this file: the program library and its entry, which freezes the realm.
   sandboxScript ??= readFileSync(new URL('sandbox.js', import.meta.url), 'utf8');
   const r = vm.evalCode(sandboxScript, 'forklore-sandbox.js');
   const checker = r.error ? { error: vm.dump(r.error) as unknown } : { value: r.value };
@@ -102,7 +107,7 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
     if (/stack overflow/i.test(text) && phase === 'load') return null; // the program's own recursion: a load error
     return null;
   };
-  // The checker: froze the realm, gave { load, run }.
+  // The checker: froze the realm, gave { load, call }.
   if ('error' in checker) {
     post(
       stopped(checker.error) ?? {
@@ -131,35 +136,89 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
     );
     return;
   }
+  const req = JSON.parse(job.request) as Request;
   const load = vm.getProp(checker.value, 'load');
-  const run = vm.getProp(checker.value, 'run');
-  const request = vm.newString(job.request);
+  const call = vm.getProp(checker.value, 'call');
+  // The sandbox needs only the step budget (the library counts instant calls against it).
+  const request = vm.newString(
+    JSON.stringify({ options: { maxSteps: req.options?.maxSteps ?? DEFAULTS.maxSteps }, name: req.name }),
+  );
   const loaded = vm.callFunction(load, vm.undefined, fn.value, request);
   if (loaded.error) {
     const e: unknown = vm.dump(loaded.error);
     post(stopped(e) ?? { type: 'failed', message: `loading the program failed: ${JSON.stringify(e)}` });
     return;
   }
-  if (vm.typeof(loaded.value) === 'string') {
-    const json = vm.getString(loaded.value);
+  if (vm.typeof(loaded.value) !== 'string') {
+    post({ type: 'failed', message: 'the sandbox answered with something other than a string' });
+    return;
+  }
+  const json = vm.getString(loaded.value);
+  let answer: { kind?: unknown; main?: unknown; options?: unknown };
+  try {
+    answer = JSON.parse(json) as typeof answer;
+  } catch {
+    post({ type: 'failed', message: 'the sandbox answered with something other than JSON' });
+    return;
+  }
+  if (answer?.kind !== 'loaded') {
     post(limitReached(json, 'load') ?? { type: 'answer', json });
     return;
   }
   phase = 'search';
   post({ type: 'phase', phase });
-  const result = vm.callFunction(run, vm.undefined);
-  if (result.error) {
-    const e: unknown = vm.dump(result.error);
-    post(stopped(e) ?? { type: 'failed', message: `the search failed: ${JSON.stringify(e)}` });
+  // The world and the explorer run here, in V8; the program's generators stay in QuickJS.
+  const sb = new Sandboxed(vm, call, clock);
+  const fileRecord: Record<string, unknown> = {};
+  const given = answer.options;
+  if (given && typeof given === 'object' && !Array.isArray(given)) {
+    for (const key of ['libc', 'strict', 'plash', 'futex', 'stdout']) {
+      const v = (given as Record<string, unknown>)[key];
+      fileRecord[key] = v === undefined || typeof v === 'string' || typeof v === 'boolean' ? v : '(not a plain value)';
+    }
+  }
+  let reply: WorkerReply;
+  try {
+    const main = sb.main(answer.main);
+    const { model, source, ignored } = resolveModel(fileRecord, req.model ?? {});
+    const program: Program = { main, options: { ...model }, name: String(req.name) };
+    const options: ExploreOptions = { ...req.options };
+    const maxSteps = options.maxSteps ?? DEFAULTS.maxSteps;
+    // Between executions: stop once a limit was reached (the search's answer is then not a verdict).
+    options.onProgress = () => sb.stopped === null && Date.now() <= clock.deadline;
+    const report = search(() => {
+      sb.newExecution();
+      return createRun(program, { maxSteps });
+    }, options);
+    reply = { type: 'answer', json: plainJson({ kind: 'report', report, model, source, ignored }) };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    reply = {
+      type: 'answer',
+      json: JSON.stringify(
+        e instanceof Error && e.name === 'ReplayDivergedError'
+          ? { kind: 'bad-input', message }
+          : { kind: 'crash', message },
+      ),
+    };
+  }
+  if (sb.stopped !== null || Date.now() > clock.deadline) {
+    post({ type: 'stopped', what: sb.stopped ?? 'time', phase });
     return;
   }
-  if (vm.typeof(result.value) !== 'string') {
-    post({ type: 'failed', message: 'the sandbox answered with something other than a string' });
-    return;
-  }
-  const json = vm.getString(result.value);
-  post(limitReached(json, 'search') ?? { type: 'answer', json });
+  post(limitReached(reply.json, 'search') ?? reply);
   // No dispose: the runtime's WebAssembly memory goes with the last reference to it.
+}
+
+/** Serialises a report: functions (thread arguments) become their names, bigints strings. */
+function plainJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'function'
+      ? `[function ${(v as { name: string }).name || 'anonymous'}]`
+      : typeof v === 'bigint'
+        ? String(v)
+        : v,
+  );
 }
 
 /**

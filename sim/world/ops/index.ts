@@ -44,6 +44,9 @@ const OPS: Table = {
 /** The same table as a Map: every step asks for its op's model several times, by a key that varies. */
 const MODELS = new Map<string, OpModel<StepOp>>(Object.entries(OPS) as [string, OpModel<StepOp>][]);
 
+/** Every step operation's kind. */
+export const OP_KINDS: ReadonlySet<string> = new Set(MODELS.keys());
+
 /** The model of an op's kind (the table holds the model of each kind under its key). */
 export function modelOf(o: StepOp): OpModel<StepOp> {
   return MODELS.get(o.k)!;
