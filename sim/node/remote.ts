@@ -80,14 +80,14 @@ export class Sandboxed {
   private proxy(id: number, name: string): ThreadFn {
     const known = this.proxies[id];
     if (known) return known;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the proxy is a plain function
     const sb = this;
     const f = function (...args: unknown[]) {
       const answer = sb.request(`s${id} ${args.length === 0 ? '' : JSON.stringify(sb.encode(args, 0))}`);
       if (answer[0] === 'g') {
         const gid = Number(answer.slice(1));
         if (!Number.isSafeInteger(gid)) throw new Error('the sandbox answered with a bad generator');
-        return new RemoteGenerator(sb, gid, sb.epoch);
+        // The world drives it as it drives a generator of its own: next, throw, return, yield*.
+        return new RemoteGenerator(sb, gid, sb.epoch) as unknown as Generator<unknown, unknown, unknown>;
       }
       throw sb.thrown(answer);
     } as unknown as ThreadFn;
@@ -166,9 +166,12 @@ export class Sandboxed {
         return { $: 'i', v: String(v) };
       case 'symbol':
         return { $: 'y', v: v.description ?? '' };
+      case 'object':
+        break;
     }
     if (v === null) return null;
-    if (depth >= MAX_DEPTH) throw new TypeError(`a value nested more than ${MAX_DEPTH} deep cannot be given to the program`);
+    if (depth >= MAX_DEPTH)
+      throw new TypeError(`a value nested more than ${MAX_DEPTH} deep cannot be given to the program`);
     if (Array.isArray(v)) return v.map((x: unknown) => this.encode(x, depth + 1));
     if (v instanceof JoinError) return { $: 'j', errno: v.errno };
     if (v instanceof Map)
@@ -297,7 +300,7 @@ function checkOp(v: unknown): unknown {
 }
 
 /** A generator that lives in QuickJS, driven from here. */
-export class RemoteGenerator implements Generator<unknown, unknown, unknown> {
+export class RemoteGenerator {
   constructor(
     private readonly sb: Sandboxed,
     readonly id: number,
@@ -316,7 +319,7 @@ export class RemoteGenerator implements Generator<unknown, unknown, unknown> {
     return this.sb.resume(this, 'r', value);
   }
 
-  [Symbol.iterator](): Generator<unknown, unknown, unknown> {
+  [Symbol.iterator](): this {
     return this;
   }
 

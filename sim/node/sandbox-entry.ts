@@ -135,6 +135,8 @@ function encode(v: unknown, depth: number): unknown {
       return { $: 'i', v: String(v) };
     case 'symbol':
       return { $: 'y', v: String(v.description ?? '') };
+    case 'object':
+      break;
   }
   if (v === null) return null;
   if (depth >= MAX_DEPTH)
@@ -231,7 +233,10 @@ function thrown(e: unknown): string {
 // ---------------------------------------------------------------- generators
 
 /** The live generators of the current execution, by number. */
-const gens = new Map<number, { next(v?: unknown): unknown; throw(e?: unknown): unknown; return(v?: unknown): unknown }>();
+const gens = new Map<
+  number,
+  { next(v?: unknown): unknown; throw(e?: unknown): unknown; return(v?: unknown): unknown }
+>();
 let nextGen = 1;
 
 /** One request from the host (wire.ts): a thread started, a generator resumed, or a new execution. */

@@ -181,7 +181,7 @@ async function checkTs(job: Extract<WorkerJob, { kind: 'ts' }>): Promise<void> {
   try {
     const main = sb.main(answer.main);
     const { model, source, ignored } = resolveModel(fileRecord, req.model ?? {});
-    const program: Program = { main, options: { ...model }, name: String(req.name) };
+    const program: Program = { main: main as Program['main'], options: { ...model }, name: String(req.name) };
     const options: ExploreOptions = { ...req.options };
     const maxSteps = options.maxSteps ?? DEFAULTS.maxSteps;
     // Between executions: stop once a limit was reached (the search's answer is then not a verdict).
