@@ -16,6 +16,8 @@ import { libraryFunctions, MAX_DEPTH } from './wire.ts';
 export type Stop = 'time' | 'memory';
 
 const LIBRARY = libraryFunctions();
+/** The instant operations the world answers with undefined (sim/world/ops/libc.ts instant). */
+const ANSWERED_UNDEFINED: ReadonlySet<unknown> = new Set(['enter', 'leave', 'reset', 'atfork_run']);
 const LIBRARY_NAMES = new Map<unknown, string>([...LIBRARY].map(([n, f]) => [f, n]));
 const NUMBERS: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
 /** A function name longer than this is cut (it is shown in reports). */
@@ -100,9 +102,29 @@ export class Sandboxed {
   /** Resumes generator `gen` (mode n, x or r) with `value`. */
   resume(gen: RemoteGenerator, mode: 'n' | 'x' | 'r', value: unknown): IteratorResult<unknown, unknown> {
     if (gen.epoch !== this.epoch) throw new Error('internal: a generator of an execution that has ended was resumed');
-    const answer = this.request(`${mode}${gen.id} ${this.encodeText(value)}`);
+    let answer: string;
+    if (gen.ahead !== null) {
+      // What QuickJS already ran on to after an operation the world answers with undefined.
+      if (mode !== 'n' || value !== undefined) throw new Error('internal: a generator run ahead was resumed otherwise');
+      answer = gen.ahead[gen.at++]!;
+      if (gen.at >= gen.ahead.length) gen.ahead = null;
+    } else {
+      answer = this.request(`${mode}${gen.id} ${this.encodeText(value)}`);
+      if (answer.includes('\n')) {
+        const items = answer.split('\n');
+        answer = items[0]!;
+        gen.ahead = items;
+        gen.at = 1;
+      }
+    }
     const tag = answer[0];
-    if (tag === 'y') return { done: false, value: checkOp(this.decodeText(answer.slice(1))) };
+    if (tag === 'y') {
+      const op = checkOp(this.decodeText(answer.slice(1)));
+      // Run ahead only past these (sandbox-entry.ts answeredUndefined): anything else ends the list.
+      if (gen.ahead !== null && !ANSWERED_UNDEFINED.has((op as { k?: unknown } | null)?.k))
+        throw new Error('internal: the sandbox ran a generator ahead past an operation it should not have');
+      return { done: false, value: op };
+    }
     if (tag === 'd') return { done: true, value: this.decodeText(answer.slice(1)) };
     throw this.thrown(answer);
   }
@@ -301,6 +323,10 @@ function checkOp(v: unknown): unknown {
 
 /** A generator that lives in QuickJS, driven from here. */
 export class RemoteGenerator {
+  /** Answers QuickJS gave ahead of the world's resumes (each after an op answered with undefined). */
+  ahead: string[] | null = null;
+  at = 0;
+
   constructor(
     private readonly sb: Sandboxed,
     readonly id: number,

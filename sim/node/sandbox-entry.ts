@@ -8,7 +8,7 @@
 import * as api from '../api/index.ts';
 import { INSTANT_OPS, JoinError } from '../api/ops.ts';
 import { harden, lockdown } from './lockdown.ts';
-import { libraryFunctions, MAX_DEPTH } from './wire.ts';
+import { libraryFunctions } from './wire.ts';
 
 // eslint-disable-next-line no-shadow-restricted-names -- the sandbox's global, typed as the bag it is
 declare const globalThis: Record<string, unknown>;
@@ -119,8 +119,15 @@ function encodeFunction(f: unknown): object {
   return { $: 'f', id, name };
 }
 
-/** A value of the program's as JSON-able data (tags for what JSON cannot say). */
-function encode(v: unknown, depth: number): unknown {
+/** The copies of objects with a "$" key, already wrapped: serialised as they are. */
+const wrapped = new WeakSet<object>();
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * JSON.stringify's replacer: what JSON cannot say becomes a tag (wire.ts). Native JSON.stringify does
+ * the walk (an interpreted one costs several times more in QuickJS); a cycle is its TypeError.
+ */
+function replacer(_key: string, v: unknown): unknown {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -138,33 +145,18 @@ function encode(v: unknown, depth: number): unknown {
     case 'object':
       break;
   }
-  if (v === null) return null;
-  if (depth >= MAX_DEPTH)
-    throw new TypeError(`a value nested more than ${MAX_DEPTH} deep (or cyclic) cannot be given to the library`);
-  if (isArray(v)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < v.length; i++) out.push(encode(v[i], depth + 1));
-    return out;
-  }
-  if (v instanceof JoinError) return { $: 'j', errno: encode(v.errno, depth + 1) };
-  if (v instanceof Map) {
-    const out: unknown[] = [];
-    for (const [k, x] of v) out.push([encode(k, depth + 1), encode(x, depth + 1)]);
-    return { $: 'M', v: out };
-  }
-  if (v instanceof Set) {
-    const out: unknown[] = [];
-    for (const x of v) out.push(encode(x, depth + 1));
-    return { $: 'S', v: out };
-  }
+  if (v === null || isArray(v) || wrapped.has(v)) return v;
+  if (v instanceof JoinError) return { $: 'j', errno: v.errno };
+  if (v instanceof Map) return { $: 'M', v: [...v] };
+  if (v instanceof Set) return { $: 'S', v: [...v] };
   if (v instanceof Error) return { $: 'e', name: String(v.name), message: String(v.message) };
-  const out = Object.create(null) as Record<string, unknown>;
-  let dollar = false;
-  for (const k of keys(v)) {
-    if (k === '$') dollar = true;
-    out[k] = encode((v as Record<string, unknown>)[k], depth + 1);
+  if (hasOwn.call(v, '$')) {
+    const copy = Object.create(null) as Record<string, unknown>;
+    for (const k of keys(v)) copy[k] = (v as Record<string, unknown>)[k];
+    wrapped.add(copy);
+    return { $: 'o', v: copy };
   }
-  return dollar ? { $: 'o', v: out } : out;
+  return v;
 }
 
 /** The host's value (a result, a thread's arguments) as the program's: tags undone, in place. */
@@ -218,7 +210,7 @@ function decodeObject(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 const decodeText = (s: string): unknown => (s === '' ? undefined : s.indexOf('"$"') < 0 ? parse(s) : decode(parse(s)));
-const encodeText = (v: unknown): string => (v === undefined ? '' : stringify(encode(v, 0)));
+const encodeText = (v: unknown): string => (v === undefined ? '' : stringify(v, replacer));
 
 function thrown(e: unknown): string {
   try {
@@ -266,18 +258,50 @@ function call(request: unknown): string {
   const g = gens.get(id);
   if (g === undefined) return thrown(new Error('internal: a generator of an execution that has ended was resumed'));
   let r: { done?: unknown; value?: unknown };
-  let done: boolean;
   try {
     const v = decodeText(payload);
     r = (mode === 'n' ? g.next(v) : mode === 'x' ? g.throw(v) : g.return(v)) as typeof r;
-    done = Boolean(r.done);
-    const out = encodeText(r.value);
-    if (done) gens.delete(id);
-    return (done ? 'd' : 'y') + out;
   } catch (e) {
     gens.delete(id);
     return thrown(e);
   }
+  // After an operation the world always answers with undefined, the world resumes the generator at
+  // once: it is run on to its next operation here, and the answer lists both (one per line).
+  let out = '';
+  for (let n = 0; ; n++) {
+    let item: string;
+    let more = false;
+    try {
+      const done = Boolean(r.done);
+      const value = r.value;
+      item = (done ? 'd' : 'y') + encodeText(value);
+      if (done) gens.delete(id);
+      else more = n < MAX_AHEAD && answeredUndefined(value);
+    } catch (e) {
+      gens.delete(id);
+      item = thrown(e);
+    }
+    out = n === 0 ? item : `${out}\n${item}`;
+    if (!more) return out;
+    try {
+      r = g.next(undefined) as typeof r;
+    } catch (e) {
+      gens.delete(id);
+      return `${out}\n${thrown(e)}`;
+    }
+  }
+}
+
+/**
+ * Instant operations the world answers with undefined (sim/world/ops/libc.ts instant), inside the
+ * step, resuming the thread at once: the marks around libc calls, a lock reset, an atfork handler's run.
+ */
+const ANSWERED_UNDEFINED: ReadonlySet<unknown> = new Set(['enter', 'leave', 'reset', 'atfork_run']);
+/** Operations run ahead in one call at most. */
+const MAX_AHEAD = 64;
+
+function answeredUndefined(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && ANSWERED_UNDEFINED.has((v as { k?: unknown }).k);
 }
 
 // ---------------------------------------------------------------- loading

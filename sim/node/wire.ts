@@ -13,6 +13,8 @@
 // Requests (V8 to QuickJS), one string: MODE ID ' ' PAYLOAD, PAYLOAD '' for undefined.
 //   s  start: call program function ID with the arguments (a JSON array); answers g GENID
 //   n  next, x throw, r return on generator ID; answers y VALUE (yielded), d VALUE (done) or t ERROR
+//      and, after a yielded operation the world answers with undefined at once (enter, leave, reset,
+//      atfork_run), what the generator did next, on a line of its own (JSON text has no raw newline)
 //   e  a new execution: the generators of the last one are dropped; answers e
 // ERROR is { error: true, name, message, stack } for an Error, { error: false, message } for another value.
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
