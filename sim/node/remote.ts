@@ -219,7 +219,9 @@ export class Sandboxed {
       throw new Error('the sandbox answered with text that is not JSON');
     }
     // Plain JSON without tags and without __proto__ keys is already the value (V8's own data).
-    return s.includes('"$"') || s.includes('"__proto__"') ? this.decode(v, 0) : v;
+    // (Any escape in the text, which QuickJS's JSON.stringify writes only inside strings, is walked too:
+    // a key spelt with one is still checked.)
+    return s.includes('"$"') || s.includes('__proto__') || s.includes('\\u') ? this.decode(v, 0) : v;
   }
 
   /** Wire data from QuickJS as the world's values: every tag checked. */

@@ -212,10 +212,18 @@ function decodeObject(o: Record<string, unknown>): Record<string, unknown> {
 const decodeText = (s: string): unknown => (s === '' ? undefined : s.indexOf('"$"') < 0 ? parse(s) : decode(parse(s)));
 const encodeText = (v: unknown): string => (v === undefined ? '' : stringify(v, replacer));
 
+/** An error's stack without the sandbox's own frames: the world names the program's first frame. */
+function programStack(e: Error): string {
+  return String(e.stack ?? '')
+    .split('\n')
+    .filter((line) => !line.includes('forklore-sandbox.js'))
+    .join('\n');
+}
+
 function thrown(e: unknown): string {
   try {
     if (e instanceof Error)
-      return `t${stringify({ error: true, name: String(e.name), message: String(e.message), stack: String(e.stack ?? '') })}`;
+      return `t${stringify({ error: true, name: String(e.name), message: String(e.message), stack: programStack(e) })}`;
     return `t${stringify({ error: false, message: String(e) })}`;
   } catch {
     return `t${stringify({ error: false, message: 'a value that cannot be described' })}`;
