@@ -134,21 +134,8 @@ export function* pthread_join(tid: number): G<unknown> {
 export function* pthread_detach(tid: number): G<number> {
   return (yield { k: 'detach', tid }) as number;
 }
-/**
- * Each thread function's start_thread, made once: the same function is the same wrapper in every run
- * (the sandbox hands each function the world sees to it once, sim/node/remote.ts).
- */
-const startWrappers = new WeakMap<ThreadFn, ThreadFn>();
-
 /** start_thread (nptl/pthread_create.c): the thread's function, then __libc_thread_freeres. */
 function startThread(fn: ThreadFn): ThreadFn {
-  if (typeof fn !== 'function') return startThreadOf(fn);
-  let started = startWrappers.get(fn);
-  if (started === undefined) startWrappers.set(fn, (started = startThreadOf(fn)));
-  return started;
-}
-
-function startThreadOf(fn: ThreadFn): ThreadFn {
   const started = function* (...args: never[]): Generator<unknown, unknown, unknown> {
     const v = yield* fn(...args);
     yield* threadFreeres();

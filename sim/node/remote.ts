@@ -27,7 +27,7 @@ const MAX_NAME = 200;
 export class Sandboxed {
   /** Set once a limit is reached: every later call fails at once. */
   stopped: Stop | null = null;
-  private readonly proxies: ThreadFn[] = [];
+  private readonly proxies = new Map<number, ThreadFn>();
   private readonly proxyIds = new WeakMap<object, number>();
   private epoch = 0;
 
@@ -41,7 +41,10 @@ export class Sandboxed {
   newExecution(): void {
     this.epoch++;
     if (this.stopped) return;
-    this.request('e0 ');
+    const answer = this.request('e0 ');
+    if (answer[0] !== 'e') throw new Error('the sandbox answered with something it should not have');
+    // The functions QuickJS let go of (none can be named again): their proxies go too.
+    if (answer.length > 1) for (const id of answer.slice(1).split(',')) this.proxies.delete(Number(id));
   }
 
   /** The program's main function, from load()'s answer. */
@@ -79,9 +82,9 @@ export class Sandboxed {
     return stopError(this.stopped);
   }
 
-  /** The proxy of QuickJS function `id`: made once, then always the same object. */
+  /** The proxy of QuickJS function `id`: made once, then always the same object while the function lives. */
   private proxy(id: number, name: string): ThreadFn {
-    const known = this.proxies[id];
+    const known = this.proxies.get(id);
     if (known) return known;
     const sb = this;
     const f = function (...args: unknown[]) {
@@ -95,7 +98,7 @@ export class Sandboxed {
       throw sb.thrown(answer);
     } as unknown as ThreadFn;
     Object.defineProperty(f, 'name', { value: name.slice(0, MAX_NAME) });
-    this.proxies[id] = f;
+    this.proxies.set(id, f);
     this.proxyIds.set(f, id);
     return f;
   }

@@ -93,22 +93,61 @@ function describe(e: unknown): { message: string; stack: string } {
 
 // ---------------------------------------------------------------- values across the boundary
 
-/** The program's functions the host has seen, by number (the host keeps one proxy for each). */
-const fnTable: unknown[] = [];
-const fnIds = new Map<unknown, number>();
+/**
+ * The program's functions the host has seen, by number (the host keeps one proxy for each). A number
+ * names one function for as long as it lives: the table holds it weakly, and strongly only while an
+ * execution may use it (inUse: every function named or started since the execution began; main
+ * always), so that the closures each execution makes do not pile up execution after execution.
+ */
+let nextFnId = 0;
+const fnIds = new WeakMap<object, number>();
+const fnRefs = new Map<number, WeakRef<object>>();
+const inUse = new Set<unknown>();
+let pinned: unknown = null;
 const LIBRARY = libraryFunctions();
 const LIBRARY_NAMES = new Map<unknown, string>([...LIBRARY].map(([n, f]) => [f, n]));
 const UNDEFINED = { $: 'u' };
 
+/** Function `id`, kept for the current execution; it always exists when the host names it. */
+function functionOf(id: unknown): unknown {
+  const f = typeof id === 'number' ? fnRefs.get(id)?.deref() : undefined;
+  if (f === undefined) throw new Error('internal: the host named a function the sandbox does not have');
+  inUse.add(f);
+  return f;
+}
+
+/** Executions between two sweeps of the table for functions that are gone. */
+const SWEEP_EVERY = 256;
+let executions = 0;
+
+/** A new execution: the last one's generators dropped, its functions no longer held; the numbers of the gone ones. */
+function newExecution(): number[] {
+  gens.clear();
+  inUse.clear();
+  inUse.add(pinned);
+  const gone: number[] = [];
+  if (++executions % SWEEP_EVERY === 0) {
+    for (const [id, ref] of fnRefs) {
+      if (ref.deref() === undefined) {
+        fnRefs.delete(id);
+        gone.push(id);
+      }
+    }
+  }
+  return gone;
+}
+
 function encodeFunction(f: unknown): object {
   const lib = LIBRARY_NAMES.get(f);
   if (lib !== undefined) return { $: 'l', v: lib };
-  let id = fnIds.get(f);
+  const fo = f as object;
+  let id = fnIds.get(fo);
   if (id === undefined) {
-    id = fnTable.length;
-    fnTable.push(f);
-    fnIds.set(f, id);
+    id = nextFnId++;
+    fnIds.set(fo, id);
+    fnRefs.set(id, new WeakRef(fo));
   }
+  inUse.add(f);
   let name = '';
   try {
     const n = (f as { name?: unknown }).name;
@@ -179,7 +218,7 @@ function decode(v: unknown): unknown {
       case 'y':
         return Symbol_(String(o.v));
       case 'f':
-        return fnTable[o.id as number];
+        return functionOf(o.id);
       case 'l':
         return LIBRARY.get(String(o.v));
       case 'j':
@@ -246,13 +285,10 @@ function call(request: unknown): string {
   const sp = s.indexOf(' ');
   const id = Number(s.slice(1, sp));
   const payload = s.slice(sp + 1);
-  if (mode === 'e') {
-    gens.clear();
-    return 'e';
-  }
+  if (mode === 'e') return `e${newExecution().join(',')}`;
   if (mode === 's') {
     try {
-      const f = fnTable[id];
+      const f = functionOf(id);
       if (typeof f !== 'function') throw new TypeError('not a function');
       const args = payload === '' ? [] : decodeText(payload);
       const g = apply(f, undefined, args as unknown[]) as never;
@@ -374,6 +410,8 @@ function load(programFn: unknown, requestJson: unknown): string {
       stack: '',
     });
   }
+  // main is started anew by every execution: held for the sandbox's life.
+  pinned = main;
   return stringify({ kind: 'loaded', main: encodeFunction(main), options: fileRecord });
 }
 
