@@ -5,7 +5,8 @@
 //
 //   u  undefined                n  { v: 'NaN' | 'Infinity' | '-Infinity' | '-0' }
 //   i  a bigint { v: digits }   y  a symbol { v: description } (a new symbol on the other side)
-//   f  a function of the program { id, name }: QuickJS's table names it, V8 keeps one proxy per id
+//   f  a function of the program { id, name }: QuickJS's table names it, V8 keeps one proxy per id;
+//      a number names one function for its life and is never reused
 //   l  a function of the library both sides hold { v: LIBRARY name } (SIG_IGN, glibc 2.7's malloc handlers)
 //   j  JoinError { errno }      e  an error { name, message }
 //   M  a Map { v: [[k, x]...] } S  a Set { v: [...] }   o  an object with a "$" key { v }
@@ -15,7 +16,8 @@
 //   n  next, x throw, r return on generator ID; answers y VALUE (yielded), d VALUE (done) or t ERROR
 //      and, after a yielded operation the world answers with undefined at once (enter, leave, reset,
 //      atfork_run), what the generator did next, on a line of its own (JSON text has no raw newline)
-//   e  a new execution: the generators of the last one are dropped; answers e
+//   e  a new execution: the generators of the last one are dropped; answers e and the numbers of the
+//      program functions that are gone since the last such answer (comma-separated), whose proxies go too
 // ERROR is { error: true, name, message, stack } for an Error, { error: false, message } for another value.
 import { MALLOC_ATFORK_2_7 } from '../api/malloc-atfork.ts';
 import { SIG_IGN } from '../api/ops.ts';
