@@ -121,6 +121,7 @@ function waitTarget(w: unknown): boolean {
     case 'cond':
     case 'sem':
     case 'pipe':
+    case 'signal':
       return str(w.name);
     case 'join':
       return finite(w.tid);

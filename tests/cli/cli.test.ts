@@ -312,3 +312,25 @@ describe('the command is built once', { timeout: 180_000 }, () => {
     expect(statSync(join(root, 'build', 'cli', 'forklore.mjs')).mtimeMs).toBe(before);
   });
 });
+
+describe('forklore check, a thread stuck waiting for a signal', () => {
+  it('reports sigsuspend and sigwait with no sender as a deadlock naming the call, from C and from TypeScript', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forklore-sig-'));
+    const c = join(dir, 'suspend.c');
+    writeFileSync(
+      c,
+      '#include <signal.h>\nint main(void) {\n  sigset_t none;\n  sigemptyset(&none);\n  sigsuspend(&none);\n  return 0;\n}\n',
+    );
+    const ts = join(dir, 'wait.ts');
+    writeFileSync(
+      ts,
+      "import { pthread_sigmask, SIG_BLOCK, sigwait } from 'forklore';\nexport default function* main() {\n  yield* pthread_sigmask(SIG_BLOCK, ['SIGUSR1']);\n  yield* sigwait(['SIGUSR1']);\n}\n",
+    );
+    const suspended = await forklore('check', c);
+    expect(suspended.status).toBe(1);
+    expect(suspended.stdout).toMatch(/waits in sigsuspend for a signal that no thread sends/);
+    const waiting = await forklore('check', ts);
+    expect(waiting.status).toBe(1);
+    expect(waiting.stdout).toMatch(/waits in sigwait for SIGUSR1, which no thread sends/);
+  });
+});
