@@ -176,6 +176,8 @@ function waitLabel(w: WaitTarget | undefined): string {
       return `waits for ${w.name}`;
     case 'join':
       return `waits for thread ${w.tid}`;
+    case 'signal':
+      return w.name === 'sigsuspend' ? 'waits in sigsuspend' : `waits for ${w.name}`;
     default:
       return 'waits';
   }

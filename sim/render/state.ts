@@ -243,6 +243,16 @@ export class TraceState {
         if (e.blocked) wait(t, `process ${e.child} to exit`, { kind: 'waitpid', pid: e.child });
         else run(t);
         break;
+      case 'signal.suspend':
+        wait(t, 'a signal (sigsuspend)', { kind: 'signal', name: 'sigsuspend' });
+        break;
+      case 'signal.resume':
+        run(t);
+        break;
+      case 'signal.deliver':
+        // A handler runs on a thread waiting in sigsuspend (which returns once it has run).
+        if (t.waitsFor?.kind === 'signal') run(t);
+        break;
       case 'fork': {
         const c = this.newProc(e.child, e.pid);
         for (const [name, l] of p.locks) c.locks.set(name, { ...l });

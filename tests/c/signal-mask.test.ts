@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../sim/types.ts';
 import { compileOrThrow } from './c-helpers.ts';
+import { stateAt } from '../../sim/render/state.ts';
 import { finished, mainExit, runFirst, searchRuns, stdoutOf as stdout } from '../sim/world-helpers.ts';
 
 const HDR = `#include <pthread.h>
@@ -168,6 +169,12 @@ int main(void) {
     );
     const f = run.findings().find((x) => x.kind === 'deadlock');
     expect(f?.stuck?.[0]?.sentence).toMatch(/waits in sigsuspend for a signal that no thread sends/);
+    // The state view shows the thread blocked in the call.
+    const end = stateAt(run.trace(), Number.POSITIVE_INFINITY);
+    expect(end.processes[0]!.threads[0]).toMatchObject({
+      status: 'blocked',
+      waitsFor: { kind: 'signal', name: 'sigsuspend' },
+    });
   });
 
   it("a child's end sends SIGCHLD: a handler reaps both children while the parent waits in sigsuspend", async () => {
