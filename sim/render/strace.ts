@@ -110,7 +110,8 @@ export function straceLine(e: TraceEvent): string | null {
     case 'signal.suspend':
       return `rt_sigsuspend(${sigset(e.mask)}, 8) = ? ERESTARTNOHAND (To be restarted if no handler)`;
     case 'signal.resume':
-      return 'rt_sigsuspend resumed) = -1 EINTR (Interrupted system call)';
+      // strace shows the EINTR on the handler's rt_sigreturn, and nothing when the call returns.
+      return null;
     case 'signal.wait':
       return `rt_sigtimedwait(..., NULL, 8) = ${e.sig} (${e.sig.replace(/^SIG/, '')})`;
     case 'proc.exec':
