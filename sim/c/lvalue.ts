@@ -3,7 +3,7 @@ import * as L from '../api/index.ts';
 import type { Compiler } from './compile.ts';
 import { type E, type Frame, gen, privRead, pure } from './forms.ts';
 import { field, named, type PNode } from './parse.ts';
-import { CRuntimeError, describe, type G, isPriv, isShr, offset, read } from './runtime.ts';
+import { CRuntimeError, type G, isPriv, isShr, memberLoc, offset, read } from './runtime.ts';
 import { type CType, isInt, T, typeName } from './types.ts';
 
 /** An lvalue: its type and a function giving its location. */
@@ -103,12 +103,7 @@ export function lvalueUncached(this: Compiler, n: PNode): E {
       if (!baseT.fields) this.err(n, `struct ${baseT.name} is incomplete`);
       const f = baseT.fields.find((x) => x.name === fname);
       if (!f) this.err(field(n, 'field')!, `struct ${baseT.name} has no member named ${fname}`);
-      const sub = (l: unknown): unknown => {
-        if (isShr(l)) return { s: l.s, p: [...l.p, fname] };
-        if (isPriv(l)) return { box: l.box[l.key], key: fname };
-        if (l === 0) throw new CRuntimeError(`${where}: null pointer dereference`);
-        throw new CRuntimeError(`${where}: member access through ${describe(l)}`);
-      };
+      const sub = (l: unknown): unknown => memberLoc(l, fname, where);
       if (baseLoc.p) {
         const bp = baseLoc.p;
         return { t: f.type, loc: { p: (fr) => sub(bp(fr)) } };

@@ -161,6 +161,14 @@ export function offset(l: unknown, i: number, where: string): unknown {
   throw new CRuntimeError(`${where}: pointer arithmetic on ${describe(l)} (outside the supported subset)`);
 }
 
+/** The location of member `name` of the struct at location `l` (s.name, p->name). */
+export function memberLoc(l: unknown, name: string, where: string): unknown {
+  if (isShr(l)) return { s: l.s, p: [...l.p, name] };
+  if (isPriv(l)) return { box: l.box[l.key], key: name };
+  if (l === 0) throw new CRuntimeError(`${where}: null pointer dereference`);
+  throw new CRuntimeError(`${where}: member access through ${describe(l)}`);
+}
+
 export function describe(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (isShr(v)) return `&${locName(v)}`;

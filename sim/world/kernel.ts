@@ -55,6 +55,16 @@ export interface Kernel {
   readStdin(): string;
 }
 
+/**
+ * Puts id `x` into `list`, which is kept ascending: a set of ids kept in an order no interleaving
+ * decides (two threads' creations or exits commute, and the list then comes out the same).
+ */
+export function insertById(list: number[], x: number): void {
+  let at = list.length;
+  while (at > 0 && list[at - 1]! > x) at--;
+  list.splice(at, 0, x);
+}
+
 /** A replayed thread asked for other operations than the one it copies: the program is not deterministic. */
 export class NondeterminismError extends Error {}
 

@@ -138,11 +138,10 @@ class World implements Run, Kernel {
   // ---------------------------------------------------------------- the kernel interface (kernel.ts)
 
   nextId(by: Thread): number {
-    // Named by who made it, never by when (sim/README.md, "Thread and process ids"): the k-th thread
-    // or process made by the first process's main thread is root + k, by any other thread T*100 + k,
+    // Named by who made it, never by when (sim/README.md, the world, "Ids"): the k-th thread or
+    // process made by the first process's main thread is root + k, by any other thread T*100 + k,
     // so a search that reorders two creations in different threads gets the same ids both ways.
-    const k = (this.made.get(by.tid) ?? 0) + 1;
-    this.made.set(by.tid, k);
+    const k = countUp(this.made, by.tid);
     const id = by.tid === this.rootId ? this.rootId + k : by.tid * 100 + k;
     const roomy = by.tid === this.rootId ? k <= 99 * this.rootId : k <= 99 && id <= 0x7fff_ffff;
     if (!roomy)
@@ -160,9 +159,7 @@ class World implements Run, Kernel {
     // The world's own descriptions (the terminal, ...) count from 1; a thread's are named by the
     // thread, as ids are (nextId), so that opens in two threads commute.
     if (by === undefined) return this.ofdCounter++;
-    const k = (this.opened.get(by.tid) ?? 0) + 1;
-    this.opened.set(by.tid, k);
-    return by.tid * 100_000 + k;
+    return by.tid * 100_000 + countUp(this.opened, by.tid);
   }
 
   proc(pid: number): Proc | undefined {
@@ -588,6 +585,13 @@ function lineOf(e: Error): string | null {
     if (m) return `${m[1]}:${m[2]}:${m[3]}`;
   }
   return null;
+}
+
+/** Adds one to thread `tid`'s count in `counts`, and returns it. */
+function countUp(counts: Map<number, number>, tid: number): number {
+  const k = (counts.get(tid) ?? 0) + 1;
+  counts.set(tid, k);
+  return k;
 }
 
 /** A per-thread count map as numbers in tid order (for the fingerprint: the order of making changes nothing ahead). */

@@ -3,7 +3,7 @@ import * as L from '../../api/index.ts';
 import { type Builtin, gen } from '../forms.ts';
 import { H, lib, sigName, sysret } from './core.ts';
 import { field, named } from '../parse.ts';
-import { CRuntimeError, isShr, read, truthy, write } from '../runtime.ts';
+import { CRuntimeError, memberLoc, read, truthy, write } from '../runtime.ts';
 import { BUILTIN_STRUCTS, BUILTIN_TYPEDEFS, T, voidPtr } from '../types.ts';
 import { SIG_IGN_VALUE, SIG_NUMS } from '../consts.ts';
 import type { Compiler } from '../compile.ts';
@@ -34,13 +34,6 @@ function sorted(names: Iterable<string>): string[] {
 /** A sigset_t's value as names: an array the set functions wrote, or empty (never filled). */
 function setOf(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s in L.SIGNUM) : [];
-}
-
-/** The location of field `name` of the struct `p` points to (a local's box or a shared path). */
-function fieldOf(p: unknown, name: string): unknown {
-  if (isShr(p)) return { s: p.s, p: [...p.p, name] };
-  const l = p as { box: Record<string, unknown>; key: string };
-  return { box: l.box[l.key] as Record<string, unknown>, key: name };
 }
 
 const HOW: Record<number, L.SigmaskHow> = { 0: 'block', 1: 'unblock', 2: 'setmask' };
@@ -86,13 +79,13 @@ export const SIGNALS: Record<string, Builtin> = {
       if (old !== 0 && old !== null)
         throw new CRuntimeError(`${where}: sigaction's old action is not modelled (pass NULL)`);
       if (act === 0 || act === null) return 0;
-      const h = yield* read(cx.statics, fieldOf(act, 'sa_handler'), voidPtr, where);
+      const h = yield* read(cx.statics, memberLoc(act, 'sa_handler', where), voidPtr, where);
       const d = disposition(cx, h, where, sig, name);
       if (d === 'einval') {
         fr.ctx.errno = L.EINVAL;
         return -1;
       }
-      const mask = yield* read(cx.statics, fieldOf(act, 'sa_mask'), SIGSET, where);
+      const mask = yield* read(cx.statics, memberLoc(act, 'sa_mask', where), SIGSET, where);
       return yield* L.sigaction(name, d, setOf(mask));
     },
     { arity: [3, 3] },

@@ -3,7 +3,7 @@
 // rebuilt by replaying the forking thread's recorded results up to this fork.
 import type { StepOp } from '../../api/ops.ts';
 import { key } from '../../access.ts';
-import { cloneValue, NondeterminismError, type Kernel } from '../kernel.ts';
+import { cloneValue, insertById, NondeterminismError, type Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { FdEntry, Proc, Rec, Thread } from '../state.ts';
@@ -20,9 +20,7 @@ function forkRaw(k: Kernel, t: Thread, p: Proc, raw: boolean): void {
   // maker, World.nextId), so waitpid(-1) among several exited children takes the smallest pid.
   // Linux takes the oldest (kernel/exit.c do_wait walks ->children, which fork appends to); that is
   // the same child for the forks of one thread, whose ids grow with each fork.
-  let at = p.children.length;
-  while (at > 0 && p.children[at - 1]! > cpid) at--;
-  p.children.splice(at, 0, cpid);
+  insertById(p.children, cpid);
   for (const [name, o] of p.mem) {
     const copy =
       o.kind === 'mutex' || o.kind === 'cond'

@@ -2,6 +2,7 @@
 // assert, and the end of a process however it comes (its last thread, a signal, an exec with no image).
 import { ECHILD, SIGNUM } from '../../api/posix.ts';
 import { key } from '../../access.ts';
+import type { Access } from '../../types.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { writes } from '../op-model.ts';
@@ -29,6 +30,15 @@ export function finishProc(k: Kernel, p: Proc, t: Thread, status: number, how: E
   const code = how === 'signal' ? status : status >> 8;
   k.emit({ pid: p.pid, tid: t.tid, clock: t.clock }, { type: 'proc.exit', status: code, how });
   sendSigchld(k, p);
+}
+
+/**
+ * What a step that ends process `pid` touches: all of it, the pipe ends it holds (closed with it), and
+ * what decides whether its parent gets SIGCHLD.
+ */
+export function endAccesses(k: Kernel, pid: number): Access[] {
+  const p = k.proc(pid);
+  return [writes(key.wholeProcess(pid)), ...pipeEnds(p), ...sigchldAccesses(k, p)];
 }
 
 /** exit_group(status): the wait status carries the low byte of `status`. */
@@ -106,12 +116,12 @@ export const processOps: Models<'waitpid' | 'exit_group' | 'abort'> = {
   },
   exit_group: {
     // Ending a process closes its descriptors: the pipe ends it holds too.
-    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t)), ...sigchldAccesses(k, k.procOf(t))],
+    accesses: (k, t) => endAccesses(k, t.pid),
     exec: (k, t, o) => exitProc(k, k.procOf(t), t, o.status, o.how),
     describe: (o) => `${o.how}(${o.status})`,
   },
   abort: {
-    accesses: (k, t) => [writes(key.wholeProcess(t.pid)), ...pipeEnds(k.procOf(t)), ...sigchldAccesses(k, k.procOf(t))],
+    accesses: (k, t) => endAccesses(k, t.pid),
     exec: (k, t) => killProc(k, k.procOf(t), SIGNUM.SIGABRT!, t),
     describe: () => 'abort()',
   },

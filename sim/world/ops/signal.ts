@@ -11,7 +11,7 @@ import { reads, writes } from '../op-model.ts';
 import type { CondObj, Frame, Proc, Thread } from '../state.ts';
 import type { CondHandle } from '../../api/ops.ts';
 import { blockedMutex, dequeueFutex } from './mutex.ts';
-import { killProc } from './process.ts';
+import { endAccesses, killProc } from './process.ts';
 import { pipeEnds } from './pipe.ts';
 
 /**
@@ -49,6 +49,15 @@ export function deliverable(t: Thread, p: Proc): readonly string[] {
   for (const s of t.pendingSigs) if (!t.sigmask.includes(s) && !out.includes(s)) out.push(s);
   for (const s of p.pendingSigs) if (!t.sigmask.includes(s) && !out.includes(s)) out.push(s);
   return out;
+}
+
+/**
+ * What changing `t`'s mask touches: what it may take of its own signals and its process's (so a send
+ * to it or to the process, a delivery and a sigpending), and the mask itself (a child's end reads the
+ * leader's).
+ */
+function maskAccesses(t: Thread): Access[] {
+  return [writes(key.signalState(t.pid, t.tid)), writes(key.signalTargets(t.pid)), writes(key.sigmask(t.pid, t.tid))];
 }
 
 /**
@@ -104,10 +113,9 @@ export function deliveryAccesses(k: Kernel, t: Thread, sig: string): Access[] {
   const h = k.procOf(t).handlers.get(sig);
   // A handler runs with a wider mask.
   if (typeof h === 'function') acc.push(writes(key.sigmask(P, t.tid)));
-  if (!h) {
-    acc.push(writes(key.wholeProcess(P)), ...pipeEnds(k.procOf(t)));
-    if (sig !== 'SIGCHLD') acc.push(...sigchldAccesses(k, k.procOf(t)));
-  }
+  // With no handler it ends the process (SIGCHLD's default is to ignore it; counted as a write all the same).
+  if (!h)
+    acc.push(...(sig === 'SIGCHLD' ? [writes(key.wholeProcess(P)), ...pipeEnds(k.procOf(t))] : endAccesses(k, P)));
   return acc;
 }
 
@@ -213,7 +221,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
       const q = k.proc(o.pid);
       if (q?.exited) return [reads(key.exit(o.pid))];
       // SIGKILL ends the target process at once.
-      if (o.sig === 'SIGKILL') return [writes(key.wholeProcess(o.pid)), ...pipeEnds(q), ...sigchldAccesses(k, q)];
+      if (o.sig === 'SIGKILL') return endAccesses(k, o.pid);
       // A signal the target ignores is discarded, so the send reads its action (a sigaction changing it
       // from SIG_IGN does not commute with the send; to SIG_IGN it does: both orders discard it).
       return [...sigKeys(k, o.pid), ...(q?.handlers.get(o.sig) === SIG_IGN ? [reads(key.sig(o.pid))] : [])];
@@ -241,8 +249,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
       // ESRCH for a thread that has exited reads its exit, so that the exit and the send are
       // ordered both ways (the signal caught before the exit is another outcome).
       if (!u || u.exited) return u ? [reads(key.thread(u.pid, u.tid))] : [];
-      if (o.sig === 'SIGKILL')
-        return [writes(key.wholeProcess(u.pid)), ...pipeEnds(k.proc(u.pid)), ...sigchldAccesses(k, k.proc(u.pid))];
+      if (o.sig === 'SIGKILL') return endAccesses(k, u.pid);
       const ignored = k.proc(u.pid)?.handlers.get(o.sig) === SIG_IGN;
       return [writes(key.signalState(u.pid, u.tid)), ...(ignored ? [reads(key.sig(u.pid))] : [])];
     },
@@ -263,13 +270,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
     describe: (o) => `pthread_kill(${o.tid}, ${o.sig})`,
   },
   sigmask: {
-    // The thread's mask decides what it may take, its own and its process's signals: a send to it or
-    // to the process, a delivery and a sigpending all touch what this writes.
-    accesses: (_k, t) => [
-      writes(key.signalState(t.pid, t.tid)),
-      writes(key.signalTargets(t.pid)),
-      writes(key.sigmask(t.pid, t.tid)),
-    ],
+    accesses: (_k, t) => maskAccesses(t),
     exec(k, t, o) {
       const old = t.sigmask;
       if (o.set !== null) {
@@ -297,11 +298,7 @@ export const signalOps: Models<'sigaction' | 'kill' | 'tkill' | 'sigmask' | 'sig
   sigsuspend: {
     // First the mask is swapped and the thread waits; a handler's return wakes it (World.drive), and
     // the step after that puts the old mask back and returns -1 with EINTR.
-    accesses: (_k, t) => [
-      writes(key.signalState(t.pid, t.tid)),
-      writes(key.signalTargets(t.pid)),
-      writes(key.sigmask(t.pid, t.tid)),
-    ],
+    accesses: (_k, t) => maskAccesses(t),
     canRun: (_k, t) => t.suspend === undefined || t.suspend.woken,
     exec(k, t, o) {
       if (t.suspend === undefined) {

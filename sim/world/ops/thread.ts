@@ -3,7 +3,7 @@ import { EDEADLK, EINVAL, ESRCH } from '../../api/posix.ts';
 import { JoinError } from '../../api/ops.ts';
 import { key } from '../../access.ts';
 import type { Access } from '../../types.ts';
-import type { Kernel } from '../kernel.ts';
+import { insertById, type Kernel } from '../kernel.ts';
 import type { Models } from '../op-model.ts';
 import { reads, writes } from '../op-model.ts';
 import type { Proc, Thread } from '../state.ts';
@@ -20,10 +20,7 @@ export function threadExit(k: Kernel, t: Thread, p: Proc, value: unknown): void 
   t.pending = null;
   p.threads = p.threads.filter((x) => x !== t.tid);
   // By tid: exits in two threads commute, and the order changes nothing ahead.
-  const exited = (p.exitedThreads ??= []);
-  let at = exited.length;
-  while (at > 0 && exited[at - 1]! > t.tid) at--;
-  exited.splice(at, 0, t.tid);
+  insertById((p.exitedThreads ??= []), t.tid);
   k.emit(t, { type: 'thread.exit', value });
   if (p.threads.length === 0) finishProc(k, p, t, 0, 'return');
 }
